@@ -1,0 +1,115 @@
+/*
+ * domain.c - domain names: lower-case A-labels under a known public suffix.
+ *
+ * A name is a domain only when its last label is a top-level domain the
+ * public suffix list knows and the name is more than a public suffix, so that
+ * "setup.exe", "index.php" and "v2.0.1" are refused while "example.co.uk" and
+ * "bücher.de" (as xn--bcher-kva.de) are accepted.
+ */
+#include "ioc/ioc_int.h"
+
+#include <idn2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DOMAIN_MAX 253
+
+/* Checks the LDH label syntax of an ASCII, lower-case name. */
+static int check_labels(const char *d, size_t n, struct crix_error *err)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && d[i] != '.') {
+			unsigned char c = (unsigned char)d[i];
+			if (!ioc_is_alnum(c) && c != '-')
+				return crix_error_set(
+				        err, CRIX_EINVAL,
+				        "domain: invalid character '%c' at position %zu",
+				        c >= 0x20 && c < 0x7f ? c : '?', i + 1);
+			continue;
+		}
+		size_t len = i - start;
+		if (len == 0)
+			return crix_error_set(err, CRIX_EINVAL, "domain: empty label");
+		if (len > 63)
+			return crix_error_set(err, CRIX_EINVAL,
+			                      "domain: label longer than 63 characters");
+		if (d[start] == '-' || d[i - 1] == '-')
+			return crix_error_set(err, CRIX_EINVAL,
+			                      "domain: a label starts or ends with '-'");
+		start = i + 1;
+	}
+	return 0;
+}
+
+int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc_value *out,
+                     struct crix_error *err)
+{
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0)
+		return crix_error_set(err, CRIX_EINVAL, "domain: empty name");
+	if (n > 4 * DOMAIN_MAX)
+		return crix_error_set(err, CRIX_EINVAL, "domain: longer than %d characters",
+		                      DOMAIN_MAX);
+	bool ascii = true;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			ascii = false;
+
+	char name[DOMAIN_MAX + 2];
+	size_t len;
+	if (ascii) {
+		if (n > DOMAIN_MAX)
+			return crix_error_set(err, CRIX_EINVAL, "domain: longer than %d characters",
+			                      DOMAIN_MAX);
+		for (size_t i = 0; i < n; i++)
+			name[i] = (char)ioc_lower((unsigned char)s[i]);
+		len = n;
+	} else {
+		/* UTS #46 non-transitional mapping, as browsers resolve names. */
+		char u8[4 * DOMAIN_MAX + 1];
+		memcpy(u8, s, n);
+		u8[n] = '\0';
+		uint8_t *alabel = NULL;
+		int rc = idn2_lookup_u8((const uint8_t *)u8, &alabel,
+		                        IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+		if (rc != IDN2_OK)
+			return crix_error_set(err, CRIX_EINVAL,
+			                      "domain: not a valid internationalised name (%s)",
+			                      idn2_strerror(rc));
+		len = strlen((const char *)alabel);
+		if (len > DOMAIN_MAX) {
+			idn2_free(alabel);
+			return crix_error_set(err, CRIX_EINVAL, "domain: longer than %d characters",
+			                      DOMAIN_MAX);
+		}
+		for (size_t i = 0; i < len; i++)
+			name[i] = (char)ioc_lower(alabel[i]);
+		idn2_free(alabel);
+	}
+	name[len] = '\0';
+
+	int rc = check_labels(name, len, err);
+	if (rc != 0)
+		return rc;
+	const char *tld = strrchr(name, '.');
+	if (tld == NULL)
+		return crix_error_set(err, CRIX_EINVAL,
+		                      "domain: a single label is not a registrable domain");
+	tld++;
+	bool numeric = true;
+	for (const char *p = tld; *p; p++)
+		if (!ioc_is_digit((unsigned char)*p))
+			numeric = false;
+	if (numeric)
+		return crix_error_set(err, CRIX_EINVAL, "domain: the last label is a number");
+	if (!psl_is_public_suffix2(ctx->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
+		return crix_error_set(err, CRIX_EINVAL,
+		                      "domain: '.%s' is not a known top-level domain", tld);
+	if (psl_is_public_suffix2(ctx->psl, name, PSL_TYPE_ICANN))
+		return crix_error_set(err, CRIX_EINVAL,
+		                      "domain: '%s' is a public suffix, not a registrable domain",
+		                      name);
+	return ioc_value_set(out, IOC_DOMAIN, name, len, err);
+}

@@ -1,0 +1,148 @@
+/*
+ * ioc.c - the context, type names, and dispatch of ioc_parse / ioc_guess.
+ */
+#include "ioc/ioc_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const type_names[IOC_TYPE_COUNT] = {
+        [IOC_NONE] = "none",   [IOC_IPV4] = "ipv4",     [IOC_IPV6] = "ipv6",
+        [IOC_CIDR4] = "cidr4", [IOC_CIDR6] = "cidr6",   [IOC_DOMAIN] = "domain",
+        [IOC_URL] = "url",     [IOC_EMAIL] = "email",   [IOC_MD5] = "md5",
+        [IOC_SHA1] = "sha1",   [IOC_SHA256] = "sha256", [IOC_SHA512] = "sha512",
+        [IOC_PHONE] = "phone", [IOC_IBAN] = "iban",     [IOC_CARD] = "card",
+        [IOC_BTC] = "btc",     [IOC_ETH] = "eth",       [IOC_ASN] = "asn",
+        [IOC_CVE] = "cve",
+};
+
+const char *ioc_type_name(enum ioc_type type)
+{
+	if ((int)type < 0 || type >= IOC_TYPE_COUNT)
+		return "?";
+	return type_names[type];
+}
+
+enum ioc_type ioc_type_from_name(const char *name)
+{
+	if (name == NULL)
+		return IOC_NONE;
+	for (int t = IOC_NONE + 1; t < IOC_TYPE_COUNT; t++)
+		if (strcmp(name, type_names[t]) == 0)
+			return (enum ioc_type)t;
+	return IOC_NONE;
+}
+
+int ioc_value_set(struct ioc_value *out, enum ioc_type type, const char *s, size_t n,
+                  struct crix_error *err)
+{
+	if (n >= sizeof out->v)
+		return crix_error_set(err, CRIX_ETOOBIG, "%s: value longer than %d bytes",
+		                      ioc_type_name(type), IOC_VALUE_MAX - 1);
+	memmove(out->v, s, n);
+	out->v[n] = '\0';
+	out->len = n;
+	out->type = type;
+	return 0;
+}
+
+int ioc_ctx_new(struct ioc_ctx **out, struct crix_error *err)
+{
+	struct ioc_ctx *ctx = calloc(1, sizeof *ctx);
+	if (ctx == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	/* The list installed by Debian's publicsuffix package is newer than the
+	 * one compiled into libpsl; fall back to the built-in one without it. */
+	ctx->psl = psl_latest(NULL);
+	ctx->psl_owned = ctx->psl != NULL;
+	if (ctx->psl == NULL)
+		ctx->psl = (psl_ctx_t *)psl_builtin();
+	if (ctx->psl == NULL) {
+		free(ctx);
+		return crix_error_set(err, CRIX_EIO,
+		                      "no public suffix list available "
+		                      "(install the publicsuffix package)");
+	}
+	*out = ctx;
+	return 0;
+}
+
+void ioc_ctx_free(struct ioc_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	if (ctx->psl_owned)
+		psl_free(ctx->psl);
+	free(ctx);
+}
+
+/* Strips surrounding ASCII white space: values from files and forms carry it. */
+static void trim(const char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t' || **s == '\r' || **s == '\n')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r' ||
+	                  (*s)[*n - 1] == '\n'))
+		(*n)--;
+}
+
+int ioc_parse(const struct ioc_ctx *ctx, enum ioc_type type, const char *s, size_t len,
+              const struct ioc_opts *opts, struct ioc_value *out, struct crix_error *err)
+{
+	trim(&s, &len);
+	if (len == 0)
+		return crix_error_set(err, CRIX_EINVAL, "%s: empty value", ioc_type_name(type));
+	if (memchr(s, '\0', len) != NULL)
+		return crix_error_set(err, CRIX_EINVAL, "%s: value contains a NUL byte",
+		                      ioc_type_name(type));
+	switch (type) {
+	case IOC_IPV4: return ioc_parse_ipv4(s, len, out, err);
+	case IOC_IPV6: return ioc_parse_ipv6(s, len, out, err);
+	case IOC_CIDR4:
+	case IOC_CIDR6: {
+		int rc = ioc_parse_cidr(s, len, out, err);
+		if (rc == 0 && out->type != type)
+			return crix_error_set(err, CRIX_EINVAL, "%s: not an IP%s network",
+			                      ioc_type_name(type), type == IOC_CIDR4 ? "v4" : "v6");
+		return rc;
+	}
+	case IOC_DOMAIN: return ioc_parse_domain(ctx, s, len, out, err);
+	case IOC_URL: return ioc_parse_url(ctx, s, len, out, err);
+	case IOC_EMAIL: return ioc_parse_email(ctx, s, len, out, err);
+	case IOC_MD5:
+	case IOC_SHA1:
+	case IOC_SHA256:
+	case IOC_SHA512: return ioc_parse_hash(type, s, len, out, err);
+	case IOC_PHONE: return ioc_parse_phone(s, len, opts != NULL ? opts->country : "", out, err);
+	case IOC_IBAN: return ioc_parse_iban(s, len, out, err);
+	case IOC_CARD: return ioc_parse_card(s, len, out, err);
+	case IOC_BTC: return ioc_parse_btc(s, len, out, err);
+	case IOC_ETH: return ioc_parse_eth(s, len, out, err);
+	case IOC_ASN: return ioc_parse_asn(s, len, out, err);
+	case IOC_CVE: return ioc_parse_cve(s, len, out, err);
+	default: return crix_error_set(err, CRIX_EINVAL, "unknown indicator type %d", (int)type);
+	}
+}
+
+/*
+ * Guessing order: the types whose syntax is most distinctive first, so that
+ * a 40-hex-digit value with 0x is an Ethereum address, not a SHA-1, and a
+ * digit run is a card only when Luhn and the issuer prefix agree.
+ */
+static const enum ioc_type guess_order[] = {
+        IOC_URL,    IOC_EMAIL, IOC_CIDR4, IOC_CIDR6,  IOC_IPV4,  IOC_IPV6,
+        IOC_CVE,    IOC_ASN,   IOC_ETH,   IOC_MD5,    IOC_SHA1,  IOC_SHA256,
+        IOC_SHA512, IOC_IBAN,  IOC_BTC,   IOC_DOMAIN, IOC_PHONE, IOC_CARD,
+};
+
+int ioc_guess(const struct ioc_ctx *ctx, const char *s, size_t len, const struct ioc_opts *opts,
+              struct ioc_value *out, struct crix_error *err)
+{
+	trim(&s, &len);
+	for (size_t i = 0; i < sizeof guess_order / sizeof guess_order[0]; i++)
+		if (ioc_parse(ctx, guess_order[i], s, len, opts, out, NULL) == 0)
+			return 0;
+	return crix_error_set(err, CRIX_EINVAL, "not a recognised indicator of any type");
+}

@@ -1,0 +1,39 @@
+#include "util/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int crix_error_set(struct crix_error *err, int code, const char *fmt, ...)
+{
+	if (err == NULL)
+		return code;
+	err->code = code;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		err->msg[0] = '\0';
+	return code;
+}
+
+void crix_error_clear(struct crix_error *err)
+{
+	if (err == NULL)
+		return;
+	err->code = CRIX_OK;
+	err->msg[0] = '\0';
+}
+
+const char *crix_strerror(int code)
+{
+	switch (code) {
+	case CRIX_OK: return "ok";
+	case CRIX_EINVAL: return "invalid input";
+	case CRIX_ENOMEM: return "out of memory";
+	case CRIX_EIO: return "input/output error";
+	case CRIX_ETOOBIG: return "limit exceeded";
+	case CRIX_ENOTFOUND: return "not found";
+	default: return "unknown error";
+	}
+}
