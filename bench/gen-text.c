@@ -255,6 +255,12 @@ static void gen_label(struct sb *b)
 
 static void gen_domain(struct sb *b)
 {
+	static const char *const idn[] = {"bücher.de",     "münchen-bank.de",  "пример.рф",
+	                                  "café-paris.fr", "xn--bcher-kva.de", "例え.jp"};
+	if (chance(1)) {
+		sb_add(b, PICK(idn));
+		return;
+	}
 	if (chance(30)) {
 		sb_add(b, PICK(subdomains));
 		sb_addc(b, '.');

@@ -40,6 +40,7 @@ void cli_extract_help(FILE *f)
 }
 
 struct out_state {
+	struct jsonw_out *out;
 	const char *file; /* NULL for standard input */
 	const char *chunk;
 	size_t base;        /* offset of chunk in the input */
@@ -63,27 +64,36 @@ static int print_match(void *arg, const struct ioc_match *m)
 		st->line++;
 		st->cursor = (size_t)(nl - st->chunk) + 1;
 	}
-	fputs("{\"type\":\"", stdout);
-	fputs(ioc_type_name(m->type), stdout);
-	fputs("\",\"value\":", stdout);
-	jsonw_string(stdout, m->value, m->value_len);
-	fputs(",\"raw\":", stdout);
-	jsonw_string(stdout, m->raw, m->raw_len);
-	printf(",\"offset\":%zu,\"line\":%lu", st->base + off, st->line);
-	if (m->field != NULL)
-		printf(",\"field\":\"%s\"", m->field);
-	if (st->file != NULL) {
-		fputs(",\"file\":", stdout);
-		jsonw_string(stdout, st->file, strlen(st->file));
+	struct jsonw_out *o = st->out;
+	jsonw_out_str(o, "{\"type\":\"");
+	jsonw_out_str(o, ioc_type_name(m->type));
+	jsonw_out_str(o, "\",\"value\":");
+	jsonw_out_string(o, m->value, m->value_len);
+	jsonw_out_str(o, ",\"raw\":");
+	jsonw_out_string(o, m->raw, m->raw_len);
+	jsonw_out_str(o, ",\"offset\":");
+	jsonw_out_u64(o, st->base + off);
+	jsonw_out_str(o, ",\"line\":");
+	jsonw_out_u64(o, st->line);
+	if (m->field != NULL) {
+		jsonw_out_str(o, ",\"field\":\"");
+		jsonw_out_str(o, m->field);
+		jsonw_out_str(o, "\"");
 	}
-	fputs("}\n", stdout);
+	if (st->file != NULL) {
+		jsonw_out_str(o, ",\"file\":");
+		jsonw_out_string(o, st->file, strlen(st->file));
+	}
+	jsonw_out_str(o, "}\n");
+	if (o->err != 0)
+		return -1;
 	st->found++;
 	return 0;
 }
 
 /* Extracts from one input; returns 0, or -1 after printing why. */
 static int extract_stream(const struct ioc_ctx *ctx, const struct ioc_extract_opts *o,
-                          const char *name, char *buf, unsigned long *found)
+                          const char *name, char *buf, struct jsonw_out *out, unsigned long *found)
 {
 	int fd = name == NULL ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -98,7 +108,7 @@ static int extract_stream(const struct ioc_ctx *ctx, const struct ioc_extract_op
 		return -1;
 	}
 	gzbuffer(gz, 1u << 17);
-	struct out_state st = {.file = name, .chunk = buf, .line = 1};
+	struct out_state st = {.out = out, .file = name, .chunk = buf, .line = 1};
 	size_t have = 0;
 	int rc = 0;
 	bool eof = false;
@@ -128,9 +138,15 @@ static int extract_stream(const struct ioc_ctx *ctx, const struct ioc_extract_op
 				take = k;
 		}
 		struct crix_error err;
+		crix_error_clear(&err);
 		st.cursor = 0;
 		if (ioc_extract(ctx, buf, take, o, print_match, &st, &err) != 0) {
-			fprintf(stderr, "crix extract: %s: %s\n", name ? name : "(stdin)", err.msg);
+			if (out->err != 0)
+				fprintf(stderr, "crix extract: writing output: %s\n",
+				        strerror(out->err));
+			else
+				fprintf(stderr, "crix extract: %s: %s\n", name ? name : "(stdin)",
+				        err.msg);
 			rc = -1;
 			break;
 		}
@@ -193,21 +209,28 @@ int cli_extract(int argc, char **argv)
 		ioc_ctx_free(ctx);
 		return 2;
 	}
-	static char outbuf[1 << 16];
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	struct jsonw_out out;
+	if (jsonw_out_init(&out, STDOUT_FILENO, 1u << 16) != 0) {
+		fprintf(stderr, "crix extract: out of memory\n");
+		free(buf);
+		ioc_ctx_free(ctx);
+		return 2;
+	}
 	unsigned long found = 0;
 	int failed = 0;
 	if (i >= argc) {
-		failed |= extract_stream(ctx, &o, NULL, buf, &found);
+		failed |= extract_stream(ctx, &o, NULL, buf, &out, &found);
 	} else {
-		for (; i < argc; i++)
-			failed |= extract_stream(
-			        ctx, &o, strcmp(argv[i], "-") == 0 ? NULL : argv[i], buf, &found);
+		for (; i < argc && out.err == 0; i++)
+			failed |=
+			        extract_stream(ctx, &o, strcmp(argv[i], "-") == 0 ? NULL : argv[i],
+			                       buf, &out, &found);
 	}
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "crix extract: writing output: %s\n", strerror(errno));
+	if (jsonw_out_flush(&out) != 0) {
+		fprintf(stderr, "crix extract: writing output: %s\n", strerror(out.err));
 		failed = -1;
 	}
+	jsonw_out_free(&out);
 	free(buf);
 	ioc_ctx_free(ctx);
 	return failed ? 2 : found > 0 ? 0 : 1;

@@ -19,7 +19,8 @@ enum {
 	C_START = 1 << 1, /* a token may start here */
 	C_RUN = 1 << 2,   /* part of a domain/email/ip/hash run */
 	C_HEX = 1 << 3,
-	C_URLEND = 1 << 4 /* ends a URL */
+	C_URLEND = 1 << 4, /* ends a URL */
+	C_TRIG = 1 << 5    /* every indicator holds one: digit . @ : + newline, non-ASCII */
 };
 
 static uint8_t cls[256];
@@ -38,6 +39,9 @@ static void init_classes(void)
 			k |= C_HEX;
 		if (c == '+' || c == ':')
 			k |= C_START;
+		if (ioc_is_digit((unsigned char)c) || c == '.' || c == '@' || c == ':' ||
+		    c == '+' || c == '\n' || c >= 0x80)
+			k |= C_TRIG;
 		if (c <= ' ' || c == 0x7f || strchr("\"'<>`{}|\\^", c) != NULL)
 			k |= C_URLEND;
 		cls[c] = k;
@@ -206,6 +210,18 @@ static size_t try_url(struct scan *s, size_t i)
 
 /* ---- IPv6 ---- */
 
+/* An IPv6 address has a ':' within its first five characters. */
+static bool colon_soon(const unsigned char *t, size_t len, size_t i)
+{
+	for (size_t k = i; k < len && k < i + 5; k++) {
+		if (t[k] == ':')
+			return true;
+		if (!(cls[t[k]] & C_HEX))
+			return false;
+	}
+	return false;
+}
+
 static size_t try_ipv6(struct scan *s, size_t i)
 {
 	const unsigned char *t = s->t;
@@ -240,40 +256,75 @@ static size_t try_ipv6(struct scan *s, size_t i)
 
 struct word {
 	size_t start, end; /* the run, trailing punctuation removed */
+	size_t run_end;    /* the run as it stands */
 	bool dot, at, underscore, plus, allhex, digits_dots, high;
 	bool has_digit, has_alpha;
 };
+
+enum {
+	W_DOT = 1 << 0,
+	W_AT = 1 << 1,
+	W_US = 1 << 2,
+	W_PLUS = 1 << 3,
+	W_HIGH = 1 << 4,
+	W_DIGIT = 1 << 5,
+	W_ALPHA = 1 << 6,
+	W_NONHEX = 1 << 7,
+	W_NONDIGDOT = 1 << 8
+};
+
+static uint16_t wflags[256];
+
+static void init_wflags(void)
+{
+	for (int c = 0; c < 256; c++) {
+		uint16_t f = 0;
+		f |= c == '.' ? W_DOT : 0;
+		f |= c == '@' ? W_AT : 0;
+		f |= c == '_' ? W_US : 0;
+		f |= c == '+' ? W_PLUS : 0;
+		f |= c >= 0x80 ? W_HIGH : 0;
+		f |= ioc_is_digit((unsigned char)c) ? W_DIGIT : 0;
+		f |= ioc_is_alpha((unsigned char)c) ? W_ALPHA : 0;
+		f |= ioc_is_hex((unsigned char)c) ? 0 : W_NONHEX;
+		f |= (ioc_is_digit((unsigned char)c) || c == '.') ? 0 : W_NONDIGDOT;
+		wflags[c] = f;
+	}
+}
 
 static void measure(const struct scan *s, size_t i, struct word *w)
 {
 	const unsigned char *t = s->t;
 	size_t e = i;
+	unsigned f = 0;
 	while (e < s->len && (cls[t[e]] & C_RUN)) {
 		if (t[e] >= 0x80 && utf8_delim(t, s->len, e))
 			break;
+		f |= wflags[t[e]];
 		e++;
 	}
-	while (e > i && (t[e - 1] == '.' || t[e - 1] == '-' || t[e - 1] == '_' || t[e - 1] == '@' ||
-	                 t[e - 1] == '+'))
-		e--;
-	memset(w, 0, sizeof *w);
+	w->run_end = e;
+	if (e > i && (t[e - 1] == '.' || t[e - 1] == '-' || t[e - 1] == '_' || t[e - 1] == '@' ||
+	              t[e - 1] == '+')) {
+		/* trailing punctuation is not part of the word: recount without it */
+		while (e > i && (t[e - 1] == '.' || t[e - 1] == '-' || t[e - 1] == '_' ||
+		                 t[e - 1] == '@' || t[e - 1] == '+'))
+			e--;
+		f = 0;
+		for (size_t k = i; k < e; k++)
+			f |= wflags[t[k]];
+	}
 	w->start = i;
 	w->end = e;
-	w->allhex = w->digits_dots = true;
-	for (size_t k = i; k < e; k++) {
-		unsigned char c = t[k];
-		w->dot |= c == '.';
-		w->at |= c == '@';
-		w->underscore |= c == '_';
-		w->plus |= c == '+';
-		w->high |= c >= 0x80;
-		w->has_digit |= ioc_is_digit(c);
-		w->has_alpha |= ioc_is_alpha(c);
-		if (!(cls[c] & C_HEX))
-			w->allhex = false;
-		if (!ioc_is_digit(c) && c != '.')
-			w->digits_dots = false;
-	}
+	w->dot = f & W_DOT;
+	w->at = f & W_AT;
+	w->underscore = f & W_US;
+	w->plus = f & W_PLUS;
+	w->high = f & W_HIGH;
+	w->has_digit = f & W_DIGIT;
+	w->has_alpha = f & W_ALPHA;
+	w->allhex = !(f & W_NONHEX);
+	w->digits_dots = !(f & W_NONDIGDOT);
 }
 
 /* File extensions that are also top-level domains: "readme.md" is a file. */
@@ -408,11 +459,11 @@ static size_t try_asn(struct scan *s, size_t i)
 	return emit(s, i, d);
 }
 
-static size_t try_word(struct scan *s, size_t i)
+static size_t try_word(struct scan *s, const struct word *wp)
 {
 	const unsigned char *t = s->t;
-	struct word w;
-	measure(s, i, &w);
+	const struct word w = *wp;
+	size_t i = w.start;
 	size_t n = w.end - w.start;
 	if (n == 0)
 		return 0;
@@ -426,6 +477,15 @@ static size_t try_word(struct scan *s, size_t i)
 	if (w.underscore || w.plus)
 		return 0;
 	unsigned char c = t[i];
+	if (ioc_is_digit(c) && !w.has_alpha && i >= 3 && t[i - 1] == ' ') {
+		/* "AS 13335" / "ASN 13335": the number finds its prefix */
+		size_t a = t[i - 2] == 'N' && i >= 4 ? i - 4 : i - 3;
+		if (t[a] == 'A' && t[a + 1] == 'S' && (a == 0 || !is_word_at(s, a - 1))) {
+			size_t r = try_asn(s, a);
+			if (r != 0)
+				return r - (i - a);
+		}
+	}
 	if (w.allhex && w.has_digit && w.has_alpha && (n == 32 || n == 40 || n == 64 || n == 128)) {
 		enum ioc_type ht = n == 32   ? IOC_MD5
 		                   : n == 40 ? IOC_SHA1
@@ -461,10 +521,19 @@ static size_t try_word(struct scan *s, size_t i)
 			return emit(s, i, w.end);
 	}
 	if (ioc_is_digit(c)) {
-		size_t r = ioc_scan_card((const char *)t, s->len, i, &s->v);
+		/* Cheap shape checks first: most digit runs in logs are neither. */
+		size_t d = i;
+		while (d < s->len && ioc_is_digit(t[d]))
+			d++;
+		bool grouped =
+		        d + 1 < s->len && (t[d] == ' ' || t[d] == '-') && ioc_is_digit(t[d + 1]);
+		size_t r = 0;
+		if ((d - i >= 13 && d - i <= 19) || (d - i == 4 && grouped))
+			r = ioc_scan_card((const char *)t, s->len, i, &s->v);
 		if (r != 0)
 			return emit(s, i, i + r);
-		r = ioc_scan_phone((const char *)t, s->len, i, s->o->country, &s->v);
+		if (s->o->country[0] != '\0' || (c == '0' && i + 1 < s->len && t[i + 1] == '0'))
+			r = ioc_scan_phone((const char *)t, s->len, i, s->o->country, &s->v);
 		if (r != 0)
 			return emit(s, i, i + r);
 	}
@@ -485,6 +554,8 @@ static size_t header_at(struct scan *s, size_t i)
 	if (i < s->len && (t[i] == ' ' || t[i] == '\t'))
 		return 0; /* a folded continuation keeps the field */
 	s->field = NULL;
+	if (i >= s->len || strchr("fFrRtTcCsSmMxXdDiI", t[i]) == NULL || t[i] == '\0')
+		return 0;
 	for (size_t k = 0; k < sizeof header_fields / sizeof header_fields[0]; k++) {
 		size_t n = strlen(header_fields[k]);
 		if (i + n + 1 > s->len || t[i + n] != ':')
@@ -537,11 +608,23 @@ static void scan_text(struct scan *s)
 			i += h;
 			continue;
 		}
-		if (c == '\n') {
+		/* Fast path: jump to the next byte that some indicator must hold,
+		 * then back up to the start of its word.  Words of letters alone
+		 * ("AS" of "AS 13335" is found from its number) are never looked at. */
+		size_t j = i;
+		while (j < s->len && !(cls[t[j]] & C_TRIG))
+			j++;
+		if (j >= s->len)
+			break;
+		if (t[j] == '\n') {
 			line_start = true;
-			i++;
+			i = j + 1;
 			continue;
 		}
+		while (j > i && (cls[t[j - 1]] & C_RUN))
+			j--;
+		i = j;
+		c = t[i];
 		if (!(cls[c] & C_START)) {
 			i++;
 			continue;
@@ -562,7 +645,7 @@ static void scan_text(struct scan *s)
 		}
 		size_t r = 0;
 		if (c == '+') {
-			if (i + 1 < s->len && ioc_is_digit(t[i + 1]) &&
+			if (i + 1 < s->len && t[i + 1] >= '1' && t[i + 1] <= '9' &&
 			    (i == 0 || !ioc_is_alnum(t[i - 1])))
 				r = ioc_scan_phone((const char *)t, s->len, i, s->o->country,
 				                   &s->v);
@@ -577,20 +660,21 @@ static void scan_text(struct scan *s)
 			i += r != 0 ? r : 1;
 			continue;
 		}
-		if (ioc_is_alpha(c))
+		struct word w;
+		measure(s, i, &w);
+		bool colon = w.run_end < s->len && t[w.run_end] == ':';
+		if (colon && ioc_is_alpha(c))
 			r = try_url(s, i);
-		if (r == 0 && (cls[c] & C_HEX))
+		if (r == 0 && (cls[c] & C_HEX) && colon_soon(t, s->len, i))
 			r = try_ipv6(s, i);
 		if (r == 0)
-			r = try_word(s, i);
+			r = try_word(s, &w);
 		if (r != 0) {
 			i += r;
 			continue;
 		}
 		/* nothing here: skip the whole token so no slice of it matches */
-		while (i < s->len && ((cls[t[i]] & C_RUN) || t[i] == '$' || t[i] == '%') &&
-		       !(t[i] >= 0x80 && utf8_delim(t, s->len, i)))
-			i++;
+		i = w.run_end > i ? w.run_end : i + 1;
 	}
 }
 
@@ -599,8 +683,11 @@ int ioc_extract(const struct ioc_ctx *ctx, const char *text, size_t len,
                 struct crix_error *err)
 {
 	static const struct ioc_extract_opts defaults;
-	if (cls['a'] == 0)
-		init_classes(); /* idempotent: concurrent first calls write the same bytes */
+	if (cls['a'] == 0) {
+		/* idempotent: concurrent first calls write the same bytes */
+		init_wflags();
+		init_classes();
+	}
 	struct scan s = {
 	        .ctx = ctx,
 	        .t = (const unsigned char *)text,

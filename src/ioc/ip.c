@@ -71,10 +71,24 @@ static const char *ipv4_reason(const char *s, size_t n)
 	return "not a dotted quad";
 }
 
+/* Dotted quad of ip into buf (at least 16 bytes), NUL-terminated.  Written
+ * by hand: extraction formats every address it finds. */
 static void ipv4_format(const uint8_t ip[4], char *buf, size_t bufsz, size_t *len)
 {
-	int w = snprintf(buf, bufsz, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
-	*len = w > 0 ? (size_t)w : 0;
+	size_t o = 0;
+	(void)bufsz;
+	for (int k = 0; k < 4; k++) {
+		unsigned v = ip[k];
+		if (k > 0)
+			buf[o++] = '.';
+		if (v >= 100)
+			buf[o++] = (char)('0' + v / 100);
+		if (v >= 10)
+			buf[o++] = (char)('0' + v / 10 % 10);
+		buf[o++] = (char)('0' + v % 10);
+	}
+	buf[o] = '\0';
+	*len = o;
 }
 
 /*

@@ -41,9 +41,24 @@ static bool is_unreserved(unsigned char c)
 /* Bytes that may stand unencoded in a path, query or fragment. */
 static bool is_urlchar(unsigned char c)
 {
-	if (is_unreserved(c))
-		return true;
-	return strchr("!$&'()*+,;=:@/?", c) != NULL && c != '\0';
+	switch (c) {
+	case '!':
+	case '$':
+	case '&':
+	case '\'':
+	case '(':
+	case ')':
+	case '*':
+	case '+':
+	case ',':
+	case ';':
+	case '=':
+	case ':':
+	case '@':
+	case '/':
+	case '?': return true;
+	default: return is_unreserved(c);
+	}
 }
 
 static int hexval(unsigned char c)

@@ -1,6 +1,9 @@
 #include "util/jsonw.h"
 
-#include <stdint.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one. */
 static size_t utf8_valid(const unsigned char *s, size_t n)
@@ -33,41 +36,148 @@ static size_t utf8_valid(const unsigned char *s, size_t n)
 	return len;
 }
 
-void jsonw_string(FILE *f, const char *str, size_t n)
+size_t jsonw_escape(char *dst, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
-	putc('"', f);
-	size_t run = 0; /* bytes that need no escaping, written in one go */
+	char *d = dst;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			run++;
+			*d++ = (char)c;
 			continue;
 		}
 		size_t u = c >= 0x80 ? utf8_valid(s + i, n - i) : 0;
 		if (u > 0) {
-			run += u;
+			memcpy(d, s + i, u);
+			d += u;
 			i += u - 1;
 			continue;
 		}
-		fwrite(s + i - run, 1, run, f);
-		run = 0;
+		*d++ = '\\';
 		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
+		case '"': *d++ = '"'; break;
+		case '\\': *d++ = '\\'; break;
+		case '\n': *d++ = 'n'; break;
+		case '\r': *d++ = 'r'; break;
+		case '\t': *d++ = 't'; break;
 		default:
-			if (c < 0x20 || c == 0x7f) {
-				char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-				fwrite(e, 1, 6, f);
+			if (c < 0x20) {
+				memcpy(d, "u00", 3);
+				d[3] = hex[c >> 4];
+				d[4] = hex[c & 15];
+				d += 5;
 			} else {
-				fputs("\\ufffd", f);
+				memcpy(d, "ufffd", 5);
+				d += 5;
 			}
 		}
 	}
-	fwrite(s + n - run, 1, run, f);
+	return (size_t)(d - dst);
+}
+
+void jsonw_string(FILE *f, const char *s, size_t n)
+{
+	char tmp[JSONW_ESCAPED_MAX(256)];
 	putc('"', f);
+	while (n > 0) {
+		/* never split a UTF-8 sequence between two pieces */
+		size_t take = n < 256 ? n : 256;
+		while (take < n && take > 252 && ((unsigned char)s[take] & 0xc0) == 0x80)
+			take--;
+		fwrite(tmp, 1, jsonw_escape(tmp, s, take), f);
+		s += take;
+		n -= take;
+	}
+	putc('"', f);
+}
+
+int jsonw_out_init(struct jsonw_out *o, int fd, size_t cap)
+{
+	if (cap < 16384)
+		cap = 16384; /* room for the largest escaped piece */
+	o->fd = fd;
+	o->len = 0;
+	o->cap = cap;
+	o->err = 0;
+	o->buf = malloc(cap);
+	return o->buf != NULL ? 0 : -1;
+}
+
+int jsonw_out_flush(struct jsonw_out *o)
+{
+	size_t off = 0;
+	while (o->err == 0 && off < o->len) {
+		ssize_t w = write(o->fd, o->buf + off, o->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			o->err = w < 0 ? errno : EIO;
+		else
+			off += (size_t)w;
+	}
+	o->len = 0;
+	return o->err;
+}
+
+void jsonw_out_put(struct jsonw_out *o, const void *s, size_t n)
+{
+	if (o->len + n > o->cap) {
+		jsonw_out_flush(o);
+		if (n > o->cap) {
+			/* larger than the buffer: write it straight through */
+			const char *p = s;
+			while (o->err == 0 && n > 0) {
+				ssize_t w = write(o->fd, p, n);
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w <= 0) {
+					o->err = w < 0 ? errno : EIO;
+					break;
+				}
+				p += w;
+				n -= (size_t)w;
+			}
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+void jsonw_out_u64(struct jsonw_out *o, uint64_t v)
+{
+	char tmp[24];
+	size_t k = sizeof tmp;
+	do {
+		tmp[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	jsonw_out_put(o, tmp + k, sizeof tmp - k);
+}
+
+void jsonw_out_string(struct jsonw_out *o, const char *s, size_t n)
+{
+	jsonw_out_put(o, "\"", 1);
+	while (n > 0) {
+		size_t take = n < 1024 ? n : 1024;
+		while (take < n && take > 1020 && ((unsigned char)s[take] & 0xc0) == 0x80)
+			take--;
+		if (o->len + JSONW_ESCAPED_MAX(take) > o->cap)
+			jsonw_out_flush(o);
+		if (o->err != 0)
+			return;
+		o->len += jsonw_escape(o->buf + o->len, s, take);
+		s += take;
+		n -= take;
+	}
+	jsonw_out_put(o, "\"", 1);
+}
+
+void jsonw_out_free(struct jsonw_out *o)
+{
+	if (o == NULL)
+		return;
+	free(o->buf);
+	o->buf = NULL;
 }
