@@ -79,6 +79,7 @@ struct scan {
 	void *arg;
 	const char *field; /* email header of the current line, or NULL */
 	int rc;
+	bool hashes_found; /* set by hash_segments */
 	struct ioc_value v;
 	char masked[64];
 };
@@ -408,6 +409,11 @@ static size_t try_email(struct scan *s, const struct word *w)
 		}
 	if (count != 1 || at == w->start)
 		return 0;
+	/* "o'brien@x.ie", "a~b@x.com": the word began before the run did, and
+	 * half an address is worse than none. */
+	if (w->start >= 2 && strchr("!#$%'*^`{|}~", t[w->start - 1]) != NULL &&
+	    ioc_is_alnum(t[w->start - 2]))
+		return 0;
 	if (ioc_parse_email(s->ctx, (const char *)t + w->start, w->end - w->start, &s->v, NULL) !=
 	    0)
 		return 0;
@@ -459,6 +465,59 @@ static size_t try_asn(struct scan *s, size_t i)
 	return emit(s, i, d);
 }
 
+/* Emits the hashes among the segments of a word split at '_' and at its
+ * first '.', e.g. "sample_e5f9...0005.bin" or "d41d...427e.exe".  Sets
+ * s->hashes_found. */
+static void hash_segments(struct scan *s, const struct word *w)
+{
+	const unsigned char *t = s->t;
+	s->hashes_found = false;
+	size_t a = w->start;
+	while (a < w->end) {
+		size_t b = a;
+		while (b < w->end && t[b] != '_' && t[b] != '.')
+			b++;
+		size_t n = b - a;
+		if (n == 32 || n == 40 || n == 64 || n == 128) {
+			unsigned f = 0;
+			for (size_t k = a; k < b; k++)
+				f |= wflags[t[k]];
+			if (!(f & W_NONHEX) && (f & W_DIGIT) && (f & W_ALPHA)) {
+				enum ioc_type ht = n == 32   ? IOC_MD5
+				                   : n == 40 ? IOC_SHA1
+				                   : n == 64 ? IOC_SHA256
+				                             : IOC_SHA512;
+				if (ioc_parse_hash(ht, (const char *)t + a, n, &s->v, NULL) == 0) {
+					emit(s, a, b);
+					s->hashes_found = true;
+				}
+			}
+		}
+		if (b < w->end && t[b] == '.')
+			break; /* after the first dot comes the extension */
+		a = b + 1;
+	}
+}
+
+/* "192.0.2.1-192.0.2.20": each end of a range. */
+static size_t ip_range(struct scan *s, const struct word *w)
+{
+	const unsigned char *t = s->t;
+	size_t a = w->start;
+	bool any = false;
+	while (a < w->end) {
+		size_t b = a;
+		while (b < w->end && t[b] != '-')
+			b++;
+		if (b - a <= 15 && ioc_parse_ipv4((const char *)t + a, b - a, &s->v, NULL) == 0) {
+			emit(s, a, b);
+			any = true;
+		}
+		a = b + 1;
+	}
+	return any ? w->end - w->start : 0;
+}
+
 static size_t try_word(struct scan *s, const struct word *wp)
 {
 	const unsigned char *t = s->t;
@@ -469,9 +528,16 @@ static size_t try_word(struct scan *s, const struct word *wp)
 		return 0;
 	if (w.at)
 		return try_email(s, &w);
+	s->hashes_found = false;
+	if (w.underscore || (w.dot && !w.digits_dots))
+		hash_segments(s, &w); /* "sample_<md5>.bin", "<sha256>.exe" */
+	if (s->hashes_found)
+		return w.end - w.start;
 	if (w.dot) {
 		if (w.digits_dots)
 			return try_ipv4(s, &w);
+		if (!w.has_alpha && !w.high)
+			return ip_range(s, &w); /* "192.0.2.1-192.0.2.20" */
 		return try_domain(s, &w);
 	}
 	if (w.underscore || w.plus)
@@ -625,22 +691,18 @@ static void scan_text(struct scan *s)
 			j--;
 		i = j;
 		c = t[i];
-		if (!(cls[c] & C_START)) {
-			i++;
+		if (c == '@' && i + 1 < s->len && !prev_is_word(s, i)) {
+			/* "@evil.com": a handle that names a domain */
+			struct word w;
+			measure(s, i + 1, &w);
+			size_t r = 0;
+			if (w.dot && !w.at && !w.digits_dots)
+				r = try_domain(s, &w);
+			i = r != 0 ? i + 1 + r : (w.run_end > i + 1 ? w.run_end : i + 1);
 			continue;
 		}
-		if (c >= 0x80) {
-			size_t d = utf8_delim(t, s->len, i);
-			if (d != 0) {
-				i += d;
-				continue;
-			}
-		}
-		if (prev_is_word(s, i)) {
-			/* inside a word: skip to its end */
+		if (!(cls[c] & C_START)) {
 			i++;
-			while (i < s->len && is_word_at(s, i))
-				i++;
 			continue;
 		}
 		size_t r = 0;
@@ -652,6 +714,28 @@ static void scan_text(struct scan *s)
 			if (r != 0)
 				emit(s, i, i + r);
 			i += r != 0 ? r : 1;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t d = utf8_delim(t, s->len, i);
+			if (d != 0) {
+				i += d;
+				continue;
+			}
+		}
+		if (c != ':' && prev_is_word(s, i)) {
+			/* inside a word: skip to its end */
+			i++;
+			while (i < s->len && is_word_at(s, i))
+				i++;
+			continue;
+		}
+		if (c == ':' && prev_is_word(s, i)) {
+			/* "x2001:db8::1": the rest of a glued address is no address */
+			size_t k = i + 1, colons = 0;
+			while (k < s->len && ((cls[t[k]] & C_HEX) || t[k] == ':'))
+				colons += t[k++] == ':';
+			i = colons > 0 ? k : i + 1;
 			continue;
 		}
 		if (c == ':') {
