@@ -124,8 +124,19 @@ static int extract_stream(const struct ioc_ctx *ctx, const struct ioc_extract_op
 				eof = true;
 				break;
 			}
-			if (n == 0)
+			if (n == 0) {
+				/* a gzip stream that stops early is an error, not an end */
+				int zerr = Z_OK;
+				gzerror(gz, &zerr);
+				if (zerr != Z_OK) {
+					fprintf(stderr,
+					        "crix extract: %s: truncated or corrupt gzip "
+					        "data\n",
+					        name ? name : "(stdin)");
+					rc = -1;
+				}
 				eof = true;
+			}
 			have += (size_t)n;
 		}
 		size_t take = have;

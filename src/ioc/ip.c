@@ -52,7 +52,7 @@ static const char *ipv4_reason(const char *s, size_t n)
 		return "a dotted quad has four parts";
 	const char *p = s;
 	const char *end = s + n;
-	while (p < end) {
+	for (int part = 0; part < 4; part++) {
 		const char *dot = memchr(p, '.', (size_t)(end - p));
 		size_t len = (size_t)((dot ? dot : end) - p);
 		if (len == 0)

@@ -1,0 +1,125 @@
+/*
+ * match.h - the in-memory indicator index, and the scanner that finds its
+ * indicators in logs and other text.
+ *
+ * The index holds canonical indicators (src/ioc) with where each came from,
+ * and answers four kinds of question:
+ *   - exact: IPs, hashes, e-mails, URLs, phones, IBANs, wallets, ...;
+ *   - longest-prefix: an IPv4/IPv6 address against CIDR indicators;
+ *   - domain suffix: a host against domain indicators ("evil.example"
+ *     matches "evil.example" and "www.evil.example", never
+ *     "notevil.example");
+ *   - URLs by canonical form, and a URL's host also as a host.
+ * Where several indicators cover a value (a /16 and a /24, "evil.example"
+ * and "www.evil.example"), the most specific one is reported, with every
+ * source that listed it.
+ *
+ * Concurrency: any number of threads may look up and scan while one thread
+ * adds indicators; an internal read-write lock makes additions visible to
+ * lookups that start after match_index_add returns.
+ *
+ * Ownership: the index owns copies of everything added to it.  Hits point
+ * into the index and are valid until the callback returns.
+ */
+#ifndef CRIX_MATCH_H
+#define CRIX_MATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ioc/ioc.h"
+#include "util/err.h"
+
+struct match_index;
+
+/* Where a set of indicators came from: a file, a list, a feed. */
+struct match_source {
+	const char *name; /* file path or list name */
+	const char *tlp;  /* "clear", "green", "amber", "amber+strict", "red", or NULL */
+	const char *tags; /* comma-separated, or NULL */
+};
+
+/* One indicator that matched. */
+struct match_hit {
+	enum ioc_type type;    /* the indicator's type (cidr4 for a CIDR hit) */
+	const char *indicator; /* canonical value, NUL-terminated */
+	size_t indicator_len;
+	uint32_t source; /* see match_index_source */
+	uint64_t line;   /* line in the source file, or the record id */
+};
+
+/* Called per hit; a non-zero return stops the lookup or scan. */
+typedef int (*match_hit_fn)(void *arg, const struct match_hit *hit);
+
+/* OUT: *out, an empty index.  Free with match_index_free. */
+int match_index_new(struct match_index **out, struct crix_error *err);
+void match_index_free(struct match_index *ix);
+
+/* Registers a source; OUT: *id for match_index_add. */
+int match_index_add_source(struct match_index *ix, const struct match_source *src, uint32_t *id,
+                           struct crix_error *err);
+/* The source registered under id, or NULL.  Valid while ix lives. */
+const struct match_source *match_index_source(const struct match_index *ix, uint32_t id);
+
+/*
+ * Adds one canonical indicator (as produced by ioc_parse) from source at
+ * line.  The same value from the same source is stored once; from another
+ * source it is stored again, so that a hit names every source.  Values on
+ * the allow-list are not added (OUT: *allowed is set to true then).
+ */
+int match_index_add(struct match_index *ix, const struct ioc_value *v, uint32_t source,
+                    uint64_t line, bool *allowed, struct crix_error *err);
+
+/*
+ * Adds a known-benign value to the allow-list: an exact value, a CIDR (every
+ * address inside it is benign), or a domain (it and its subdomains are).
+ * Allow-listed values are refused by later match_index_add calls; values
+ * already in the index are removed.  OUT: *removed, how many were.
+ */
+int match_index_allow(struct match_index *ix, const struct ioc_value *v, size_t *removed,
+                      struct crix_error *err);
+
+/* Pre-sizes the tables for n indicators, to avoid rehashing while loading. */
+int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err);
+
+struct match_stats {
+	size_t indicators; /* entries stored (a value listed by 2 sources counts 2) */
+	size_t by_type[IOC_TYPE_COUNT];
+	size_t value_bytes; /* bytes of canonical values stored */
+	size_t memory;      /* bytes the index holds in total */
+	size_t allowed;     /* values refused or removed by the allow-list */
+};
+void match_index_stats(struct match_index *ix, struct match_stats *st);
+
+/*
+ * Looks up one canonical value: exact for every type, plus CIDR for IPs,
+ * suffix for domains, and the host for URLs and e-mail addresses.
+ * Returns the callback's non-zero value, or 0.
+ */
+int match_lookup(struct match_index *ix, const struct ioc_value *v, match_hit_fn fn, void *arg);
+
+/* One place in scanned text where an indicator matched. */
+struct match_scan_hit {
+	size_t offset; /* of the matched text in the scanned buffer */
+	size_t len;    /* of the matched text */
+	const struct match_hit *hit;
+};
+
+typedef int (*match_scan_fn)(void *arg, const struct match_scan_hit *h);
+
+struct match_scan_opts {
+	bool refang; /* undo defanging first; offsets still refer to the input */
+};
+
+/*
+ * Scans text[0..len) for tokens that could be indicators of the types the
+ * index holds, canonicalises only those, and reports every hit in order of
+ * offset.  Tokens are matched whole: "1.2.3.4" never matches inside
+ * "11.2.3.45", "evil.com" never inside "notevil.com".
+ */
+int match_scan(struct match_index *ix, const char *text, size_t len,
+               const struct match_scan_opts *opts, match_scan_fn fn, void *arg,
+               struct crix_error *err);
+
+#endif

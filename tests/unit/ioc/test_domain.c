@@ -1,0 +1,256 @@
+/*
+ * test_domain.c - domain names (src/ioc/domain.c): lower-case A-labels, no
+ * trailing dot, registrable under a known public suffix.
+ *
+ * The IDN expectations were checked against libidn2 (UTS #46,
+ * non-transitional: "ß" stays, so straße.de is xn--strae-oqa.de) and the
+ * Punycode of each label against Python's punycode codec.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ioc/ioc_int.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Labels of a known length, for the length limits. */
+#define A10 "aaaaaaaaaa"
+#define A57 A10 A10 A10 A10 A10 "aaaaaaa"
+#define A58 A57 "a"
+#define A63 A10 A10 A10 A10 A10 A10 "aaa"
+#define A64 A63 "a"
+/* 253 characters: 63 + 1 + 63 + 1 + 63 + 1 + 57 + 1 + 3 */
+#define NAME253 A63 "." A63 "." A63 "." A57 ".com"
+#define NAME254 A63 "." A63 "." A63 "." A58 ".com"
+
+struct valid_case {
+	const char *in;
+	const char *want;
+};
+
+struct invalid_case {
+	const char *in;
+	const char *reason;
+};
+
+static const struct valid_case valid[] = {
+        /* case and the trailing dot */
+        {"EVIL.COM", "evil.com"},
+        {"Example.Com.", "example.com"},
+        {"evil.com.", "evil.com"},
+        {"www.example.com", "www.example.com"},
+        {"WWW.Example.ORG", "www.example.org"},
+        /* under multi-label public suffixes, kept whole */
+        {"example.co.uk", "example.co.uk"},
+        {"a.b.example.co.uk", "a.b.example.co.uk"},
+        {"Example.CO.UK.", "example.co.uk"},
+        {"example.com.au", "example.com.au"},
+        /* digits and hyphens inside labels */
+        {"my-site.org", "my-site.org"},
+        {"a1.io", "a1.io"},
+        {"123.com", "123.com"},
+        {"1.2.3.example.net", "1.2.3.example.net"},
+        {"x--y.net", "x--y.net"},
+        {"a.de", "a.de"},
+        /* IDN: U-labels become A-labels (UTS #46 mapping, non-transitional) */
+        {"bücher.de", "xn--bcher-kva.de"},
+        {"BÜCHER.DE", "xn--bcher-kva.de"},
+        {"Bücher.de.", "xn--bcher-kva.de"},
+        {"münchen.de", "xn--mnchen-3ya.de"},
+        {"straße.de", "xn--strae-oqa.de"},
+        {"日本語.jp", "xn--wgv71a119e.jp"},
+        {"пример.рф", "xn--e1afmkfd.xn--p1ai"},
+        {"www.bücher.de", "www.xn--bcher-kva.de"},
+        {"bücher。de", "xn--bcher-kva.de"}, /* ideographic full stop */
+        /* A-labels as written are already canonical */
+        {"xn--bcher-kva.de", "xn--bcher-kva.de"},
+        {"XN--BCHER-KVA.DE", "xn--bcher-kva.de"},
+        {"example.xn--p1ai", "example.xn--p1ai"},
+        /* lengths: 63-character label, 253-character name */
+        {A63 ".com", A63 ".com"},
+        {"www." A63 ".example.com", "www." A63 ".example.com"},
+        {NAME253, NAME253},
+        {NAME253 ".", NAME253},
+};
+
+static const struct invalid_case invalid[] = {
+        /* public suffixes alone, single labels */
+        {"co.uk", "domain: 'co.uk' is a public suffix, not a registrable domain"},
+        {"com.au", "is a public suffix"},
+        {"CO.UK.", "is a public suffix"},
+        {"com", "domain: a single label is not a registrable domain"},
+        {"localhost", "a single label"},
+        {"localhost.", "a single label"},
+        /* unknown and numeric top-level labels */
+        {"example.invalidtld", "domain: '.invalidtld' is not a known top-level domain"},
+        {"setup.exe", "'.exe' is not a known top-level domain"},
+        {"index.php", "'.php' is not a known top-level domain"},
+        {"report.pdf", "is not a known top-level domain"},
+        {"photo.jpg", "is not a known top-level domain"},
+        {"os.path.join", "is not a known top-level domain"},
+        {"host.local", "is not a known top-level domain"},
+        {"example.123", "domain: the last label is a number"},
+        {"1.2.3.4", "the last label is a number"},
+        {"v2.0.1", "the last label is a number"},
+        {"3.14", "the last label is a number"},
+        /* label syntax */
+        {"-evil.com", "domain: a label starts or ends with '-'"},
+        {"evil-.com", "starts or ends with '-'"},
+        {"www.-evil.com", "starts or ends with '-'"},
+        {"evil.-com", "starts or ends with '-'"},
+        {"ev_il.com", "domain: invalid character '_' at position 3"},
+        {"_dmarc.example.com", "invalid character '_' at position 1"},
+        {"evil com", "invalid character ' '"},
+        {"evil.com/", "invalid character '/'"},
+        {"evil.com:80", "invalid character ':'"},
+        {"bob@evil.com", "invalid character '@'"},
+        {"*.evil.com", "invalid character '*'"},
+        {"evil..com", "domain: empty label"},
+        {".evil.com", "empty label"},
+        {"evil.com..", "empty label"},
+        /* empty */
+        {"", "domain: empty name"},
+        {".", "empty name"},
+        /* lengths */
+        {A64 ".com", "domain: label longer than 63 characters"},
+        {"www." A64 ".example.com", "label longer than 63"},
+        {NAME254, "domain: longer than 253 characters"},
+        {NAME254 ".", "longer than 253 characters"},
+        /* IDN failures */
+        {"bü_cher.de", "invalid character '_'"},
+        {"\xef\xbf\xbd.com", "domain: not a valid internationalised name"},
+        {"\xff.com", "not a valid internationalised name"},
+        {"bü cher.de", "not a valid internationalised name"},
+        {"-bü.de", "not a valid internationalised name"},
+        {"üüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüü.de",
+         "not a valid internationalised name"},
+        {"bücher.invalidtld", "is not a known top-level domain"},
+};
+
+static int setup(void **state)
+{
+	struct ioc_ctx *ctx;
+	struct crix_error err = {0};
+	if (ioc_ctx_new(&ctx, &err) != 0) {
+		print_error("ioc_ctx_new: %s\n", err.msg);
+		return -1;
+	}
+	*state = ctx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ioc_ctx_free(*state);
+	return 0;
+}
+
+/* Parses a heap copy of exactly strlen(in) bytes, so ASan sees overreads. */
+static int parse(void **state, const char *in, struct ioc_value *out, struct crix_error *err)
+{
+	size_t n = strlen(in);
+	char *copy = malloc(n > 0 ? n : 1);
+	assert_non_null(copy);
+	memcpy(copy, in, n);
+	int rc = ioc_parse_domain(*state, copy, n, out, err);
+	free(copy);
+	return rc;
+}
+
+static void test_valid(void **state)
+{
+	for (size_t i = 0; i < COUNT(valid); i++) {
+		struct ioc_value out;
+		struct crix_error err = {0};
+		int rc = parse(state, valid[i].in, &out, &err);
+		if (rc != 0)
+			fail_msg("\"%s\": rc %d: %s", valid[i].in, rc, err.msg);
+		if (strcmp(out.v, valid[i].want) != 0)
+			fail_msg("\"%s\": got \"%s\", want \"%s\"", valid[i].in, out.v,
+			         valid[i].want);
+		assert_int_equal(out.len, strlen(valid[i].want));
+		assert_int_equal(out.type, IOC_DOMAIN);
+	}
+}
+
+static void test_invalid(void **state)
+{
+	for (size_t i = 0; i < COUNT(invalid); i++) {
+		struct ioc_value out;
+		struct crix_error err = {0};
+		int rc = parse(state, invalid[i].in, &out, &err);
+		if (rc != CRIX_EINVAL)
+			fail_msg("\"%s\": rc %d, want CRIX_EINVAL (value \"%s\")", invalid[i].in,
+			         rc, rc == 0 ? out.v : "");
+		assert_int_equal(err.code, CRIX_EINVAL);
+		if (strstr(err.msg, invalid[i].reason) == NULL)
+			fail_msg("\"%s\": message \"%s\" lacks \"%s\"", invalid[i].in, err.msg,
+			         invalid[i].reason);
+		assert_int_equal(parse(state, invalid[i].in, &out, NULL), CRIX_EINVAL);
+	}
+}
+
+/* The canonical form is a fixed point. */
+static void test_idempotent(void **state)
+{
+	for (size_t i = 0; i < COUNT(valid); i++) {
+		struct ioc_value once, twice;
+		assert_int_equal(parse(state, valid[i].in, &once, NULL), 0);
+		assert_int_equal(parse(state, once.v, &twice, NULL), 0);
+		assert_string_equal(once.v, twice.v);
+	}
+}
+
+/* Only the n bytes given are read: the rest of the buffer is ignored. */
+static void test_length_not_nul(void **state)
+{
+	struct ioc_value out;
+	const char *s = "evil.com/path";
+	assert_int_equal(ioc_parse_domain(*state, s, 8, &out, NULL), 0);
+	assert_string_equal(out.v, "evil.com");
+	s = "bücher.de and more";
+	assert_int_equal(ioc_parse_domain(*state, s, strlen("bücher.de"), &out, NULL), 0);
+	assert_string_equal(out.v, "xn--bcher-kva.de");
+}
+
+/* Very long input, ASCII and not: refused with a message, no overflow. */
+static void test_very_long(void **state)
+{
+	size_t n = 5000;
+	char *s = malloc(n);
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++)
+		s[i] = (i % 10 == 9) ? '.' : 'a';
+	memcpy(s + n - 4, ".com", 4);
+	struct ioc_value out;
+	struct crix_error err = {0};
+	assert_int_equal(ioc_parse_domain(*state, s, n, &out, &err), CRIX_EINVAL);
+	assert_non_null(strstr(err.msg, "longer than 253"));
+	/* the same length of two-byte characters goes the IDN way */
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		s[i] = (char)0xc3;
+		s[i + 1] = (char)0xbc; /* ü */
+	}
+	assert_int_equal(ioc_parse_domain(*state, s, n, &out, &err), CRIX_EINVAL);
+	assert_non_null(strstr(err.msg, "longer than 253"));
+	/* just under the pre-check for UTF-8 names: idn2 decides */
+	assert_int_equal(ioc_parse_domain(*state, s, 1012, &out, &err), CRIX_EINVAL);
+	assert_non_null(strstr(err.msg, "domain: "));
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_valid),      cmocka_unit_test(test_invalid),
+	        cmocka_unit_test(test_idempotent), cmocka_unit_test(test_length_not_nul),
+	        cmocka_unit_test(test_very_long),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
