@@ -60,6 +60,8 @@ int ioc_parse_ipv6(const char *s, size_t n, struct ioc_value *out, struct crix_e
 int ioc_parse_cidr(const char *s, size_t n, struct ioc_value *out, struct crix_error *err);
 /* Parses a dotted quad into 4 bytes (strict: no leading zeros, 0..255). */
 bool ioc_ipv4_bytes(const char *s, size_t n, uint8_t ip[4]);
+/* Parses IPv6 text (inet_pton rules, no brackets) into 16 bytes. */
+bool ioc_ipv6_bytes(const char *s, size_t n, uint8_t a[16]);
 
 /* domain.c: out gets the canonical domain; fails when there is no known
  * public suffix or no registrable part. */

@@ -148,7 +148,7 @@ int ioc_parse_ipv4(const char *s, size_t n, struct ioc_value *out, struct crix_e
 }
 
 /* inet_pton needs a NUL-terminated string; IPv6 text is at most 45 bytes. */
-static bool ipv6_bytes(const char *s, size_t n, uint8_t a[16])
+bool ioc_ipv6_bytes(const char *s, size_t n, uint8_t a[16])
 {
 	char tmp[64];
 	if (n == 0 || n >= sizeof tmp)
@@ -171,7 +171,7 @@ int ioc_parse_ipv6(const char *s, size_t n, struct ioc_value *out, struct crix_e
 		s++;
 		n -= 2;
 	}
-	if (!ipv6_bytes(s, n, a))
+	if (!ioc_ipv6_bytes(s, n, a))
 		return crix_error_set(err, CRIX_EINVAL, "ipv6: not a valid IPv6 address");
 	ipv6_format(a, out->v, sizeof out->v, &out->len);
 	out->type = IOC_IPV6;
@@ -208,7 +208,7 @@ int ioc_parse_cidr(const char *s, size_t n, struct ioc_value *out, struct crix_e
 				a[i / 8] &= (uint8_t) ~(0x80u >> (i % 8));
 		ipv4_format(a, out->v, sizeof out->v, &o);
 		out->type = IOC_CIDR4;
-	} else if (ipv6_bytes(s, alen, a)) {
+	} else if (ioc_ipv6_bytes(s, alen, a)) {
 		if (bits > 128)
 			return crix_error_set(err, CRIX_EINVAL, "cidr: IPv6 prefix length %u > 128",
 			                      bits);

@@ -80,6 +80,11 @@ int match_index_add(struct match_index *ix, const struct ioc_value *v, uint32_t 
 int match_index_allow(struct match_index *ix, const struct ioc_value *v, size_t *removed,
                       struct crix_error *err);
 
+/* Removes every indicator that the allow-list covers through a network or a
+ * parent domain (match_index_allow removes exact matches only, so that a
+ * long allow-list costs one sweep, not one per entry).  OUT: *removed. */
+void match_index_sweep_allowed(struct match_index *ix, size_t *removed);
+
 /* Pre-sizes the tables for n indicators, to avoid rehashing while loading. */
 int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err);
 
@@ -89,6 +94,7 @@ struct match_stats {
 	size_t value_bytes; /* bytes of canonical values stored */
 	size_t memory;      /* bytes the index holds in total */
 	size_t allowed;     /* values refused or removed by the allow-list */
+	size_t duplicates;  /* values added again by the same source */
 };
 void match_index_stats(struct match_index *ix, struct match_stats *st);
 

@@ -195,9 +195,20 @@ expect_same_file got want "crix extract --type ipv4 small.txt"
 expect_exit 1 extract --type cve small.txt
 expect_empty "$OUT" "stdout of crix extract --type cve small.txt"
 
+check "--type accepts every type name of docs/cli.md"
+all=ipv4,ipv6,cidr4,cidr6,domain,url,email,md5,sha1,sha256,sha512,phone,iban,card,btc,eth,asn,cve
+expect_exit 0 extract --refang --type "$all" report.txt
+expect_same_file "$OUT" sample-refang.json "crix extract --refang --type (all types) report.txt"
+
 check "--type with an unknown name"
 expect_exit 2 extract --type ipv4,bogotype small.txt
 expect_contains "$ERR" bogotype "stderr"
+
+check "an option without its value"
+for opt in --type --country; do
+	expect_exit 2 extract "$opt" </dev/null
+	[ -s "$ERR" ] || fail "crix extract $opt gave no message on stderr"
+done
 
 check "--refang: defanged text gives nothing without it"
 printf 'evil[.]com and 198.51.100[.]7 and hxxp://bad[.]example[.]com/x and user[at]evil[.]org\n' >fang.txt

@@ -236,7 +236,7 @@ jl_tsv()
 # not given) and prints how many there were.
 jl_offsets()
 {
-	node "$JL" offsets "$OUT" "$@" || fail "raw/offset/line do not match $1 (above)"
+	node "$JL" offsets "$OUT" "$@" || fail "output checked against $1: see the line above"
 }
 
 # off_of FILE TEXT: prints the 0-based byte offset of the first TEXT in FILE.

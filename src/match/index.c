@@ -1,0 +1,764 @@
+/*
+ * index.c - the indicator index: an open-addressing hash table over
+ * (type, key) serves every kind of lookup.
+ *
+ * Memory per indicator beyond its value bytes: a 20-byte entry and about
+ * two 8-byte slots (tables are kept at most half full), ~36 bytes.  Keys are
+ * the canonical text, except for addresses and networks, whose key is binary
+ * (4 or 16 bytes, after the prefix length for networks) so that the scanner
+ * can look an address up without formatting it.
+ *
+ * A slot holds 32 bits of the hash beside the entry number, so most misses
+ * cost one memory access.  Entries with the same key from other sources
+ * form a chain through `next`; the slot points at the first.  Networks are
+ * found by probing each prefix length that is present, longest first;
+ * domains by probing the host and each parent domain, longest first.
+ */
+#include "match/match_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE MATCH_NONE
+
+/* ---- hashing ---- */
+
+static inline uint64_t rd64(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t mix(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+uint64_t match_hash(unsigned type, const void *key, size_t n)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)type << 56) ^ n;
+	while (n >= 8) {
+		h = mix(h ^ rd64(p), 0xa0761d6478bd642full);
+		p += 8;
+		n -= 8;
+	}
+	uint64_t t = 0;
+	memcpy(&t, p, n);
+	return mix(h ^ t, 0xe7037ed1a0b428dbull);
+}
+
+/* ---- slot tables ---- */
+
+static int slots_grow(uint64_t **slots, size_t *mask, size_t want)
+{
+	size_t cap = *slots != NULL ? *mask + 1 : 16;
+	while (cap < want * 2)
+		cap *= 2;
+	if (*slots != NULL && cap == *mask + 1)
+		return 0;
+	uint64_t *ns = calloc(cap, sizeof *ns);
+	if (ns == NULL)
+		return -1;
+	size_t nm = cap - 1;
+	if (*slots != NULL) {
+		for (size_t i = 0; i <= *mask; i++) {
+			uint64_t s = (*slots)[i];
+			if (s == 0)
+				continue;
+			size_t j = (size_t)(s >> 32) & nm;
+			while (ns[j] != 0)
+				j = (j + 1) & nm;
+			ns[j] = s;
+		}
+	}
+	free(*slots);
+	*slots = ns;
+	*mask = nm;
+	return 0;
+}
+
+static int store_insert(struct match_store *st, uint64_t h, uint32_t id)
+{
+	if (st->slots == NULL || (st->used + 1) * 2 > st->mask + 1)
+		if (slots_grow(&st->slots, &st->mask, st->used + 1) != 0)
+			return -1;
+	uint32_t frag = (uint32_t)(h >> 32);
+	size_t i = (size_t)frag & st->mask;
+	while (st->slots[i] != 0)
+		i = (i + 1) & st->mask;
+	st->slots[i] = ((uint64_t)frag << 32) | (uint64_t)(id + 1);
+	st->used++;
+	return 0;
+}
+
+static uint32_t store_find_h(const struct match_store *st, unsigned type, const void *key, size_t n,
+                             uint64_t h)
+{
+	if (st->slots == NULL)
+		return NONE;
+	uint32_t frag = (uint32_t)(h >> 32);
+	size_t i = (size_t)frag & st->mask;
+	for (;;) {
+		uint64_t s = st->slots[i];
+		if (s == 0)
+			return NONE;
+		if ((uint32_t)(s >> 32) == frag) {
+			uint32_t id = (uint32_t)s - 1;
+			const struct match_entry *e = &st->entries[id];
+			size_t kl = e->keylen ? e->keylen : e->textlen;
+			if ((e->type & ~MATCH_DEAD) == type && kl == n &&
+			    memcmp(st->arena + e->off, key, n) == 0)
+				return id;
+		}
+		i = (i + 1) & st->mask;
+	}
+}
+
+uint32_t match_store_find(const struct match_store *st, unsigned type, const void *key, size_t n)
+{
+	return store_find_h(st, type, key, n, match_hash(type, key, n));
+}
+
+/* Sets of 64-bit hashes (TLDs, URL hosts): small, for prefiltering. */
+static int hset_add(uint64_t **set, size_t *mask, size_t *used, uint64_t h)
+{
+	h |= 1; /* 0 marks an empty slot */
+	if (*set == NULL || (*used + 1) * 2 > *mask + 1)
+		if (slots_grow(set, mask, *used + 1) != 0)
+			return -1;
+	size_t i = (size_t)(h >> 32) & *mask;
+	while ((*set)[i] != 0) {
+		if ((*set)[i] == h)
+			return 0;
+		i = (i + 1) & *mask;
+	}
+	(*set)[i] = h;
+	(*used)++;
+	return 0;
+}
+
+static bool hset_has(const uint64_t *set, size_t mask, uint64_t h)
+{
+	if (set == NULL)
+		return false;
+	h |= 1;
+	size_t i = (size_t)(h >> 32) & mask;
+	while (set[i] != 0) {
+		if (set[i] == h)
+			return true;
+		i = (i + 1) & mask;
+	}
+	return false;
+}
+
+#define T_TLD     0xf1u
+#define T_URLHOST 0xf2u
+
+bool match_store_has_tld(const struct match_store *st, const char *tld, size_t n)
+{
+	return hset_has(st->tlds, st->tld_mask, match_hash(T_TLD, tld, n));
+}
+
+bool match_store_has_urlhost(const struct match_store *st, const char *host, size_t n)
+{
+	return hset_has(st->urlhosts, st->uh_mask, match_hash(T_URLHOST, host, n));
+}
+
+/* The host of a canonical URL or e-mail, and its last label. */
+static void host_of(const struct ioc_value *v, const char **h, size_t *hn)
+{
+	*h = NULL;
+	*hn = 0;
+	if (v->type == IOC_DOMAIN) {
+		*h = v->v;
+		*hn = v->len;
+	} else if (v->type == IOC_EMAIL) {
+		const char *at = strrchr(v->v, '@');
+		if (at != NULL) {
+			*h = at + 1;
+			*hn = v->len - (size_t)(at + 1 - v->v);
+		}
+	} else if (v->type == IOC_URL) {
+		const char *p = strstr(v->v, "://");
+		if (p == NULL)
+			return;
+		p += 3;
+		const char *end = p + strcspn(p, "/?#");
+		const char *at = memchr(p, '@', (size_t)(end - p));
+		if (at != NULL)
+			p = at + 1;
+		if (*p == '[') {
+			const char *rb = memchr(p, ']', (size_t)(end - p));
+			end = rb != NULL ? rb + 1 : end;
+		} else {
+			const char *colon = memchr(p, ':', (size_t)(end - p));
+			if (colon != NULL)
+				end = colon;
+		}
+		*h = p;
+		*hn = (size_t)(end - p);
+	}
+}
+
+static int note_tld(struct match_store *st, const char *host, size_t n)
+{
+	size_t k = n;
+	while (k > 0 && host[k - 1] != '.')
+		k--;
+	if (k == 0)
+		return 0; /* an IP literal or a single label */
+	return hset_add(&st->tlds, &st->tld_mask, &st->tld_used,
+	                match_hash(T_TLD, host + k, n - k));
+}
+
+/* ---- keys ---- */
+
+int match_key_of(const struct ioc_value *v, unsigned char *key, size_t *n)
+{
+	switch (v->type) {
+	case IOC_IPV4: *n = 4; return ioc_ipv4_bytes(v->v, v->len, key) ? 0 : -1;
+	case IOC_IPV6: *n = 16; return ioc_ipv6_bytes(v->v, v->len, key) ? 0 : -1;
+	case IOC_CIDR4:
+	case IOC_CIDR6: {
+		const char *slash = memchr(v->v, '/', v->len);
+		if (slash == NULL)
+			return -1;
+		unsigned bits = 0;
+		for (const char *p = slash + 1; p < v->v + v->len; p++) {
+			if (!ioc_is_digit((unsigned char)*p) || bits > 128)
+				return -1;
+			bits = bits * 10 + (unsigned)(*p - '0');
+		}
+		size_t alen = (size_t)(slash - v->v);
+		key[0] = (unsigned char)bits;
+		if (v->type == IOC_CIDR4) {
+			*n = 5;
+			return bits <= 32 && ioc_ipv4_bytes(v->v, alen, key + 1) ? 0 : -1;
+		}
+		*n = 17;
+		return bits <= 128 && ioc_ipv6_bytes(v->v, alen, key + 1) ? 0 : -1;
+	}
+	default:
+		if (v->len > MATCH_KEY_MAX || v->len == 0)
+			return -1;
+		memcpy(key, v->v, v->len);
+		*n = v->len;
+		return 0;
+	}
+}
+
+/* ---- network and domain lookups ---- */
+
+static bool bit_set(const uint64_t *bits, unsigned l)
+{
+	return (bits[l / 64] >> (l % 64)) & 1;
+}
+
+uint32_t match_store_lpm(const struct match_store *st, unsigned type, const unsigned char *addr,
+                         unsigned maxlen, const uint64_t *bits)
+{
+	unsigned char key[17];
+	size_t alen = type == IOC_CIDR4 ? 4 : 16;
+	for (unsigned l = maxlen + 1; l-- > 0;) {
+		if (!bit_set(bits, l))
+			continue;
+		key[0] = (unsigned char)l;
+		for (size_t b = 0; b < alen; b++) {
+			unsigned keep = l >= 8 * (b + 1) ? 8 : l > 8 * b ? l - 8 * (unsigned)b : 0;
+			key[1 + b] = (unsigned char)(addr[b] & (unsigned char)(0xff00u >> keep));
+		}
+		uint32_t id = match_store_find(st, type, key, alen + 1);
+		if (id != NONE)
+			return id;
+	}
+	return NONE;
+}
+
+uint32_t match_store_suffix(const struct match_store *st, const char *host, size_t n,
+                            size_t *suffix_at)
+{
+	if (!(st->types & (1u << IOC_DOMAIN)))
+		return NONE;
+	size_t k = 0;
+	for (;;) {
+		const char *dot = memchr(host + k, '.', n - k);
+		if (dot == NULL)
+			return NONE; /* a bare TLD is never an indicator */
+		uint32_t id = match_store_find(st, IOC_DOMAIN, host + k, n - k);
+		if (id != NONE) {
+			if (suffix_at != NULL)
+				*suffix_at = k;
+			return id;
+		}
+		k = (size_t)(dot - host) + 1;
+	}
+}
+
+/* ---- the index ---- */
+
+int match_index_new(struct match_index **out, struct crix_error *err)
+{
+	struct match_index *ix = calloc(1, sizeof *ix);
+	if (ix == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "match: out of memory");
+	if (pthread_rwlock_init(&ix->lock, NULL) != 0) {
+		free(ix);
+		return crix_error_set(err, CRIX_ENOMEM, "match: cannot create a lock");
+	}
+	*out = ix;
+	return 0;
+}
+
+static void store_free(struct match_store *st)
+{
+	free(st->slots);
+	free(st->entries);
+	free(st->arena);
+	free(st->tlds);
+	free(st->urlhosts);
+}
+
+void match_index_free(struct match_index *ix)
+{
+	if (ix == NULL)
+		return;
+	pthread_rwlock_destroy(&ix->lock);
+	store_free(&ix->main);
+	store_free(&ix->allow);
+	for (size_t i = 0; i < ix->nsources; i++) {
+		free((char *)ix->sources[i].name);
+		free((char *)ix->sources[i].tlp);
+		free((char *)ix->sources[i].tags);
+	}
+	free(ix->sources);
+	free(ix);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+int match_index_add_source(struct match_index *ix, const struct match_source *src, uint32_t *id,
+                           struct crix_error *err)
+{
+	struct match_source s = {
+	        .name = dup_or_null(src->name != NULL ? src->name : ""),
+	        .tlp = dup_or_null(src->tlp),
+	        .tags = dup_or_null(src->tags),
+	};
+	if (s.name == NULL || (src->tlp && !s.tlp) || (src->tags && !s.tags))
+		goto nomem;
+	pthread_rwlock_wrlock(&ix->lock);
+	if (ix->nsources == ix->capsources) {
+		size_t cap = ix->capsources ? ix->capsources * 2 : 8;
+		struct match_source *p = realloc(ix->sources, cap * sizeof *p);
+		if (p == NULL) {
+			pthread_rwlock_unlock(&ix->lock);
+			goto nomem;
+		}
+		ix->sources = p;
+		ix->capsources = cap;
+	}
+	ix->sources[ix->nsources] = s;
+	*id = (uint32_t)ix->nsources++;
+	pthread_rwlock_unlock(&ix->lock);
+	return 0;
+nomem:
+	free((char *)s.name);
+	free((char *)s.tlp);
+	free((char *)s.tags);
+	return crix_error_set(err, CRIX_ENOMEM, "match: out of memory");
+}
+
+const struct match_source *match_index_source(const struct match_index *ix, uint32_t id)
+{
+	/* Sources are only appended and their array only grows under the
+	 * write lock; hit callbacks run under the read lock. */
+	return id < ix->nsources ? &ix->sources[id] : NULL;
+}
+
+/* Appends [a][b]\0 to the arena; returns the offset, or -1. */
+static int64_t arena_put(struct match_store *st, const void *a, size_t an, const void *b, size_t bn)
+{
+	size_t need = st->arena_len + an + bn + 1;
+	if (need > UINT32_MAX)
+		return -1;
+	if (need > st->arena_cap) {
+		size_t cap = st->arena_cap ? st->arena_cap : 1 << 16;
+		while (cap < need)
+			cap *= 2;
+		if (cap > UINT32_MAX)
+			cap = UINT32_MAX;
+		char *p = realloc(st->arena, cap);
+		if (p == NULL)
+			return -1;
+		st->arena = p;
+		st->arena_cap = cap;
+	}
+	size_t off = st->arena_len;
+	memcpy(st->arena + off, a, an);
+	if (bn > 0)
+		memcpy(st->arena + off + an, b, bn);
+	st->arena[off + an + bn] = '\0';
+	st->arena_len = need;
+	return (int64_t)off;
+}
+
+static int entry_push(struct match_store *st, uint32_t *id)
+{
+	if (st->nentries == st->capentries) {
+		size_t cap = st->capentries ? st->capentries * 2 : 1024;
+		if (cap >= NONE)
+			return -1;
+		struct match_entry *p = realloc(st->entries, cap * sizeof *p);
+		if (p == NULL)
+			return -1;
+		st->entries = p;
+		st->capentries = cap;
+	}
+	*id = (uint32_t)st->nentries++;
+	return 0;
+}
+
+static bool is_net(unsigned type)
+{
+	return type == IOC_IPV4 || type == IOC_IPV6 || type == IOC_CIDR4 || type == IOC_CIDR6;
+}
+
+/*
+ * Adds (v, key) to st.  The same key from the same source is a duplicate
+ * (OUT: *dup); from another source it joins the key's chain.
+ */
+static int store_add(struct match_store *st, const struct ioc_value *v, const unsigned char *key,
+                     size_t n, uint32_t source, uint64_t line, bool *dup)
+{
+	*dup = false;
+	uint32_t ln = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+	uint64_t h = match_hash(v->type, key, n);
+	uint32_t head = store_find_h(st, v->type, key, n, h);
+	uint32_t id;
+	if (head != NONE) {
+		uint32_t last = head;
+		for (uint32_t k = head; k != NONE; k = st->entries[k].next) {
+			if (st->entries[k].source == source) {
+				if (!(st->entries[k].type & MATCH_DEAD)) {
+					*dup = true;
+					return 0;
+				}
+			}
+			last = k;
+		}
+		if (entry_push(st, &id) != 0)
+			return -1;
+		st->entries[id] = st->entries[last];
+		st->entries[id].type &= (uint8_t)~MATCH_DEAD;
+		st->entries[id].source = source;
+		st->entries[id].line = ln;
+		st->entries[id].next = NONE;
+		st->entries[last].next = id;
+		return 0;
+	}
+	bool bin = is_net(v->type);
+	int64_t off =
+	        bin ? arena_put(st, key, n, v->v, v->len) : arena_put(st, v->v, v->len, NULL, 0);
+	if (off < 0 || entry_push(st, &id) != 0)
+		return -1;
+	st->entries[id] = (struct match_entry){
+	        .off = (uint32_t)off,
+	        .source = source,
+	        .line = ln,
+	        .next = NONE,
+	        .textlen = (uint16_t)v->len,
+	        .keylen = (uint8_t)(bin ? n : 0),
+	        .type = (uint8_t)v->type,
+	};
+	if (store_insert(st, h, id) != 0)
+		return -1;
+	st->types |= 1u << v->type;
+	if (v->type == IOC_CIDR4)
+		st->len4 |= 1ull << key[0];
+	else if (v->type == IOC_CIDR6)
+		st->len6[key[0] / 64] |= 1ull << (key[0] % 64);
+	const char *host;
+	size_t hn;
+	host_of(v, &host, &hn);
+	if (host != NULL && note_tld(st, host, hn) != 0)
+		return -1;
+	if (v->type == IOC_URL && host != NULL &&
+	    hset_add(&st->urlhosts, &st->uh_mask, &st->uh_used, match_hash(T_URLHOST, host, hn)) !=
+	            0)
+		return -1;
+	return 0;
+}
+
+/* Is v covered by the allow-list?  Caller holds the lock. */
+static bool allowed_locked(const struct match_index *ix, const struct ioc_value *v,
+                           const unsigned char *key, size_t n)
+{
+	const struct match_store *al = &ix->allow;
+	if (al->nentries == 0)
+		return false;
+	if (match_store_find(al, v->type, key, n) != NONE)
+		return true;
+	switch (v->type) {
+	case IOC_IPV4: return match_store_lpm(al, IOC_CIDR4, key, 32, &al->len4) != NONE;
+	case IOC_IPV6: return match_store_lpm(al, IOC_CIDR6, key, 128, al->len6) != NONE;
+	case IOC_CIDR4: return match_store_lpm(al, IOC_CIDR4, key + 1, key[0], &al->len4) != NONE;
+	case IOC_CIDR6: return match_store_lpm(al, IOC_CIDR6, key + 1, key[0], al->len6) != NONE;
+	case IOC_DOMAIN: return match_store_suffix(al, v->v, v->len, NULL) != NONE;
+	default: return false;
+	}
+}
+
+int match_index_add(struct match_index *ix, const struct ioc_value *v, uint32_t source,
+                    uint64_t line, bool *allowed, struct crix_error *err)
+{
+	if (allowed != NULL)
+		*allowed = false;
+	static __thread unsigned char key[MATCH_KEY_MAX];
+	size_t n;
+	if (v->type <= IOC_NONE || v->type >= IOC_TYPE_COUNT || match_key_of(v, key, &n) != 0)
+		return crix_error_set(err, CRIX_EINVAL, "match: not a canonical %s value",
+		                      ioc_type_name(v->type));
+	pthread_rwlock_wrlock(&ix->lock);
+	int rc = 0;
+	bool dup = false;
+	if (source >= ix->nsources) {
+		rc = crix_error_set(err, CRIX_EINVAL, "match: unknown source %u", source);
+	} else if (allowed_locked(ix, v, key, n)) {
+		ix->nallowed++;
+		if (allowed != NULL)
+			*allowed = true;
+	} else if (store_add(&ix->main, v, key, n, source, line, &dup) != 0) {
+		rc = crix_error_set(err, CRIX_ENOMEM,
+		                    "match: out of memory (or more than 4 GiB of values)");
+	} else if (dup) {
+		ix->nduplicates++;
+	} else {
+		ix->by_type[v->type]++;
+	}
+	pthread_rwlock_unlock(&ix->lock);
+	return rc;
+}
+
+/* Marks the chain at id dead; returns how many live entries it had. */
+static size_t kill_chain(struct match_index *ix, uint32_t id)
+{
+	size_t n = 0;
+	for (; id != NONE; id = ix->main.entries[id].next) {
+		struct match_entry *e = &ix->main.entries[id];
+		if (!(e->type & MATCH_DEAD)) {
+			ix->by_type[e->type]--;
+			e->type |= MATCH_DEAD;
+			n++;
+		}
+	}
+	return n;
+}
+
+int match_index_allow(struct match_index *ix, const struct ioc_value *v, size_t *removed,
+                      struct crix_error *err)
+{
+	*removed = 0;
+	static __thread unsigned char key[MATCH_KEY_MAX];
+	size_t n;
+	if (v->type <= IOC_NONE || v->type >= IOC_TYPE_COUNT || match_key_of(v, key, &n) != 0)
+		return crix_error_set(err, CRIX_EINVAL, "match: not a canonical %s value",
+		                      ioc_type_name(v->type));
+	pthread_rwlock_wrlock(&ix->lock);
+	bool dup;
+	int rc = 0;
+	if (store_add(&ix->allow, v, key, n, 0, 0, &dup) != 0) {
+		rc = crix_error_set(err, CRIX_ENOMEM, "match: out of memory");
+	} else {
+		uint32_t id = match_store_find(&ix->main, v->type, key, n);
+		if (id != NONE)
+			*removed = kill_chain(ix, id);
+		ix->nallowed += *removed;
+	}
+	pthread_rwlock_unlock(&ix->lock);
+	return rc;
+}
+
+void match_index_sweep_allowed(struct match_index *ix, size_t *removed)
+{
+	*removed = 0;
+	pthread_rwlock_wrlock(&ix->lock);
+	struct match_store *st = &ix->main;
+	for (size_t i = 0; i < st->nentries; i++) {
+		struct match_entry *e = &st->entries[i];
+		if (e->type & MATCH_DEAD)
+			continue;
+		struct ioc_value v;
+		v.type = e->type;
+		v.len = e->textlen;
+		memcpy(v.v, st->arena + e->off + e->keylen, e->textlen);
+		v.v[v.len] = '\0';
+		const unsigned char *key = (const unsigned char *)st->arena + e->off;
+		size_t kn = e->keylen ? e->keylen : e->textlen;
+		if (allowed_locked(ix, &v, key, kn)) {
+			ix->by_type[e->type]--;
+			e->type |= MATCH_DEAD;
+			(*removed)++;
+		}
+	}
+	ix->nallowed += *removed;
+	pthread_rwlock_unlock(&ix->lock);
+}
+
+int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err)
+{
+	pthread_rwlock_wrlock(&ix->lock);
+	struct match_store *st = &ix->main;
+	int rc = 0;
+	if (slots_grow(&st->slots, &st->mask, n) != 0) {
+		rc = -1;
+	} else if (n > st->capentries) {
+		struct match_entry *p = realloc(st->entries, n * sizeof *p);
+		if (p == NULL) {
+			rc = -1;
+		} else {
+			st->entries = p;
+			st->capentries = n;
+		}
+	}
+	pthread_rwlock_unlock(&ix->lock);
+	return rc == 0 ? 0
+	               : crix_error_set(err, CRIX_ENOMEM, "match: out of memory reserving %zu", n);
+}
+
+void match_index_stats(struct match_index *ix, struct match_stats *s)
+{
+	pthread_rwlock_rdlock(&ix->lock);
+	memset(s, 0, sizeof *s);
+	for (int t = 0; t < IOC_TYPE_COUNT; t++) {
+		s->by_type[t] = ix->by_type[t];
+		s->indicators += ix->by_type[t];
+	}
+	const struct match_store *st = &ix->main;
+	s->value_bytes = st->arena_len;
+	s->memory = st->arena_cap + st->capentries * sizeof(struct match_entry) +
+	            (st->slots ? (st->mask + 1) * 8 : 0) + (st->tlds ? (st->tld_mask + 1) * 8 : 0) +
+	            (st->urlhosts ? (st->uh_mask + 1) * 8 : 0);
+	s->allowed = ix->nallowed;
+	s->duplicates = ix->nduplicates;
+	pthread_rwlock_unlock(&ix->lock);
+}
+
+/* ---- lookups ---- */
+
+int match_report_chain(const struct match_index *ix, uint32_t id, match_hit_fn fn, void *arg)
+{
+	const struct match_store *st = &ix->main;
+	for (; id != NONE; id = st->entries[id].next) {
+		const struct match_entry *e = &st->entries[id];
+		if (e->type & MATCH_DEAD)
+			continue;
+		struct match_hit h = {
+		        .type = e->type,
+		        .indicator = st->arena + e->off + e->keylen,
+		        .indicator_len = e->textlen,
+		        .source = e->source,
+		        .line = e->line,
+		};
+		int rc = fn(arg, &h);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int match_lookup_ipv4_locked(struct match_index *ix, const uint8_t a[4], match_hit_fn fn, void *arg)
+{
+	const struct match_store *st = &ix->main;
+	uint32_t id = NONE;
+	if (st->types & (1u << IOC_IPV4))
+		id = match_store_find(st, IOC_IPV4, a, 4);
+	if (id == NONE && st->len4 != 0)
+		id = match_store_lpm(st, IOC_CIDR4, a, 32, &st->len4);
+	return id != NONE ? match_report_chain(ix, id, fn, arg) : 0;
+}
+
+int match_lookup_ipv6_locked(struct match_index *ix, const uint8_t a[16], match_hit_fn fn,
+                             void *arg)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(a, mapped, 12) == 0)
+		return match_lookup_ipv4_locked(ix, a + 12, fn, arg);
+	const struct match_store *st = &ix->main;
+	uint32_t id = NONE;
+	if (st->types & (1u << IOC_IPV6))
+		id = match_store_find(st, IOC_IPV6, a, 16);
+	if (id == NONE && (st->len6[0] | st->len6[1] | st->len6[2]) != 0)
+		id = match_store_lpm(st, IOC_CIDR6, a, 128, st->len6);
+	return id != NONE ? match_report_chain(ix, id, fn, arg) : 0;
+}
+
+int match_lookup_host_locked(struct match_index *ix, const char *host, size_t n, match_hit_fn fn,
+                             void *arg)
+{
+	uint8_t a[16];
+	if (n > 0 && host[0] == '[' && host[n - 1] == ']') {
+		if (ioc_ipv6_bytes(host + 1, n - 2, a))
+			return match_lookup_ipv6_locked(ix, a, fn, arg);
+		return 0;
+	}
+	if (ioc_ipv4_bytes(host, n, a))
+		return match_lookup_ipv4_locked(ix, a, fn, arg);
+	uint32_t id = match_store_suffix(&ix->main, host, n, NULL);
+	return id != NONE ? match_report_chain(ix, id, fn, arg) : 0;
+}
+
+int match_lookup_locked(struct match_index *ix, const struct ioc_value *v, match_hit_fn fn,
+                        void *arg)
+{
+	uint8_t a[16];
+	int rc = 0;
+	switch (v->type) {
+	case IOC_IPV4:
+		return ioc_ipv4_bytes(v->v, v->len, a) ? match_lookup_ipv4_locked(ix, a, fn, arg)
+		                                       : 0;
+	case IOC_IPV6:
+		return ioc_ipv6_bytes(v->v, v->len, a) ? match_lookup_ipv6_locked(ix, a, fn, arg)
+		                                       : 0;
+	case IOC_DOMAIN: return match_lookup_host_locked(ix, v->v, v->len, fn, arg);
+	case IOC_URL:
+	case IOC_EMAIL: {
+		uint32_t id = match_store_find(&ix->main, v->type, v->v, v->len);
+		if (id != NONE)
+			rc = match_report_chain(ix, id, fn, arg);
+		const char *host;
+		size_t hn;
+		host_of(v, &host, &hn);
+		if (rc == 0 && host != NULL)
+			rc = match_lookup_host_locked(ix, host, hn, fn, arg);
+		return rc;
+	}
+	default: {
+		unsigned char key[17];
+		size_t n;
+		const void *k = v->v;
+		size_t kn = v->len;
+		if (is_net(v->type)) {
+			if (match_key_of(v, key, &n) != 0)
+				return 0;
+			k = key;
+			kn = n;
+		}
+		uint32_t id = match_store_find(&ix->main, v->type, k, kn);
+		return id != NONE ? match_report_chain(ix, id, fn, arg) : 0;
+	}
+	}
+}
+
+int match_lookup(struct match_index *ix, const struct ioc_value *v, match_hit_fn fn, void *arg)
+{
+	pthread_rwlock_rdlock(&ix->lock);
+	int rc = match_lookup_locked(ix, v, fn, arg);
+	pthread_rwlock_unlock(&ix->lock);
+	return rc;
+}

@@ -1,0 +1,99 @@
+/*
+ * match_int.h - internals of src/match shared by index.c and scan.c.
+ */
+#ifndef CRIX_MATCH_INT_H
+#define CRIX_MATCH_INT_H
+
+#include "ioc/ioc_int.h"
+#include "match/match.h"
+
+#include <pthread.h>
+
+#define MATCH_NONE UINT32_MAX
+/* Longest key: canonical text up to IOC_VALUE_MAX. */
+#define MATCH_KEY_MAX IOC_VALUE_MAX
+
+/*
+ * One stored indicator, 20 bytes.  The arena holds, at off, the binary key
+ * (keylen bytes; addresses and networks only) followed by the canonical
+ * text (textlen bytes) and a NUL.
+ */
+struct match_entry {
+	uint32_t off;
+	uint32_t source;
+	uint32_t line;
+	uint32_t next; /* next entry with the same key (another source), or MATCH_NONE */
+	uint16_t textlen;
+	uint8_t keylen;
+	uint8_t type; /* enum ioc_type; MATCH_DEAD set when removed by the allow-list */
+};
+#define MATCH_DEAD 0x80u
+
+/* A hash table over (type, key) with its entries, values and summaries. */
+struct match_store {
+	uint64_t *slots; /* hash fragment << 32 | entry + 1; 0 is empty */
+	size_t mask, used;
+	struct match_entry *entries;
+	size_t nentries, capentries;
+	char *arena;
+	size_t arena_len, arena_cap;
+	uint64_t len4;    /* bit l: a cidr4 of prefix length l is stored */
+	uint64_t len6[3]; /* the same for cidr6, l = 0..128 */
+	uint32_t types;   /* bit per enum ioc_type stored */
+	/* hashes of the last labels of stored domains and URL/e-mail hosts:
+	 * the scanner probes a host only when its TLD is here */
+	uint64_t *tlds;
+	size_t tld_mask, tld_used;
+	/* hashes of the hosts of stored URLs: a URL in text is canonicalised
+	 * only when its host is here */
+	uint64_t *urlhosts;
+	size_t uh_mask, uh_used;
+};
+
+struct match_index {
+	pthread_rwlock_t lock;
+	struct match_store main, allow;
+	struct match_source *sources;
+	size_t nsources, capsources;
+	size_t by_type[IOC_TYPE_COUNT];
+	size_t nallowed, nduplicates;
+};
+
+uint64_t match_hash(unsigned type, const void *key, size_t n);
+
+/* The binary or text key of a canonical value.  OUT: key (MATCH_KEY_MAX
+ * bytes), *n.  Returns -1 when v is not canonical. */
+int match_key_of(const struct ioc_value *v, unsigned char *key, size_t *n);
+
+/* Chain head for (type, key) in st, or MATCH_NONE. */
+uint32_t match_store_find(const struct match_store *st, unsigned type, const void *key, size_t n);
+
+/* Longest-prefix match of addr (4 or 16 bytes) among the networks of type
+ * (IOC_CIDR4/6) with prefix length <= maxlen whose lengths are in bits. */
+uint32_t match_store_lpm(const struct match_store *st, unsigned type, const unsigned char *addr,
+                         unsigned maxlen, const uint64_t *bits);
+
+/* The most specific stored domain that host[0..n) (lower-case) is or is
+ * under, or MATCH_NONE.  OUT: *suffix_at, where in host it starts. */
+uint32_t match_store_suffix(const struct match_store *st, const char *host, size_t n,
+                            size_t *suffix_at);
+
+/* Is this TLD / URL host in the summaries? */
+bool match_store_has_tld(const struct match_store *st, const char *tld, size_t n);
+bool match_store_has_urlhost(const struct match_store *st, const char *host, size_t n);
+
+/* Calls fn for every live entry of the chain at id (type reported as given). */
+int match_report_chain(const struct match_index *ix, uint32_t id, match_hit_fn fn, void *arg);
+
+/* Lookups with the read lock held by the caller. */
+int match_lookup_locked(struct match_index *ix, const struct ioc_value *v, match_hit_fn fn,
+                        void *arg);
+int match_lookup_ipv4_locked(struct match_index *ix, const uint8_t a[4], match_hit_fn fn,
+                             void *arg);
+int match_lookup_ipv6_locked(struct match_index *ix, const uint8_t a[16], match_hit_fn fn,
+                             void *arg);
+/* host: lower-case, no trailing dot. */
+int match_lookup_host_locked(struct match_index *ix, const char *host, size_t n, match_hit_fn fn,
+                             void *arg);
+
+#endif
