@@ -41,6 +41,22 @@ static bool match_ci(const char *t, size_t len, size_t i, const char *pat)
 	return true;
 }
 
+/* Does a label followed by a defanged dot start at text[i]? */
+static bool at_before_defanged_domain(const char *text, size_t len, size_t i)
+{
+	size_t k = i;
+	while (k < len && (ioc_is_alnum((unsigned char)text[k]) || text[k] == '-'))
+		k++;
+	if (k == i)
+		return false;
+	static const char *const dots[] = {"[.]",   "(.)",   "{.}",   "[dot]",
+	                                   "(dot)", "{dot}", " dot ", "[ . ]"};
+	for (size_t d = 0; d < sizeof dots / sizeof dots[0]; d++)
+		if (match_ci(text, len, k, dots[d]))
+			return true;
+	return false;
+}
+
 static bool is_word(unsigned char c)
 {
 	return ioc_is_alnum(c) || c == '-' || c >= 0x80;
@@ -96,6 +112,13 @@ int ioc_refang(const char *text, size_t len, char *out, size_t outsz, uint32_t *
 			/* "evil dot com": only between two word characters. */
 			to = ".";
 			from_len = 5;
+		}
+		if (to == NULL && c == ' ' && o > 0 && ioc_is_alnum((unsigned char)out[o - 1]) &&
+		    match_ci(text, len, i, " at ") && at_before_defanged_domain(text, len, i + 4)) {
+			/* "bob at evil[.]com": only when the domain is defanged too, so
+			 * that "look at example.com" stays prose */
+			to = "@";
+			from_len = 4;
 		}
 		if (to == NULL) {
 			if (map != NULL)

@@ -69,8 +69,9 @@ static int hexval(unsigned char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Writes s[0..n) with percent-encoding normalised. */
-static void put_pct_normalised(struct sink *k, const char *s, size_t n)
+/* Writes s[0..n) with percent-encoding normalised; bytes in `also` are
+ * encoded too (delimiters that may not stand raw in this component). */
+static void put_pct_normalised(struct sink *k, const char *s, size_t n, const char *also)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (size_t i = 0; i < n; i++) {
@@ -86,7 +87,7 @@ static void put_pct_normalised(struct sink *k, const char *s, size_t n)
 				put(k, e, 3);
 			}
 			i += 2;
-		} else if (c != '%' && is_urlchar(c)) {
+		} else if (c != '%' && is_urlchar(c) && strchr(also, c) == NULL) {
 			putc_(k, (char)c);
 		} else {
 			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
@@ -205,6 +206,25 @@ int ioc_parse_url(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc
 	struct crix_error herr;
 	const char *h = s + host;
 	size_t hn = host_end - host;
+	char hbuf[1024];
+	if (memchr(h, '%', hn) != NULL) {
+		/* "ev%69l.com" is evil.com (RFC 3986 6.2.2.2) */
+		size_t o = 0;
+		for (size_t q = 0; q < hn; q++) {
+			if (o >= sizeof hbuf)
+				return crix_error_set(err, CRIX_EINVAL, "url: host too long");
+			if (h[q] == '%' && q + 2 < hn && hexval((unsigned char)h[q + 1]) >= 0 &&
+			    hexval((unsigned char)h[q + 2]) >= 0) {
+				hbuf[o++] = (char)(hexval((unsigned char)h[q + 1]) * 16 +
+				                   hexval((unsigned char)h[q + 2]));
+				q += 2;
+			} else {
+				hbuf[o++] = h[q];
+			}
+		}
+		h = hbuf;
+		hn = o;
+	}
 	int rc;
 	if (h[0] == '[') {
 		rc = ioc_parse_ipv6(h, hn, &hv, &herr);
@@ -232,8 +252,11 @@ int ioc_parse_url(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc
 	struct sink k = {out->v, 0, sizeof out->v, false};
 	put(&k, scheme, scheme_len);
 	put(&k, "://", 3);
-	if (host > auth)
-		put_pct_normalised(&k, s + auth, host - auth); /* userinfo and its '@' */
+	if (host > auth) {
+		/* userinfo: an '@' inside it is data, only the last one delimits */
+		put_pct_normalised(&k, s + auth, host - auth - 1, "@/?");
+		putc_(&k, '@');
+	}
 	if (hv.type == IOC_IPV6) {
 		putc_(&k, '[');
 		put(&k, hv.v, hv.len);
@@ -265,7 +288,7 @@ int ioc_parse_url(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc
 	if (path_end == path)
 		putc_(&k, '/');
 	else
-		put_pct_normalised(&k, s + path, path_end - path);
+		put_pct_normalised(&k, s + path, path_end - path, "");
 	if (!k.full)
 		k.len = pstart + remove_dot_segments(k.buf + pstart, k.len - pstart);
 	if (k.len == pstart)
@@ -274,12 +297,12 @@ int ioc_parse_url(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc
 		const char *hash = memchr(s + path_end, '#', n - path_end);
 		size_t qend = hash != NULL ? (size_t)(hash - s) : n;
 		putc_(&k, '?');
-		put_pct_normalised(&k, s + path_end + 1, qend - path_end - 1);
+		put_pct_normalised(&k, s + path_end + 1, qend - path_end - 1, "");
 		path_end = qend;
 	}
 	if (path_end < n) { /* '#' fragment */
 		putc_(&k, '#');
-		put_pct_normalised(&k, s + path_end + 1, n - path_end - 1);
+		put_pct_normalised(&k, s + path_end + 1, n - path_end - 1, "");
 	}
 	if (k.full)
 		return crix_error_set(err, CRIX_ETOOBIG, "url: longer than %d bytes",

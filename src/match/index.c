@@ -319,6 +319,7 @@ static void store_free(struct match_store *st)
 	free(st->arena);
 	free(st->tlds);
 	free(st->urlhosts);
+	free(st->v4map);
 }
 
 void match_index_free(struct match_index *ix)
@@ -429,6 +430,26 @@ static bool is_net(unsigned type)
 	return type == IOC_IPV4 || type == IOC_IPV6 || type == IOC_CIDR4 || type == IOC_CIDR6;
 }
 
+#define V4MAP_WORDS ((1u << 24) / 64)
+
+/* Marks the /24s of an address or of a network of length >= 16. */
+static int v4map_mark(struct match_store *st, unsigned type, const unsigned char *key)
+{
+	if (st->v4map == NULL) {
+		st->v4map = calloc(V4MAP_WORDS, sizeof *st->v4map);
+		if (st->v4map == NULL)
+			return -1;
+	}
+	const unsigned char *a = type == IOC_IPV4 ? key : key + 1;
+	uint32_t first = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+	uint32_t count = 1;
+	if (type == IOC_CIDR4 && key[0] < 24)
+		count = 1u << (24 - key[0]);
+	for (uint32_t k = 0; k < count; k++)
+		st->v4map[(first + k) / 64] |= 1ull << ((first + k) % 64);
+	return 0;
+}
+
 /*
  * Adds (v, key) to st.  The same key from the same source is a duplicate
  * (OUT: *dup); from another source it joins the key's chain.
@@ -479,6 +500,9 @@ static int store_add(struct match_store *st, const struct ioc_value *v, const un
 	if (store_insert(st, h, id) != 0)
 		return -1;
 	st->types |= 1u << v->type;
+	if ((v->type == IOC_IPV4 || (v->type == IOC_CIDR4 && key[0] >= 16)) &&
+	    v4map_mark(st, v->type, key) != 0)
+		return -1;
 	if (v->type == IOC_CIDR4)
 		st->len4 |= 1ull << key[0];
 	else if (v->type == IOC_CIDR6)
@@ -642,6 +666,7 @@ void match_index_stats(struct match_index *ix, struct match_stats *s)
 	const struct match_store *st = &ix->main;
 	s->value_bytes = st->arena_len;
 	s->memory = st->arena_cap + st->capentries * sizeof(struct match_entry) +
+	            (st->v4map != NULL ? V4MAP_WORDS * 8 : 0) +
 	            (st->slots ? (st->mask + 1) * 8 : 0) + (st->tlds ? (st->tld_mask + 1) * 8 : 0) +
 	            (st->urlhosts ? (st->uh_mask + 1) * 8 : 0);
 	s->allowed = ix->nallowed;
@@ -676,10 +701,16 @@ int match_lookup_ipv4_locked(struct match_index *ix, const uint8_t a[4], match_h
 {
 	const struct match_store *st = &ix->main;
 	uint32_t id = NONE;
-	if (st->types & (1u << IOC_IPV4))
-		id = match_store_find(st, IOC_IPV4, a, 4);
-	if (id == NONE && st->len4 != 0)
-		id = match_store_lpm(st, IOC_CIDR4, a, 32, &st->len4);
+	uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+	if (st->v4map != NULL && (st->v4map[s24 / 64] >> (s24 % 64)) & 1) {
+		if (st->types & (1u << IOC_IPV4))
+			id = match_store_find(st, IOC_IPV4, a, 4);
+		if (id == NONE && st->len4 != 0)
+			id = match_store_lpm(st, IOC_CIDR4, a, 32, &st->len4);
+	} else if ((st->len4 & 0xffffull) != 0) {
+		/* only networks shorter than /16 can hold it */
+		id = match_store_lpm(st, IOC_CIDR4, a, 15, &st->len4);
+	}
 	return id != NONE ? match_report_chain(ix, id, fn, arg) : 0;
 }
 

@@ -48,6 +48,10 @@ struct match_store {
 	 * only when its host is here */
 	uint64_t *urlhosts;
 	size_t uh_mask, uh_used;
+	/* one bit per IPv4 /24 that holds a stored address or lies in a stored
+	 * network of length >= 16 (2 MiB, made with the first IPv4 value):
+	 * most addresses in logs are rejected here without a table probe */
+	uint64_t *v4map;
 };
 
 struct match_index {

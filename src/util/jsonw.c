@@ -36,6 +36,26 @@ static size_t utf8_valid(const unsigned char *s, size_t n)
 	return len;
 }
 
+/*
+ * Where to cut s[0..n) at or before max so that no valid UTF-8 sequence is
+ * split between two pieces (stray continuation bytes do not matter: they are
+ * escaped one by one wherever the cut falls).
+ */
+static size_t piece_end(const unsigned char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	for (size_t q = max; q-- > 0 && q + 4 > max;) {
+		if (s[q] < 0x80)
+			break;
+		if (s[q] >= 0xc2) {
+			size_t need = s[q] >= 0xf0 ? 4 : s[q] >= 0xe0 ? 3 : 2;
+			return q + need > max ? q : max;
+		}
+	}
+	return max;
+}
+
 size_t jsonw_escape(char *dst, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -82,9 +102,7 @@ void jsonw_string(FILE *f, const char *s, size_t n)
 	putc('"', f);
 	while (n > 0) {
 		/* never split a UTF-8 sequence between two pieces */
-		size_t take = n < 256 ? n : 256;
-		while (take < n && take > 252 && ((unsigned char)s[take] & 0xc0) == 0x80)
-			take--;
+		size_t take = piece_end((const unsigned char *)s, n, 256);
 		fwrite(tmp, 1, jsonw_escape(tmp, s, take), f);
 		s += take;
 		n -= take;
@@ -160,9 +178,7 @@ void jsonw_out_string(struct jsonw_out *o, const char *s, size_t n)
 {
 	jsonw_out_put(o, "\"", 1);
 	while (n > 0) {
-		size_t take = n < 1024 ? n : 1024;
-		while (take < n && take > 1020 && ((unsigned char)s[take] & 0xc0) == 0x80)
-			take--;
+		size_t take = piece_end((const unsigned char *)s, n, 1024);
 		if (o->len + JSONW_ESCAPED_MAX(take) > o->cap)
 			jsonw_out_flush(o);
 		if (o->err != 0)

@@ -280,7 +280,7 @@ static void test_invalid(void **state)
 }
 
 /*
- * BUG (reported, not fixed here): RFC 3986 3.2.1 does not allow a raw '@' in
+ * Regression: RFC 3986 3.2.1 does not allow a raw '@' in
  * the userinfo; the host starts after the last '@', so an earlier one belongs
  * to the userinfo and must be written %40.  ioc_parse_url() in src/ioc/url.c
  * copies the userinfo through put_pct_normalised(), which treats '@' as a
@@ -293,13 +293,44 @@ static const struct valid_case userinfo_at_bug[] = {
         {"http://user:p@ss@evil.com/x", "http://user:p%40ss@evil.com/x"},
 };
 
-static void test_bug_userinfo_raw_at(void **state)
+static void test_userinfo_at_encoded(void **state)
 {
 	int bad = 0;
 	for (size_t i = 0; i < COUNT(userinfo_at_bug); i++) {
 		struct ioc_value out;
 		struct crix_error err = {0};
 		const char *in = userinfo_at_bug[i].in, *want = userinfo_at_bug[i].want;
+		int rc = parse(state, in, &out, &err);
+		if (rc != 0 || strcmp(out.v, want) != 0) {
+			print_error("\"%s\": got \"%s\", want \"%s\"\n", in,
+			            rc == 0 ? out.v : err.msg, want);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+/*
+ * Regression: RFC 3986 6.2.2.2 applies to every
+ * component, the host included: a percent-encoded unreserved character in a
+ * reg-name is the same host as the character itself ("ev%69l.com" is
+ * "evil.com", and browsers resolve it so).  ioc_parse_url() in src/ioc/url.c
+ * hands the raw host to ioc_parse_domain(), which refuses the '%', so such a
+ * URL cannot be normalised at all.
+ */
+static const struct valid_case host_pct_bug[] = {
+        {"http://ev%69l.com/", "http://evil.com/"},
+        {"http://%45VIL.com/x", "http://evil.com/x"},
+        {"http://evil%2Ecom/", "http://evil.com/"},
+};
+
+static void test_host_percent_encoding(void **state)
+{
+	int bad = 0;
+	for (size_t i = 0; i < COUNT(host_pct_bug); i++) {
+		struct ioc_value out;
+		struct crix_error err = {0};
+		const char *in = host_pct_bug[i].in, *want = host_pct_bug[i].want;
 		int rc = parse(state, in, &out, &err);
 		if (rc != 0 || strcmp(out.v, want) != 0) {
 			print_error("\"%s\": got \"%s\", want \"%s\"\n", in,
@@ -389,9 +420,13 @@ static void test_length_not_nul(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_valid),          cmocka_unit_test(test_invalid),
-	        cmocka_unit_test(test_idempotent),     cmocka_unit_test(test_too_big),
-	        cmocka_unit_test(test_length_not_nul), cmocka_unit_test(test_bug_userinfo_raw_at),
+	        cmocka_unit_test(test_valid),
+	        cmocka_unit_test(test_invalid),
+	        cmocka_unit_test(test_idempotent),
+	        cmocka_unit_test(test_too_big),
+	        cmocka_unit_test(test_length_not_nul),
+	        cmocka_unit_test(test_userinfo_at_encoded),
+	        cmocka_unit_test(test_host_percent_encoding),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,135 @@
+/*
+ * test_err.c - the error convention (src/util/err.c): crix_error_set records
+ * the code and a formatted message and returns the code, NULL is accepted
+ * wherever an error struct is, and every code has a short name.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/err.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_set_returns_code_and_formats(void **state)
+{
+	(void)state;
+	struct crix_error err;
+	memset(&err, 'x', sizeof err);
+	int rc = crix_error_set(&err, CRIX_EINVAL, "%s: line %d: %zu bytes", "feed.csv", 42,
+	                        (size_t)7);
+	assert_int_equal(rc, CRIX_EINVAL);
+	assert_int_equal(err.code, CRIX_EINVAL);
+	assert_string_equal(err.msg, "feed.csv: line 42: 7 bytes");
+
+	/* each code comes back as it went in, the message is replaced */
+	static const int codes[] = {CRIX_OK,      CRIX_EINVAL,    CRIX_ENOMEM, CRIX_EIO,
+	                            CRIX_ETOOBIG, CRIX_ENOTFOUND, -99,         7};
+	for (size_t i = 0; i < COUNT(codes); i++) {
+		assert_int_equal(crix_error_set(&err, codes[i], "code %d", codes[i]), codes[i]);
+		assert_int_equal(err.code, codes[i]);
+		char want[32];
+		snprintf(want, sizeof want, "code %d", codes[i]);
+		assert_string_equal(err.msg, want);
+	}
+
+	/* a plain message, an empty one */
+	crix_error_set(&err, CRIX_EIO, "no %%s here");
+	assert_string_equal(err.msg, "no %s here");
+	crix_error_set(&err, CRIX_EIO, "%s", "");
+	assert_string_equal(err.msg, "");
+}
+
+/* The caller may not want the message: NULL is fine and the code returns. */
+static void test_set_null(void **state)
+{
+	(void)state;
+	assert_int_equal(crix_error_set(NULL, CRIX_ENOMEM, "out of %s", "memory"), CRIX_ENOMEM);
+	assert_int_equal(crix_error_set(NULL, CRIX_OK, "fine"), CRIX_OK);
+	crix_error_clear(NULL);
+}
+
+/* A message longer than the buffer is cut, still NUL-terminated, and nothing
+ * after msg is touched. */
+static void test_set_truncates(void **state)
+{
+	(void)state;
+	struct {
+		struct crix_error err;
+		char guard[16];
+	} s;
+	memset(&s, 'g', sizeof s);
+	char longer[CRIX_ERRMSG_MAX * 2];
+	memset(longer, 'a', sizeof longer - 1);
+	longer[sizeof longer - 1] = '\0';
+	assert_int_equal(crix_error_set(&s.err, CRIX_ETOOBIG, "%s", longer), CRIX_ETOOBIG);
+	assert_int_equal(strlen(s.err.msg), CRIX_ERRMSG_MAX - 1);
+	assert_int_equal(s.err.msg[CRIX_ERRMSG_MAX - 1], '\0');
+	for (size_t i = 0; i < sizeof s.guard; i++)
+		assert_int_equal(s.guard[i], 'g');
+
+	/* exactly CRIX_ERRMSG_MAX - 1 characters fit */
+	longer[CRIX_ERRMSG_MAX - 1] = '\0';
+	crix_error_set(&s.err, CRIX_EINVAL, "%s", longer);
+	assert_string_equal(s.err.msg, longer);
+}
+
+static void test_clear(void **state)
+{
+	(void)state;
+	struct crix_error err;
+	crix_error_set(&err, CRIX_EIO, "disk on fire");
+	crix_error_clear(&err);
+	assert_int_equal(err.code, CRIX_OK);
+	assert_string_equal(err.msg, "");
+}
+
+static const struct {
+	int code;
+	const char *name;
+} names[] = {
+        {CRIX_OK, "ok"},
+        {CRIX_EINVAL, "invalid input"},
+        {CRIX_ENOMEM, "out of memory"},
+        {CRIX_EIO, "input/output error"},
+        {CRIX_ETOOBIG, "limit exceeded"},
+        {CRIX_ENOTFOUND, "not found"},
+        {-6, "unknown error"},
+        {-1000, "unknown error"},
+        {1, "unknown error"},
+        {2147483647, "unknown error"},
+};
+
+static void test_strerror(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < COUNT(names); i++)
+		assert_string_equal(crix_strerror(names[i].code), names[i].name);
+	/* the codes are the documented values, and distinct names for each */
+	assert_int_equal(CRIX_OK, 0);
+	assert_int_equal(CRIX_EINVAL, -1);
+	assert_int_equal(CRIX_ENOMEM, -2);
+	assert_int_equal(CRIX_EIO, -3);
+	assert_int_equal(CRIX_ETOOBIG, -4);
+	assert_int_equal(CRIX_ENOTFOUND, -5);
+	for (int a = CRIX_ENOTFOUND; a <= CRIX_OK; a++)
+		for (int b = a + 1; b <= CRIX_OK; b++)
+			assert_string_not_equal(crix_strerror(a), crix_strerror(b));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_set_returns_code_and_formats),
+	        cmocka_unit_test(test_set_null),
+	        cmocka_unit_test(test_set_truncates),
+	        cmocka_unit_test(test_clear),
+	        cmocka_unit_test(test_strerror),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
