@@ -9,6 +9,7 @@
 static const struct cli_command commands[] = {
         {"extract", "find indicators (IPs, domains, URLs, e-mails, hashes, ...) in text",
          cli_extract, cli_extract_help},
+        {"scan", "check logs against indicator lists, exactly and fast", cli_scan, cli_scan_help},
         {"normalize", "print the canonical form of one indicator, or why it is not one",
          cli_normalize, cli_normalize_help},
 };

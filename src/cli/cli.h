@@ -19,6 +19,8 @@ struct cli_command {
 int cli_extract(int argc, char **argv);
 void cli_extract_help(FILE *f);
 int cli_normalize(int argc, char **argv);
+int cli_scan(int argc, char **argv);
+void cli_scan_help(FILE *f);
 void cli_normalize_help(FILE *f);
 
 /* Parses "a,b,c" type names into a bit mask; prints an error naming the bad

@@ -79,7 +79,8 @@ struct scan {
 	void *arg;
 	const char *field; /* email header of the current line, or NULL */
 	int rc;
-	bool hashes_found; /* set by hash_segments */
+	bool hashes_found;  /* set by hash_segments */
+	size_t emitted_end; /* end in t of the last indicator reported */
 	struct ioc_value v;
 	char masked[64];
 };
@@ -130,6 +131,7 @@ static size_t emit(struct scan *s, size_t start, size_t end)
 		m.raw_len = n;
 	}
 	s->rc = s->emit(s->arg, &m);
+	s->emitted_end = end;
 	return end - start;
 }
 
@@ -409,15 +411,22 @@ static size_t try_email(struct scan *s, const struct word *w)
 		}
 	if (count != 1 || at == w->start)
 		return 0;
-	/* "o'brien@x.ie", "a~b@x.com": the word began before the run did, and
-	 * half an address is worse than none. */
-	if (w->start >= 2 && strchr("!#$%'*^`{|}~", t[w->start - 1]) != NULL &&
-	    ioc_is_alnum(t[w->start - 2]))
+	size_t a = w->start;
+	/* "o'brien@x.ie", "a~b@x.com": the local part began before the run did,
+	 * with characters RFC 5322 allows there but prose uses as punctuation.
+	 * Take the whole dot-atom back to an alphanumeric start; if it does not
+	 * parse, report nothing, as half an address is worse than none. */
+	if (a >= 2 && strchr("!#$%'*^`{|}~", t[a - 1]) != NULL && ioc_is_alnum(t[a - 2])) {
+		while (a > s->emitted_end &&
+		       (ioc_is_alnum(t[a - 1]) ||
+		        (t[a - 1] != 0 && strchr("!#$%&'*+/=?^_`{|}~-.", t[a - 1]))))
+			a--;
+		while (a < w->start && !ioc_is_alnum(t[a]))
+			a++;
+	}
+	if (ioc_parse_email(s->ctx, (const char *)t + a, w->end - a, &s->v, NULL) != 0)
 		return 0;
-	if (ioc_parse_email(s->ctx, (const char *)t + w->start, w->end - w->start, &s->v, NULL) !=
-	    0)
-		return 0;
-	return emit(s, w->start, w->end);
+	return emit(s, a, w->end);
 }
 
 static size_t try_ipv4(struct scan *s, const struct word *w)

@@ -141,8 +141,15 @@ int ioc_guess(const struct ioc_ctx *ctx, const char *s, size_t len, const struct
               struct ioc_value *out, struct crix_error *err)
 {
 	trim(&s, &len);
-	for (size_t i = 0; i < sizeof guess_order / sizeof guess_order[0]; i++)
+	/* a bare number is an ASN only when the caller says so: guessed, it would
+	 * turn row numbers and counts into indicators */
+	bool as_prefix = len >= 2 && ioc_upper((unsigned char)s[0]) == 'A' &&
+	                 ioc_upper((unsigned char)s[1]) == 'S';
+	for (size_t i = 0; i < sizeof guess_order / sizeof guess_order[0]; i++) {
+		if (guess_order[i] == IOC_ASN && !as_prefix)
+			continue;
 		if (ioc_parse(ctx, guess_order[i], s, len, opts, out, NULL) == 0)
 			return 0;
+	}
 	return crix_error_set(err, CRIX_EINVAL, "not a recognised indicator of any type");
 }

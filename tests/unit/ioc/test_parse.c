@@ -330,6 +330,7 @@ static const char *const guess_invalid[] = {
         "bob@localhost",
         "CVE-1998-0001",
         "AS0",
+        "12345",
         "0x1234",
         "4111111111111112",
         "GB00 WEST 1234 5698 7654 32",

@@ -1,0 +1,750 @@
+/*
+ * scan.c - `crix scan`: check logs against indicator lists.
+ *
+ * Plain files are mapped into memory and cut into chunks at line
+ * boundaries; with -j N, N threads scan chunks and the hits are written in
+ * input order.  Gzip files and standard input are read as a stream of chunks
+ * (decompression is serial) and scanned by the same workers.
+ */
+#include "cli/cli.h"
+#include "match/load.h"
+#include "match/match.h"
+#include "util/jsonw.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define CHUNK_MIN    (4u << 20)
+#define CHUNK_MAX    (64u << 20)
+#define STREAM_CHUNK (16u << 20)
+#define MAX_THREADS  64
+#define MAX_LISTS    256
+
+void cli_scan_help(FILE *f)
+{
+	fprintf(f,
+	        "usage: crix scan -i INDICATORS [-i ...] [--allow FILE ...] [--refang] [-j N]\n"
+	        "                 [--count | --stats] [--strict] [--format F] [--column C]\n"
+	        "                 [--field NAME] [--type T] [LOGFILE...]\n\n"
+	        "Checks logs (any text: web, DNS, mail, proxy, Zeek, syslog; gzip too) against\n"
+	        "indicator lists and prints one JSON object per hit:\n"
+	        "  "
+	        "{\"file\":\"access.log\",\"line\":12,\"offset\":4411,\"match\":\"www.evil."
+	        "example\",\n"
+	        "   \"indicator\":\"evil.example\",\"type\":\"domain\",\"source\":\"iocs.txt\",\n"
+	        "   \"source_line\":7,\"tlp\":null,\"tags\":null}\n"
+	        "Reads standard input when no LOGFILE is given.  Matches are exact: an address\n"
+	        "never matches inside a longer one, a domain matches itself and its subdomains,\n"
+	        "an address matches the most specific CIDR holding it.\n\n"
+	        "Options:\n"
+	        "  -i, --indicators FILE  an indicator list: plain, hosts, CSV, JSON lines, MISP\n"
+	        "                         warning list or STIX 2.1 bundle (detected; see "
+	        "--format)\n"
+	        "  --allow FILE           known-benign values (warning list or plain) to remove\n"
+	        "  --format F             plain|hosts|csv|jsonl|warninglist|stix for the next -i\n"
+	        "  --column C             CSV column for the next -i: a number or a header name\n"
+	        "  --field NAME           JSON lines field for the next -i (default \"value\")\n"
+	        "  --type T               every value of the next -i is of type T\n"
+	        "  --tlp TLP, --tags T    recorded with the next -i and shown in its hits\n"
+	        "  --strict               a bad indicator line is an error, not a warning\n"
+	        "  --refang               undo defanging in the logs first\n"
+	        "  -j N                   scan with N threads (default 1)\n"
+	        "  --count                print only the number of hits\n"
+	        "  --stats                print a summary of hits per type and source\n"
+	        "  -q, --quiet            no load summary on standard error\n"
+	        "  -h, --help             this help\n\n"
+	        "Exit status: 0 hits found, 1 none, 2 error (like grep).\n");
+}
+
+struct list_arg {
+	const char *path;
+	struct match_load_opts o;
+};
+
+struct hit_rec {
+	size_t offset, len;
+	uint64_t line; /* 1-based, within the chunk */
+	enum ioc_type type;
+	const char *indicator;
+	uint32_t ilen;
+	uint32_t source;
+	uint64_t source_line;
+};
+
+struct chunk {
+	const char *data;
+	size_t len;
+	size_t base;    /* offset of data in the file */
+	uint64_t lines; /* newlines in data */
+	struct hit_rec *hits;
+	size_t nhits, caphits;
+	int rc;
+	bool done;
+	char *owned; /* stream chunks own their buffer */
+};
+
+struct scan_job {
+	struct match_index *ix;
+	struct match_scan_opts so;
+	struct chunk *chunks;
+	size_t nchunks;
+	atomic_size_t next;
+	atomic_size_t bytes_done;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+struct hit_ctx {
+	struct chunk *c;
+	size_t line_cursor;
+	uint64_t line;
+};
+
+static int collect_hit(void *arg, const struct match_scan_hit *h)
+{
+	struct hit_ctx *hc = arg;
+	struct chunk *c = hc->c;
+	while (hc->line_cursor < h->offset) {
+		const char *nl =
+		        memchr(c->data + hc->line_cursor, '\n', h->offset - hc->line_cursor);
+		if (nl == NULL) {
+			hc->line_cursor = h->offset;
+			break;
+		}
+		hc->line++;
+		hc->line_cursor = (size_t)(nl - c->data) + 1;
+	}
+	if (c->nhits == c->caphits) {
+		size_t cap = c->caphits ? c->caphits * 2 : 64;
+		struct hit_rec *p = realloc(c->hits, cap * sizeof *p);
+		if (p == NULL)
+			return CRIX_ENOMEM;
+		c->hits = p;
+		c->caphits = cap;
+	}
+	c->hits[c->nhits++] = (struct hit_rec){
+	        .offset = h->offset,
+	        .len = h->len,
+	        .line = hc->line,
+	        .type = h->hit->type,
+	        .indicator = h->hit->indicator,
+	        .ilen = (uint32_t)h->hit->indicator_len,
+	        .source = h->hit->source,
+	        .source_line = h->hit->line,
+	};
+	return 0;
+}
+
+static size_t count_lines(const char *p, size_t n)
+{
+	size_t k = 0;
+	const char *end = p + n;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		k++;
+		p++;
+	}
+	return k;
+}
+
+static void scan_chunk(struct scan_job *j, struct chunk *c)
+{
+	struct hit_ctx hc = {.c = c, .line = 1};
+	struct crix_error err;
+	c->rc = match_scan(j->ix, c->data, c->len, &j->so, collect_hit, &hc, &err);
+	c->lines = count_lines(c->data, c->len);
+	atomic_fetch_add(&j->bytes_done, c->len);
+	pthread_mutex_lock(&j->mu);
+	c->done = true;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+}
+
+static void *worker(void *arg)
+{
+	struct scan_job *j = arg;
+	for (;;) {
+		size_t k = atomic_fetch_add(&j->next, 1);
+		if (k >= j->nchunks)
+			return NULL;
+		scan_chunk(j, &j->chunks[k]);
+	}
+}
+
+struct out_ctx {
+	struct jsonw_out *out;
+	struct match_index *ix;
+	bool count_only, stats;
+	uint64_t hits;
+	/* --stats: hits per (type, source) */
+	uint64_t *per; /* [nsources * IOC_TYPE_COUNT] */
+	size_t nsources;
+};
+
+static void put_opt_str(struct jsonw_out *o, const char *s)
+{
+	if (s == NULL)
+		jsonw_out_str(o, "null");
+	else
+		jsonw_out_string(o, s, strlen(s));
+}
+
+static void write_hits(struct out_ctx *oc, const char *file, const struct chunk *c,
+                       uint64_t base_line)
+{
+	struct jsonw_out *o = oc->out;
+	for (size_t k = 0; k < c->nhits; k++) {
+		const struct hit_rec *h = &c->hits[k];
+		oc->hits++;
+		if (oc->stats && h->source < oc->nsources)
+			oc->per[h->source * IOC_TYPE_COUNT + h->type]++;
+		if (oc->count_only || oc->stats)
+			continue;
+		const struct match_source *src = match_index_source(oc->ix, h->source);
+		jsonw_out_str(o, "{\"file\":");
+		put_opt_str(o, file);
+		jsonw_out_str(o, ",\"line\":");
+		jsonw_out_u64(o, base_line + h->line - 1);
+		jsonw_out_str(o, ",\"offset\":");
+		jsonw_out_u64(o, c->base + h->offset);
+		jsonw_out_str(o, ",\"match\":");
+		jsonw_out_string(o, c->data + h->offset, h->len);
+		jsonw_out_str(o, ",\"indicator\":");
+		jsonw_out_string(o, h->indicator, h->ilen);
+		jsonw_out_str(o, ",\"type\":\"");
+		jsonw_out_str(o, ioc_type_name(h->type));
+		jsonw_out_str(o, "\",\"source\":");
+		put_opt_str(o, src != NULL ? src->name : NULL);
+		jsonw_out_str(o, ",\"source_line\":");
+		jsonw_out_u64(o, h->source_line);
+		jsonw_out_str(o, ",\"tlp\":");
+		put_opt_str(o, src != NULL ? src->tlp : NULL);
+		jsonw_out_str(o, ",\"tags\":");
+		put_opt_str(o, src != NULL ? src->tags : NULL);
+		jsonw_out_str(o, "}\n");
+	}
+}
+
+/* Progress on a terminal: bytes, MB/s, ETA. */
+struct progress {
+	struct scan_job *job;
+	size_t total;
+	const char *name;
+	atomic_bool stop;
+	struct timespec start;
+};
+
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void *progress_thread(void *arg)
+{
+	struct progress *p = arg;
+	while (!atomic_load(&p->stop)) {
+		struct timespec nap = {0, 250 * 1000 * 1000};
+		nanosleep(&nap, NULL);
+		double s = since(&p->start);
+		size_t done = atomic_load(&p->job->bytes_done);
+		double rate = s > 0 ? (double)done / s : 0;
+		double eta = rate > 0 && p->total > done ? (double)(p->total - done) / rate : 0;
+		fprintf(stderr, "\r%s: %.0f / %.0f MB, %.0f MB/s, ETA %.0f s   ", p->name,
+		        done / 1e6, p->total / 1e6, rate / 1e6, eta);
+	}
+	fprintf(stderr, "\r%*s\r", 70, "");
+	return NULL;
+}
+
+/* Runs the job with nthreads workers, writing chunks' hits in order. */
+static int run_job(struct scan_job *j, int nthreads, struct out_ctx *oc, const char *file,
+                   uint64_t *line, size_t total, bool progress)
+{
+	pthread_t th[MAX_THREADS];
+	int started = 0;
+	for (int k = 0; k < nthreads; k++) {
+		if (pthread_create(&th[k], NULL, worker, j) != 0)
+			break;
+		started++;
+	}
+	if (started == 0)
+		worker(j); /* no threads to be had: scan here */
+	struct progress pr = {.job = j, .total = total, .name = file ? file : "(stdin)"};
+	pthread_t pt;
+	bool have_pt = false;
+	if (progress && total > (64u << 20)) {
+		clock_gettime(CLOCK_MONOTONIC, &pr.start);
+		have_pt = pthread_create(&pt, NULL, progress_thread, &pr) == 0;
+	}
+	int rc = 0;
+	for (size_t k = 0; k < j->nchunks; k++) {
+		pthread_mutex_lock(&j->mu);
+		while (!j->chunks[k].done)
+			pthread_cond_wait(&j->cv, &j->mu);
+		pthread_mutex_unlock(&j->mu);
+		struct chunk *c = &j->chunks[k];
+		if (c->rc != 0 && rc == 0)
+			rc = c->rc;
+		write_hits(oc, file, c, *line);
+		*line += c->lines;
+		free(c->hits);
+		c->hits = NULL;
+		free(c->owned);
+		c->owned = NULL;
+	}
+	for (int k = 0; k < started; k++)
+		pthread_join(th[k], NULL);
+	if (have_pt) {
+		atomic_store(&pr.stop, true);
+		pthread_join(pt, NULL);
+	}
+	return rc;
+}
+
+static void job_init(struct scan_job *j, struct match_index *ix, bool refang)
+{
+	memset(j, 0, sizeof *j);
+	j->ix = ix;
+	j->so.refang = refang;
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+}
+
+static void job_destroy(struct scan_job *j)
+{
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->cv);
+	free(j->chunks);
+}
+
+/* A plain file: map it and cut it into chunks at line boundaries. */
+static int scan_mapped(struct match_index *ix, const char *path, int fd, size_t size, int nthreads,
+                       bool refang, struct out_ctx *oc, bool progress)
+{
+	const char *data = NULL;
+	if (size > 0) {
+		data = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (data == MAP_FAILED) {
+			fprintf(stderr, "crix scan: %s: %s\n", path, strerror(errno));
+			return -1;
+		}
+		madvise((void *)data, size, MADV_SEQUENTIAL);
+	}
+	size_t want = nthreads > 1 ? size / ((size_t)nthreads * 8) : CHUNK_MAX;
+	if (want < CHUNK_MIN)
+		want = CHUNK_MIN;
+	if (want > CHUNK_MAX)
+		want = CHUNK_MAX;
+	struct scan_job j;
+	job_init(&j, ix, refang);
+	size_t n = size / want + 2;
+	j.chunks = calloc(n, sizeof *j.chunks);
+	if (j.chunks == NULL) {
+		if (data != NULL)
+			munmap((void *)data, size);
+		job_destroy(&j);
+		fprintf(stderr, "crix scan: out of memory\n");
+		return -1;
+	}
+	size_t off = 0;
+	while (off < size) {
+		size_t end = off + want < size ? off + want : size;
+		if (end < size) {
+			const char *nl = memchr(data + end, '\n', size - end);
+			end = nl != NULL ? (size_t)(nl - data) + 1 : size;
+		}
+		j.chunks[j.nchunks++] =
+		        (struct chunk){.data = data + off, .len = end - off, .base = off};
+		off = end;
+	}
+	uint64_t line = 1;
+	int rc = run_job(&j, nthreads, oc, path, &line, size, progress);
+	job_destroy(&j);
+	if (data != NULL)
+		munmap((void *)data, size);
+	if (rc != 0) {
+		fprintf(stderr, "crix scan: %s: %s\n", path, crix_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Gzip or a pipe: read chunks of STREAM_CHUNK cut at line boundaries,
+ * nthreads at a time. */
+static int scan_stream(struct match_index *ix, const char *path, int fd, int nthreads, bool refang,
+                       struct out_ctx *oc)
+{
+	const char *name = path != NULL ? path : "(stdin)";
+	gzFile gz = gzdopen(fd, "rb");
+	if (gz == NULL) {
+		fprintf(stderr, "crix scan: %s: cannot read\n", name);
+		return -1;
+	}
+	gzbuffer(gz, 1u << 17);
+	char *carry = NULL;
+	size_t carry_len = 0, base = 0;
+	uint64_t line = 1;
+	bool eof = false;
+	int rc = 0;
+	while (!eof && rc == 0) {
+		struct scan_job j;
+		job_init(&j, ix, refang);
+		j.chunks = calloc((size_t)nthreads, sizeof *j.chunks);
+		if (j.chunks == NULL) {
+			job_destroy(&j);
+			rc = -1;
+			break;
+		}
+		while (j.nchunks < (size_t)nthreads && !eof) {
+			char *buf = malloc(STREAM_CHUNK);
+			if (buf == NULL) {
+				rc = -1;
+				break;
+			}
+			if (carry_len > 0)
+				memcpy(buf, carry, carry_len);
+			size_t have = carry_len;
+			free(carry);
+			carry = NULL;
+			carry_len = 0;
+			while (have < STREAM_CHUNK) {
+				int r = gzread(gz, buf + have, STREAM_CHUNK - (unsigned)have);
+				if (r < 0) {
+					int ze;
+					const char *msg = gzerror(gz, &ze);
+					fprintf(stderr, "crix scan: %s: %s\n", name,
+					        ze == Z_ERRNO ? strerror(errno) : msg);
+					rc = -1;
+					eof = true;
+					break;
+				}
+				if (r == 0) {
+					int ze = Z_OK;
+					gzerror(gz, &ze);
+					if (ze != Z_OK) {
+						fprintf(stderr,
+						        "crix scan: %s: truncated or corrupt gzip "
+						        "data\n",
+						        name);
+						rc = -1;
+					}
+					eof = true;
+					break;
+				}
+				have += (size_t)r;
+			}
+			size_t take = have;
+			if (!eof) {
+				size_t k = have;
+				while (k > 0 && buf[k - 1] != '\n')
+					k--;
+				if (k > 0)
+					take = k;
+			}
+			if (take < have) {
+				carry = malloc(have - take);
+				if (carry == NULL) {
+					free(buf);
+					rc = -1;
+					break;
+				}
+				memcpy(carry, buf + take, have - take);
+				carry_len = have - take;
+			}
+			j.chunks[j.nchunks++] = (struct chunk){
+			        .data = buf, .len = take, .base = base, .owned = buf};
+			base += take;
+		}
+		int jr = run_job(&j, nthreads, oc, path, &line, 0, false);
+		if (jr != 0 && rc == 0) {
+			fprintf(stderr, "crix scan: %s: %s\n", name, crix_strerror(jr));
+			rc = -1;
+		}
+		for (size_t k = 0; k < j.nchunks; k++)
+			free(j.chunks[k].owned);
+		job_destroy(&j);
+	}
+	free(carry);
+	gzclose(gz);
+	return rc;
+}
+
+static int scan_file(struct match_index *ix, const char *path, int nthreads, bool refang,
+                     struct out_ctx *oc, bool progress)
+{
+	if (path == NULL)
+		return scan_stream(ix, NULL, dup(STDIN_FILENO), nthreads, refang, oc);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "crix scan: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	struct stat sb;
+	unsigned char magic[2] = {0, 0};
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			fprintf(stderr, "crix scan: %s: is a directory\n", path);
+			close(fd);
+			return -1;
+		}
+		return scan_stream(ix, path, fd, nthreads, refang, oc);
+	}
+	ssize_t got = pread(fd, magic, 2, 0);
+	if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+		return scan_stream(ix, path, fd, nthreads, refang, oc);
+	int rc = scan_mapped(ix, path, fd, (size_t)sb.st_size, nthreads, refang, oc, progress);
+	close(fd);
+	return rc;
+}
+
+/* Parses a non-negative number option. */
+static int parse_count(const char *opt, const char *v, int lo, int hi, int *out)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < lo || n > hi) {
+		fprintf(stderr, "crix scan: %s: '%s' is not a number from %d to %d\n", opt, v, lo,
+		        hi);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+static int parse_format(const char *v, enum match_format *f)
+{
+	static const struct {
+		const char *name;
+		enum match_format f;
+	} names[] = {{"auto", MATCH_FMT_AUTO},   {"plain", MATCH_FMT_PLAIN},
+	             {"hosts", MATCH_FMT_HOSTS}, {"csv", MATCH_FMT_CSV},
+	             {"jsonl", MATCH_FMT_JSONL}, {"warninglist", MATCH_FMT_WARNINGLIST},
+	             {"stix", MATCH_FMT_STIX}};
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+		if (strcmp(v, names[k].name) == 0) {
+			*f = names[k].f;
+			return 0;
+		}
+	fprintf(stderr,
+	        "crix scan: --format: unknown format '%s' "
+	        "(plain, hosts, csv, jsonl, warninglist, stix)\n",
+	        v);
+	return -1;
+}
+
+static void print_load(const char *what, const char *path, const struct match_load_stats *st)
+{
+	fprintf(stderr,
+	        "crix scan: %s %s: %zu records, %zu added, %zu duplicates, %zu allow-listed, "
+	        "%zu invalid, %zu skipped%s%s%s\n",
+	        what, path, st->records, st->added, st->duplicates, st->allowed, st->invalid,
+	        st->skipped, st->skip_reason[0] ? " (first: " : "", st->skip_reason,
+	        st->skip_reason[0] ? ")" : "");
+}
+
+int cli_scan(int argc, char **argv)
+{
+	struct list_arg lists[MAX_LISTS], allows[MAX_LISTS];
+	size_t nlists = 0, nallows = 0;
+	struct match_load_opts next = {.diag = stderr};
+	bool refang = false, count_only = false, stats = false, strict = false, quiet = false;
+	int nthreads = 1;
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_val = i + 1 < argc;
+		const char *v = has_val ? argv[i + 1] : NULL;
+		if (strcmp(a, "--refang") == 0) {
+			refang = true;
+		} else if (strcmp(a, "--count") == 0) {
+			count_only = true;
+		} else if (strcmp(a, "--stats") == 0) {
+			stats = true;
+		} else if (strcmp(a, "--strict") == 0) {
+			strict = true;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			quiet = true;
+		} else if (strncmp(a, "-j", 2) == 0 && a[2] != '\0') {
+			if (parse_count("-j", a + 2, 1, MAX_THREADS, &nthreads) != 0)
+				return 2;
+		} else if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			if (!has_val) {
+				fprintf(stderr,
+				        "crix scan: %s needs a value (see 'crix scan --help')\n",
+				        a);
+				return 2;
+			}
+			i++;
+			if (strcmp(a, "-i") == 0 || strcmp(a, "--indicators") == 0 ||
+			    strcmp(a, "--allow") == 0) {
+				bool allow = a[2] == 'a';
+				if ((allow ? nallows : nlists) >= MAX_LISTS) {
+					fprintf(stderr, "crix scan: more than %d lists\n",
+					        MAX_LISTS);
+					return 2;
+				}
+				struct list_arg *l = allow ? &allows[nallows++] : &lists[nlists++];
+				l->path = v;
+				l->o = next;
+				next = (struct match_load_opts){.diag = stderr};
+			} else if (strcmp(a, "-j") == 0) {
+				if (parse_count("-j", v, 1, MAX_THREADS, &nthreads) != 0)
+					return 2;
+			} else if (strcmp(a, "--format") == 0) {
+				if (parse_format(v, &next.format) != 0)
+					return 2;
+			} else if (strcmp(a, "--column") == 0) {
+				int col;
+				if (v[0] >= '0' && v[0] <= '9') {
+					if (parse_count("--column", v, 1, 100000, &col) != 0)
+						return 2;
+					next.csv_column = (unsigned)col;
+				} else {
+					next.csv_header = v;
+				}
+				if (next.format == MATCH_FMT_AUTO)
+					next.format = MATCH_FMT_CSV;
+			} else if (strcmp(a, "--field") == 0) {
+				next.json_field = v;
+				if (next.format == MATCH_FMT_AUTO)
+					next.format = MATCH_FMT_JSONL;
+			} else if (strcmp(a, "--type") == 0) {
+				next.type = ioc_type_from_name(v);
+				if (next.type == IOC_NONE) {
+					fprintf(stderr,
+					        "crix scan: --type: unknown indicator type '%s'\n",
+					        v);
+					return 2;
+				}
+			} else if (strcmp(a, "--tlp") == 0) {
+				next.tlp = v;
+			} else if (strcmp(a, "--tags") == 0) {
+				next.tags = v;
+			} else {
+				fprintf(stderr,
+				        "crix scan: unknown option '%s' (see 'crix scan --help')\n",
+				        a);
+				return 2;
+			}
+		} else {
+			break;
+		}
+	}
+	if (nlists == 0) {
+		fprintf(stderr, "crix scan: no indicators: give at least one -i FILE\n");
+		return 2;
+	}
+	if (count_only && stats) {
+		fprintf(stderr, "crix scan: --count and --stats exclude each other\n");
+		return 2;
+	}
+	struct ioc_ctx *ctx = NULL;
+	struct match_index *ix = NULL;
+	struct crix_error err;
+	int status = 2;
+	if (ioc_ctx_new(&ctx, &err) != 0 || match_index_new(&ix, &err) != 0) {
+		fprintf(stderr, "crix scan: %s\n", err.msg);
+		goto out;
+	}
+	/* Allow-lists first, so that listed values are refused as they come. */
+	for (size_t k = 0; k < nallows; k++) {
+		struct match_load_stats st = {0};
+		allows[k].o.strict = strict;
+		if (match_load_allow_file(ix, ctx, allows[k].path, &allows[k].o, &st, &err) != 0) {
+			fprintf(stderr, "crix scan: %s\n", err.msg);
+			goto out;
+		}
+		if (!quiet)
+			print_load("allow-list", allows[k].path, &st);
+	}
+	for (size_t k = 0; k < nlists; k++) {
+		struct match_load_stats st = {0};
+		lists[k].o.strict = strict;
+		lists[k].o.refang = lists[k].o.refang || refang;
+		if (match_load_file(ix, ctx, lists[k].path, &lists[k].o, &st, &err) != 0) {
+			fprintf(stderr, "crix scan: %s\n", err.msg);
+			goto out;
+		}
+		if (!quiet)
+			print_load("indicators", lists[k].path, &st);
+	}
+	struct match_stats ms;
+	match_index_stats(ix, &ms);
+	if (!quiet)
+		fprintf(stderr, "crix scan: %zu indicators loaded, %zu allow-listed, %.1f MB\n",
+		        ms.indicators, ms.allowed, ms.memory / 1e6);
+
+	struct jsonw_out out;
+	if (jsonw_out_init(&out, STDOUT_FILENO, 1u << 16) != 0) {
+		fprintf(stderr, "crix scan: out of memory\n");
+		goto out;
+	}
+	struct out_ctx oc = {.out = &out, .ix = ix, .count_only = count_only, .stats = stats};
+	if (stats) {
+		oc.nsources = 0;
+		while (match_index_source(ix, (uint32_t)oc.nsources) != NULL)
+			oc.nsources++;
+		oc.per = calloc(oc.nsources * IOC_TYPE_COUNT + 1, sizeof *oc.per);
+		if (oc.per == NULL) {
+			fprintf(stderr, "crix scan: out of memory\n");
+			jsonw_out_free(&out);
+			goto out;
+		}
+	}
+	bool progress = isatty(STDERR_FILENO) && !quiet;
+	int failed = 0;
+	if (i >= argc)
+		failed |= scan_file(ix, NULL, nthreads, refang, &oc, progress);
+	for (; i < argc && out.err == 0; i++)
+		failed |= scan_file(ix, strcmp(argv[i], "-") == 0 ? NULL : argv[i], nthreads,
+		                    refang, &oc, progress);
+	if (count_only) {
+		jsonw_out_u64(&out, oc.hits);
+		jsonw_out_str(&out, "\n");
+	}
+	if (stats) {
+		char line[512];
+		int w = snprintf(line, sizeof line, "%-8s %10s  %s\n", "type", "hits", "source");
+		jsonw_out_put(&out, line, (size_t)w);
+		for (size_t s = 0; s < oc.nsources; s++)
+			for (int t = 0; t < IOC_TYPE_COUNT; t++) {
+				uint64_t n = oc.per[s * IOC_TYPE_COUNT + (size_t)t];
+				if (n == 0)
+					continue;
+				w = snprintf(line, sizeof line, "%-8s %10llu  %s\n",
+				             ioc_type_name((enum ioc_type)t), (unsigned long long)n,
+				             match_index_source(ix, (uint32_t)s)->name);
+				jsonw_out_put(
+				        &out, line,
+				        (size_t)(w < (int)sizeof line ? w : (int)sizeof line - 1));
+			}
+		w = snprintf(line, sizeof line, "%-8s %10llu\n", "total",
+		             (unsigned long long)oc.hits);
+		jsonw_out_put(&out, line, (size_t)w);
+	}
+	if (jsonw_out_flush(&out) != 0) {
+		fprintf(stderr, "crix scan: writing output: %s\n", strerror(out.err));
+		failed = -1;
+	}
+	jsonw_out_free(&out);
+	free(oc.per);
+	status = failed ? 2 : oc.hits > 0 ? 0 : 1;
+out:
+	match_index_free(ix);
+	ioc_ctx_free(ctx);
+	return status;
+}

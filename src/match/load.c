@@ -1,0 +1,1241 @@
+/*
+ * load.c - reading indicator lists and allow-lists into a match index.
+ *
+ * A source is read whole into memory (gzip transparently) and cut into
+ * values by its format; each value is canonicalised by src/ioc (with the
+ * type the source or its record names, or a guessed one) and added under
+ * one match source per file and TLP.  Values that are not indicators are
+ * reported as "file:line: reason" (JSON sources: "file: list[N]: ..." or
+ * "file: <STIX id>: ...") and counted, never silently dropped.
+ */
+#include "match/load.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <zlib.h>
+
+/* A source larger than this is refused rather than half loaded. */
+#define LOAD_MAX_BYTES ((size_t)8 << 30)
+#define READ_STEP      (1u << 20)
+
+/* ------------------------------------------------------------- reading */
+
+/* Reads path ("-": standard input), gunzipping when it is gzip.
+ * OUT: *data (NUL-terminated, caller frees), *len. */
+static int read_source(const char *path, char **data, size_t *len, struct crix_error *err)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	int fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return crix_error_set(err, CRIX_EIO, "%s: %s", path, strerror(errno));
+	gzFile gz = gzdopen(fd, "rb");
+	if (gz == NULL) {
+		close(fd);
+		return crix_error_set(err, CRIX_ENOMEM, "%s: cannot open for reading", path);
+	}
+	gzbuffer(gz, 1u << 17);
+	size_t cap = 1u << 20, n = 0;
+	char *buf = malloc(cap + 1);
+	int rc = buf == NULL ? crix_error_set(err, CRIX_ENOMEM, "%s: out of memory", path) : 0;
+	while (rc == 0) {
+		if (cap - n < READ_STEP) {
+			if (cap >= LOAD_MAX_BYTES) {
+				rc = crix_error_set(err, CRIX_ETOOBIG, "%s: larger than %zu GiB",
+				                    path, LOAD_MAX_BYTES >> 30);
+				break;
+			}
+			char *nb = realloc(buf, cap * 2 + 1);
+			if (nb == NULL) {
+				rc = crix_error_set(err, CRIX_ENOMEM, "%s: out of memory", path);
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		int r = gzread(gz, buf + n, READ_STEP);
+		if (r < 0) {
+			int zerr;
+			const char *msg = gzerror(gz, &zerr);
+			rc = crix_error_set(err, CRIX_EIO, "%s: %s", path,
+			                    zerr == Z_ERRNO ? strerror(errno) : msg);
+			break;
+		}
+		if (r == 0) {
+			int zerr = Z_OK;
+			gzerror(gz, &zerr);
+			if (zerr != Z_OK)
+				rc = crix_error_set(err, CRIX_EIO,
+				                    "%s: truncated or corrupt gzip data", path);
+			break;
+		}
+		n += (size_t)r;
+	}
+	gzclose(gz);
+	if (rc != 0) {
+		free(buf);
+		return rc;
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+/* ------------------------------------------------------------- loading */
+
+/* The state of one load: the source, the options, the counters. */
+struct loader {
+	struct match_index *ix;
+	const struct ioc_ctx *ctx;
+	const char *path;
+	const struct match_load_opts *o;
+	struct match_load_stats *st;
+	struct crix_error *err;
+	bool allow;          /* values go to the allow-list */
+	size_t diags;        /* diagnostics printed */
+	uint32_t sources[6]; /* source id per TLP (index: tlp_index), UINT32_MAX if none yet */
+	size_t removed;      /* allow: indicators removed */
+	struct ioc_value v;
+	char tmp[IOC_VALUE_MAX];
+};
+
+static const char *const tlp_names[6] = {NULL, "clear", "green", "amber", "amber+strict", "red"};
+
+/* Prints "file:where: reason" for a bad value; fails the load when strict. */
+__attribute__((format(printf, 3, 4))) static int bad(struct loader *l, const char *where,
+                                                     const char *fmt, ...)
+{
+	char msg[CRIX_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	l->st->invalid++;
+	if (l->o->strict)
+		return crix_error_set(l->err, CRIX_EINVAL, "%s:%s: %s", l->path, where, msg);
+	size_t max = l->o->max_diag ? l->o->max_diag : 20;
+	if (l->o->diag != NULL) {
+		if (l->diags < max)
+			fprintf(l->o->diag, "%s:%s: %s\n", l->path, where, msg);
+		else if (l->diags == max)
+			fprintf(l->o->diag, "%s: more invalid values; not shown\n", l->path);
+	}
+	l->diags++;
+	return 0;
+}
+
+/* Records a skipped record and the first reason. */
+static void skip(struct loader *l, const char *reason)
+{
+	l->st->skipped++;
+	if (l->st->skip_reason[0] == '\0')
+		snprintf(l->st->skip_reason, sizeof l->st->skip_reason, "%s", reason);
+}
+
+static int tlp_index(const char *tlp)
+{
+	if (tlp == NULL)
+		return 0;
+	for (int i = 1; i < 6; i++)
+		if (strcasecmp(tlp, tlp_names[i]) == 0)
+			return i;
+	if (strcasecmp(tlp, "white") == 0)
+		return 1;
+	return 0;
+}
+
+/* The source id for values of this TLP (tlp_index), registered on first use. */
+static int source_for(struct loader *l, int tlp, uint32_t *id)
+{
+	if (l->sources[tlp] == UINT32_MAX) {
+		struct match_source src = {
+		        .name = l->path,
+		        .tlp = tlp != 0 ? tlp_names[tlp] : l->o->tlp,
+		        .tags = l->o->tags,
+		};
+		if (match_index_add_source(l->ix, &src, &l->sources[tlp], l->err) != 0)
+			return l->err->code;
+	}
+	*id = l->sources[tlp];
+	return 0;
+}
+
+/* Strips blanks and a BOM around s[0..*n). */
+static const char *trim(const char *s, size_t *n)
+{
+	size_t a = 0, b = *n;
+	if (b >= 3 && (unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbb &&
+	    (unsigned char)s[2] == 0xbf)
+		a = 3;
+	while (a < b &&
+	       (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\v' || s[a] == '\f'))
+		a++;
+	while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r' ||
+	                 s[b - 1] == '\v' || s[b - 1] == '\f'))
+		b--;
+	*n = b - a;
+	return s + a;
+}
+
+/* The IP types accept a CIDR too: a STIX ipv4-addr value or a warning-list
+ * "cidr" entry may be either. */
+static int parse_as(struct loader *l, enum ioc_type type, const char *s, size_t n,
+                    struct crix_error *why)
+{
+	if (type == IOC_NONE)
+		return ioc_guess(l->ctx, s, n, NULL, &l->v, why);
+	if ((type == IOC_IPV4 || type == IOC_CIDR4) && memchr(s, '/', n) == NULL)
+		type = IOC_IPV4;
+	else if (type == IOC_IPV4)
+		type = IOC_CIDR4;
+	if ((type == IOC_IPV6 || type == IOC_CIDR6) && memchr(s, '/', n) == NULL)
+		type = IOC_IPV6;
+	else if (type == IOC_IPV6)
+		type = IOC_CIDR6;
+	return ioc_parse(l->ctx, type, s, n, NULL, &l->v, why);
+}
+
+/*
+ * Canonicalises one value of the given type (IOC_NONE: the source's type or
+ * a guess) and adds it to the index or the allow-list.  where names the
+ * record in diagnostics.  Returns non-zero only to end the load.
+ */
+static int take(struct loader *l, const char *s, size_t n, enum ioc_type type, int tlp,
+                uint64_t line, const char *where)
+{
+	l->st->records++;
+	s = trim(s, &n);
+	if (n == 0)
+		return bad(l, where, "empty value");
+	if (n >= IOC_VALUE_MAX)
+		return bad(l, where, "value of %zu bytes is longer than %d", n, IOC_VALUE_MAX - 1);
+	if (l->o->refang) {
+		size_t out = 0;
+		struct crix_error e;
+		if (ioc_refang(s, n, l->tmp, sizeof l->tmp, NULL, &out, &e) == 0) {
+			s = l->tmp;
+			n = out;
+		}
+	}
+	if (type == IOC_NONE)
+		type = l->o->type;
+	if (tlp == 0)
+		tlp = tlp_index(l->o->tlp);
+	struct crix_error why;
+	crix_error_clear(&why);
+	if (parse_as(l, type, s, n, &why) != 0) {
+		if (why.code == CRIX_ENOMEM)
+			return crix_error_set(l->err, CRIX_ENOMEM, "%s: out of memory", l->path);
+		if (type == IOC_NONE)
+			return bad(l, where, "'%.*s' is not an indicator of any type crix knows",
+			           n > 80 ? 80 : (int)n, s);
+		return bad(l, where, "%s", why.msg);
+	}
+	if (l->allow) {
+		size_t removed = 0;
+		if (match_index_allow(l->ix, &l->v, &removed, l->err) != 0)
+			return l->err->code;
+		l->removed += removed;
+		l->st->added++;
+		return 0;
+	}
+	uint32_t src;
+	if (source_for(l, tlp, &src) != 0)
+		return l->err->code;
+	bool allowed = false;
+	if (match_index_add(l->ix, &l->v, src, line, &allowed, l->err) != 0)
+		return l->err->code;
+	/* duplicates are told apart at the end of the load (load_any) */
+	if (allowed)
+		l->st->allowed++;
+	else
+		l->st->added++;
+	return 0;
+}
+
+static void where_line(char *buf, size_t sz, uint64_t line)
+{
+	snprintf(buf, sz, "%llu", (unsigned long long)line);
+}
+
+/* ---- plain lists and hosts files ---- */
+
+/* Walks the lines of a buffer: next_line gives each with its 1-based number. */
+struct lines {
+	const char *p, *end;
+	uint64_t no;
+};
+
+static bool next_line(struct lines *it, const char **s, size_t *n)
+{
+	if (it->p >= it->end)
+		return false;
+	const char *nl = memchr(it->p, '\n', (size_t)(it->end - it->p));
+	const char *e = nl != NULL ? nl : it->end;
+	*s = it->p;
+	*n = (size_t)(e - it->p);
+	it->p = nl != NULL ? nl + 1 : it->end;
+	it->no++;
+	return true;
+}
+
+/* Removes a " # comment" and surrounding blanks. */
+static const char *uncomment(const char *s, size_t *n)
+{
+	s = trim(s, n);
+	if (*n > 0 && s[0] == '#') {
+		*n = 0;
+		return s;
+	}
+	for (size_t k = 1; k < *n; k++)
+		if (s[k] == '#' && (s[k - 1] == ' ' || s[k - 1] == '\t')) {
+			*n = k;
+			break;
+		}
+	return trim(s, n);
+}
+
+static size_t token_len(const char *s, size_t n)
+{
+	size_t k = 0;
+	while (k < n && s[k] != ' ' && s[k] != '\t')
+		k++;
+	return k;
+}
+
+static int load_plain(struct loader *l, const char *data, size_t len)
+{
+	struct lines it = {.p = data, .end = data + len};
+	const char *s;
+	size_t n;
+	char where[24];
+	while (next_line(&it, &s, &n)) {
+		uint64_t lineno = it.no;
+		s = uncomment(s, &n);
+		if (n == 0)
+			continue;
+		size_t t = token_len(s, n);
+		where_line(where, sizeof where, lineno);
+		int rc;
+		if (t < n) {
+			l->st->records++;
+			rc = bad(l, where, "more than one value on the line ('%.*s')",
+			         n > 80 ? 80 : (int)n, s);
+		} else {
+			rc = take(l, s, n, IOC_NONE, 0, lineno, where);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Names in hosts files that are the machine itself, not indicators. */
+static bool local_host_name(const char *s, size_t n)
+{
+	static const char *const names[] = {
+	        "localhost",     "localhost.localdomain", "local",        "broadcasthost",
+	        "ip6-localhost", "ip6-loopback",          "ip6-localnet", "ip6-mcastprefix",
+	        "ip6-allnodes",  "ip6-allrouters",        "ip6-allhosts", "0.0.0.0"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i]) == n && strncasecmp(s, names[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* "0.0.0.0 evil.example www.evil.example": the names are the indicators
+ * (the address is where the blocker points them). */
+static int load_hosts(struct loader *l, const char *data, size_t len)
+{
+	struct lines it = {.p = data, .end = data + len};
+	const char *s;
+	size_t n;
+	char where[24];
+	while (next_line(&it, &s, &n)) {
+		uint64_t lineno = it.no;
+		s = uncomment(s, &n);
+		if (n == 0)
+			continue;
+		where_line(where, sizeof where, lineno);
+		size_t t = token_len(s, n);
+		if (t == n) { /* a bare name, as some blocklists mix in */
+			int rc = take(l, s, n, IOC_DOMAIN, 0, lineno, where);
+			if (rc != 0)
+				return rc;
+			continue;
+		}
+		s += t;
+		n -= t;
+		for (;;) {
+			s = trim(s, &n);
+			if (n == 0)
+				break;
+			t = token_len(s, n);
+			if (local_host_name(s, t)) {
+				l->st->records++;
+				skip(l, "hosts entry for the local machine");
+			} else {
+				int rc = take(l, s, t, IOC_DOMAIN, 0, lineno, where);
+				if (rc != 0)
+					return rc;
+			}
+			s += t;
+			n -= t;
+		}
+	}
+	return 0;
+}
+
+/* ---- CSV (RFC 4180: quoted fields, "" inside quotes, newlines inside quotes) ---- */
+
+struct csv {
+	const char *p, *end;
+	char sep;
+	uint64_t line; /* of the next record */
+};
+
+/*
+ * Reads the next record's field number col (0-based) into out (unquoted).
+ * OUT: *found (the record had that column), *ncols, *rec_line.  Returns
+ * false at the end of the data.
+ */
+static bool csv_record(struct csv *c, size_t col, char *out, size_t outsz, size_t *outlen,
+                       bool *found, bool *too_long, size_t *ncols, uint64_t *rec_line,
+                       bool *bad_quote)
+{
+	if (c->p >= c->end)
+		return false;
+	*rec_line = c->line;
+	*found = false;
+	*too_long = false;
+	*bad_quote = false;
+	*outlen = 0;
+	size_t field = 0;
+	for (;;) {
+		bool want = field == col;
+		size_t o = 0;
+		if (c->p < c->end && *c->p == '"') {
+			c->p++;
+			for (;;) {
+				if (c->p >= c->end) {
+					*bad_quote = true;
+					break;
+				}
+				char ch = *c->p++;
+				if (ch == '"') {
+					if (c->p < c->end && *c->p == '"') {
+						c->p++;
+					} else {
+						break;
+					}
+				} else if (ch == '\n') {
+					c->line++;
+				}
+				if (want) {
+					if (o + 1 < outsz)
+						out[o++] = ch;
+					else
+						*too_long = true;
+				}
+			}
+			/* anything between the closing quote and the separator is kept */
+		}
+		while (c->p < c->end && *c->p != c->sep && *c->p != '\n') {
+			if (want) {
+				if (o + 1 < outsz)
+					out[o++] = *c->p;
+				else
+					*too_long = true;
+			}
+			c->p++;
+		}
+		if (want) {
+			*found = true;
+			*outlen = o;
+			out[o] = '\0';
+		}
+		field++;
+		if (c->p >= c->end || *c->p == '\n') {
+			if (c->p < c->end)
+				c->p++;
+			c->line++;
+			break;
+		}
+		c->p++; /* the separator */
+	}
+	*ncols = field;
+	return true;
+}
+
+/* The separator of the first line: the most frequent of , ; and tab. */
+static char csv_separator(const char *data, size_t len)
+{
+	const char *nl = memchr(data, '\n', len);
+	size_t n = nl != NULL ? (size_t)(nl - data) : len;
+	size_t comma = 0, semi = 0, tab = 0;
+	for (size_t k = 0; k < n; k++) {
+		comma += data[k] == ',';
+		semi += data[k] == ';';
+		tab += data[k] == '\t';
+	}
+	if (tab > comma && tab >= semi)
+		return '\t';
+	if (semi > comma)
+		return ';';
+	return ',';
+}
+
+static int load_csv(struct loader *l, const char *data, size_t len)
+{
+	struct csv c = {.p = data, .end = data + len, .sep = csv_separator(data, len), .line = 1};
+	size_t col = l->o->csv_column > 0 ? l->o->csv_column - 1 : 0;
+	char *field = l->tmp;
+	size_t flen, ncols;
+	bool found, too_long, bad_quote;
+	uint64_t line;
+	char where[24];
+	if (l->o->csv_header != NULL) {
+		/* find the named column in the header; a header field matches without
+		 * regard to case and surrounding blanks */
+		bool named = false;
+		if (csv_record(&c, SIZE_MAX, field, 1, &flen, &found, &too_long, &ncols, &line,
+		               &bad_quote)) {
+			struct csv h = {.p = data, .end = data + len, .sep = c.sep, .line = 1};
+			for (size_t k = 0; k < ncols && !named; k++) {
+				h.p = data;
+				h.line = 1;
+				char name[256];
+				csv_record(&h, k, name, sizeof name, &flen, &found, &too_long,
+				           &ncols, &line, &bad_quote);
+				const char *t = trim(name, &flen);
+				if (flen == strlen(l->o->csv_header) &&
+				    strncasecmp(t, l->o->csv_header, flen) == 0) {
+					col = k;
+					named = true;
+				}
+			}
+		}
+		if (!named)
+			return crix_error_set(l->err, CRIX_EINVAL,
+			                      "%s:1: no column named '%s' in the CSV header",
+			                      l->path, l->o->csv_header);
+	}
+	bool first = l->o->csv_header == NULL;
+	for (;;) {
+		while (c.p < c.end && *c.p == '#') { /* a comment line */
+			const char *nl = memchr(c.p, '\n', (size_t)(c.end - c.p));
+			c.p = nl != NULL ? nl + 1 : c.end;
+			c.line++;
+		}
+		if (!csv_record(&c, col, field, IOC_VALUE_MAX, &flen, &found, &too_long, &ncols,
+		                &line, &bad_quote))
+			break;
+		size_t n = flen;
+		const char *v = trim(field, &n);
+		if (ncols == 1 && n == 0 && found) { /* a blank line */
+			first = false;
+			continue;
+		}
+		where_line(where, sizeof where, line);
+		int rc = 0;
+		if (bad_quote) {
+			l->st->records++;
+			rc = bad(l, where, "a quoted field is not closed");
+		} else if (!found) {
+			l->st->records++;
+			rc = bad(l, where, "no column %zu (the row has %zu)", col + 1, ncols);
+		} else if (too_long) {
+			l->st->records++;
+			rc = bad(l, where, "column %zu is longer than %d bytes", col + 1,
+			         IOC_VALUE_MAX - 1);
+		} else if (first) {
+			/* without a header name, a first row that is not an indicator is
+			 * taken for a header */
+			struct crix_error why;
+			enum ioc_type t = l->o->type;
+			if (n > 0 && parse_as(l, t, v, n, &why) != 0) {
+				first = false;
+				continue;
+			}
+			rc = take(l, v, n, IOC_NONE, 0, line, where);
+		} else {
+			rc = take(l, v, n, IOC_NONE, 0, line, where);
+		}
+		first = false;
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- JSON lines ---- */
+
+/* Maps a record's own type name (crix's, STIX's or MISP's attribute types)
+ * to an indicator type; IOC_NONE when unknown (then the value is guessed). */
+static enum ioc_type type_hint(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum ioc_type type;
+	} map[] = {
+	        {"ip-src", IOC_IPV4},
+	        {"ip-dst", IOC_IPV4},
+	        {"ip", IOC_IPV4},
+	        {"ipv4-addr", IOC_IPV4},
+	        {"ipv6-addr", IOC_IPV6},
+	        {"hostname", IOC_DOMAIN},
+	        {"domain-name", IOC_DOMAIN},
+	        {"email-src", IOC_EMAIL},
+	        {"email-dst", IOC_EMAIL},
+	        {"email-addr", IOC_EMAIL},
+	        {"link", IOC_URL},
+	        {"phone-number", IOC_PHONE},
+	        {"AS", IOC_ASN},
+	        {"vulnerability", IOC_CVE},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(name, map[i].name) == 0)
+			return map[i].type;
+	return ioc_type_from_name(name);
+}
+
+/* The member at a dotted path ("a.b.c") of obj, or NULL. */
+static json_t *json_path(json_t *obj, const char *path)
+{
+	char key[256];
+	while (obj != NULL && *path != '\0') {
+		const char *dot = strchr(path, '.');
+		size_t n = dot != NULL ? (size_t)(dot - path) : strlen(path);
+		if (n >= sizeof key || !json_is_object(obj))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		obj = json_object_get(obj, key);
+		path += n + (dot != NULL);
+	}
+	return obj;
+}
+
+static int take_json_value(struct loader *l, json_t *v, enum ioc_type type, uint64_t line,
+                           const char *where, const char *field)
+{
+	char num[32];
+	if (json_is_string(v))
+		return take(l, json_string_value(v), json_string_length(v), type, 0, line, where);
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+		return take(l, num, strlen(num), type, 0, line, where);
+	}
+	l->st->records++;
+	return bad(l, where, "field '%s' is not a string", field);
+}
+
+static int load_jsonl(struct loader *l, const char *data, size_t len)
+{
+	const char *field = l->o->json_field != NULL ? l->o->json_field : "value";
+	bool hints = l->o->json_field == NULL && l->o->type == IOC_NONE;
+	struct lines it = {.p = data, .end = data + len};
+	const char *s;
+	size_t n;
+	char where[24];
+	while (next_line(&it, &s, &n)) {
+		uint64_t lineno = it.no;
+		s = trim(s, &n);
+		if (n == 0 || s[0] == '#')
+			continue;
+		where_line(where, sizeof where, lineno);
+		json_error_t je;
+		json_t *obj = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+		int rc = 0;
+		if (obj == NULL) {
+			l->st->records++;
+			rc = bad(l, where, "not JSON: %s", je.text);
+		} else {
+			json_t *v = json_path(obj, field);
+			enum ioc_type type = IOC_NONE;
+			json_t *t = hints ? json_object_get(obj, "type") : NULL;
+			if (json_is_string(t))
+				type = type_hint(json_string_value(t));
+			if (v == NULL) {
+				l->st->records++;
+				rc = bad(l, where, "no field '%s'", field);
+			} else if (json_is_array(v)) {
+				size_t i;
+				json_t *e;
+				json_array_foreach(v, i, e)
+				{
+					rc = take_json_value(l, e, type, lineno, where, field);
+					if (rc != 0)
+						break;
+				}
+			} else {
+				rc = take_json_value(l, v, type, lineno, where, field);
+			}
+			json_decref(obj);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- MISP warning lists ---- */
+
+/* The type of a warning list's entries; false for kinds crix cannot apply
+ * exactly (substring, regex), with *why set. */
+static bool warninglist_type(const char *kind, enum ioc_type *type, const char **why)
+{
+	if (kind == NULL || strcmp(kind, "string") == 0) {
+		*type = IOC_NONE;
+		return true;
+	}
+	if (strcmp(kind, "hostname") == 0) {
+		*type = IOC_DOMAIN;
+		return true;
+	}
+	if (strcmp(kind, "cidr") == 0) {
+		*type = IOC_CIDR4; /* parse_as picks v4/v6 and address/network */
+		return true;
+	}
+	*why = strcmp(kind, "substring") == 0
+	               ? "warning list of substrings cannot be matched exactly"
+	       : strcmp(kind, "regex") == 0 ? "warning list of regular expressions is not supported"
+	                                    : "warning list of an unknown type";
+	return false;
+}
+
+static int load_warninglist_json(struct loader *l, json_t *root)
+{
+	json_t *list = json_object_get(root, "list");
+	if (!json_is_array(list))
+		return crix_error_set(l->err, CRIX_EINVAL,
+		                      "%s: a MISP warning list needs a \"list\" array", l->path);
+	json_t *kind = json_object_get(root, "type");
+	if (kind != NULL && !json_is_string(kind))
+		return crix_error_set(l->err, CRIX_EINVAL, "%s: \"type\" is not a string", l->path);
+	enum ioc_type type = IOC_NONE;
+	const char *why = NULL;
+	bool usable = warninglist_type(kind ? json_string_value(kind) : NULL, &type, &why);
+	size_t i;
+	json_t *e;
+	char where[40];
+	json_array_foreach(list, i, e)
+	{
+		if (!usable) {
+			l->st->records++;
+			skip(l, why);
+			continue;
+		}
+		snprintf(where, sizeof where, " list[%zu]", i);
+		if (!json_is_string(e)) {
+			l->st->records++;
+			int rc = bad(l, where, "entry is not a string");
+			if (rc != 0)
+				return rc;
+			continue;
+		}
+		const char *s = json_string_value(e);
+		size_t n = json_string_length(e);
+		enum ioc_type t = type;
+		if (t == IOC_CIDR4) {
+			t = memchr(s, ':', n) != NULL ? IOC_CIDR6 : IOC_CIDR4;
+		} else if (t == IOC_DOMAIN) {
+			/* ".example.com" and "*.example.com" mean the domain and below */
+			if (n > 2 && s[0] == '*' && s[1] == '.') {
+				s += 2;
+				n -= 2;
+			} else if (n > 1 && s[0] == '.') {
+				s++;
+				n--;
+			}
+		}
+		int rc = take(l, s, n, t, 0, i + 1, where);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- STIX 2.1 bundles ---- */
+
+/* Standard TLP marking definitions (TLP 2.0 and the STIX 2.1 TLP 1.0 ones). */
+static int tlp_of_marking(const char *id)
+{
+	static const struct {
+		const char *id;
+		int tlp;
+	} m[] = {
+	        {"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", 1},
+	        {"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", 2},
+	        {"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", 3},
+	        {"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", 4},
+	        {"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", 5},
+	        {"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", 1},
+	        {"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", 2},
+	        {"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", 3},
+	        {"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", 5},
+	};
+	for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+		if (strcmp(id, m[i].id) == 0)
+			return m[i].tlp;
+	return 0;
+}
+
+/* One comparison of a pattern: path = 'value'. */
+struct cmp {
+	enum ioc_type type;
+	size_t start, len; /* of the unescaped value in the pattern's value buffer */
+};
+
+#define PATTERN_MAX_CMP 256
+/* "%.*s" arguments for at most 40 bytes of p[0..n) */
+#define SNIP(p, n) (int)((n) < 40 ? (n) : 40), (p)
+
+struct pattern {
+	const char *p, *end;
+	char *vals; /* unescaped values, back to back */
+	size_t nvals;
+	struct cmp cmp[PATTERN_MAX_CMP];
+	size_t ncmp;
+	char why[128];
+};
+
+static void pat_blank(struct pattern *pt)
+{
+	while (pt->p < pt->end && isspace((unsigned char)*pt->p))
+		pt->p++;
+}
+
+static bool pat_word(struct pattern *pt, const char *w)
+{
+	size_t n = strlen(w);
+	if ((size_t)(pt->end - pt->p) >= n && strncmp(pt->p, w, n) == 0 &&
+	    (pt->p + n == pt->end || !isalnum((unsigned char)pt->p[n]))) {
+		pt->p += n;
+		return true;
+	}
+	return false;
+}
+
+__attribute__((format(printf, 2, 3))) static bool pat_fail(struct pattern *pt, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(pt->why, sizeof pt->why, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* object path -> indicator type, e.g. "file:hashes.'SHA-256'" -> sha256 */
+static bool pat_path(struct pattern *pt, enum ioc_type *type)
+{
+	const char *a = pt->p;
+	while (pt->p < pt->end && !isspace((unsigned char)*pt->p) && *pt->p != '=' &&
+	       *pt->p != '!' && *pt->p != '<' && *pt->p != '>' && *pt->p != ']')
+		pt->p++;
+	size_t n = (size_t)(pt->p - a);
+	static const struct {
+		const char *path;
+		enum ioc_type type;
+	} paths[] = {
+	        {"ipv4-addr:value", IOC_IPV4},         {"ipv6-addr:value", IOC_IPV6},
+	        {"domain-name:value", IOC_DOMAIN},     {"url:value", IOC_URL},
+	        {"email-addr:value", IOC_EMAIL},       {"file:hashes.MD5", IOC_MD5},
+	        {"file:hashes.'MD5'", IOC_MD5},        {"file:hashes.SHA1", IOC_SHA1},
+	        {"file:hashes.'SHA1'", IOC_SHA1},      {"file:hashes.'SHA-1'", IOC_SHA1},
+	        {"file:hashes.SHA256", IOC_SHA256},    {"file:hashes.'SHA256'", IOC_SHA256},
+	        {"file:hashes.'SHA-256'", IOC_SHA256}, {"file:hashes.SHA512", IOC_SHA512},
+	        {"file:hashes.'SHA512'", IOC_SHA512},  {"file:hashes.'SHA-512'", IOC_SHA512},
+	};
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+		if (strlen(paths[i].path) == n && strncmp(a, paths[i].path, n) == 0) {
+			*type = paths[i].type;
+			return true;
+		}
+	return pat_fail(pt, "object path %.*s is not one crix matches", (int)((n) < 40 ? (n) : 40),
+	                a);
+}
+
+/* 'value' with \' and \\ escapes, appended to pt->vals */
+static bool pat_string(struct pattern *pt, struct cmp *c)
+{
+	if (pt->p >= pt->end || *pt->p != '\'')
+		return pat_fail(pt, "expected a quoted string at '%.*s'",
+		                SNIP(pt->p, (size_t)(pt->end - pt->p)));
+	pt->p++;
+	c->start = pt->nvals;
+	for (;;) {
+		if (pt->p >= pt->end)
+			return pat_fail(pt, "unterminated string");
+		char ch = *pt->p++;
+		if (ch == '\'')
+			break;
+		if (ch == '\\') {
+			if (pt->p >= pt->end || (*pt->p != '\'' && *pt->p != '\\'))
+				return pat_fail(pt, "bad escape in a string");
+			ch = *pt->p++;
+		}
+		pt->vals[pt->nvals++] = ch;
+	}
+	c->len = pt->nvals - c->start;
+	return true;
+}
+
+/* comparison expression: cmp (OR cmp)*, inside [ ] */
+static bool pat_observation(struct pattern *pt)
+{
+	for (;;) {
+		pat_blank(pt);
+		if (pt->p < pt->end && *pt->p == '(')
+			return pat_fail(pt, "parenthesised comparisons are not supported");
+		if (pt->ncmp == PATTERN_MAX_CMP)
+			return pat_fail(pt, "more than 256 comparisons");
+		struct cmp *c = &pt->cmp[pt->ncmp];
+		if (pat_word(pt, "NOT"))
+			return pat_fail(pt, "NOT comparisons are not supported");
+		if (!pat_path(pt, &c->type))
+			return false;
+		pat_blank(pt);
+		if (pt->p < pt->end && *pt->p == '=') {
+			pt->p++;
+		} else {
+			const char *a = pt->p;
+			while (pt->p < pt->end && !isspace((unsigned char)*pt->p))
+				pt->p++;
+			return pat_fail(pt, "operator %.*s is not an equality",
+			                SNIP(a, (size_t)(pt->p - a)));
+		}
+		pat_blank(pt);
+		if (!pat_string(pt, c))
+			return false;
+		pt->ncmp++;
+		pat_blank(pt);
+		if (pt->p < pt->end && *pt->p == ']') {
+			pt->p++;
+			return true;
+		}
+		if (pat_word(pt, "OR"))
+			continue;
+		if (pat_word(pt, "AND"))
+			return pat_fail(pt, "AND joins comparisons");
+		return pat_fail(pt, "unexpected '%.*s' in a comparison",
+		                SNIP(pt->p, (size_t)(pt->end - pt->p)));
+	}
+}
+
+/* pattern: observation (OR observation)*, parentheses allowed around any */
+static bool pat_parse(struct pattern *pt)
+{
+	int depth = 0;
+	for (;;) {
+		pat_blank(pt);
+		while (pt->p < pt->end && *pt->p == '(') {
+			depth++;
+			pt->p++;
+			pat_blank(pt);
+		}
+		if (pt->p >= pt->end || *pt->p != '[')
+			return pat_fail(pt, "expected '[' at '%.*s'",
+			                SNIP(pt->p, (size_t)(pt->end - pt->p)));
+		pt->p++;
+		if (!pat_observation(pt))
+			return false;
+		pat_blank(pt);
+		while (pt->p < pt->end && *pt->p == ')' && depth > 0) {
+			depth--;
+			pt->p++;
+			pat_blank(pt);
+		}
+		if (pt->p >= pt->end)
+			break;
+		if (pat_word(pt, "OR"))
+			continue;
+		static const char *const ops[] = {"AND", "FOLLOWEDBY", "WITHIN", "START",
+		                                  "REPEATS"};
+		for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+			if (pat_word(pt, ops[i]))
+				return pat_fail(pt, "%.*s in a pattern is not supported",
+				                SNIP(ops[i], strlen(ops[i])));
+		return pat_fail(pt, "unexpected '%.*s' after an observation",
+		                SNIP(pt->p, (size_t)(pt->end - pt->p)));
+	}
+	if (depth != 0)
+		return pat_fail(pt, "unbalanced parentheses");
+	return true;
+}
+
+static int load_stix_indicator(struct loader *l, json_t *obj, size_t index)
+{
+	json_t *id = json_object_get(obj, "id");
+	char where[128];
+	snprintf(where, sizeof where, " %s",
+	         json_is_string(id) ? json_string_value(id) : "indicator");
+	if (json_is_true(json_object_get(obj, "revoked"))) {
+		l->st->records++;
+		skip(l, "revoked indicator");
+		return 0;
+	}
+	json_t *ptype = json_object_get(obj, "pattern_type");
+	if (json_is_string(ptype) && strcmp(json_string_value(ptype), "stix") != 0) {
+		l->st->records++;
+		char r[96];
+		snprintf(r, sizeof r, "pattern_type %.40s is not stix", json_string_value(ptype));
+		skip(l, r);
+		return 0;
+	}
+	json_t *pattern = json_object_get(obj, "pattern");
+	if (!json_is_string(pattern)) {
+		l->st->records++;
+		return bad(l, where, "indicator without a pattern");
+	}
+	int tlp = 0;
+	json_t *marks = json_object_get(obj, "object_marking_refs");
+	size_t i;
+	json_t *m;
+	json_array_foreach(marks, i, m)
+	{
+		int t = json_is_string(m) ? tlp_of_marking(json_string_value(m)) : 0;
+		if (t > tlp)
+			tlp = t; /* the most restrictive marking wins */
+	}
+	size_t plen = json_string_length(pattern);
+	struct pattern *pt = calloc(1, sizeof *pt);
+	char *vals = malloc(plen + 1);
+	if (pt == NULL || vals == NULL) {
+		free(pt);
+		free(vals);
+		return crix_error_set(l->err, CRIX_ENOMEM, "%s: out of memory", l->path);
+	}
+	pt->p = json_string_value(pattern);
+	pt->end = pt->p + plen;
+	pt->vals = vals;
+	int rc = 0;
+	if (!pat_parse(pt)) {
+		l->st->records++;
+		skip(l, pt->why);
+	} else {
+		for (size_t k = 0; k < pt->ncmp && rc == 0; k++)
+			rc = take(l, vals + pt->cmp[k].start, pt->cmp[k].len, pt->cmp[k].type, tlp,
+			          index + 1, where);
+	}
+	free(vals);
+	free(pt);
+	return rc;
+}
+
+static int load_stix_json(struct loader *l, json_t *root)
+{
+	json_t *objects = json_object_get(root, "objects");
+	if (json_is_array(objects)) {
+		size_t i;
+		json_t *o;
+		json_array_foreach(objects, i, o)
+		{
+			json_t *type = json_object_get(o, "type");
+			if (json_is_string(type) &&
+			    strcmp(json_string_value(type), "indicator") == 0) {
+				int rc = load_stix_indicator(l, o, i);
+				if (rc != 0)
+					return rc;
+			}
+		}
+		return 0;
+	}
+	json_t *type = json_object_get(root, "type");
+	if (json_is_string(type) && strcmp(json_string_value(type), "indicator") == 0)
+		return load_stix_indicator(l, root, 0);
+	return crix_error_set(l->err, CRIX_EINVAL,
+	                      "%s: not a STIX bundle (no \"objects\" array) nor an indicator",
+	                      l->path);
+}
+
+static int load_json_doc(struct loader *l, const char *data, size_t len, enum match_format f)
+{
+	json_error_t je;
+	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL)
+		return crix_error_set(l->err, CRIX_EINVAL, "%s:%d: not JSON: %s", l->path, je.line,
+		                      je.text);
+	int rc;
+	if (!json_is_object(root))
+		rc = crix_error_set(l->err, CRIX_EINVAL, "%s: the document is not a JSON object",
+		                    l->path);
+	else if (f == MATCH_FMT_WARNINGLIST)
+		rc = load_warninglist_json(l, root);
+	else
+		rc = load_stix_json(l, root);
+	json_decref(root);
+	return rc;
+}
+
+/* ------------------------------------------------------------- formats */
+
+static bool contains(const char *h, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+	for (size_t i = 0; i + m <= n; i++)
+		if (h[i] == needle[0] && memcmp(h + i, needle, m) == 0)
+			return true;
+	return false;
+}
+
+static bool has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n >= m && strcasecmp(s + n - m, suf) == 0;
+}
+
+enum match_format match_guess_format(const char *path, const char *head, size_t n)
+{
+	char name[512];
+	snprintf(name, sizeof name, "%s", path != NULL ? path : "");
+	size_t nl = strlen(name);
+	if (nl > 3 && strcasecmp(name + nl - 3, ".gz") == 0)
+		name[nl - 3] = '\0';
+	size_t k = 0;
+	while (k < n && isspace((unsigned char)head[k]))
+		k++;
+	if (k < n && head[k] == '{') {
+		/* one JSON document, or JSON lines: try the first line as an object */
+		const char *h = head + k;
+		size_t m = n - k;
+		const char *eol = memchr(h, '\n', m);
+		json_t *first = json_loadb(h, eol != NULL ? (size_t)(eol - h) : m, 0, NULL);
+		enum match_format f = MATCH_FMT_JSONL;
+		if (first != NULL) {
+			if (json_is_array(json_object_get(first, "objects")))
+				f = MATCH_FMT_STIX;
+			else if (json_is_array(json_object_get(first, "list")))
+				f = MATCH_FMT_WARNINGLIST;
+			json_decref(first);
+		} else if (contains(h, m, "\"objects\"") || contains(h, m, "\"pattern\"")) {
+			f = MATCH_FMT_STIX;
+		} else {
+			f = MATCH_FMT_WARNINGLIST;
+		}
+		return f;
+	}
+	if (has_suffix(name, ".csv") || has_suffix(name, ".tsv"))
+		return MATCH_FMT_CSV;
+	if (has_suffix(name, ".jsonl") || has_suffix(name, ".ndjson"))
+		return MATCH_FMT_JSONL;
+	if (has_suffix(name, ".json"))
+		return MATCH_FMT_STIX;
+	if (has_suffix(name, "hosts"))
+		return MATCH_FMT_HOSTS;
+	/* a hosts file: its first value line is "ADDRESS NAME" */
+	const char *p = head, *end = head + n;
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		if (e == NULL)
+			e = end;
+		size_t len = (size_t)(e - p);
+		const char *s = uncomment(p, &len);
+		if (len > 0) {
+			size_t t = token_len(s, len);
+			if (t < len && ((t == 7 && memcmp(s, "0.0.0.0", 7) == 0) ||
+			                (t == 9 && memcmp(s, "127.0.0.1", 9) == 0) ||
+			                (t == 2 && memcmp(s, "::", 2) == 0) ||
+			                (t == 3 && memcmp(s, "::1", 3) == 0)))
+				return MATCH_FMT_HOSTS;
+			break;
+		}
+		p = e + 1;
+	}
+	return MATCH_FMT_PLAIN;
+}
+
+static int load_any(struct match_index *ix, const struct ioc_ctx *ctx, const char *path,
+                    const struct match_load_opts *o, struct match_load_stats *st,
+                    struct crix_error *err, bool allow)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc = read_source(path, &data, &len, err);
+	if (rc != 0)
+		return rc;
+	struct loader *l = calloc(1, sizeof *l);
+	if (l == NULL) {
+		free(data);
+		return crix_error_set(err, CRIX_ENOMEM, "%s: out of memory", path);
+	}
+	*l = (struct loader){
+	        .ix = ix, .ctx = ctx, .path = path, .o = o, .st = st, .err = err, .allow = allow};
+	for (size_t i = 0; i < 6; i++)
+		l->sources[i] = UINT32_MAX;
+	struct match_stats before, after;
+	match_index_stats(ix, &before);
+	enum match_format f = o->format;
+	if (f == MATCH_FMT_AUTO)
+		f = match_guess_format(path, data, len < 65536 ? len : 65536);
+	if (f == MATCH_FMT_PLAIN && !allow) {
+		/* one value per line of ~30 bytes: reserve so the tables do not
+		 * rehash on the way */
+		rc = match_index_reserve(ix, before.indicators + len / 24 + 16, err);
+		if (rc != 0)
+			goto out;
+	}
+	/* the source is registered even when empty, so that --stats lists it */
+	if (!allow) {
+		uint32_t id;
+		rc = source_for(l, 0, &id);
+		if (rc != 0)
+			goto out;
+	}
+	switch (f) {
+	case MATCH_FMT_HOSTS: rc = load_hosts(l, data, len); break;
+	case MATCH_FMT_CSV: rc = load_csv(l, data, len); break;
+	case MATCH_FMT_JSONL: rc = load_jsonl(l, data, len); break;
+	case MATCH_FMT_WARNINGLIST:
+	case MATCH_FMT_STIX: rc = load_json_doc(l, data, len, f); break;
+	case MATCH_FMT_AUTO:
+	case MATCH_FMT_PLAIN:
+	default: rc = load_plain(l, data, len); break;
+	}
+	match_index_stats(ix, &after);
+	if (!allow) {
+		size_t dups = after.duplicates - before.duplicates;
+		st->duplicates += dups;
+		st->added -= dups < st->added ? dups : st->added;
+	}
+	if (rc == 0 && allow) {
+		/* networks and parent domains remove what they cover, too */
+		size_t swept = 0;
+		match_index_sweep_allowed(ix, &swept);
+		st->allowed += l->removed + swept;
+	}
+out:
+	free(l);
+	free(data);
+	return rc;
+}
+
+int match_load_file(struct match_index *ix, const struct ioc_ctx *ctx, const char *path,
+                    const struct match_load_opts *o, struct match_load_stats *st,
+                    struct crix_error *err)
+{
+	crix_error_clear(err);
+	return load_any(ix, ctx, path, o, st, err, false);
+}
+
+int match_load_allow_file(struct match_index *ix, const struct ioc_ctx *ctx, const char *path,
+                          const struct match_load_opts *o, struct match_load_stats *st,
+                          struct crix_error *err)
+{
+	crix_error_clear(err);
+	struct match_load_opts ao = *o;
+	if (ao.format != MATCH_FMT_AUTO && ao.format != MATCH_FMT_PLAIN &&
+	    ao.format != MATCH_FMT_WARNINGLIST && ao.format != MATCH_FMT_HOSTS &&
+	    ao.format != MATCH_FMT_CSV && ao.format != MATCH_FMT_JSONL)
+		return crix_error_set(err, CRIX_EINVAL,
+		                      "%s: an allow-list is a MISP warning list or a plain list",
+		                      path);
+	return load_any(ix, ctx, path, &ao, st, err, true);
+}

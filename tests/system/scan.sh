@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# scan.sh - drives `crix scan` over real files: exact matching (no substring
+# hits), every list format's diagnostics, allow-lists, gzip and stdin, -j N
+# giving the same output as one thread, --count/--stats, and grep-like exit
+# status.
+#     env CRIX=$PWD/build/crix bash tests/system/scan.sh
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/system/lib.sh
+. "$ROOT/tests/system/lib.sh"
+cd "$T" || fail "cannot cd to $T"
+
+cat >iocs.txt <<'X'
+# test indicators
+1.2.3.4
+10.0.0.0/8
+10.20.0.0/16
+evil.example.com
+d41d8cd98f00b204e9800998ecf8427e
+http://phish.example.net/login.php?a=1
+bob@evil.example.org
+2001:db8::1
+this is not an indicator
+X
+
+cat >log.txt <<'X'
+1.2.3.4 - - [10/Oct/2024:13:55:36 +0000] "GET / HTTP/1.1" 200 1 "-" "UA"
+11.2.3.45 - - [10/Oct/2024:13:55:37 +0000] "GET /1.2.3.4x HTTP/1.1" 200 1 "-" "UA"
+notevil.example.com evil.example.com.au www.evil.example.com
+10.9.8.7 10.20.3.4 9.255.255.255 11.0.0.0
+hash D41D8CD98F00B204E9800998ECF8427E sample_d41d8cd98f00b204e9800998ecf8427e.bin xd41d8cd98f00b204e9800998ecf8427e
+ref "HTTP://Phish.Example.NET:80/./login.php?a=1" from=<bob@EVIL.example.org>
+v6 2001:DB8:0:0::1 and 2001:db8::10 and ::ffff:1.2.3.4
+X
+
+check "help"
+expect_exit 0 scan --help
+expect_contains "$OUT" "--allow"
+expect_exit 0 help scan
+
+check "hits are exact and carry their source"
+expect_exit 0 scan -q -i iocs.txt log.txt
+node -e '
+const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n");
+const got = lines.map(l => { const o = JSON.parse(l); return `${o.line} ${o.match} ${o.indicator} ${o.type}`; });
+const want = [
+ "1 1.2.3.4 1.2.3.4 ipv4",
+ "3 www.evil.example.com evil.example.com domain",
+ "4 10.9.8.7 10.0.0.0/8 cidr4",
+ "4 10.20.3.4 10.20.0.0/16 cidr4",
+ "5 D41D8CD98F00B204E9800998ECF8427E d41d8cd98f00b204e9800998ecf8427e md5",
+ "5 d41d8cd98f00b204e9800998ecf8427e d41d8cd98f00b204e9800998ecf8427e md5",
+ "6 HTTP://Phish.Example.NET:80/./login.php?a=1 http://phish.example.net/login.php?a=1 url",
+ "6 bob@EVIL.example.org bob@evil.example.org email",
+ "7 2001:DB8:0:0::1 2001:db8::1 ipv6",
+ "7 ::ffff:1.2.3.4 1.2.3.4 ipv4",
+];
+if (JSON.stringify(got) !== JSON.stringify(want)) {
+  console.error("got:\n" + got.join("\n") + "\nwant:\n" + want.join("\n")); process.exit(1);
+}
+for (const l of lines) { const o = JSON.parse(l);
+  if (o.file !== "log.txt" || o.source !== "iocs.txt" || typeof o.source_line !== "number") { console.error("bad fields: " + l); process.exit(1); } }
+' "$OUT" || fail "hits differ from the expected exact matches"
+# offsets point at the match
+first=$(head -n 1 "$OUT")
+off=$(node -e 'const o=JSON.parse(process.argv[1]);console.log(o.offset)' "$first")
+expect_eq "$(bytes_at log.txt "$off" 7)" "1.2.3.4" "bytes at the first hit's offset"
+
+check "a bad indicator line is reported with file and line"
+expect_exit 0 scan -i iocs.txt log.txt
+expect_contains "$ERR" "iocs.txt:10:" "stderr names the bad line"
+check "--strict makes it an error"
+expect_exit 2 scan --strict -i iocs.txt log.txt
+
+check "no hit: exit 1"
+printf 'nothing to see 5.6.7.8 good.example.org\n' >clean.txt
+expect_exit 1 scan -q -i iocs.txt clean.txt
+expect_empty "$OUT" "stdout with no hits"
+
+check "unreadable log: exit 2 naming it, other logs still scanned"
+expect_exit 2 scan -q -i iocs.txt missing.log log.txt
+expect_contains "$ERR" "missing.log"
+[ -s "$OUT" ] || fail "log.txt after missing.log was not scanned"
+
+check "missing indicator file: exit 2"
+expect_exit 2 scan -q -i nosuch.txt log.txt
+expect_contains "$ERR" "nosuch.txt"
+
+check "gzip and stdin give the same hits as the plain file"
+expect_exit 0 scan -q -i iocs.txt log.txt
+node -e 'for (const l of require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n")) { const o=JSON.parse(l); delete o.file; console.log(JSON.stringify(o)); }' "$OUT" >plain.jsonl
+gzip -c log.txt >log.txt.gz
+expect_exit 0 scan -q -i iocs.txt log.txt.gz
+node -e 'for (const l of require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n")) { const o=JSON.parse(l); delete o.file; console.log(JSON.stringify(o)); }' "$OUT" >gz.jsonl
+expect_same_file gz.jsonl plain.jsonl "gzip hits"
+run scan -q -i iocs.txt <log.txt
+expect_eq "$RC" 0 "exit status reading stdin"
+node -e 'for (const l of require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n")) { const o=JSON.parse(l); if (o.file !== null) process.exit(1); delete o.file; console.log(JSON.stringify(o)); }' "$OUT" >stdin.jsonl || fail "file is not null for stdin"
+expect_same_file stdin.jsonl plain.jsonl "stdin hits"
+
+check "--count and --stats"
+expect_exit 0 scan -q --count -i iocs.txt log.txt
+expect_eq "$(cat "$OUT")" 10 "--count"
+expect_exit 0 scan -q --stats -i iocs.txt log.txt
+expect_contains "$OUT" "cidr4"
+expect_contains "$OUT" "total"
+expect_exit 2 scan --count --stats -i iocs.txt log.txt
+
+check "allow-list removes values and says how many"
+printf '10.0.0.0/8\nexample.com\n' >allow.txt
+expect_exit 0 scan --allow allow.txt -i iocs.txt log.txt
+expect_not_contains "$OUT" "cidr4" "hits after allow-listing 10/8"
+expect_not_contains "$OUT" "evil.example.com" "hits after allow-listing example.com"
+expect_contains "$ERR" "allow-listed"
+
+check "-j 2 on a large file gives the same output as -j 1"
+for k in $(seq 1 40000); do echo "$k.1.1.1 - - [x] \"GET /p?q=$k HTTP/1.1\" 200 5 \"http://h$k.example.net/\" \"UA\""; done >big.txt
+cat log.txt >>big.txt
+for k in $(seq 1 4); do cat big.txt; done >big4.txt
+expect_exit 0 scan -q -i iocs.txt big4.txt
+cp "$OUT" j1.jsonl
+expect_exit 0 scan -q -j 2 -i iocs.txt big4.txt
+expect_same_file "$OUT" j1.jsonl "-j 2 output"
+expect_exit 0 scan -q -j2 --count -i iocs.txt big4.txt
+expect_eq "$(cat "$OUT")" "$(wc -l <j1.jsonl)" "-j2 --count"
+
+check "refang"
+printf 'seen hxxp://phish[.]example[.]net/login.php?a=1 and 1.2.3[.]4\n' >defanged.txt
+expect_exit 1 scan -q -i iocs.txt defanged.txt
+expect_exit 0 scan -q --refang -i iocs.txt defanged.txt
+expect_contains "$OUT" '"match":"1.2.3[.]4"'
+expect_contains "$OUT" '"indicator":"http://phish.example.net/login.php?a=1"'
+
+check "bad options"
+expect_exit 2 scan log.txt
+expect_exit 2 scan -j 0 -i iocs.txt log.txt
+expect_exit 2 scan --format nope -i iocs.txt log.txt
+expect_exit 2 scan --bogus -i iocs.txt log.txt
+
+done_ok
