@@ -22,6 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define CHUNK_MIN    (4u << 20)
 #define CHUNK_MAX    (64u << 20)
@@ -144,14 +147,20 @@ static int collect_hit(void *arg, const struct match_scan_hit *h)
 	return 0;
 }
 
+/* Newlines in p[0..n): 16 bytes at a time (memchr per line costs a call and
+ * a mispredicted branch per line). */
 static size_t count_lines(const char *p, size_t n)
 {
-	size_t k = 0;
-	const char *end = p + n;
-	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		k++;
-		p++;
+	size_t k = 0, i = 0;
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		k += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)));
 	}
+#endif
+	for (; i < n; i++)
+		k += p[i] == '\n';
 	return k;
 }
 

@@ -655,6 +655,27 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
 	               : crix_error_set(err, CRIX_ENOMEM, "match: out of memory reserving %zu", n);
 }
 
+void match_index_shrink(struct match_index *ix)
+{
+	pthread_rwlock_wrlock(&ix->lock);
+	struct match_store *st = &ix->main;
+	if (st->nentries > 0 && st->nentries < st->capentries) {
+		struct match_entry *p = realloc(st->entries, st->nentries * sizeof *p);
+		if (p != NULL) {
+			st->entries = p;
+			st->capentries = st->nentries;
+		}
+	}
+	if (st->arena_len > 0 && st->arena_len < st->arena_cap) {
+		char *p = realloc(st->arena, st->arena_len);
+		if (p != NULL) {
+			st->arena = p;
+			st->arena_cap = st->arena_len;
+		}
+	}
+	pthread_rwlock_unlock(&ix->lock);
+}
+
 void match_index_stats(struct match_index *ix, struct match_stats *s)
 {
 	pthread_rwlock_rdlock(&ix->lock);

@@ -1199,6 +1199,8 @@ static int load_any(struct match_index *ix, const struct ioc_ctx *ctx, const cha
 	case MATCH_FMT_PLAIN:
 	default: rc = load_plain(l, data, len); break;
 	}
+	if (!allow)
+		match_index_shrink(ix);
 	match_index_stats(ix, &after);
 	if (!allow) {
 		size_t dups = after.duplicates - before.duplicates;

@@ -88,6 +88,10 @@ void match_index_sweep_allowed(struct match_index *ix, size_t *removed);
 /* Pre-sizes the tables for n indicators, to avoid rehashing while loading. */
 int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err);
 
+/* Returns the spare capacity of the tables to the allocator: call it after a
+ * bulk load (the loaders do), since growth by doubling leaves up to half. */
+void match_index_shrink(struct match_index *ix);
+
 struct match_stats {
 	size_t indicators; /* entries stored (a value listed by 2 sources counts 2) */
 	size_t by_type[IOC_TYPE_COUNT];

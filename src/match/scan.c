@@ -204,13 +204,19 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 	if (a > 0 && (ioc_is_alnum(t[a - 1]) || t[a - 1] == ':' || t[a - 1] == '.'))
 		return a;
 	size_t e = a, colons = 0;
+	bool dbl = false; /* "::" seen */
 	while (e < s->len && e - a < 46 && (ioc_is_hex(t[e]) || t[e] == ':' || t[e] == '.')) {
+		dbl |= t[e] == ':' && e > a && t[e - 1] == ':';
 		colons += t[e] == ':';
 		e++;
 	}
 	while (e > a && (t[e - 1] == '.' || (t[e - 1] == ':' && !(e - a >= 2 && t[e - 2] == ':'))))
 		e--;
 	if (colons < 2 || (e < s->len && (ioc_is_alnum(t[e]) || t[e] == '_')))
+		return a;
+	/* an address has "::", or 7 colons, or 6 and a dotted quad: times like
+	 * "2025:13:55:36" stop here, before the full parser */
+	if (colons < 6 && !dbl)
 		return a;
 	uint8_t addr[16];
 	if (!ioc_ipv6_bytes((const char *)t + a, e - a, addr))
