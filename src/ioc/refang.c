@@ -41,6 +41,41 @@ static bool match_ci(const char *t, size_t len, size_t i, const char *pat)
 	return true;
 }
 
+/*
+ * Is the word that ends at out[o] one that prose puts before "at" ("hosted at
+ * evil[.]com", "the C2 at ...")?  Then " at " is a preposition, not an
+ * address: a local part is rarely one of these words.
+ */
+static bool prose_before_at(const char *out, size_t o)
+{
+	static const char *const words[] = {
+	        "accessible", "active",    "address",    "advertised", "are",       "available",
+	        "based",      "be",        "been",       "c2",         "download",  "downloaded",
+	        "dropped",    "found",     "hosted",     "hosting",    "is",        "it",
+	        "listening",  "live",      "located",    "login",      "look",      "looking",
+	        "observed",   "online",    "page",       "panel",      "parked",    "payload",
+	        "point",      "pointed",   "pointing",   "points",     "portal",    "posted",
+	        "published",  "reachable", "redirect",   "redirected", "redirects", "registered",
+	        "resolve",    "resolved",  "resolves",   "resolving",  "running",   "seen",
+	        "served",     "server",    "site",       "sold",       "stored",    "them",
+	        "up",         "uploaded",  "was",        "website",    "were",
+	};
+	size_t a = o;
+	while (a > 0 && ioc_is_alnum((unsigned char)out[a - 1]))
+		a--;
+	size_t n = o - a;
+	for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+		if (strlen(words[k]) != n)
+			continue;
+		size_t q = 0;
+		while (q < n && ioc_lower((unsigned char)out[a + q]) == words[k][q])
+			q++;
+		if (q == n)
+			return true;
+	}
+	return false;
+}
+
 /* Does a label followed by a defanged dot start at text[i]? */
 static bool at_before_defanged_domain(const char *text, size_t len, size_t i)
 {
@@ -114,7 +149,8 @@ int ioc_refang(const char *text, size_t len, char *out, size_t outsz, uint32_t *
 			from_len = 5;
 		}
 		if (to == NULL && c == ' ' && o > 0 && ioc_is_alnum((unsigned char)out[o - 1]) &&
-		    match_ci(text, len, i, " at ") && at_before_defanged_domain(text, len, i + 4)) {
+		    match_ci(text, len, i, " at ") && at_before_defanged_domain(text, len, i + 4) &&
+		    !prose_before_at(out, o)) {
 			/* "bob at evil[.]com": only when the domain is defanged too, so
 			 * that "look at example.com" stays prose */
 			to = "@";

@@ -338,6 +338,9 @@ static void test_never_lengthens(void **state)
  */
 static const struct refang_case at_word_bug[] = {
         {"bob at evil[.]com", "bob@evil.com"},
+        /* prose before " at " keeps it a preposition */
+        {"hosted at evil[.]com", "hosted at evil.com"},
+        {"the C2 at evil[.]com", "the C2 at evil.com"},
         {"mail alice at example dot org", "mail alice@example.org"},
         {"look at example.com", "look at example.com"},
         {"meet at noon", "meet at noon"},
