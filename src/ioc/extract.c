@@ -13,6 +13,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum {
 	C_WORD = 1 << 0,  /* continues a word: a token must not start after it */
@@ -84,6 +87,33 @@ struct scan {
 	struct ioc_value v;
 	char masked[64];
 };
+
+/* The first byte at or after i with C_TRIG, or len: 16 bytes at a time, as
+ * prose between indicators is most of most text. */
+static size_t next_trigger(const unsigned char *t, size_t i, size_t len)
+{
+#ifdef __SSE2__
+	const __m128i slash = _mm_set1_epi8('/'), semi = _mm_set1_epi8(';');
+	const __m128i dot = _mm_set1_epi8('.'), at = _mm_set1_epi8('@');
+	const __m128i plus = _mm_set1_epi8('+'), nl = _mm_set1_epi8('\n');
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+		/* '0'..'9' and ':' (signed compares: bytes >= 0x80 are negative
+		 * and come from the sign bits below) */
+		__m128i m = _mm_and_si128(_mm_cmpgt_epi8(v, slash), _mm_cmplt_epi8(v, semi));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, dot));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, at));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, plus));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, nl));
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(m, v));
+		if (bits != 0)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+#endif
+	while (i < len && !(cls[t[i]] & C_TRIG))
+		i++;
+	return i;
+}
 
 static bool wanted(const struct scan *s, enum ioc_type type)
 {
@@ -342,7 +372,12 @@ static const char *const code_heads[] = {
 
 static bool in_list(const char *const *list, size_t n, const unsigned char *s, size_t len)
 {
+	if (len == 0)
+		return false;
+	unsigned char first = ioc_lower(s[0]);
 	for (size_t k = 0; k < n; k++) {
+		if ((unsigned char)list[k][0] != first)
+			continue;
 		size_t ln = strlen(list[k]);
 		if (ln != len)
 			continue;
@@ -686,9 +721,7 @@ static void scan_text(struct scan *s)
 		/* Fast path: jump to the next byte that some indicator must hold,
 		 * then back up to the start of its word.  Words of letters alone
 		 * ("AS" of "AS 13335" is found from its number) are never looked at. */
-		size_t j = i;
-		while (j < s->len && !(cls[t[j]] & C_TRIG))
-			j++;
+		size_t j = next_trigger(t, i, s->len);
 		if (j >= s->len)
 			break;
 		if (t[j] == '\n') {

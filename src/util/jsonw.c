@@ -64,7 +64,13 @@ size_t jsonw_escape(char *dst, const char *str, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			*d++ = (char)c;
+			/* copy the whole run of plain characters at once */
+			size_t e = i + 1;
+			while (e < n && s[e] >= 0x20 && s[e] < 0x80 && s[e] != '"' && s[e] != '\\')
+				e++;
+			memcpy(d, s + i, e - i);
+			d += e - i;
+			i = e - 1;
 			continue;
 		}
 		size_t u = c >= 0x80 ? utf8_valid(s + i, n - i) : 0;
@@ -138,7 +144,7 @@ int jsonw_out_flush(struct jsonw_out *o)
 	return o->err;
 }
 
-void jsonw_out_put(struct jsonw_out *o, const void *s, size_t n)
+void jsonw_out_put_slow(struct jsonw_out *o, const void *s, size_t n)
 {
 	if (o->len + n > o->cap) {
 		jsonw_out_flush(o);

@@ -35,7 +35,19 @@ struct jsonw_out {
 
 /* OUT: o, with a buffer of cap bytes (at least 16384).  Returns 0 or -1. */
 int jsonw_out_init(struct jsonw_out *o, int fd, size_t cap);
-void jsonw_out_put(struct jsonw_out *o, const void *s, size_t n);
+/* The buffer is full: flush, or write s straight through when larger. */
+void jsonw_out_put_slow(struct jsonw_out *o, const void *s, size_t n);
+/* Inline: most pieces are a few bytes, and a call per piece shows up in
+ * profiles of crix extract. */
+static inline void jsonw_out_put(struct jsonw_out *o, const void *s, size_t n)
+{
+	if (n <= o->cap - o->len) {
+		__builtin_memcpy(o->buf + o->len, s, n);
+		o->len += n;
+	} else {
+		jsonw_out_put_slow(o, s, n);
+	}
+}
 /* Inline so that the length of a literal is folded at compile time. */
 static inline void jsonw_out_str(struct jsonw_out *o, const char *s)
 {
