@@ -49,16 +49,16 @@ static bool match_ci(const char *t, size_t len, size_t i, const char *pat)
 static bool prose_before_at(const char *out, size_t o)
 {
 	static const char *const words[] = {
-	        "accessible", "active",    "address",    "advertised", "are",       "available",
-	        "based",      "be",        "been",       "c2",         "download",  "downloaded",
-	        "dropped",    "found",     "hosted",     "hosting",    "is",        "it",
-	        "listening",  "live",      "located",    "login",      "look",      "looking",
-	        "observed",   "online",    "page",       "panel",      "parked",    "payload",
-	        "point",      "pointed",   "pointing",   "points",     "portal",    "posted",
-	        "published",  "reachable", "redirect",   "redirected", "redirects", "registered",
-	        "resolve",    "resolved",  "resolves",   "resolving",  "running",   "seen",
-	        "served",     "server",    "site",       "sold",       "stored",    "them",
-	        "up",         "uploaded",  "was",        "website",    "were",
+	        "accessible", "active",    "address",  "advertised", "are",       "available",
+	        "based",      "be",        "been",     "c2",         "download",  "downloaded",
+	        "dropped",    "found",     "hosted",   "hosting",    "is",        "it",
+	        "listening",  "live",      "located",  "login",      "look",      "looking",
+	        "observed",   "online",    "page",     "panel",      "parked",    "payload",
+	        "point",      "pointed",   "pointing", "points",     "portal",    "posted",
+	        "published",  "reachable", "redirect", "redirected", "redirects", "registered",
+	        "resolve",    "resolved",  "resolves", "resolving",  "running",   "seen",
+	        "served",     "server",    "site",     "sold",       "stored",    "them",
+	        "up",         "uploaded",  "was",      "website",    "were",
 	};
 	size_t a = o;
 	while (a > 0 && ioc_is_alnum((unsigned char)out[a - 1]))
