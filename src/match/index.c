@@ -119,7 +119,14 @@ static uint32_t store_find_h(const struct match_store *st, unsigned type, const 
 
 uint32_t match_store_find(const struct match_store *st, unsigned type, const void *key, size_t n)
 {
-	return store_find_h(st, type, key, n, match_hash(type, key, n));
+	uint32_t id = store_find_h(st, type, key, n, match_hash(type, key, n));
+	/* A chain the allow-list emptied is as good as absent, so that a
+	 * removed address, /24 or subdomain does not hide the live network or
+	 * parent domain that covers it. */
+	for (uint32_t k = id; k != NONE; k = st->entries[k].next)
+		if (!(st->entries[k].type & MATCH_DEAD))
+			return id;
+	return NONE;
 }
 
 /* Sets of 64-bit hashes (TLDs, URL hosts): small, for prefiltering. */
@@ -739,10 +746,17 @@ int match_lookup_ipv6_locked(struct match_index *ix, const uint8_t a[16], match_
                              void *arg)
 {
 	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	if (memcmp(a, mapped, 12) == 0)
-		return match_lookup_ipv4_locked(ix, a + 12, fn, arg);
 	const struct match_store *st = &ix->main;
 	uint32_t id = NONE;
+	if (memcmp(a, mapped, 12) == 0) {
+		/* ::ffff:192.0.2.1 is 192.0.2.1; it may be listed in either form */
+		int rc = 0;
+		if (st->types & (1u << IOC_IPV6))
+			id = match_store_find(st, IOC_IPV6, a, 16);
+		if (id != NONE)
+			rc = match_report_chain(ix, id, fn, arg);
+		return rc != 0 ? rc : match_lookup_ipv4_locked(ix, a + 12, fn, arg);
+	}
 	if (st->types & (1u << IOC_IPV6))
 		id = match_store_find(st, IOC_IPV6, a, 16);
 	if (id == NONE && (st->len6[0] | st->len6[1] | st->len6[2]) != 0)

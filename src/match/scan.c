@@ -15,6 +15,7 @@
  */
 #include "match/match_int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,7 @@ struct scanner {
 	const struct ioc_ctx *ioc; /* for IDN hosts and URLs, created on demand */
 	struct ioc_ctx *own_ioc;
 	char buf[IOC_VALUE_MAX];
+	char ubuf[IOC_VALUE_MAX]; /* a URL with JSON's "\/" unescaped */
 	struct ioc_value v;
 };
 
@@ -97,6 +99,30 @@ static const struct ioc_ctx *need_ioc(struct scanner *s)
 	if (s->ioc == NULL && ioc_ctx_new(&s->own_ioc, NULL) == 0)
 		s->ioc = s->own_ioc;
 	return s->ioc;
+}
+
+/*
+ * The length of the UTF-8 punctuation or space that starts at t[i] (a byte
+ * >= 0x80), or 0: quotes, guillemets, no-break spaces, dashes and CJK
+ * brackets end a run as ASCII punctuation does, so that "\u201cevil.com\u201d"
+ * is "evil.com".  The ideographic full stops stay: IDNA reads them as dots.
+ */
+static size_t utf8_punct(const unsigned char *t, size_t len, size_t i)
+{
+	if (t[i] == 0xc2 && i + 1 < len && t[i + 1] >= 0xa0 && t[i + 1] <= 0xbf)
+		return t[i + 1] != 0xaa && t[i + 1] != 0xb5 && t[i + 1] != 0xba ? 2 : 0;
+	if (t[i] == 0xc3 && i + 1 < len && (t[i + 1] == 0x97 || t[i + 1] == 0xb7))
+		return 2; /* multiplication and division signs */
+	if ((t[i] & 0xf0) != 0xe0 || i + 2 >= len || (t[i + 1] & 0xc0) != 0x80 ||
+	    (t[i + 2] & 0xc0) != 0x80)
+		return 0;
+	uint32_t c = (uint32_t)(t[i] & 0x0f) << 12 | (uint32_t)(t[i + 1] & 0x3f) << 6 |
+	             (uint32_t)(t[i + 2] & 0x3f);
+	bool p = (c >= 0x2000 && c <= 0x206f) || (c >= 0x3000 && c <= 0x303f && c != 0x3002) ||
+	         c == 0xfeff || (c >= 0xff01 && c <= 0xff0f && c != 0xff0e) ||
+	         (c >= 0xff1a && c <= 0xff20) || (c >= 0xff3b && c <= 0xff40) ||
+	         (c >= 0xff5b && c <= 0xff65 && c != 0xff61);
+	return p ? 3 : 0;
 }
 
 /* A dotted quad, strictly (no leading zeros), into 4 bytes. */
@@ -155,37 +181,69 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 		match_report_chain(s->ix, id, on_hit, s);
 }
 
-/* The run at [a, b) is followed by "://": report the URL if it is one. */
-static size_t url_token(struct scanner *s, size_t a, size_t b)
+/* The run at [a, b) is followed by "://" (esc: by JSON's ":\/\/", and "\/"
+ * is "/" throughout): report the URL if it is one.  Returns its end. */
+static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 {
 	const unsigned char *t = s->t;
-	size_t e = b + 3;
-	while (e < s->len && !(sc[t[e]] & S_URLEND))
+	size_t body = b + (esc ? 5 : 3);
+	size_t e = body;
+	while (e < s->len) {
+		if (esc && t[e] == '\\' && e + 1 < s->len && t[e + 1] == '/') {
+			e += 2;
+			continue;
+		}
+		if ((sc[t[e]] & S_URLEND) || (t[e] >= 0x80 && utf8_punct(t, s->len, e) > 0))
+			break; /* "\u201chttp://evil.com/x\u201d" */
 		e++;
-	while (e > b + 3 && strchr(".,;:!?)]*", t[e - 1]) != NULL && t[e - 1] != '\0')
+	}
+	while (e > body && strchr(".,;:!?)]*", t[e - 1]) != NULL && t[e - 1] != '\0')
 		e--;
-	/* the host: up to '/', '?', '#', ':' (port) */
-	size_t h = b + 3, he = h;
-	while (he < e && t[he] != '/' && t[he] != '?' && t[he] != '#' && t[he] != ':' &&
-	       t[he] != '@')
-		he++;
-	if (he < e && t[he] == '@') { /* userinfo: the host follows it */
-		h = he + 1;
-		he = h;
-		while (he < e && t[he] != '/' && t[he] != '?' && t[he] != '#' && t[he] != ':')
+	const char *u = (const char *)t + a;
+	size_t un = e - a;
+	if (esc) {
+		if (un >= sizeof s->ubuf)
+			return e;
+		un = 0;
+		for (size_t q = a; q < e; q++) {
+			if (t[q] == '\\' && q + 1 < e && t[q + 1] == '/')
+				q++;
+			s->ubuf[un++] = (char)t[q];
+		}
+		u = s->ubuf;
+	}
+	/* the host: after any userinfo (which may hold a ':'), up to '/', '?',
+	 * '#' or the port; an IPv6 literal with its brackets */
+	size_t h = b - a + 3, he = h;
+	for (size_t q = h; q < un && u[q] != '/' && u[q] != '?' && u[q] != '#'; q++)
+		if (u[q] == '@')
+			he = q + 1; /* the last '@', as ioc_parse_url reads it */
+	h = he;
+	bool literal6 = h < un && u[h] == '[';
+	if (literal6) {
+		while (he < un && u[he] != ']' && u[he] != '/')
+			he++;
+		if (he < un && u[he] == ']')
+			he++;
+	} else {
+		while (he < un && u[he] != '/' && u[he] != '?' && u[he] != '#' && u[he] != ':')
 			he++;
 	}
 	if (he == h || he - h >= sizeof s->buf)
 		return e;
 	for (size_t q = h; q < he; q++)
-		s->buf[q - h] = (char)ioc_lower(t[q]);
+		s->buf[q - h] = (char)ioc_lower((unsigned char)u[q]);
 	size_t hn = he - h;
 	if (hn > 0 && s->buf[hn - 1] == '.')
 		hn--;
-	if (!match_store_has_urlhost(&s->ix->main, s->buf, hn))
+	/* IPv6 literals and internationalised names have many spellings:
+	 * those few URLs are parsed without the prefilter */
+	bool spelled = literal6;
+	for (size_t q = 0; q < hn && !spelled; q++)
+		spelled = (unsigned char)s->buf[q] >= 0x80;
+	if (!spelled && !match_store_has_urlhost(&s->ix->main, s->buf, hn))
 		return e;
-	if (need_ioc(s) == NULL ||
-	    ioc_parse(s->ioc, IOC_URL, (const char *)t + a, e - a, NULL, &s->v, NULL) != 0)
+	if (need_ioc(s) == NULL || ioc_parse(s->ioc, IOC_URL, u, un, NULL, &s->v, NULL) != 0)
 		return e;
 	uint32_t id = match_store_find(&s->ix->main, IOC_URL, s->v.v, s->v.len);
 	if (id != MATCH_NONE) {
@@ -232,11 +290,23 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 static void email_token(struct scanner *s, size_t at, size_t b)
 {
 	const unsigned char *t = s->t;
+	/* The local part as the extractor takes it: letters, digits and
+	 * "._%+-", so that "user=bob@x", "'bob@x'" and "/u/bob@x" are bob's;
+	 * the rarer specials ("o'brien@x") only between alphanumerics. */
 	size_t l = at;
-	while (l > 0 &&
-	       (ioc_is_alnum(t[l - 1]) || strchr(".!#$%&'*+/=?^_`{|}~-", t[l - 1]) != NULL) &&
+	while (l > 0 && (ioc_is_alnum(t[l - 1]) || strchr("._%+-", t[l - 1]) != NULL) &&
 	       t[l - 1] != '\0')
 		l--;
+	if (l >= 2 && l < at && strchr("!#$%'*^`{|}~", t[l - 1]) != NULL && t[l - 1] != '\0' &&
+	    ioc_is_alnum(t[l - 2])) {
+		while (l > 0 &&
+		       (ioc_is_alnum(t[l - 1]) ||
+		        strchr(".!#$%&'*+/=?^_`{|}~-", t[l - 1]) != NULL) &&
+		       t[l - 1] != '\0')
+			l--;
+		while (l < at && !ioc_is_alnum(t[l]))
+			l++;
+	}
 	while (l < at && t[l] == '.')
 		l++;
 	size_t n = b - l;
@@ -314,10 +384,29 @@ static void scan(struct scanner *s)
 		}
 		if (i >= len)
 			break;
-		size_t a = i;
+		if (t[i] >= 0x80) {
+			size_t k = utf8_punct(t, len, i);
+			if (k > 0) {
+				i += k;
+				continue;
+			}
+		}
+		size_t a = i, run = i;
 		unsigned f = 0;
 		while (i < len && (sc[t[i]] & S_TOK))
 			f |= sc[t[i++]];
+		if (f & S_HIGH) {
+			/* typographic punctuation inside the run ends it there (ASCII
+			 * runs, the common case, do not pay for this) */
+			for (size_t q = a + 1; q < i; q++)
+				if (t[q] >= 0x80 && utf8_punct(t, len, q) > 0) {
+					i = q;
+					f = 0;
+					for (size_t r = a; r < q; r++)
+						f |= sc[t[r]];
+					break;
+				}
+		}
 		size_t b = i;
 		/* "evil.example." and "-evil.example": edges that are punctuation */
 		while (b > a && (t[b - 1] == '.' || t[b - 1] == '-' || t[b - 1] == '_'))
@@ -326,6 +415,12 @@ static void scan(struct scanner *s)
 			a++;
 		if (a == b)
 			continue;
+		if (b != i || a != run) {
+			/* the shape of what is left: "<sha256>." is a hash */
+			f = 0;
+			for (size_t q = a; q < b; q++)
+				f |= sc[t[q]];
+		}
 		size_t n = b - a;
 		unsigned char next = i < len ? t[i] : 0;
 
@@ -333,8 +428,16 @@ static void scan(struct scanner *s)
 			if (s->want_url &&
 			    !(f & ~(S_TOK | S_ALPHA | S_UPPER | S_NOTHEX | S_NOTDIGDOT)) &&
 			    n <= 5 && i + 2 < len && t[i + 1] == '/' && t[i + 2] == '/') {
-				url_token(s, a, i);
+				url_token(s, a, i, false);
 				i += 3; /* the host is the next run */
+				continue;
+			}
+			if (s->want_url &&
+			    !(f & ~(S_TOK | S_ALPHA | S_UPPER | S_NOTHEX | S_NOTDIGDOT)) &&
+			    n <= 5 && i + 4 < len && t[i + 1] == '\\' && t[i + 2] == '/' &&
+			    t[i + 3] == '\\' && t[i + 4] == '/') {
+				url_token(s, a, i, true); /* JSON: "http:\/\/host\/path" */
+				i += 5;
 				continue;
 			}
 			if (s->want_ip6 && n <= 4 && !(f & (S_NOTHEX | S_DOT))) {
@@ -399,8 +502,10 @@ int match_scan(struct match_index *ix, const char *text, size_t len,
                const struct match_scan_opts *opts, match_scan_fn fn, void *arg,
                struct crix_error *err)
 {
-	if (sc['a'] == 0)
-		init_classes(); /* idempotent */
+	/* once: threads that scan at the same time must not see a half-built
+	 * table (a check of one entry would let them) */
+	static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+	pthread_once(&classes_once, init_classes);
 	bool refang = opts != NULL && opts->refang;
 	pthread_rwlock_rdlock(&ix->lock);
 	uint32_t types = ix->main.types;

@@ -1,0 +1,1111 @@
+/*
+ * test_index.c - the indicator index through its public API (match.h):
+ * exact sets of every type, CIDR longest-prefix for IPv4 and IPv6, domain
+ * suffixes, URL and e-mail hosts, sources and duplicates, the allow-list,
+ * reserve and stats, and one writer with readers on other threads.
+ *
+ * Values are built with ioc_parse, as the loaders build them, so that the
+ * tests speak in canonical text and not in the index's binary keys.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/match.h"
+
+static struct ioc_ctx *ctx;
+
+/* ---- helpers ---- */
+
+#define MAX_HITS 16
+
+/* The hits of one lookup, copied out of the callback. */
+struct hits {
+	size_t n;
+	struct {
+		enum ioc_type type;
+		char indicator[IOC_VALUE_MAX];
+		uint32_t source;
+		uint64_t line;
+	} h[MAX_HITS];
+	int stop_after; /* return 1 after this many hits (0: never) */
+};
+
+static int collect(void *arg, const struct match_hit *hit)
+{
+	struct hits *hs = arg;
+	assert_true(hs->n < MAX_HITS);
+	assert_non_null(hit->indicator);
+	assert_int_equal(strlen(hit->indicator), hit->indicator_len);
+	hs->h[hs->n].type = hit->type;
+	memcpy(hs->h[hs->n].indicator, hit->indicator, hit->indicator_len + 1);
+	hs->h[hs->n].source = hit->source;
+	hs->h[hs->n].line = hit->line;
+	hs->n++;
+	return hs->stop_after != 0 && (int)hs->n >= hs->stop_after ? 7 : 0;
+}
+
+/* Parses s as type; fails the test when it is not valid. */
+static struct ioc_value *parse(enum ioc_type type, const char *s)
+{
+	static struct ioc_value v;
+	struct crix_error err = {0};
+	if (ioc_parse(ctx, type, s, strlen(s), NULL, &v, &err) != 0)
+		fail_msg("ioc_parse(%s, \"%s\"): %s", ioc_type_name(type), s, err.msg);
+	return &v;
+}
+
+static struct match_index *new_index(void)
+{
+	struct match_index *ix = NULL;
+	struct crix_error err = {0};
+	assert_int_equal(match_index_new(&ix, &err), 0);
+	assert_non_null(ix);
+	return ix;
+}
+
+static uint32_t new_source(struct match_index *ix, const char *name)
+{
+	struct match_source src = {.name = name, .tlp = "amber", .tags = "test"};
+	uint32_t id = UINT32_MAX;
+	struct crix_error err = {0};
+	assert_int_equal(match_index_add_source(ix, &src, &id, &err), 0);
+	return id;
+}
+
+/* Adds s (as type) from source at line; returns whether it was allowed. */
+static bool add(struct match_index *ix, enum ioc_type type, const char *s, uint32_t source,
+                uint64_t line)
+{
+	bool allowed = true;
+	struct crix_error err = {0};
+	if (match_index_add(ix, parse(type, s), source, line, &allowed, &err) != 0)
+		fail_msg("match_index_add(%s): %s", s, err.msg);
+	return allowed;
+}
+
+static size_t allow(struct match_index *ix, enum ioc_type type, const char *s)
+{
+	size_t removed = 999;
+	struct crix_error err = {0};
+	if (match_index_allow(ix, parse(type, s), &removed, &err) != 0)
+		fail_msg("match_index_allow(%s): %s", s, err.msg);
+	return removed;
+}
+
+static void lookup(struct match_index *ix, enum ioc_type type, const char *s, struct hits *hs)
+{
+	memset(hs, 0, sizeof *hs);
+	assert_int_equal(match_lookup(ix, parse(type, s), collect, hs), 0);
+}
+
+/* Looks s up and requires exactly one hit, on want (of want_type). */
+static void want_one(struct match_index *ix, enum ioc_type type, const char *s,
+                     enum ioc_type want_type, const char *want)
+{
+	static struct hits hs;
+	lookup(ix, type, s, &hs);
+	if (hs.n != 1)
+		fail_msg("lookup %s \"%s\": %zu hits (first \"%s\"), want 1 on \"%s\"",
+		         ioc_type_name(type), s, hs.n, hs.n ? hs.h[0].indicator : "", want);
+	if (strcmp(hs.h[0].indicator, want) != 0 || hs.h[0].type != want_type)
+		fail_msg("lookup %s \"%s\": hit %s \"%s\", want %s \"%s\"", ioc_type_name(type), s,
+		         ioc_type_name(hs.h[0].type), hs.h[0].indicator, ioc_type_name(want_type),
+		         want);
+}
+
+static void want_none(struct match_index *ix, enum ioc_type type, const char *s)
+{
+	static struct hits hs;
+	lookup(ix, type, s, &hs);
+	if (hs.n != 0)
+		fail_msg("lookup %s \"%s\": unexpected hit \"%s\"", ioc_type_name(type), s,
+		         hs.h[0].indicator);
+}
+
+/* ---- exact sets ---- */
+
+struct exact_case {
+	enum ioc_type type;
+	const char *listed; /* added to the index */
+	const char *lookup; /* another spelling of the same value */
+	const char *other;  /* a valid value of the type that is not listed */
+};
+
+static const struct exact_case exact_cases[] = {
+        {IOC_IPV4, "198.51.100.7", " 198.51.100.7 ", "198.51.100.8"},
+        {IOC_IPV6, "2001:db8::7", "2001:0DB8:0:0:0:0:0:7", "2001:db8::8"},
+        {IOC_MD5, "d41d8cd98f00b204e9800998ecf8427e", "D41D8CD98F00B204E9800998ECF8427E",
+         "d41d8cd98f00b204e9800998ecf8427f"},
+        {IOC_SHA1, "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+         "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709", "da39a3ee5e6b4b0d3255bfef95601890afd80708"},
+        {IOC_SHA256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+         "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b856"},
+        {IOC_SHA512,
+         "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2"
+         "877eec2f63b931bd47417a81a538327af927da3e",
+         "CF83E1357EEFB8BDF1542850D66D8007D620E4050B5715DC83F4A921D36CE9CE47D0D13C5D85F2B0FF8318D2"
+         "877EEC2F63B931BD47417A81A538327AF927DA3E",
+         "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2"
+         "877eec2f63b931bd47417a81a538327af927da3f"},
+        {IOC_EMAIL, "bob@bad-mail.org", "bob@BAD-MAIL.ORG", "alice@bad-mail.org"},
+        {IOC_URL, "http://bad-site.org/x?a=1", "HTTP://BAD-SITE.ORG:80/x?a=1",
+         "http://bad-site.org/y"},
+        {IOC_PHONE, "+442079460958", "+44 20 7946 0958", "+442079460959"},
+        {IOC_IBAN, "GB82WEST12345698765432", "GB82 WEST 1234 5698 7654 32",
+         "DE89370400440532013000"},
+        {IOC_BTC, "1BoatSLRHtKNngkdXEeobR76b53LETtpyT", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT",
+         "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"},
+        {IOC_BTC, "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+         "BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ",
+         "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"},
+        {IOC_ETH, "0x52908400098527886e0f7030069857d2e4169ee7",
+         "0x52908400098527886E0F7030069857D2E4169EE7",
+         "0x52908400098527886e0f7030069857d2e4169ee8"},
+        {IOC_ASN, "AS64496", "as64496", "AS64497"},
+        {IOC_CVE, "CVE-2021-44228", "cve-2021-44228", "CVE-2021-44229"},
+        {IOC_CARD, "4111111111111111", "4111 1111 1111 1111", "5555555555554444"},
+        {IOC_CIDR4, "198.18.0.0/15", "198.19.255.255/15", "198.18.0.0/16"},
+        {IOC_CIDR6, "2001:db8:aa::/48", "2001:DB8:AA:1::/48", "2001:db8:aa::/47"},
+};
+
+static void test_exact_every_type(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t src = new_source(ix, "exact.txt");
+	size_t n = sizeof exact_cases / sizeof exact_cases[0];
+	for (size_t i = 0; i < n; i++) {
+		const struct exact_case *c = &exact_cases[i];
+		/* the "other" value must not be the listed one in disguise */
+		char listed[IOC_VALUE_MAX];
+		snprintf(listed, sizeof listed, "%s", parse(c->type, c->listed)->v);
+		assert_string_not_equal(listed, parse(c->type, c->other)->v);
+		assert_false(add(ix, c->type, c->listed, src, 100 + i));
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct exact_case *c = &exact_cases[i];
+		struct hits hs;
+		lookup(ix, c->type, c->lookup, &hs);
+		if (hs.n != 1)
+			fail_msg("%s \"%s\": %zu hits", ioc_type_name(c->type), c->lookup, hs.n);
+		assert_int_equal(hs.h[0].type, c->type);
+		assert_string_equal(hs.h[0].indicator, parse(c->type, c->listed)->v);
+		assert_int_equal(hs.h[0].source, src);
+		assert_int_equal(hs.h[0].line, 100 + i);
+		want_none(ix, c->type, c->other);
+	}
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.indicators, n);
+	assert_int_equal(st.by_type[IOC_BTC], 2);
+	assert_int_equal(st.by_type[IOC_SHA512], 1);
+	match_index_free(ix);
+}
+
+/* A value of one type never matches a stored value of another type with
+ * the same text or bytes. */
+static void test_exact_type_separation(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t src = new_source(ix, "t");
+	add(ix, IOC_SHA1, "da39a3ee5e6b4b0d3255bfef95601890afd80709", src, 1);
+	add(ix, IOC_IPV4, "0.0.0.0", src, 2);
+	/* eth is 0x + 40 hex: the same 40 digits as the sha1 above */
+	want_none(ix, IOC_ETH, "0xda39a3ee5e6b4b0d3255bfef95601890afd80709");
+	/* ::/128 has 16 zero bytes; 0.0.0.0 has 4 */
+	want_none(ix, IOC_IPV6, "::");
+	want_one(ix, IOC_IPV4, "0.0.0.0", IOC_IPV4, "0.0.0.0");
+	match_index_free(ix);
+}
+
+/* ---- CIDR longest prefix ---- */
+
+static void test_cidr4_longest_prefix(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t src = new_source(ix, "nets");
+	add(ix, IOC_CIDR4, "10.0.0.0/8", src, 1);
+	add(ix, IOC_CIDR4, "10.1.0.0/16", src, 2);
+	add(ix, IOC_CIDR4, "10.1.2.0/24", src, 3);
+	add(ix, IOC_CIDR4, "172.16.0.0/20", src, 4);
+	add(ix, IOC_CIDR4, "198.18.0.0/15", src, 5);
+	add(ix, IOC_CIDR4, "203.0.113.9/32", src, 6);
+	add(ix, IOC_CIDR4, "192.0.2.0/24", src, 7);
+	add(ix, IOC_IPV4, "192.0.2.7", src, 8);
+
+	static const struct {
+		const char *addr;
+		const char *want; /* NULL: no hit */
+	} cases[] = {
+	        /* nested /8, /16, /24: the most specific is reported */
+	        {"10.1.2.0", "10.1.2.0/24"},
+	        {"10.1.2.77", "10.1.2.0/24"},
+	        {"10.1.2.255", "10.1.2.0/24"},
+	        {"10.1.1.255", "10.1.0.0/16"},
+	        {"10.1.3.0", "10.1.0.0/16"},
+	        {"10.1.255.255", "10.1.0.0/16"},
+	        {"10.0.255.255", "10.0.0.0/8"},
+	        {"10.2.0.0", "10.0.0.0/8"},
+	        {"10.0.0.0", "10.0.0.0/8"},
+	        {"10.255.255.255", "10.0.0.0/8"},
+	        {"9.255.255.255", NULL},
+	        {"11.0.0.0", NULL},
+	        /* a /20: network, broadcast, one outside on each side */
+	        {"172.16.0.0", "172.16.0.0/20"},
+	        {"172.16.15.255", "172.16.0.0/20"},
+	        {"172.15.255.255", NULL},
+	        {"172.16.16.0", NULL},
+	        /* a /15 (shorter than /16 takes another path) */
+	        {"198.18.0.0", "198.18.0.0/15"},
+	        {"198.19.255.255", "198.18.0.0/15"},
+	        {"198.17.255.255", NULL},
+	        {"198.20.0.0", NULL},
+	        /* a /32 */
+	        {"203.0.113.9", "203.0.113.9/32"},
+	        {"203.0.113.8", NULL},
+	        {"203.0.113.10", NULL},
+	        /* an address beats the network it is in */
+	        {"192.0.2.7", "192.0.2.7"},
+	        {"192.0.2.6", "192.0.2.0/24"},
+	        {"192.0.2.8", "192.0.2.0/24"},
+	        {"192.0.2.255", "192.0.2.0/24"},
+	        {"192.0.3.0", NULL},
+	        {"192.0.1.255", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (cases[i].want == NULL)
+			want_none(ix, IOC_IPV4, cases[i].addr);
+		else
+			want_one(ix, IOC_IPV4, cases[i].addr,
+			         strchr(cases[i].want, '/') ? IOC_CIDR4 : IOC_IPV4, cases[i].want);
+		/* the same address as an IPv4-mapped IPv6 address */
+		char mapped[64];
+		snprintf(mapped, sizeof mapped, "::ffff:%s", cases[i].addr);
+		if (cases[i].want == NULL)
+			want_none(ix, IOC_IPV6, mapped);
+		else
+			want_one(ix, IOC_IPV6, mapped,
+			         strchr(cases[i].want, '/') ? IOC_CIDR4 : IOC_IPV4, cases[i].want);
+	}
+	/* looking a network up is exact: its own entry, not a covering one */
+	want_one(ix, IOC_CIDR4, "10.1.0.0/16", IOC_CIDR4, "10.1.0.0/16");
+	want_none(ix, IOC_CIDR4, "10.1.0.0/17");
+	match_index_free(ix);
+}
+
+static void test_cidr4_zero(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t src = new_source(ix, "all");
+	add(ix, IOC_CIDR4, "0.0.0.0/0", src, 1);
+	want_one(ix, IOC_IPV4, "0.0.0.0", IOC_CIDR4, "0.0.0.0/0");
+	want_one(ix, IOC_IPV4, "255.255.255.255", IOC_CIDR4, "0.0.0.0/0");
+	want_one(ix, IOC_IPV4, "93.184.216.34", IOC_CIDR4, "0.0.0.0/0");
+	add(ix, IOC_CIDR4, "93.184.216.0/24", src, 2);
+	want_one(ix, IOC_IPV4, "93.184.216.34", IOC_CIDR4, "93.184.216.0/24");
+	want_one(ix, IOC_IPV4, "93.184.217.34", IOC_CIDR4, "0.0.0.0/0");
+	/* IPv6 is not inside an IPv4 network */
+	want_none(ix, IOC_IPV6, "2001:db8::1");
+	match_index_free(ix);
+}
+
+static void test_cidr6_longest_prefix(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t src = new_source(ix, "nets6");
+	add(ix, IOC_CIDR6, "2001:db8::/32", src, 1);
+	add(ix, IOC_CIDR6, "2001:db8:1::/48", src, 2);
+	add(ix, IOC_CIDR6, "2001:db8:1:2::/64", src, 3);
+	add(ix, IOC_IPV6, "2001:db8:1:2::5", src, 4);
+	add(ix, IOC_CIDR6, "2001:db8:5::1/128", src, 5);
+	add(ix, IOC_CIDR6, "fd00:ab:cd:e0::/59", src, 6);
+
+	static const struct {
+		const char *addr;
+		const char *want;
+	} cases[] = {
+	        {"2001:db8::", "2001:db8::/32"},
+	        {"2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db8::/32"},
+	        {"2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", NULL},
+	        {"2001:db9::", NULL},
+	        {"2001:db8:1::", "2001:db8:1::/48"},
+	        {"2001:db8:1:ffff:ffff:ffff:ffff:ffff", "2001:db8:1::/48"},
+	        {"2001:db8:0:ffff:ffff:ffff:ffff:ffff", "2001:db8::/32"},
+	        {"2001:db8:2::", "2001:db8::/32"},
+	        {"2001:db8:1:2::", "2001:db8:1:2::/64"},
+	        {"2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"},
+	        {"2001:db8:1:3::", "2001:db8:1::/48"},
+	        {"2001:db8:1:2::5", "2001:db8:1:2::5"},
+	        {"2001:db8:1:2::4", "2001:db8:1:2::/64"},
+	        {"2001:db8:5::1", "2001:db8:5::1/128"},
+	        {"2001:db8:5::", "2001:db8::/32"},
+	        {"2001:db8:5::2", "2001:db8::/32"},
+	        /* a length that is not a multiple of 8 or 16: /59 */
+	        {"fd00:ab:cd:e0::", "fd00:ab:cd:e0::/59"},
+	        {"fd00:ab:cd:ff:ffff:ffff:ffff:ffff", "fd00:ab:cd:e0::/59"},
+	        {"fd00:ab:cd:df:ffff:ffff:ffff:ffff", NULL},
+	        {"fd00:ab:cd:100::", NULL},
+	        {"::1", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (cases[i].want == NULL)
+			want_none(ix, IOC_IPV6, cases[i].addr);
+		else
+			want_one(ix, IOC_IPV6, cases[i].addr,
+			         strchr(cases[i].want, '/') ? IOC_CIDR6 : IOC_IPV6, cases[i].want);
+	}
+	want_none(ix, IOC_IPV4, "32.1.13.184"); /* 2001:db8 as IPv4 bytes */
+	match_index_free(ix);
+}
+
+static void test_cidr6_zero(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t src = new_source(ix, "all6");
+	add(ix, IOC_CIDR6, "::/0", src, 1);
+	want_one(ix, IOC_IPV6, "::", IOC_CIDR6, "::/0");
+	want_one(ix, IOC_IPV6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", IOC_CIDR6, "::/0");
+	add(ix, IOC_CIDR6, "::1/128", src, 2);
+	want_one(ix, IOC_IPV6, "::1", IOC_CIDR6, "::1/128");
+	want_one(ix, IOC_IPV6, "::2", IOC_CIDR6, "::/0");
+	want_none(ix, IOC_IPV4, "1.2.3.4");
+	match_index_free(ix);
+}
+
+/* Every prefix length from 0 to 32: an address inside matches, the first
+ * address after the network does not. */
+static void test_cidr4_every_length(void **state)
+{
+	(void)state;
+	for (unsigned bits = 1; bits <= 32; bits++) {
+		struct match_index *ix = new_index();
+		uint32_t src = new_source(ix, "len");
+		char net[32], in[32], out[32];
+		/* network 0x5a000000 & mask; last address and the one after */
+		uint32_t base = 0x5a5a5a5au & (uint32_t)(0xffffffffull << (32 - bits));
+		uint32_t last = base | (uint32_t)((1ull << (32 - bits)) - 1);
+		uint32_t after = last + 1;
+#define Q(x) (x) >> 24, ((x) >> 16) & 255, ((x) >> 8) & 255, (x)&255
+		snprintf(net, sizeof net, "%u.%u.%u.%u/%u", Q(base), bits);
+		snprintf(in, sizeof in, "%u.%u.%u.%u", Q(last));
+		snprintf(out, sizeof out, "%u.%u.%u.%u", Q(after));
+		add(ix, IOC_CIDR4, net, src, bits);
+		want_one(ix, IOC_IPV4, in, IOC_CIDR4, net);
+		snprintf(in, sizeof in, "%u.%u.%u.%u", Q(base));
+		want_one(ix, IOC_IPV4, in, IOC_CIDR4, net);
+		want_none(ix, IOC_IPV4, out);
+		if (base > 0) {
+			snprintf(out, sizeof out, "%u.%u.%u.%u", Q(base - 1));
+			want_none(ix, IOC_IPV4, out);
+		}
+#undef Q
+		match_index_free(ix);
+	}
+}
+
+/* ---- domains ---- */
+
+static void test_domain_suffix(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t a = new_source(ix, "a");
+	uint32_t b = new_source(ix, "b");
+	add(ix, IOC_DOMAIN, "evil.com", a, 1);
+	add(ix, IOC_DOMAIN, "bad.co.uk", a, 2);
+
+	want_one(ix, IOC_DOMAIN, "evil.com", IOC_DOMAIN, "evil.com");
+	want_one(ix, IOC_DOMAIN, "EVIL.COM.", IOC_DOMAIN, "evil.com");
+	want_one(ix, IOC_DOMAIN, "www.evil.com", IOC_DOMAIN, "evil.com");
+	want_one(ix, IOC_DOMAIN, "a.b.evil.com", IOC_DOMAIN, "evil.com");
+	want_one(ix, IOC_DOMAIN, "x-1.evil.com", IOC_DOMAIN, "evil.com");
+	want_none(ix, IOC_DOMAIN, "notevil.com");
+	want_none(ix, IOC_DOMAIN, "evil.com.au");
+	want_none(ix, IOC_DOMAIN, "evil.co");
+	want_none(ix, IOC_DOMAIN, "evil.com.evil.net");
+	want_none(ix, IOC_DOMAIN, "evil-com.net");
+	want_none(ix, IOC_DOMAIN, "vil.com");
+	want_one(ix, IOC_DOMAIN, "bad.co.uk", IOC_DOMAIN, "bad.co.uk");
+	want_one(ix, IOC_DOMAIN, "mail.bad.co.uk", IOC_DOMAIN, "bad.co.uk");
+	want_none(ix, IOC_DOMAIN, "notbad.co.uk");
+	want_none(ix, IOC_DOMAIN, "bad.co.us");
+
+	/* both evil.com and www.evil.com listed: the most specific wins */
+	add(ix, IOC_DOMAIN, "www.evil.com", b, 3);
+	struct hits hs;
+	lookup(ix, IOC_DOMAIN, "www.evil.com", &hs);
+	assert_int_equal(hs.n, 1);
+	assert_string_equal(hs.h[0].indicator, "www.evil.com");
+	assert_int_equal(hs.h[0].source, b);
+	assert_int_equal(hs.h[0].line, 3);
+	want_one(ix, IOC_DOMAIN, "a.www.evil.com", IOC_DOMAIN, "www.evil.com");
+	want_one(ix, IOC_DOMAIN, "mail.evil.com", IOC_DOMAIN, "evil.com");
+	want_one(ix, IOC_DOMAIN, "evil.com", IOC_DOMAIN, "evil.com");
+	want_one(ix, IOC_DOMAIN, "wwww.evil.com", IOC_DOMAIN, "evil.com");
+
+	/* internationalised names are compared as A-labels */
+	add(ix, IOC_DOMAIN, "bücher.de", a, 4);
+	want_one(ix, IOC_DOMAIN, "shop.xn--bcher-kva.de", IOC_DOMAIN, "xn--bcher-kva.de");
+	want_one(ix, IOC_DOMAIN, "Shop.Bücher.de", IOC_DOMAIN, "xn--bcher-kva.de");
+	want_none(ix, IOC_DOMAIN, "bucher.de");
+	match_index_free(ix);
+}
+
+/* ---- URLs and e-mail addresses: also their hosts ---- */
+
+static void test_url_and_email_hosts(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t src = new_source(ix, "hosts");
+	add(ix, IOC_DOMAIN, "evil.com", src, 1);
+	add(ix, IOC_IPV4, "198.51.100.7", src, 2);
+	add(ix, IOC_IPV6, "2001:db8::7", src, 3);
+	add(ix, IOC_CIDR4, "10.0.0.0/8", src, 4);
+	add(ix, IOC_URL, "http://bad-site.org/x", src, 5);
+	add(ix, IOC_EMAIL, "bob@bad-mail.org", src, 6);
+
+	want_one(ix, IOC_URL, "http://evil.com/", IOC_DOMAIN, "evil.com");
+	want_one(ix, IOC_URL, "https://www.evil.com/a/b?c=d", IOC_DOMAIN, "evil.com");
+	want_one(ix, IOC_URL, "http://user:pw@cdn.evil.com:8080/", IOC_DOMAIN, "evil.com");
+	want_one(ix, IOC_URL, "http://198.51.100.7/x", IOC_IPV4, "198.51.100.7");
+	want_one(ix, IOC_URL, "http://198.51.100.7:81/x", IOC_IPV4, "198.51.100.7");
+	want_one(ix, IOC_URL, "http://[2001:db8::7]:8080/x", IOC_IPV6, "2001:db8::7");
+	want_one(ix, IOC_URL, "http://10.20.30.40/", IOC_CIDR4, "10.0.0.0/8");
+	want_one(ix, IOC_URL, "http://bad-site.org/x", IOC_URL, "http://bad-site.org/x");
+	want_none(ix, IOC_URL, "http://bad-site.org/y");
+	want_none(ix, IOC_URL, "http://notevil.com/");
+	want_none(ix, IOC_URL, "http://good.org/evil.com");
+	want_none(ix, IOC_URL, "http://evil.com.good.org/");
+	want_none(ix, IOC_URL, "http://198.51.100.8/");
+
+	want_one(ix, IOC_EMAIL, "alice@evil.com", IOC_DOMAIN, "evil.com");
+	want_one(ix, IOC_EMAIL, "alice@mx.evil.com", IOC_DOMAIN, "evil.com");
+	want_one(ix, IOC_EMAIL, "bob@bad-mail.org", IOC_EMAIL, "bob@bad-mail.org");
+	want_none(ix, IOC_EMAIL, "alice@bad-mail.org");
+	want_none(ix, IOC_EMAIL, "evil.com@good.org");
+
+	/* the URL and its host both listed: both reported, URL first */
+	add(ix, IOC_URL, "http://evil.com/payload", src, 7);
+	struct hits hs;
+	lookup(ix, IOC_URL, "http://WWW.evil.com/payload", &hs);
+	assert_int_equal(hs.n, 1);
+	lookup(ix, IOC_URL, "http://evil.com/payload", &hs);
+	assert_int_equal(hs.n, 2);
+	assert_int_equal(hs.h[0].type, IOC_URL);
+	assert_string_equal(hs.h[0].indicator, "http://evil.com/payload");
+	assert_int_equal(hs.h[1].type, IOC_DOMAIN);
+	assert_string_equal(hs.h[1].indicator, "evil.com");
+	add(ix, IOC_EMAIL, "carol@evil.com", src, 8);
+	lookup(ix, IOC_EMAIL, "carol@evil.com", &hs);
+	assert_int_equal(hs.n, 2);
+	assert_int_equal(hs.h[0].type, IOC_EMAIL);
+	assert_int_equal(hs.h[1].type, IOC_DOMAIN);
+	match_index_free(ix);
+}
+
+/* ---- sources and duplicates ---- */
+
+static void test_sources(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	struct match_source s1 = {.name = "feed-a.txt", .tlp = "green", .tags = "apt,c2"};
+	struct match_source s2 = {.name = NULL, .tlp = NULL, .tags = NULL};
+	uint32_t a, b;
+	assert_int_equal(match_index_add_source(ix, &s1, &a, NULL), 0);
+	assert_int_equal(match_index_add_source(ix, &s2, &b, NULL), 0);
+	assert_int_not_equal(a, b);
+	const struct match_source *ga = match_index_source(ix, a);
+	assert_non_null(ga);
+	assert_ptr_not_equal(ga->name, s1.name); /* a copy */
+	assert_string_equal(ga->name, "feed-a.txt");
+	assert_string_equal(ga->tlp, "green");
+	assert_string_equal(ga->tags, "apt,c2");
+	const struct match_source *gb = match_index_source(ix, b);
+	assert_non_null(gb);
+	assert_string_equal(gb->name, "");
+	assert_null(gb->tlp);
+	assert_null(gb->tags);
+	assert_null(match_index_source(ix, b + 1));
+	assert_null(match_index_source(ix, UINT32_MAX));
+
+	/* the same value from two sources: two hits, each with its source */
+	add(ix, IOC_DOMAIN, "evil.com", a, 10);
+	add(ix, IOC_DOMAIN, "EVIL.com", b, 20);
+	struct hits hs;
+	lookup(ix, IOC_DOMAIN, "www.evil.com", &hs);
+	assert_int_equal(hs.n, 2);
+	bool seen_a = false, seen_b = false;
+	for (size_t i = 0; i < hs.n; i++) {
+		assert_string_equal(hs.h[i].indicator, "evil.com");
+		if (hs.h[i].source == a) {
+			assert_int_equal(hs.h[i].line, 10);
+			seen_a = true;
+		} else if (hs.h[i].source == b) {
+			assert_int_equal(hs.h[i].line, 20);
+			seen_b = true;
+		}
+	}
+	assert_true(seen_a && seen_b);
+
+	/* the callback's non-zero return stops the lookup and is returned */
+	memset(&hs, 0, sizeof hs);
+	hs.stop_after = 1;
+	assert_int_equal(match_lookup(ix, parse(IOC_DOMAIN, "evil.com"), collect, &hs), 7);
+	assert_int_equal(hs.n, 1);
+
+	/* an unknown source and a value that is not canonical are refused */
+	struct crix_error err = {0};
+	bool allowed;
+	assert_int_equal(match_index_add(ix, parse(IOC_IPV4, "1.2.3.4"), b + 5, 1, &allowed, &err),
+	                 CRIX_EINVAL);
+	assert_non_null(strstr(err.msg, "source"));
+	struct ioc_value bad = {.type = IOC_IPV4, .len = 8};
+	memcpy(bad.v, "1.2.3.04", 9);
+	assert_int_equal(match_index_add(ix, &bad, a, 1, &allowed, &err), CRIX_EINVAL);
+	bad.type = IOC_NONE;
+	assert_int_equal(match_index_add(ix, &bad, a, 1, NULL, NULL), CRIX_EINVAL);
+	bad.type = IOC_CIDR4;
+	memcpy(bad.v, "1.2.3.0/33", 11);
+	bad.len = 10;
+	assert_int_equal(match_index_add(ix, &bad, a, 1, NULL, &err), CRIX_EINVAL);
+	bad.type = IOC_DOMAIN;
+	bad.len = 0;
+	bad.v[0] = '\0';
+	assert_int_equal(match_index_add(ix, &bad, a, 1, NULL, &err), CRIX_EINVAL);
+
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.indicators, 2);
+	assert_int_equal(st.by_type[IOC_DOMAIN], 2);
+	assert_int_equal(st.duplicates, 0);
+	match_index_free(ix);
+	match_index_free(NULL);
+}
+
+static void test_duplicates(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t a = new_source(ix, "a");
+	uint32_t b = new_source(ix, "b");
+	add(ix, IOC_IPV4, "198.51.100.7", a, 1);
+	add(ix, IOC_IPV4, "198.51.100.7", a, 2);
+	add(ix, IOC_IPV6, "2001:db8::1", a, 3);
+	add(ix, IOC_IPV6, "2001:DB8:0::1", a, 4); /* the same value spelled otherwise */
+	add(ix, IOC_CIDR4, "10.0.0.0/8", a, 5);
+	add(ix, IOC_CIDR4, "10.9.9.9/8", a, 6);
+	add(ix, IOC_URL, "http://evil.com/x", a, 7);
+	add(ix, IOC_URL, "http://evil.com/x", b, 8);
+	add(ix, IOC_URL, "http://evil.com/x", b, 9);
+
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.duplicates, 4);
+	assert_int_equal(st.indicators, 5); /* ipv4, ipv6, cidr4, url from a and from b */
+	assert_int_equal(st.by_type[IOC_IPV4], 1);
+	assert_int_equal(st.by_type[IOC_IPV6], 1);
+	assert_int_equal(st.by_type[IOC_CIDR4], 1);
+	assert_int_equal(st.by_type[IOC_URL], 2);
+
+	/* the first line a source listed it on is kept */
+	struct hits hs;
+	lookup(ix, IOC_IPV4, "198.51.100.7", &hs);
+	assert_int_equal(hs.n, 1);
+	assert_int_equal(hs.h[0].line, 1);
+	lookup(ix, IOC_URL, "http://evil.com/x", &hs);
+	assert_int_equal(hs.n, 2);
+	assert_int_not_equal(hs.h[0].source, hs.h[1].source);
+	match_index_free(ix);
+}
+
+/* ---- the allow-list ---- */
+
+static void test_allow_exact(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t a = new_source(ix, "a");
+	uint32_t b = new_source(ix, "b");
+	add(ix, IOC_IPV4, "198.51.100.7", a, 1);
+	add(ix, IOC_IPV4, "198.51.100.7", b, 1);
+	add(ix, IOC_IPV4, "198.51.100.8", a, 2);
+	add(ix, IOC_URL, "http://evil.com/x", a, 3);
+	add(ix, IOC_SHA256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", a,
+	    4);
+
+	assert_int_equal(allow(ix, IOC_IPV4, "198.51.100.7"), 2);
+	want_none(ix, IOC_IPV4, "198.51.100.7");
+	want_one(ix, IOC_IPV4, "198.51.100.8", IOC_IPV4, "198.51.100.8");
+	assert_int_equal(allow(ix, IOC_URL, "http://evil.com/x"), 1);
+	want_none(ix, IOC_URL, "http://evil.com/x");
+	assert_int_equal(allow(ix, IOC_SHA256,
+	                       "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"),
+	                 1);
+	assert_int_equal(allow(ix, IOC_IPV4, "203.0.113.1"), 0);
+	assert_int_equal(allow(ix, IOC_IPV4, "198.51.100.7"), 0); /* again: nothing left */
+
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.allowed, 4);
+	assert_int_equal(st.indicators, 1);
+	assert_int_equal(st.by_type[IOC_IPV4], 1);
+	assert_int_equal(st.by_type[IOC_URL], 0);
+	assert_int_equal(st.by_type[IOC_SHA256], 0);
+
+	/* later additions of allowed values are refused and counted */
+	assert_true(add(ix, IOC_IPV4, "198.51.100.7", a, 5));
+	assert_true(add(ix, IOC_IPV4, "203.0.113.1", b, 6));
+	want_none(ix, IOC_IPV4, "198.51.100.7");
+	match_index_stats(ix, &st);
+	assert_int_equal(st.allowed, 6);
+	assert_int_equal(st.indicators, 1);
+	/* sweeping finds nothing more to remove */
+	size_t removed = 99;
+	match_index_sweep_allowed(ix, &removed);
+	assert_int_equal(removed, 0);
+	match_index_free(ix);
+}
+
+static void test_allow_networks(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t a = new_source(ix, "a");
+	add(ix, IOC_IPV4, "10.1.2.3", a, 1);
+	add(ix, IOC_IPV4, "10.1.255.255", a, 2);
+	add(ix, IOC_IPV4, "10.2.0.0", a, 3);
+	add(ix, IOC_IPV4, "10.0.255.255", a, 4);
+	add(ix, IOC_CIDR4, "10.1.0.0/24", a, 5);
+	add(ix, IOC_CIDR4, "10.1.0.0/16", a, 6);
+	add(ix, IOC_CIDR4, "10.0.0.0/15", a, 7); /* covers the allowed /16: stays */
+	add(ix, IOC_IPV6, "2001:db8::1", a, 8);
+	add(ix, IOC_IPV6, "2001:db9::1", a, 9);
+	add(ix, IOC_CIDR6, "2001:db8:1::/48", a, 10);
+
+	/* allowing a network removes only its exact twin at once */
+	assert_int_equal(allow(ix, IOC_CIDR4, "10.1.0.0/16"), 1);
+	assert_int_equal(allow(ix, IOC_CIDR6, "2001:db8::/32"), 0);
+	want_one(ix, IOC_IPV4, "10.1.2.3", IOC_IPV4, "10.1.2.3");
+
+	size_t removed = 0;
+	match_index_sweep_allowed(ix, &removed);
+	/* 10.1.2.3, 10.1.255.255, 10.1.0.0/24, 2001:db8::1, 2001:db8:1::/48 */
+	assert_int_equal(removed, 5);
+	want_none(ix, IOC_IPV6, "2001:db8::1");
+	want_one(ix, IOC_IPV6, "2001:db9::1", IOC_IPV6, "2001:db9::1");
+	want_one(ix, IOC_IPV4, "10.2.0.0", IOC_IPV4, "10.2.0.0");
+	want_one(ix, IOC_IPV4, "10.0.255.255", IOC_IPV4, "10.0.255.255");
+	want_one(ix, IOC_CIDR4, "10.0.0.0/15", IOC_CIDR4, "10.0.0.0/15");
+	want_none(ix, IOC_CIDR4, "10.1.0.0/24");
+	match_index_sweep_allowed(ix, &removed);
+	assert_int_equal(removed, 0);
+
+	/* inside an allowed network: refused; the network that covers it: not */
+	assert_true(add(ix, IOC_IPV4, "10.1.99.1", a, 11));
+	assert_true(add(ix, IOC_CIDR4, "10.1.128.0/17", a, 12));
+	assert_true(add(ix, IOC_CIDR6, "2001:db8:ff00::/40", a, 13));
+	assert_true(add(ix, IOC_IPV6, "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", a, 14));
+	assert_false(add(ix, IOC_IPV4, "10.2.0.1", a, 15));
+	assert_false(add(ix, IOC_IPV4, "10.0.255.254", a, 16));
+	assert_false(add(ix, IOC_CIDR4, "10.0.0.0/8", a, 17));
+	assert_false(add(ix, IOC_CIDR6, "2001:db8::/31", a, 18));
+
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.allowed, 1 + 5 + 4);
+	assert_int_equal(st.by_type[IOC_IPV4], 4);
+	assert_int_equal(st.by_type[IOC_CIDR4], 2);
+	assert_int_equal(st.by_type[IOC_CIDR6], 1);
+	assert_int_equal(st.by_type[IOC_IPV6], 1);
+	assert_int_equal(st.indicators, 8);
+	match_index_free(ix);
+}
+
+static void test_allow_domains(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t a = new_source(ix, "a");
+	uint32_t b = new_source(ix, "b");
+	add(ix, IOC_DOMAIN, "google.com", a, 1);
+	add(ix, IOC_DOMAIN, "google.com", b, 1);
+	add(ix, IOC_DOMAIN, "www.google.com", a, 2);
+	add(ix, IOC_DOMAIN, "a.b.google.com", a, 3);
+	add(ix, IOC_DOMAIN, "notgoogle.com", a, 4);
+	add(ix, IOC_DOMAIN, "google.com.evil.net", a, 5);
+	add(ix, IOC_DOMAIN, "google.co", a, 6);
+
+	assert_int_equal(allow(ix, IOC_DOMAIN, "google.com"), 2);
+	want_one(ix, IOC_DOMAIN, "www.google.com", IOC_DOMAIN, "www.google.com");
+	size_t removed = 0;
+	match_index_sweep_allowed(ix, &removed);
+	assert_int_equal(removed, 2);
+	want_none(ix, IOC_DOMAIN, "www.google.com");
+	want_none(ix, IOC_DOMAIN, "x.a.b.google.com");
+	want_none(ix, IOC_DOMAIN, "google.com");
+	want_one(ix, IOC_DOMAIN, "notgoogle.com", IOC_DOMAIN, "notgoogle.com");
+	want_one(ix, IOC_DOMAIN, "x.google.com.evil.net", IOC_DOMAIN, "google.com.evil.net");
+	want_one(ix, IOC_DOMAIN, "google.co", IOC_DOMAIN, "google.co");
+
+	assert_true(add(ix, IOC_DOMAIN, "mail.google.com", b, 7));
+	assert_true(add(ix, IOC_DOMAIN, "google.com", b, 8));
+	assert_false(add(ix, IOC_DOMAIN, "oogle.com", b, 9));
+
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.allowed, 2 + 2 + 2);
+	assert_int_equal(st.by_type[IOC_DOMAIN], 4);
+	match_index_free(ix);
+}
+
+struct count {
+	struct match_index *ix;
+	size_t n;
+	size_t bad_source;
+};
+
+/* Counts hits; the hit's source must resolve while the callback runs. */
+static int count_hit(void *arg, const struct match_hit *hit)
+{
+	struct count *c = arg;
+	const struct match_source *src = match_index_source(c->ix, hit->source);
+	if (src == NULL || src->name == NULL)
+		c->bad_source++;
+	c->n++;
+	return 0;
+}
+
+static int count_scan_hit(void *arg, const struct match_scan_hit *h)
+{
+	return count_hit(arg, h->hit);
+}
+
+/* An entry the allow-list removed is as good as absent: it must not hide
+ * the live network that covers it, nor the live parent domain. */
+static void test_allowed_entry_does_not_shadow(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t a = new_source(ix, "a");
+	add(ix, IOC_CIDR4, "10.0.0.0/8", a, 1);
+	add(ix, IOC_CIDR4, "10.1.2.0/24", a, 2);
+	add(ix, IOC_IPV4, "10.1.2.3", a, 3);
+	add(ix, IOC_CIDR6, "2001:db8::/32", a, 4);
+	add(ix, IOC_IPV6, "2001:db8::1", a, 5);
+	add(ix, IOC_DOMAIN, "evil.com", a, 6);
+	add(ix, IOC_DOMAIN, "www.evil.com", a, 7);
+	assert_int_equal(allow(ix, IOC_IPV4, "10.1.2.3"), 1);
+	assert_int_equal(allow(ix, IOC_CIDR4, "10.1.2.0/24"), 1);
+	assert_int_equal(allow(ix, IOC_IPV6, "2001:db8::1"), 1);
+	assert_int_equal(allow(ix, IOC_DOMAIN, "www.evil.com"), 1);
+	want_one(ix, IOC_IPV4, "10.1.2.3", IOC_CIDR4, "10.0.0.0/8");
+	want_one(ix, IOC_IPV4, "10.1.2.4", IOC_CIDR4, "10.0.0.0/8");
+	want_one(ix, IOC_IPV6, "2001:db8::1", IOC_CIDR6, "2001:db8::/32");
+	want_one(ix, IOC_DOMAIN, "www.evil.com", IOC_DOMAIN, "evil.com");
+	want_one(ix, IOC_DOMAIN, "a.www.evil.com", IOC_DOMAIN, "evil.com");
+	/* the scanner sees the same */
+	const char *text = "from 10.1.2.3 via www.evil.com";
+	struct count c = {.ix = ix};
+	assert_int_equal(match_scan(ix, text, strlen(text), NULL, count_scan_hit, &c, NULL), 0);
+	assert_int_equal(c.n, 2);
+	match_index_free(ix);
+}
+
+/* An IPv4-mapped IPv6 address listed as such is found when looked up. */
+static void test_mapped_ipv6_indicator(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t a = new_source(ix, "a");
+	add(ix, IOC_IPV6, "::ffff:192.0.2.1", a, 1);
+	want_one(ix, IOC_IPV6, "::ffff:192.0.2.1", IOC_IPV6, "::ffff:192.0.2.1");
+	want_one(ix, IOC_IPV6, "::FFFF:c000:201", IOC_IPV6, "::ffff:192.0.2.1");
+	want_none(ix, IOC_IPV6, "::ffff:192.0.2.2");
+	/* with the IPv4 address listed too, both are reported */
+	add(ix, IOC_IPV4, "192.0.2.1", a, 2);
+	struct hits hs;
+	lookup(ix, IOC_IPV6, "::ffff:192.0.2.1", &hs);
+	assert_int_equal(hs.n, 2);
+	lookup(ix, IOC_IPV4, "192.0.2.1", &hs);
+	assert_int_equal(hs.n, 1);
+	match_index_free(ix);
+}
+
+/* ---- reserve and stats ---- */
+
+static void test_reserve_and_stats(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.indicators, 0);
+	assert_int_equal(st.value_bytes, 0);
+	assert_int_equal(st.allowed, 0);
+	assert_int_equal(st.duplicates, 0);
+	for (int t = 0; t < IOC_TYPE_COUNT; t++)
+		assert_int_equal(st.by_type[t], 0);
+	size_t empty_memory = st.memory;
+
+	struct crix_error err = {0};
+	assert_int_equal(match_index_reserve(ix, 50000, &err), 0);
+	match_index_stats(ix, &st);
+	assert_true(st.memory >= empty_memory + 50000 * 2 * 8); /* slots at most half full */
+	size_t reserved = st.memory;
+
+	uint32_t src = new_source(ix, "bulk");
+	size_t want_bytes = 0;
+	for (unsigned i = 0; i < 20000; i++) {
+		char s[64];
+		snprintf(s, sizeof s, "10.%u.%u.%u", i >> 16, (i >> 8) & 255, i & 255);
+		add(ix, IOC_IPV4, s, src, i + 1);
+		snprintf(s, sizeof s, "host%u.example-%u.com", i, i % 7);
+		want_bytes += strlen(s);
+		add(ix, IOC_DOMAIN, s, src, i + 1);
+	}
+	match_index_stats(ix, &st);
+	assert_int_equal(st.indicators, 40000);
+	assert_int_equal(st.by_type[IOC_IPV4], 20000);
+	assert_int_equal(st.by_type[IOC_DOMAIN], 20000);
+	assert_true(st.value_bytes >= want_bytes + 20000 * strlen("10.0.0.0") - 20000 * 2);
+	assert_true(st.memory >= st.value_bytes);
+	/* 40000 entries fit the reservation: the slot table did not grow */
+	assert_true(st.memory <= reserved + st.value_bytes * 2 + (2u << 20) + 65536);
+
+	/* every value is still found after the inserts */
+	for (unsigned i = 0; i < 20000; i += 97) {
+		char s[64];
+		snprintf(s, sizeof s, "10.%u.%u.%u", i >> 16, (i >> 8) & 255, i & 255);
+		want_one(ix, IOC_IPV4, s, IOC_IPV4, s);
+		snprintf(s, sizeof s, "www.host%u.example-%u.com", i, i % 7);
+		want_one(ix, IOC_DOMAIN, s, IOC_DOMAIN, s + 4);
+	}
+	/* reserving less than is held changes nothing */
+	assert_int_equal(match_index_reserve(ix, 10, &err), 0);
+	want_one(ix, IOC_IPV4, "10.0.0.5", IOC_IPV4, "10.0.0.5");
+
+	/* shrinking returns the spare room and keeps every value */
+	match_index_shrink(ix);
+	struct match_stats sh;
+	match_index_stats(ix, &sh);
+	assert_true(sh.memory < st.memory);
+	assert_int_equal(sh.indicators, st.indicators);
+	assert_int_equal(sh.value_bytes, st.value_bytes);
+	want_one(ix, IOC_IPV4, "10.0.78.31", IOC_IPV4, "10.0.78.31");
+	want_one(ix, IOC_DOMAIN, "host19999.example-0.com", IOC_DOMAIN, "host19999.example-0.com");
+	/* and the index grows again after it */
+	add(ix, IOC_IPV4, "192.0.2.200", src, 1);
+	add(ix, IOC_DOMAIN, "after-shrink.org", src, 2);
+	want_one(ix, IOC_IPV4, "192.0.2.200", IOC_IPV4, "192.0.2.200");
+	want_one(ix, IOC_DOMAIN, "x.after-shrink.org", IOC_DOMAIN, "after-shrink.org");
+	want_one(ix, IOC_IPV4, "10.0.0.5", IOC_IPV4, "10.0.0.5");
+	match_index_shrink(ix);
+	match_index_shrink(ix);
+	match_index_stats(ix, &sh);
+	assert_int_equal(sh.indicators, 40002);
+	match_index_free(ix);
+
+	/* shrinking an empty index is harmless */
+	ix = new_index();
+	match_index_shrink(ix);
+	want_none(ix, IOC_IPV4, "10.0.0.5");
+	match_index_free(ix);
+}
+
+/* ---- one writer, two readers ---- */
+
+#define PRE    2000  /* values added before the readers start */
+#define WRITES 30000 /* values the writer adds while they run */
+
+/* cmocka's asserts jump back to the test and may not be used off its
+ * thread, so the threads count what went wrong and the test checks that. */
+struct race {
+	struct match_index *ix;
+	atomic_int done;
+	atomic_int next_reader;
+	atomic_size_t errors; /* calls that failed */
+	size_t lookups[2];
+	size_t misses[2]; /* values added before the start that were not found */
+};
+
+#define CHECK(r, cond)                                                                             \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			atomic_fetch_add(&(r)->errors, 1);                                         \
+	} while (0)
+
+static void addr_of(unsigned i, char *s, size_t n)
+{
+	snprintf(s, n, "10.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+}
+
+static void *writer(void *arg)
+{
+	struct race *r = arg;
+	struct ioc_value *v = malloc(sizeof *v);
+	CHECK(r, v != NULL);
+	uint32_t src = 0;
+	for (unsigned i = PRE; v != NULL && i < PRE + WRITES; i++) {
+		char s[64];
+		if (i % 1000 == 0) {
+			/* new sources now and then: the source table grows too */
+			struct match_source ms = {.name = "late", .tlp = "red"};
+			CHECK(r, match_index_add_source(r->ix, &ms, &src, NULL) == 0);
+		}
+		addr_of(i, s, sizeof s);
+		CHECK(r, ioc_parse(ctx, IOC_IPV4, s, strlen(s), NULL, v, NULL) == 0);
+		CHECK(r, match_index_add(r->ix, v, src, i, NULL, NULL) == 0);
+		snprintf(s, sizeof s, "w%u.race.com", i);
+		CHECK(r, ioc_parse(ctx, IOC_DOMAIN, s, strlen(s), NULL, v, NULL) == 0);
+		CHECK(r, match_index_add(r->ix, v, src, i, NULL, NULL) == 0);
+		if (i % 5000 == 0) {
+			size_t removed = 1;
+			match_index_sweep_allowed(r->ix, &removed);
+			CHECK(r, removed == 0);
+		}
+	}
+	free(v);
+	atomic_store(&r->done, 1);
+	return NULL;
+}
+
+static void *reader(void *arg)
+{
+	struct race *r = arg;
+	int me = atomic_fetch_add(&r->next_reader, 1);
+	struct ioc_value *v = malloc(sizeof *v);
+	CHECK(r, v != NULL);
+	unsigned seed = 12345u + (unsigned)me;
+	while (v != NULL && (!atomic_load(&r->done) || r->lookups[me] < 20000)) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned i = seed >> 8;
+		char s[64];
+		addr_of(i % PRE, s, sizeof s);
+		CHECK(r, ioc_parse(ctx, IOC_IPV4, s, strlen(s), NULL, v, NULL) == 0);
+		struct count c = {.ix = r->ix};
+		CHECK(r, match_lookup(r->ix, v, count_hit, &c) == 0);
+		if (c.n != 1)
+			r->misses[me]++;
+		CHECK(r, c.bad_source == 0);
+		/* and something the writer may or may not have added yet */
+		snprintf(s, sizeof s, "x.w%u.race.com", PRE + i % WRITES);
+		CHECK(r, ioc_parse(ctx, IOC_DOMAIN, s, strlen(s), NULL, v, NULL) == 0);
+		c.n = 0;
+		CHECK(r, match_lookup(r->ix, v, count_hit, &c) == 0);
+		CHECK(r, c.n <= 1 && c.bad_source == 0);
+		if (r->lookups[me] % 16 == 0) {
+			/* the scanner too: an address and a domain added before */
+			char line[160];
+			addr_of(i % PRE, s, sizeof s);
+			int ln = snprintf(line, sizeof line, "GET / from %s host=p%u.race.com", s,
+			                  i % PRE);
+			c.n = 0;
+			CHECK(r, match_scan(r->ix, line, (size_t)ln, NULL, count_scan_hit, &c,
+			                    NULL) == 0);
+			if (c.n != 2)
+				r->misses[me]++;
+		}
+		r->lookups[me]++;
+	}
+	free(v);
+	return NULL;
+}
+
+static void test_one_writer_two_readers(void **state)
+{
+	(void)state;
+	struct race r = {.ix = new_index()};
+	atomic_init(&r.done, 0);
+	atomic_init(&r.next_reader, 0);
+	atomic_init(&r.errors, 0);
+	uint32_t src = new_source(r.ix, "pre");
+	for (unsigned i = 0; i < PRE; i++) {
+		char s[64];
+		addr_of(i, s, sizeof s);
+		add(r.ix, IOC_IPV4, s, src, i);
+		snprintf(s, sizeof s, "p%u.race.com", i);
+		add(r.ix, IOC_DOMAIN, s, src, i);
+	}
+	pthread_t w, rd[2];
+	assert_int_equal(pthread_create(&rd[0], NULL, reader, &r), 0);
+	assert_int_equal(pthread_create(&rd[1], NULL, reader, &r), 0);
+	assert_int_equal(pthread_create(&w, NULL, writer, &r), 0);
+	pthread_join(w, NULL);
+	pthread_join(rd[0], NULL);
+	pthread_join(rd[1], NULL);
+	assert_int_equal(atomic_load(&r.errors), 0);
+	assert_int_equal(r.misses[0], 0);
+	assert_int_equal(r.misses[1], 0);
+	assert_true(r.lookups[0] >= 20000 && r.lookups[1] >= 20000);
+
+	/* everything the writer added is there afterwards */
+	struct match_stats st;
+	match_index_stats(r.ix, &st);
+	assert_int_equal(st.indicators, 2 * (PRE + WRITES));
+	for (unsigned i = PRE; i < PRE + WRITES; i += 101) {
+		char s[64];
+		addr_of(i, s, sizeof s);
+		want_one(r.ix, IOC_IPV4, s, IOC_IPV4, s);
+	}
+	match_index_free(r.ix);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	struct crix_error err = {0};
+	if (ioc_ctx_new(&ctx, &err) != 0) {
+		fprintf(stderr, "ioc_ctx_new: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ioc_ctx_free(ctx);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_exact_every_type),
+	        cmocka_unit_test(test_exact_type_separation),
+	        cmocka_unit_test(test_cidr4_longest_prefix),
+	        cmocka_unit_test(test_cidr4_zero),
+	        cmocka_unit_test(test_cidr4_every_length),
+	        cmocka_unit_test(test_cidr6_longest_prefix),
+	        cmocka_unit_test(test_cidr6_zero),
+	        cmocka_unit_test(test_domain_suffix),
+	        cmocka_unit_test(test_url_and_email_hosts),
+	        cmocka_unit_test(test_sources),
+	        cmocka_unit_test(test_duplicates),
+	        cmocka_unit_test(test_allow_exact),
+	        cmocka_unit_test(test_allow_networks),
+	        cmocka_unit_test(test_allow_domains),
+	        cmocka_unit_test(test_allowed_entry_does_not_shadow),
+	        cmocka_unit_test(test_mapped_ipv6_indicator),
+	        cmocka_unit_test(test_reserve_and_stats),
+	        cmocka_unit_test(test_one_writer_two_readers),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

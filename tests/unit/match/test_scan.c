@@ -1,0 +1,614 @@
+/*
+ * test_scan.c - match_scan on crafted text (src/match/scan.c).
+ *
+ * Cases are data: a line of text in which every expected hit is marked, and
+ * the indicators those marks must report.  "\1" opens a mark and "\2"
+ * closes it; marks nest, for a URL and its host or an e-mail address and
+ * its domain.  The marks are removed before scanning, so each mark gives
+ * the exact offset and length a hit must have; the i-th mark (in order of
+ * opening) names want[i].  "name*2" wants the hit twice, once per source.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/match.h"
+
+#define L "\1"
+#define R "\2"
+
+static struct ioc_ctx *ctx;
+static struct match_index *ix;
+
+/* The index every case runs against: type, value, source (0: a, 1: b). */
+static const struct {
+	enum ioc_type type;
+	const char *value;
+	int source;
+} fixture[] = {
+        {IOC_IPV4, "1.2.3.4", 0},
+        {IOC_IPV4, "198.51.100.7", 0},
+        {IOC_IPV4, "198.51.100.7", 1},
+        {IOC_IPV6, "2001:db8::1", 0},
+        {IOC_IPV6, "::ffff:192.0.2.1", 0},
+        {IOC_CIDR4, "10.0.0.0/8", 0},
+        {IOC_CIDR4, "10.1.2.0/24", 1},
+        {IOC_CIDR6, "2001:db8:bad::/48", 0},
+        {IOC_DOMAIN, "evil.com", 0},
+        {IOC_DOMAIN, "bad.co.uk", 0},
+        {IOC_DOMAIN, "www.shady.net", 0},
+        {IOC_DOMAIN, "xn--bcher-kva.de", 0},
+        {IOC_URL, "http://evil.com/x", 0},
+        {IOC_URL, "https://bad-site.org/login?u=1", 0},
+        {IOC_URL, "http://evil.com:8080/admin", 0},
+        {IOC_URL, "http://[2001:db8::5]/a", 0},
+        {IOC_URL, "http://xn--bcher-kva.de/shop", 0},
+        {IOC_EMAIL, "bob@mail-bad.org", 0},
+        {IOC_EMAIL, "eve@evil.com", 0},
+        {IOC_MD5, "d41d8cd98f00b204e9800998ecf8427e", 0},
+        {IOC_SHA1, "da39a3ee5e6b4b0d3255bfef95601890afd80709", 0},
+        {IOC_SHA256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", 0},
+        {IOC_SHA512,
+         "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2"
+         "877eec2f63b931bd47417a81a538327af927da3e",
+         0},
+        {IOC_PHONE, "+442079460958", 0},
+        {IOC_IBAN, "GB82WEST12345698765432", 0},
+        {IOC_CVE, "CVE-2021-44228", 0},
+};
+
+#define MD5    "d41d8cd98f00b204e9800998ecf8427e"
+#define SHA1   "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+#define SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+#define SHA512                                                                                     \
+	"cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2" \
+	"877eec2f63b931bd47417a81a538327af927da3e"
+
+#define MAX_WANT 16
+
+struct scan_case {
+	const char *text; /* with marks */
+	bool refang;
+	const char *want[MAX_WANT]; /* one per mark, in order of opening */
+};
+
+/* One hit, expected or got. */
+struct hit {
+	size_t off, len;
+	char ind[IOC_VALUE_MAX];
+};
+
+struct got {
+	const char *text;
+	size_t len;
+	size_t n;
+	struct hit h[64];
+	size_t last_off; /* of the last hit of a type the tokenizer finds */
+	bool out_of_order;
+	int stop_after;
+};
+
+static bool extractor_type(enum ioc_type t)
+{
+	return t == IOC_PHONE || t == IOC_IBAN || t == IOC_CARD || t == IOC_BTC || t == IOC_ETH ||
+	       t == IOC_ASN || t == IOC_CVE;
+}
+
+static int on_hit(void *arg, const struct match_scan_hit *sh)
+{
+	struct got *g = arg;
+	assert_non_null(sh->hit);
+	assert_true(sh->len > 0);
+	assert_true(sh->offset <= g->len && sh->len <= g->len - sh->offset);
+	assert_int_equal(strlen(sh->hit->indicator), sh->hit->indicator_len);
+	assert_non_null(match_index_source(ix, sh->hit->source));
+	if (!extractor_type(sh->hit->type)) {
+		/* the tokenizer's hits come in order of offset */
+		if (g->n > 0 && sh->offset < g->last_off)
+			g->out_of_order = true;
+		g->last_off = sh->offset;
+	}
+	assert_true(g->n < sizeof g->h / sizeof g->h[0]);
+	struct hit *h = &g->h[g->n++];
+	h->off = sh->offset;
+	h->len = sh->len;
+	snprintf(h->ind, sizeof h->ind, "%s", sh->hit->indicator);
+	return g->stop_after != 0 && (int)g->n >= g->stop_after ? 5 : 0;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return strcmp(x->ind, y->ind);
+}
+
+static void print_hits(const char *what, const char *text, const struct hit *h, size_t n)
+{
+	fprintf(stderr, "  %s:\n", what);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "    @%zu+%zu \"%.*s\" -> %s\n", h[i].off, h[i].len, (int)h[i].len,
+		        text + h[i].off, h[i].ind);
+}
+
+/* Scans a heap copy of exactly len bytes, so that ASan sees a read past
+ * its end.  OUT: g. */
+static int scan_exact(const char *text, size_t len, bool refang, struct got *g)
+{
+	char *copy = malloc(len > 0 ? len : 1);
+	assert_non_null(copy);
+	memcpy(copy, text, len);
+	g->text = copy;
+	g->len = len;
+	struct match_scan_opts o = {.refang = refang};
+	struct crix_error err = {0};
+	int rc = match_scan(ix, copy, len, &o, on_hit, g, &err);
+	free(copy);
+	g->text = text;
+	return rc;
+}
+
+static void run_case(const struct scan_case *c)
+{
+	/* strip the marks; record each mark's span */
+	size_t tn = strlen(c->text);
+	char *text = malloc(tn + 1);
+	assert_non_null(text);
+	static struct hit want[64];
+	size_t nwant = 0, nmarks = 0, len = 0;
+	size_t open[8], depth = 0;
+	size_t start_of[64]; /* offset in text of each mark, by opening order */
+	for (size_t i = 0; i < tn; i++) {
+		if (c->text[i] == '\1') {
+			assert_true(depth < 8 && nmarks < 64);
+			open[depth++] = nmarks;
+			start_of[nmarks] = len;
+			nmarks++;
+		} else if (c->text[i] == '\2') {
+			assert_true(depth > 0);
+			size_t m = open[--depth];
+			const char *w = c->want[m];
+			if (w == NULL)
+				fail_msg("case \"%s\": mark %zu has no want", c->text, m);
+			int times = 1;
+			const char *star = strchr(w, '*');
+			size_t wl = star != NULL ? (size_t)(star - w) : strlen(w);
+			if (star != NULL)
+				times = (int)strtol(star + 1, NULL, 10);
+			for (int k = 0; k < times; k++) {
+				want[nwant].off = start_of[m];
+				want[nwant].len = len - start_of[m];
+				snprintf(want[nwant].ind, sizeof want[nwant].ind, "%.*s", (int)wl,
+				         w);
+				nwant++;
+			}
+		} else {
+			text[len++] = c->text[i];
+		}
+	}
+	assert_int_equal(depth, 0);
+	if (nmarks < MAX_WANT && c->want[nmarks] != NULL)
+		fail_msg("case \"%s\": more wants than marks", c->text);
+
+	static struct got g;
+	memset(&g, 0, sizeof g);
+	int rc = scan_exact(text, len, c->refang, &g);
+	assert_int_equal(rc, 0);
+	qsort(want, nwant, sizeof want[0], cmp_hit);
+	qsort(g.h, g.n, sizeof g.h[0], cmp_hit);
+	bool same = g.n == nwant;
+	for (size_t i = 0; same && i < nwant; i++)
+		same = cmp_hit(&g.h[i], &want[i]) == 0;
+	if (!same || g.out_of_order) {
+		fprintf(stderr, "scan (refang %s) of \"%.*s\":%s\n", c->refang ? "on" : "off",
+		        (int)len, text, g.out_of_order ? " hits out of order" : "");
+		print_hits("want", text, want, nwant);
+		print_hits("got", text, g.h, g.n);
+		free(text);
+		fail();
+	}
+	free(text);
+}
+
+static void run_cases(const struct scan_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		run_case(&cases[i]);
+}
+
+#define RUN(cases) run_cases(cases, sizeof cases / sizeof cases[0])
+
+/* ---- whole tokens ---- */
+
+static void test_whole_tokens(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {"x " L "1.2.3.4" R " 11.2.3.45 1.2.3.45 21.2.3.4 1.2.3.44 1.2.3.4.5 v1.2.3.4 "
+	         "1.2.3.4a a1.2.3.4 1.2.3.04 01.2.3.4 1.2.3",
+	         false,
+	         {"1.2.3.4"}},
+	        {L "1.2.3.4" R, false, {"1.2.3.4"}},
+	        {"(" L "1.2.3.4" R "), [" L "1.2.3.4" R "], \"" L "1.2.3.4" R "\" ip=" L "1.2.3.4" R
+	         ";",
+	         false,
+	         {"1.2.3.4", "1.2.3.4", "1.2.3.4", "1.2.3.4"}},
+	        {"peer " L "198.51.100.7" R " ok", false, {"198.51.100.7*2"}},
+	        {L "evil.com" R " notevil.com evil.community xevil.com evil.comx evil-com.net "
+	           "evil.com.au evil.com.evil.net vil.com evil.co evil.c0m",
+	         false,
+	         {"evil.com"}},
+	        {L "www.evil.com" R " " L "a.b.evil.com" R " " L "EVIL.COM" R " " L
+	           "Www.Evil.Com" R,
+	         false,
+	         {"evil.com", "evil.com", "evil.com", "evil.com"}},
+	        {"Visit " L "evil.com" R ", then " L "evil.com" R "! (" L "www.evil.com" R "). "
+	         "FQDN " L "evil.com" R ". and " L "evil.com" R "..",
+	         false,
+	         {"evil.com", "evil.com", "evil.com", "evil.com", "evil.com"}},
+	        {"mx " L "mail.evil.com" R ":25 " L "bad.co.uk" R " notbad.co.uk " L
+	         "x.bad.co.uk" R,
+	         false,
+	         {"evil.com", "bad.co.uk", "bad.co.uk"}},
+	        /* only the subdomain is listed: the parent does not match */
+	        {"shady.net " L "www.shady.net" R " " L "a.www.shady.net" R " xwww.shady.net",
+	         false,
+	         {"www.shady.net", "www.shady.net"}},
+	        /* internationalised names */
+	        {"shop " L "bücher.de" R " and " L "www.BÜCHER.de" R " " L "xn--bcher-kva.de" R
+	         " bucher.de",
+	         false,
+	         {"xn--bcher-kva.de", "xn--bcher-kva.de", "xn--bcher-kva.de"}},
+	        {"", false, {NULL}},
+	        {"no indicators here at all, just words.", false, {NULL}},
+	};
+	RUN(cases);
+}
+
+/* Non-ASCII punctuation around a host is not part of it. */
+static void test_unicode_punctuation(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {"see \xe2\x80\x9c" L "evil.com" R "\xe2\x80\x9d now", false, {"evil.com"}},
+	        {"\xc2\xab" L "evil.com" R "\xc2\xbb", false, {"evil.com"}},
+	        {L "evil.com" R "\xc2\xa0next", false, {"evil.com"}},
+	        {"\xe3\x80\x8c" L "www.evil.com" R "\xe3\x80\x8d", false, {"evil.com"}},
+	        {"at " L "1.2.3.4" R "\xe2\x80\x99s", false, {"1.2.3.4"}},
+	};
+	RUN(cases);
+}
+
+/* ---- IP addresses ---- */
+
+static void test_ipv6_spellings(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {L "2001:db8::1" R " " L "2001:0db8:0000:0000:0000:0000:0000:0001" R " " L
+	           "2001:DB8::1" R " " L "2001:db8:0::1" R " " L "2001:db8:0:0:0:0:0:1" R,
+	         false,
+	         {"2001:db8::1", "2001:db8::1", "2001:db8::1", "2001:db8::1", "2001:db8::1"}},
+	        {"2001:db8::10 2001:db8::1:0 x2001:db8::1 2001:db8::1x 2001:db8::2", false, {NULL}},
+	        {"ip=" L "::ffff:1.2.3.4" R " " L "::FFFF:1.2.3.4" R " ::ffff:1.2.3.5",
+	         false,
+	         {"1.2.3.4", "1.2.3.4"}},
+	        /* listed in its mapped form */
+	        {L "::ffff:192.0.2.1" R " " L "::ffff:c000:201" R " ::ffff:192.0.2.2",
+	         false,
+	         {"::ffff:192.0.2.1", "::ffff:192.0.2.1"}},
+	        {"[" L "2001:db8::1" R "]:443 (" L "2001:db8::1" R ")",
+	         false,
+	         {"2001:db8::1", "2001:db8::1"}},
+	        {L "2001:db8:bad::17" R " " L "2001:DB8:BAD:FFFF:FFFF:FFFF:FFFF:FFFF" R
+	           " 2001:db8:bae::",
+	         false,
+	         {"2001:db8:bad::/48", "2001:db8:bad::/48"}},
+	        /* times and MACs are not addresses */
+	        {"at 12:34:56 on 2025:13:55:36, mac 00:1a:2b:3c:4d:5e", false, {NULL}},
+	};
+	RUN(cases);
+}
+
+static void test_ports_and_networks(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {"conn " L "1.2.3.4" R ":443 -> " L "198.51.100.7" R ":51234",
+	         false,
+	         {"1.2.3.4", "198.51.100.7*2"}},
+	        {"src=" L "10.1.2.3" R " " L "10.1.2.255" R " " L "10.1.3.0" R " " L "10.9.9.9" R
+	         " 11.0.0.1 9.255.255.255 " L "10.1.2.0" R,
+	         false,
+	         {"10.1.2.0/24", "10.1.2.0/24", "10.0.0.0/8", "10.0.0.0/8", "10.1.2.0/24"}},
+	        {"a " L "1.2.3.4" R "/24 b " L "10.1.2.3" R "/32",
+	         false,
+	         {"1.2.3.4", "10.1.2.0/24"}},
+	};
+	RUN(cases);
+}
+
+/* ---- URLs ---- */
+
+static void test_urls(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        /* an Apache combined log line */
+	        {L "1.2.3.4" R " - - [10/Oct/2023:13:55:36 +0000] \"GET " L "http://" L "evil.com" R
+	           "/x" R " HTTP/1.1\" 200 512 \"" L "https://bad-site.org/login?u=1" R
+	           "\" \"Mozilla/5.0\"",
+	         false,
+	         {"1.2.3.4", "http://evil.com/x", "evil.com", "https://bad-site.org/login?u=1"}},
+	        /* JSON */
+	        {"{\"url\":\"" L "http://" L "evil.com" R "/x" R "\",\"ip\":\"" L "1.2.3.4" R "\"}",
+	         false,
+	         {"http://evil.com/x", "evil.com", "1.2.3.4"}},
+	        /* JSON with escaped slashes */
+	        {"{\"url\":\"" L "http:\\/\\/" L "evil.com" R "\\/x" R "\"}",
+	         false,
+	         {"http://evil.com/x", "evil.com"}},
+	        /* other paths, upper case, punctuation after */
+	        {"http://" L "evil.com" R "/y " L "HTTP://" L "EVIL.COM" R "/x" R " (" L "http://" L
+	         "evil.com" R "/x" R "). " L "http://" L "evil.com" R "/x" R "?",
+	         false,
+	         {"evil.com", "http://evil.com/x", "evil.com", "http://evil.com/x", "evil.com",
+	          "http://evil.com/x", "evil.com"}},
+	        {L "http://" L "evil.com" R ":8080/admin" R " http://" L "evil.com" R "/xy",
+	         false,
+	         {"http://evil.com:8080/admin", "evil.com", "evil.com"}},
+	        {"<a href='" L "http://[2001:db8::5]/a" R "'>", false, {"http://[2001:db8::5]/a"}},
+	        /* curly quotes around a URL; a host in Unicode */
+	        {"see \xe2\x80\x9c" L "http://" L "evil.com" R "/x" R "\xe2\x80\x9d and " L
+	         "http://" L "B\xc3\x9c"
+	         "CHER.de" R "/shop" R,
+	         false,
+	         {"http://evil.com/x", "evil.com", "http://xn--bcher-kva.de/shop",
+	          "xn--bcher-kva.de"}},
+	        {"https://bad-site.org/login?u=2 https://bad-site.org/login", false, {NULL}},
+	};
+	RUN(cases);
+}
+
+/* ---- hashes ---- */
+
+static void test_hashes(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {"md5 " L MD5 R " sha1=" L SHA1 R ", sha256:" L SHA256 R " " L SHA512 R,
+	         false,
+	         {MD5, SHA1, SHA256, SHA512}},
+	        {"upper " L "D41D8CD98F00B204E9800998ECF8427E" R, false, {MD5}},
+	        /* slices of longer hex runs are not hashes */
+	        {"a" MD5 " " MD5 "0 " MD5 "d41d8cd98f00b204e9800998ecf8427e0 x" SHA1 " " SHA1
+	         "ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00",
+	         false,
+	         {NULL}},
+	        {"g" MD5 " " MD5 "g", false, {NULL}},
+	        {"file sample_" L MD5 R ".bin and " L SHA256 R "-" L MD5 R ".exe",
+	         false,
+	         {MD5, SHA256, MD5}},
+	        {L MD5 R ":" L SHA1 R, false, {MD5, SHA1}},
+	};
+	RUN(cases);
+}
+
+/* ---- e-mail addresses ---- */
+
+static void test_emails(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {"from " L "bob@mail-bad.org" R " alice@mail-bad.org xbob@mail-bad.org "
+	         "bob@mail-bad.orgx bob@xmail-bad.org BOB@mail-bad.org",
+	         false,
+	         {"bob@mail-bad.org"}},
+	        {"<" L "bob@mail-bad.org" R "> mailto:" L "bob@MAIL-BAD.ORG" R ", (" L
+	         "bob@mail-bad.org" R ").",
+	         false,
+	         {"bob@mail-bad.org", "bob@mail-bad.org", "bob@mail-bad.org"}},
+	        {"user=" L "bob@mail-bad.org" R " to='" L "bob@mail-bad.org" R "' /u/" L
+	         "bob@mail-bad.org" R " {\"to\":\"" L "bob@mail-bad.org" R "\"}",
+	         false,
+	         {"bob@mail-bad.org", "bob@mail-bad.org", "bob@mail-bad.org", "bob@mail-bad.org"}},
+	        /* an address whose domain is listed: both reported */
+	        {"to " L "eve@" L "evil.com" R R " cc adam@" L "evil.com" R,
+	         false,
+	         {"eve@evil.com", "evil.com", "evil.com"}},
+	};
+	RUN(cases);
+}
+
+/* ---- refanging ---- */
+
+static void test_refang(void **state)
+{
+	(void)state;
+	static const struct scan_case on[] = {
+	        {"c2 " L "hxxp://" L "evil[.]com" R "/x" R " and " L "1.2.3[.]4" R,
+	         true,
+	         {"http://evil.com/x", "evil.com", "1.2.3.4"}},
+	        {"mail " L "bob[@]mail-bad[.]org" R ", " L "bob[at]mail-bad(dot)org" R,
+	         true,
+	         {"bob@mail-bad.org", "bob@mail-bad.org"}},
+	        {L "hxxps[:]//bad-site[.]org/login?u=1" R " " L "evil(.)com" R " " L
+	           "www[.]evil[.]com" R,
+	         true,
+	         {"https://bad-site.org/login?u=1", "evil.com", "evil.com"}},
+	        {"plain " L "evil.com" R " and " L "1.2.3.4" R " still match",
+	         true,
+	         {"evil.com", "1.2.3.4"}},
+	        {"ip " L "198.51.100[.]7" R " " L "2001:db8::1" R,
+	         true,
+	         {"198.51.100.7*2", "2001:db8::1"}},
+	};
+	RUN(on);
+	static const struct scan_case off[] = {
+	        {"c2 hxxp://evil[.]com/x and 1.2.3[.]4 bob[@]mail-bad[.]org evil(.)com",
+	         false,
+	         {NULL}},
+	        {"hxxps[:]//bad-site[.]org/login?u=1 www[.]evil[.]com 198.51.100[.]7",
+	         false,
+	         {NULL}},
+	};
+	RUN(off);
+}
+
+/* ---- types the full extractor finds ---- */
+
+static void test_extractor_types(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {"call " L "+44 20 7946 0958" R " or pay " L "GB82 WEST 1234 5698 7654 32" R
+	         " re " L "CVE-2021-44228" R " at " L "1.2.3.4" R,
+	         false,
+	         {"+442079460958", "GB82WEST12345698765432", "CVE-2021-44228", "1.2.3.4"}},
+	        {"see " L "1.2.3[.]4" R " and " L "cve-2021-44228" R,
+	         true,
+	         {"1.2.3.4", "CVE-2021-44228"}},
+	        {"CVE-2021-44229 +442079460959", false, {NULL}},
+	};
+	RUN(cases);
+}
+
+/* ---- the callback, order and edges ---- */
+
+static void test_stop_and_order(void **state)
+{
+	(void)state;
+	/* a non-zero return stops the scan and is returned */
+	const char *t = "1.2.3.4 evil.com 1.2.3.4 " MD5;
+	static struct got g;
+	memset(&g, 0, sizeof g);
+	g.stop_after = 2;
+	assert_int_equal(scan_exact(t, strlen(t), false, &g), 5);
+	assert_int_equal(g.n, 2);
+	memset(&g, 0, sizeof g);
+	g.stop_after = 1;
+	assert_int_equal(scan_exact(t, strlen(t), true, &g), 5);
+	assert_int_equal(g.n, 1);
+
+	/* many hits, one buffer: offsets never go back */
+	size_t cap = 1 << 16, n = 0;
+	char *big = malloc(cap);
+	assert_non_null(big);
+	static const char *const parts[] = {
+	        "1.2.3.4 ",          "http://evil.com/x ", "bob@mail-bad.org ",  MD5 " ",
+	        "[2001:db8::1]:80 ", "www.evil.com. ",     "10.1.2.3, ",         "noise ",
+	        "eve@evil.com ",     "198.51.100.7 ",      "xevil.com ",         "\n",
+	        "::ffff:10.9.8.7 ",  SHA256 "\n",          "hxxp://evil[.]com ",
+	};
+	unsigned seed = 7;
+	while (n + 128 < cap) {
+		seed = seed * 1103515245u + 12345u;
+		const char *p = parts[(seed >> 16) % (sizeof parts / sizeof parts[0])];
+		size_t pl = strlen(p);
+		memcpy(big + n, p, pl);
+		n += pl;
+	}
+	static struct got g2;
+	for (int refang = 0; refang < 2; refang++) {
+		memset(&g2, 0, sizeof g2);
+		g2.stop_after = 60; /* the buffer of hits holds 64 */
+		assert_int_equal(scan_exact(big, n, refang, &g2), 5);
+		assert_false(g2.out_of_order);
+	}
+	free(big);
+
+	/* empty and tiny inputs */
+	memset(&g, 0, sizeof g);
+	assert_int_equal(match_scan(ix, NULL, 0, NULL, on_hit, &g, NULL), 0);
+	struct match_scan_opts o = {.refang = true};
+	assert_int_equal(match_scan(ix, "", 0, &o, on_hit, &g, NULL), 0);
+	static const char *const tiny[] = {"1",    ":",     "::",     "@",        ".",
+	                                   "http", "http:", "http:/", "http://",  "a@",
+	                                   "@b",   "[",     "1.2.3.", "hxxp[:]//"};
+	for (size_t i = 0; i < sizeof tiny / sizeof tiny[0]; i++) {
+		for (int refang = 0; refang < 2; refang++) {
+			memset(&g, 0, sizeof g);
+			assert_int_equal(scan_exact(tiny[i], strlen(tiny[i]), refang, &g), 0);
+			assert_int_equal(g.n, 0);
+		}
+	}
+}
+
+/* An index without a type is not searched for it; an empty index finds
+ * nothing and does not fail. */
+static void test_empty_index(void **state)
+{
+	(void)state;
+	struct match_index *empty = NULL;
+	assert_int_equal(match_index_new(&empty, NULL), 0);
+	const char *t = "1.2.3.4 evil.com http://evil.com/x " MD5 " +44 20 7946 0958";
+	static struct got g;
+	memset(&g, 0, sizeof g);
+	struct match_index *save = ix;
+	ix = empty;
+	assert_int_equal(scan_exact(t, strlen(t), false, &g), 0);
+	assert_int_equal(scan_exact(t, strlen(t), true, &g), 0);
+	ix = save;
+	assert_int_equal(g.n, 0);
+	match_index_free(empty);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	struct crix_error err = {0};
+	if (ioc_ctx_new(&ctx, &err) != 0 || match_index_new(&ix, &err) != 0) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		return -1;
+	}
+	uint32_t src[2];
+	struct match_source a = {.name = "feed-a"}, b = {.name = "feed-b"};
+	if (match_index_add_source(ix, &a, &src[0], &err) != 0 ||
+	    match_index_add_source(ix, &b, &src[1], &err) != 0)
+		return -1;
+	for (size_t i = 0; i < sizeof fixture / sizeof fixture[0]; i++) {
+		static struct ioc_value v;
+		const char *s = fixture[i].value;
+		if (ioc_parse(ctx, fixture[i].type, s, strlen(s), NULL, &v, &err) != 0 ||
+		    match_index_add(ix, &v, src[fixture[i].source], i + 1, NULL, &err) != 0) {
+			fprintf(stderr, "setup: %s: %s\n", s, err.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	match_index_free(ix);
+	ioc_ctx_free(ctx);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_whole_tokens),
+	        cmocka_unit_test(test_unicode_punctuation),
+	        cmocka_unit_test(test_ipv6_spellings),
+	        cmocka_unit_test(test_ports_and_networks),
+	        cmocka_unit_test(test_urls),
+	        cmocka_unit_test(test_hashes),
+	        cmocka_unit_test(test_emails),
+	        cmocka_unit_test(test_refang),
+	        cmocka_unit_test(test_extractor_types),
+	        cmocka_unit_test(test_stop_and_order),
+	        cmocka_unit_test(test_empty_index),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
