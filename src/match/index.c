@@ -337,9 +337,10 @@ void match_index_free(struct match_index *ix)
 	store_free(&ix->main);
 	store_free(&ix->allow);
 	for (size_t i = 0; i < ix->nsources; i++) {
-		free((char *)ix->sources[i].name);
-		free((char *)ix->sources[i].tlp);
-		free((char *)ix->sources[i].tags);
+		free((char *)ix->sources[i]->name);
+		free((char *)ix->sources[i]->tlp);
+		free((char *)ix->sources[i]->tags);
+		free(ix->sources[i]);
 	}
 	free(ix->sources);
 	free(ix);
@@ -353,17 +354,21 @@ static char *dup_or_null(const char *s)
 int match_index_add_source(struct match_index *ix, const struct match_source *src, uint32_t *id,
                            struct crix_error *err)
 {
+	/* each source is its own allocation, so that the pointer
+	 * match_index_source hands out stays valid as sources are added */
+	struct match_source *sp = malloc(sizeof *sp);
 	struct match_source s = {
 	        .name = dup_or_null(src->name != NULL ? src->name : ""),
 	        .tlp = dup_or_null(src->tlp),
 	        .tags = dup_or_null(src->tags),
 	};
-	if (s.name == NULL || (src->tlp && !s.tlp) || (src->tags && !s.tags))
+	if (sp == NULL || s.name == NULL || (src->tlp && !s.tlp) || (src->tags && !s.tags))
 		goto nomem;
+	*sp = s;
 	pthread_rwlock_wrlock(&ix->lock);
 	if (ix->nsources == ix->capsources) {
 		size_t cap = ix->capsources ? ix->capsources * 2 : 8;
-		struct match_source *p = realloc(ix->sources, cap * sizeof *p);
+		struct match_source **p = realloc(ix->sources, cap * sizeof *p);
 		if (p == NULL) {
 			pthread_rwlock_unlock(&ix->lock);
 			goto nomem;
@@ -371,11 +376,12 @@ int match_index_add_source(struct match_index *ix, const struct match_source *sr
 		ix->sources = p;
 		ix->capsources = cap;
 	}
-	ix->sources[ix->nsources] = s;
+	ix->sources[ix->nsources] = sp;
 	*id = (uint32_t)ix->nsources++;
 	pthread_rwlock_unlock(&ix->lock);
 	return 0;
 nomem:
+	free(sp);
 	free((char *)s.name);
 	free((char *)s.tlp);
 	free((char *)s.tags);
@@ -386,7 +392,13 @@ const struct match_source *match_index_source(const struct match_index *ix, uint
 {
 	/* Sources are only appended and their array only grows under the
 	 * write lock; hit callbacks run under the read lock. */
-	return id < ix->nsources ? &ix->sources[id] : NULL;
+	/* the lock is taken for the array, which a writer may be moving; the
+	 * source it points at never moves */
+	struct match_index *w = (struct match_index *)ix;
+	pthread_rwlock_rdlock(&w->lock);
+	const struct match_source *src = id < ix->nsources ? ix->sources[id] : NULL;
+	pthread_rwlock_unlock(&w->lock);
+	return src;
 }
 
 /* Appends [a][b]\0 to the arena; returns the offset, or -1. */

@@ -103,7 +103,8 @@ struct loader {
 	uint32_t sources[6]; /* source id per TLP (index: tlp_index), UINT32_MAX if none yet */
 	size_t removed;      /* allow: indicators removed */
 	struct ioc_value v;
-	char tmp[IOC_VALUE_MAX];
+	char tmp[IOC_VALUE_MAX]; /* a CSV field */
+	char refanged[IOC_VALUE_MAX];
 };
 
 static const char *const tlp_names[6] = {NULL, "clear", "green", "amber", "amber+strict", "red"};
@@ -219,8 +220,8 @@ static int take(struct loader *l, const char *s, size_t n, enum ioc_type type, i
 	if (l->o->refang) {
 		size_t out = 0;
 		struct crix_error e;
-		if (ioc_refang(s, n, l->tmp, sizeof l->tmp, NULL, &out, &e) == 0) {
-			s = l->tmp;
+		if (ioc_refang(s, n, l->refanged, sizeof l->refanged, NULL, &out, &e) == 0) {
+			s = l->refanged;
 			n = out;
 		}
 	}

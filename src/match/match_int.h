@@ -57,7 +57,7 @@ struct match_store {
 struct match_index {
 	pthread_rwlock_t lock;
 	struct match_store main, allow;
-	struct match_source *sources;
+	struct match_source **sources; /* each allocated alone: pointers stay valid */
 	size_t nsources, capsources;
 	size_t by_type[IOC_TYPE_COUNT];
 	size_t nallowed, nduplicates;
@@ -69,7 +69,8 @@ uint64_t match_hash(unsigned type, const void *key, size_t n);
  * bytes), *n.  Returns -1 when v is not canonical. */
 int match_key_of(const struct ioc_value *v, unsigned char *key, size_t *n);
 
-/* Chain head for (type, key) in st, or MATCH_NONE. */
+/* Chain head for (type, key) in st when the chain has a live entry (one
+ * the allow-list did not remove), or MATCH_NONE. */
 uint32_t match_store_find(const struct match_store *st, unsigned type, const void *key, size_t n);
 
 /* Longest-prefix match of addr (4 or 16 bytes) among the networks of type
