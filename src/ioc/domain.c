@@ -52,6 +52,10 @@ int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct 
 	if (n > 4 * DOMAIN_MAX)
 		return crix_error_set(err, CRIX_EINVAL, "domain: longer than %d characters",
 		                      DOMAIN_MAX);
+	/* the IDNA and PSL libraries read C strings: a NUL would end the name
+	 * early and the rest would be silently dropped */
+	if (memchr(s, '\0', n) != NULL)
+		return crix_error_set(err, CRIX_EINVAL, "domain: contains a NUL byte");
 	bool ascii = true;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80)

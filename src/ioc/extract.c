@@ -694,9 +694,12 @@ static size_t message_id(struct scan *s, size_t i)
 		if (t[k] == '@')
 			at = t + k;
 	if (at != NULL) {
-		size_t a = (size_t)(at - t) + 1;
-		if (ioc_parse_domain(s->ctx, (const char *)t + a, e - a, &s->v, NULL) == 0)
-			emit(s, a, e);
+		/* the host: the run of host characters after the '@' */
+		size_t a = (size_t)(at - t) + 1, b = a;
+		while (b < e && (cls[t[b]] & C_RUN) && t[b] != '@' && t[b] != '+')
+			b++;
+		if (b > a && ioc_parse_domain(s->ctx, (const char *)t + a, b - a, &s->v, NULL) == 0)
+			emit(s, a, b);
 	}
 	return e - i;
 }
