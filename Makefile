@@ -91,8 +91,10 @@ format:
 	clang-format -i $$(find src tests fuzz bench -name '*.[ch]')
 
 bench: deps $(B)/crix
-	@$(MAKE) --no-print-directory -C . $(B)/bench/gen-text
+	@$(MAKE) --no-print-directory -C . $(B)/bench/gen-text $(B)/bench/gen-iocs \
+	  $(B)/bench/gen-access-log
 	@./bench/run
+	@B=$(B) ./bench/scan-run
 
 $(B)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)

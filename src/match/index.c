@@ -3,7 +3,7 @@
  * (type, key) serves every kind of lookup.
  *
  * Memory per indicator beyond its value bytes: a 20-byte entry and about
- * two 8-byte slots (tables are kept at most half full), ~36 bytes.  Keys are
+ * 1.3 to 2.7 8-byte slots (tables are kept at most 3/4 full), ~40 bytes.  Keys are
  * the canonical text, except for addresses and networks, whose key is binary
  * (4 or 16 bytes, after the prefix length for networks) so that the scanner
  * can look an address up without formatting it.
@@ -55,7 +55,7 @@ uint64_t match_hash(unsigned type, const void *key, size_t n)
 static int slots_grow(uint64_t **slots, size_t *mask, size_t want)
 {
 	size_t cap = *slots != NULL ? *mask + 1 : 16;
-	while (cap < want * 2)
+	while (cap * 3 < want * 4) /* at most 3/4 full */
 		cap *= 2;
 	if (*slots != NULL && cap == *mask + 1)
 		return 0;
@@ -82,7 +82,7 @@ static int slots_grow(uint64_t **slots, size_t *mask, size_t want)
 
 static int store_insert(struct match_store *st, uint64_t h, uint32_t id)
 {
-	if (st->slots == NULL || (st->used + 1) * 2 > st->mask + 1)
+	if (st->slots == NULL || (st->used + 1) * 4 > (st->mask + 1) * 3)
 		if (slots_grow(&st->slots, &st->mask, st->used + 1) != 0)
 			return -1;
 	uint32_t frag = (uint32_t)(h >> 32);
@@ -133,7 +133,7 @@ uint32_t match_store_find(const struct match_store *st, unsigned type, const voi
 static int hset_add(uint64_t **set, size_t *mask, size_t *used, uint64_t h)
 {
 	h |= 1; /* 0 marks an empty slot */
-	if (*set == NULL || (*used + 1) * 2 > *mask + 1)
+	if (*set == NULL || (*used + 1) * 4 > (*mask + 1) * 3)
 		if (slots_grow(set, mask, *used + 1) != 0)
 			return -1;
 	size_t i = (size_t)(h >> 32) & *mask;

@@ -1177,9 +1177,13 @@ static int load_any(struct match_index *ix, const struct ioc_ctx *ctx, const cha
 	if (f == MATCH_FMT_AUTO)
 		f = match_guess_format(path, data, len < 65536 ? len : 65536);
 	if (f == MATCH_FMT_PLAIN && !allow) {
-		/* one value per line of ~30 bytes: reserve so the tables do not
-		 * rehash on the way */
-		rc = match_index_reserve(ix, before.indicators + len / 24 + 16, err);
+		/* one value per line: reserve for the lines so that the tables do
+		 * not rehash on the way, and are not oversized either */
+		size_t lines = 1;
+		for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + len - p))) != NULL;
+		     p++)
+			lines++;
+		rc = match_index_reserve(ix, before.indicators + lines, err);
 		if (rc != 0)
 			goto out;
 	}
