@@ -96,7 +96,7 @@ bench: deps $(B)/crix
 	@./bench/run
 	@B=$(B) ./bench/scan-run
 
-$(B)/bench/%: bench/%.c
+$(B)/bench/%: bench/%.c bench/rng.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) -O2 -Wall -Wextra -Werror $< -o $@
 
