@@ -55,3 +55,26 @@ int ioc_parse_email(const struct ioc_ctx *ctx, const char *s, size_t n, struct i
 	out->type = IOC_EMAIL;
 	return 0;
 }
+
+/* RFC 5322 atext specials that prose also uses as punctuation. */
+static bool odd_special(unsigned char c)
+{
+	return c != '\0' && strchr("!#$%'*^`{|}~", c) != NULL;
+}
+
+static bool atext_or_dot(unsigned char c)
+{
+	return ioc_is_alnum(c) || (c != '\0' && strchr(".!#$%&'*+/=?^_`{|}~-", c) != NULL);
+}
+
+size_t ioc_email_local_start(const unsigned char *t, size_t start, size_t floor)
+{
+	if (start < 2 || !odd_special(t[start - 1]) || !ioc_is_alnum(t[start - 2]))
+		return start;
+	size_t a = start;
+	while (a > floor && atext_or_dot(t[a - 1]))
+		a--;
+	while (a < start && !ioc_is_alnum(t[a]))
+		a++;
+	return a;
+}

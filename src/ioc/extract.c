@@ -446,19 +446,8 @@ static size_t try_email(struct scan *s, const struct word *w)
 		}
 	if (count != 1 || at == w->start)
 		return 0;
-	size_t a = w->start;
-	/* "o'brien@x.ie", "a~b@x.com": the local part began before the run did,
-	 * with characters RFC 5322 allows there but prose uses as punctuation.
-	 * Take the whole dot-atom back to an alphanumeric start; if it does not
-	 * parse, report nothing, as half an address is worse than none. */
-	if (a >= 2 && strchr("!#$%'*^`{|}~", t[a - 1]) != NULL && ioc_is_alnum(t[a - 2])) {
-		while (a > s->emitted_end &&
-		       (ioc_is_alnum(t[a - 1]) ||
-		        (t[a - 1] != 0 && strchr("!#$%&'*+/=?^_`{|}~-.", t[a - 1]))))
-			a--;
-		while (a < w->start && !ioc_is_alnum(t[a]))
-			a++;
-	}
+	/* never back into an indicator already reported */
+	size_t a = ioc_email_local_start(t, w->start, s->emitted_end);
 	if (ioc_parse_email(s->ctx, (const char *)t + a, w->end - a, &s->v, NULL) != 0)
 		return 0;
 	return emit(s, a, w->end);

@@ -75,6 +75,16 @@ int ioc_parse_url(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc
                   struct crix_error *err);
 int ioc_parse_email(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc_value *out,
                     struct crix_error *err);
+/*
+ * Where the local part of an address in text really starts, given where a
+ * plain run ("._%+-" and alphanumerics) of it starts: "o'brien@x.ie" and
+ * "a~b@x.com" began before the run, with characters RFC 5322 allows in a
+ * local part but prose uses as punctuation.  When such a character sits
+ * between an alphanumeric and the run, the whole dot-atom back to an
+ * alphanumeric start (never before floor) is the local part.  Used by the
+ * extractor and by the log scanner, so that both read addresses alike.
+ */
+size_t ioc_email_local_start(const unsigned char *t, size_t start, size_t floor);
 
 /* hash.c: type is IOC_MD5, IOC_SHA1, IOC_SHA256 or IOC_SHA512. */
 int ioc_parse_hash(enum ioc_type type, const char *s, size_t n, struct ioc_value *out,

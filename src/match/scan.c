@@ -297,16 +297,8 @@ static void email_token(struct scanner *s, size_t at, size_t b)
 	while (l > 0 && (ioc_is_alnum(t[l - 1]) || strchr("._%+-", t[l - 1]) != NULL) &&
 	       t[l - 1] != '\0')
 		l--;
-	if (l >= 2 && l < at && strchr("!#$%'*^`{|}~", t[l - 1]) != NULL && t[l - 1] != '\0' &&
-	    ioc_is_alnum(t[l - 2])) {
-		while (l > 0 &&
-		       (ioc_is_alnum(t[l - 1]) ||
-		        strchr(".!#$%&'*+/=?^_`{|}~-", t[l - 1]) != NULL) &&
-		       t[l - 1] != '\0')
-			l--;
-		while (l < at && !ioc_is_alnum(t[l]))
-			l++;
-	}
+	if (l < at)
+		l = ioc_email_local_start(t, l, 0);
 	while (l < at && t[l] == '.')
 		l++;
 	size_t n = b - l;
