@@ -79,10 +79,10 @@ run: deps $(B)/crix
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN) $(FUZZ_BIN) $(ASAN_UNIT) $(B)/asan/crix
-	@./tests/run-all
+	@B=$(B) ./tests/run-all
 
 unit: $(UNIT_BIN)
-	@./tests/run-all unit
+	@B=$(B) ./tests/run-all unit
 
 lint:
 	@./scripts/lint
@@ -93,7 +93,7 @@ format:
 bench: deps $(B)/crix
 	@$(MAKE) --no-print-directory -C . $(B)/bench/gen-text $(B)/bench/gen-iocs \
 	  $(B)/bench/gen-access-log
-	@./bench/run
+	@B=$(B) ./bench/run
 	@B=$(B) ./bench/scan-run
 
 $(B)/bench/%: bench/%.c bench/rng.h
