@@ -3,7 +3,7 @@
 
 CC      ?= gcc
 FUZZCC  ?= clang-14
-PKGS    := libidn2 libpsl nettle zlib jansson
+PKGS    := libidn2 libpsl nettle zlib jansson libmicrohttpd sqlite3 libsodium libmagic
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -12,7 +12,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 OPT     ?= -O2 -g
 CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -lpthread $(LDLIBS)
+LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
 
 B       := build
 LIB_SRC := $(shell find src -name '*.c' ! -path 'src/crix.c' | sort)
@@ -39,6 +39,9 @@ deps:
 $(B)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# The OpenAPI document is built into the binary (src/api/meta.c).
+$(B)/obj/src/api/meta.o $(B)/asan/src/api/meta.o: docs/openapi.json
 
 $(B)/libcrix.a: $(OBJ)
 	@rm -f $@
@@ -71,7 +74,7 @@ $(B)/asan/crix: $(CLI_SRC) $(B)/asan/libcrix.a
 $(B)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(CSTD) -O1 -g -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all $< $(LIB_SRC) $(PKG_LIBS) -lpthread -o $@
+	  -fno-sanitize-recover=all $< $(LIB_SRC) $(PKG_LIBS) -lpthread -lm -o $@
 
 run: deps $(B)/crix
 	./scripts/run-demo

@@ -10,6 +10,11 @@ static const struct cli_command commands[] = {
         {"extract", "find indicators (IPs, domains, URLs, e-mails, hashes, ...) in text",
          cli_extract, cli_extract_help},
         {"scan", "check logs against indicator lists, exactly and fast", cli_scan, cli_scan_help},
+        {"serve", "run the reporting centre: REST API, intake, tracking, accounts", cli_serve,
+         cli_serve_help},
+        {"admin", "manage organisations, users and API tokens from the shell", cli_admin,
+         cli_admin_help},
+        {"audit", "verify the audit chain: crix audit verify", cli_audit, cli_audit_help},
         {"normalize", "print the canonical form of one indicator, or why it is not one",
          cli_normalize, cli_normalize_help},
 };

@@ -5,6 +5,7 @@
 #ifndef CRIX_CLI_H
 #define CRIX_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #define CLI_VERSION "0.1.0"
@@ -22,6 +23,19 @@ int cli_normalize(int argc, char **argv);
 int cli_scan(int argc, char **argv);
 void cli_scan_help(FILE *f);
 void cli_normalize_help(FILE *f);
+
+int cli_serve(int argc, char **argv);
+void cli_serve_help(FILE *f);
+int cli_admin(int argc, char **argv);
+void cli_admin_help(FILE *f);
+int cli_audit(int argc, char **argv);
+void cli_audit_help(FILE *f);
+
+/* Creates the data directory (mode 0700) if missing; prints why not. */
+int cli_make_data_dir(const char *cmd, const char *dir);
+/* Finds the offence/advice catalogue directory: given, $CRIX_CATALOGUE, data/
+ * next to the build tree of the binary, or /usr/share/crix.  -1 if none. */
+int cli_find_catalogue(const char *given, char *out, size_t cap);
 
 /* Parses "a,b,c" type names into a bit mask; prints an error naming the bad
  * one and returns -1. */

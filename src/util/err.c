@@ -8,6 +8,7 @@ int crix_error_set(struct crix_error *err, int code, const char *fmt, ...)
 	if (err == NULL)
 		return code;
 	err->code = code;
+	err->field[0] = '\0';
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
@@ -17,12 +18,28 @@ int crix_error_set(struct crix_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
+int crix_error_field(struct crix_error *err, const char *field, int code, const char *fmt, ...)
+{
+	if (err == NULL)
+		return code;
+	err->code = code;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		err->msg[0] = '\0';
+	snprintf(err->field, sizeof err->field, "%s", field != NULL ? field : "");
+	return code;
+}
+
 void crix_error_clear(struct crix_error *err)
 {
 	if (err == NULL)
 		return;
 	err->code = CRIX_OK;
 	err->msg[0] = '\0';
+	err->field[0] = '\0';
 }
 
 const char *crix_strerror(int code)
@@ -34,6 +51,9 @@ const char *crix_strerror(int code)
 	case CRIX_EIO: return "input/output error";
 	case CRIX_ETOOBIG: return "limit exceeded";
 	case CRIX_ENOTFOUND: return "not found";
+	case CRIX_EEXIST: return "already exists";
+	case CRIX_EBUSY: return "busy";
+	case CRIX_EACCES: return "not allowed";
 	default: return "unknown error";
 	}
 }

@@ -14,11 +14,14 @@
 
 enum crix_err {
 	CRIX_OK = 0,
-	CRIX_EINVAL = -1,   /* input is not valid: message says why */
-	CRIX_ENOMEM = -2,   /* allocation failed */
-	CRIX_EIO = -3,      /* read or write failed: message names the file */
-	CRIX_ETOOBIG = -4,  /* a cap was reached: message names the cap */
-	CRIX_ENOTFOUND = -5 /* the thing asked for does not exist */
+	CRIX_EINVAL = -1,    /* input is not valid: message says why */
+	CRIX_ENOMEM = -2,    /* allocation failed */
+	CRIX_EIO = -3,       /* read or write failed: message names the file */
+	CRIX_ETOOBIG = -4,   /* a cap was reached: message names the cap */
+	CRIX_ENOTFOUND = -5, /* the thing asked for does not exist */
+	CRIX_EEXIST = -6,    /* it exists already (a unique name, a reference) */
+	CRIX_EBUSY = -7,     /* the store is busy or shutting down: try again */
+	CRIX_EACCES = -8     /* the caller may not do this */
 };
 
 #define CRIX_ERRMSG_MAX 256
@@ -26,6 +29,7 @@ enum crix_err {
 struct crix_error {
 	int code;                  /* the enum crix_err that was returned */
 	char msg[CRIX_ERRMSG_MAX]; /* what went wrong, always NUL-terminated */
+	char field[64];            /* the input field at fault ("suspect.emails[1]"), or "" */
 };
 
 /*
@@ -34,6 +38,11 @@ struct crix_error {
  */
 int crix_error_set(struct crix_error *err, int code, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+
+/* As crix_error_set, and records the name of the input field at fault; the
+ * message should name it too, for readers of the message alone. */
+int crix_error_field(struct crix_error *err, const char *field, int code, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 
 /* Clears err (NULL accepted). */
 void crix_error_clear(struct crix_error *err);

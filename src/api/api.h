@@ -1,0 +1,54 @@
+/*
+ * api.h - the REST handlers of crix serve, one file per resource.  Each
+ * parses its request, asks model/ to decide and act, and fills the response;
+ * none touches SQL or libmicrohttpd.
+ */
+#ifndef CRIX_API_API_H
+#define CRIX_API_API_H
+
+#include "http/http.h"
+
+/* meta.c */
+void api_healthz(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_metrics(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_openapi(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_offences(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+/* The OpenAPI document built into the binary (docs/openapi.json). */
+extern const char api_openapi_json[];
+
+/* session.c */
+void api_login(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_logout(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_me(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+
+/* accounts.c */
+void api_org_list(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_org_create(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_org_get(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_org_update(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_user_list(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_user_create(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_user_get(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_user_update(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_token_list(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_token_create(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_token_revoke(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+
+/* reports.c */
+void api_report_submit(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_report_bulk(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_report_list(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_report_get(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_report_status(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_report_note(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_report_evidence(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_track(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_track_add(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+
+/* Shared by the handlers: parses a positive integer id from a path
+ * parameter or query; on failure answers 400 naming it and returns -1. */
+int api_id(struct http_resp *rs, const char *s, const char *field, int64_t *out);
+/* Parses ?limit= (1-max, default def).  On failure answers 400. */
+int api_limit(struct http_req *rq, struct http_resp *rs, size_t def, size_t max, size_t *out);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * serve.c - `crix serve`: the reporting centre's HTTP server.
+ */
+#include "cli/cli.h"
+
+#include "http/http.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void cli_serve_help(FILE *f)
+{
+	fprintf(f,
+	        "usage: crix serve [--data DIR] [--listen ADDR:PORT] [--db URL] [--catalogue DIR]\n"
+	        "                  [--threads N] [--rate-limit N] [--tls]\n\n"
+	        "Runs the reporting centre: the REST API (GET /api/v1/openapi.json describes it),\n"
+	        "/healthz and /metrics.  Logs go to standard error as JSON lines.  SIGTERM or\n"
+	        "SIGINT stop it gracefully: requests in flight finish first.\n\n"
+	        "Options:\n"
+	        "  --data DIR        data directory, created on first start (default "
+	        "./crix-data):\n"
+	        "                    the SQLite database, the server key, evidence files\n"
+	        "  --listen A:P      address to listen on (default 127.0.0.1:8080; port 0 picks a\n"
+	        "                    free one); prints 'listening on ADDR:PORT' when ready\n"
+	        "  --db URL          sqlite:PATH (default sqlite:DIR/crix.db)\n"
+	        "  --catalogue DIR   offence and advice catalogue (default: the data/ directory\n"
+	        "                    next to the binary's build tree, or /usr/share/crix)\n"
+	        "  --threads N       worker threads (default 8)\n"
+	        "  --rate-limit N    requests per minute per address for the public (default 60)\n"
+	        "  --tls             crix runs behind a TLS proxy: session cookies get Secure\n"
+	        "  -h, --help        this help\n\n"
+	        "First steps: crix admin init --data DIR (prints the administrator's one-time\n"
+	        "password), then POST /api/v1/login.  See crix-serve(1).\n");
+}
+
+int cli_make_data_dir(const char *cmd, const char *dir)
+{
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "crix %s: --data %s: %s\n", cmd, dir, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "crix %s: --data %s: not a directory\n", cmd, dir);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_find_catalogue(const char *given, char *out, size_t cap)
+{
+	char exe[PATH_MAX];
+	const char *env = getenv("CRIX_CATALOGUE");
+	if (given != NULL || env != NULL) {
+		snprintf(out, cap, "%s", given ? given : env);
+		return 0;
+	}
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		/* build/crix, build/asan/crix, or an installed bin/crix. */
+		static const char *const up[] = {"/../data", "/../../data", "/../share/crix"};
+		char *slash = strrchr(exe, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
+			char probe[PATH_MAX + 64];
+			snprintf(probe, sizeof probe, "%s%s/offences.json", exe, up[i]);
+			if (access(probe, R_OK) == 0) {
+				snprintf(out, cap, "%s%s", exe, up[i]);
+				return 0;
+			}
+		}
+	}
+	if (access("/usr/share/crix/offences.json", R_OK) == 0) {
+		snprintf(out, cap, "/usr/share/crix");
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_uint(const char *opt, const char *v, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || n < (long)lo || n > (long)hi) {
+		fprintf(stderr, "crix serve: %s: a number from %u to %u\n", opt, lo, hi);
+		return -1;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
+int cli_serve(int argc, char **argv)
+{
+	const char *data = "crix-data", *db = NULL, *cat_dir = NULL;
+	struct http_app *app = calloc(1, sizeof *app);
+	if (app == NULL)
+		return 2;
+	app->opt.listen = "127.0.0.1:8080";
+	app->opt.threads = 8;
+	app->opt.rate_limit = 60;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--tls") == 0) {
+			app->opt.tls = true;
+			continue;
+		}
+		if (v == NULL) {
+			fprintf(stderr,
+			        "crix serve: %s: unknown option or missing value (see --help)\n",
+			        a);
+			free(app);
+			return 2;
+		}
+		if (strcmp(a, "--data") == 0)
+			data = v;
+		else if (strcmp(a, "--listen") == 0)
+			app->opt.listen = v;
+		else if (strcmp(a, "--db") == 0)
+			db = v;
+		else if (strcmp(a, "--catalogue") == 0)
+			cat_dir = v;
+		else if (strcmp(a, "--threads") == 0) {
+			if (parse_uint(a, v, 1, 256, &app->opt.threads)) {
+				free(app);
+				return 2;
+			}
+		} else if (strcmp(a, "--rate-limit") == 0) {
+			if (parse_uint(a, v, 1, 1000000, &app->opt.rate_limit)) {
+				free(app);
+				return 2;
+			}
+		} else {
+			fprintf(stderr, "crix serve: unknown option '%s' (see --help)\n", a);
+			free(app);
+			return 2;
+		}
+		i++;
+	}
+	int rc = 2;
+	struct crix_error err = {0};
+	struct ioc_ctx *ioc = NULL;
+	struct catalogue *cat = NULL;
+	char catp[PATH_MAX], keyp[PATH_MAX];
+	if (cli_make_data_dir("serve", data) != 0)
+		goto out;
+	snprintf(app->data_dir, sizeof app->data_dir, "%s", data);
+	if (cli_find_catalogue(cat_dir, catp, sizeof catp) != 0) {
+		fprintf(stderr, "crix serve: no offence catalogue found; give --catalogue DIR (the "
+		                "data/ directory of the source tree)\n");
+		goto out;
+	}
+	snprintf(keyp, sizeof keyp, "%s/secret.key", data);
+	if (secret_init(&err) || secret_key_load(keyp, app->key, &err) ||
+	    catalogue_load(catp, &cat, &err) || ioc_ctx_new(&ioc, &err) ||
+	    store_open(db, data, &app->store, &err)) {
+		fprintf(stderr, "crix serve: %s\n", err.msg);
+		goto out;
+	}
+	app->cat = cat;
+	app->reports = (struct report_env){.store = app->store,
+	                                   .cat = cat,
+	                                   .ioc = ioc,
+	                                   .key = app->key,
+	                                   .data_dir = app->data_dir};
+	/* Signals go to the main thread only, which waits for them below; the
+	 * workers started next inherit the mask. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	unsigned port;
+	if (http_start(app, &port, &err) != 0) {
+		fprintf(stderr, "crix serve: %s\n", err.msg);
+		goto out;
+	}
+	char host[128];
+	const char *colon = strrchr(app->opt.listen, ':');
+	snprintf(host, sizeof host, "%.*s", (int)(colon - app->opt.listen), app->opt.listen);
+	printf("listening on %s:%u\n", host[0] ? host : "0.0.0.0", port);
+	fflush(stdout);
+	log_event("info", "started",
+	          json_pack("{s:s,s:i,s:s,s:s,s:i}", "listen", host, "port", (int)port, "data",
+	                    data, "catalogue", catp, "schema", store_schema_version(app->store)));
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_event("info", "stopping",
+	          json_pack("{s:i,s:i}", "signal", sig, "in_flight", atomic_load(&app->in_flight)));
+	http_stop(app, 30.0);
+	log_event("info", "stopped", NULL);
+	rc = 0;
+out:
+	store_close(app->store);
+	catalogue_free(cat);
+	ioc_ctx_free(ioc);
+	memset(app->key, 0, sizeof app->key);
+	free(app);
+	return rc;
+}

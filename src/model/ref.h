@@ -1,0 +1,31 @@
+/*
+ * ref.h - crime reference numbers: "CRX" + two digits of the year + eight
+ * random characters + one check character, e.g. "CRX26K7M2Q9XH4".
+ *
+ * The check character is ISO/IEC 7064 MOD 37,36 (the hybrid system over
+ * 0-9A-Z), which detects every single mistyped character and every swap of
+ * two adjacent characters, so a victim who types the number back with one of
+ * those slips is told so instead of being shown someone else's report.  The
+ * random part uses Crockford's alphabet (no I, L, O, U) to avoid look-alikes.
+ */
+#ifndef CRIX_MODEL_REF_H
+#define CRIX_MODEL_REF_H
+
+#include "util/err.h"
+
+#define REF_LEN 14 /* characters, without the NUL */
+
+/* OUT: out, a new reference for the given year (e.g. 2026). */
+void ref_new(int year, char out[REF_LEN + 1]);
+
+/* The check character for s[0..n) (digits and upper-case letters). */
+char ref_check_char(const char *s, size_t n);
+
+/*
+ * Reads a reference as typed: case, spaces and hyphens do not matter.  Writes
+ * the canonical form to out.  A wrong length, character or check character is
+ * CRIX_EINVAL with a message for the person who typed it.
+ */
+int ref_parse(const char *in, char out[REF_LEN + 1], struct crix_error *err);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * store.h - where crix keeps what it must not lose: organisations, users,
+ * tokens, sessions, reports with their events, indicators and evidence, and
+ * the audit chain.
+ *
+ * The interface knows nothing of SQL or of the backend: store_open() picks
+ * one by URL ("sqlite:PATH" today; "postgres://..." is reserved for the
+ * PostgreSQL backend) and every call goes through its table of operations.
+ * The store persists and finds; it never decides who may see what (model/
+ * and http/ do).
+ *
+ * Writes happen inside a transaction (store_tx_begin ... store_tx_commit): a
+ * commit that returns 0 is durable (it survives kill -9 and power loss), so
+ * callers acknowledge a write only after it.  Transactions are serialised;
+ * reads run concurrently on their own connections and see committed data.
+ *
+ * Records are plain structs with fixed-size text fields (their caps are the
+ * validation limits of model/) and a few heap strings (JSON documents), which
+ * the matching *_free / store_*_clear functions release.  All functions return
+ * 0 or a negative CRIX_E* code with a message in err.
+ */
+#ifndef CRIX_STORE_STORE_H
+#define CRIX_STORE_STORE_H
+
+#include "util/clock.h"
+#include "util/err.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_tx;
+
+/* Caps of the text fields, including the NUL. */
+#define STORE_NAME_MAX   128
+#define STORE_SHORT_MAX  32
+#define STORE_REGION_MAX 64
+#define STORE_USER_MAX   64
+#define STORE_HASH_MAX   129 /* argon2id strings are up to 128 characters */
+#define STORE_HEX_MAX    65
+#define STORE_REF_MAX    24
+#define STORE_ACTOR_MAX  96
+
+struct store_org {
+	int64_t id;
+	char name[STORE_NAME_MAX];
+	char kind[STORE_SHORT_MAX]; /* law-enforcement, cert, business, public-sector, ngo */
+	char country[3];            /* ISO 3166-1 alpha-2 */
+	char region[STORE_REGION_MAX];
+	char created[CLOCK_ISO_LEN];
+};
+
+struct store_user {
+	int64_t id;
+	int64_t org_id;
+	char username[STORE_USER_MAX];
+	char role[STORE_SHORT_MAX]; /* viewer, analyst, investigator, org-admin, admin */
+	char pw_hash[STORE_HASH_MAX];
+	int disabled;
+	char created[CLOCK_ISO_LEN];
+};
+
+struct store_token {
+	int64_t id;
+	int64_t user_id;
+	char name[STORE_NAME_MAX];
+	char hash[STORE_HEX_MAX]; /* keyed hash of the token; the token itself is never kept */
+	char created[CLOCK_ISO_LEN];
+	char expires[CLOCK_ISO_LEN]; /* "" for never */
+	char revoked[CLOCK_ISO_LEN]; /* "" while valid */
+};
+
+struct store_session {
+	char id_hash[STORE_HEX_MAX]; /* keyed hash of the cookie value */
+	int64_t user_id;
+	char csrf[STORE_HEX_MAX]; /* the CSRF token (not a secret from the user) */
+	char created[CLOCK_ISO_LEN];
+	char expires[CLOCK_ISO_LEN];
+};
+
+struct store_report {
+	int64_t id;
+	char ref[STORE_REF_MAX];
+	char kind[STORE_SHORT_MAX]; /* crime, information */
+	char category[STORE_SHORT_MAX * 2];
+	char status[STORE_SHORT_MAX];
+	char outcome[STORE_SHORT_MAX]; /* "" until an outcome is recorded */
+	char created[CLOCK_ISO_LEN];
+	char updated[CLOCK_ISO_LEN];
+	char occurred_start[CLOCK_ISO_LEN]; /* "" when not given */
+	char occurred_end[CLOCK_ISO_LEN];
+	int64_t loss_minor;                   /* losses in minor units (0 when none) */
+	char currency[4];                     /* ISO 4217, "" when no loss */
+	char payment_method[STORE_SHORT_MAX]; /* "" when not given */
+	char country[3];                      /* the victim's country, "" when not given */
+	char region[STORE_REGION_MAX];        /* the victim's region, "" when not given */
+	char victim_type[STORE_SHORT_MAX];    /* person, organisation */
+	int vulnerable;                       /* the victim said they are vulnerable */
+	char channel[STORE_SHORT_MAX];        /* web, api, bulk */
+	int64_t org_id;                       /* submitting organisation, 0 for the public */
+	int64_t user_id;                      /* submitting user, 0 for the public */
+	char secret_hash[STORE_HEX_MAX];      /* keyed hash of the tracking secret */
+	char *body;   /* the report without the victim's personal data (JSON) */
+	char *victim; /* the victim's personal data (JSON); law enforcement only */
+	char *advice; /* the advice given (JSON array) */
+};
+
+struct store_event {
+	int64_t id;
+	int64_t report_id;
+	char at[CLOCK_ISO_LEN];
+	char actor[STORE_ACTOR_MAX];
+	char type[STORE_SHORT_MAX];   /* submitted, status, note, addition, evidence */
+	char status[STORE_SHORT_MAX]; /* the new status for type "status", else "" */
+	int victim_visible;
+	char *detail; /* note text or the addition (JSON); may be NULL */
+};
+
+struct store_indicator {
+	int64_t report_id;
+	char type[STORE_SHORT_MAX];
+	char field[STORE_SHORT_MAX * 2]; /* where in the report it was found */
+	char *value;
+};
+
+struct store_evidence {
+	int64_t id;
+	int64_t report_id;
+	char sha256[STORE_HEX_MAX];
+	int64_t size;
+	char mime[STORE_NAME_MAX];
+	char name[STORE_NAME_MAX * 2];
+	char at[CLOCK_ISO_LEN];
+};
+
+struct store_custody {
+	int64_t evidence_id;
+	char at[CLOCK_ISO_LEN];
+	char actor[STORE_ACTOR_MAX];
+	char action[STORE_SHORT_MAX]; /* received, stored, viewed, exported */
+	char detail[STORE_NAME_MAX * 2];
+};
+
+struct store_audit {
+	int64_t id;
+	char at[CLOCK_ISO_LEN];
+	char actor[STORE_ACTOR_MAX];
+	char action[STORE_SHORT_MAX];
+	char object_type[STORE_SHORT_MAX];
+	char object_id[STORE_NAME_MAX];
+	char *detail; /* may be NULL */
+	char prev_hash[STORE_HEX_MAX];
+	char hash[STORE_HEX_MAX];
+};
+
+/* Filters of store_report_list; empty strings and zeros mean "any". */
+struct store_report_filter {
+	char status[STORE_SHORT_MAX];
+	char category[STORE_SHORT_MAX * 2];
+	char region[STORE_REGION_MAX];
+	char from[CLOCK_ISO_LEN]; /* created >= from */
+	char to[CLOCK_ISO_LEN];   /* created < to */
+	const char *indicator;    /* canonical value held by the report */
+	const char *text;         /* substring of the report body (search) */
+	int64_t org_id;           /* submitted by this organisation */
+};
+
+/*
+ * Opens (and creates, with its schema) the store.  url: "sqlite:PATH", or NULL
+ * for sqlite:DATA_DIR/crix.db.  Numbered migrations are applied at open.
+ * OUT: *out.
+ */
+int store_open(const char *url, const char *data_dir, struct store **out, struct crix_error *err);
+/* Closes the store; waits for nothing (callers stop writers first).  NULL ok. */
+void store_close(struct store *s);
+/* The schema version after migrations. */
+int store_schema_version(struct store *s);
+
+/* Starts a write transaction (waits for the one in progress).  OUT: *tx. */
+int store_tx_begin(struct store *s, struct store_tx **tx, struct crix_error *err);
+/* Commits durably and ends tx (also on failure, after rolling back). */
+int store_tx_commit(struct store_tx *tx, struct crix_error *err);
+/* Rolls back and ends tx.  NULL ok. */
+void store_tx_rollback(struct store_tx *tx);
+
+/* Organisations.  Insert sets o->id; a duplicate name is CRIX_EEXIST. */
+int store_org_insert(struct store_tx *tx, struct store_org *o, struct crix_error *err);
+int store_org_update(struct store_tx *tx, const struct store_org *o, struct crix_error *err);
+int store_org_get(struct store *s, int64_t id, struct store_org *out, struct crix_error *err);
+/* Up to limit organisations with id > after, by id.  OUT: *out (free()), *n. */
+int store_org_list(struct store *s, int64_t after, size_t limit, struct store_org **out, size_t *n,
+                   struct crix_error *err);
+
+/* Users.  Insert sets u->id; a duplicate username is CRIX_EEXIST. */
+int store_user_insert(struct store_tx *tx, struct store_user *u, struct crix_error *err);
+int store_user_update(struct store_tx *tx, const struct store_user *u, struct crix_error *err);
+int store_user_get(struct store *s, int64_t id, struct store_user *out, struct crix_error *err);
+int store_user_by_name(struct store *s, const char *username, struct store_user *out,
+                       struct crix_error *err);
+/* org_id 0 lists every organisation's users. */
+int store_user_list(struct store *s, int64_t org_id, int64_t after, size_t limit,
+                    struct store_user **out, size_t *n, struct crix_error *err);
+/* Number of users with the given role ("" for any). */
+int store_user_count(struct store *s, const char *role, int64_t *n, struct crix_error *err);
+
+/* API tokens. */
+int store_token_insert(struct store_tx *tx, struct store_token *t, struct crix_error *err);
+int store_token_by_hash(struct store *s, const char *hash, struct store_token *out,
+                        struct crix_error *err);
+int store_token_get(struct store *s, int64_t id, struct store_token *out, struct crix_error *err);
+int store_token_list(struct store *s, int64_t user_id, int64_t after, size_t limit,
+                     struct store_token **out, size_t *n, struct crix_error *err);
+int store_token_revoke(struct store_tx *tx, int64_t id, const char *at, struct crix_error *err);
+
+/* Login sessions. */
+int store_session_insert(struct store_tx *tx, const struct store_session *ss,
+                         struct crix_error *err);
+int store_session_get(struct store *s, const char *id_hash, struct store_session *out,
+                      struct crix_error *err);
+int store_session_delete(struct store_tx *tx, const char *id_hash, struct crix_error *err);
+/* Deletes sessions that expired before now. */
+int store_session_purge(struct store_tx *tx, const char *now, struct crix_error *err);
+
+/* Reports.  Insert sets r->id; a duplicate reference is CRIX_EEXIST. */
+int store_report_insert(struct store_tx *tx, struct store_report *r, struct crix_error *err);
+/* Updates status, outcome and updated. */
+int store_report_set_status(struct store_tx *tx, int64_t id, const char *status,
+                            const char *outcome, const char *updated, struct crix_error *err);
+/* Touches updated (after an addition). */
+int store_report_touch(struct store_tx *tx, int64_t id, const char *updated,
+                       struct crix_error *err);
+/* By reference.  OUT: *out (release with store_report_clear). */
+int store_report_get(struct store *s, const char *ref, struct store_report *out,
+                     struct crix_error *err);
+/* Newest first: up to limit reports with id < before (0: from the newest). */
+int store_report_list(struct store *s, const struct store_report_filter *f, int64_t before,
+                      size_t limit, struct store_report **out, size_t *n, struct crix_error *err);
+void store_report_clear(struct store_report *r);
+/* Frees an array from store_report_list.  NULL ok. */
+void store_report_array_free(struct store_report *a, size_t n);
+
+/* Report events, oldest first. */
+int store_event_insert(struct store_tx *tx, struct store_event *e, struct crix_error *err);
+int store_event_list(struct store *s, int64_t report_id, size_t limit, struct store_event **out,
+                     size_t *n, struct crix_error *err);
+void store_event_array_free(struct store_event *a, size_t n);
+
+/* Indicators held by reports. */
+int store_indicator_insert(struct store_tx *tx, const struct store_indicator *ind,
+                           struct crix_error *err);
+int store_indicator_list(struct store *s, int64_t report_id, size_t limit,
+                         struct store_indicator **out, size_t *n, struct crix_error *err);
+void store_indicator_array_free(struct store_indicator *a, size_t n);
+
+/* Evidence files (the bytes live in the data directory by SHA-256). */
+int store_evidence_insert(struct store_tx *tx, struct store_evidence *ev, struct crix_error *err);
+int store_evidence_list(struct store *s, int64_t report_id, struct store_evidence **out, size_t *n,
+                        struct crix_error *err);
+int store_custody_insert(struct store_tx *tx, const struct store_custody *c,
+                         struct crix_error *err);
+int store_custody_list(struct store *s, int64_t evidence_id, struct store_custody **out, size_t *n,
+                       struct crix_error *err);
+
+/* The audit chain.  The newest entry, read inside the writing transaction so
+ * that no other entry can come between: CRIX_ENOTFOUND when empty. */
+int store_audit_last(struct store_tx *tx, struct store_audit *out, struct crix_error *err);
+/* Inserts a (hashed) entry; sets a->id. */
+int store_audit_insert(struct store_tx *tx, struct store_audit *a, struct crix_error *err);
+/* Up to limit entries with id > after, by id. */
+int store_audit_list(struct store *s, int64_t after, size_t limit, struct store_audit **out,
+                     size_t *n, struct crix_error *err);
+void store_audit_array_free(struct store_audit *a, size_t n);
+
+#endif

@@ -1,0 +1,1359 @@
+/*
+ * store_sqlite.c - the SQLite backend of store.h.
+ *
+ * One writer connection behind a mutex (SQLite has one writer anyway) and a
+ * small pool of reader connections, so that reads never wait for a commit:
+ * in WAL mode readers see the last committed state.  synchronous=FULL makes
+ * every commit durable before it returns (an fsync of the WAL).
+ *
+ * Every statement is prepared once per connection (SQLITE_PREPARE_PERSISTENT)
+ * from the table below and reused; nothing builds SQL from input.
+ */
+#include "store/store_int.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The schema, one migration per entry; entry i takes the schema from version i
+ * to i + 1.  Never edit an applied migration: add one.  Only portable SQL
+ * (types, constraints, indexes) so that the PostgreSQL backend can share it. */
+static const char *const migrations[] = {
+        /* 1: accounts, reports, indicators, evidence, audit */
+        "CREATE TABLE orgs (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+        " kind TEXT NOT NULL, country TEXT NOT NULL, region TEXT NOT NULL,"
+        " created TEXT NOT NULL);"
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id),"
+        " username TEXT NOT NULL UNIQUE, role TEXT NOT NULL, pw_hash TEXT NOT NULL,"
+        " disabled INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);"
+        "CREATE INDEX users_org ON users(org_id);"
+        "CREATE TABLE tokens (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES "
+        "users(id),"
+        " name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL,"
+        " expires TEXT NOT NULL, revoked TEXT NOT NULL);"
+        "CREATE INDEX tokens_user ON tokens(user_id);"
+        "CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL"
+        " REFERENCES users(id), csrf TEXT NOT NULL, created TEXT NOT NULL, expires TEXT NOT NULL);"
+        "CREATE TABLE reports (id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE,"
+        " kind TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL,"
+        " outcome TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL,"
+        " occurred_start TEXT NOT NULL, occurred_end TEXT NOT NULL, loss_minor BIGINT NOT NULL,"
+        " currency TEXT NOT NULL, payment_method TEXT NOT NULL, country TEXT NOT NULL,"
+        " region TEXT NOT NULL, victim_type TEXT NOT NULL, vulnerable INTEGER NOT NULL,"
+        " channel TEXT NOT NULL, org_id BIGINT NOT NULL, user_id BIGINT NOT NULL,"
+        " secret_hash TEXT NOT NULL, body TEXT NOT NULL, victim TEXT NOT NULL,"
+        " advice TEXT NOT NULL);"
+        "CREATE INDEX reports_status ON reports(status);"
+        "CREATE INDEX reports_created ON reports(created);"
+        "CREATE TABLE report_events (id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL"
+        " REFERENCES reports(id), at TEXT NOT NULL, actor TEXT NOT NULL, type TEXT NOT NULL,"
+        " status TEXT NOT NULL, victim_visible INTEGER NOT NULL, detail TEXT);"
+        "CREATE INDEX report_events_report ON report_events(report_id);"
+        "CREATE TABLE indicators (id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL"
+        " REFERENCES reports(id), type TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL);"
+        "CREATE INDEX indicators_value ON indicators(value);"
+        "CREATE INDEX indicators_report ON indicators(report_id);"
+        "CREATE TABLE evidence (id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL"
+        " REFERENCES reports(id), sha256 TEXT NOT NULL, size BIGINT NOT NULL, mime TEXT NOT NULL,"
+        " name TEXT NOT NULL, at TEXT NOT NULL);"
+        "CREATE INDEX evidence_report ON evidence(report_id);"
+        "CREATE TABLE custody (id INTEGER PRIMARY KEY, evidence_id INTEGER NOT NULL"
+        " REFERENCES evidence(id), at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+        " detail TEXT NOT NULL);"
+        "CREATE INDEX custody_evidence ON custody(evidence_id);"
+        "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+        " action TEXT NOT NULL, object_type TEXT NOT NULL, object_id TEXT NOT NULL, detail TEXT,"
+        " prev_hash TEXT NOT NULL, hash TEXT NOT NULL);",
+};
+#define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
+
+enum st {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_ORG_INSERT,
+	ST_ORG_UPDATE,
+	ST_ORG_GET,
+	ST_ORG_LIST,
+	ST_USER_INSERT,
+	ST_USER_UPDATE,
+	ST_USER_GET,
+	ST_USER_BY_NAME,
+	ST_USER_LIST,
+	ST_USER_COUNT,
+	ST_TOKEN_INSERT,
+	ST_TOKEN_BY_HASH,
+	ST_TOKEN_GET,
+	ST_TOKEN_LIST,
+	ST_TOKEN_REVOKE,
+	ST_SESSION_INSERT,
+	ST_SESSION_GET,
+	ST_SESSION_DELETE,
+	ST_SESSION_PURGE,
+	ST_REPORT_INSERT,
+	ST_REPORT_STATUS,
+	ST_REPORT_TOUCH,
+	ST_REPORT_GET,
+	ST_REPORT_LIST,
+	ST_EVENT_INSERT,
+	ST_EVENT_LIST,
+	ST_IND_INSERT,
+	ST_IND_LIST,
+	ST_EV_INSERT,
+	ST_EV_LIST,
+	ST_CUSTODY_INSERT,
+	ST_CUSTODY_LIST,
+	ST_AUDIT_LAST,
+	ST_AUDIT_INSERT,
+	ST_AUDIT_LIST,
+	ST_COUNT
+};
+
+#define ORG_COLS  "id, name, kind, country, region, created"
+#define USER_COLS "id, org_id, username, role, pw_hash, disabled, created"
+#define TOK_COLS  "id, user_id, name, hash, created, expires, revoked"
+#define REP_COLS                                                                                   \
+	"id, ref, kind, category, status, outcome, created, updated, occurred_start,"              \
+	" occurred_end, loss_minor, currency, payment_method, country, region, victim_type,"       \
+	" vulnerable, channel, org_id, user_id, secret_hash, body, victim, advice"
+#define AUDIT_COLS "id, at, actor, action, object_type, object_id, detail, prev_hash, hash"
+
+static const char *const sql[ST_COUNT] = {
+        [ST_BEGIN] = "BEGIN IMMEDIATE",
+        [ST_COMMIT] = "COMMIT",
+        [ST_ROLLBACK] = "ROLLBACK",
+        [ST_ORG_INSERT] = "INSERT INTO orgs (name, kind, country, region, created)"
+                          " VALUES (?, ?, ?, ?, ?)",
+        [ST_ORG_UPDATE] =
+                "UPDATE orgs SET name = ?, kind = ?, country = ?, region = ? WHERE id = ?",
+        [ST_ORG_GET] = "SELECT " ORG_COLS " FROM orgs WHERE id = ?",
+        [ST_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE id > ? ORDER BY id LIMIT ?",
+        [ST_USER_INSERT] = "INSERT INTO users (org_id, username, role, pw_hash, disabled, created)"
+                           " VALUES (?, ?, ?, ?, ?, ?)",
+        [ST_USER_UPDATE] = "UPDATE users SET org_id = ?, role = ?, pw_hash = ?, disabled = ?"
+                           " WHERE id = ?",
+        [ST_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ?",
+        [ST_USER_BY_NAME] = "SELECT " USER_COLS " FROM users WHERE username = ?",
+        [ST_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE (? = 0 OR org_id = ?) AND id > ?"
+                         " ORDER BY id LIMIT ?",
+        [ST_USER_COUNT] = "SELECT count(*) FROM users WHERE (? = '' OR role = ?)",
+        [ST_TOKEN_INSERT] = "INSERT INTO tokens (user_id, name, hash, created, expires, revoked)"
+                            " VALUES (?, ?, ?, ?, ?, ?)",
+        [ST_TOKEN_BY_HASH] = "SELECT " TOK_COLS " FROM tokens WHERE hash = ?",
+        [ST_TOKEN_GET] = "SELECT " TOK_COLS " FROM tokens WHERE id = ?",
+        [ST_TOKEN_LIST] = "SELECT " TOK_COLS " FROM tokens WHERE user_id = ? AND id > ?"
+                          " ORDER BY id LIMIT ?",
+        [ST_TOKEN_REVOKE] = "UPDATE tokens SET revoked = ? WHERE id = ? AND revoked = ''",
+        [ST_SESSION_INSERT] = "INSERT INTO sessions (id_hash, user_id, csrf, created, expires)"
+                              " VALUES (?, ?, ?, ?, ?)",
+        [ST_SESSION_GET] = "SELECT id_hash, user_id, csrf, created, expires FROM sessions"
+                           " WHERE id_hash = ?",
+        [ST_SESSION_DELETE] = "DELETE FROM sessions WHERE id_hash = ?",
+        [ST_SESSION_PURGE] = "DELETE FROM sessions WHERE expires < ?",
+        [ST_REPORT_INSERT] =
+                "INSERT INTO reports (ref, kind, category, status, outcome, created, updated,"
+                " occurred_start, occurred_end, loss_minor, currency, payment_method, country,"
+                " region, victim_type, vulnerable, channel, org_id, user_id, secret_hash, body,"
+                " victim, advice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " ?, ?, ?, ?, ?)",
+        [ST_REPORT_STATUS] = "UPDATE reports SET status = ?, outcome = ?, updated = ? WHERE id = ?",
+        [ST_REPORT_TOUCH] = "UPDATE reports SET updated = ? WHERE id = ?",
+        [ST_REPORT_GET] = "SELECT " REP_COLS " FROM reports WHERE ref = ?",
+        [ST_REPORT_LIST] =
+                "SELECT " REP_COLS " FROM reports WHERE (?1 = '' OR status = ?1)"
+                " AND (?2 = '' OR category = ?2) AND (?3 = '' OR region = ?3)"
+                " AND (?4 = '' OR created >= ?4) AND (?5 = '' OR created < ?5)"
+                " AND (?6 IS NULL OR id IN (SELECT report_id FROM indicators WHERE value = ?6))"
+                " AND (?7 IS NULL OR body LIKE ?7 ESCAPE '\\')"
+                " AND (?8 = 0 OR org_id = ?8) AND (?9 = 0 OR id < ?9)"
+                " ORDER BY id DESC LIMIT ?10",
+        [ST_EVENT_INSERT] = "INSERT INTO report_events (report_id, at, actor, type, status,"
+                            " victim_visible, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [ST_EVENT_LIST] = "SELECT id, report_id, at, actor, type, status, victim_visible, detail"
+                          " FROM report_events WHERE report_id = ? ORDER BY id LIMIT ?",
+        [ST_IND_INSERT] = "INSERT INTO indicators (report_id, type, field, value)"
+                          " VALUES (?, ?, ?, ?)",
+        [ST_IND_LIST] = "SELECT report_id, type, field, value FROM indicators"
+                        " WHERE report_id = ? ORDER BY id LIMIT ?",
+        [ST_EV_INSERT] = "INSERT INTO evidence (report_id, sha256, size, mime, name, at)"
+                         " VALUES (?, ?, ?, ?, ?, ?)",
+        [ST_EV_LIST] = "SELECT id, report_id, sha256, size, mime, name, at FROM evidence"
+                       " WHERE report_id = ? ORDER BY id",
+        [ST_CUSTODY_INSERT] = "INSERT INTO custody (evidence_id, at, actor, action, detail)"
+                              " VALUES (?, ?, ?, ?, ?)",
+        [ST_CUSTODY_LIST] = "SELECT evidence_id, at, actor, action, detail FROM custody"
+                            " WHERE evidence_id = ? ORDER BY id",
+        [ST_AUDIT_LAST] = "SELECT " AUDIT_COLS " FROM audit ORDER BY id DESC LIMIT 1",
+        [ST_AUDIT_INSERT] = "INSERT INTO audit (at, actor, action, object_type, object_id,"
+                            " detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [ST_AUDIT_LIST] = "SELECT " AUDIT_COLS " FROM audit WHERE id > ? ORDER BY id LIMIT ?",
+};
+
+struct conn {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST_COUNT];
+};
+
+#define N_READERS 8
+
+struct sq_store;
+
+struct sq_tx {
+	struct store_tx base;
+	struct sq_store *owner;
+};
+
+struct sq_store {
+	struct store base;
+	char *path;
+	int version;
+	struct conn writer;
+	pthread_mutex_t wlock; /* held from tx_begin to commit/rollback */
+	struct sq_tx tx;       /* the one transaction: writes are serialised */
+	struct conn readers[N_READERS];
+	int idle[N_READERS]; /* stack of idle reader indexes */
+	int n_idle;
+	int n_open;
+	pthread_mutex_t rlock;
+	pthread_cond_t rcond;
+};
+
+static const struct store_ops sqlite_ops;
+
+/* ---- connections and statements ---- */
+
+static int db_error(struct crix_error *err, sqlite3 *db, const char *what)
+{
+	int code = sqlite3_extended_errcode(db);
+	int ret = CRIX_EIO;
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		ret = CRIX_EBUSY;
+	else if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+		ret = CRIX_EEXIST;
+	else if ((code & 0xff) == SQLITE_FULL || (code & 0xff) == SQLITE_NOMEM)
+		ret = (code & 0xff) == SQLITE_NOMEM ? CRIX_ENOMEM : CRIX_EIO;
+	return crix_error_set(err, ret, "store: %s: %s", what, sqlite3_errmsg(db));
+}
+
+static int conn_open(struct conn *c, const char *path, int create, struct crix_error *err)
+{
+	memset(c, 0, sizeof *c);
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+		int rc = crix_error_set(err, CRIX_EIO, "store: %s: %s", path,
+		                        c->db ? sqlite3_errmsg(c->db) : "cannot open");
+		sqlite3_close(c->db);
+		c->db = NULL;
+		return rc;
+	}
+	/* Wait up to 5 s for a lock held by another process (crix admin while
+	 * the server runs) instead of failing at once. */
+	sqlite3_busy_timeout(c->db, 5000);
+	const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	                      " PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
+	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+		int rc = db_error(err, c->db, path);
+		sqlite3_close(c->db);
+		c->db = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+static void conn_close(struct conn *c)
+{
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(c->st[i]);
+	sqlite3_close(c->db);
+	memset(c, 0, sizeof *c);
+}
+
+/* The prepared statement, reset and unbound, ready to bind.  NULL on error. */
+static sqlite3_stmt *stmt(struct conn *c, enum st i, struct crix_error *err)
+{
+	if (c->st[i] == NULL) {
+		if (sqlite3_prepare_v3(c->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &c->st[i],
+		                       NULL) != SQLITE_OK) {
+			db_error(err, c->db, "prepare");
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(c->st[i]);
+		sqlite3_clear_bindings(c->st[i]);
+	}
+	return c->st[i];
+}
+
+static struct conn *reader_get(struct sq_store *s, struct crix_error *err)
+{
+	pthread_mutex_lock(&s->rlock);
+	while (s->n_idle == 0 && s->n_open == N_READERS)
+		pthread_cond_wait(&s->rcond, &s->rlock);
+	if (s->n_idle > 0) {
+		struct conn *c = &s->readers[s->idle[--s->n_idle]];
+		pthread_mutex_unlock(&s->rlock);
+		return c;
+	}
+	int k = s->n_open++;
+	pthread_mutex_unlock(&s->rlock);
+	if (conn_open(&s->readers[k], s->path, 0, err) != 0) {
+		pthread_mutex_lock(&s->rlock);
+		/* Keep the slot usable: an idle closed reader is reopened below. */
+		s->idle[s->n_idle++] = k;
+		pthread_cond_signal(&s->rcond);
+		pthread_mutex_unlock(&s->rlock);
+		return NULL;
+	}
+	return &s->readers[k];
+}
+
+static void reader_put(struct sq_store *s, struct conn *c)
+{
+	if (c == NULL)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		if (c->st[i] != NULL)
+			sqlite3_reset(c->st[i]);
+	pthread_mutex_lock(&s->rlock);
+	s->idle[s->n_idle++] = (int)(c - s->readers);
+	pthread_cond_signal(&s->rcond);
+	pthread_mutex_unlock(&s->rlock);
+}
+
+/* A reader connection, reopening a slot whose earlier open failed. */
+static struct conn *reader(struct store *st, struct crix_error *err)
+{
+	struct sq_store *s = (struct sq_store *)st;
+	struct conn *c = reader_get(s, err);
+	if (c != NULL && c->db == NULL && conn_open(c, s->path, 0, err) != 0) {
+		reader_put(s, c);
+		return NULL;
+	}
+	return c;
+}
+
+static struct conn *wconn(struct store_tx *tx)
+{
+	return &((struct sq_tx *)tx)->owner->writer;
+}
+
+/* ---- binding and reading columns ---- */
+
+static void bind_text(sqlite3_stmt *q, int i, const char *s)
+{
+	sqlite3_bind_text(q, i, s != NULL ? s : "", -1, SQLITE_STATIC);
+}
+
+static void col_text(sqlite3_stmt *q, int i, char *out, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	size_t n = t != NULL ? (size_t)sqlite3_column_bytes(q, i) : 0;
+	if (n >= cap)
+		n = cap - 1;
+	if (n > 0)
+		memcpy(out, t, n);
+	out[n] = '\0';
+}
+
+/* A heap copy of a text column; NULL for SQL NULL. */
+static int col_dup(sqlite3_stmt *q, int i, char **out)
+{
+	*out = NULL;
+	if (sqlite3_column_type(q, i) == SQLITE_NULL)
+		return 0;
+	const unsigned char *t = sqlite3_column_text(q, i);
+	size_t n = (size_t)sqlite3_column_bytes(q, i);
+	char *p = malloc(n + 1);
+	if (p == NULL)
+		return CRIX_ENOMEM;
+	if (n > 0)
+		memcpy(p, t, n);
+	p[n] = '\0';
+	*out = p;
+	return 0;
+}
+
+/* Runs a statement that returns no rows. */
+static int exec_done(struct conn *c, sqlite3_stmt *q, const char *what, struct crix_error *err)
+{
+	int rc = sqlite3_step(q);
+	if (rc != SQLITE_DONE) {
+		int r = db_error(err, c->db, what);
+		sqlite3_reset(q);
+		return r;
+	}
+	sqlite3_reset(q);
+	return 0;
+}
+
+/* Grows a result array by one element.  OUT: *slot. */
+static int grow(void **arr, size_t *n, size_t *cap, size_t elem, void **slot)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		void *p = realloc(*arr, nc * elem);
+		if (p == NULL)
+			return CRIX_ENOMEM;
+		*arr = p;
+		*cap = nc;
+	}
+	*slot = (char *)*arr + (*n)++ * elem;
+	memset(*slot, 0, elem);
+	return 0;
+}
+
+/* ---- open, migrate, close ---- */
+
+static int user_version(struct conn *c, int *v, struct crix_error *err)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
+		return db_error(err, c->db, "user_version");
+	*v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+	sqlite3_finalize(q);
+	return 0;
+}
+
+static int migrate(struct sq_store *s, struct crix_error *err)
+{
+	struct conn *c = &s->writer;
+	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(err, c->db, "migrate");
+	int v = 0;
+	int rc = user_version(c, &v, err);
+	if (rc == 0 && v > N_MIGRATIONS)
+		rc = crix_error_set(err, CRIX_EINVAL,
+		                    "store: %s has schema version %d, newer than this crix (%d)",
+		                    s->path, v, N_MIGRATIONS);
+	for (; rc == 0 && v < N_MIGRATIONS; v++) {
+		char pragma[48];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(c->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(c->db, pragma, NULL, NULL, NULL) != SQLITE_OK)
+			rc = db_error(err, c->db, "migration");
+	}
+	if (rc != 0) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(err, c->db, "migrate");
+	s->version = v;
+	return 0;
+}
+
+static void sq_close(struct store *st)
+{
+	struct sq_store *s = (struct sq_store *)st;
+	conn_close(&s->writer);
+	for (int i = 0; i < s->n_open; i++)
+		conn_close(&s->readers[i]);
+	pthread_mutex_destroy(&s->wlock);
+	pthread_mutex_destroy(&s->rlock);
+	pthread_cond_destroy(&s->rcond);
+	free(s->path);
+	free(s);
+}
+
+int store_sqlite_open(const char *path, struct store **out, struct crix_error *err)
+{
+	*out = NULL;
+	if (sqlite3_threadsafe() == 0)
+		return crix_error_set(err, CRIX_EIO, "store: SQLite was built without threads");
+	struct sq_store *s = calloc(1, sizeof *s);
+	if (s == NULL || (s->path = strdup(path)) == NULL) {
+		free(s);
+		return crix_error_set(err, CRIX_ENOMEM, "store: out of memory");
+	}
+	s->base.ops = &sqlite_ops;
+	s->tx.base.s = &s->base;
+	s->tx.owner = s;
+	pthread_mutex_init(&s->wlock, NULL);
+	pthread_mutex_init(&s->rlock, NULL);
+	pthread_cond_init(&s->rcond, NULL);
+	int rc = conn_open(&s->writer, path, 1, err);
+	if (rc == 0)
+		rc = migrate(s, err);
+	if (rc != 0) {
+		sq_close(&s->base);
+		return rc;
+	}
+	*out = &s->base;
+	return 0;
+}
+
+static int sq_schema_version(struct store *st)
+{
+	return ((struct sq_store *)st)->version;
+}
+
+/* ---- transactions ---- */
+
+static int sq_tx_begin(struct store *st, struct store_tx **tx, struct crix_error *err)
+{
+	struct sq_store *s = (struct sq_store *)st;
+	*tx = NULL;
+	pthread_mutex_lock(&s->wlock);
+	sqlite3_stmt *q = stmt(&s->writer, ST_BEGIN, err);
+	int rc = q ? exec_done(&s->writer, q, "begin", err) : CRIX_EIO;
+	if (rc != 0) {
+		pthread_mutex_unlock(&s->wlock);
+		return rc;
+	}
+	*tx = &s->tx.base;
+	return 0;
+}
+
+static void sq_tx_rollback(struct store_tx *tx)
+{
+	struct sq_store *s = ((struct sq_tx *)tx)->owner;
+	/* Reset every statement first: a pending one would keep the transaction
+	 * open. */
+	for (int i = 0; i < ST_COUNT; i++)
+		if (s->writer.st[i] != NULL)
+			sqlite3_reset(s->writer.st[i]);
+	if (!sqlite3_get_autocommit(s->writer.db)) {
+		sqlite3_stmt *q = stmt(&s->writer, ST_ROLLBACK, NULL);
+		if (q != NULL)
+			exec_done(&s->writer, q, "rollback", NULL);
+	}
+	pthread_mutex_unlock(&s->wlock);
+}
+
+static int sq_tx_commit(struct store_tx *tx, struct crix_error *err)
+{
+	struct sq_store *s = ((struct sq_tx *)tx)->owner;
+	for (int i = 0; i < ST_COUNT; i++)
+		if (s->writer.st[i] != NULL)
+			sqlite3_reset(s->writer.st[i]);
+	sqlite3_stmt *q = stmt(&s->writer, ST_COMMIT, err);
+	int rc = q ? exec_done(&s->writer, q, "commit", err) : CRIX_EIO;
+	if (rc != 0) {
+		sq_tx_rollback(tx);
+		return rc;
+	}
+	pthread_mutex_unlock(&s->wlock);
+	return 0;
+}
+
+/* ---- organisations ---- */
+
+static void org_row(sqlite3_stmt *q, struct store_org *o)
+{
+	o->id = sqlite3_column_int64(q, 0);
+	col_text(q, 1, o->name, sizeof o->name);
+	col_text(q, 2, o->kind, sizeof o->kind);
+	col_text(q, 3, o->country, sizeof o->country);
+	col_text(q, 4, o->region, sizeof o->region);
+	col_text(q, 5, o->created, sizeof o->created);
+}
+
+static int sq_org_insert(struct store_tx *tx, struct store_org *o, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_ORG_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, o->name);
+	bind_text(q, 2, o->kind);
+	bind_text(q, 3, o->country);
+	bind_text(q, 4, o->region);
+	bind_text(q, 5, o->created);
+	int rc = exec_done(c, q, "organisation", err);
+	if (rc == CRIX_EEXIST)
+		return crix_error_set(err, rc, "name: an organisation named '%s' exists", o->name);
+	if (rc == 0)
+		o->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int sq_org_update(struct store_tx *tx, const struct store_org *o, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_ORG_UPDATE, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, o->name);
+	bind_text(q, 2, o->kind);
+	bind_text(q, 3, o->country);
+	bind_text(q, 4, o->region);
+	sqlite3_bind_int64(q, 5, o->id);
+	int rc = exec_done(c, q, "organisation", err);
+	if (rc == CRIX_EEXIST)
+		return crix_error_set(err, rc, "name: an organisation named '%s' exists", o->name);
+	if (rc == 0 && sqlite3_changes(c->db) == 0)
+		return crix_error_set(err, CRIX_ENOTFOUND, "organisation %lld not found",
+		                      (long long)o->id);
+	return rc;
+}
+
+/*
+ * Runs a one-row query on a reader: bind() fills parameters, row() copies the
+ * row out.  CRIX_ENOTFOUND with "what" when there is no row.
+ */
+typedef void (*bind_fn)(sqlite3_stmt *q, const void *arg);
+typedef int (*row_fn)(sqlite3_stmt *q, void *out);
+
+static int get_one(struct store *st, enum st i, bind_fn bind, const void *arg, row_fn row,
+                   void *out, const char *what, struct crix_error *err)
+{
+	struct conn *c = reader(st, err);
+	if (c == NULL)
+		return CRIX_EIO;
+	sqlite3_stmt *q = stmt(c, i, err);
+	int rc = CRIX_EIO;
+	if (q != NULL) {
+		bind(q, arg);
+		int s = sqlite3_step(q);
+		if (s == SQLITE_ROW)
+			rc = row(q, out);
+		else if (s == SQLITE_DONE)
+			rc = crix_error_set(err, CRIX_ENOTFOUND, "%s not found", what);
+		else
+			rc = db_error(err, c->db, what);
+		sqlite3_reset(q);
+	}
+	reader_put((struct sq_store *)st, c);
+	return rc;
+}
+
+/*
+ * Runs a many-row query on a reader, appending each row as an element of
+ * elem bytes to a new array.  OUT: *out, *n.
+ */
+static int get_many(struct store *st, enum st i, bind_fn bind, const void *arg, row_fn row,
+                    size_t elem, void **out, size_t *n, const char *what, struct crix_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	size_t cap = 0;
+	struct conn *c = reader(st, err);
+	if (c == NULL)
+		return CRIX_EIO;
+	sqlite3_stmt *q = stmt(c, i, err);
+	int rc = q ? 0 : CRIX_EIO;
+	if (q != NULL) {
+		bind(q, arg);
+		int s;
+		while (rc == 0 && (s = sqlite3_step(q)) == SQLITE_ROW) {
+			void *slot;
+			rc = grow(out, n, &cap, elem, &slot);
+			if (rc == 0)
+				rc = row(q, slot);
+		}
+		if (rc == 0 && s != SQLITE_DONE)
+			rc = db_error(err, c->db, what);
+		else if (rc == CRIX_ENOMEM)
+			crix_error_set(err, rc, "%s: out of memory", what);
+		sqlite3_reset(q);
+	}
+	reader_put((struct sq_store *)st, c);
+	return rc;
+}
+
+struct id_page {
+	int64_t key, after;
+	int64_t limit;
+	const char *text;
+};
+
+static void bind_id(sqlite3_stmt *q, const void *arg)
+{
+	sqlite3_bind_int64(q, 1, *(const int64_t *)arg);
+}
+
+static void bind_text1(sqlite3_stmt *q, const void *arg)
+{
+	bind_text(q, 1, (const char *)arg);
+}
+
+static void bind_after_limit(sqlite3_stmt *q, const void *arg)
+{
+	const struct id_page *p = arg;
+	sqlite3_bind_int64(q, 1, p->after);
+	sqlite3_bind_int64(q, 2, p->limit);
+}
+
+static void bind_key_after_limit(sqlite3_stmt *q, const void *arg)
+{
+	const struct id_page *p = arg;
+	sqlite3_bind_int64(q, 1, p->key);
+	sqlite3_bind_int64(q, 2, p->after);
+	sqlite3_bind_int64(q, 3, p->limit);
+}
+
+static void bind_key_limit(sqlite3_stmt *q, const void *arg)
+{
+	const struct id_page *p = arg;
+	sqlite3_bind_int64(q, 1, p->key);
+	sqlite3_bind_int64(q, 2, p->limit);
+}
+
+static int org_out(sqlite3_stmt *q, void *out)
+{
+	org_row(q, out);
+	return 0;
+}
+
+static int sq_org_get(struct store *s, int64_t id, struct store_org *out, struct crix_error *err)
+{
+	return get_one(s, ST_ORG_GET, bind_id, &id, org_out, out, "organisation", err);
+}
+
+static int sq_org_list(struct store *s, int64_t after, size_t limit, struct store_org **out,
+                       size_t *n, struct crix_error *err)
+{
+	struct id_page p = {.after = after, .limit = (int64_t)limit};
+	return get_many(s, ST_ORG_LIST, bind_after_limit, &p, org_out, sizeof **out, (void **)out,
+	                n, "organisations", err);
+}
+
+/* ---- users ---- */
+
+static int user_out(sqlite3_stmt *q, void *out)
+{
+	struct store_user *u = out;
+	u->id = sqlite3_column_int64(q, 0);
+	u->org_id = sqlite3_column_int64(q, 1);
+	col_text(q, 2, u->username, sizeof u->username);
+	col_text(q, 3, u->role, sizeof u->role);
+	col_text(q, 4, u->pw_hash, sizeof u->pw_hash);
+	u->disabled = sqlite3_column_int(q, 5);
+	col_text(q, 6, u->created, sizeof u->created);
+	return 0;
+}
+
+static int sq_user_insert(struct store_tx *tx, struct store_user *u, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_USER_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	sqlite3_bind_int64(q, 1, u->org_id);
+	bind_text(q, 2, u->username);
+	bind_text(q, 3, u->role);
+	bind_text(q, 4, u->pw_hash);
+	sqlite3_bind_int(q, 5, u->disabled);
+	bind_text(q, 6, u->created);
+	int rc = exec_done(c, q, "user", err);
+	if (rc == CRIX_EEXIST)
+		return crix_error_set(err, rc, "username: '%s' is taken", u->username);
+	if (rc == 0)
+		u->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int sq_user_update(struct store_tx *tx, const struct store_user *u, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_USER_UPDATE, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	sqlite3_bind_int64(q, 1, u->org_id);
+	bind_text(q, 2, u->role);
+	bind_text(q, 3, u->pw_hash);
+	sqlite3_bind_int(q, 4, u->disabled);
+	sqlite3_bind_int64(q, 5, u->id);
+	int rc = exec_done(c, q, "user", err);
+	if (rc == 0 && sqlite3_changes(c->db) == 0)
+		return crix_error_set(err, CRIX_ENOTFOUND, "user %lld not found", (long long)u->id);
+	return rc;
+}
+
+static int sq_user_get(struct store *s, int64_t id, struct store_user *out, struct crix_error *err)
+{
+	return get_one(s, ST_USER_GET, bind_id, &id, user_out, out, "user", err);
+}
+
+static int sq_user_by_name(struct store *s, const char *username, struct store_user *out,
+                           struct crix_error *err)
+{
+	return get_one(s, ST_USER_BY_NAME, bind_text1, username, user_out, out, "user", err);
+}
+
+static void bind_user_list(sqlite3_stmt *q, const void *arg)
+{
+	const struct id_page *p = arg;
+	sqlite3_bind_int64(q, 1, p->key);
+	sqlite3_bind_int64(q, 2, p->key);
+	sqlite3_bind_int64(q, 3, p->after);
+	sqlite3_bind_int64(q, 4, p->limit);
+}
+
+static int sq_user_list(struct store *s, int64_t org_id, int64_t after, size_t limit,
+                        struct store_user **out, size_t *n, struct crix_error *err)
+{
+	struct id_page p = {.key = org_id, .after = after, .limit = (int64_t)limit};
+	return get_many(s, ST_USER_LIST, bind_user_list, &p, user_out, sizeof **out, (void **)out,
+	                n, "users", err);
+}
+
+static void bind_role2(sqlite3_stmt *q, const void *arg)
+{
+	bind_text(q, 1, arg);
+	bind_text(q, 2, arg);
+}
+
+static int count_out(sqlite3_stmt *q, void *out)
+{
+	*(int64_t *)out = sqlite3_column_int64(q, 0);
+	return 0;
+}
+
+static int sq_user_count(struct store *s, const char *role, int64_t *n, struct crix_error *err)
+{
+	return get_one(s, ST_USER_COUNT, bind_role2, role, count_out, n, "users", err);
+}
+
+/* ---- tokens ---- */
+
+static int token_out(sqlite3_stmt *q, void *out)
+{
+	struct store_token *t = out;
+	t->id = sqlite3_column_int64(q, 0);
+	t->user_id = sqlite3_column_int64(q, 1);
+	col_text(q, 2, t->name, sizeof t->name);
+	col_text(q, 3, t->hash, sizeof t->hash);
+	col_text(q, 4, t->created, sizeof t->created);
+	col_text(q, 5, t->expires, sizeof t->expires);
+	col_text(q, 6, t->revoked, sizeof t->revoked);
+	return 0;
+}
+
+static int sq_token_insert(struct store_tx *tx, struct store_token *t, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_TOKEN_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	sqlite3_bind_int64(q, 1, t->user_id);
+	bind_text(q, 2, t->name);
+	bind_text(q, 3, t->hash);
+	bind_text(q, 4, t->created);
+	bind_text(q, 5, t->expires);
+	bind_text(q, 6, t->revoked);
+	int rc = exec_done(c, q, "token", err);
+	if (rc == 0)
+		t->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int sq_token_by_hash(struct store *s, const char *hash, struct store_token *out,
+                            struct crix_error *err)
+{
+	return get_one(s, ST_TOKEN_BY_HASH, bind_text1, hash, token_out, out, "token", err);
+}
+
+static int sq_token_get(struct store *s, int64_t id, struct store_token *out,
+                        struct crix_error *err)
+{
+	return get_one(s, ST_TOKEN_GET, bind_id, &id, token_out, out, "token", err);
+}
+
+static int sq_token_list(struct store *s, int64_t user_id, int64_t after, size_t limit,
+                         struct store_token **out, size_t *n, struct crix_error *err)
+{
+	struct id_page p = {.key = user_id, .after = after, .limit = (int64_t)limit};
+	return get_many(s, ST_TOKEN_LIST, bind_key_after_limit, &p, token_out, sizeof **out,
+	                (void **)out, n, "tokens", err);
+}
+
+static int sq_token_revoke(struct store_tx *tx, int64_t id, const char *at, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_TOKEN_REVOKE, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, at);
+	sqlite3_bind_int64(q, 2, id);
+	int rc = exec_done(c, q, "token", err);
+	if (rc == 0 && sqlite3_changes(c->db) == 0)
+		return crix_error_set(err, CRIX_ENOTFOUND,
+		                      "token %lld not found or already revoked", (long long)id);
+	return rc;
+}
+
+/* ---- sessions ---- */
+
+static int session_out(sqlite3_stmt *q, void *out)
+{
+	struct store_session *ss = out;
+	col_text(q, 0, ss->id_hash, sizeof ss->id_hash);
+	ss->user_id = sqlite3_column_int64(q, 1);
+	col_text(q, 2, ss->csrf, sizeof ss->csrf);
+	col_text(q, 3, ss->created, sizeof ss->created);
+	col_text(q, 4, ss->expires, sizeof ss->expires);
+	return 0;
+}
+
+static int sq_session_insert(struct store_tx *tx, const struct store_session *ss,
+                             struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_SESSION_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, ss->id_hash);
+	sqlite3_bind_int64(q, 2, ss->user_id);
+	bind_text(q, 3, ss->csrf);
+	bind_text(q, 4, ss->created);
+	bind_text(q, 5, ss->expires);
+	return exec_done(c, q, "session", err);
+}
+
+static int sq_session_get(struct store *s, const char *id_hash, struct store_session *out,
+                          struct crix_error *err)
+{
+	return get_one(s, ST_SESSION_GET, bind_text1, id_hash, session_out, out, "session", err);
+}
+
+static int text_stmt(struct store_tx *tx, enum st i, const char *v, const char *what,
+                     struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, i, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, v);
+	return exec_done(c, q, what, err);
+}
+
+static int sq_session_delete(struct store_tx *tx, const char *id_hash, struct crix_error *err)
+{
+	return text_stmt(tx, ST_SESSION_DELETE, id_hash, "session", err);
+}
+
+static int sq_session_purge(struct store_tx *tx, const char *now, struct crix_error *err)
+{
+	return text_stmt(tx, ST_SESSION_PURGE, now, "sessions", err);
+}
+
+/* ---- reports ---- */
+
+static int report_out(sqlite3_stmt *q, void *out)
+{
+	struct store_report *r = out;
+	r->id = sqlite3_column_int64(q, 0);
+	col_text(q, 1, r->ref, sizeof r->ref);
+	col_text(q, 2, r->kind, sizeof r->kind);
+	col_text(q, 3, r->category, sizeof r->category);
+	col_text(q, 4, r->status, sizeof r->status);
+	col_text(q, 5, r->outcome, sizeof r->outcome);
+	col_text(q, 6, r->created, sizeof r->created);
+	col_text(q, 7, r->updated, sizeof r->updated);
+	col_text(q, 8, r->occurred_start, sizeof r->occurred_start);
+	col_text(q, 9, r->occurred_end, sizeof r->occurred_end);
+	r->loss_minor = sqlite3_column_int64(q, 10);
+	col_text(q, 11, r->currency, sizeof r->currency);
+	col_text(q, 12, r->payment_method, sizeof r->payment_method);
+	col_text(q, 13, r->country, sizeof r->country);
+	col_text(q, 14, r->region, sizeof r->region);
+	col_text(q, 15, r->victim_type, sizeof r->victim_type);
+	r->vulnerable = sqlite3_column_int(q, 16);
+	col_text(q, 17, r->channel, sizeof r->channel);
+	r->org_id = sqlite3_column_int64(q, 18);
+	r->user_id = sqlite3_column_int64(q, 19);
+	col_text(q, 20, r->secret_hash, sizeof r->secret_hash);
+	if (col_dup(q, 21, &r->body) || col_dup(q, 22, &r->victim) || col_dup(q, 23, &r->advice)) {
+		store_report_clear(r);
+		return CRIX_ENOMEM;
+	}
+	return 0;
+}
+
+static int sq_report_insert(struct store_tx *tx, struct store_report *r, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_REPORT_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, r->ref);
+	bind_text(q, 2, r->kind);
+	bind_text(q, 3, r->category);
+	bind_text(q, 4, r->status);
+	bind_text(q, 5, r->outcome);
+	bind_text(q, 6, r->created);
+	bind_text(q, 7, r->updated);
+	bind_text(q, 8, r->occurred_start);
+	bind_text(q, 9, r->occurred_end);
+	sqlite3_bind_int64(q, 10, r->loss_minor);
+	bind_text(q, 11, r->currency);
+	bind_text(q, 12, r->payment_method);
+	bind_text(q, 13, r->country);
+	bind_text(q, 14, r->region);
+	bind_text(q, 15, r->victim_type);
+	sqlite3_bind_int(q, 16, r->vulnerable);
+	bind_text(q, 17, r->channel);
+	sqlite3_bind_int64(q, 18, r->org_id);
+	sqlite3_bind_int64(q, 19, r->user_id);
+	bind_text(q, 20, r->secret_hash);
+	bind_text(q, 21, r->body ? r->body : "{}");
+	bind_text(q, 22, r->victim ? r->victim : "{}");
+	bind_text(q, 23, r->advice ? r->advice : "[]");
+	int rc = exec_done(c, q, "report", err);
+	if (rc == 0)
+		r->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int sq_report_set_status(struct store_tx *tx, int64_t id, const char *status,
+                                const char *outcome, const char *updated, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_REPORT_STATUS, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, status);
+	bind_text(q, 2, outcome);
+	bind_text(q, 3, updated);
+	sqlite3_bind_int64(q, 4, id);
+	return exec_done(c, q, "report status", err);
+}
+
+static int sq_report_touch(struct store_tx *tx, int64_t id, const char *updated,
+                           struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_REPORT_TOUCH, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, updated);
+	sqlite3_bind_int64(q, 2, id);
+	return exec_done(c, q, "report", err);
+}
+
+static int sq_report_get(struct store *s, const char *ref, struct store_report *out,
+                         struct crix_error *err)
+{
+	memset(out, 0, sizeof *out);
+	return get_one(s, ST_REPORT_GET, bind_text1, ref, report_out, out, "report", err);
+}
+
+struct list_args {
+	const struct store_report_filter *f;
+	char *like;
+	int64_t before, limit;
+};
+
+static void bind_report_list(sqlite3_stmt *q, const void *arg)
+{
+	const struct list_args *a = arg;
+	bind_text(q, 1, a->f->status);
+	bind_text(q, 2, a->f->category);
+	bind_text(q, 3, a->f->region);
+	bind_text(q, 4, a->f->from);
+	bind_text(q, 5, a->f->to);
+	if (a->f->indicator != NULL)
+		bind_text(q, 6, a->f->indicator);
+	if (a->like != NULL)
+		bind_text(q, 7, a->like);
+	sqlite3_bind_int64(q, 8, a->f->org_id);
+	sqlite3_bind_int64(q, 9, a->before);
+	sqlite3_bind_int64(q, 10, a->limit);
+}
+
+static int sq_report_list(struct store *s, const struct store_report_filter *f, int64_t before,
+                          size_t limit, struct store_report **out, size_t *n,
+                          struct crix_error *err)
+{
+	struct list_args a = {.f = f, .before = before, .limit = (int64_t)limit};
+	if (f->text != NULL) {
+		/* %text% with LIKE's own characters escaped. */
+		size_t len = strlen(f->text);
+		a.like = malloc(2 * len + 3);
+		if (a.like == NULL)
+			return crix_error_set(err, CRIX_ENOMEM, "search: out of memory");
+		char *p = a.like;
+		*p++ = '%';
+		for (size_t i = 0; i < len; i++) {
+			if (f->text[i] == '%' || f->text[i] == '_' || f->text[i] == '\\')
+				*p++ = '\\';
+			*p++ = f->text[i];
+		}
+		*p++ = '%';
+		*p = '\0';
+	}
+	int rc = get_many(s, ST_REPORT_LIST, bind_report_list, &a, report_out, sizeof **out,
+	                  (void **)out, n, "reports", err);
+	free(a.like);
+	if (rc != 0) {
+		store_report_array_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* ---- events, indicators, evidence ---- */
+
+static int event_out(sqlite3_stmt *q, void *out)
+{
+	struct store_event *e = out;
+	e->id = sqlite3_column_int64(q, 0);
+	e->report_id = sqlite3_column_int64(q, 1);
+	col_text(q, 2, e->at, sizeof e->at);
+	col_text(q, 3, e->actor, sizeof e->actor);
+	col_text(q, 4, e->type, sizeof e->type);
+	col_text(q, 5, e->status, sizeof e->status);
+	e->victim_visible = sqlite3_column_int(q, 6);
+	return col_dup(q, 7, &e->detail);
+}
+
+static int sq_event_insert(struct store_tx *tx, struct store_event *e, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_EVENT_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	sqlite3_bind_int64(q, 1, e->report_id);
+	bind_text(q, 2, e->at);
+	bind_text(q, 3, e->actor);
+	bind_text(q, 4, e->type);
+	bind_text(q, 5, e->status);
+	sqlite3_bind_int(q, 6, e->victim_visible);
+	if (e->detail != NULL)
+		bind_text(q, 7, e->detail);
+	int rc = exec_done(c, q, "event", err);
+	if (rc == 0)
+		e->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int sq_event_list(struct store *s, int64_t report_id, size_t limit, struct store_event **out,
+                         size_t *n, struct crix_error *err)
+{
+	struct id_page p = {.key = report_id, .limit = (int64_t)limit};
+	int rc = get_many(s, ST_EVENT_LIST, bind_key_limit, &p, event_out, sizeof **out,
+	                  (void **)out, n, "events", err);
+	if (rc != 0) {
+		store_event_array_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+static int ind_out(sqlite3_stmt *q, void *out)
+{
+	struct store_indicator *ind = out;
+	ind->report_id = sqlite3_column_int64(q, 0);
+	col_text(q, 1, ind->type, sizeof ind->type);
+	col_text(q, 2, ind->field, sizeof ind->field);
+	return col_dup(q, 3, &ind->value);
+}
+
+static int sq_indicator_insert(struct store_tx *tx, const struct store_indicator *ind,
+                               struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_IND_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	sqlite3_bind_int64(q, 1, ind->report_id);
+	bind_text(q, 2, ind->type);
+	bind_text(q, 3, ind->field);
+	bind_text(q, 4, ind->value);
+	return exec_done(c, q, "indicator", err);
+}
+
+static int sq_indicator_list(struct store *s, int64_t report_id, size_t limit,
+                             struct store_indicator **out, size_t *n, struct crix_error *err)
+{
+	struct id_page p = {.key = report_id, .limit = (int64_t)limit};
+	int rc = get_many(s, ST_IND_LIST, bind_key_limit, &p, ind_out, sizeof **out, (void **)out,
+	                  n, "indicators", err);
+	if (rc != 0) {
+		store_indicator_array_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+static int evidence_out(sqlite3_stmt *q, void *out)
+{
+	struct store_evidence *ev = out;
+	ev->id = sqlite3_column_int64(q, 0);
+	ev->report_id = sqlite3_column_int64(q, 1);
+	col_text(q, 2, ev->sha256, sizeof ev->sha256);
+	ev->size = sqlite3_column_int64(q, 3);
+	col_text(q, 4, ev->mime, sizeof ev->mime);
+	col_text(q, 5, ev->name, sizeof ev->name);
+	col_text(q, 6, ev->at, sizeof ev->at);
+	return 0;
+}
+
+static int sq_evidence_insert(struct store_tx *tx, struct store_evidence *ev,
+                              struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_EV_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	sqlite3_bind_int64(q, 1, ev->report_id);
+	bind_text(q, 2, ev->sha256);
+	sqlite3_bind_int64(q, 3, ev->size);
+	bind_text(q, 4, ev->mime);
+	bind_text(q, 5, ev->name);
+	bind_text(q, 6, ev->at);
+	int rc = exec_done(c, q, "evidence", err);
+	if (rc == 0)
+		ev->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int sq_evidence_list(struct store *s, int64_t report_id, struct store_evidence **out,
+                            size_t *n, struct crix_error *err)
+{
+	return get_many(s, ST_EV_LIST, bind_id, &report_id, evidence_out, sizeof **out,
+	                (void **)out, n, "evidence", err);
+}
+
+static int custody_out(sqlite3_stmt *q, void *out)
+{
+	struct store_custody *cu = out;
+	cu->evidence_id = sqlite3_column_int64(q, 0);
+	col_text(q, 1, cu->at, sizeof cu->at);
+	col_text(q, 2, cu->actor, sizeof cu->actor);
+	col_text(q, 3, cu->action, sizeof cu->action);
+	col_text(q, 4, cu->detail, sizeof cu->detail);
+	return 0;
+}
+
+static int sq_custody_insert(struct store_tx *tx, const struct store_custody *cu,
+                             struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_CUSTODY_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	sqlite3_bind_int64(q, 1, cu->evidence_id);
+	bind_text(q, 2, cu->at);
+	bind_text(q, 3, cu->actor);
+	bind_text(q, 4, cu->action);
+	bind_text(q, 5, cu->detail);
+	return exec_done(c, q, "custody", err);
+}
+
+static int sq_custody_list(struct store *s, int64_t evidence_id, struct store_custody **out,
+                           size_t *n, struct crix_error *err)
+{
+	return get_many(s, ST_CUSTODY_LIST, bind_id, &evidence_id, custody_out, sizeof **out,
+	                (void **)out, n, "custody", err);
+}
+
+/* ---- audit ---- */
+
+static int audit_out(sqlite3_stmt *q, void *out)
+{
+	struct store_audit *a = out;
+	a->id = sqlite3_column_int64(q, 0);
+	col_text(q, 1, a->at, sizeof a->at);
+	col_text(q, 2, a->actor, sizeof a->actor);
+	col_text(q, 3, a->action, sizeof a->action);
+	col_text(q, 4, a->object_type, sizeof a->object_type);
+	col_text(q, 5, a->object_id, sizeof a->object_id);
+	col_text(q, 7, a->prev_hash, sizeof a->prev_hash);
+	col_text(q, 8, a->hash, sizeof a->hash);
+	return col_dup(q, 6, &a->detail);
+}
+
+static int sq_audit_last(struct store_tx *tx, struct store_audit *out, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *q = stmt(c, ST_AUDIT_LAST, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	int s = sqlite3_step(q);
+	int rc;
+	if (s == SQLITE_ROW)
+		rc = audit_out(q, out);
+	else if (s == SQLITE_DONE)
+		rc = CRIX_ENOTFOUND;
+	else
+		rc = db_error(err, c->db, "audit");
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_audit_insert(struct store_tx *tx, struct store_audit *a, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_AUDIT_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, a->at);
+	bind_text(q, 2, a->actor);
+	bind_text(q, 3, a->action);
+	bind_text(q, 4, a->object_type);
+	bind_text(q, 5, a->object_id);
+	if (a->detail != NULL)
+		bind_text(q, 6, a->detail);
+	bind_text(q, 7, a->prev_hash);
+	bind_text(q, 8, a->hash);
+	int rc = exec_done(c, q, "audit", err);
+	if (rc == 0)
+		a->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int sq_audit_list(struct store *s, int64_t after, size_t limit, struct store_audit **out,
+                         size_t *n, struct crix_error *err)
+{
+	struct id_page p = {.after = after, .limit = (int64_t)limit};
+	int rc = get_many(s, ST_AUDIT_LIST, bind_after_limit, &p, audit_out, sizeof **out,
+	                  (void **)out, n, "audit", err);
+	if (rc != 0) {
+		store_audit_array_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+static const struct store_ops sqlite_ops = {
+        .name = "sqlite",
+        .close = sq_close,
+        .schema_version = sq_schema_version,
+        .tx_begin = sq_tx_begin,
+        .tx_commit = sq_tx_commit,
+        .tx_rollback = sq_tx_rollback,
+        .org_insert = sq_org_insert,
+        .org_update = sq_org_update,
+        .org_get = sq_org_get,
+        .org_list = sq_org_list,
+        .user_insert = sq_user_insert,
+        .user_update = sq_user_update,
+        .user_get = sq_user_get,
+        .user_by_name = sq_user_by_name,
+        .user_list = sq_user_list,
+        .user_count = sq_user_count,
+        .token_insert = sq_token_insert,
+        .token_by_hash = sq_token_by_hash,
+        .token_get = sq_token_get,
+        .token_list = sq_token_list,
+        .token_revoke = sq_token_revoke,
+        .session_insert = sq_session_insert,
+        .session_get = sq_session_get,
+        .session_delete = sq_session_delete,
+        .session_purge = sq_session_purge,
+        .report_insert = sq_report_insert,
+        .report_set_status = sq_report_set_status,
+        .report_touch = sq_report_touch,
+        .report_get = sq_report_get,
+        .report_list = sq_report_list,
+        .event_insert = sq_event_insert,
+        .event_list = sq_event_list,
+        .indicator_insert = sq_indicator_insert,
+        .indicator_list = sq_indicator_list,
+        .evidence_insert = sq_evidence_insert,
+        .evidence_list = sq_evidence_list,
+        .custody_insert = sq_custody_insert,
+        .custody_list = sq_custody_list,
+        .audit_last = sq_audit_last,
+        .audit_insert = sq_audit_insert,
+        .audit_list = sq_audit_list,
+};
