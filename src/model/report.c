@@ -690,6 +690,15 @@ static int store_files(const struct report_env *env, struct store_tx *tx, int64_
 	return 0;
 }
 
+int report_validate(const struct report_env *env, json_t *in, struct crix_error *err)
+{
+	struct draft d;
+	memset(&d, 0, sizeof d);
+	int rc = draft_build(env, in, &d, err);
+	draft_clear(&d);
+	return rc;
+}
+
 int report_submit(const struct report_env *env, const struct principal *p, json_t *in,
                   const char *channel, const struct report_file *files, size_t n_files,
                   json_t **receipt, struct crix_error *err)

@@ -58,6 +58,10 @@ int report_submit(const struct report_env *env, const struct principal *p, json_
                   const char *channel, const struct report_file *files, size_t n_files,
                   json_t **receipt, struct crix_error *err);
 
+/* Validates a report as report_submit would, without storing anything (for
+ * fuzzing and for checking a bulk file before sending it). */
+int report_validate(const struct report_env *env, json_t *in, struct crix_error *err);
+
 /*
  * The victim's view (reference and tracking secret): status, outcome and the
  * history of status changes and victim-visible notes.  A wrong reference or
