@@ -614,10 +614,12 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t cap)
 static int admit(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 {
 	char allow[128] = "";
+	/* HEAD is GET without the body (libmicrohttpd drops it). */
+	const char *method = strcmp(rq->method, "HEAD") == 0 ? "GET" : rq->method;
 	for (const struct http_route *r = http_routes; r->method != NULL; r++) {
 		if (!match(r->pattern, rq->path, NULL))
 			continue;
-		if (strcmp(r->method, rq->method) == 0) {
+		if (strcmp(r->method, method) == 0) {
 			rq->route = r;
 			match(r->pattern, rq->path, rq);
 			break;
@@ -625,7 +627,7 @@ static int admit(struct http_app *app, struct http_req *rq, struct http_resp *rs
 		size_t n = strlen(allow);
 		snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "", r->method);
 	}
-	if (rq->route == NULL && allow[0] != '\0' && strcmp(rq->method, "HEAD") != 0) {
+	if (rq->route == NULL && allow[0] != '\0') {
 		http_header_add(rs, "Allow", allow);
 		char m[192];
 		snprintf(m, sizeof m, "%s is not allowed here; allowed: %s", rq->method, allow);
@@ -837,7 +839,9 @@ int http_start(struct http_app *app, unsigned *port, struct crix_error *err)
 	int rc = parse_listen(app->opt.listen, &ss, &sl, err);
 	if (rc != 0)
 		return rc;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	/* ITC lets MHD_quiesce_daemon stop the listening socket of a thread pool. */
+	unsigned flags =
+	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	im->d = MHD_start_daemon(
