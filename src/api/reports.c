@@ -79,10 +79,17 @@ static void bulk_result(struct http_app *app, struct http_req *rq, json_t *resul
 	                      json_pack("{s:I,s:o}", "line", (json_int_t)line, "error", e));
 }
 
+/* A line that never became a report; field names the column or part at
+ * fault when there is one (the text before the first ':' of msg). */
 static void bulk_error(json_t *results, size_t line, const char *msg)
 {
-	json_array_append_new(results, json_pack("{s:I,s:{s:s}}", "line", (json_int_t)line, "error",
-	                                         "message", msg));
+	json_t *e = json_pack("{s:s}", "message", msg);
+	const char *colon = strchr(msg, ':');
+	size_t n = colon ? (size_t)(colon - msg) : 0;
+	if (n > 0 && n < 40 && strcspn(msg, " ") >= n)
+		json_object_set_new(e, "field", json_stringn(msg, n));
+	json_array_append_new(results,
+	                      json_pack("{s:I,s:o}", "line", (json_int_t)line, "error", e));
 }
 
 /* CSV columns and where they go in the report object. */
