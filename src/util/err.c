@@ -3,18 +3,23 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+/* The message part shared by crix_error_set and crix_error_field. */
+static void vset(struct crix_error *err, int code, const char *fmt, va_list ap)
+{
+	err->code = code;
+	if (vsnprintf(err->msg, sizeof err->msg, fmt, ap) < 0)
+		err->msg[0] = '\0';
+}
+
 int crix_error_set(struct crix_error *err, int code, const char *fmt, ...)
 {
 	if (err == NULL)
 		return code;
-	err->code = code;
-	err->field[0] = '\0';
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	vset(err, code, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		err->msg[0] = '\0';
+	err->field[0] = '\0';
 	return code;
 }
 
@@ -22,13 +27,10 @@ int crix_error_field(struct crix_error *err, const char *field, int code, const 
 {
 	if (err == NULL)
 		return code;
-	err->code = code;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	vset(err, code, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		err->msg[0] = '\0';
 	snprintf(err->field, sizeof err->field, "%s", field != NULL ? field : "");
 	return code;
 }
