@@ -316,12 +316,27 @@ void api_user_update(struct http_app *app, struct http_req *rq, struct http_resp
 	json_t *in = http_body_json(rq, rs);
 	if (in == NULL)
 		return;
-	static const char *const keys[] = {"role", "password", "disabled"};
-	char password[1100] = "";
+	static const char *const keys[] = {"role", "password", "disabled", "current_password"};
+	char password[1100] = "", current[1100] = "";
 	json_t *dis = json_object_get(in, "disabled");
-	if (only(in, keys, 3, rs) || text_member(in, "role", u.role, sizeof u.role, false, rs) ||
-	    text_member(in, "password", password, sizeof password, false, rs)) {
+	if (only(in, keys, 4, rs) || text_member(in, "role", u.role, sizeof u.role, false, rs) ||
+	    text_member(in, "password", password, sizeof password, false, rs) ||
+	    text_member(in, "current_password", current, sizeof current, false, rs)) {
 		json_decref(in);
+		return;
+	}
+	/* Changing one's own password takes the current one (a stolen session
+	 * must not lock the owner out), and nobody disables themselves. */
+	bool self = rq->who.user_id == u.id;
+	if (self && json_object_get(in, "password") != NULL &&
+	    !secret_password_verify(u.pw_hash, current)) {
+		json_decref(in);
+		http_error(rs, 403, "current_password: missing or wrong", "current_password");
+		return;
+	}
+	if (self && json_is_true(dis)) {
+		json_decref(in);
+		http_error(rs, 403, "disabled: you cannot disable your own account", "disabled");
 		return;
 	}
 	if (dis != NULL && !json_is_boolean(dis)) {
@@ -390,11 +405,12 @@ void api_token_create(struct http_app *app, struct http_req *rq, struct http_res
 	    (days != NULL && (!json_is_integer(days) || json_integer_value(days) < 0 ||
 	                      json_integer_value(days) > 3650))) {
 		json_decref(in);
+		bool bad_uid =
+		        uid != NULL && (!json_is_integer(uid) || json_integer_value(uid) <= 0);
 		http_error(rs, 400,
-		           uid != NULL && !json_is_integer(uid)
-		                   ? "user_id: must be a positive whole number"
+		           bad_uid ? "user_id: must be a positive whole number"
 		                   : "expires_days: a whole number from 0 (never) to 3650",
-		           uid != NULL && !json_is_integer(uid) ? "user_id" : "expires_days");
+		           bad_uid ? "user_id" : "expires_days");
 		return;
 	}
 	int64_t user = uid ? json_integer_value(uid) : rq->who.user_id;

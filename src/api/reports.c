@@ -429,6 +429,8 @@ void api_report_status(struct http_app *app, struct http_req *rq, struct http_re
 void api_report_note(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 {
 	report_write(app, rq, rs, report_note);
+	if (rs->status == 200)
+		rs->status = 201; /* a note is a new event */
 }
 
 void api_report_evidence(struct http_app *app, struct http_req *rq, struct http_resp *rs)

@@ -61,7 +61,10 @@ void api_logout(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	http_header_add(rs, "Set-Cookie",
-	                "crix_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	                app->opt.tls
+	                        ? "crix_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; "
+	                          "Secure"
+	                        : "crix_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	http_json(rs, 200, json_pack("{s:b}", "signed_out", 1));
 }
 

@@ -330,6 +330,11 @@ no:
 
 /* ---- authentication ---- */
 
+/* Signing in again while a session cookie is still set needs no CSRF token:
+ * it changes nothing the old session could be tricked into. */
+extern void api_login(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+static const http_handler http_login_handler = api_login;
+
 static int principal_of_user(struct http_app *app, int64_t user_id, struct principal *p,
                              struct crix_error *err)
 {
@@ -406,9 +411,18 @@ static int authenticate(struct http_app *app, struct http_req *rq, struct crix_e
 		return http_auth_token(app, t, &rq->who, err);
 	}
 	const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "crix_session");
-	if (cookie != NULL && cookie[0] != '\0')
-		return auth_session(app, rq, cookie, err);
-	return 0;
+	if (cookie == NULL || cookie[0] == '\0')
+		return 0;
+	int rc = auth_session(app, rq, cookie, err);
+	/* A browser keeps sending a session cookie after the session ended: on a
+	 * public route that caller is simply the public again (a wrong API token,
+	 * given on purpose, stays an error). */
+	if (rc == CRIX_ENOTFOUND && rq->route->access == HTTP_PUBLIC) {
+		account_principal_public(&rq->who);
+		crix_error_clear(err);
+		return 0;
+	}
+	return rc;
 }
 
 /* ---- rate limits ---- */
@@ -616,8 +630,14 @@ static int admit(struct http_app *app, struct http_req *rq, struct http_resp *rs
 	char allow[128] = "";
 	/* HEAD is GET without the body (libmicrohttpd drops it). */
 	const char *method = strcmp(rq->method, "HEAD") == 0 ? "GET" : rq->method;
+	/* A literal path (/api/v1/reports/bulk) wins over a template that also
+	 * matches it (/api/v1/reports/{ref}), as in OpenAPI. */
+	bool literal = false;
+	for (const struct http_route *r = http_routes; r->method != NULL && !literal; r++)
+		literal = strchr(r->pattern, '{') == NULL && strcmp(r->pattern, rq->path) == 0;
 	for (const struct http_route *r = http_routes; r->method != NULL; r++) {
-		if (!match(r->pattern, rq->path, NULL))
+		if ((literal && strchr(r->pattern, '{') != NULL) ||
+		    !match(r->pattern, rq->path, NULL))
 			continue;
 		if (strcmp(r->method, method) == 0) {
 			rq->route = r;
@@ -677,7 +697,7 @@ static int admit(struct http_app *app, struct http_req *rq, struct http_resp *rs
 	/* A write made with a session cookie must carry the session's CSRF token:
 	 * another site can make the browser send the cookie, not the header. */
 	if (rq->who.via_cookie && strcmp(rq->method, "GET") != 0 &&
-	    strcmp(rq->method, "HEAD") != 0) {
+	    strcmp(rq->method, "HEAD") != 0 && rq->route->fn != http_login_handler) {
 		const char *tok = http_header(rq, "X-CSRF-Token");
 		if (tok == NULL || !secret_equal(tok, rq->csrf)) {
 			http_error(rs, 403, "X-CSRF-Token: missing or wrong for this session",

@@ -544,7 +544,7 @@ static int draft_build(const struct report_env *env, json_t *in, struct draft *d
 		const char *t, *country, *region, *s;
 		bool vul;
 		if ((rc = get_text(victim, "type", "victim.type", 32, false, &t, err)) ||
-		    (rc = get_text(victim, "country", "victim.country", 2, false, &country, err)) ||
+		    (rc = get_text(victim, "country", "victim.country", 8, false, &country, err)) ||
 		    (rc = get_text(victim, "region", "victim.region", 63, false, &region, err)) ||
 		    (rc = get_bool(victim, "vulnerable", "victim.vulnerable", &vul, err)))
 			return rc;
@@ -564,6 +564,19 @@ static int draft_build(const struct report_env *env, json_t *in, struct draft *d
 			        err, "victim.accounts", CRIX_EINVAL,
 			        "victim.accounts: must be a list of at most %d entries",
 			        REPORT_LIST_MAX);
+		size_t ai;
+		json_t *av;
+		json_array_foreach(acc, ai, av)
+		{
+			char f[48];
+			snprintf(f, sizeof f, "victim.accounts[%zu]", ai);
+			if (!json_is_string(av) || json_string_length(av) == 0 ||
+			    json_string_length(av) > REPORT_FIELD_MAX ||
+			    strlen(json_string_value(av)) != json_string_length(av))
+				return crix_error_field(err, f, CRIX_EINVAL,
+				                        "%s: a string of 1 to %d bytes", f,
+				                        REPORT_FIELD_MAX);
+		}
 		if (t != NULL) {
 			if (strcmp(t, "person") != 0 && strcmp(t, "organisation") != 0)
 				return crix_error_field(err, "victim.type", CRIX_EINVAL,
@@ -969,8 +982,7 @@ static json_t *staff_summary(const struct store_report *r)
 	return o;
 }
 
-/* Loads a report a principal may read.  An unreadable one is "not found" for
- * callers who may not read reports at all, and 403 for the rest. */
+/* Loads a report a principal may read (CRIX_EACCES for one it may not). */
 static int staff_report(const struct report_env *env, const struct principal *p, const char *ref_in,
                         struct store_report *r, struct crix_error *err)
 {
@@ -1220,9 +1232,11 @@ int report_set_status(const struct report_env *env, const struct principal *p, c
 		copy(n2.type, sizeof n2.type, "note");
 		rc = add_event(env, p, &r, &n2, NULL, NULL, "report.note", err);
 	}
-	if (rc == 0)
-		*out = json_pack("{s:s,s:s,s:s}", "reference", r.ref, "status", status, "outcome",
-		                 outcome ? outcome : "");
+	if (rc == 0) {
+		*out = json_pack("{s:s,s:s}", "reference", r.ref, "status", status);
+		if (*out != NULL && outcome != NULL)
+			json_object_set_new(*out, "outcome", json_string(outcome));
+	}
 	store_report_clear(&r);
 	return rc;
 }
