@@ -300,6 +300,19 @@ void api_report_bulk(struct http_app *app, struct http_req *rq, struct http_resp
 		http_error(rs, 400, "body: no lines", "body");
 		return;
 	}
+	/* Every line gets an answer, so an upload too long to answer line by
+	 * line is refused whole rather than cut short. */
+	size_t nl = 0;
+	for (const char *p = rq->body; (p = memchr(p, '\n', rq->body_len - (size_t)(p - rq->body)));
+	     p++)
+		nl++;
+	if (nl > BULK_LINES_MAX + 1) {
+		char m[96];
+		snprintf(m, sizeof m, "body: at most %d lines per request; split the file",
+		         BULK_LINES_MAX);
+		http_error(rs, 413, m, "body");
+		return;
+	}
 	json_t *results = json_array();
 	size_t ok = 0, lines = 0;
 	if (csv)
@@ -309,8 +322,6 @@ void api_report_bulk(struct http_app *app, struct http_req *rq, struct http_resp
 	json_t *o =
 	        json_pack("{s:I,s:I,s:I,s:o}", "lines", (json_int_t)lines, "accepted",
 	                  (json_int_t)ok, "rejected", (json_int_t)(lines - ok), "results", results);
-	if (lines == BULK_LINES_MAX)
-		json_object_set_new(o, "truncated_after_line", json_integer(BULK_LINES_MAX));
 	http_json(rs, 200, o);
 }
 
@@ -369,6 +380,13 @@ void api_report_list(struct http_app *app, struct http_req *rq, struct http_resp
 	}
 	/* An indicator is looked up by its canonical form, as it was stored. */
 	struct ioc_value v;
+	char plain[IOC_VALUE_MAX + 1];
+	size_t plen;
+	if (ind != NULL &&
+	    ioc_refang(ind, strlen(ind), plain, sizeof plain, NULL, &plen, NULL) == 0) {
+		plain[plen] = '\0';
+		ind = plain;
+	}
 	if (ind != NULL) {
 		if (ioc_guess(app->reports.ioc, ind, strlen(ind), NULL, &v, NULL) == 0)
 			f.indicator = v.v;

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void cli_admin_help(FILE *f)
 {
@@ -157,10 +158,22 @@ static int read_password(const char *cmd, char *out, size_t cap)
 	return 0;
 }
 
-static int open_store(const char *cmd, const char *data, const char *db, struct store **s)
+/* Opens the store; only `admin init` may create it, so that a mistyped --data
+ * is an error rather than a new, empty (and "intact") database. */
+static int open_store(const char *cmd, const char *data, const char *db, bool create,
+                      struct store **s)
 {
 	struct crix_error err = {0};
-	if (cli_make_data_dir(cmd, data) != 0)
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/crix.db", data);
+	if (!create && db == NULL && access(path, F_OK) != 0) {
+		fprintf(stderr,
+		        "crix %s: %s: no crix database here (wrong --data? 'crix admin init' "
+		        "creates one)\n",
+		        cmd, path);
+		return -1;
+	}
+	if (create && cli_make_data_dir(cmd, data) != 0)
 		return -1;
 	if (secret_init(&err) != 0 || store_open(db, data, s, &err) != 0) {
 		fprintf(stderr, "crix %s: %s\n", cmd, err.msg);
@@ -206,8 +219,15 @@ static int admin_init(struct store *s, const char *data, const struct opts *o)
 	         get(o, "--org") ? get(o, "--org") : "Reporting centre");
 	snprintf(org.kind, sizeof org.kind, "%s",
 	         get(o, "--kind") ? get(o, "--kind") : "public-sector");
-	snprintf(org.country, sizeof org.country, "%.2s",
-	         get(o, "--country") ? get(o, "--country") : "GB");
+	const char *cc = get(o, "--country") ? get(o, "--country") : "GB";
+	if (strlen(cc) != 2) {
+		fprintf(stderr,
+		        "crix admin init: --country: '%s' is not an ISO 3166-1 alpha-2 code "
+		        "(e.g. GB)\n",
+		        cc);
+		return 2;
+	}
+	snprintf(org.country, sizeof org.country, "%s", cc);
 	if (account_org_create(s, &cli, &org, &err) != 0 && err.code != CRIX_EEXIST)
 		return fail("admin init", &err);
 	if (org.id == 0) {
@@ -490,7 +510,7 @@ int cli_admin(int argc, char **argv)
 		return 2;
 	}
 	struct store *s;
-	if (open_store("admin", data, db, &s) != 0)
+	if (open_store("admin", data, db, strcmp(what, "init") == 0, &s) != 0)
 		return 1;
 	int rc;
 	if (strcmp(what, "init") == 0)
@@ -528,7 +548,7 @@ int cli_audit(int argc, char **argv)
 		return 2;
 	}
 	struct store *s;
-	if (open_store("audit", data, db, &s) != 0)
+	if (open_store("audit", data, db, false, &s) != 0)
 		return 2;
 	int64_t checked, bad;
 	struct crix_error err = {0};

@@ -864,14 +864,15 @@ int http_start(struct http_app *app, unsigned *port, struct crix_error *err)
 	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* The logger comes first so that it sees complaints about the rest; no
+	 * SO_REUSEPORT, so that a second server cannot share a busy port. */
 	im->d = MHD_start_daemon(
-	        flags, 0, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	        MHD_OPTION_THREAD_POOL_SIZE, app->opt.threads ? app->opt.threads : 8u,
-	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_CONNECTION_TIMEOUT,
-	        (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
-	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
-	        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-	        (unsigned)1, MHD_OPTION_END);
+	        flags, 0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+	        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+	        app->opt.threads ? app->opt.threads : 8u, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+	        app, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT,
+	        (unsigned)4096, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+	        MHD_OPTION_END);
 	if (im->d == NULL)
 		return crix_error_set(err, CRIX_EIO, "--listen: cannot listen on %s",
 		                      app->opt.listen);

@@ -65,7 +65,7 @@ int ref_parse(const char *in, char out[REF_LEN + 1], struct crix_error *err)
 		if (n == REF_LEN)
 			return crix_error_field(err, "reference", CRIX_EINVAL,
 			                        "reference: too long; a reference number has %d "
-			                        "characters, like CRX26K7M2Q9XH4",
+			                        "characters, like CRX26K7M2Q9XH5",
 			                        REF_LEN);
 		out[n++] = c;
 	}
@@ -74,7 +74,7 @@ int ref_parse(const char *in, char out[REF_LEN + 1], struct crix_error *err)
 		return crix_error_field(
 		        err, "reference", CRIX_EINVAL,
 		        "reference: a reference number has %d characters and starts "
-		        "with CRX, like CRX26K7M2Q9XH4",
+		        "with CRX, like CRX26K7M2Q9XH5",
 		        REF_LEN);
 	if (ref_check_char(out, REF_LEN - 1) != out[REF_LEN - 1])
 		return crix_error_field(err, "reference", CRIX_EINVAL,

@@ -1,6 +1,6 @@
 /*
  * ref.h - crime reference numbers: "CRX" + two digits of the year + eight
- * random characters + one check character, e.g. "CRX26K7M2Q9XH4".
+ * random characters + one check character, e.g. "CRX26K7M2Q9XH5".
  *
  * The check character is ISO/IEC 7064 MOD 37,36 (the hybrid system over
  * 0-9A-Z), which detects every single mistyped character and every swap of

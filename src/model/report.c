@@ -49,9 +49,12 @@ static int get_text(json_t *in, const char *key, const char *path, size_t max, b
 	if (!json_is_string(v))
 		return crix_error_field(err, path, CRIX_EINVAL, "%s: must be a string", path);
 	size_t n = json_string_length(v);
+	/* Past the cap of a long text it is "too large"; a code or a date that
+	 * is too long is simply not one. */
 	if (n > max)
-		return crix_error_field(err, path, CRIX_ETOOBIG, "%s: longer than %zu bytes", path,
-		                        max);
+		return crix_error_field(err, path,
+		                        max >= REPORT_FIELD_MAX ? CRIX_ETOOBIG : CRIX_EINVAL,
+		                        "%s: longer than %zu bytes", path, max);
 	const char *s = json_string_value(v);
 	if (strlen(s) != n)
 		return crix_error_field(err, path, CRIX_EINVAL, "%s: contains a NUL character",
@@ -215,6 +218,16 @@ static int suspect_list(const struct report_env *env, json_t *suspect, const cha
 		struct ioc_value val;
 		struct crix_error perr = {0};
 		int rc = 0;
+		/* Victims paste what they were warned about: "evil[.]com",
+		 * "x(at)evil(dot)com".  Typed entries are refanged first. */
+		char plain[REPORT_FIELD_MAX + 1];
+		size_t plen;
+		if (kind != LIST_TEXT &&
+		    ioc_refang(s, n, plain, sizeof plain, NULL, &plen, NULL) == 0 && plen > 0) {
+			plain[plen] = '\0';
+			s = plain;
+			n = plen;
+		}
 		switch (kind) {
 		case LIST_EMAIL:
 			rc = ioc_parse(env->ioc, IOC_EMAIL, s, n, &o, &val, &perr);

@@ -42,6 +42,18 @@ int secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN], struct 
 		unlink(path);
 		return crix_error_set(err, CRIX_EIO, "%s: %s", path, strerror(e));
 	}
+	/* The key protects every stored token: make its directory entry durable
+	 * too before anything is hashed with it. */
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	int dfd = open(slash != NULL ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
 	return 0;
 }
 
