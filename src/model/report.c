@@ -1153,9 +1153,15 @@ static bool move_allowed(const char *from, const char *to)
 }
 
 /* Appends an event (and its audit entry) in its own transaction. */
+/*
+ * Appends an event (and its audit entry) and, when given, an internal note
+ * with it, in one transaction: a status change and its note stand or fall
+ * together.
+ */
 static int add_event(const struct report_env *env, const struct principal *p,
                      const struct store_report *r, struct store_event *ev, const char *status,
-                     const char *outcome, const char *action, struct crix_error *err)
+                     const char *outcome, const char *action, struct store_event *note,
+                     struct crix_error *err)
 {
 	struct store_tx *tx;
 	int rc = store_tx_begin(env->store, &tx, err);
@@ -1174,6 +1180,15 @@ static int add_event(const struct report_env *env, const struct principal *p,
 		snprintf(detail, sizeof detail, "%s%s%s", status ? status : ev->type,
 		         outcome && outcome[0] ? " " : "", outcome ? outcome : "");
 		rc = audit_append(tx, p->actor, action, "report", r->ref, detail, err);
+	}
+	if (rc == 0 && note != NULL) {
+		copy(note->at, sizeof note->at, ev->at);
+		copy(note->actor, sizeof note->actor, p->actor);
+		note->report_id = r->id;
+		rc = store_event_insert(tx, note, err);
+		if (rc == 0)
+			rc = audit_append(tx, p->actor, "report.note", "report", r->ref, "note",
+			                  err);
 	}
 	if (rc != 0) {
 		store_tx_rollback(tx);
@@ -1239,12 +1254,10 @@ int report_set_status(const struct report_env *env, const struct principal *p, c
 	struct store_event ev = {.victim_visible = 1, .detail = (char *)victim_note};
 	copy(ev.type, sizeof ev.type, "status");
 	copy(ev.status, sizeof ev.status, status);
-	rc = add_event(env, p, &r, &ev, status, outcome ? outcome : "", "report.status", err);
-	if (rc == 0 && note != NULL) {
-		struct store_event n2 = {.victim_visible = 0, .detail = (char *)note};
-		copy(n2.type, sizeof n2.type, "note");
-		rc = add_event(env, p, &r, &n2, NULL, NULL, "report.note", err);
-	}
+	struct store_event n2 = {.victim_visible = 0, .detail = (char *)note};
+	copy(n2.type, sizeof n2.type, "note");
+	rc = add_event(env, p, &r, &ev, status, outcome ? outcome : "", "report.status",
+	               note != NULL ? &n2 : NULL, err);
 	if (rc == 0) {
 		*out = json_pack("{s:s,s:s}", "reference", r.ref, "status", status);
 		if (*out != NULL && outcome != NULL)
@@ -1276,7 +1289,7 @@ int report_note(const struct report_env *env, const struct principal *p, const c
 		return rc;
 	struct store_event ev = {.victim_visible = vis, .detail = (char *)text};
 	copy(ev.type, sizeof ev.type, "note");
-	rc = add_event(env, p, &r, &ev, NULL, NULL, "report.note", err);
+	rc = add_event(env, p, &r, &ev, NULL, NULL, "report.note", NULL, err);
 	if (rc == 0)
 		*out = json_pack("{s:s,s:s,s:b}", "reference", r.ref, "at", ev.at, "victim_visible",
 		                 vis);
