@@ -81,8 +81,11 @@ static void bulk_result(struct http_app *app, struct http_req *rq, json_t *resul
 
 /* A line that never became a report; field names the column or part at
  * fault when there is one (the text before the first ':' of msg). */
-static void bulk_error(json_t *results, size_t line, const char *msg)
+static void bulk_error(json_t *results, size_t line, const char *text)
 {
+	char msg[CRIX_ERRMSG_MAX];
+	snprintf(msg, sizeof msg, "%s", text);
+	crix_utf8_sanitize(msg);
 	json_t *e = json_pack("{s:s}", "message", msg);
 	const char *colon = strchr(msg, ':');
 	size_t n = colon ? (size_t)(colon - msg) : 0;
@@ -134,7 +137,8 @@ static json_t *split_list(const char *s)
 }
 
 /* A CSV row as a report object; NULL with *why on a bad value. */
-static json_t *csv_report(const int *map, const struct csv_record *rec, const char **why)
+static json_t *csv_report(const int *map, const struct csv_record *rec, const char **why,
+                          char *whybuf, size_t whycap)
 {
 	json_t *o = json_object(), *occ = json_object(), *loss = json_object(),
 	       *victim = json_object(), *sus = json_object();
@@ -145,6 +149,11 @@ static json_t *csv_report(const int *map, const struct csv_record *rec, const ch
 		if (*v == '\0')
 			continue;
 		const char *k = csv_cols[c];
+		if (!crix_utf8_valid(v)) {
+			snprintf(whybuf, whycap, "%s: not valid UTF-8", k);
+			*why = whybuf;
+			goto bad;
+		}
 		if (strcmp(k, "occurred_start") == 0)
 			json_object_set_new(occ, "start", json_string(v));
 		else if (strcmp(k, "occurred_end") == 0)
@@ -238,7 +247,8 @@ static void bulk_csv(struct http_app *app, struct http_req *rq, json_t *results,
 			(*lines)--;
 			continue;
 		}
-		json_t *in = csv_report(map, &rec, &why);
+		char whybuf[96];
+		json_t *in = csv_report(map, &rec, &why, whybuf, sizeof whybuf);
 		if (in == NULL) {
 			bulk_error(results, rec.line, why);
 			continue;

@@ -114,10 +114,15 @@ static const char *error_code(int status)
 
 void http_error(struct http_resp *rs, int status, const char *message, const char *field)
 {
-	json_t *e = json_pack("{s:s,s:s}", "code", error_code(status), "message",
-	                      message ? message : "");
-	if (e != NULL && field != NULL && field[0] != '\0')
-		json_object_set_new(e, "field", json_string(field));
+	/* Messages echo input: only valid UTF-8 goes into JSON. */
+	char m[512], f[128];
+	snprintf(m, sizeof m, "%s", message ? message : "");
+	snprintf(f, sizeof f, "%s", field ? field : "");
+	crix_utf8_sanitize(m);
+	crix_utf8_sanitize(f);
+	json_t *e = json_pack("{s:s,s:s}", "code", error_code(status), "message", m);
+	if (e != NULL && f[0] != '\0')
+		json_object_set_new(e, "field", json_string(f));
 	json_t *o = e ? json_pack("{s:o}", "error", e) : NULL;
 	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(o);

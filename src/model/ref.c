@@ -4,34 +4,51 @@
 
 #include <string.h>
 
-static const char digits36[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-static int value36(char c)
+/* The value of c in Crockford's alphabet, or -1. */
+static int value32(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A' + 10;
-	return -1;
+	const char *p = c != '\0' ? strchr(crockford, c) : NULL;
+	return p != NULL ? (int)(p - crockford) : -1;
 }
 
-/* ISO/IEC 7064 hybrid MOD 37,36: p starts at 36; for each character
- * s = (p + v) mod 36 (0 counts as 36), p = 2s mod 37; the check character c
- * makes (p + c) mod 36 == 1. */
+/* Multiplication in GF(32) = GF(2)[x] / (x^5 + x^2 + 1). */
+static int gf32_mul(int a, int b)
+{
+	int r = 0;
+	while (b != 0) {
+		if (b & 1)
+			r ^= a;
+		b >>= 1;
+		a <<= 1;
+		if (a & 32)
+			a ^= 0x25;
+	}
+	return r;
+}
+
+/*
+ * Damm's check over the quasigroup x * y = 2x + y in GF(32): it is totally
+ * anti-symmetric ((c * x) * y == (c * y) * x only when x == y, because
+ * (2 + 1)(x + y) == 0 needs x == y), so every single substitution and every
+ * swap of two adjacent characters, the check character included, changes
+ * the result.  The running value starts at 0; the check character c makes
+ * it 0 again: 2i + c == 0, so c == 2i (addition is XOR).
+ */
+static int damm_run(const char *s, size_t n)
+{
+	int i = 0;
+	for (size_t k = 0; k < n; k++) {
+		int v = value32(s[k]);
+		i = gf32_mul(2, i) ^ (v < 0 ? 0 : v);
+	}
+	return i;
+}
+
 char ref_check_char(const char *s, size_t n)
 {
-	int p = 36;
-	for (size_t i = 0; i < n; i++) {
-		int v = value36(s[i]);
-		if (v < 0)
-			v = 0;
-		int t = (p + v) % 36;
-		if (t == 0)
-			t = 36;
-		p = (2 * t) % 37;
-	}
-	return digits36[(37 - p) % 36];
+	return crockford[gf32_mul(2, damm_run(s, n))];
 }
 
 void ref_new(int year, char out[REF_LEN + 1])
@@ -58,14 +75,23 @@ int ref_parse(const char *in, char out[REF_LEN + 1], struct crix_error *err)
 			continue;
 		if (c >= 'a' && c <= 'z')
 			c = (char)(c - 'a' + 'A');
-		if (value36(c) < 0)
+		if (value32(c) < 0) {
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+				return crix_error_field(
+				        err, "reference", CRIX_EINVAL,
+				        "reference: byte 0x%02x cannot be part of a "
+				        "reference number",
+				        (unsigned char)*p);
 			return crix_error_field(
 			        err, "reference", CRIX_EINVAL,
-			        "reference: '%c' cannot be part of a reference number", *p);
+			        "reference: '%c' cannot be part of a reference number "
+			        "(they use 0-9 and A-Z without I, L, O and U)",
+			        *p);
+		}
 		if (n == REF_LEN)
 			return crix_error_field(err, "reference", CRIX_EINVAL,
 			                        "reference: too long; a reference number has %d "
-			                        "characters, like CRX26K7M2Q9XH5",
+			                        "characters, like CRX26K7M2Q9XH8",
 			                        REF_LEN);
 		out[n++] = c;
 	}
@@ -74,9 +100,9 @@ int ref_parse(const char *in, char out[REF_LEN + 1], struct crix_error *err)
 		return crix_error_field(
 		        err, "reference", CRIX_EINVAL,
 		        "reference: a reference number has %d characters and starts "
-		        "with CRX, like CRX26K7M2Q9XH5",
+		        "with CRX, like CRX26K7M2Q9XH8",
 		        REF_LEN);
-	if (ref_check_char(out, REF_LEN - 1) != out[REF_LEN - 1])
+	if (damm_run(out, REF_LEN) != 0)
 		return crix_error_field(err, "reference", CRIX_EINVAL,
 		                        "reference: this number is not valid; a character may have "
 		                        "been mistyped or two swapped");

@@ -1,12 +1,13 @@
 /*
  * ref.h - crime reference numbers: "CRX" + two digits of the year + eight
- * random characters + one check character, e.g. "CRX26K7M2Q9XH5".
+ * random characters + one check character, e.g. "CRX26K7M2Q9XH8".
  *
- * The check character is ISO/IEC 7064 MOD 37,36 (the hybrid system over
- * 0-9A-Z), which detects every single mistyped character and every swap of
- * two adjacent characters, so a victim who types the number back with one of
- * those slips is told so instead of being shown someone else's report.  The
- * random part uses Crockford's alphabet (no I, L, O, U) to avoid look-alikes.
+ * All characters are from Crockford's base-32 alphabet (0-9 and A-Z without
+ * I, L, O, U, so that no two look alike).  The check character is Damm's
+ * algorithm over a totally anti-symmetric quasigroup of order 32 (see ref.c),
+ * which detects every single mistyped character and every swap of two
+ * adjacent characters, so a victim who types the number back with one of
+ * those slips is told so instead of being shown someone else's report.
  */
 #ifndef CRIX_MODEL_REF_H
 #define CRIX_MODEL_REF_H

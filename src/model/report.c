@@ -393,7 +393,9 @@ static int check_members(json_t *obj, const char *path, const char *const *keys,
 			known = strcmp(k, keys[i]) == 0;
 		if (!known) {
 			char f[96];
-			snprintf(f, sizeof f, "%s%s%.40s", path, path[0] ? "." : "", k);
+			/* An empty member name still needs a visible field name. */
+			snprintf(f, sizeof f, "%s%s%.40s", path, path[0] ? "." : "",
+			         k[0] != '\0' ? k : "\"\"");
 			return crix_error_field(err, f, CRIX_EINVAL, "%s: unknown field", f);
 		}
 	}

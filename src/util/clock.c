@@ -119,6 +119,10 @@ int clock_parse_iso(const char *s, const char *field, char out[CLOCK_ISO_LEN], i
 	if (sec == 60)
 		sec = 59;
 	int64_t v = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+	/* An offset may carry the time out of the range the canonical form
+	 * writes (and this function reads back): 1970 to 9999, in UTC. */
+	if (v < 0 || v >= 253402300800LL)
+		goto bad;
 	if (out != NULL)
 		clock_format_iso(v, ms, out);
 	if (t != NULL)

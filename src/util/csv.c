@@ -1,5 +1,7 @@
 #include "util/csv.h"
 
+#include <stdbool.h>
+
 void csv_init(struct csv_reader *r, const char *data, size_t len, char sep)
 {
 	r->p = data;
@@ -64,7 +66,11 @@ int csv_next(struct csv_reader *r, struct csv_record *rec, char *buf, size_t cap
 				}
 				buf[o++] = c;
 			}
-			if (r->p < r->end && *r->p != r->sep && *r->p != '\n' && *r->p != '\r') {
+			/* After the closing quote: a separator, a line end (LF, or CR
+			 * LF), or the end of the data; a lone CR is text. */
+			bool cr_end = r->p < r->end && *r->p == '\r' &&
+			              (r->p + 1 == r->end || r->p[1] == '\n');
+			if (r->p < r->end && *r->p != r->sep && *r->p != '\n' && !cr_end) {
 				*why = "text after a closing quote";
 				skip_line(r);
 				return -1;

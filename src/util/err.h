@@ -44,6 +44,16 @@ int crix_error_set(struct crix_error *err, int code, const char *fmt, ...)
 int crix_error_field(struct crix_error *err, const char *field, int code, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 
+/*
+ * Makes s valid UTF-8 in place: each byte that is not part of a well-formed
+ * sequence becomes '?'.  Messages echo input, and may cut it mid-character;
+ * JSON (and jansson) take only valid UTF-8.
+ */
+void crix_utf8_sanitize(char *s);
+
+/* 1 when s is valid UTF-8, else 0. */
+int crix_utf8_valid(const char *s);
+
 /* Clears err (NULL accepted). */
 void crix_error_clear(struct crix_error *err);
 

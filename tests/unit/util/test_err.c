@@ -89,6 +89,72 @@ static void test_clear(void **state)
 	assert_string_equal(err.msg, "");
 }
 
+/* crix_error_field: as crix_error_set, and the field at fault is recorded;
+ * a later crix_error_set clears it, so that no stale field is reported. */
+static void test_field(void **state)
+{
+	(void)state;
+	struct crix_error err;
+	memset(&err, 'x', sizeof err);
+	int rc = crix_error_field(&err, "suspect.emails[1]", CRIX_EINVAL,
+	                          "%s: '%s' is not an e-mail address", "suspect.emails[1]", "bob@");
+	assert_int_equal(rc, CRIX_EINVAL);
+	assert_int_equal(err.code, CRIX_EINVAL);
+	assert_string_equal(err.field, "suspect.emails[1]");
+	assert_string_equal(err.msg, "suspect.emails[1]: 'bob@' is not an e-mail address");
+
+	/* replaced by the next one */
+	assert_int_equal(crix_error_field(&err, "", CRIX_ETOOBIG, "the body is too large"),
+	                 CRIX_ETOOBIG);
+	assert_string_equal(err.field, "");
+	assert_string_equal(err.msg, "the body is too large");
+	crix_error_field(&err, "description", CRIX_EINVAL, "description: is required");
+	assert_int_equal(crix_error_field(&err, NULL, CRIX_EIO, "io"), CRIX_EIO);
+	assert_string_equal(err.field, "");
+	assert_string_equal(err.msg, "io");
+
+	/* crix_error_set and crix_error_clear clear the field */
+	crix_error_field(&err, "category", CRIX_EINVAL, "category: unknown");
+	crix_error_set(&err, CRIX_ENOMEM, "out of memory");
+	assert_string_equal(err.field, "");
+	assert_int_equal(err.code, CRIX_ENOMEM);
+	crix_error_field(&err, "category", CRIX_EINVAL, "category: unknown");
+	crix_error_clear(&err);
+	assert_string_equal(err.field, "");
+	assert_string_equal(err.msg, "");
+	assert_int_equal(err.code, CRIX_OK);
+
+	/* NULL is fine */
+	assert_int_equal(crix_error_field(NULL, "f", CRIX_EACCES, "no"), CRIX_EACCES);
+}
+
+/* A field name longer than the struct holds is cut and terminated, and the
+ * message is cut as crix_error_set cuts it; nothing after err is touched. */
+static void test_field_truncates(void **state)
+{
+	(void)state;
+	struct {
+		struct crix_error err;
+		char guard[16];
+	} s;
+	memset(&s, 'g', sizeof s);
+	char field[200], msg[CRIX_ERRMSG_MAX * 2];
+	memset(field, 'f', sizeof field - 1);
+	field[sizeof field - 1] = '\0';
+	memset(msg, 'm', sizeof msg - 1);
+	msg[sizeof msg - 1] = '\0';
+	assert_int_equal(crix_error_field(&s.err, field, CRIX_EINVAL, "%s", msg), CRIX_EINVAL);
+	assert_int_equal(strlen(s.err.field), sizeof s.err.field - 1);
+	assert_memory_equal(s.err.field, field, sizeof s.err.field - 1);
+	assert_int_equal(strlen(s.err.msg), CRIX_ERRMSG_MAX - 1);
+	for (size_t i = 0; i < sizeof s.guard; i++)
+		assert_int_equal(s.guard[i], 'g');
+	/* exactly what fits */
+	field[sizeof s.err.field - 1] = '\0';
+	crix_error_field(&s.err, field, CRIX_EINVAL, "x");
+	assert_string_equal(s.err.field, field);
+}
+
 static const struct {
 	int code;
 	const char *name;
@@ -132,6 +198,8 @@ int main(void)
 	        cmocka_unit_test(test_set_null),
 	        cmocka_unit_test(test_set_truncates),
 	        cmocka_unit_test(test_clear),
+	        cmocka_unit_test(test_field),
+	        cmocka_unit_test(test_field_truncates),
 	        cmocka_unit_test(test_strerror),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
