@@ -120,10 +120,13 @@ async function call(method, url, headers) {
 			const r = await call(other, base + fill(path));
 			if (r.status !== 405) { bad(what, `answered ${r.status}, want 405`); continue; }
 			errorShape(what, r.body);
-			// Every path of the document that matches (a template such as
-			// /api/v1/reports/{ref} matches /api/v1/reports/bulk too).
+			// The path itself, or, when no literal path of the document is
+			// the URL, every template that matches it (a literal path such
+			// as /api/v1/reports/bulk wins over /api/v1/reports/{ref}).
 			const url = fill(path), set = new Set();
+			const literal = Object.keys(doc.paths).some((p2) => !p2.includes('{') && p2 === url);
 			for (const [p2, item2] of Object.entries(doc.paths)) {
+				if (literal && p2.includes('{')) continue;
 				const re = new RegExp('^' + p2.replace(/\{[^}]+\}/g, '[^/]+') + '$');
 				if (re.test(url)) METHODS.filter((x) => item2[x]).forEach((x) => set.add(x.toUpperCase()));
 			}
