@@ -80,11 +80,81 @@ static int slots_grow(uint64_t **slots, size_t *mask, size_t want)
 	return 0;
 }
 
+/* ---- the Bloom filter in front of the slots ---- */
+
+/* The word of the filter for hash h, from its low 32 bits (the slot index
+ * and fragment come from the high 32), and the 4 bits within it. */
+static inline size_t bloom_word(const struct match_store *st, uint64_t h)
+{
+	return (size_t)(uint32_t)h & st->bloom_mask;
+}
+
+static inline uint64_t bloom_bits(uint64_t h)
+{
+	return 1ull << ((h >> 40) & 63) | 1ull << ((h >> 46) & 63) | 1ull << ((h >> 52) & 63) |
+	       1ull << ((h >> 58) & 63);
+}
+
+static inline bool bloom_maybe(const struct match_store *st, uint64_t h)
+{
+	uint64_t m = bloom_bits(h);
+	return st->bloom == NULL || (st->bloom[bloom_word(st, h)] & m) == m;
+}
+
+uint64_t match_store_key_hash(const struct match_store *st, uint32_t id)
+{
+	const struct match_entry *e = &st->entries[id];
+	return match_hash(e->type & ~MATCH_DEAD, st->arena + e->off,
+	                  e->keylen ? e->keylen : e->textlen);
+}
+
+/*
+ * (Re)builds the filter for the keys stored: one word per 8 slots.  It is
+ * built once a bulk load is over (match_index_shrink), from the entries in
+ * order (sequential reads), not kept up during the load, where a filter
+ * that mostly says "new" saves nothing and costs a cache miss per value.
+ * Once built, additions set their bits; when the slots grow it is dropped
+ * until the next build (lookups without it are exact, only slower).
+ */
+static int bloom_build(struct match_store *st)
+{
+	size_t words = st->slots != NULL ? (st->mask + 1) / 8 : 0;
+	if (words < 8)
+		words = 8;
+	uint64_t *b =
+	        st->bloom != NULL && st->bloom_mask + 1 == words ? st->bloom : malloc(words * 8);
+	if (b == NULL)
+		return -1;
+	if (b != st->bloom)
+		free(st->bloom);
+	memset(b, 0, words * 8);
+	st->bloom = b;
+	st->bloom_mask = words - 1;
+	for (size_t id = 0; id < st->nentries; id++) {
+		uint64_t h = match_store_key_hash(st, (uint32_t)id);
+		b[bloom_word(st, h)] |= bloom_bits(h);
+	}
+	return 0;
+}
+
+void match_store_prefetch(const struct match_store *st, uint64_t h)
+{
+	if (st->bloom != NULL)
+		__builtin_prefetch(&st->bloom[bloom_word(st, h)]);
+	else if (st->slots != NULL)
+		__builtin_prefetch(&st->slots[(size_t)(h >> 32) & st->mask]);
+}
+
 static int store_insert(struct match_store *st, uint64_t h, uint32_t id)
 {
-	if (st->slots == NULL || (st->used + 1) * 4 > (st->mask + 1) * 3)
+	if (st->slots == NULL || (st->used + 1) * 4 > (st->mask + 1) * 3) {
 		if (slots_grow(&st->slots, &st->mask, st->used + 1) != 0)
 			return -1;
+		free(st->bloom); /* until match_index_shrink builds it again */
+		st->bloom = NULL;
+	}
+	if (st->bloom != NULL)
+		st->bloom[bloom_word(st, h)] |= bloom_bits(h);
 	uint32_t frag = (uint32_t)(h >> 32);
 	size_t i = (size_t)frag & st->mask;
 	while (st->slots[i] != 0)
@@ -97,7 +167,7 @@ static int store_insert(struct match_store *st, uint64_t h, uint32_t id)
 static uint32_t store_find_h(const struct match_store *st, unsigned type, const void *key, size_t n,
                              uint64_t h)
 {
-	if (st->slots == NULL)
+	if (st->slots == NULL || !bloom_maybe(st, h))
 		return NONE;
 	uint32_t frag = (uint32_t)(h >> 32);
 	size_t i = (size_t)frag & st->mask;
@@ -117,9 +187,10 @@ static uint32_t store_find_h(const struct match_store *st, unsigned type, const 
 	}
 }
 
-uint32_t match_store_find(const struct match_store *st, unsigned type, const void *key, size_t n)
+uint32_t match_store_find_h(const struct match_store *st, unsigned type, const void *key, size_t n,
+                            uint64_t h)
 {
-	uint32_t id = store_find_h(st, type, key, n, match_hash(type, key, n));
+	uint32_t id = store_find_h(st, type, key, n, h);
 	/* A chain the allow-list emptied is as good as absent, so that a
 	 * removed address, /24 or subdomain does not hide the live network or
 	 * parent domain that covers it. */
@@ -127,6 +198,11 @@ uint32_t match_store_find(const struct match_store *st, unsigned type, const voi
 		if (!(st->entries[k].type & MATCH_DEAD))
 			return id;
 	return NONE;
+}
+
+uint32_t match_store_find(const struct match_store *st, unsigned type, const void *key, size_t n)
+{
+	return match_store_find_h(st, type, key, n, match_hash(type, key, n));
 }
 
 /* Sets of 64-bit hashes (TLDs, URL hosts): small, for prefiltering. */
@@ -327,6 +403,10 @@ static void store_free(struct match_store *st)
 	free(st->tlds);
 	free(st->urlhosts);
 	free(st->v4map);
+	free(st->v4cover);
+	for (size_t l = 0; l < 9; l++)
+		free(st->v4len[l]);
+	free(st->bloom);
 }
 
 void match_index_free(struct match_index *ix)
@@ -451,21 +531,29 @@ static bool is_net(unsigned type)
 
 #define V4MAP_WORDS ((1u << 24) / 64)
 
-/* Marks the /24s of an address or of a network of length >= 16. */
+/* Marks an address or a network of length >= 16 in the IPv4 summaries:
+ * v4map for addresses and networks of length >= 25 (by their /24),
+ * v4len for lengths 16..24. */
 static int v4map_mark(struct match_store *st, unsigned type, const unsigned char *key)
 {
-	if (st->v4map == NULL) {
-		st->v4map = calloc(V4MAP_WORDS, sizeof *st->v4map);
-		if (st->v4map == NULL)
-			return -1;
-	}
 	const unsigned char *a = type == IOC_IPV4 ? key : key + 1;
-	uint32_t first = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
-	uint32_t count = 1;
-	if (type == IOC_CIDR4 && key[0] < 24)
-		count = 1u << (24 - key[0]);
-	for (uint32_t k = 0; k < count; k++)
-		st->v4map[(first + k) / 64] |= 1ull << ((first + k) % 64);
+	uint32_t addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+	uint64_t **map = &st->v4map;
+	size_t words = V4MAP_WORDS;
+	uint32_t bit = addr >> 8;
+	if (type == IOC_CIDR4 && key[0] <= 24) {
+		if (st->v4cover == NULL && (st->v4cover = calloc(V4MAP_WORDS, 8)) == NULL)
+			return -1;
+		uint32_t first = addr >> 8, count = 1u << (24 - key[0]);
+		for (uint32_t k = 0; k < count; k++)
+			st->v4cover[(first + k) / 64] |= 1ull << ((first + k) % 64);
+		map = &st->v4len[key[0] - 16];
+		words = ((size_t)1 << key[0]) / 64;
+		bit = addr >> (32 - key[0]);
+	}
+	if (*map == NULL && (*map = calloc(words, sizeof **map)) == NULL)
+		return -1;
+	(*map)[bit / 64] |= 1ull << (bit % 64);
 	return 0;
 }
 
@@ -658,6 +746,7 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
 	pthread_rwlock_wrlock(&ix->lock);
 	struct match_store *st = &ix->main;
 	int rc = 0;
+	size_t cap = st->mask + 1;
 	if (slots_grow(&st->slots, &st->mask, n) != 0) {
 		rc = -1;
 	} else if (n > st->capentries) {
@@ -668,6 +757,10 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
 			st->entries = p;
 			st->capentries = n;
 		}
+	}
+	if (st->mask + 1 != cap) {
+		free(st->bloom); /* sized for the old slots */
+		st->bloom = NULL;
 	}
 	pthread_rwlock_unlock(&ix->lock);
 	return rc == 0 ? 0
@@ -692,6 +785,9 @@ void match_index_shrink(struct match_index *ix)
 			st->arena_cap = st->arena_len;
 		}
 	}
+	/* without memory for the filter, lookups are only slower */
+	if (st->nentries > 0)
+		(void)bloom_build(st);
 	pthread_rwlock_unlock(&ix->lock);
 }
 
@@ -707,8 +803,12 @@ void match_index_stats(struct match_index *ix, struct match_stats *s)
 	s->value_bytes = st->arena_len;
 	s->memory = st->arena_cap + st->capentries * sizeof(struct match_entry) +
 	            (st->v4map != NULL ? V4MAP_WORDS * 8 : 0) +
+	            (st->v4cover != NULL ? V4MAP_WORDS * 8 : 0) +
+	            (st->bloom != NULL ? (st->bloom_mask + 1) * 8 : 0) +
 	            (st->slots ? (st->mask + 1) * 8 : 0) + (st->tlds ? (st->tld_mask + 1) * 8 : 0) +
 	            (st->urlhosts ? (st->uh_mask + 1) * 8 : 0);
+	for (unsigned l = 16; l <= 24; l++)
+		s->memory += st->v4len[l - 16] != NULL ? ((size_t)1 << l) / 8 : 0;
 	s->allowed = ix->nallowed;
 	s->duplicates = ix->nduplicates;
 	pthread_rwlock_unlock(&ix->lock);
@@ -737,20 +837,66 @@ int match_report_chain(const struct match_index *ix, uint32_t id, match_hit_fn f
 	return 0;
 }
 
-int match_lookup_ipv4_locked(struct match_index *ix, const uint8_t a[4], match_hit_fn fn, void *arg)
+/* The network of length l holding addr, if one is stored. */
+static uint32_t find_net4(const struct match_store *st, uint32_t addr, unsigned l)
 {
-	const struct match_store *st = &ix->main;
-	uint32_t id = NONE;
-	uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+	uint32_t net = l == 0 ? 0 : addr & ~0u << (32 - l);
+	unsigned char key[5] = {(unsigned char)l, (unsigned char)(net >> 24),
+	                        (unsigned char)(net >> 16), (unsigned char)(net >> 8),
+	                        (unsigned char)net};
+	return match_store_find(st, IOC_CIDR4, key, 5);
+}
+
+uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4])
+{
+	uint32_t addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+	uint32_t s24 = addr >> 8, id = NONE;
+	/* the address itself, then networks longest first: /32../25 only when
+	 * its /24 holds one of those, /24../16 only where v4len says a network
+	 * of that length is, shorter ones by probing */
 	if (st->v4map != NULL && (st->v4map[s24 / 64] >> (s24 % 64)) & 1) {
 		if (st->types & (1u << IOC_IPV4))
 			id = match_store_find(st, IOC_IPV4, a, 4);
-		if (id == NONE && st->len4 != 0)
-			id = match_store_lpm(st, IOC_CIDR4, a, 32, &st->len4);
-	} else if ((st->len4 & 0xffffull) != 0) {
-		/* only networks shorter than /16 can hold it */
-		id = match_store_lpm(st, IOC_CIDR4, a, 15, &st->len4);
+		for (unsigned l = 32; id == NONE && l >= 25; l--)
+			if ((st->len4 >> l) & 1)
+				id = find_net4(st, addr, l);
 	}
+	if (id == NONE && st->v4cover != NULL && (st->v4cover[s24 / 64] >> (s24 % 64)) & 1) {
+		for (unsigned l = 24; id == NONE && l >= 16; l--) {
+			const uint64_t *m = st->v4len[l - 16];
+			uint32_t b = addr >> (32 - l);
+			if (m != NULL && (m[b / 64] >> (b % 64)) & 1)
+				id = find_net4(st, addr, l);
+		}
+	}
+	if (id == NONE && (st->len4 & 0xffffull) != 0)
+		id = match_store_lpm(st, IOC_CIDR4, a, 15, &st->len4);
+	return id;
+}
+
+void match_store_prefetch_ipv4(const struct match_store *st, const uint8_t a[4], bool second)
+{
+	uint32_t addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+	uint32_t s24 = addr >> 8;
+	if (!second) {
+		if (st->v4map != NULL)
+			__builtin_prefetch(&st->v4map[s24 / 64]);
+		if (st->v4cover != NULL)
+			__builtin_prefetch(&st->v4cover[s24 / 64]);
+		return;
+	}
+	/* the summaries are (nearly) loaded: what the lookup reads next */
+	if (st->v4map != NULL && (st->v4map[s24 / 64] >> (s24 % 64)) & 1)
+		match_store_prefetch(st, match_hash(IOC_IPV4, a, 4));
+	if (st->v4cover != NULL && (st->v4cover[s24 / 64] >> (s24 % 64)) & 1)
+		for (unsigned l = 16; l <= 24; l++)
+			if (st->v4len[l - 16] != NULL)
+				__builtin_prefetch(&st->v4len[l - 16][(addr >> (32 - l)) / 64]);
+}
+
+int match_lookup_ipv4_locked(struct match_index *ix, const uint8_t a[4], match_hit_fn fn, void *arg)
+{
+	uint32_t id = match_store_ipv4(&ix->main, a);
 	return id != NONE ? match_report_chain(ix, id, fn, arg) : 0;
 }
 
@@ -774,6 +920,18 @@ int match_lookup_ipv6_locked(struct match_index *ix, const uint8_t a[16], match_
 	if (id == NONE && (st->len6[0] | st->len6[1] | st->len6[2]) != 0)
 		id = match_store_lpm(st, IOC_CIDR6, a, 128, st->len6);
 	return id != NONE ? match_report_chain(ix, id, fn, arg) : 0;
+}
+
+uint32_t match_store_url(const struct match_store *st, const char *url, size_t n)
+{
+	uint32_t id = match_store_find(st, IOC_URL, url, n);
+	if (id != NONE)
+		return id;
+	/* "http://evil.example/x#top" is the page "http://evil.example/x": a
+	 * fragment only points into it.  In a canonical URL the first '#'
+	 * starts the fragment (one in a path or query is percent-encoded). */
+	const char *hash = memchr(url, '#', n);
+	return hash != NULL ? match_store_find(st, IOC_URL, url, (size_t)(hash - url)) : NONE;
 }
 
 int match_lookup_host_locked(struct match_index *ix, const char *host, size_t n, match_hit_fn fn,
@@ -806,7 +964,9 @@ int match_lookup_locked(struct match_index *ix, const struct ioc_value *v, match
 	case IOC_DOMAIN: return match_lookup_host_locked(ix, v->v, v->len, fn, arg);
 	case IOC_URL:
 	case IOC_EMAIL: {
-		uint32_t id = match_store_find(&ix->main, v->type, v->v, v->len);
+		uint32_t id = v->type == IOC_URL
+		                      ? match_store_url(&ix->main, v->v, v->len)
+		                      : match_store_find(&ix->main, v->type, v->v, v->len);
 		if (id != NONE)
 			rc = match_report_chain(ix, id, fn, arg);
 		const char *host;

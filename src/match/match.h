@@ -88,8 +88,10 @@ void match_index_sweep_allowed(struct match_index *ix, size_t *removed);
 /* Pre-sizes the tables for n indicators, to avoid rehashing while loading. */
 int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err);
 
-/* Returns the spare capacity of the tables to the allocator: call it after a
- * bulk load (the loaders do), since growth by doubling leaves up to half. */
+/* Returns the spare capacity of the tables to the allocator and builds the
+ * filter that keeps most failed lookups out of the table: call it after a
+ * bulk load (the loaders do), since growth by doubling leaves up to half,
+ * and scans are fastest after it. */
 void match_index_shrink(struct match_index *ix);
 
 struct match_stats {
@@ -120,6 +122,10 @@ typedef int (*match_scan_fn)(void *arg, const struct match_scan_hit *h);
 
 struct match_scan_opts {
 	bool refang; /* undo defanging first; offsets still refer to the input */
+	/* for internationalised names, URLs and the types only the extractor
+	 * finds; NULL: match_scan makes one when it needs one (which loads the
+	 * public suffix list: callers that scan many buffers pass theirs) */
+	const struct ioc_ctx *ioc;
 };
 
 /*

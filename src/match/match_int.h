@@ -48,10 +48,23 @@ struct match_store {
 	 * only when its host is here */
 	uint64_t *urlhosts;
 	size_t uh_mask, uh_used;
-	/* one bit per IPv4 /24 that holds a stored address or lies in a stored
-	 * network of length >= 16 (2 MiB, made with the first IPv4 value):
-	 * most addresses in logs are rejected here without a table probe */
+	/* one bit per IPv4 /24 that holds a stored address or a stored network
+	 * of length >= 25 (2 MiB, made with the first such value) */
 	uint64_t *v4map;
+	/* one bit per IPv4 /24 inside a stored network of length 16..24 */
+	uint64_t *v4cover;
+	/* for each length l = 16..24, one bit per /l that is a stored network
+	 * (2^l bits, made with the first network of that length): with
+	 * v4map, an address is probed for exactly the lengths that can hold
+	 * it, and most addresses in logs are rejected without a table probe */
+	uint64_t *v4len[9];
+	/* a Bloom filter over the hashes of the keys in the table (8 bits per
+	 * slot, 4 bits per key in one 64-bit word): most lookups of values
+	 * that are not stored stop here, in a table 1/8 the size of the slots
+	 * that mostly stays in the cache; built by match_index_shrink, NULL
+	 * until then and after the slots grow */
+	uint64_t *bloom;
+	size_t bloom_mask;
 };
 
 struct match_index {
@@ -72,6 +85,28 @@ int match_key_of(const struct ioc_value *v, unsigned char *key, size_t *n);
 /* Chain head for (type, key) in st when the chain has a live entry (one
  * the allow-list did not remove), or MATCH_NONE. */
 uint32_t match_store_find(const struct match_store *st, unsigned type, const void *key, size_t n);
+
+/* The same with the hash of (type, key) given: match_hash(type, key, n). */
+uint32_t match_store_find_h(const struct match_store *st, unsigned type, const void *key, size_t n,
+                            uint64_t h);
+
+/* The hash of the key of entry id (match_hash of its type and key). */
+uint64_t match_store_key_hash(const struct match_store *st, uint32_t id);
+
+/* Starts loading the memory a lookup of hash h touches first, so that a
+ * batch of lookups waits for memory once, not once per lookup. */
+void match_store_prefetch(const struct match_store *st, uint64_t h);
+/* For an IPv4 lookup: the summaries (second: false), then, once they are
+ * in the cache, what the summaries say the lookup reads next. */
+void match_store_prefetch_ipv4(const struct match_store *st, const uint8_t a[4], bool second);
+
+/* The stored address a, or else the most specific stored network holding
+ * it, or MATCH_NONE. */
+uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4]);
+
+/* The stored URL that the canonical url[0..n) is, or is with its #fragment
+ * taken off, or MATCH_NONE. */
+uint32_t match_store_url(const struct match_store *st, const char *url, size_t n);
 
 /* Longest-prefix match of addr (4 or 16 bytes) among the networks of type
  * (IOC_CIDR4/6) with prefix length <= maxlen whose lengths are in bits. */

@@ -10,6 +10,11 @@
  * runs are maximal, "1.2.3.4" never matches inside "11.2.3.45" and
  * "evil.com" never inside "notevil.com".
  *
+ * Two things keep it fast on large logs and large indexes: blocks of 64
+ * bytes are classified with SSE2 and skipped whole when no run in them can
+ * matter (see struct skipper), and lookups are queued and done in batches
+ * that prefetch what they read (see struct probe).
+ *
  * Types the tokenizer does not recognise (phones, IBANs, wallets, ...) are
  * found, when the index holds any, by the full extractor (src/ioc).
  */
@@ -18,6 +23,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum {
 	S_TOK = 1 << 0,   /* part of a run */
@@ -60,6 +68,33 @@ static void init_classes(void)
 	}
 }
 
+/*
+ * Lookups are not done where the tokenizer finds their tokens but queued,
+ * BATCH at a time: a batch first starts loading every summary word, filter
+ * word and slot its lookups will touch (stage 1), then does them in order
+ * (stage 2).  A lookup in a large index waits for memory most of the time;
+ * this way the waits of a batch overlap instead of adding up.  Hits come
+ * out in the order the tokens were queued, which is the order of offset;
+ * a hit found on the spot (URLs, IPv6) first empties the queue.
+ */
+#define BATCH       32
+#define BATCH_KEYS  8192
+#define HOST_HASHES 4 /* suffixes of a host whose hashes a probe keeps */
+
+enum probe_kind {
+	P_IPV4, /* ip: an address (exact or in a network) */
+	P_HOST, /* key: a lower-case host, against domains (suffixes) */
+	P_EXACT /* key: a value of type, exactly (hashes, e-mail addresses) */
+};
+
+struct probe {
+	uint8_t kind, type;
+	uint8_t ip[4];
+	uint32_t key, n;   /* the key: keys[key .. key + n) */
+	size_t start, end; /* the token, in the scanned text */
+	uint64_t h[HOST_HASHES];
+};
+
 struct scanner {
 	struct match_index *ix;
 	const unsigned char *t; /* scanned text (refanged copy or the input) */
@@ -77,6 +112,12 @@ struct scanner {
 	char buf[IOC_VALUE_MAX];
 	char ubuf[IOC_VALUE_MAX]; /* a URL with JSON's "\/" unescaped */
 	struct ioc_value v;
+	/* lookups waiting to be done as a batch (see flush) */
+	struct probe q[BATCH];
+	size_t nq;
+	char keys[BATCH_KEYS]; /* their keys */
+	size_t nkeys;
+	bool flushing;
 };
 
 static int on_hit(void *arg, const struct match_hit *h)
@@ -92,6 +133,118 @@ static int on_hit(void *arg, const struct match_hit *h)
 	struct match_scan_hit sh = {.offset = a, .len = b - a, .hit = h};
 	s->rc = s->fn(s->arg, &sh);
 	return s->rc;
+}
+
+/* Stage 1 of a batch: hashes, and prefetches of what stage 2 reads. */
+static void batch_prefetch(struct scanner *s)
+{
+	const struct match_store *st = &s->ix->main;
+	for (size_t k = 0; k < s->nq; k++) {
+		struct probe *p = &s->q[k];
+		const char *key = s->keys + p->key;
+		if (p->kind == P_IPV4) {
+			match_store_prefetch_ipv4(st, p->ip, false);
+		} else if (p->kind == P_EXACT) {
+			p->h[0] = match_hash(p->type, key, p->n);
+			match_store_prefetch(st, p->h[0]);
+		} else {
+			/* the host and each parent domain (not the bare TLD) */
+			size_t at = 0;
+			for (unsigned j = 0; j < HOST_HASHES; j++) {
+				const char *dot = memchr(key + at, '.', p->n - at);
+				if (dot == NULL)
+					break;
+				p->h[j] = match_hash(IOC_DOMAIN, key + at, p->n - at);
+				match_store_prefetch(st, p->h[j]);
+				at = (size_t)(dot - key) + 1;
+			}
+		}
+	}
+	for (size_t k = 0; k < s->nq; k++)
+		if (s->q[k].kind == P_IPV4)
+			match_store_prefetch_ipv4(st, s->q[k].ip, true);
+}
+
+/* The most specific stored domain that the host of p is or is under (as
+ * match_store_suffix), with the hashes of stage 1. */
+static uint32_t probe_suffix(const struct match_store *st, const struct probe *p, const char *key)
+{
+	size_t at = 0;
+	for (unsigned j = 0;; j++) {
+		const char *dot = memchr(key + at, '.', p->n - at);
+		if (dot == NULL)
+			return MATCH_NONE; /* a bare TLD is never an indicator */
+		uint64_t h =
+		        j < HOST_HASHES ? p->h[j] : match_hash(IOC_DOMAIN, key + at, p->n - at);
+		uint32_t id = match_store_find_h(st, IOC_DOMAIN, key + at, p->n - at, h);
+		if (id != MATCH_NONE)
+			return id;
+		at = (size_t)(dot - key) + 1;
+	}
+}
+
+/* Does the queued lookups, in order, and empties the queue. */
+static void flush(struct scanner *s)
+{
+	if (s->nq == 0)
+		return;
+	const struct match_store *st = &s->ix->main;
+	size_t ts = s->tok_start, te = s->tok_end;
+	s->flushing = true;
+	batch_prefetch(s);
+	for (size_t k = 0; k < s->nq && s->rc == 0; k++) {
+		const struct probe *p = &s->q[k];
+		const char *key = s->keys + p->key;
+		uint32_t id;
+		if (p->kind == P_IPV4)
+			id = match_store_ipv4(st, p->ip);
+		else if (p->kind == P_EXACT)
+			id = match_store_find_h(st, p->type, key, p->n, p->h[0]);
+		else
+			id = probe_suffix(st, p, key);
+		if (id != MATCH_NONE) {
+			s->tok_start = p->start;
+			s->tok_end = p->end;
+			match_report_chain(s->ix, id, on_hit, s);
+		}
+	}
+	s->nq = 0;
+	s->nkeys = 0;
+	s->flushing = false;
+	s->tok_start = ts;
+	s->tok_end = te;
+}
+
+/* Queues a lookup of the token t[a, b); key[0..n) for P_HOST and P_EXACT. */
+static void defer(struct scanner *s, enum probe_kind kind, unsigned type, size_t a, size_t b,
+                  const void *key, size_t n, const uint8_t ip[4])
+{
+	if (s->nq == BATCH || s->nkeys + n > sizeof s->keys)
+		flush(s);
+	struct probe *p = &s->q[s->nq++];
+	p->kind = (uint8_t)kind;
+	p->type = (uint8_t)type;
+	p->start = a;
+	p->end = b;
+	p->key = (uint32_t)s->nkeys;
+	p->n = (uint32_t)n;
+	if (n > 0)
+		memcpy(s->keys + s->nkeys, key, n);
+	s->nkeys += n;
+	if (ip != NULL)
+		memcpy(p->ip, ip, 4);
+}
+
+/* on_hit for a hit found on the spot: the queued lookups, whose tokens
+ * come first, report theirs before it. */
+static int on_hit_now(void *arg, const struct match_hit *h)
+{
+	struct scanner *s = arg;
+	if (s->nq > 0 && !s->flushing)
+		flush(s);
+	if (s->rc != 0)
+		return s->rc;
+	return on_hit(arg, h);
 }
 
 static const struct ioc_ctx *need_ioc(struct scanner *s)
@@ -174,11 +327,7 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 		if (!match_store_has_tld(&s->ix->main, host + (k - a), b - k))
 			return;
 	}
-	s->tok_start = a;
-	s->tok_end = b;
-	uint32_t id = match_store_suffix(&s->ix->main, host, n, NULL);
-	if (id != MATCH_NONE)
-		match_report_chain(s->ix, id, on_hit, s);
+	defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL);
 }
 
 /* The run at [a, b) is followed by "://" (esc: by JSON's ":\/\/", and "\/"
@@ -245,11 +394,11 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 		return e;
 	if (need_ioc(s) == NULL || ioc_parse(s->ioc, IOC_URL, u, un, NULL, &s->v, NULL) != 0)
 		return e;
-	uint32_t id = match_store_find(&s->ix->main, IOC_URL, s->v.v, s->v.len);
+	uint32_t id = match_store_url(&s->ix->main, s->v.v, s->v.len);
 	if (id != MATCH_NONE) {
 		s->tok_start = a;
 		s->tok_end = e;
-		match_report_chain(s->ix, id, on_hit, s);
+		match_report_chain(s->ix, id, on_hit_now, s);
 	}
 	return e;
 }
@@ -281,7 +430,7 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 		return a;
 	s->tok_start = a;
 	s->tok_end = e;
-	match_lookup_ipv6_locked(s->ix, addr, on_hit, s);
+	match_lookup_ipv6_locked(s->ix, addr, on_hit_now, s);
 	return e;
 }
 
@@ -307,12 +456,7 @@ static void email_token(struct scanner *s, size_t at, size_t b)
 	memcpy(s->buf, t + l, at - l + 1);
 	for (size_t q = at + 1; q < b; q++)
 		s->buf[q - l] = (char)ioc_lower(t[q]);
-	uint32_t id = match_store_find(&s->ix->main, IOC_EMAIL, s->buf, n);
-	if (id != MATCH_NONE) {
-		s->tok_start = l;
-		s->tok_end = b;
-		match_report_chain(s->ix, id, on_hit, s);
-	}
+	defer(s, P_EXACT, IOC_EMAIL, l, b, s->buf, n, NULL);
 }
 
 static void hash_token(struct scanner *s, size_t a, size_t b)
@@ -326,12 +470,7 @@ static void hash_token(struct scanner *s, size_t a, size_t b)
 		return;
 	for (size_t q = 0; q < n; q++)
 		s->buf[q] = (char)ioc_lower(s->t[a + q]);
-	uint32_t id = match_store_find(&s->ix->main, type, s->buf, n);
-	if (id != MATCH_NONE) {
-		s->tok_start = a;
-		s->tok_end = b;
-		match_report_chain(s->ix, id, on_hit, s);
-	}
+	defer(s, P_EXACT, type, a, b, s->buf, n, NULL);
 }
 
 static bool is_hash_len(size_t n)
@@ -357,110 +496,274 @@ static void hash_segments(struct scanner *s, size_t a, size_t b)
 	}
 }
 
-static void scan(struct scanner *s)
+/*
+ * "Chrome/122.0.0.0": a dotted quad right after the "/" of a product token
+ * (RFC 9110 User-Agent and Server headers: "Name/version") is a version,
+ * not an address.  The product name is [A-Za-z][A-Za-z0-9_-]* and starts
+ * the token: it follows the start of the text, white space, a quote or
+ * "(".  So "/proxy/1.2.3.4", "GET /1.2.3.4" and "host/1.2.3.4" in URL
+ * paths stay addresses, since their '/' comes after a '/' or a space.
+ */
+static bool is_version(const unsigned char *t, size_t a)
+{
+	if (a < 2 || t[a - 1] != '/')
+		return false;
+	size_t k = a - 1;
+	while (k > 0 && (ioc_is_alnum(t[k - 1]) || t[k - 1] == '-' || t[k - 1] == '_'))
+		k--;
+	if (k == a - 1 || !ioc_is_alpha(t[k]))
+		return false;
+	return k == 0 || t[k - 1] <= ' ' || t[k - 1] == '"' || t[k - 1] == '\'' || t[k - 1] == '(';
+}
+
+/*
+ * One step of the tokenizer from t[i], which is between runs or at the
+ * start of one: skips to the next run, looks at it, and returns where the
+ * next step starts.
+ */
+static size_t scan_run(struct scanner *s, size_t i)
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len;
-	size_t i = 0;
-	while (i < len && s->rc == 0) {
-		/* between runs */
-		while (i < len && !(sc[t[i]] & S_TOK)) {
-			if (t[i] == ':' && s->want_ip6 && i + 1 < len && t[i + 1] == ':') {
-				size_t e = ipv6_token(s, i);
-				if (e > i) {
-					i = e;
-					continue;
-				}
+	/* between runs */
+	while (i < len && !(sc[t[i]] & S_TOK)) {
+		if (t[i] == ':' && s->want_ip6 && i + 1 < len && t[i + 1] == ':') {
+			size_t e = ipv6_token(s, i);
+			if (e > i)
+				return e;
+		}
+		i++;
+	}
+	if (i >= len)
+		return len;
+	if (t[i] >= 0x80) {
+		size_t k = utf8_punct(t, len, i);
+		if (k > 0)
+			return i + k;
+	}
+	size_t a = i, run = i;
+	unsigned f = 0;
+	while (i < len && (sc[t[i]] & S_TOK))
+		f |= sc[t[i++]];
+	if (f & S_HIGH) {
+		/* typographic punctuation inside the run ends it there (ASCII
+		 * runs, the common case, do not pay for this) */
+		for (size_t q = a + 1; q < i; q++)
+			if (t[q] >= 0x80 && utf8_punct(t, len, q) > 0) {
+				i = q;
+				f = 0;
+				for (size_t r = a; r < q; r++)
+					f |= sc[t[r]];
+				break;
 			}
-			i++;
-		}
-		if (i >= len)
-			break;
-		if (t[i] >= 0x80) {
-			size_t k = utf8_punct(t, len, i);
-			if (k > 0) {
-				i += k;
-				continue;
-			}
-		}
-		size_t a = i, run = i;
-		unsigned f = 0;
-		while (i < len && (sc[t[i]] & S_TOK))
-			f |= sc[t[i++]];
-		if (f & S_HIGH) {
-			/* typographic punctuation inside the run ends it there (ASCII
-			 * runs, the common case, do not pay for this) */
-			for (size_t q = a + 1; q < i; q++)
-				if (t[q] >= 0x80 && utf8_punct(t, len, q) > 0) {
-					i = q;
-					f = 0;
-					for (size_t r = a; r < q; r++)
-						f |= sc[t[r]];
-					break;
-				}
-		}
-		size_t b = i;
-		/* "evil.example." and "-evil.example": edges that are punctuation */
-		while (b > a && (t[b - 1] == '.' || t[b - 1] == '-' || t[b - 1] == '_'))
-			b--;
-		while (a < b && (t[a] == '.' || t[a] == '-'))
-			a++;
-		if (a == b)
-			continue;
-		if (b != i || a != run) {
-			/* the shape of what is left: "<sha256>." is a hash */
-			f = 0;
-			for (size_t q = a; q < b; q++)
-				f |= sc[t[q]];
-		}
-		size_t n = b - a;
-		unsigned char next = i < len ? t[i] : 0;
+	}
+	size_t b = i;
+	/* "evil.example." and "-evil.example": edges that are punctuation */
+	while (b > a && (t[b - 1] == '.' || t[b - 1] == '-' || t[b - 1] == '_'))
+		b--;
+	while (a < b && (t[a] == '.' || t[a] == '-'))
+		a++;
+	if (a == b)
+		return i;
+	if (b != i || a != run) {
+		/* the shape of what is left: "<sha256>." is a hash */
+		f = 0;
+		for (size_t q = a; q < b; q++)
+			f |= sc[t[q]];
+	}
+	size_t n = b - a;
+	unsigned char next = i < len ? t[i] : 0;
 
-		if (next == ':') {
-			if (s->want_url &&
-			    !(f & ~(S_TOK | S_ALPHA | S_UPPER | S_NOTHEX | S_NOTDIGDOT)) &&
-			    n <= 5 && i + 2 < len && t[i + 1] == '/' && t[i + 2] == '/') {
-				url_token(s, a, i, false);
-				i += 3; /* the host is the next run */
-				continue;
-			}
-			if (s->want_url &&
-			    !(f & ~(S_TOK | S_ALPHA | S_UPPER | S_NOTHEX | S_NOTDIGDOT)) &&
-			    n <= 5 && i + 4 < len && t[i + 1] == '\\' && t[i + 2] == '/' &&
-			    t[i + 3] == '\\' && t[i + 4] == '/') {
-				url_token(s, a, i, true); /* JSON: "http:\/\/host\/path" */
-				i += 5;
-				continue;
-			}
-			if (s->want_ip6 && n <= 4 && !(f & (S_NOTHEX | S_DOT))) {
-				size_t e = ipv6_token(s, a);
-				if (e > a) {
-					i = e;
-					continue;
-				}
-			}
+	if (next == ':') {
+		if (s->want_url && !(f & ~(S_TOK | S_ALPHA | S_UPPER | S_NOTHEX | S_NOTDIGDOT)) &&
+		    n <= 5 && i + 2 < len && t[i + 1] == '/' && t[i + 2] == '/') {
+			url_token(s, a, i, false);
+			return i + 3; /* the host is the next run */
 		}
-		if (a > 0 && t[a - 1] == '@' && s->want_email)
-			email_token(s, a - 1, b);
-		if (f & S_DOT) {
-			if (!(f & S_NOTDIGDOT)) {
-				uint8_t ip[4];
-				if (s->want_ip4 && parse_ipv4(t + a, n, ip)) {
-					s->tok_start = a;
-					s->tok_end = b;
-					match_lookup_ipv4_locked(s->ix, ip, on_hit, s);
-				}
-			} else if (s->want_host && (f & (S_ALPHA | S_HIGH))) {
-				host_token(s, a, b, f);
-			}
+		if (s->want_url && !(f & ~(S_TOK | S_ALPHA | S_UPPER | S_NOTHEX | S_NOTDIGDOT)) &&
+		    n <= 5 && i + 4 < len && t[i + 1] == '\\' && t[i + 2] == '/' &&
+		    t[i + 3] == '\\' && t[i + 4] == '/') {
+			url_token(s, a, i, true); /* JSON: "http:\/\/host\/path" */
+			return i + 5;
 		}
-		if (s->want_hash && n >= 32) {
-			if (!(f & S_NOTHEX) && is_hash_len(n))
-				hash_token(s, a, b);
-			else if (n > 32)
-				hash_segments(s, a, b);
+		if (s->want_ip6 && n <= 4 && !(f & (S_NOTHEX | S_DOT))) {
+			size_t e = ipv6_token(s, a);
+			if (e > a)
+				return e;
 		}
 	}
+	if (a > 0 && t[a - 1] == '@' && s->want_email)
+		email_token(s, a - 1, b);
+	if (f & S_DOT) {
+		if (!(f & S_NOTDIGDOT)) {
+			uint8_t ip[4];
+			if (s->want_ip4 && parse_ipv4(t + a, n, ip) && !is_version(t, a))
+				defer(s, P_IPV4, IOC_IPV4, a, b, NULL, 0, ip);
+		} else if (s->want_host && (f & (S_ALPHA | S_HIGH))) {
+			host_token(s, a, b, f);
+		}
+	}
+	if (s->want_hash && n >= 32) {
+		if (!(f & S_NOTHEX) && is_hash_len(n))
+			hash_token(s, a, b);
+		else if (n > 32)
+			hash_segments(s, a, b);
+	}
+	return i;
+}
+
+/*
+ * Bulk skipping.  Most of a log is text no indicator can be in: runs
+ * without a dot ("GET", "HTTP", dates, numbers, words).  A run can only
+ * matter when it holds a '.' or a byte >= 0x80, is followed by ':' (a URL
+ * scheme, IPv6), follows '@' (an e-mail domain), or is 32 bytes or longer
+ * (a hash); "::" between runs starts IPv6.  Blocks of 64 bytes are
+ * classified with SSE2 into a bitmask of run bytes and one of such
+ * "seeds" ('.', ':', '@', >= 0x80, the 32nd byte of a run), and scan_run
+ * is called only from the start of the run that holds the first seed.
+ * Every run before it is one that scan_run would have looked at in vain:
+ * the hits are exactly those of calling scan_run from every run.
+ */
+struct skipper {
+	size_t base;       /* t offset of the block's first byte */
+	uint64_t tok;      /* bit k: t[base + k] is a run byte */
+	uint64_t seed;     /* bit k: t[base + k] is a seed */
+	uint64_t prev_tok; /* tok of the block before, when contiguous */
+	bool valid;
+};
+
+#ifdef __SSE2__
+static inline uint64_t movemask16(__m128i v, unsigned k)
+{
+	return (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * k);
+}
+#endif
+
+/* Classifies the 64 bytes at p: OUT: *tok, *seed (without long runs). */
+static inline void classify64(const unsigned char *p, uint64_t *tok, uint64_t *seed)
+{
+#ifdef __SSE2__
+	uint64_t tk = 0, sd = 0;
+	const __m128i c20 = _mm_set1_epi8(0x20), a0 = _mm_set1_epi8('a' - 1),
+	              z1 = _mm_set1_epi8('z' + 1), dash0 = _mm_set1_epi8('-' - 1),
+	              nine1 = _mm_set1_epi8('9' + 1), slash = _mm_set1_epi8('/'),
+	              us = _mm_set1_epi8('_'), dot = _mm_set1_epi8('.'), colon = _mm_set1_epi8(':'),
+	              at = _mm_set1_epi8('@');
+	for (unsigned k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		__m128i lo = _mm_or_si128(v, c20);
+		__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, a0), _mm_cmplt_epi8(lo, z1));
+		/* '-', '.', '/', '0'..'9' are 0x2d..0x39: all but '/' are run bytes */
+		__m128i dnum = _mm_andnot_si128(
+		        _mm_cmpeq_epi8(v, slash),
+		        _mm_and_si128(_mm_cmpgt_epi8(v, dash0), _mm_cmplt_epi8(v, nine1)));
+		__m128i t = _mm_or_si128(_mm_or_si128(alpha, dnum), _mm_cmpeq_epi8(v, us));
+		__m128i s =
+		        _mm_or_si128(_mm_cmpeq_epi8(v, dot),
+		                     _mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, at)));
+		/* bytes >= 0x80 are negative: both run bytes and seeds */
+		t = _mm_or_si128(t, v);
+		s = _mm_or_si128(s, v);
+		tk |= movemask16(t, k);
+		sd |= movemask16(s, k);
+	}
+	*tok = tk;
+	*seed = sd;
+#else
+	uint64_t tk = 0, sd = 0;
+	for (unsigned k = 0; k < 64; k++) {
+		unsigned char c = p[k];
+		if (sc[c] & S_TOK)
+			tk |= 1ull << k;
+		if (c == '.' || c == ':' || c == '@' || c >= 0x80)
+			sd |= 1ull << k;
+	}
+	*tok = tk;
+	*seed = sd;
+#endif
+}
+
+/* Classifies the block at t[base], with the tok mask of the 64 bytes
+ * before it (0 when not contiguous): seeds include the 32nd byte of every
+ * run, counting the run from the block before. */
+static void skipper_load(struct skipper *k, const unsigned char *t, size_t len, size_t base,
+                         uint64_t prev_tok)
+{
+	uint64_t tok, seed;
+	if (base + 64 <= len) {
+		classify64(t + base, &tok, &seed);
+	} else {
+		unsigned char pad[64] = {0}; /* NUL is neither a run byte nor a seed */
+		memcpy(pad, t + base, len - base);
+		classify64(pad, &tok, &seed);
+	}
+	/* bit q of the high half: bits q-31..q of the 128-bit window all set */
+	__uint128_t w = (__uint128_t)tok << 64 | prev_tok;
+	w &= w << 1;
+	w &= w << 2;
+	w &= w << 4;
+	w &= w << 8;
+	w &= w << 16;
+	k->base = base;
+	k->tok = tok;
+	k->seed = seed | (uint64_t)(w >> 64);
+	k->prev_tok = prev_tok;
+	k->valid = true;
+}
+
+/* Where scan_run must next start at or after i: the start of the run that
+ * holds the first seed, or a seed between runs; len when none is left. */
+static size_t skip_to_seed(struct scanner *s, struct skipper *k, size_t i)
+{
+	const unsigned char *t = s->t;
+	size_t len = s->len, from = i;
+	for (;;) {
+		if (i >= len)
+			return len;
+		if (!k->valid || i < k->base || i >= k->base + 64) {
+			/* blocks are at multiples of 64, so that each is classified
+			 * once; after a jump, runs are counted from the block (a
+			 * longer count than scan_run's from i only adds seeds) */
+			size_t base = i & ~(size_t)63;
+			uint64_t prev = k->valid && k->base + 64 == base ? k->tok : 0;
+			skipper_load(k, t, len, base, prev);
+		}
+		uint64_t m = k->seed & (~0ull << (i - k->base));
+		if (m != 0) {
+			unsigned bit = (unsigned)__builtin_ctzll(m);
+			size_t p = k->base + bit;
+			/* back to the start of its run (at most 31 bytes: a longer
+			 * stretch would have had a seed of its own), from the mask
+			 * when it starts in this block */
+			uint64_t gaps = ~k->tok & ((1ull << bit) - 1);
+			if (gaps != 0) {
+				p = k->base + 64 - (size_t)__builtin_clzll(gaps);
+				return p < from ? from : p;
+			}
+			p = k->base;
+			while (p > from && (sc[t[p - 1]] & S_TOK))
+				p--;
+			return p < from ? from : p;
+		}
+		size_t next = k->base + 64;
+		if (next >= len)
+			return len;
+		skipper_load(k, t, len, next, k->tok);
+		i = next;
+	}
+}
+
+static void scan(struct scanner *s)
+{
+	struct skipper k = {.valid = false};
+	size_t i = 0;
+	while (s->rc == 0) {
+		i = skip_to_seed(s, &k, i);
+		if (i >= s->len)
+			break;
+		i = scan_run(s, i);
+	}
+	flush(s);
 }
 
 /* Types only the full extractor finds. */
@@ -507,6 +810,7 @@ int match_scan(struct match_index *ix, const char *text, size_t len,
 		return crix_error_set(err, CRIX_ENOMEM, "scan: out of memory");
 	}
 	s->ix = ix;
+	s->ioc = opts != NULL ? opts->ioc : NULL;
 	s->t = (const unsigned char *)text;
 	s->len = len;
 	s->orig_len = len;

@@ -337,6 +337,35 @@ static void test_ports_and_networks(void **state)
 	RUN(cases);
 }
 
+/* "Name/1.2.3.4" at the start of a product token is a version (user
+ * agents, Server headers); after a '/' in a path it is an address. */
+static void test_versions(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {"\"Mozilla/5.0 (X11) AppleWebKit/537.36 Chrome/1.2.3.4 Safari/537.36 "
+	         "Edg/10.1.2.3\"",
+	         false,
+	         {NULL}},
+	        {"Chrome/10.0.0.0", false, {NULL}},
+	        {"(compatible; Bot-x_2/1.2.3.4; +http://example.org)", false, {NULL}},
+	        {"'Agent/1.2.3.4' (Agent/10.9.9.9)\tAgent/10.1.2.3", false, {NULL}},
+	        /* addresses in paths and other '/'s */
+	        {"GET /proxy/" L "1.2.3.4" R " HTTP/1.1 GET /" L "1.2.3.4" R " a/b/" L "10.1.2.3" R,
+	         false,
+	         {"1.2.3.4", "1.2.3.4", "10.1.2.0/24"}},
+	        {"x=a/" L "1.2.3.4" R " 9x/" L "1.2.3.4" R " -/" L "1.2.3.4" R " ./" L "1.2.3.4" R,
+	         false,
+	         {"1.2.3.4", "1.2.3.4", "1.2.3.4", "1.2.3.4"}},
+	        {"http://" L "1.2.3.4" R "/ host.example/" L "1.2.3.4" R " Chrome/" L "evil.com" R,
+	         false,
+	         {"1.2.3.4", "1.2.3.4", "evil.com"}},
+	        /* defanged: the rule reads the refanged text */
+	        {"Chrome/1[.]2[.]3[.]4 /p/" L "1[.]2[.]3[.]4" R, true, {"1.2.3.4"}},
+	};
+	RUN(cases);
+}
+
 /* ---- URLs ---- */
 
 static void test_urls(void **state)
@@ -375,6 +404,13 @@ static void test_urls(void **state)
 	         {"http://evil.com/x", "evil.com", "http://xn--bcher-kva.de/shop",
 	          "xn--bcher-kva.de"}},
 	        {"https://bad-site.org/login?u=2 https://bad-site.org/login", false, {NULL}},
+	        /* a fragment only points into the page the indicator names */
+	        {L "http://" L "evil.com" R "/x#top" R " " L "https://bad-site.org/login?u=1#" R
+	           " " L "http://" L "evil.com" R "/x#a/b?c" R " http://" L "evil.com" R "/y#x",
+	         false,
+	         {"http://evil.com/x", "evil.com", "https://bad-site.org/login?u=1",
+	          "http://evil.com/x", "evil.com", "evil.com"}},
+	        {"https://bad-site.org/login#?u=1", false, {NULL}},
 	};
 	RUN(cases);
 }
@@ -584,6 +620,7 @@ static int setup(void **state)
 			return -1;
 		}
 	}
+	match_index_shrink(ix); /* as the loaders do: builds the filter */
 	return 0;
 }
 
@@ -598,17 +635,12 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_whole_tokens),
-	        cmocka_unit_test(test_unicode_punctuation),
-	        cmocka_unit_test(test_ipv6_spellings),
-	        cmocka_unit_test(test_ports_and_networks),
-	        cmocka_unit_test(test_urls),
-	        cmocka_unit_test(test_hashes),
-	        cmocka_unit_test(test_emails),
-	        cmocka_unit_test(test_refang),
-	        cmocka_unit_test(test_extractor_types),
-	        cmocka_unit_test(test_stop_and_order),
-	        cmocka_unit_test(test_empty_index),
+	        cmocka_unit_test(test_whole_tokens),   cmocka_unit_test(test_unicode_punctuation),
+	        cmocka_unit_test(test_ipv6_spellings), cmocka_unit_test(test_ports_and_networks),
+	        cmocka_unit_test(test_versions),       cmocka_unit_test(test_urls),
+	        cmocka_unit_test(test_hashes),         cmocka_unit_test(test_emails),
+	        cmocka_unit_test(test_refang),         cmocka_unit_test(test_extractor_types),
+	        cmocka_unit_test(test_stop_and_order), cmocka_unit_test(test_empty_index),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
