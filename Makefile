@@ -98,10 +98,17 @@ bench: deps $(B)/crix
 	  $(B)/bench/gen-access-log
 	@B=$(B) ./bench/run
 	@B=$(B) ./bench/scan-run
+	@$(MAKE) --no-print-directory -C . $(B)/bench/gen-reports $(B)/bench/sqlite-floor
+	@B=$(B) ./bench/intake-run
 
 $(B)/bench/%: bench/%.c bench/rng.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) -O2 -Wall -Wextra -Werror $< -o $@
+
+# The durable-commit peer of bench/intake-run links SQLite.
+$(B)/bench/sqlite-floor: bench/sqlite-floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O2 -Wall -Wextra -Werror $< -o $@ -lsqlite3
 
 clean:
 	rm -rf $(B)

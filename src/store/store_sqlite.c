@@ -1,10 +1,25 @@
 /*
  * store_sqlite.c - the SQLite backend of store.h.
  *
- * One writer connection behind a mutex (SQLite has one writer anyway) and a
- * small pool of reader connections, so that reads never wait for a commit:
- * in WAL mode readers see the last committed state.  synchronous=FULL makes
- * every commit durable before it returns (an fsync of the WAL).
+ * One writer connection (SQLite has one writer anyway) and a small pool of
+ * reader connections, so that reads never wait for a commit: in WAL mode
+ * readers see the last committed state.  synchronous=FULL makes every commit
+ * durable before it returns (an fsync of the WAL).
+ *
+ * Group commit: the fsync, not the SQL, is what a write transaction mostly
+ * waits for, so transactions that arrive while one commits share the next
+ * fsync.  Each logical transaction (store_tx_begin ... commit) is a SAVEPOINT
+ * inside one outer BEGIN IMMEDIATE, the batch; transactions still run one at
+ * a time on the writer connection (the `busy` flag), so each sees the ones
+ * before it as any serialised transaction would.  store_tx_commit releases
+ * the savepoint, and then either leaves the COMMIT to a transaction that is
+ * waiting to run (it joins the batch) or, when none waits, the batch is 1 ms
+ * old or holds GROUP_MAX transactions, runs the COMMIT itself as the batch's
+ * leader.  Every member's store_tx_commit returns only after the COMMIT that
+ * holds its work has returned, with that COMMIT's result: 0 means durable.  A
+ * member that rolls back undoes its savepoint only.  The outer transaction
+ * never stays open while no transaction runs or waits, so other processes
+ * (crix admin) get the database between batches.
  *
  * Every statement is prepared once per connection (SQLITE_PREPARE_PERSISTENT)
  * from the table below and reused; nothing builds SQL from input.
@@ -16,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The schema, one migration per entry; entry i takes the schema from version i
  * to i + 1.  Never edit an applied migration: add one.  Only portable SQL
@@ -73,6 +89,9 @@ enum st {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
 	ST_ORG_INSERT,
 	ST_ORG_UPDATE,
 	ST_ORG_GET,
@@ -124,6 +143,9 @@ static const char *const sql[ST_COUNT] = {
         [ST_BEGIN] = "BEGIN IMMEDIATE",
         [ST_COMMIT] = "COMMIT",
         [ST_ROLLBACK] = "ROLLBACK",
+        [ST_SAVEPOINT] = "SAVEPOINT tx",
+        [ST_RELEASE] = "RELEASE tx",
+        [ST_ROLLBACK_TO] = "ROLLBACK TO tx",
         [ST_ORG_INSERT] = "INSERT INTO orgs (name, kind, country, region, created)"
                           " VALUES (?, ?, ?, ?, ?)",
         [ST_ORG_UPDATE] =
@@ -205,13 +227,38 @@ struct sq_tx {
 	struct sq_store *owner;
 };
 
+/* A transaction whose work is in the open batch, waiting for its COMMIT (on
+ * the waiting thread's stack). */
+struct gc_member {
+	struct gc_member *next;
+	int done;
+	int rc;
+	struct crix_error err;
+};
+
+/* Group commit bounds: a batch is committed once it is this old (seconds) or
+ * holds this many transactions, even when more are waiting to join. */
+#define GROUP_AGE 0.001
+#define GROUP_MAX 64
+
 struct sq_store {
 	struct store base;
 	char *path;
 	int version;
 	struct conn writer;
-	pthread_mutex_t wlock; /* held from tx_begin to commit/rollback */
-	struct sq_tx tx;       /* the one transaction: writes are serialised */
+	struct sq_tx tx; /* the one transaction running on the writer */
+	/* Group commit state, under wlock; see the top of the file. */
+	pthread_mutex_t wlock;
+	pthread_cond_t turn; /* signalled when the writer connection is free */
+	pthread_cond_t done; /* broadcast when a batch's COMMIT has returned */
+	int busy;            /* a transaction runs on the writer connection */
+	int committing;      /* a leader runs COMMIT on the writer connection */
+	int open;            /* the batch (outer BEGIN IMMEDIATE) is open; with opened, only the
+	                      * writer connection's owner (busy or committing) reads and sets it */
+	int waiting;         /* threads waiting in tx_begin */
+	int n_members;       /* transactions in the batch waiting for its COMMIT */
+	struct gc_member *members; /* those transactions */
+	double opened;             /* CLOCK_MONOTONIC seconds when the batch began */
 	struct conn readers[N_READERS];
 	int idle[N_READERS]; /* stack of idle reader indexes */
 	int n_idle;
@@ -451,6 +498,8 @@ static void sq_close(struct store *st)
 	for (int i = 0; i < s->n_open; i++)
 		conn_close(&s->readers[i]);
 	pthread_mutex_destroy(&s->wlock);
+	pthread_cond_destroy(&s->turn);
+	pthread_cond_destroy(&s->done);
 	pthread_mutex_destroy(&s->rlock);
 	pthread_cond_destroy(&s->rcond);
 	free(s->path);
@@ -471,9 +520,17 @@ int store_sqlite_open(const char *path, struct store **out, struct crix_error *e
 	s->tx.base.s = &s->base;
 	s->tx.owner = s;
 	pthread_mutex_init(&s->wlock, NULL);
+	pthread_cond_init(&s->turn, NULL);
+	pthread_cond_init(&s->done, NULL);
 	pthread_mutex_init(&s->rlock, NULL);
 	pthread_cond_init(&s->rcond, NULL);
 	int rc = conn_open(&s->writer, path, 1, err);
+	/* The savepoints of group commit keep statement journals; in memory they
+	 * cost no temporary file per batch (they are not needed after a crash:
+	 * the WAL is what recovers). */
+	if (rc == 0 &&
+	    sqlite3_exec(s->writer.db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL) != SQLITE_OK)
+		rc = db_error(err, s->writer.db, path);
 	if (rc == 0)
 		rc = migrate(s, err);
 	if (rc != 0) {
@@ -489,16 +546,116 @@ static int sq_schema_version(struct store *st)
 	return ((struct sq_store *)st)->version;
 }
 
-/* ---- transactions ---- */
+/* ---- transactions (group commit) ---- */
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs one of the transaction statements on the writer connection. */
+static int wexec(struct sq_store *s, enum st i, const char *what, struct crix_error *err)
+{
+	sqlite3_stmt *q = stmt(&s->writer, i, err);
+	return q ? exec_done(&s->writer, q, what, err) : CRIX_EIO;
+}
+
+/* Resets every statement of the writer: a pending one would keep a savepoint
+ * or the transaction from ending. */
+static void wreset(struct sq_store *s)
+{
+	for (int i = 0; i < ST_COUNT; i++)
+		if (s->writer.st[i] != NULL)
+			sqlite3_reset(s->writer.st[i]);
+}
+
+/* Hands the batch's members their result and wakes them.  wlock held. */
+static void members_done(struct sq_store *s, int rc, const struct crix_error *err)
+{
+	for (struct gc_member *m = s->members; m != NULL; m = m->next) {
+		m->rc = rc;
+		if (rc != 0 && err != NULL)
+			m->err = *err;
+		m->done = 1;
+	}
+	s->members = NULL;
+	s->n_members = 0;
+	pthread_cond_broadcast(&s->done);
+}
+
+/* The batch is gone without a COMMIT (SQLite rolls a transaction back by
+ * itself on some errors, such as a full disk): its members fail.  wlock
+ * held, the writer connection not in use. */
+static void batch_lost(struct sq_store *s)
+{
+	struct crix_error e = {0};
+	crix_error_set(&e, CRIX_EIO, "store: the transaction was rolled back: %s",
+	               sqlite3_errmsg(s->writer.db));
+	s->open = 0;
+	members_done(s, CRIX_EIO, &e);
+}
+
+/* Called when a transaction leaves the writer connection (busy just
+ * cleared), with wlock held: lets a waiting transaction join the batch, or
+ * ends the batch (COMMIT when it holds work, else ROLLBACK) so that it never
+ * stays open with no transaction running or waiting.  May unlock and relock
+ * wlock around the COMMIT. */
+static void batch_next(struct sq_store *s)
+{
+	if (s->open && sqlite3_get_autocommit(s->writer.db))
+		batch_lost(s);
+	if (!s->open) {
+		pthread_cond_signal(&s->turn);
+		return;
+	}
+	if (s->waiting > 0 && s->n_members < GROUP_MAX && mono_now() - s->opened < GROUP_AGE) {
+		pthread_cond_signal(&s->turn);
+		return;
+	}
+	/* This thread leads: COMMIT the batch for all its members. */
+	s->committing = 1;
+	int has_work = s->n_members > 0;
+	pthread_mutex_unlock(&s->wlock);
+	struct crix_error e = {0};
+	wreset(s);
+	int rc = wexec(s, has_work ? ST_COMMIT : ST_ROLLBACK, has_work ? "commit" : "rollback", &e);
+	if (rc != 0 && !sqlite3_get_autocommit(s->writer.db)) {
+		wreset(s);
+		wexec(s, ST_ROLLBACK, "rollback", NULL);
+	}
+	pthread_mutex_lock(&s->wlock);
+	s->committing = 0;
+	s->open = 0;
+	members_done(s, rc, &e);
+	pthread_cond_signal(&s->turn);
+}
 
 static int sq_tx_begin(struct store *st, struct store_tx **tx, struct crix_error *err)
 {
 	struct sq_store *s = (struct sq_store *)st;
 	*tx = NULL;
 	pthread_mutex_lock(&s->wlock);
-	sqlite3_stmt *q = stmt(&s->writer, ST_BEGIN, err);
-	int rc = q ? exec_done(&s->writer, q, "begin", err) : CRIX_EIO;
+	s->waiting++;
+	while (s->busy || s->committing)
+		pthread_cond_wait(&s->turn, &s->wlock);
+	s->waiting--;
+	s->busy = 1;
+	int begin = !s->open;
+	pthread_mutex_unlock(&s->wlock);
+	/* The writer connection is this thread's now (busy). */
+	int rc = begin ? wexec(s, ST_BEGIN, "begin", err) : 0;
+	if (begin && rc == 0) {
+		s->opened = mono_now();
+		s->open = 1;
+	}
+	if (rc == 0)
+		rc = wexec(s, ST_SAVEPOINT, "begin", err);
 	if (rc != 0) {
+		pthread_mutex_lock(&s->wlock);
+		s->busy = 0;
+		batch_next(s);
 		pthread_mutex_unlock(&s->wlock);
 		return rc;
 	}
@@ -506,36 +663,57 @@ static int sq_tx_begin(struct store *st, struct store_tx **tx, struct crix_error
 	return 0;
 }
 
+/* Undoes the running transaction's work (its savepoint only).  The writer
+ * connection is this thread's (busy); wlock not held. */
+static void undo_savepoint(struct sq_store *s)
+{
+	wreset(s);
+	if (sqlite3_get_autocommit(s->writer.db))
+		return; /* SQLite rolled the whole batch back already */
+	if (wexec(s, ST_ROLLBACK_TO, "rollback", NULL) != 0 ||
+	    wexec(s, ST_RELEASE, "rollback", NULL) != 0) {
+		/* The savepoint cannot be undone alone: undo the batch (its
+		 * members learn it from batch_next). */
+		wreset(s);
+		wexec(s, ST_ROLLBACK, "rollback", NULL);
+	}
+}
+
 static void sq_tx_rollback(struct store_tx *tx)
 {
 	struct sq_store *s = ((struct sq_tx *)tx)->owner;
-	/* Reset every statement first: a pending one would keep the transaction
-	 * open. */
-	for (int i = 0; i < ST_COUNT; i++)
-		if (s->writer.st[i] != NULL)
-			sqlite3_reset(s->writer.st[i]);
-	if (!sqlite3_get_autocommit(s->writer.db)) {
-		sqlite3_stmt *q = stmt(&s->writer, ST_ROLLBACK, NULL);
-		if (q != NULL)
-			exec_done(&s->writer, q, "rollback", NULL);
-	}
+	undo_savepoint(s);
+	pthread_mutex_lock(&s->wlock);
+	s->busy = 0;
+	batch_next(s);
 	pthread_mutex_unlock(&s->wlock);
 }
 
 static int sq_tx_commit(struct store_tx *tx, struct crix_error *err)
 {
 	struct sq_store *s = ((struct sq_tx *)tx)->owner;
-	for (int i = 0; i < ST_COUNT; i++)
-		if (s->writer.st[i] != NULL)
-			sqlite3_reset(s->writer.st[i]);
-	sqlite3_stmt *q = stmt(&s->writer, ST_COMMIT, err);
-	int rc = q ? exec_done(&s->writer, q, "commit", err) : CRIX_EIO;
+	wreset(s);
+	int rc = sqlite3_get_autocommit(s->writer.db)
+	                 ? crix_error_set(err, CRIX_EIO, "store: commit: rolled back: %s",
+	                                  sqlite3_errmsg(s->writer.db))
+	                 : wexec(s, ST_RELEASE, "commit", err);
 	if (rc != 0) {
 		sq_tx_rollback(tx);
 		return rc;
 	}
+	struct gc_member me = {0};
+	pthread_mutex_lock(&s->wlock);
+	me.next = s->members;
+	s->members = &me;
+	s->n_members++;
+	s->busy = 0;
+	batch_next(s);
+	while (!me.done)
+		pthread_cond_wait(&s->done, &s->wlock);
 	pthread_mutex_unlock(&s->wlock);
-	return 0;
+	if (me.rc != 0 && err != NULL)
+		*err = me.err;
+	return me.rc;
 }
 
 /* ---- organisations ---- */
