@@ -1174,9 +1174,9 @@ static int add_event(const struct report_env *env, const struct principal *p,
 	ev->report_id = r->id;
 	rc = store_event_insert(tx, ev, err);
 	if (rc == 0)
-		rc = status != NULL
-		             ? store_report_set_status(tx, r->id, status, outcome, ev->at, err)
-		             : store_report_touch(tx, r->id, ev->at, err);
+		rc = status != NULL ? store_report_set_status(tx, r->id, r->status, status, outcome,
+		                                              ev->at, err)
+		                    : store_report_touch(tx, r->id, ev->at, err);
 	if (rc == 0) {
 		char detail[96];
 		snprintf(detail, sizeof detail, "%s%s%s", status ? status : ev->type,

@@ -171,10 +171,10 @@ int store_report_insert(struct store_tx *tx, struct store_report *r, struct crix
 	return tx->s->ops->report_insert(tx, r, err);
 }
 
-int store_report_set_status(struct store_tx *tx, int64_t id, const char *status,
+int store_report_set_status(struct store_tx *tx, int64_t id, const char *from, const char *status,
                             const char *outcome, const char *updated, struct crix_error *err)
 {
-	return tx->s->ops->report_set_status(tx, id, status, outcome, updated, err);
+	return tx->s->ops->report_set_status(tx, id, from, status, outcome, updated, err);
 }
 
 int store_report_touch(struct store_tx *tx, int64_t id, const char *updated, struct crix_error *err)

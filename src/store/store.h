@@ -223,8 +223,10 @@ int store_session_purge(struct store_tx *tx, const char *now, struct crix_error 
 
 /* Reports.  Insert sets r->id; a duplicate reference is CRIX_EEXIST. */
 int store_report_insert(struct store_tx *tx, struct store_report *r, struct crix_error *err);
-/* Updates status, outcome and updated. */
-int store_report_set_status(struct store_tx *tx, int64_t id, const char *status,
+/* Moves a report from status `from` to `status` (with outcome and updated),
+ * only if it is still in `from`: CRIX_EEXIST when another change came first
+ * (two analysts acting at once), CRIX_ENOTFOUND for an unknown id. */
+int store_report_set_status(struct store_tx *tx, int64_t id, const char *from, const char *status,
                             const char *outcome, const char *updated, struct crix_error *err);
 /* Touches updated (after an addition). */
 int store_report_touch(struct store_tx *tx, int64_t id, const char *updated,

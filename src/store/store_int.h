@@ -45,8 +45,9 @@ struct store_ops {
 	int (*session_delete)(struct store_tx *tx, const char *id_hash, struct crix_error *err);
 	int (*session_purge)(struct store_tx *tx, const char *now, struct crix_error *err);
 	int (*report_insert)(struct store_tx *tx, struct store_report *r, struct crix_error *err);
-	int (*report_set_status)(struct store_tx *tx, int64_t id, const char *status,
-	                         const char *outcome, const char *updated, struct crix_error *err);
+	int (*report_set_status)(struct store_tx *tx, int64_t id, const char *from,
+	                         const char *status, const char *outcome, const char *updated,
+	                         struct crix_error *err);
 	int (*report_touch)(struct store_tx *tx, int64_t id, const char *updated,
 	                    struct crix_error *err);
 	int (*report_get)(struct store *s, const char *ref, struct store_report *out,

@@ -180,7 +180,8 @@ static const char *const sql[ST_COUNT] = {
                 " region, victim_type, vulnerable, channel, org_id, user_id, secret_hash, body,"
                 " victim, advice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                 " ?, ?, ?, ?, ?)",
-        [ST_REPORT_STATUS] = "UPDATE reports SET status = ?, outcome = ?, updated = ? WHERE id = ?",
+        [ST_REPORT_STATUS] = "UPDATE reports SET status = ?, outcome = ?, updated = ? WHERE id = ? "
+                             "AND status = ?",
         [ST_REPORT_TOUCH] = "UPDATE reports SET updated = ? WHERE id = ?",
         [ST_REPORT_GET] = "SELECT " REP_COLS " FROM reports WHERE ref = ?",
         [ST_REPORT_LIST] =
@@ -1176,8 +1177,9 @@ static int sq_report_insert(struct store_tx *tx, struct store_report *r, struct 
 	return rc;
 }
 
-static int sq_report_set_status(struct store_tx *tx, int64_t id, const char *status,
-                                const char *outcome, const char *updated, struct crix_error *err)
+static int sq_report_set_status(struct store_tx *tx, int64_t id, const char *from,
+                                const char *status, const char *outcome, const char *updated,
+                                struct crix_error *err)
 {
 	struct conn *c = wconn(tx);
 	sqlite3_stmt *q = stmt(c, ST_REPORT_STATUS, err);
@@ -1187,7 +1189,14 @@ static int sq_report_set_status(struct store_tx *tx, int64_t id, const char *sta
 	bind_text(q, 2, outcome);
 	bind_text(q, 3, updated);
 	sqlite3_bind_int64(q, 4, id);
-	return exec_done(c, q, "report status", err);
+	bind_text(q, 5, from);
+	int rc = exec_done(c, q, "report status", err);
+	if (rc == 0 && sqlite3_changes(c->db) == 0)
+		return crix_error_field(err, "status", CRIX_EEXIST,
+		                        "status: the report is no longer '%s': someone changed it "
+		                        "first; reload it",
+		                        from);
+	return rc;
 }
 
 static int sq_report_touch(struct store_tx *tx, int64_t id, const char *updated,

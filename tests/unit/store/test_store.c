@@ -544,8 +544,20 @@ static void test_report_roundtrip(void **state)
 	store_tx_rollback(tx);
 
 	/* status and touch */
+	OK(store_report_get(f->s, "CRX26AAAAAAAA1", &r, E));
+	char was[STORE_SHORT_MAX];
+	snprintf(was, sizeof was, "%s", r.status);
+	store_report_clear(&r);
+	/* only from the status it is in: a stale "from" is a conflict */
 	tx = begin(f->s);
-	OK(store_report_set_status(tx, id, "outcome", "judicial", "2026-02-01T00:00:00.000Z", E));
+	assert_int_equal(store_report_set_status(tx, id, "no-such-status", "outcome", "judicial",
+	                                         "2026-02-01T00:00:00.000Z", &err),
+	                 CRIX_EEXIST);
+	assert_string_equal(err.field, "status");
+	store_tx_rollback(tx);
+	tx = begin(f->s);
+	OK(store_report_set_status(tx, id, was, "outcome", "judicial", "2026-02-01T00:00:00.000Z",
+	                           E));
 	commit(tx);
 	OK(store_report_get(f->s, "CRX26AAAAAAAA1", &r, E));
 	assert_string_equal(r.status, "outcome");
