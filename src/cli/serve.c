@@ -19,7 +19,7 @@ void cli_serve_help(FILE *f)
 {
 	fprintf(f,
 	        "usage: crix serve [--data DIR] [--listen ADDR:PORT] [--db URL] [--catalogue DIR]\n"
-	        "                  [--threads N] [--rate-limit N] [--tls]\n\n"
+	        "                  [--threads N] [--workers N] [--rate-limit N] [--tls]\n\n"
 	        "Runs the reporting centre: the REST API (GET /api/v1/openapi.json describes it),\n"
 	        "/healthz and /metrics.  Logs go to standard error as JSON lines.  SIGTERM or\n"
 	        "SIGINT stop it gracefully: requests in flight finish first.\n\n"
@@ -32,7 +32,9 @@ void cli_serve_help(FILE *f)
 	        "  --db URL          sqlite:PATH (default sqlite:DIR/crix.db)\n"
 	        "  --catalogue DIR   offence and advice catalogue (default: the data/ directory\n"
 	        "                    next to the binary's build tree, or /usr/share/crix)\n"
-	        "  --threads N       worker threads (default 8)\n"
+	        "  --threads N       threads for connections (default 4)\n"
+	        "  --workers N       threads that run requests touching the store (default 16;\n"
+	        "                    0 runs them on the connection threads)\n"
 	        "  --rate-limit N    requests per minute per address for the public (default 60)\n"
 	        "  --tls             crix runs behind a TLS proxy: session cookies get Secure\n"
 	        "  -h, --help        this help\n\n"
@@ -105,7 +107,8 @@ int cli_serve(int argc, char **argv)
 	if (app == NULL)
 		return 2;
 	app->opt.listen = "127.0.0.1:8080";
-	app->opt.threads = 8;
+	app->opt.threads = 4;
+	app->opt.workers = 16;
 	app->opt.rate_limit = 60;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -131,6 +134,11 @@ int cli_serve(int argc, char **argv)
 			cat_dir = v;
 		else if (strcmp(a, "--threads") == 0) {
 			if (parse_uint(a, v, 1, 256, &app->opt.threads)) {
+				free(app);
+				return 2;
+			}
+		} else if (strcmp(a, "--workers") == 0) {
+			if (parse_uint(a, v, 0, 1024, &app->opt.workers)) {
 				free(app);
 				return 2;
 			}

@@ -54,7 +54,8 @@ extern const struct http_route http_routes[];
 
 struct http_options {
 	const char *listen;  /* "ADDR:PORT" (IPv4, or [IPv6]:PORT); port 0 picks one */
-	unsigned threads;    /* worker threads */
+	unsigned threads;    /* libmicrohttpd threads: connections, parsing, sending */
+	unsigned workers;    /* handler threads: requests that touch the store */
 	unsigned rate_limit; /* requests per minute per address for the public */
 	bool tls;            /* behind TLS: cookies get Secure */
 };
@@ -103,6 +104,10 @@ struct http_req {
 	void *pp;
 	int done_auth;
 	double t0;
+	int stage;    /* 0: receiving, 1: with a worker, 2: answered by a worker */
+	void *answer; /* the worker's struct http_resp */
+	struct http_app *app;
+	struct http_req *next_job;
 };
 
 struct http_resp {

@@ -33,8 +33,19 @@ struct bucket {
 	double last;
 };
 
+/* Requests that wait for a worker (a bounded queue: when it is full, the
+ * libmicrohttpd thread answers the request itself). */
+#define JOBS_MAX 1024
+
 struct impl {
 	struct MHD_Daemon *d;
+	pthread_mutex_t jobs_lock;
+	pthread_cond_t jobs_cond;
+	struct http_req *jobs_head, *jobs_tail;
+	size_t n_jobs;
+	int jobs_stop;
+	pthread_t *workers;
+	size_t n_workers;
 	size_t n_routes;
 	/* [route][status - 100]; the last route row counts unmatched paths */
 	atomic_ulong counts[MAX_ROUTES + 1][500];
@@ -203,6 +214,15 @@ static void req_free(struct http_req *rq)
 	}
 	free(rq->files);
 	free(rq->body);
+	if (rq->answer != NULL) {
+		struct http_resp *rs = rq->answer;
+		free(rs->body);
+		for (size_t i = 0; i < rs->n_headers; i++) {
+			free(rs->headers[i][0]);
+			free(rs->headers[i][1]);
+		}
+		free(rs);
+	}
 	free(rq);
 }
 
@@ -736,6 +756,88 @@ static int admit(struct http_app *app, struct http_req *rq, struct http_resp *rs
 	return 0;
 }
 
+/*
+ * Handlers that touch the store block (a durable commit waits for an fsync).
+ * They run on worker threads so that the libmicrohttpd threads keep reading
+ * and sending for every other connection; and with many requests in the
+ * store at once, group commit shares each fsync among more of them.  The
+ * connection is suspended while its request is with a worker.
+ */
+static void run_handler(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	if (rq->too_big) {
+		char m[128];
+		snprintf(m, sizeof m,
+		         "body: larger than this route takes (%zu bytes, or too many files)",
+		         rq->route->body_max);
+		http_error(rs, 413, m, "body");
+	} else if (rq->bad_multipart) {
+		http_error(rs, 400, "body: the multipart form is malformed", "body");
+	} else {
+		rq->route->fn(app, rq, rs);
+		if (rs->status == 0)
+			http_error(rs, 500, "the handler gave no answer", NULL);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct http_app *app = arg;
+	struct impl *im = app->impl;
+	for (;;) {
+		pthread_mutex_lock(&im->jobs_lock);
+		while (im->jobs_head == NULL && !im->jobs_stop)
+			pthread_cond_wait(&im->jobs_cond, &im->jobs_lock);
+		struct http_req *rq = im->jobs_head;
+		if (rq == NULL) {
+			pthread_mutex_unlock(&im->jobs_lock);
+			return NULL;
+		}
+		im->jobs_head = rq->next_job;
+		if (im->jobs_head == NULL)
+			im->jobs_tail = NULL;
+		im->n_jobs--;
+		pthread_mutex_unlock(&im->jobs_lock);
+		struct http_resp *rs = rq->answer;
+		run_handler(app, rq, rs);
+		rq->stage = 2;
+		MHD_resume_connection(rq->conn);
+	}
+}
+
+/* Queues the request for a worker and suspends its connection.  0 when the
+ * queue is full or there are no workers (the caller answers it itself). */
+static int hand_to_worker(struct http_app *app, struct MHD_Connection *c, struct http_req *rq)
+{
+	struct impl *im = app->impl;
+	if (im->n_workers == 0)
+		return 0;
+	struct http_resp *rs = calloc(1, sizeof *rs);
+	if (rs == NULL)
+		return 0;
+	pthread_mutex_lock(&im->jobs_lock);
+	if (im->n_jobs >= JOBS_MAX || im->jobs_stop) {
+		pthread_mutex_unlock(&im->jobs_lock);
+		free(rs);
+		return 0;
+	}
+	rq->answer = rs;
+	rq->stage = 1;
+	rq->next_job = NULL;
+	/* Suspend before a worker can see it, so that its resume never comes
+	 * first. */
+	MHD_suspend_connection(c);
+	if (im->jobs_tail != NULL)
+		im->jobs_tail->next_job = rq;
+	else
+		im->jobs_head = rq;
+	im->jobs_tail = rq;
+	im->n_jobs++;
+	pthread_cond_signal(&im->jobs_cond);
+	pthread_mutex_unlock(&im->jobs_lock);
+	return 1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -771,21 +873,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	struct http_resp rs = {0};
-	if (rq->too_big) {
-		char m[128];
-		snprintf(m, sizeof m,
-		         "body: larger than this route takes (%zu bytes, or too many "
-		         "files)",
-		         rq->route->body_max);
-		http_error(&rs, 413, m, "body");
-	} else if (rq->bad_multipart) {
-		http_error(&rs, 400, "body: the multipart form is malformed", "body");
-	} else {
-		rq->route->fn(app, rq, &rs);
-		if (rs.status == 0)
-			http_error(&rs, 500, "the handler gave no answer", NULL);
+	if (rq->stage == 2) {
+		/* A worker answered; libmicrohttpd resumed the connection. */
+		struct http_resp *done = rq->answer;
+		rq->answer = NULL;
+		enum MHD_Result r = respond(c, rq, done, app);
+		free(done);
+		return r;
 	}
+	if (rq->stage == 0 && !rq->too_big && !rq->bad_multipart &&
+	    rq->route->access != HTTP_PUBLIC_OPEN && hand_to_worker(app, c, rq))
+		return MHD_YES;
+	struct http_resp rs = {0};
+	run_handler(app, rq, &rs);
 	return respond(c, rq, &rs, app);
 }
 
@@ -856,17 +956,24 @@ int http_start(struct http_app *app, unsigned *port, struct crix_error *err)
 	if (im == NULL)
 		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	pthread_mutex_init(&im->rl_lock, NULL);
+	pthread_mutex_init(&im->jobs_lock, NULL);
+	pthread_cond_init(&im->jobs_cond, NULL);
 	while (http_routes[im->n_routes].method != NULL)
 		im->n_routes++;
 	app->impl = im;
+	im->workers = calloc(app->opt.workers ? app->opt.workers : 1, sizeof *im->workers);
+	for (unsigned i = 0; im->workers != NULL && i < app->opt.workers; i++)
+		if (pthread_create(&im->workers[i], NULL, worker_main, app) == 0)
+			im->n_workers++;
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	int rc = parse_listen(app->opt.listen, &ss, &sl, err);
 	if (rc != 0)
 		return rc;
-	/* ITC lets MHD_quiesce_daemon stop the listening socket of a thread pool. */
-	unsigned flags =
-	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	/* ITC lets MHD_quiesce_daemon stop the listening socket of a thread pool;
+	 * suspend/resume hands requests to the workers. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+	                 MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* The logger comes first so that it sees complaints about the rest; no
@@ -900,6 +1007,15 @@ void http_stop(struct http_app *app, double grace_seconds)
 	while (atomic_load(&app->in_flight) > 0 && clock_mono() < until)
 		usleep(10000);
 	MHD_stop_daemon(im->d);
+	pthread_mutex_lock(&im->jobs_lock);
+	im->jobs_stop = 1;
+	pthread_cond_broadcast(&im->jobs_cond);
+	pthread_mutex_unlock(&im->jobs_lock);
+	for (size_t i = 0; i < im->n_workers; i++)
+		pthread_join(im->workers[i], NULL);
+	free(im->workers);
+	pthread_mutex_destroy(&im->jobs_lock);
+	pthread_cond_destroy(&im->jobs_cond);
 	pthread_mutex_destroy(&im->rl_lock);
 	free(im);
 	app->impl = NULL;
