@@ -895,8 +895,21 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)c;
 	(void)toe;
 	struct http_app *app = cls;
-	if (*con_cls != NULL) {
-		req_free(*con_cls);
+	struct http_req *rq = *con_cls;
+	if (rq != NULL) {
+		/* A worker answered, but the client had gone before the answer
+		 * could be sent: the work is done (a report is stored), so it
+		 * counts, and the log says the answer was not delivered. */
+		if (rq->stage == 2 && rq->answer != NULL) {
+			const struct http_resp *rs = rq->answer;
+			double secs = clock_mono() - rq->t0;
+			count(app, rq->route, rs->status, secs);
+			log_event("warn", "answer not delivered: the client closed the connection",
+			          json_pack("{s:s,s:s,s:i,s:f,s:s}", "method", rq->method, "path",
+			                    rq->path, "status", rs->status, "ms", secs * 1e3, "ip",
+			                    rq->ip));
+		}
+		req_free(rq);
 		*con_cls = NULL;
 		atomic_fetch_sub(&app->in_flight, 1);
 	}
