@@ -100,10 +100,17 @@ bench: deps $(B)/crix
 	@B=$(B) ./bench/scan-run
 	@$(MAKE) --no-print-directory -C . $(B)/bench/gen-reports $(B)/bench/sqlite-floor
 	@B=$(B) ./bench/intake-run
+	@$(MAKE) --no-print-directory -C . $(B)/bench/corr-bench
+	@$(B)/bench/corr-bench
 
 $(B)/bench/%: bench/%.c bench/rng.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) -O2 -Wall -Wextra -Werror $< -o $@
+
+# The correlation benchmark runs the library's engine itself.
+$(B)/bench/corr-bench: bench/corr-bench.c bench/rng.h $(B)/libcrix.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Ibench $< $(B)/libcrix.a $(LDLIBS_ALL) -o $@
 
 # The durable-commit peer of bench/intake-run links SQLite.
 $(B)/bench/sqlite-floor: bench/sqlite-floor.c
