@@ -41,6 +41,7 @@ void api_report_list(struct http_app *app, struct http_req *rq, struct http_resp
 void api_report_get(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_report_status(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_report_note(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_report_case(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_report_evidence(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_track(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_track_add(struct http_app *app, struct http_req *rq, struct http_resp *rs);

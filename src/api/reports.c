@@ -461,6 +461,17 @@ void api_report_note(struct http_app *app, struct http_req *rq, struct http_resp
 		rs->status = 201; /* a note is a new event */
 }
 
+void api_report_case(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	json_t *out;
+	struct crix_error err = {0};
+	if (report_case(&app->reports, &rq->who, rq->params[0], &out, &err) != 0) {
+		http_error_from(rs, &err);
+		return;
+	}
+	http_json(rs, 200, out);
+}
+
 void api_report_evidence(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 {
 	unsigned char *data;

@@ -34,6 +34,7 @@ const struct http_route http_routes[] = {
          NULL},
         {"POST", "/api/v1/reports/{ref}/notes", api_report_note, HTTP_SIGNED_IN, KB(64), false,
          NULL},
+        {"GET", "/api/v1/reports/{ref}/case", api_report_case, HTTP_SIGNED_IN, 0, false, NULL},
         {"GET", "/api/v1/reports/{ref}/evidence/{sha256}", api_report_evidence, HTTP_SIGNED_IN, 0,
          false, NULL},
         {"GET", "/api/v1/track/{ref}", api_track, HTTP_PUBLIC, 0, false, NULL},

@@ -158,6 +158,7 @@ int cli_serve(int argc, char **argv)
 	struct crix_error err = {0};
 	struct ioc_ctx *ioc = NULL;
 	struct catalogue *cat = NULL;
+	struct cases *cases = NULL;
 	char catp[PATH_MAX], keyp[PATH_MAX];
 	if (cli_make_data_dir("serve", data) != 0)
 		goto out;
@@ -175,11 +176,22 @@ int cli_serve(int argc, char **argv)
 		goto out;
 	}
 	app->cat = cat;
+	/* Reports linked into cases: rebuilt from the stored indicators. */
+	uint64_t n_ind = 0;
+	double t0 = clock_mono();
+	if (cases_open(app->store, 0, &cases, &n_ind, &err) != 0) {
+		fprintf(stderr, "crix serve: %s\n", err.msg);
+		goto out;
+	}
+	log_event("info", "cases built",
+	          json_pack("{s:I,s:f}", "indicators", (json_int_t)n_ind, "seconds",
+	                    clock_mono() - t0));
 	app->reports = (struct report_env){.store = app->store,
 	                                   .cat = cat,
 	                                   .ioc = ioc,
 	                                   .key = app->key,
-	                                   .data_dir = app->data_dir};
+	                                   .data_dir = app->data_dir,
+	                                   .cases = cases};
 	/* Signals go to the main thread only, which waits for them below; the
 	 * workers started next inherit the mask. */
 	sigset_t set;
@@ -209,6 +221,7 @@ int cli_serve(int argc, char **argv)
 	log_event("info", "stopped", NULL);
 	rc = 0;
 out:
+	cases_free(cases);
 	store_close(app->store);
 	catalogue_free(cat);
 	ioc_ctx_free(ioc);

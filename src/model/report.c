@@ -682,6 +682,24 @@ static int store_found(struct store_tx *tx, int64_t report_id, const struct coll
 	return 0;
 }
 
+/* Links a stored report's new values into its case.  The report is stored
+ * and acknowledged whatever happens here; a failure (out of memory) leaves
+ * the case view behind until the next start, which rebuilds it. */
+static void link_case(const struct report_env *env, int64_t report, const struct collector *c,
+                      bool extend)
+{
+	if (env->cases == NULL || c->n == 0)
+		return;
+	struct corr_value *v = malloc(c->n * sizeof *v);
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		v[i] = (struct corr_value){(unsigned)c->items[i].type, c->items[i].value,
+		                           strlen(c->items[i].value)};
+	cases_add(env->cases, report, v, c->n, extend, NULL);
+	free(v);
+}
+
 static char *dump(json_t *j)
 {
 	return json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -811,6 +829,7 @@ int report_submit(const struct report_env *env, const struct principal *p, json_
 	}
 	if ((rc = store_tx_commit(tx, err)))
 		goto out;
+	link_case(env, r->id, &d.found, false);
 	*receipt = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O,s:O,s:O,s:b}", "reference", r->ref,
 	                     "tracking_secret", secret, "status", r->status, "created", r->created,
 	                     "category", r->category, "advice", advice, "indicators", found,
@@ -949,6 +968,8 @@ int report_add(const struct report_env *env, const char *ref, const char *secret
 		else
 			store_tx_rollback(tx);
 	}
+	if (rc == 0)
+		link_case(env, r.id, &c, true);
 	if (rc == 0) {
 		*out = json_pack("{s:s,s:s,s:o}", "reference", r.ref, "added", ev.at, "indicators",
 		                 found_json(&c));
@@ -1127,6 +1148,42 @@ int report_list(const struct report_env *env, const struct principal *p,
 	store_report_array_free(rows, n);
 	*out = json_pack("{s:o,s:o}", "reports", a, "next", next);
 	return *out ? 0 : crix_error_set(err, CRIX_ENOMEM, "out of memory");
+}
+
+int report_case(const struct report_env *env, const struct principal *p, const char *ref,
+                json_t **out, struct crix_error *err)
+{
+	*out = NULL;
+	/* Cases join reports from everyone: staff of the reporting side only. */
+	struct store_report probe = {.org_id = -1};
+	if (!account_may_read_report(p, &probe))
+		return crix_error_set(
+		        err, CRIX_EACCES,
+		        "cases are for staff of law-enforcement, CERT and public-sector "
+		        "organisations");
+	if (env->cases == NULL)
+		return crix_error_set(err, CRIX_ENOTFOUND, "correlation is not running");
+	struct store_report r;
+	int rc = staff_report(env, p, ref, &r, err);
+	if (rc != 0)
+		return rc;
+	struct store_indicator *inds = NULL;
+	size_t ni = 0;
+	rc = store_indicator_list(env->store, r.id, 10000, &inds, &ni, err);
+	struct corr_value *v = rc == 0 ? malloc((ni ? ni : 1) * sizeof *v) : NULL;
+	if (rc == 0 && v == NULL)
+		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < ni; i++)
+		v[i] = (struct corr_value){(unsigned)ioc_type_from_name(inds[i].type),
+		                           inds[i].value, strlen(inds[i].value)};
+	if (rc == 0)
+		rc = cases_view(env->cases, env->store, r.id, v, ni, out, err);
+	if (rc == 0)
+		json_object_set_new(*out, "reference", json_string(r.ref));
+	free(v);
+	store_indicator_array_free(inds, ni);
+	store_report_clear(&r);
+	return rc;
 }
 
 static const char *const statuses[] = {"received",     "triaged", "under-review",

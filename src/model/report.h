@@ -14,6 +14,7 @@
 
 #include "ioc/ioc.h"
 #include "model/account.h"
+#include "model/cases.h"
 #include "model/catalogue.h"
 #include "model/ref.h"
 #include "store/store.h"
@@ -37,6 +38,7 @@ struct report_env {
 	const struct ioc_ctx *ioc;
 	const unsigned char *key; /* SECRET_KEY_LEN bytes: hashes tracking secrets */
 	const char *data_dir;     /* evidence files go under data_dir/evidence */
+	struct cases *cases;      /* reports linked into cases, or NULL */
 };
 
 /* An evidence file as uploaded. */
@@ -107,6 +109,11 @@ int report_note(const struct report_env *env, const struct principal *p, const c
 int report_evidence_get(const struct report_env *env, const struct principal *p, const char *ref,
                         const char *sha256, unsigned char **data, size_t *len,
                         char mime_out[STORE_NAME_MAX], struct crix_error *err);
+
+/* The case a report belongs to, for reporting-centre staff (see
+ * cases_view); CRIX_EACCES for others. */
+int report_case(const struct report_env *env, const struct principal *p, const char *ref,
+                json_t **out, struct crix_error *err);
 
 /* True when status is one of the statuses above. */
 bool report_status_known(const char *status);

@@ -254,6 +254,19 @@ int store_audit_list(struct store *s, int64_t after, size_t limit, struct store_
 {
 	return s->ops->audit_list(s, after, limit, out, n, err);
 }
+int store_indicator_scan(struct store *s, int64_t after_row, size_t limit,
+                         struct store_indicator **out, size_t *n, int64_t *last_row,
+                         struct crix_error *err)
+{
+	return s->ops->indicator_scan(s, after_row, limit, out, n, last_row, err);
+}
+
+int store_report_ref(struct store *s, int64_t id, char ref[STORE_REF_MAX],
+                     char status[STORE_SHORT_MAX], struct crix_error *err)
+{
+	return s->ops->report_ref(s, id, ref, status, err);
+}
+
 void store_report_clear(struct store_report *r)
 {
 	if (r == NULL)

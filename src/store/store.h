@@ -252,7 +252,16 @@ int store_indicator_insert(struct store_tx *tx, const struct store_indicator *in
                            struct crix_error *err);
 int store_indicator_list(struct store *s, int64_t report_id, size_t limit,
                          struct store_indicator **out, size_t *n, struct crix_error *err);
+/* Indicators of every report, by report id then insertion, from the first
+ * row after (after_report, after_row): for rebuilding in-memory indexes at
+ * start, a page at a time.  OUT: *last_row, the row id of the last one. */
+int store_indicator_scan(struct store *s, int64_t after_row, size_t limit,
+                         struct store_indicator **out, size_t *n, int64_t *last_row,
+                         struct crix_error *err);
 void store_indicator_array_free(struct store_indicator *a, size_t n);
+/* The reference (and status) of a report by id, without its documents. */
+int store_report_ref(struct store *s, int64_t id, char ref[STORE_REF_MAX],
+                     char status[STORE_SHORT_MAX], struct crix_error *err);
 
 /* Evidence files (the bytes live in the data directory by SHA-256). */
 int store_evidence_insert(struct store_tx *tx, struct store_evidence *ev, struct crix_error *err);

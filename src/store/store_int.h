@@ -60,6 +60,11 @@ struct store_ops {
 	                  struct store_event **out, size_t *n, struct crix_error *err);
 	int (*indicator_insert)(struct store_tx *tx, const struct store_indicator *ind,
 	                        struct crix_error *err);
+	int (*indicator_scan)(struct store *s, int64_t after_row, size_t limit,
+	                      struct store_indicator **out, size_t *n, int64_t *last_row,
+	                      struct crix_error *err);
+	int (*report_ref)(struct store *s, int64_t id, char ref[STORE_REF_MAX],
+	                  char status[STORE_SHORT_MAX], struct crix_error *err);
 	int (*indicator_list)(struct store *s, int64_t report_id, size_t limit,
 	                      struct store_indicator **out, size_t *n, struct crix_error *err);
 	int (*evidence_insert)(struct store_tx *tx, struct store_evidence *ev,

@@ -120,6 +120,8 @@ enum st {
 	ST_EVENT_LIST,
 	ST_IND_INSERT,
 	ST_IND_LIST,
+	ST_IND_SCAN,
+	ST_REPORT_REF,
 	ST_EV_INSERT,
 	ST_EV_LIST,
 	ST_CUSTODY_INSERT,
@@ -198,6 +200,9 @@ static const char *const sql[ST_COUNT] = {
                           " FROM report_events WHERE report_id = ? ORDER BY id LIMIT ?",
         [ST_IND_INSERT] = "INSERT INTO indicators (report_id, type, field, value)"
                           " VALUES (?, ?, ?, ?)",
+        [ST_IND_SCAN] = "SELECT report_id, type, field, value, id FROM indicators WHERE id > ?"
+                        " ORDER BY id LIMIT ?",
+        [ST_REPORT_REF] = "SELECT ref, status FROM reports WHERE id = ?",
         [ST_IND_LIST] = "SELECT report_id, type, field, value FROM indicators"
                         " WHERE report_id = ? ORDER BY id LIMIT ?",
         [ST_EV_INSERT] = "INSERT INTO evidence (report_id, sha256, size, mime, name, at)"
@@ -1359,6 +1364,77 @@ static int sq_indicator_list(struct store *s, int64_t report_id, size_t limit,
 	return rc;
 }
 
+/* An indicator row with its row id (the scan's cursor) after the struct. */
+struct ind_row {
+	struct store_indicator ind;
+	int64_t row;
+};
+
+static int ind_row_out(sqlite3_stmt *q, void *out)
+{
+	struct ind_row *r = out;
+	r->row = sqlite3_column_int64(q, 4);
+	return ind_out(q, &r->ind);
+}
+
+static int sq_indicator_scan(struct store *s, int64_t after_row, size_t limit,
+                             struct store_indicator **out, size_t *n, int64_t *last_row,
+                             struct crix_error *err)
+{
+	struct id_page p = {.after = after_row, .limit = (int64_t)limit};
+	struct ind_row *rows;
+	size_t k;
+	*out = NULL;
+	*n = 0;
+	*last_row = after_row;
+	int rc = get_many(s, ST_IND_SCAN, bind_after_limit, &p, ind_row_out, sizeof *rows,
+	                  (void **)&rows, &k, "indicators", err);
+	if (rc != 0) {
+		for (size_t i = 0; i < k; i++)
+			free(rows[i].ind.value);
+		free(rows);
+		return rc;
+	}
+	if (k == 0) {
+		free(rows);
+		return 0;
+	}
+	/* Hand out plain indicators: copy down over the row ids. */
+	struct store_indicator *inds = malloc(k * sizeof *inds);
+	if (inds == NULL) {
+		for (size_t i = 0; i < k; i++)
+			free(rows[i].ind.value);
+		free(rows);
+		return crix_error_set(err, CRIX_ENOMEM, "indicators: out of memory");
+	}
+	for (size_t i = 0; i < k; i++)
+		inds[i] = rows[i].ind;
+	*last_row = rows[k - 1].row;
+	free(rows);
+	*out = inds;
+	*n = k;
+	return 0;
+}
+
+struct ref_status {
+	char *ref, *status;
+};
+
+static int ref_out(sqlite3_stmt *q, void *out)
+{
+	struct ref_status *rs = out;
+	col_text(q, 0, rs->ref, STORE_REF_MAX);
+	col_text(q, 1, rs->status, STORE_SHORT_MAX);
+	return 0;
+}
+
+static int sq_report_ref(struct store *s, int64_t id, char ref[STORE_REF_MAX],
+                         char status[STORE_SHORT_MAX], struct crix_error *err)
+{
+	struct ref_status rs = {ref, status};
+	return get_one(s, ST_REPORT_REF, bind_id, &id, ref_out, &rs, "report", err);
+}
+
 static int evidence_out(sqlite3_stmt *q, void *out)
 {
 	struct store_evidence *ev = out;
@@ -1536,6 +1612,8 @@ static const struct store_ops sqlite_ops = {
         .event_list = sq_event_list,
         .indicator_insert = sq_indicator_insert,
         .indicator_list = sq_indicator_list,
+        .indicator_scan = sq_indicator_scan,
+        .report_ref = sq_report_ref,
         .evidence_insert = sq_evidence_insert,
         .evidence_list = sq_evidence_list,
         .custody_insert = sq_custody_insert,

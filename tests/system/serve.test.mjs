@@ -298,6 +298,29 @@ describe('crix serve', () => {
 		expectStatus(await req(srv, 'POST', `/api/v1/reports/${ref}/status`, { token: T.lean, json: { status: 'triaged' } }), 409, 'reopen');
 	});
 
+	it('reports that share an indicator are one case; staff see it, a business may not', async () => {
+		const shop = `fake-shop-${Date.now()}.example.com`;
+		const refs = [];
+		for (const d of [`Bought shoes from https://${shop}/sale, never came`, `Paid ${shop} by card; call +44 7700 900777`, 'Text from +44 7700 900777 asking for a fee']) {
+			const r = expectStatus(await req(srv, 'POST', '/api/v1/reports', { json: { category: 'online-shopping-fraud', description: d } }), 201, 'submit');
+			submitted++;
+			refs.push(r.json.reference);
+		}
+		const lone = expectStatus(await req(srv, 'POST', '/api/v1/reports', { json: { category: 'phishing', description: 'nothing shared here' } }), 201, 'submit');
+		submitted++;
+		// the first and third share nothing directly: the second joins them
+		const c = expectStatus(await req(srv, 'GET', `/api/v1/reports/${refs[2]}/case`, { token: T.lean }), 200, 'case');
+		assert.equal(c.json.case.size, 3);
+		assert.deepEqual(c.json.case.reports.map((x) => x.reference).sort(), [...refs].sort());
+		assert.equal(c.json.case.id, refs[0], 'the case is named after its first report');
+		assert.ok(c.json.shared.some((x) => x.type === 'phone' && x.value === '+447700900777' && x.reports === 2));
+		const l = expectStatus(await req(srv, 'GET', `/api/v1/reports/${lone.json.reference}/case`, { token: T.inv }), 200, 'lone case');
+		assert.equal(l.json.case.size, 1);
+		assert.deepEqual(l.json.shared, []);
+		expectStatus(await req(srv, 'GET', `/api/v1/reports/${refs[0]}/case`, { token: T.bizan }), 403, 'business case');
+		expectStatus(await req(srv, 'GET', `/api/v1/reports/${refs[0]}/case`), 401, 'anonymous case');
+	});
+
 	it('a business submits with its token; bulk NDJSON gives a result per line', async () => {
 		const one = expectStatus(await req(srv, 'POST', '/api/v1/reports', { token: T.bizan, json: fraudReport({ external_id: 'bank-1' }) }), 201, 'business submit');
 		submitted++;
