@@ -47,7 +47,7 @@ static void init(void)
 		abort();
 	}
 	static unsigned char key[SECRET_KEY_LEN];
-	env = (struct report_env){NULL, cat, ioc, key, "/nonexistent"};
+	env = (struct report_env){NULL, cat, ioc, key, "/nonexistent", NULL};
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
