@@ -19,7 +19,8 @@ void cli_serve_help(FILE *f)
 {
 	fprintf(f,
 	        "usage: crix serve [--data DIR] [--listen ADDR:PORT] [--db URL] [--catalogue DIR]\n"
-	        "                  [--threads N] [--workers N] [--rate-limit N] [--tls]\n\n"
+	        "                  [--warninglists DIR] [--threads N] [--workers N]\n"
+	        "                  [--rate-limit N] [--tls]\n\n"
 	        "Runs the reporting centre: the REST API (GET /api/v1/openapi.json describes it),\n"
 	        "/healthz and /metrics.  Logs go to standard error as JSON lines.  SIGTERM or\n"
 	        "SIGINT stop it gracefully: requests in flight finish first.\n\n"
@@ -32,6 +33,8 @@ void cli_serve_help(FILE *f)
 	        "  --db URL          sqlite:PATH (default sqlite:DIR/crix.db)\n"
 	        "  --catalogue DIR   offence and advice catalogue (default: the data/ directory\n"
 	        "                    next to the binary's build tree, or /usr/share/crix)\n"
+	        "  --warninglists DIR  MISP warning lists (DIR/NAME/list.json): values on them\n"
+	        "                    never link reports into cases (none by default)\n"
 	        "  --threads N       threads for connections (default 4)\n"
 	        "  --workers N       threads that run requests touching the store (default 16;\n"
 	        "                    0 runs them on the connection threads)\n"
@@ -102,7 +105,7 @@ static int parse_uint(const char *opt, const char *v, unsigned lo, unsigned hi, 
 
 int cli_serve(int argc, char **argv)
 {
-	const char *data = "crix-data", *db = NULL, *cat_dir = NULL;
+	const char *data = "crix-data", *db = NULL, *cat_dir = NULL, *warn_dir = NULL;
 	struct http_app *app = calloc(1, sizeof *app);
 	if (app == NULL)
 		return 2;
@@ -132,6 +135,8 @@ int cli_serve(int argc, char **argv)
 			db = v;
 		else if (strcmp(a, "--catalogue") == 0)
 			cat_dir = v;
+		else if (strcmp(a, "--warninglists") == 0)
+			warn_dir = v;
 		else if (strcmp(a, "--threads") == 0) {
 			if (parse_uint(a, v, 1, 256, &app->opt.threads)) {
 				free(app);
@@ -159,6 +164,7 @@ int cli_serve(int argc, char **argv)
 	struct ioc_ctx *ioc = NULL;
 	struct catalogue *cat = NULL;
 	struct cases *cases = NULL;
+	struct warnlist *warn = NULL;
 	char catp[PATH_MAX], keyp[PATH_MAX];
 	if (cli_make_data_dir("serve", data) != 0)
 		goto out;
@@ -179,7 +185,17 @@ int cli_serve(int argc, char **argv)
 	/* Reports linked into cases: rebuilt from the stored indicators. */
 	uint64_t n_ind = 0;
 	double t0 = clock_mono();
-	if (cases_open(app->store, 0, &cases, &n_ind, &err) != 0) {
+	if (warn_dir != NULL) {
+		size_t n_lists, n_values;
+		if (warnlist_load_dir(ioc, warn_dir, &warn, &n_lists, &n_values, &err) != 0) {
+			fprintf(stderr, "crix serve: %s\n", err.msg);
+			goto out;
+		}
+		log_event("info", "warning lists loaded",
+		          json_pack("{s:s,s:I,s:I}", "dir", warn_dir, "lists", (json_int_t)n_lists,
+		                    "values", (json_int_t)n_values));
+	}
+	if (cases_open(app->store, 0, warn, &cases, &n_ind, &err) != 0) {
 		fprintf(stderr, "crix serve: %s\n", err.msg);
 		goto out;
 	}
@@ -222,6 +238,7 @@ int cli_serve(int argc, char **argv)
 	rc = 0;
 out:
 	cases_free(cases);
+	warnlist_free(warn);
 	store_close(app->store);
 	catalogue_free(cat);
 	ioc_ctx_free(ioc);

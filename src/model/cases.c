@@ -11,7 +11,13 @@
 struct cases {
 	pthread_mutex_t lock;
 	struct corr *corr;
+	struct warnlist *warn;
 };
+
+static bool on_warnlist(void *arg, unsigned type, const char *value, size_t len)
+{
+	return warnlist_holds(arg, type, value, len, NULL);
+}
 
 /*
  * The values a report links by: its own, and for each URL its host as a
@@ -82,8 +88,8 @@ int cases_add(struct cases *k, int64_t report, const struct corr_value *given, s
 	return rc;
 }
 
-int cases_open(struct store *s, uint32_t over_common, struct cases **out, uint64_t *indicators,
-               struct crix_error *err)
+int cases_open(struct store *s, uint32_t over_common, struct warnlist *warn, struct cases **out,
+               uint64_t *indicators, struct crix_error *err)
 {
 	struct cases *k = calloc(1, sizeof *k);
 	*out = NULL;
@@ -91,7 +97,10 @@ int cases_open(struct store *s, uint32_t over_common, struct cases **out, uint64
 	if (k == NULL)
 		return crix_error_set(err, CRIX_ENOMEM, "cases: out of memory");
 	pthread_mutex_init(&k->lock, NULL);
-	struct corr_opts o = {.over_common = over_common};
+	k->warn = warn;
+	struct corr_opts o = {.over_common = over_common,
+	                      .allowed = warn != NULL ? on_warnlist : NULL,
+	                      .allowed_arg = warn};
 	int rc = corr_new(&o, &k->corr, err);
 	int64_t after = 0;
 	struct corr_value *vals = NULL;
@@ -146,6 +155,17 @@ void cases_free(struct cases *k)
 	free(k);
 }
 
+int64_t cases_of(struct cases *k, int64_t report, uint32_t *size)
+{
+	uint32_t r = report > 0 && report < UINT32_MAX ? (uint32_t)report : 0;
+	pthread_mutex_lock(&k->lock);
+	uint32_t first = corr_case(k->corr, r), n = corr_case_size(k->corr, r);
+	pthread_mutex_unlock(&k->lock);
+	if (size != NULL)
+		*size = n ? n : 1;
+	return first ? first : report;
+}
+
 int cases_view(struct cases *k, struct store *s, int64_t report, const struct corr_value *given,
                size_t n_given, json_t **out, struct crix_error *err)
 {
@@ -164,12 +184,16 @@ int cases_view(struct cases *k, struct store *s, int64_t report, const struct co
 		if (corr_value_info(k->corr, vals[i].type, vals[i].value, vals[i].len, &vi) != 0 ||
 		    vi.reports < 2)
 			continue;
-		json_array_append_new(shared,
-		                      json_pack("{s:s,s:s%,s:I,s:b,s:b}", "type",
-		                                ioc_type_name((enum ioc_type)vals[i].type), "value",
-		                                vals[i].value, vals[i].len, "reports",
-		                                (json_int_t)vi.reports, "over_common",
-		                                vi.over_common, "allowed", vi.allowed));
+		json_t *e = json_pack("{s:s,s:s%,s:I,s:b,s:b}", "type",
+		                      ioc_type_name((enum ioc_type)vals[i].type), "value",
+		                      vals[i].value, vals[i].len, "reports", (json_int_t)vi.reports,
+		                      "over_common", vi.over_common, "allowed", vi.allowed);
+		const char *list;
+		if (e != NULL && vi.allowed &&
+		    warnlist_holds(k->warn, vals[i].type, vals[i].value, vals[i].len, &list) &&
+		    list != NULL)
+			json_object_set_new(e, "warning_list", json_string(list));
+		json_array_append_new(shared, e);
 	}
 	pthread_mutex_unlock(&k->lock);
 	free(vals);
