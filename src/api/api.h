@@ -46,6 +46,9 @@ void api_report_evidence(struct http_app *app, struct http_req *rq, struct http_
 void api_track(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_track_add(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 
+/* stats.c */
+void api_stats(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+
 /* Shared by the handlers: parses a positive integer id from a path
  * parameter or query; on failure answers 400 naming it and returns -1. */
 int api_id(struct http_resp *rs, const char *s, const char *field, int64_t *out);

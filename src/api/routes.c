@@ -37,6 +37,7 @@ const struct http_route http_routes[] = {
         {"GET", "/api/v1/reports/{ref}/case", api_report_case, HTTP_SIGNED_IN, 0, false, NULL},
         {"GET", "/api/v1/reports/{ref}/evidence/{sha256}", api_report_evidence, HTTP_SIGNED_IN, 0,
          false, NULL},
+        {"GET", "/api/v1/stats", api_stats, HTTP_PUBLIC, 0, false, NULL},
         {"GET", "/api/v1/track/{ref}", api_track, HTTP_PUBLIC, 0, false, NULL},
         {"POST", "/api/v1/track/{ref}/additions", api_track_add, HTTP_PUBLIC, KB(64), false, NULL},
         {NULL, NULL, NULL, HTTP_PUBLIC, 0, false, NULL},

@@ -261,6 +261,12 @@ int store_indicator_scan(struct store *s, int64_t after_row, size_t limit,
 	return s->ops->indicator_scan(s, after_row, limit, out, n, last_row, err);
 }
 
+int store_report_facts(struct store *s, const struct store_report_filter *f, store_fact_fn fn,
+                       void *arg, struct crix_error *err)
+{
+	return s->ops->report_facts(s, f, fn, arg, err);
+}
+
 int store_report_ref(struct store *s, int64_t id, char ref[STORE_REF_MAX],
                      char status[STORE_SHORT_MAX], struct crix_error *err)
 {

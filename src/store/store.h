@@ -241,6 +241,22 @@ void store_report_clear(struct store_report *r);
 /* Frees an array from store_report_list.  NULL ok. */
 void store_report_array_free(struct store_report *a, size_t n);
 
+/* The fields of a report that statistics group and sum by. */
+struct store_report_fact {
+	const char *category, *created, *region, *country, *victim_type, *channel;
+	const char *payment_method, *kind, *status, *outcome, *currency;
+	int64_t loss_minor;
+	int vulnerable;
+};
+
+/* Calls fn for every report the filter selects (status, category, region,
+ * from, to, org_id; indicator and text are ignored), in no set order; a
+ * non-zero return from fn stops the scan and is returned.  The strings live
+ * until fn returns. */
+typedef int (*store_fact_fn)(void *arg, const struct store_report_fact *f);
+int store_report_facts(struct store *s, const struct store_report_filter *f, store_fact_fn fn,
+                       void *arg, struct crix_error *err);
+
 /* Report events, oldest first. */
 int store_event_insert(struct store_tx *tx, struct store_event *e, struct crix_error *err);
 int store_event_list(struct store *s, int64_t report_id, size_t limit, struct store_event **out,

@@ -63,6 +63,8 @@ struct store_ops {
 	int (*indicator_scan)(struct store *s, int64_t after_row, size_t limit,
 	                      struct store_indicator **out, size_t *n, int64_t *last_row,
 	                      struct crix_error *err);
+	int (*report_facts)(struct store *s, const struct store_report_filter *f, store_fact_fn fn,
+	                    void *arg, struct crix_error *err);
 	int (*report_ref)(struct store *s, int64_t id, char ref[STORE_REF_MAX],
 	                  char status[STORE_SHORT_MAX], struct crix_error *err);
 	int (*indicator_list)(struct store *s, int64_t report_id, size_t limit,

@@ -122,6 +122,7 @@ enum st {
 	ST_IND_LIST,
 	ST_IND_SCAN,
 	ST_REPORT_REF,
+	ST_REPORT_FACTS,
 	ST_EV_INSERT,
 	ST_EV_LIST,
 	ST_CUSTODY_INSERT,
@@ -203,6 +204,12 @@ static const char *const sql[ST_COUNT] = {
         [ST_IND_SCAN] = "SELECT report_id, type, field, value, id FROM indicators WHERE id > ?"
                         " ORDER BY id LIMIT ?",
         [ST_REPORT_REF] = "SELECT ref, status FROM reports WHERE id = ?",
+        [ST_REPORT_FACTS] =
+                "SELECT category, created, region, country, victim_type, channel, payment_method,"
+                " kind, status, outcome, currency, loss_minor, vulnerable FROM reports"
+                " WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR category = ?2)"
+                " AND (?3 = '' OR region = ?3) AND (?4 = '' OR created >= ?4)"
+                " AND (?5 = '' OR created < ?5) AND (?6 = 0 OR org_id = ?6)",
         [ST_IND_LIST] = "SELECT report_id, type, field, value FROM indicators"
                         " WHERE report_id = ? ORDER BY id LIMIT ?",
         [ST_EV_INSERT] = "INSERT INTO evidence (report_id, sha256, size, mime, name, at)"
@@ -1416,6 +1423,44 @@ static int sq_indicator_scan(struct store *s, int64_t after_row, size_t limit,
 	return 0;
 }
 
+static int sq_report_facts(struct store *st, const struct store_report_filter *f, store_fact_fn fn,
+                           void *arg, struct crix_error *err)
+{
+	struct conn *c = reader(st, err);
+	if (c == NULL)
+		return CRIX_EIO;
+	sqlite3_stmt *q = stmt(c, ST_REPORT_FACTS, err);
+	int rc = q ? 0 : CRIX_EIO;
+	if (q != NULL) {
+		bind_text(q, 1, f->status);
+		bind_text(q, 2, f->category);
+		bind_text(q, 3, f->region);
+		bind_text(q, 4, f->from);
+		bind_text(q, 5, f->to);
+		sqlite3_bind_int64(q, 6, f->org_id);
+		int step;
+		while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
+			struct store_report_fact r;
+			const char **cols[] = {&r.category,       &r.created,     &r.region,
+			                       &r.country,        &r.victim_type, &r.channel,
+			                       &r.payment_method, &r.kind,        &r.status,
+			                       &r.outcome,        &r.currency};
+			for (int i = 0; i < 11; i++) {
+				const unsigned char *t = sqlite3_column_text(q, i);
+				*cols[i] = t != NULL ? (const char *)t : "";
+			}
+			r.loss_minor = sqlite3_column_int64(q, 11);
+			r.vulnerable = sqlite3_column_int(q, 12);
+			rc = fn(arg, &r);
+		}
+		if (rc == 0 && step != SQLITE_DONE)
+			rc = db_error(err, c->db, "statistics");
+		sqlite3_reset(q);
+	}
+	reader_put((struct sq_store *)st, c);
+	return rc;
+}
+
 struct ref_status {
 	char *ref, *status;
 };
@@ -1614,6 +1659,7 @@ static const struct store_ops sqlite_ops = {
         .indicator_list = sq_indicator_list,
         .indicator_scan = sq_indicator_scan,
         .report_ref = sq_report_ref,
+        .report_facts = sq_report_facts,
         .evidence_insert = sq_evidence_insert,
         .evidence_list = sq_evidence_list,
         .custody_insert = sq_custody_insert,

@@ -321,6 +321,23 @@ describe('crix serve', () => {
 		expectStatus(await req(srv, 'GET', `/api/v1/reports/${refs[0]}/case`), 401, 'anonymous case');
 	});
 
+	it('statistics: staff see every cell, the public gets small cells suppressed, CSV too', async () => {
+		const staff = expectStatus(await req(srv, 'GET', '/api/v1/stats?group_by=category,month', { token: T.lean }), 200, 'staff stats');
+		assert.deepEqual(staff.json.group_by, ['category', 'month']);
+		assert.ok(staff.json.total >= 1);
+		assert.equal(staff.json.suppressed_below, null);
+		assert.equal(staff.json.rows.reduce((n, r) => n + r.reports, 0), staff.json.total);
+		const pub = expectStatus(await req(srv, 'GET', '/api/v1/stats?group_by=category'), 200, 'public stats');
+		assert.equal(pub.json.total, null);
+		assert.equal(pub.json.suppressed_below, 5);
+		for (const r of pub.json.rows) assert.ok(r.reports === null ? r.suppressed === true : r.reports >= 5, JSON.stringify(r));
+		const csv = expectStatus(await req(srv, 'GET', '/api/v1/stats?group_by=article&format=csv', { token: T.lean }), 200, 'csv');
+		assert.match(csv.headers.get('content-type'), /^text\/csv/);
+		assert.match(csv.text, /^article,reports,vulnerable_victims,currency,loss_sum_minor,loss_median_minor\n/);
+		expectStatus(await req(srv, 'GET', '/api/v1/stats?group_by=colour'), 400, 'bad dimension');
+		expectStatus(await req(srv, 'GET', '/api/v1/stats?group_by=category,month,region', { token: T.lean }), 400, 'three dimensions');
+	});
+
 	it('a business submits with its token; bulk NDJSON gives a result per line', async () => {
 		const one = expectStatus(await req(srv, 'POST', '/api/v1/reports', { token: T.bizan, json: fraudReport({ external_id: 'bank-1' }) }), 201, 'business submit');
 		submitted++;
