@@ -100,15 +100,16 @@ bench: deps $(B)/crix
 	@B=$(B) ./bench/scan-run
 	@$(MAKE) --no-print-directory -C . $(B)/bench/gen-reports $(B)/bench/sqlite-floor
 	@B=$(B) ./bench/intake-run
-	@$(MAKE) --no-print-directory -C . $(B)/bench/corr-bench
+	@$(MAKE) --no-print-directory -C . $(B)/bench/corr-bench $(B)/bench/stats-bench
 	@$(B)/bench/corr-bench
+	@$(B)/bench/stats-bench
 
 $(B)/bench/%: bench/%.c bench/rng.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) -O2 -Wall -Wextra -Werror $< -o $@
 
-# The correlation benchmark runs the library's engine itself.
-$(B)/bench/corr-bench: bench/corr-bench.c bench/rng.h $(B)/libcrix.a
+# The correlation and statistics benchmarks run the library itself.
+$(B)/bench/corr-bench $(B)/bench/stats-bench: $(B)/bench/%: bench/%.c bench/rng.h $(B)/libcrix.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Ibench $< $(B)/libcrix.a $(LDLIBS_ALL) -o $@
 
