@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "model/cases.h"
 #include "model/warnlist.h"
@@ -31,6 +32,14 @@ static int setup(void **state)
 {
 	static struct fx f;
 	size_t lists, values;
+	/* The reference lists live beside the repository (../shared); a clone
+	 * elsewhere has none, and the tests skip. */
+	struct stat st;
+	if (stat(LISTS, &st) != 0) {
+		fprintf(stderr, "test_warnlist: %s not found: skipping\n", LISTS);
+		*state = NULL;
+		return 0;
+	}
 	if (ioc_ctx_new(&f.ioc, NULL) != 0)
 		return -1;
 	struct crix_error err = {0};
@@ -49,6 +58,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
+	if (f == NULL)
+		return 0;
 	warnlist_free(f->w);
 	ioc_ctx_free(f->ioc);
 	return 0;
@@ -62,6 +73,8 @@ static bool holds(struct fx *f, enum ioc_type t, const char *v, const char **lis
 static void test_holds(void **state)
 {
 	struct fx *f = *state;
+	if (f == NULL)
+		skip();
 	const char *list;
 	assert_true(holds(f, IOC_IPV4, "8.8.8.8", &list));
 	assert_non_null(strstr(list, "public-dns-v4"));
@@ -88,6 +101,8 @@ static void test_holds(void **state)
 static void test_cases_ignore_benign(void **state)
 {
 	struct fx *f = *state;
+	if (f == NULL)
+		skip();
 	char *dir = tmpdir_new();
 	struct store *s;
 	struct crix_error err = {0};
