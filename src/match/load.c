@@ -10,6 +10,8 @@
  */
 #include "match/load.h"
 
+#include "share/tlp.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -766,27 +768,11 @@ static int load_warninglist_json(struct loader *l, json_t *root)
 
 /* ---- STIX 2.1 bundles ---- */
 
-/* Standard TLP marking definitions (TLP 2.0 and the STIX 2.1 TLP 1.0 ones). */
+/* Standard TLP marking definitions (TLP 2.0 and the STIX 2.1 TLP 1.0 ones):
+ * 1 clear .. 5 red, as enum tlp counts them; 0 for any other. */
 static int tlp_of_marking(const char *id)
 {
-	static const struct {
-		const char *id;
-		int tlp;
-	} m[] = {
-	        {"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", 1},
-	        {"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", 2},
-	        {"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", 3},
-	        {"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", 4},
-	        {"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", 5},
-	        {"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", 1},
-	        {"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", 2},
-	        {"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", 3},
-	        {"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", 5},
-	};
-	for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
-		if (strcmp(id, m[i].id) == 0)
-			return m[i].tlp;
-	return 0;
+	return (int)tlp_from_marking(id);
 }
 
 /* One comparison of a pattern: path = 'value'. */
