@@ -10,6 +10,8 @@ static const struct cli_command commands[] = {
         {"extract", "find indicators (IPs, domains, URLs, e-mails, hashes, ...) in text",
          cli_extract, cli_extract_help},
         {"scan", "check logs against indicator lists, exactly and fast", cli_scan, cli_scan_help},
+        {"export", "indicator lists as a STIX 2.1 bundle: crix export stix", cli_export,
+         cli_export_help},
         {"serve", "run the reporting centre: REST API, intake, tracking, accounts", cli_serve,
          cli_serve_help},
         {"admin", "manage organisations, users and API tokens from the shell", cli_admin,
