@@ -49,6 +49,26 @@ void api_track_add(struct http_app *app, struct http_req *rq, struct http_resp *
 /* stats.c */
 void api_stats(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 
+/* sharing.c: TAXII 2.1 and crix's sharing routes */
+void api_taxii_discovery(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_taxii_root(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_taxii_collections(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_taxii_collection(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_taxii_objects(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_taxii_add(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_taxii_object(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_taxii_versions(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_taxii_manifest(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_taxii_status(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_collection_list(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_collection_create(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_collection_update(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_group_list(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_group_create(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_group_member_add(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_group_member_remove(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_lookup(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+
 /* Shared by the handlers: parses a positive integer id from a path
  * parameter or query; on failure answers 400 naming it and returns -1. */
 int api_id(struct http_resp *rs, const char *s, const char *field, int64_t *out);

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include "http/http.h"
+#include "share/sharing.h"
 #include "util/log.h"
 
 #include <errno.h>
@@ -164,6 +165,7 @@ int cli_serve(int argc, char **argv)
 	struct ioc_ctx *ioc = NULL;
 	struct catalogue *cat = NULL;
 	struct cases *cases = NULL;
+	struct sharing *sharing = NULL;
 	struct warnlist *warn = NULL;
 	char catp[PATH_MAX], keyp[PATH_MAX];
 	if (cli_make_data_dir("serve", data) != 0)
@@ -202,6 +204,17 @@ int cli_serve(int argc, char **argv)
 	log_event("info", "cases built",
 	          json_pack("{s:I,s:f}", "indicators", (json_int_t)n_ind, "seconds",
 	                    clock_mono() - t0));
+	/* Shared objects: groups and collections in memory, their indicators in
+	 * the lookup index. */
+	t0 = clock_mono();
+	if (sharing_open(app->store, ioc, &sharing, &err) != 0) {
+		fprintf(stderr, "crix serve: %s\n", err.msg);
+		goto out;
+	}
+	app->sharing = sharing;
+	log_event("info", "shared indicators indexed",
+	          json_pack("{s:I,s:f}", "indicators", (json_int_t)sharing_indicator_count(sharing),
+	                    "seconds", clock_mono() - t0));
 	app->reports = (struct report_env){.store = app->store,
 	                                   .cat = cat,
 	                                   .ioc = ioc,
@@ -238,6 +251,7 @@ int cli_serve(int argc, char **argv)
 	rc = 0;
 out:
 	cases_free(cases);
+	sharing_free(sharing);
 	warnlist_free(warn);
 	store_close(app->store);
 	catalogue_free(cat);

@@ -65,6 +65,7 @@ struct http_app {
 	struct store *store;
 	struct report_env reports;
 	const struct catalogue *cat;
+	struct sharing *sharing; /* groups, collections, STIX objects, lookups */
 	unsigned char key[SECRET_KEY_LEN];
 	struct http_options opt;
 	char data_dir[4096];

@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,12 +420,45 @@ static int auth_session(struct http_app *app, struct http_req *rq, const char *c
 	return rc;
 }
 
+/*
+ * HTTP Basic, which TAXII clients speak: the user name and, as the password,
+ * one of that user's API tokens.  A password proper is not taken here: it
+ * would cost an argon2id hash per request, and a token can be revoked alone.
+ */
+static int auth_basic(struct http_app *app, const char *b64, struct principal *p,
+                      struct crix_error *err)
+{
+	char cred[SECRET_TOKEN_MAX + STORE_USER_MAX + 8];
+	size_t n = 0;
+	while (*b64 == ' ')
+		b64++;
+	if (strlen(b64) > 4 * (sizeof cred / 3) ||
+	    sodium_base642bin((unsigned char *)cred, sizeof cred - 1, b64, strlen(b64), NULL, &n,
+	                      NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
+		return crix_error_set(err, CRIX_ENOTFOUND, "Authorization: Basic: not base64");
+	cred[n] = '\0';
+	char *colon = memchr(cred, ':', n);
+	if (colon == NULL || strlen(cred) != n)
+		return crix_error_set(err, CRIX_ENOTFOUND,
+		                      "Authorization: Basic: give USER:TOKEN (an API token)");
+	*colon = '\0';
+	int rc = http_auth_token(app, colon + 1, p, err);
+	if (rc == 0 && strcmp(p->username, cred) != 0) {
+		account_principal_public(p);
+		rc = crix_error_set(err, CRIX_ENOTFOUND, "the API token is not valid");
+	}
+	sodium_memzero(cred, sizeof cred);
+	return rc;
+}
+
 /* Fills rq->who from the Authorization header or the session cookie. 0, or
  * an error to answer with 401. */
 static int authenticate(struct http_app *app, struct http_req *rq, struct crix_error *err)
 {
 	account_principal_public(&rq->who);
 	const char *auth = http_header(rq, "Authorization");
+	if (auth != NULL && strncasecmp(auth, "Basic ", 6) == 0)
+		return auth_basic(app, auth + 6, &rq->who, err);
 	if (auth != NULL) {
 		if (strncasecmp(auth, "Bearer ", 7) != 0)
 			return crix_error_set(

@@ -958,6 +958,32 @@ static bool pat_parse(struct pattern *pt)
 	return true;
 }
 
+int match_stix_pattern(const char *pattern, size_t len, match_pattern_fn fn, void *arg, char *why,
+                       size_t why_cap)
+{
+	struct pattern *pt = calloc(1, sizeof *pt);
+	char *vals = malloc(len + 1);
+	if (pt == NULL || vals == NULL) {
+		free(pt);
+		free(vals);
+		return CRIX_ENOMEM;
+	}
+	pt->p = pattern;
+	pt->end = pattern + len;
+	pt->vals = vals;
+	int rc = 0;
+	if (!pat_parse(pt)) {
+		snprintf(why, why_cap, "%s", pt->why);
+		rc = 1;
+	} else {
+		for (size_t k = 0; k < pt->ncmp && rc == 0; k++)
+			rc = fn(arg, pt->cmp[k].type, vals + pt->cmp[k].start, pt->cmp[k].len);
+	}
+	free(vals);
+	free(pt);
+	return rc;
+}
+
 static int load_stix_indicator(struct loader *l, json_t *obj, size_t index)
 {
 	json_t *id = json_object_get(obj, "id");

@@ -71,4 +71,16 @@ int match_load_allow_file(struct match_index *ix, const struct ioc_ctx *ctx, con
 /* The format a path most likely has (by extension and first bytes). */
 enum match_format match_guess_format(const char *path, const char *head, size_t n);
 
+/*
+ * The values of a STIX 2.1 indicator pattern crix can use: equality (or, for
+ * addresses, ISSUBSET) comparisons on ipv4-addr, ipv6-addr, domain-name, url,
+ * email-addr and file hashes, joined by OR.  Calls fn once per comparison
+ * with the pattern's type and its unescaped (not yet canonical) value.
+ * Returns 0; 1 when the pattern is not usable, with the reason in why;
+ * CRIX_ENOMEM; or fn's non-zero return.
+ */
+typedef int (*match_pattern_fn)(void *arg, enum ioc_type type, const char *value, size_t len);
+int match_stix_pattern(const char *pattern, size_t len, match_pattern_fn fn, void *arg, char *why,
+                       size_t why_cap);
+
 #endif

@@ -310,3 +310,91 @@ void store_audit_array_free(struct store_audit *a, size_t n)
 		free(a[i].detail);
 	free(a);
 }
+
+int store_group_insert(struct store_tx *tx, struct store_group *g, struct crix_error *err)
+{
+	return tx->s->ops->group_insert(tx, g, err);
+}
+
+int store_group_member(struct store_tx *tx, int64_t group, int64_t org, int add,
+                       struct crix_error *err)
+{
+	return tx->s->ops->group_member(tx, group, org, add, err);
+}
+
+int store_group_list(struct store *s, struct store_group **out, size_t *n, struct crix_error *err)
+{
+	return s->ops->group_list(s, out, n, err);
+}
+
+int store_collection_insert(struct store_tx *tx, const struct store_collection *c,
+                            struct crix_error *err)
+{
+	return tx->s->ops->collection_insert(tx, c, err);
+}
+
+int store_collection_update(struct store_tx *tx, const struct store_collection *c,
+                            struct crix_error *err)
+{
+	return tx->s->ops->collection_update(tx, c, err);
+}
+
+int store_collection_list(struct store *s, struct store_collection **out, size_t *n,
+                          struct crix_error *err)
+{
+	return s->ops->collection_list(s, out, n, err);
+}
+
+int store_object_insert(struct store_tx *tx, struct store_object *o, struct crix_error *err)
+{
+	return tx->s->ops->object_insert(tx, o, err);
+}
+
+int store_object_page(struct store *s, const struct store_object_filter *f,
+                      struct store_object **out, size_t *n, struct crix_error *err)
+{
+	return s->ops->object_page(s, f, out, n, err);
+}
+
+void store_object_array_free(struct store_object *a, size_t n)
+{
+	for (size_t i = 0; a != NULL && i < n; i++)
+		free(a[i].body);
+	free(a);
+}
+
+int store_object_last_added(struct store *s, char out[CLOCK_ISO_LEN + 8], struct crix_error *err)
+{
+	return s->ops->object_last_added(s, out, err);
+}
+
+int store_status_insert(struct store_tx *tx, const struct store_status *st, struct crix_error *err)
+{
+	return tx->s->ops->status_insert(tx, st, err);
+}
+
+int store_status_get(struct store *s, const char *id, struct store_status *out,
+                     struct crix_error *err)
+{
+	return s->ops->status_get(s, id, out, err);
+}
+
+int store_shared_indicator_insert(struct store_tx *tx, struct store_shared_indicator *si,
+                                  struct crix_error *err)
+{
+	return tx->s->ops->shared_indicator_insert(tx, si, err);
+}
+
+int store_shared_indicator_scan(struct store *s, int64_t after_id, size_t limit,
+                                struct store_shared_indicator **out, size_t *n,
+                                struct crix_error *err)
+{
+	return s->ops->shared_indicator_scan(s, after_id, limit, out, n, err);
+}
+
+void store_shared_indicator_array_free(struct store_shared_indicator *a, size_t n)
+{
+	for (size_t i = 0; a != NULL && i < n; i++)
+		free(a[i].value);
+	free(a);
+}

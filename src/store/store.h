@@ -298,4 +298,122 @@ int store_audit_list(struct store *s, int64_t after, size_t limit, struct store_
                      size_t *n, struct crix_error *err);
 void store_audit_array_free(struct store_audit *a, size_t n);
 
+/* ---- sharing: groups, TAXII collections, STIX objects, shared indicators ---- */
+
+/* Lists of ids are kept as text "1,5,9" (model/share.c parses them). */
+#define STORE_IDLIST_MAX 1024
+
+/* A sharing group: a named set of organisations, managed by its owner. */
+struct store_group {
+	int64_t id;
+	char name[STORE_NAME_MAX];
+	int64_t owner_org;
+	char members[STORE_IDLIST_MAX]; /* member organisation ids, "" for none */
+	char created[CLOCK_ISO_LEN];
+};
+
+/* A TAXII collection: a shareable container of STIX objects.  Its TLP and
+ * shares bound who sees it and the objects in it; writers may add objects. */
+struct store_collection {
+	char id[40]; /* UUID */
+	char title[STORE_NAME_MAX];
+	char description[STORE_NAME_MAX * 4];
+	int64_t owner_org;
+	int64_t owner_user;
+	int tlp; /* enum tlp */
+	char share_orgs[STORE_IDLIST_MAX];
+	char share_groups[STORE_IDLIST_MAX];
+	char share_users[STORE_IDLIST_MAX];
+	char writers[STORE_IDLIST_MAX]; /* organisations other than the owner that may add */
+	char created[CLOCK_ISO_LEN];
+};
+
+/* One version of a STIX object, stored verbatim. */
+struct store_object {
+	int64_t row;
+	char collection[40];
+	char stix_id[STORE_NAME_MAX];
+	char type[STORE_SHORT_MAX * 2];
+	char spec_version[8];
+	char version[CLOCK_ISO_LEN + 8]; /* modified, else created, else added */
+	char added[CLOCK_ISO_LEN + 8];   /* date_added, unique and increasing */
+	int tlp;
+	int64_t owner_org;
+	int64_t owner_user;
+	char source[STORE_NAME_MAX]; /* "post", "import:FILE", "partner:NAME" */
+	char *body;                  /* the object's JSON exactly as received */
+};
+
+/* Which objects store_object_page returns, oldest added first. */
+struct store_object_filter {
+	const char *collection;
+	int64_t after_row;       /* paging cursor: rows after this one */
+	const char *added_after; /* "" or NULL for any */
+	const char *stix_id;     /* NULL for any */
+	const char *type;        /* NULL for any */
+	int latest_only;         /* 1: only each object's newest version, -1: oldest */
+	size_t limit;
+};
+
+/* A TAXII status resource (its JSON document). */
+struct store_status {
+	char id[40];
+	int64_t user_id;
+	char created[CLOCK_ISO_LEN];
+	char *body;
+};
+
+/* An indicator value taken from a shared STIX object, with that object's
+ * visibility, for the lookup index. */
+struct store_shared_indicator {
+	int64_t id;
+	int64_t object_row;
+	char type[STORE_SHORT_MAX];
+	char *value;
+	/* filled by store_shared_indicator_scan from the object and collection */
+	char collection[40];
+	char stix_id[STORE_NAME_MAX];
+	char added[CLOCK_ISO_LEN + 8];
+	int tlp;
+	int64_t owner_org, owner_user;
+};
+
+int store_group_insert(struct store_tx *tx, struct store_group *g, struct crix_error *err);
+/* Adds (add != 0) or removes an organisation; adding twice is not an error. */
+int store_group_member(struct store_tx *tx, int64_t group, int64_t org, int add,
+                       struct crix_error *err);
+/* Every group with its members, by id.  OUT: *out (free()), *n. */
+int store_group_list(struct store *s, struct store_group **out, size_t *n, struct crix_error *err);
+
+/* A duplicate id or title is CRIX_EEXIST. */
+int store_collection_insert(struct store_tx *tx, const struct store_collection *c,
+                            struct crix_error *err);
+/* Updates title, description, tlp, shares and writers. */
+int store_collection_update(struct store_tx *tx, const struct store_collection *c,
+                            struct crix_error *err);
+int store_collection_list(struct store *s, struct store_collection **out, size_t *n,
+                          struct crix_error *err);
+
+/* Sets o->row.  The same (collection, stix_id, version) again is CRIX_EEXIST. */
+int store_object_insert(struct store_tx *tx, struct store_object *o, struct crix_error *err);
+int store_object_page(struct store *s, const struct store_object_filter *f,
+                      struct store_object **out, size_t *n, struct crix_error *err);
+void store_object_array_free(struct store_object *a, size_t n);
+/* The newest date_added of any object, "" when there is none. */
+int store_object_last_added(struct store *s, char out[CLOCK_ISO_LEN + 8], struct crix_error *err);
+
+int store_status_insert(struct store_tx *tx, const struct store_status *st, struct crix_error *err);
+/* OUT: *out (free out->body). */
+int store_status_get(struct store *s, const char *id, struct store_status *out,
+                     struct crix_error *err);
+
+int store_shared_indicator_insert(struct store_tx *tx, struct store_shared_indicator *si,
+                                  struct crix_error *err);
+/* Shared indicators by id after after_id, up to limit, with their object's
+ * visibility.  OUT: *out, *n (free with store_shared_indicator_array_free). */
+int store_shared_indicator_scan(struct store *s, int64_t after_id, size_t limit,
+                                struct store_shared_indicator **out, size_t *n,
+                                struct crix_error *err);
+void store_shared_indicator_array_free(struct store_shared_indicator *a, size_t n);
+
 #endif

@@ -81,6 +81,30 @@ struct store_ops {
 	int (*audit_insert)(struct store_tx *tx, struct store_audit *a, struct crix_error *err);
 	int (*audit_list)(struct store *s, int64_t after, size_t limit, struct store_audit **out,
 	                  size_t *n, struct crix_error *err);
+	int (*group_insert)(struct store_tx *tx, struct store_group *g, struct crix_error *err);
+	int (*group_member)(struct store_tx *tx, int64_t group, int64_t org, int add,
+	                    struct crix_error *err);
+	int (*group_list)(struct store *s, struct store_group **out, size_t *n,
+	                  struct crix_error *err);
+	int (*collection_insert)(struct store_tx *tx, const struct store_collection *c,
+	                         struct crix_error *err);
+	int (*collection_update)(struct store_tx *tx, const struct store_collection *c,
+	                         struct crix_error *err);
+	int (*collection_list)(struct store *s, struct store_collection **out, size_t *n,
+	                       struct crix_error *err);
+	int (*object_insert)(struct store_tx *tx, struct store_object *o, struct crix_error *err);
+	int (*object_page)(struct store *s, const struct store_object_filter *f,
+	                   struct store_object **out, size_t *n, struct crix_error *err);
+	int (*object_last_added)(struct store *s, char *out, struct crix_error *err);
+	int (*status_insert)(struct store_tx *tx, const struct store_status *st,
+	                     struct crix_error *err);
+	int (*status_get)(struct store *s, const char *id, struct store_status *out,
+	                  struct crix_error *err);
+	int (*shared_indicator_insert)(struct store_tx *tx, struct store_shared_indicator *si,
+	                               struct crix_error *err);
+	int (*shared_indicator_scan)(struct store *s, int64_t after_id, size_t limit,
+	                             struct store_shared_indicator **out, size_t *n,
+	                             struct crix_error *err);
 };
 
 struct store {

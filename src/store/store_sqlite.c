@@ -82,6 +82,26 @@ static const char *const migrations[] = {
         "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
         " action TEXT NOT NULL, object_type TEXT NOT NULL, object_id TEXT NOT NULL, detail TEXT,"
         " prev_hash TEXT NOT NULL, hash TEXT NOT NULL);",
+        /* 2: sharing groups, TAXII collections, STIX objects, shared indicators */
+        "CREATE TABLE sharing_groups (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+        " owner_org BIGINT NOT NULL, created TEXT NOT NULL);"
+        "CREATE TABLE sharing_group_members (group_id BIGINT NOT NULL, org_id BIGINT NOT NULL,"
+        " PRIMARY KEY (group_id, org_id));"
+        "CREATE TABLE collections (id TEXT PRIMARY KEY, title TEXT NOT NULL UNIQUE,"
+        " description TEXT NOT NULL, owner_org BIGINT NOT NULL, owner_user BIGINT NOT NULL,"
+        " tlp INTEGER NOT NULL, share_orgs TEXT NOT NULL, share_groups TEXT NOT NULL,"
+        " share_users TEXT NOT NULL, writers TEXT NOT NULL, created TEXT NOT NULL);"
+        "CREATE TABLE stix_objects (row INTEGER PRIMARY KEY, collection TEXT NOT NULL,"
+        " stix_id TEXT NOT NULL, type TEXT NOT NULL, spec_version TEXT NOT NULL,"
+        " version TEXT NOT NULL, added TEXT NOT NULL, tlp INTEGER NOT NULL,"
+        " owner_org BIGINT NOT NULL, owner_user BIGINT NOT NULL, source TEXT NOT NULL,"
+        " body TEXT NOT NULL, UNIQUE (collection, stix_id, version));"
+        "CREATE INDEX stix_objects_added ON stix_objects(collection, added);"
+        "CREATE TABLE taxii_status (id TEXT PRIMARY KEY, user_id BIGINT NOT NULL,"
+        " created TEXT NOT NULL, body TEXT NOT NULL);"
+        "CREATE TABLE shared_indicators (id INTEGER PRIMARY KEY, object_row BIGINT NOT NULL,"
+        " type TEXT NOT NULL, value TEXT NOT NULL);"
+        "CREATE INDEX shared_indicators_value ON shared_indicators(value);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -130,6 +150,20 @@ enum st {
 	ST_AUDIT_LAST,
 	ST_AUDIT_INSERT,
 	ST_AUDIT_LIST,
+	ST_GROUP_INSERT,
+	ST_GROUP_ADD,
+	ST_GROUP_REMOVE,
+	ST_GROUP_LIST,
+	ST_COLL_INSERT,
+	ST_COLL_UPDATE,
+	ST_COLL_LIST,
+	ST_OBJ_INSERT,
+	ST_OBJ_PAGE,
+	ST_OBJ_LAST_ADDED,
+	ST_STATUS_INSERT,
+	ST_STATUS_GET,
+	ST_SIND_INSERT,
+	ST_SIND_SCAN,
 	ST_COUNT
 };
 
@@ -224,6 +258,44 @@ static const char *const sql[ST_COUNT] = {
         [ST_AUDIT_INSERT] = "INSERT INTO audit (at, actor, action, object_type, object_id,"
                             " detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [ST_AUDIT_LIST] = "SELECT " AUDIT_COLS " FROM audit WHERE id > ? ORDER BY id LIMIT ?",
+        [ST_GROUP_INSERT] =
+                "INSERT INTO sharing_groups (name, owner_org, created) VALUES (?, ?, ?)",
+        [ST_GROUP_ADD] = "INSERT OR IGNORE INTO sharing_group_members (group_id, org_id)"
+                         " VALUES (?, ?)",
+        [ST_GROUP_REMOVE] = "DELETE FROM sharing_group_members WHERE group_id = ? AND org_id = ?",
+        [ST_GROUP_LIST] = "SELECT id, name, owner_org, created, coalesce((SELECT"
+                          " group_concat(org_id) FROM sharing_group_members m"
+                          " WHERE m.group_id = g.id), '') FROM sharing_groups g ORDER BY id",
+        [ST_COLL_INSERT] = "INSERT INTO collections (id, title, description, owner_org, owner_user,"
+                           " tlp, share_orgs, share_groups, share_users, writers, created)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [ST_COLL_UPDATE] = "UPDATE collections SET title = ?2, description = ?3, tlp = ?4,"
+                           " share_orgs = ?5, share_groups = ?6, share_users = ?7, writers = ?8"
+                           " WHERE id = ?1",
+        [ST_COLL_LIST] = "SELECT id, title, description, owner_org, owner_user, tlp, share_orgs,"
+                         " share_groups, share_users, writers, created FROM collections"
+                         " ORDER BY created, id",
+        [ST_OBJ_INSERT] = "INSERT INTO stix_objects (collection, stix_id, type, spec_version,"
+                          " version, added, tlp, owner_org, owner_user, source, body)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [ST_OBJ_PAGE] = "SELECT row, collection, stix_id, type, spec_version, version, added, tlp,"
+                        " owner_org, owner_user, source, body FROM stix_objects o"
+                        " WHERE collection = ?1 AND row > ?2 AND (?3 = '' OR added > ?3)"
+                        " AND (?4 IS NULL OR stix_id = ?4) AND (?5 IS NULL OR type = ?5)"
+                        " AND (?6 = 0 OR version = (SELECT CASE WHEN ?6 > 0 THEN max(version)"
+                        " ELSE min(version) END FROM stix_objects p"
+                        " WHERE p.collection = o.collection AND p.stix_id = o.stix_id))"
+                        " ORDER BY row LIMIT ?7",
+        [ST_OBJ_LAST_ADDED] = "SELECT coalesce(max(added), '') FROM stix_objects",
+        [ST_STATUS_INSERT] = "INSERT OR REPLACE INTO taxii_status (id, user_id, created, body)"
+                             " VALUES (?, ?, ?, ?)",
+        [ST_STATUS_GET] = "SELECT id, user_id, created, body FROM taxii_status WHERE id = ?",
+        [ST_SIND_INSERT] =
+                "INSERT INTO shared_indicators (object_row, type, value) VALUES (?, ?, ?)",
+        [ST_SIND_SCAN] = "SELECT i.id, i.object_row, i.type, i.value, o.collection, o.stix_id,"
+                         " o.added, o.tlp, o.owner_org, o.owner_user FROM shared_indicators i"
+                         " JOIN stix_objects o ON o.row = i.object_row WHERE i.id > ?"
+                         " ORDER BY i.id LIMIT ?",
 };
 
 struct conn {
@@ -1622,6 +1694,282 @@ static int sq_audit_list(struct store *s, int64_t after, size_t limit, struct st
 	return rc;
 }
 
+/* ---- sharing ---- */
+
+static int sq_group_insert(struct store_tx *tx, struct store_group *g, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_GROUP_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, g->name);
+	sqlite3_bind_int64(q, 2, g->owner_org);
+	bind_text(q, 3, g->created);
+	int rc = exec_done(c, q, "sharing group", err);
+	if (rc == 0)
+		g->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int sq_group_member(struct store_tx *tx, int64_t group, int64_t org, int add,
+                           struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, add ? ST_GROUP_ADD : ST_GROUP_REMOVE, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	sqlite3_bind_int64(q, 1, group);
+	sqlite3_bind_int64(q, 2, org);
+	return exec_done(c, q, "sharing group member", err);
+}
+
+static int group_out(sqlite3_stmt *q, void *out)
+{
+	struct store_group *g = out;
+	g->id = sqlite3_column_int64(q, 0);
+	col_text(q, 1, g->name, sizeof g->name);
+	g->owner_org = sqlite3_column_int64(q, 2);
+	col_text(q, 3, g->created, sizeof g->created);
+	col_text(q, 4, g->members, sizeof g->members);
+	return 0;
+}
+
+static void bind_none(sqlite3_stmt *q, const void *arg)
+{
+	(void)q;
+	(void)arg;
+}
+
+static int sq_group_list(struct store *s, struct store_group **out, size_t *n,
+                         struct crix_error *err)
+{
+	return get_many(s, ST_GROUP_LIST, bind_none, NULL, group_out, sizeof **out, (void **)out, n,
+	                "sharing groups", err);
+}
+
+static void bind_collection(sqlite3_stmt *q, const struct store_collection *c, int update)
+{
+	bind_text(q, 1, c->id);
+	bind_text(q, 2, c->title);
+	bind_text(q, 3, c->description);
+	int k = 4;
+	if (!update) {
+		sqlite3_bind_int64(q, 4, c->owner_org);
+		sqlite3_bind_int64(q, 5, c->owner_user);
+		k = 6;
+	}
+	sqlite3_bind_int(q, k++, c->tlp);
+	bind_text(q, k++, c->share_orgs);
+	bind_text(q, k++, c->share_groups);
+	bind_text(q, k++, c->share_users);
+	bind_text(q, k++, c->writers);
+	if (!update)
+		bind_text(q, k, c->created);
+}
+
+static int sq_collection_insert(struct store_tx *tx, const struct store_collection *col,
+                                struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_COLL_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_collection(q, col, 0);
+	return exec_done(c, q, "collection", err);
+}
+
+static int sq_collection_update(struct store_tx *tx, const struct store_collection *col,
+                                struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_COLL_UPDATE, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_collection(q, col, 1);
+	int rc = exec_done(c, q, "collection", err);
+	if (rc == 0 && sqlite3_changes(c->db) == 0)
+		rc = crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found", col->id);
+	return rc;
+}
+
+static int collection_out(sqlite3_stmt *q, void *out)
+{
+	struct store_collection *c = out;
+	col_text(q, 0, c->id, sizeof c->id);
+	col_text(q, 1, c->title, sizeof c->title);
+	col_text(q, 2, c->description, sizeof c->description);
+	c->owner_org = sqlite3_column_int64(q, 3);
+	c->owner_user = sqlite3_column_int64(q, 4);
+	c->tlp = sqlite3_column_int(q, 5);
+	col_text(q, 6, c->share_orgs, sizeof c->share_orgs);
+	col_text(q, 7, c->share_groups, sizeof c->share_groups);
+	col_text(q, 8, c->share_users, sizeof c->share_users);
+	col_text(q, 9, c->writers, sizeof c->writers);
+	col_text(q, 10, c->created, sizeof c->created);
+	return 0;
+}
+
+static int sq_collection_list(struct store *s, struct store_collection **out, size_t *n,
+                              struct crix_error *err)
+{
+	return get_many(s, ST_COLL_LIST, bind_none, NULL, collection_out, sizeof **out,
+	                (void **)out, n, "collections", err);
+}
+
+static int sq_object_insert(struct store_tx *tx, struct store_object *o, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_OBJ_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, o->collection);
+	bind_text(q, 2, o->stix_id);
+	bind_text(q, 3, o->type);
+	bind_text(q, 4, o->spec_version);
+	bind_text(q, 5, o->version);
+	bind_text(q, 6, o->added);
+	sqlite3_bind_int(q, 7, o->tlp);
+	sqlite3_bind_int64(q, 8, o->owner_org);
+	sqlite3_bind_int64(q, 9, o->owner_user);
+	bind_text(q, 10, o->source);
+	bind_text(q, 11, o->body);
+	int rc = exec_done(c, q, "STIX object", err);
+	if (rc == 0)
+		o->row = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static void bind_object_filter(sqlite3_stmt *q, const void *arg)
+{
+	const struct store_object_filter *f = arg;
+	bind_text(q, 1, f->collection);
+	sqlite3_bind_int64(q, 2, f->after_row);
+	bind_text(q, 3, f->added_after);
+	if (f->stix_id != NULL)
+		bind_text(q, 4, f->stix_id);
+	if (f->type != NULL)
+		bind_text(q, 5, f->type);
+	sqlite3_bind_int(q, 6, f->latest_only);
+	sqlite3_bind_int64(q, 7, (int64_t)f->limit);
+}
+
+static int object_out(sqlite3_stmt *q, void *out)
+{
+	struct store_object *o = out;
+	o->row = sqlite3_column_int64(q, 0);
+	col_text(q, 1, o->collection, sizeof o->collection);
+	col_text(q, 2, o->stix_id, sizeof o->stix_id);
+	col_text(q, 3, o->type, sizeof o->type);
+	col_text(q, 4, o->spec_version, sizeof o->spec_version);
+	col_text(q, 5, o->version, sizeof o->version);
+	col_text(q, 6, o->added, sizeof o->added);
+	o->tlp = sqlite3_column_int(q, 7);
+	o->owner_org = sqlite3_column_int64(q, 8);
+	o->owner_user = sqlite3_column_int64(q, 9);
+	col_text(q, 10, o->source, sizeof o->source);
+	return col_dup(q, 11, &o->body);
+}
+
+static int sq_object_page(struct store *s, const struct store_object_filter *f,
+                          struct store_object **out, size_t *n, struct crix_error *err)
+{
+	int rc = get_many(s, ST_OBJ_PAGE, bind_object_filter, f, object_out, sizeof **out,
+	                  (void **)out, n, "STIX objects", err);
+	if (rc != 0) {
+		store_object_array_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+static int last_added_out(sqlite3_stmt *q, void *out)
+{
+	col_text(q, 0, out, CLOCK_ISO_LEN + 8);
+	return 0;
+}
+
+static int sq_object_last_added(struct store *s, char *out, struct crix_error *err)
+{
+	return get_one(s, ST_OBJ_LAST_ADDED, bind_none, NULL, last_added_out, out, "STIX objects",
+	               err);
+}
+
+static int sq_status_insert(struct store_tx *tx, const struct store_status *st,
+                            struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_STATUS_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, st->id);
+	sqlite3_bind_int64(q, 2, st->user_id);
+	bind_text(q, 3, st->created);
+	bind_text(q, 4, st->body);
+	return exec_done(c, q, "status", err);
+}
+
+static int status_out(sqlite3_stmt *q, void *out)
+{
+	struct store_status *st = out;
+	col_text(q, 0, st->id, sizeof st->id);
+	st->user_id = sqlite3_column_int64(q, 1);
+	col_text(q, 2, st->created, sizeof st->created);
+	return col_dup(q, 3, &st->body);
+}
+
+static int sq_status_get(struct store *s, const char *id, struct store_status *out,
+                         struct crix_error *err)
+{
+	return get_one(s, ST_STATUS_GET, bind_text1, id, status_out, out, "status", err);
+}
+
+static int sq_shared_indicator_insert(struct store_tx *tx, struct store_shared_indicator *si,
+                                      struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_SIND_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	sqlite3_bind_int64(q, 1, si->object_row);
+	bind_text(q, 2, si->type);
+	bind_text(q, 3, si->value);
+	int rc = exec_done(c, q, "shared indicator", err);
+	if (rc == 0)
+		si->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int sind_out(sqlite3_stmt *q, void *out)
+{
+	struct store_shared_indicator *si = out;
+	si->id = sqlite3_column_int64(q, 0);
+	si->object_row = sqlite3_column_int64(q, 1);
+	col_text(q, 2, si->type, sizeof si->type);
+	col_text(q, 4, si->collection, sizeof si->collection);
+	col_text(q, 5, si->stix_id, sizeof si->stix_id);
+	col_text(q, 6, si->added, sizeof si->added);
+	si->tlp = sqlite3_column_int(q, 7);
+	si->owner_org = sqlite3_column_int64(q, 8);
+	si->owner_user = sqlite3_column_int64(q, 9);
+	return col_dup(q, 3, &si->value);
+}
+
+static int sq_shared_indicator_scan(struct store *s, int64_t after_id, size_t limit,
+                                    struct store_shared_indicator **out, size_t *n,
+                                    struct crix_error *err)
+{
+	struct id_page p = {.after = after_id, .limit = (int64_t)limit};
+	int rc = get_many(s, ST_SIND_SCAN, bind_after_limit, &p, sind_out, sizeof **out,
+	                  (void **)out, n, "shared indicators", err);
+	if (rc != 0) {
+		store_shared_indicator_array_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -1667,4 +2015,17 @@ static const struct store_ops sqlite_ops = {
         .audit_last = sq_audit_last,
         .audit_insert = sq_audit_insert,
         .audit_list = sq_audit_list,
+        .group_insert = sq_group_insert,
+        .group_member = sq_group_member,
+        .group_list = sq_group_list,
+        .collection_insert = sq_collection_insert,
+        .collection_update = sq_collection_update,
+        .collection_list = sq_collection_list,
+        .object_insert = sq_object_insert,
+        .object_page = sq_object_page,
+        .object_last_added = sq_object_last_added,
+        .status_insert = sq_status_insert,
+        .status_get = sq_status_get,
+        .shared_indicator_insert = sq_shared_indicator_insert,
+        .shared_indicator_scan = sq_shared_indicator_scan,
 };

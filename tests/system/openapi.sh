@@ -99,6 +99,14 @@ async function call(method, url, headers) {
 			if (!resp) { bad(what, `answered ${r.status}, not documented (${Object.keys(op.responses).join(' ')}): ${r.body.slice(0, 200)}`); continue; }
 			const ct = r.headers.get('content-type') || '';
 			if (r.status >= 400) {
+				const taxii = deref(resp).content?.['application/taxii+json;version=2.1'];
+				if (taxii && ct.startsWith('application/taxii+json;version=2.1')) {
+					// TAXII 2.1's own error message, under /taxii2/ only
+					const j = JSON.parse(r.body);
+					if (typeof j.title !== 'string' || j.http_status !== r.status)
+						bad(what, `not a TAXII error message: ${r.body.slice(0, 200)}`);
+					continue;
+				}
 				if (!ct.startsWith('application/json')) bad(what, `error content-type ${ct}`);
 				errorShape(what, r.body);
 				continue;

@@ -1,0 +1,386 @@
+/*
+ * sharing.c - TAXII 2.1 under /taxii2/, and crix's own routes for sharing
+ * groups, collections and lookups.  Who sees what is decided in
+ * share/sharing.c (through tlp_may_see); this file speaks the protocols.
+ *
+ * TAXII details that clients rely on: every response is
+ * application/taxii+json;version=2.1 (errors too, as TAXII error messages);
+ * an Accept header that admits neither that nor any JSON is 406; a POST
+ * whose Content-Type is not TAXII is 415; unknown and invisible collections
+ * are both 404 (existence is not leaked); a POST by the public is 401, by a
+ * reader without write access 403.
+ */
+#include "api/api.h"
+#include "share/sharing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TAXII_MEDIA "application/taxii+json;version=2.1"
+#define TAXII_ROOT  "/taxii2/api/"
+
+static void taxii_error(struct http_resp *rs, int status, const char *title, const char *detail)
+{
+	json_t *e = json_pack("{ss ss sI}", "title", title, "description", detail ? detail : "",
+	                      "http_status", (json_int_t)status);
+	char *s = json_dumps(e, JSON_COMPACT);
+	json_decref(e);
+	if (s == NULL) {
+		http_error(rs, 500, "out of memory", NULL);
+		return;
+	}
+	http_bytes(rs, status, TAXII_MEDIA, s, strlen(s));
+	free(s);
+	if (status == 401)
+		http_header_add(rs, "WWW-Authenticate", "Basic realm=\"crix TAXII\"");
+}
+
+static void taxii_error_from(struct http_resp *rs, const struct crix_error *err)
+{
+	switch (err->code) {
+	case CRIX_EINVAL: taxii_error(rs, 400, "bad request", err->msg); break;
+	case CRIX_EACCES: taxii_error(rs, 403, "forbidden", err->msg); break;
+	case CRIX_ENOTFOUND: taxii_error(rs, 404, "not found", err->msg); break;
+	case CRIX_ETOOBIG: taxii_error(rs, 413, "too large", err->msg); break;
+	case CRIX_EBUSY: taxii_error(rs, 503, "busy", err->msg); break;
+	default: taxii_error(rs, 500, "server error", err->msg); break;
+	}
+}
+
+static void taxii_json(struct http_resp *rs, int status, json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	if (s == NULL) {
+		taxii_error(rs, 500, "server error", "out of memory");
+		return;
+	}
+	http_bytes(rs, status, TAXII_MEDIA, s, strlen(s));
+	free(s);
+}
+
+/* 0 when the Accept header admits a TAXII 2.1 response; else answers 406. */
+static int taxii_accept(struct http_req *rq, struct http_resp *rs)
+{
+	const char *a = http_header(rq, "Accept");
+	if (a == NULL || strstr(a, "*/*") != NULL || strstr(a, "application/*") != NULL)
+		return 0;
+	const char *t = strstr(a, "application/taxii+json");
+	if (t != NULL) {
+		const char *v = strstr(t, "version=");
+		if (v == NULL || strncmp(v + 8, "2.1", 3) == 0)
+			return 0;
+	}
+	if (strstr(a, "application/json") != NULL)
+		return 0;
+	taxii_error(rs, 406, "not acceptable", "this server speaks " TAXII_MEDIA);
+	return -1;
+}
+
+static void absolute(struct http_req *rq, struct http_app *app, const char *path, char *out,
+                     size_t cap)
+{
+	const char *host = http_header(rq, "Host");
+	snprintf(out, cap, "%s://%s%s", app->opt.tls ? "https" : "http",
+	         host != NULL ? host : "localhost", path);
+}
+
+void api_taxii_discovery(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	if (taxii_accept(rq, rs) != 0)
+		return;
+	char root[512];
+	absolute(rq, app, TAXII_ROOT, root, sizeof root);
+	taxii_json(
+	        rs, 200,
+	        json_pack("{ss ss ss s[s]}", "title", "crix TAXII 2.1", "description",
+	                  "Indicators and cases shared under TLP by the reporting centre and its "
+	                  "partners",
+	                  "default", root, "api_roots", root));
+}
+
+void api_taxii_root(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	(void)app;
+	if (taxii_accept(rq, rs) != 0)
+		return;
+	taxii_json(rs, 200,
+	           json_pack("{ss ss s[s] sI}", "title", "crix", "description",
+	                     "collections of STIX 2.1 objects, each under its TLP", "versions",
+	                     TAXII_MEDIA, "max_content_length", (json_int_t)(16 << 20)));
+}
+
+void api_taxii_collections(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	if (taxii_accept(rq, rs) != 0)
+		return;
+	taxii_json(rs, 200, sharing_collections_json(app->sharing, &rq->who));
+}
+
+void api_taxii_collection(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	if (taxii_accept(rq, rs) != 0)
+		return;
+	json_t *c;
+	struct crix_error err = {0};
+	if (sharing_collection_json(app->sharing, &rq->who, rq->params[0], &c, &err) != 0) {
+		taxii_error_from(rs, &err);
+		return;
+	}
+	json_object_del(c, "shared_with");
+	json_object_del(c, "writers");
+	json_object_del(c, "owner_org");
+	json_object_del(c, "tlp");
+	taxii_json(rs, 200, c);
+}
+
+/* Reads ?limit= for TAXII: 1..SHARING_PAGE_MAX; larger is capped, as TAXII
+ * lets a server return fewer than asked.  -1 after answering 400. */
+static int taxii_limit(struct http_req *rq, struct http_resp *rs, size_t *out)
+{
+	const char *s = http_query(rq, "limit");
+	*out = SHARING_PAGE_DEFAULT;
+	if (s == NULL)
+		return 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (end == s || *end != '\0' || v < 1) {
+		taxii_error(rs, 400, "bad request", "limit: a positive integer");
+		return -1;
+	}
+	*out = v > SHARING_PAGE_MAX ? SHARING_PAGE_MAX : (size_t)v;
+	return 0;
+}
+
+static void objects_view(struct http_app *app, struct http_req *rq, struct http_resp *rs,
+                         enum sharing_view view, const char *object_id)
+{
+	if (taxii_accept(rq, rs) != 0)
+		return;
+	struct sharing_query q = {
+	        .collection = rq->params[0],
+	        .next = http_query(rq, "next"),
+	        .added_after = http_query(rq, "added_after"),
+	        .ids = object_id != NULL ? object_id : http_query(rq, "match[id]"),
+	        .types = http_query(rq, "match[type]"),
+	        .version = http_query(rq, "match[version]"),
+	        .spec_versions = http_query(rq, "match[spec_version]"),
+	};
+	if (taxii_limit(rq, rs, &q.limit) != 0)
+		return;
+	char *json;
+	size_t len;
+	struct sharing_page page;
+	struct crix_error err = {0};
+	if (sharing_objects(app->sharing, &rq->who, &q, view, &json, &len, &page, &err) != 0) {
+		taxii_error_from(rs, &err);
+		return;
+	}
+	/* An object (or its versions) that nobody lets the caller see is 404. */
+	if (object_id != NULL && page.count == 0) {
+		free(json);
+		taxii_error(rs, 404, "not found", "no such object in this collection");
+		return;
+	}
+	http_bytes(rs, 200, TAXII_MEDIA, json, len);
+	free(json);
+	if (page.count > 0) {
+		http_header_add(rs, "X-TAXII-Date-Added-First", page.first_added);
+		http_header_add(rs, "X-TAXII-Date-Added-Last", page.last_added);
+	}
+}
+
+void api_taxii_objects(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	objects_view(app, rq, rs, SHARING_OBJECTS, NULL);
+}
+
+void api_taxii_object(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	objects_view(app, rq, rs, SHARING_OBJECTS, rq->params[1]);
+}
+
+void api_taxii_versions(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	objects_view(app, rq, rs, SHARING_VERSIONS, rq->params[1]);
+}
+
+void api_taxii_manifest(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	objects_view(app, rq, rs, SHARING_MANIFEST, NULL);
+}
+
+void api_taxii_add(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	if (taxii_accept(rq, rs) != 0)
+		return;
+	if (!rq->who.authenticated) {
+		taxii_error(rs, 401, "unauthorized",
+		            "adding objects needs an account: HTTP Basic with USER:API-TOKEN, or a "
+		            "Bearer token");
+		return;
+	}
+	const char *ct = http_header(rq, "Content-Type");
+	if (ct == NULL || strncmp(ct, "application/taxii+json", 22) != 0 ||
+	    (strstr(ct, "version=") != NULL && strstr(ct, "version=2.1") == NULL)) {
+		taxii_error(rs, 415, "unsupported media type",
+		            "Content-Type: must be " TAXII_MEDIA);
+		return;
+	}
+	json_error_t je;
+	json_t *env =
+	        json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (env == NULL) {
+		char m[256];
+		snprintf(m, sizeof m, "body: not JSON at line %d column %d: %s", je.line, je.column,
+		         je.text);
+		taxii_error(rs, 400, "bad request", m);
+		return;
+	}
+	json_t *status;
+	struct crix_error err = {0};
+	int rc = sharing_add_objects(app->sharing, &rq->who, rq->params[0], env, "taxii", &status,
+	                             &err);
+	json_decref(env);
+	if (rc != 0) {
+		taxii_error_from(rs, &err);
+		return;
+	}
+	taxii_json(rs, 202, status);
+}
+
+void api_taxii_status(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	if (taxii_accept(rq, rs) != 0)
+		return;
+	json_t *st;
+	struct crix_error err = {0};
+	if (sharing_status(app->sharing, &rq->who, rq->params[0], &st, &err) != 0) {
+		taxii_error_from(rs, &err);
+		return;
+	}
+	taxii_json(rs, 200, st);
+}
+
+/* ---- crix's own routes ---- */
+
+static void answer(struct http_resp *rs, int rc, int status, json_t *out,
+                   const struct crix_error *err)
+{
+	if (rc != 0)
+		http_error_from(rs, err);
+	else
+		http_json(rs, status, out);
+}
+
+void api_collection_create(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	json_t *in = http_body_json(rq, rs), *out = NULL;
+	if (in == NULL)
+		return;
+	struct crix_error err = {0};
+	int rc = sharing_collection_create(app->sharing, &rq->who, in, &out, &err);
+	json_decref(in);
+	answer(rs, rc, 201, out, &err);
+}
+
+void api_collection_update(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	json_t *in = http_body_json(rq, rs), *out = NULL;
+	if (in == NULL)
+		return;
+	struct crix_error err = {0};
+	int rc = sharing_collection_update(app->sharing, &rq->who, rq->params[0], in, &out, &err);
+	json_decref(in);
+	answer(rs, rc, 200, out, &err);
+}
+
+void api_collection_list(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	json_t *c = sharing_collections_json(app->sharing, &rq->who);
+	json_t *a = json_object_get(c, "collections");
+	json_t *out = json_array();
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e)
+	{
+		json_t *full;
+		struct crix_error err = {0};
+		const char *id = json_string_value(json_object_get(e, "id"));
+		if (id != NULL &&
+		    sharing_collection_json(app->sharing, &rq->who, id, &full, &err) == 0)
+			json_array_append_new(out, full);
+	}
+	json_decref(c);
+	http_json(rs, 200, json_pack("{so}", "collections", out));
+}
+
+void api_group_list(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	http_json(rs, 200, sharing_groups_json(app->sharing, &rq->who));
+}
+
+void api_group_create(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	json_t *in = http_body_json(rq, rs), *out = NULL;
+	if (in == NULL)
+		return;
+	struct crix_error err = {0};
+	int rc = sharing_group_create(app->sharing, &rq->who, in, &out, &err);
+	json_decref(in);
+	answer(rs, rc, 201, out, &err);
+}
+
+static void member(struct http_app *app, struct http_req *rq, struct http_resp *rs, int64_t org,
+                   bool add)
+{
+	int64_t group;
+	if (api_id(rs, rq->params[0], "id", &group) != 0)
+		return;
+	struct crix_error err = {0};
+	int rc = sharing_group_member(app->sharing, &rq->who, group, org, add, &err);
+	answer(rs, rc, 200, rc == 0 ? sharing_groups_json(app->sharing, &rq->who) : NULL, &err);
+}
+
+void api_group_member_add(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	json_t *in = http_body_json(rq, rs);
+	if (in == NULL)
+		return;
+	json_t *org = json_object_get(in, "org");
+	json_int_t id = json_is_integer(org) ? json_integer_value(org) : 0;
+	json_decref(in);
+	if (id <= 0) {
+		http_error(rs, 400, "org: the id of the organisation to add", "org");
+		return;
+	}
+	member(app, rq, rs, id, true);
+}
+
+void api_group_member_remove(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	int64_t org;
+	if (api_id(rs, rq->params[1], "org", &org) != 0)
+		return;
+	member(app, rq, rs, org, false);
+}
+
+void api_lookup(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	json_error_t je;
+	json_t *in =
+	        json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (in == NULL) {
+		char m[256];
+		snprintf(m, sizeof m, "body: not JSON at line %d column %d: %s", je.line, je.column,
+		         je.text);
+		http_error(rs, 400, m, "body");
+		return;
+	}
+	json_t *out = NULL;
+	struct crix_error err = {0};
+	int rc = sharing_lookup(app->sharing, &rq->who, in, &out, &err);
+	json_decref(in);
+	answer(rs, rc, 200, out, &err);
+}

@@ -1,0 +1,1429 @@
+#include "share/sharing.h"
+
+#include "match/load.h"
+#include "match/match.h"
+#include "model/audit.h"
+#include "share/uuid.h"
+#include "util/clock.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define IDS_MAX 64 /* organisations, groups or users one thing is shared with */
+
+struct ids {
+	int64_t v[IDS_MAX];
+	size_t n;
+};
+
+struct coll {
+	struct store_collection c;
+	struct ids orgs, groups, users, writers;
+};
+
+struct group {
+	struct store_group g;
+	struct ids members;
+};
+
+/* One shared indicator: which object holds it and who may see that. */
+struct smeta {
+	int64_t id;
+	int64_t owner_org, owner_user;
+	int tlp;
+	uint32_t coll; /* index in colls (append-only, so stable) */
+	char *stix_id;
+	char added[CLOCK_ISO_LEN + 8];
+};
+
+/* canonical "type<TAB>value" -> the shared indicators holding it */
+struct vslot {
+	char *key;
+	uint32_t *idx;
+	uint32_t n, cap;
+};
+
+struct sharing {
+	struct store *store;
+	const struct ioc_ctx *ioc;
+	pthread_rwlock_t lock; /* everything below */
+	struct group *groups;
+	size_t n_groups;
+	struct coll *colls;
+	size_t n_colls, cap_colls;
+	struct smeta *metas;
+	size_t n_metas, cap_metas;
+	struct vslot *map;
+	size_t map_cap, map_n;
+	struct match_index *ix;
+	uint32_t src;
+	pthread_mutex_t added_lock;
+	int64_t last_us; /* the newest date_added handed out, in microseconds */
+};
+
+/* ---- id lists "1,5,9" ---- */
+
+static int ids_parse(const char *s, struct ids *out)
+{
+	out->n = 0;
+	while (*s != '\0') {
+		char *end;
+		long long v = strtoll(s, &end, 10);
+		if (end == s || v <= 0 || out->n == IDS_MAX)
+			return -1;
+		out->v[out->n++] = v;
+		s = *end == ',' ? end + 1 : end;
+		if (*end != ',' && *end != '\0')
+			return -1;
+	}
+	return 0;
+}
+
+static void ids_format(const struct ids *in, char *out, size_t cap)
+{
+	size_t k = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < in->n && k < cap; i++)
+		k += (size_t)snprintf(out + k, cap - k, "%s%" PRId64, i ? "," : "", in->v[i]);
+}
+
+static bool ids_has(const struct ids *in, int64_t v)
+{
+	for (size_t i = 0; i < in->n; i++)
+		if (in->v[i] == v)
+			return true;
+	return false;
+}
+
+static json_t *ids_json(const struct ids *in)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < in->n; i++)
+		json_array_append_new(a, json_integer(in->v[i]));
+	return a;
+}
+
+/* Reads an array of positive ids from spec[key] (absent: empty). */
+static int ids_from_json(const json_t *spec, const char *key, const char *field, struct ids *out,
+                         struct crix_error *err)
+{
+	out->n = 0;
+	json_t *a = json_object_get(spec, key);
+	if (a == NULL)
+		return 0;
+	if (!json_is_array(a))
+		return crix_error_field(err, field, CRIX_EINVAL, "%s: must be an array of ids",
+		                        field);
+	if (json_array_size(a) > IDS_MAX)
+		return crix_error_field(err, field, CRIX_EINVAL, "%s: at most %d ids", field,
+		                        IDS_MAX);
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+	{
+		if (!json_is_integer(v) || json_integer_value(v) <= 0)
+			return crix_error_field(err, field, CRIX_EINVAL,
+			                        "%s[%zu]: must be a positive integer id", field, i);
+		if (!ids_has(out, json_integer_value(v)))
+			out->v[out->n++] = json_integer_value(v);
+	}
+	return 0;
+}
+
+/* ---- the registry ---- */
+
+static int coll_fill(struct coll *k, const struct store_collection *c)
+{
+	k->c = *c;
+	if (ids_parse(c->share_orgs, &k->orgs) || ids_parse(c->share_groups, &k->groups) ||
+	    ids_parse(c->share_users, &k->users) || ids_parse(c->writers, &k->writers))
+		return -1;
+	return 0;
+}
+
+static struct coll *coll_find(struct sharing *sh, const char *id, uint32_t *idx)
+{
+	for (size_t i = 0; i < sh->n_colls; i++)
+		if (strcmp(sh->colls[i].c.id, id) == 0) {
+			if (idx != NULL)
+				*idx = (uint32_t)i;
+			return &sh->colls[i];
+		}
+	return NULL;
+}
+
+static int load_groups(struct sharing *sh, struct crix_error *err)
+{
+	struct store_group *g;
+	size_t n;
+	int rc = store_group_list(sh->store, &g, &n, err);
+	if (rc != 0)
+		return rc;
+	struct group *gs = calloc(n ? n : 1, sizeof *gs);
+	if (gs == NULL) {
+		free(g);
+		return crix_error_set(err, CRIX_ENOMEM, "sharing groups: out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		gs[i].g = g[i];
+		if (ids_parse(g[i].members, &gs[i].members) != 0)
+			gs[i].members.n = 0;
+	}
+	free(g);
+	free(sh->groups);
+	sh->groups = gs;
+	sh->n_groups = n;
+	return 0;
+}
+
+/* The groups an organisation belongs to (under the lock). */
+static void membership(struct sharing *sh, int64_t org, struct ids *out)
+{
+	out->n = 0;
+	for (size_t i = 0; i < sh->n_groups && out->n < IDS_MAX; i++)
+		if (ids_has(&sh->groups[i].members, org))
+			out->v[out->n++] = sh->groups[i].g.id;
+}
+
+/* THE visibility decision for an object in collection k with TLP tlp owned
+ * by (org, user): the collection must be visible, and then the object. */
+static bool visible(struct sharing *sh, const struct principal *p, const struct ids *groups,
+                    const struct coll *k, int tlp, int64_t org, int64_t user)
+{
+	(void)sh;
+	struct share_membership m = {groups->v, groups->n};
+	struct share_object o = {
+	        .tlp = (enum tlp)k->c.tlp,
+	        .owner_org = k->c.owner_org,
+	        .owner_user = k->c.owner_user,
+	        .orgs = k->orgs.v,
+	        .n_orgs = k->orgs.n,
+	        .groups = k->groups.v,
+	        .n_groups = k->groups.n,
+	        .users = k->users.v,
+	        .n_users = k->users.n,
+	};
+	if (!tlp_may_see(p, &m, &o))
+		return false;
+	o.tlp = (enum tlp)tlp;
+	o.owner_org = org;
+	o.owner_user = user;
+	return tlp_may_see(p, &m, &o);
+}
+
+static bool coll_visible(struct sharing *sh, const struct principal *p, const struct ids *groups,
+                         const struct coll *k)
+{
+	return visible(sh, p, groups, k, k->c.tlp, k->c.owner_org, k->c.owner_user);
+}
+
+static bool can_share(const struct principal *p)
+{
+	return p->authenticated && (p->role == ROLE_ANALYST || p->role == ROLE_INVESTIGATOR ||
+	                            p->role == ROLE_ORG_ADMIN || p->role == ROLE_ADMIN);
+}
+
+static bool coll_writable(const struct principal *p, const struct coll *k)
+{
+	return can_share(p) && (p->org_id == k->c.owner_org || ids_has(&k->writers, p->org_id));
+}
+
+/* ---- the lookup index ---- */
+
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static int map_grow(struct sharing *sh)
+{
+	size_t nc = sh->map_cap ? sh->map_cap * 2 : 1024;
+	struct vslot *m = calloc(nc, sizeof *m);
+	if (m == NULL)
+		return CRIX_ENOMEM;
+	for (size_t i = 0; i < sh->map_cap; i++) {
+		if (sh->map[i].key == NULL)
+			continue;
+		size_t j = fnv(sh->map[i].key) & (nc - 1);
+		while (m[j].key != NULL)
+			j = (j + 1) & (nc - 1);
+		m[j] = sh->map[i];
+	}
+	free(sh->map);
+	sh->map = m;
+	sh->map_cap = nc;
+	return 0;
+}
+
+static struct vslot *map_get(struct sharing *sh, const char *key, bool create)
+{
+	if (create && (sh->map_n + 1) * 2 > sh->map_cap && map_grow(sh) != 0)
+		return NULL;
+	if (sh->map_cap == 0)
+		return NULL;
+	size_t j = fnv(key) & (sh->map_cap - 1);
+	while (sh->map[j].key != NULL) {
+		if (strcmp(sh->map[j].key, key) == 0)
+			return &sh->map[j];
+		j = (j + 1) & (sh->map_cap - 1);
+	}
+	if (!create)
+		return NULL;
+	sh->map[j].key = strdup(key);
+	if (sh->map[j].key == NULL)
+		return NULL;
+	sh->map_n++;
+	return &sh->map[j];
+}
+
+static void map_key(char *out, size_t cap, enum ioc_type t, const char *v)
+{
+	snprintf(out, cap, "%s\t%s", ioc_type_name(t), v);
+}
+
+/* Adds one stored shared indicator to the index (under the write lock). */
+static int index_add(struct sharing *sh, const struct store_shared_indicator *si,
+                     struct crix_error *err)
+{
+	uint32_t ci;
+	if (coll_find(sh, si->collection, &ci) == NULL)
+		return 0; /* its collection is gone: nobody may see it */
+	enum ioc_type t = ioc_type_from_name(si->type);
+	struct ioc_value v;
+	struct crix_error e = {0};
+	if (t == IOC_NONE || ioc_parse(sh->ioc, t, si->value, strlen(si->value), NULL, &v, &e) != 0)
+		return 0; /* cannot happen for values crix stored; never fatal */
+	if (sh->n_metas == sh->cap_metas) {
+		size_t nc = sh->cap_metas ? sh->cap_metas * 2 : 1024;
+		struct smeta *m = realloc(sh->metas, nc * sizeof *m);
+		if (m == NULL)
+			return crix_error_set(err, CRIX_ENOMEM, "lookup index: out of memory");
+		sh->metas = m;
+		sh->cap_metas = nc;
+	}
+	struct smeta *m = &sh->metas[sh->n_metas];
+	memset(m, 0, sizeof *m);
+	m->id = si->id;
+	m->owner_org = si->owner_org;
+	m->owner_user = si->owner_user;
+	m->tlp = si->tlp;
+	m->coll = ci;
+	snprintf(m->added, sizeof m->added, "%s", si->added);
+	m->stix_id = strdup(si->stix_id);
+	char key[IOC_VALUE_MAX + 32];
+	map_key(key, sizeof key, v.type, v.v);
+	struct vslot *slot = map_get(sh, key, true);
+	if (m->stix_id == NULL || slot == NULL) {
+		free(m->stix_id);
+		return crix_error_set(err, CRIX_ENOMEM, "lookup index: out of memory");
+	}
+	if (slot->n == slot->cap) {
+		uint32_t nc = slot->cap ? slot->cap * 2 : 2;
+		uint32_t *p = realloc(slot->idx, nc * sizeof *p);
+		if (p == NULL) {
+			free(m->stix_id);
+			return crix_error_set(err, CRIX_ENOMEM, "lookup index: out of memory");
+		}
+		slot->idx = p;
+		slot->cap = nc;
+	}
+	slot->idx[slot->n++] = (uint32_t)sh->n_metas;
+	sh->n_metas++;
+	if (slot->n == 1) {
+		bool allowed;
+		return match_index_add(sh->ix, &v, sh->src, (uint64_t)si->id, &allowed, err);
+	}
+	return 0;
+}
+
+static int load_indicators(struct sharing *sh, struct crix_error *err)
+{
+	int64_t after = 0;
+	for (;;) {
+		struct store_shared_indicator *a;
+		size_t n;
+		int rc = store_shared_indicator_scan(sh->store, after, 4096, &a, &n, err);
+		if (rc != 0)
+			return rc;
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = index_add(sh, &a[i], err);
+		if (n > 0)
+			after = a[n - 1].id;
+		store_shared_indicator_array_free(a, n);
+		if (rc != 0)
+			return rc;
+		if (n < 4096)
+			return 0;
+	}
+}
+
+/* ---- date_added ---- */
+
+static int64_t parse_us(const char *s)
+{
+	char norm[CLOCK_ISO_LEN];
+	int64_t t;
+	struct crix_error e = {0};
+	if (s[0] == '\0' || clock_parse_iso(s, "date_added", norm, &t, &e) != 0)
+		return 0;
+	int64_t us = t * 1000000, scale = 100000;
+	const char *f = strchr(s, '.');
+	for (f = f ? f + 1 : ""; *f >= '0' && *f <= '9' && scale > 0; f++, scale /= 10)
+		us += (*f - '0') * scale;
+	return us;
+}
+
+/* A date_added later than every one before, "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
+static void next_added(struct sharing *sh, char out[CLOCK_ISO_LEN + 8])
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	pthread_mutex_lock(&sh->added_lock);
+	if (us <= sh->last_us)
+		us = sh->last_us + 1;
+	sh->last_us = us;
+	pthread_mutex_unlock(&sh->added_lock);
+	time_t secs = (time_t)(us / 1000000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	/* years 1970-9999 (clock.c's range), so the fields keep their widths */
+	snprintf(out, CLOCK_ISO_LEN + 8, "%04u-%02u-%02uT%02u:%02u:%02u.%06uZ",
+	         (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
+	         (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
+	         (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u, (unsigned)(us % 1000000));
+}
+
+/* ---- open, free ---- */
+
+int sharing_open(struct store *s, const struct ioc_ctx *ioc, struct sharing **out,
+                 struct crix_error *err)
+{
+	struct sharing *sh = calloc(1, sizeof *sh);
+	if (sh == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "sharing: out of memory");
+	sh->store = s;
+	sh->ioc = ioc;
+	pthread_rwlock_init(&sh->lock, NULL);
+	pthread_mutex_init(&sh->added_lock, NULL);
+	struct match_source src = {"shared objects", NULL, NULL};
+	struct store_collection *c = NULL;
+	size_t n = 0;
+	char last[CLOCK_ISO_LEN + 8] = "";
+	int rc = match_index_new(&sh->ix, err);
+	if (rc == 0)
+		rc = match_index_add_source(sh->ix, &src, &sh->src, err);
+	if (rc == 0)
+		rc = load_groups(sh, err);
+	if (rc == 0)
+		rc = store_collection_list(s, &c, &n, err);
+	if (rc == 0) {
+		sh->colls = calloc(n + 16, sizeof *sh->colls);
+		sh->cap_colls = n + 16;
+		if (sh->colls == NULL)
+			rc = crix_error_set(err, CRIX_ENOMEM, "sharing: out of memory");
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (coll_fill(&sh->colls[sh->n_colls], &c[i]) == 0)
+			sh->n_colls++;
+	free(c);
+	if (rc == 0)
+		rc = load_indicators(sh, err);
+	if (rc == 0)
+		rc = store_object_last_added(s, last, err);
+	if (rc != 0) {
+		sharing_free(sh);
+		return rc;
+	}
+	sh->last_us = parse_us(last);
+	*out = sh;
+	return 0;
+}
+
+void sharing_free(struct sharing *sh)
+{
+	if (sh == NULL)
+		return;
+	for (size_t i = 0; i < sh->map_cap; i++) {
+		free(sh->map[i].key);
+		free(sh->map[i].idx);
+	}
+	free(sh->map);
+	for (size_t i = 0; i < sh->n_metas; i++)
+		free(sh->metas[i].stix_id);
+	free(sh->metas);
+	free(sh->colls);
+	free(sh->groups);
+	match_index_free(sh->ix);
+	pthread_rwlock_destroy(&sh->lock);
+	pthread_mutex_destroy(&sh->added_lock);
+	free(sh);
+}
+
+size_t sharing_indicator_count(struct sharing *sh)
+{
+	pthread_rwlock_rdlock(&sh->lock);
+	size_t n = sh->n_metas;
+	pthread_rwlock_unlock(&sh->lock);
+	return n;
+}
+
+/* ---- groups ---- */
+
+static json_t *group_json(const struct group *g)
+{
+	return json_pack("{sI ss sI so ss}", "id", (json_int_t)g->g.id, "name", g->g.name,
+	                 "owner_org", (json_int_t)g->g.owner_org, "members", ids_json(&g->members),
+	                 "created", g->g.created);
+}
+
+static int org_exists(struct sharing *sh, int64_t id, const char *field, struct crix_error *err)
+{
+	struct store_org o;
+	int rc = store_org_get(sh->store, id, &o, err);
+	if (rc == CRIX_ENOTFOUND)
+		return crix_error_field(err, field, CRIX_EINVAL, "%s: no organisation %" PRId64,
+		                        field, id);
+	return rc;
+}
+
+int sharing_group_create(struct sharing *sh, const struct principal *p, const json_t *spec,
+                         json_t **out, struct crix_error *err)
+{
+	if (!can_share(p))
+		return crix_error_set(
+		        err, CRIX_EACCES,
+		        "only analysts, investigators and admins manage sharing groups");
+	if (!json_is_object(spec))
+		return crix_error_field(err, "body", CRIX_EINVAL, "body: must be a JSON object");
+	const char *name = json_string_value(json_object_get(spec, "name"));
+	if (name == NULL || name[0] == '\0' || strlen(name) >= STORE_NAME_MAX ||
+	    !crix_utf8_valid(name))
+		return crix_error_field(err, "name", CRIX_EINVAL,
+		                        "name: 1 to %d bytes of UTF-8 text", STORE_NAME_MAX - 1);
+	struct ids members;
+	int rc = ids_from_json(spec, "members", "members", &members, err);
+	for (size_t i = 0; rc == 0 && i < members.n; i++)
+		rc = org_exists(sh, members.v[i], "members", err);
+	if (rc == 0 && !ids_has(&members, p->org_id)) {
+		if (members.n == IDS_MAX)
+			return crix_error_field(err, "members", CRIX_EINVAL, "members: at most %d",
+			                        IDS_MAX - 1);
+		members.v[members.n++] = p->org_id; /* the owner is a member */
+	}
+	if (rc != 0)
+		return rc;
+	struct store_group g = {.owner_org = p->org_id};
+	snprintf(g.name, sizeof g.name, "%s", name);
+	clock_now_iso(g.created);
+	struct store_tx *tx;
+	rc = store_tx_begin(sh->store, &tx, err);
+	if (rc != 0)
+		return rc;
+	pthread_rwlock_wrlock(&sh->lock);
+	rc = store_group_insert(tx, &g, err);
+	for (size_t i = 0; rc == 0 && i < members.n; i++)
+		rc = store_group_member(tx, g.id, members.v[i], 1, err);
+	char oid[32];
+	snprintf(oid, sizeof oid, "%" PRId64, g.id);
+	if (rc == 0)
+		rc = audit_append(tx, p->actor, "group.create", "group", oid, name, err);
+	if (rc == 0)
+		rc = store_tx_commit(tx, err);
+	else
+		store_tx_rollback(tx);
+	if (rc == CRIX_EEXIST)
+		crix_error_field(err, "name", CRIX_EEXIST, "name: a group '%s' exists", name);
+	if (rc == 0)
+		rc = load_groups(sh, err);
+	if (rc == 0) {
+		struct group gg = {.g = g, .members = members};
+		*out = group_json(&gg);
+	}
+	pthread_rwlock_unlock(&sh->lock);
+	return rc;
+}
+
+int sharing_group_member(struct sharing *sh, const struct principal *p, int64_t group, int64_t org,
+                         bool add, struct crix_error *err)
+{
+	pthread_rwlock_wrlock(&sh->lock);
+	const struct group *g = NULL;
+	for (size_t i = 0; i < sh->n_groups; i++)
+		if (sh->groups[i].g.id == group)
+			g = &sh->groups[i];
+	int rc = 0;
+	if (g == NULL || !ids_has(&g->members, p->org_id))
+		rc = crix_error_set(err, CRIX_ENOTFOUND, "sharing group %" PRId64 " not found",
+		                    group);
+	else if (!can_share(p) || g->g.owner_org != p->org_id)
+		rc = crix_error_set(
+		        err, CRIX_EACCES,
+		        "only the owner organisation's analysts and admins manage a group");
+	else if (!add && org == g->g.owner_org)
+		rc = crix_error_set(err, CRIX_EINVAL, "the owner organisation stays in its group");
+	else if (add && g->members.n == IDS_MAX && !ids_has(&g->members, org))
+		rc = crix_error_set(err, CRIX_EINVAL, "a group holds at most %d organisations",
+		                    IDS_MAX);
+	if (rc == 0 && add)
+		rc = org_exists(sh, org, "org", err);
+	struct store_tx *tx = NULL;
+	if (rc == 0)
+		rc = store_tx_begin(sh->store, &tx, err);
+	if (rc == 0) {
+		char oid[32], detail[64];
+		snprintf(oid, sizeof oid, "%" PRId64, group);
+		snprintf(detail, sizeof detail, "org %" PRId64, org);
+		rc = store_group_member(tx, group, org, add, err);
+		if (rc == 0)
+			rc = audit_append(tx, p->actor, add ? "group.add" : "group.remove", "group",
+			                  oid, detail, err);
+		if (rc == 0)
+			rc = store_tx_commit(tx, err);
+		else
+			store_tx_rollback(tx);
+	}
+	if (rc == 0)
+		rc = load_groups(sh, err);
+	pthread_rwlock_unlock(&sh->lock);
+	return rc;
+}
+
+json_t *sharing_groups_json(struct sharing *sh, const struct principal *p)
+{
+	json_t *a = json_array();
+	pthread_rwlock_rdlock(&sh->lock);
+	for (size_t i = 0; p->authenticated && i < sh->n_groups; i++)
+		if (ids_has(&sh->groups[i].members, p->org_id))
+			json_array_append_new(a, group_json(&sh->groups[i]));
+	pthread_rwlock_unlock(&sh->lock);
+	return json_pack("{so}", "groups", a);
+}
+
+/* ---- collections ---- */
+
+static json_t *coll_json(const struct principal *p, const struct coll *k, bool details)
+{
+	json_t *o =
+	        json_pack("{ss ss ss sb sb s[s]}", "id", k->c.id, "title", k->c.title,
+	                  "description", k->c.description, "can_read", 1, "can_write",
+	                  coll_writable(p, k), "media_types", "application/stix+json;version=2.1");
+	if (details && p->authenticated && p->org_id == k->c.owner_org) {
+		json_object_set_new(o, "tlp", json_string(tlp_name((enum tlp)k->c.tlp)));
+		json_object_set_new(o, "shared_with",
+		                    json_pack("{so so so}", "orgs", ids_json(&k->orgs), "groups",
+		                              ids_json(&k->groups), "users", ids_json(&k->users)));
+		json_object_set_new(o, "writers", ids_json(&k->writers));
+		json_object_set_new(o, "owner_org", json_integer(k->c.owner_org));
+	}
+	return o;
+}
+
+/* Reads title, description, tlp, shares and writers from spec into c. */
+static int coll_spec(struct sharing *sh, const json_t *spec, struct store_collection *c,
+                     bool create, struct crix_error *err)
+{
+	if (!json_is_object(spec))
+		return crix_error_field(err, "body", CRIX_EINVAL, "body: must be a JSON object");
+	json_t *v = json_object_get(spec, "title");
+	if (v != NULL || create) {
+		const char *t = json_string_value(v);
+		if (t == NULL || t[0] == '\0' || strlen(t) >= sizeof c->title ||
+		    !crix_utf8_valid(t))
+			return crix_error_field(err, "title", CRIX_EINVAL,
+			                        "title: 1 to %zu bytes of UTF-8 text",
+			                        sizeof c->title - 1);
+		snprintf(c->title, sizeof c->title, "%s", t);
+	}
+	v = json_object_get(spec, "description");
+	if (v != NULL) {
+		const char *t = json_string_value(v);
+		if (t == NULL || strlen(t) >= sizeof c->description || !crix_utf8_valid(t))
+			return crix_error_field(err, "description", CRIX_EINVAL,
+			                        "description: at most %zu bytes of UTF-8 text",
+			                        sizeof c->description - 1);
+		snprintf(c->description, sizeof c->description, "%s", t);
+	}
+	v = json_object_get(spec, "tlp");
+	if (v != NULL || create) {
+		enum tlp t = json_is_string(v) ? tlp_parse(json_string_value(v)) : 0;
+		if (t == 0)
+			return crix_error_field(err, "tlp", CRIX_EINVAL,
+			                        "tlp: clear, green, amber, amber+strict or red");
+		c->tlp = (int)t;
+	}
+	json_t *sw = json_object_get(spec, "shared_with");
+	if (sw != NULL && !json_is_object(sw))
+		return crix_error_field(err, "shared_with", CRIX_EINVAL,
+		                        "shared_with: an object with orgs, groups and users");
+	struct ids orgs, groups, users, writers;
+	int rc = 0;
+	if (sw != NULL) {
+		rc = ids_from_json(sw, "orgs", "shared_with.orgs", &orgs, err);
+		if (rc == 0)
+			rc = ids_from_json(sw, "groups", "shared_with.groups", &groups, err);
+		if (rc == 0)
+			rc = ids_from_json(sw, "users", "shared_with.users", &users, err);
+		for (size_t i = 0; rc == 0 && i < orgs.n; i++)
+			rc = org_exists(sh, orgs.v[i], "shared_with.orgs", err);
+		for (size_t i = 0; rc == 0 && i < groups.n; i++) {
+			bool found = false;
+			for (size_t j = 0; j < sh->n_groups; j++)
+				found = found || sh->groups[j].g.id == groups.v[i];
+			if (!found)
+				rc = crix_error_field(err, "shared_with.groups", CRIX_EINVAL,
+				                      "shared_with.groups: no group %" PRId64,
+				                      groups.v[i]);
+		}
+		for (size_t i = 0; rc == 0 && i < users.n; i++) {
+			struct store_user u;
+			rc = store_user_get(sh->store, users.v[i], &u, err);
+			if (rc == CRIX_ENOTFOUND)
+				rc = crix_error_field(err, "shared_with.users", CRIX_EINVAL,
+				                      "shared_with.users: no user %" PRId64,
+				                      users.v[i]);
+		}
+		if (rc != 0)
+			return rc;
+		ids_format(&orgs, c->share_orgs, sizeof c->share_orgs);
+		ids_format(&groups, c->share_groups, sizeof c->share_groups);
+		ids_format(&users, c->share_users, sizeof c->share_users);
+	}
+	if (json_object_get(spec, "writers") != NULL) {
+		rc = ids_from_json(spec, "writers", "writers", &writers, err);
+		for (size_t i = 0; rc == 0 && i < writers.n; i++)
+			rc = org_exists(sh, writers.v[i], "writers", err);
+		if (rc != 0)
+			return rc;
+		ids_format(&writers, c->writers, sizeof c->writers);
+	}
+	return 0;
+}
+
+static int coll_commit(struct sharing *sh, const struct principal *p, struct store_collection *c,
+                       bool create, struct crix_error *err)
+{
+	struct store_tx *tx;
+	int rc = store_tx_begin(sh->store, &tx, err);
+	if (rc != 0)
+		return rc;
+	rc = create ? store_collection_insert(tx, c, err) : store_collection_update(tx, c, err);
+	char detail[STORE_NAME_MAX + 64];
+	snprintf(detail, sizeof detail, "%s tlp:%s", c->title, tlp_name((enum tlp)c->tlp));
+	if (rc == 0)
+		rc = audit_append(tx, p->actor, create ? "collection.create" : "collection.update",
+		                  "collection", c->id, detail, err);
+	if (rc == 0)
+		rc = store_tx_commit(tx, err);
+	else
+		store_tx_rollback(tx);
+	if (rc == CRIX_EEXIST)
+		crix_error_field(err, "title", CRIX_EEXIST, "title: a collection '%s' exists",
+		                 c->title);
+	return rc;
+}
+
+int sharing_collection_create(struct sharing *sh, const struct principal *p, const json_t *spec,
+                              json_t **out, struct crix_error *err)
+{
+	if (!can_share(p))
+		return crix_error_set(err, CRIX_EACCES,
+		                      "only analysts, investigators and admins create collections");
+	struct store_collection c = {.owner_org = p->org_id, .owner_user = p->user_id};
+	struct uuid u;
+	uuid_v4(&u);
+	uuid_format(&u, c.id);
+	clock_now_iso(c.created);
+	pthread_rwlock_wrlock(&sh->lock);
+	int rc = coll_spec(sh, spec, &c, true, err);
+	if (rc == 0 && sh->n_colls == sh->cap_colls) {
+		size_t nc = sh->cap_colls * 2 + 16;
+		struct coll *k = realloc(sh->colls, nc * sizeof *k);
+		if (k == NULL)
+			rc = crix_error_set(err, CRIX_ENOMEM, "collections: out of memory");
+		else {
+			sh->colls = k;
+			sh->cap_colls = nc;
+		}
+	}
+	if (rc == 0)
+		rc = coll_commit(sh, p, &c, true, err);
+	if (rc == 0) {
+		struct coll *k = &sh->colls[sh->n_colls];
+		if (coll_fill(k, &c) == 0)
+			sh->n_colls++;
+		*out = coll_json(p, k, true);
+	}
+	pthread_rwlock_unlock(&sh->lock);
+	return rc;
+}
+
+int sharing_collection_update(struct sharing *sh, const struct principal *p, const char *id,
+                              const json_t *spec, json_t **out, struct crix_error *err)
+{
+	pthread_rwlock_wrlock(&sh->lock);
+	struct ids groups;
+	membership(sh, p->org_id, &groups);
+	struct coll *k = coll_find(sh, id, NULL);
+	int rc = 0;
+	if (k == NULL || !coll_visible(sh, p, &groups, k))
+		rc = crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found", id);
+	else if (!can_share(p) || p->org_id != k->c.owner_org)
+		rc = crix_error_set(err, CRIX_EACCES,
+		                    "only the owner organisation's analysts and admins change a "
+		                    "collection");
+	struct store_collection c;
+	if (rc == 0) {
+		c = k->c;
+		rc = coll_spec(sh, spec, &c, false, err);
+	}
+	if (rc == 0)
+		rc = coll_commit(sh, p, &c, false, err);
+	if (rc == 0) {
+		coll_fill(k, &c);
+		*out = coll_json(p, k, true);
+	}
+	pthread_rwlock_unlock(&sh->lock);
+	return rc;
+}
+
+json_t *sharing_collections_json(struct sharing *sh, const struct principal *p)
+{
+	json_t *a = json_array();
+	pthread_rwlock_rdlock(&sh->lock);
+	struct ids groups;
+	membership(sh, p->org_id, &groups);
+	for (size_t i = 0; i < sh->n_colls; i++)
+		if (coll_visible(sh, p, &groups, &sh->colls[i]))
+			json_array_append_new(a, coll_json(p, &sh->colls[i], false));
+	pthread_rwlock_unlock(&sh->lock);
+	return json_array_size(a) ? json_pack("{so}", "collections", a)
+	                          : (json_decref(a), json_object());
+}
+
+int sharing_collection_json(struct sharing *sh, const struct principal *p, const char *id,
+                            json_t **out, struct crix_error *err)
+{
+	pthread_rwlock_rdlock(&sh->lock);
+	struct ids groups;
+	membership(sh, p->org_id, &groups);
+	struct coll *k = coll_find(sh, id, NULL);
+	int rc = 0;
+	if (k == NULL || !coll_visible(sh, p, &groups, k))
+		rc = crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found", id);
+	else
+		*out = coll_json(p, k, true);
+	pthread_rwlock_unlock(&sh->lock);
+	return rc;
+}
+
+/* ---- adding objects ---- */
+
+static bool stix_type_ok(const char *t)
+{
+	size_t n = strlen(t);
+	if (n < 3 || n > 250)
+		return false;
+	for (const char *c = t; *c; c++)
+		if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '-'))
+			return false;
+	return true;
+}
+
+static bool is_sco(const char *t)
+{
+	static const char *const scos[] = {"artifact",
+	                                   "autonomous-system",
+	                                   "directory",
+	                                   "domain-name",
+	                                   "email-addr",
+	                                   "email-message",
+	                                   "file",
+	                                   "ipv4-addr",
+	                                   "ipv6-addr",
+	                                   "mac-addr",
+	                                   "mutex",
+	                                   "network-traffic",
+	                                   "process",
+	                                   "software",
+	                                   "url",
+	                                   "user-account",
+	                                   "windows-registry-key",
+	                                   "x509-certificate"};
+	for (size_t i = 0; i < sizeof scos / sizeof scos[0]; i++)
+		if (strcmp(t, scos[i]) == 0)
+			return true;
+	return false;
+}
+
+/* An RFC 3339 time in UTC, as STIX and TAXII write them. */
+static bool time_ok(const char *s)
+{
+	char norm[CLOCK_ISO_LEN];
+	struct crix_error e = {0};
+	size_t n = strlen(s);
+	return n >= 20 && n <= 40 && s[n - 1] == 'Z' && s[10] == 'T' &&
+	       clock_parse_iso(s, "time", norm, NULL, &e) == 0;
+}
+
+/* Checks one object; fills what the store needs.  A reason in why when bad. */
+static bool object_check(const json_t *o, struct store_object *so, int default_tlp, char *why,
+                         size_t cap)
+{
+	if (!json_is_object(o)) {
+		snprintf(why, cap, "not a JSON object");
+		return false;
+	}
+	const char *type = json_string_value(json_object_get(o, "type"));
+	const char *id = json_string_value(json_object_get(o, "id"));
+	if (type == NULL || !stix_type_ok(type)) {
+		snprintf(why, cap, "type: missing or not a STIX type name");
+		return false;
+	}
+	size_t tl = strlen(type);
+	struct uuid u;
+	if (id == NULL || strlen(id) != tl + 2 + 36 || strncmp(id, type, tl) != 0 ||
+	    strncmp(id + tl, "--", 2) != 0 || uuid_parse(id + tl + 2, &u) != 0) {
+		snprintf(why, cap, "id: must be '%s--' and a UUID", type);
+		return false;
+	}
+	const char *sv = json_string_value(json_object_get(o, "spec_version"));
+	bool sco = is_sco(type);
+	if (sv == NULL && !sco) {
+		snprintf(why, cap, "spec_version: required (\"2.1\")");
+		return false;
+	}
+	if (sv != NULL && strcmp(sv, "2.1") != 0) {
+		snprintf(why, cap, "spec_version: only 2.1 is accepted, not %.16s", sv);
+		return false;
+	}
+	const char *created = json_string_value(json_object_get(o, "created"));
+	const char *modified = json_string_value(json_object_get(o, "modified"));
+	bool needs_times = !sco && strcmp(type, "marking-definition") != 0 &&
+	                   strcmp(type, "extension-definition") != 0 &&
+	                   strcmp(type, "language-content") != 0;
+	if ((needs_times &&
+	     (created == NULL || !time_ok(created) || modified == NULL || !time_ok(modified))) ||
+	    (created != NULL && !time_ok(created)) || (modified != NULL && !time_ok(modified))) {
+		snprintf(why, cap, "created and modified: required RFC 3339 UTC times");
+		return false;
+	}
+	snprintf(so->type, sizeof so->type, "%s", type);
+	snprintf(so->stix_id, sizeof so->stix_id, "%s", id);
+	snprintf(so->spec_version, sizeof so->spec_version, "%s", sv != NULL ? sv : "2.1");
+	snprintf(so->version, sizeof so->version, "%s",
+	         modified != NULL  ? modified
+	         : created != NULL ? created
+	                           : "");
+	int tlp = 0;
+	json_t *marks = json_object_get(o, "object_marking_refs");
+	if (marks != NULL && !json_is_array(marks)) {
+		snprintf(why, cap, "object_marking_refs: must be an array");
+		return false;
+	}
+	size_t i;
+	json_t *m;
+	json_array_foreach(marks, i, m)
+	{
+		int t = json_is_string(m) ? (int)tlp_from_marking(json_string_value(m)) : 0;
+		if (t > tlp)
+			tlp = t; /* the most restrictive wins */
+	}
+	so->tlp = tlp ? tlp : default_tlp;
+	return true;
+}
+
+struct take_ctx {
+	struct sharing *sh;
+	struct store_tx *tx;
+	int64_t row;
+	struct store_shared_indicator *added;
+	size_t n_added, cap_added;
+	struct crix_error *err;
+	const struct store_object *obj;
+};
+
+static int take_value(void *arg, enum ioc_type type, const char *value, size_t len)
+{
+	struct take_ctx *t = arg;
+	struct ioc_value v;
+	struct crix_error e = {0};
+	if (ioc_parse(t->sh->ioc, type, value, len, NULL, &v, &e) != 0)
+		return 0; /* a value crix cannot canonicalise links nothing: skip it */
+	if (t->n_added == t->cap_added) {
+		size_t nc = t->cap_added ? t->cap_added * 2 : 64;
+		struct store_shared_indicator *a = realloc(t->added, nc * sizeof *a);
+		if (a == NULL)
+			return crix_error_set(t->err, CRIX_ENOMEM, "out of memory");
+		t->added = a;
+		t->cap_added = nc;
+	}
+	struct store_shared_indicator *si = &t->added[t->n_added];
+	memset(si, 0, sizeof *si);
+	si->object_row = t->row;
+	snprintf(si->type, sizeof si->type, "%s", ioc_type_name(v.type));
+	si->value = strdup(v.v);
+	if (si->value == NULL)
+		return crix_error_set(t->err, CRIX_ENOMEM, "out of memory");
+	t->n_added++;
+	snprintf(si->collection, sizeof si->collection, "%s", t->obj->collection);
+	snprintf(si->stix_id, sizeof si->stix_id, "%s", t->obj->stix_id);
+	snprintf(si->added, sizeof si->added, "%s", t->obj->added);
+	si->tlp = t->obj->tlp;
+	si->owner_org = t->obj->owner_org;
+	si->owner_user = t->obj->owner_user;
+	return store_shared_indicator_insert(t->tx, si, t->err);
+}
+
+int sharing_add_objects(struct sharing *sh, const struct principal *p, const char *collection,
+                        const json_t *envelope, const char *source, json_t **status,
+                        struct crix_error *err)
+{
+	json_t *objs = json_object_get(envelope, "objects");
+	if (!json_is_object(envelope) || !json_is_array(objs))
+		return crix_error_field(
+		        err, "objects", CRIX_EINVAL,
+		        "objects: the body must be an envelope {\"objects\": [...]}");
+	if (json_array_size(objs) > SHARING_OBJECTS_MAX)
+		return crix_error_field(err, "objects", CRIX_ETOOBIG,
+		                        "objects: at most %d in one request", SHARING_OBJECTS_MAX);
+	pthread_rwlock_rdlock(&sh->lock);
+	struct ids groups;
+	membership(sh, p->org_id, &groups);
+	struct coll *k = coll_find(sh, collection, NULL);
+	int rc = 0, default_tlp = 0;
+	if (k == NULL || !coll_visible(sh, p, &groups, k))
+		rc = crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found", collection);
+	else if (!coll_writable(p, k))
+		rc = crix_error_set(err, CRIX_EACCES, "this collection does not take your objects");
+	else
+		default_tlp = k->c.tlp;
+	pthread_rwlock_unlock(&sh->lock);
+	if (rc != 0)
+		return rc;
+
+	char req_time[CLOCK_ISO_LEN], sid[UUID_STR_LEN];
+	clock_now_iso(req_time);
+	struct uuid u;
+	uuid_v4(&u);
+	uuid_format(&u, sid);
+	json_t *successes = json_array(), *failures = json_array();
+	struct take_ctx t = {.sh = sh, .err = err};
+	struct store_tx *tx;
+	rc = store_tx_begin(sh->store, &tx, err);
+	if (rc != 0) {
+		json_decref(successes);
+		json_decref(failures);
+		return rc;
+	}
+	t.tx = tx;
+	size_t i;
+	json_t *o;
+	json_array_foreach(objs, i, o)
+	{
+		struct store_object so = {.owner_org = p->org_id, .owner_user = p->user_id};
+		char why[160];
+		snprintf(so.collection, sizeof so.collection, "%s", collection);
+		snprintf(so.source, sizeof so.source, "%s", source);
+		const char *oid = json_string_value(json_object_get(o, "id"));
+		if (!object_check(o, &so, default_tlp, why, sizeof why)) {
+			json_array_append_new(
+			        failures,
+			        json_pack("{ss ss}", "id", oid != NULL ? oid : "", "message", why));
+			continue;
+		}
+		next_added(sh, so.added);
+		if (so.version[0] == '\0')
+			snprintf(so.version, sizeof so.version, "%s", so.added);
+		so.body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+		if (so.body == NULL) {
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+			break;
+		}
+		rc = store_object_insert(tx, &so, err);
+		free(so.body);
+		if (rc == CRIX_EEXIST) { /* the same version again: already there */
+			crix_error_clear(err);
+			rc = 0;
+			json_array_append_new(successes,
+			                      json_pack("{ss ss ss}", "id", so.stix_id, "version",
+			                                so.version, "message", "already held"));
+			continue;
+		}
+		if (rc != 0)
+			break;
+		if (strcmp(so.type, "indicator") == 0) {
+			const char *pat = json_string_value(json_object_get(o, "pattern"));
+			const char *ptype = json_string_value(json_object_get(o, "pattern_type"));
+			char pwhy[128];
+			t.row = so.row;
+			t.obj = &so;
+			if (pat != NULL && (ptype == NULL || strcmp(ptype, "stix") == 0) &&
+			    !json_is_true(json_object_get(o, "revoked")))
+				rc = match_stix_pattern(pat, strlen(pat), take_value, &t, pwhy,
+				                        sizeof pwhy);
+			if (rc == 1)
+				rc = 0; /* kept as an object, but nothing to look up */
+			if (rc == CRIX_ENOMEM)
+				crix_error_set(err, rc, "out of memory");
+			if (rc != 0)
+				break;
+		}
+		json_array_append_new(
+		        successes, json_pack("{ss ss}", "id", so.stix_id, "version", so.version));
+	}
+	size_t ok = json_array_size(successes), bad = json_array_size(failures);
+	*status = json_pack("{ss ss ss sI sI so sI so sI s[]}", "id", sid, "status", "complete",
+	                    "request_timestamp", req_time, "total_count",
+	                    (json_int_t)json_array_size(objs), "success_count", (json_int_t)ok,
+	                    "successes", successes, "failure_count", (json_int_t)bad, "failures",
+	                    failures, "pending_count", (json_int_t)0, "pendings");
+	char *body = json_dumps(*status, JSON_COMPACT);
+	struct store_status st = {.user_id = p->user_id, .body = body};
+	snprintf(st.id, sizeof st.id, "%s", sid);
+	snprintf(st.created, sizeof st.created, "%s", req_time);
+	char detail[96];
+	snprintf(detail, sizeof detail, "%zu added, %zu failed, source %.40s", ok, bad, source);
+	if (rc == 0 && body == NULL)
+		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = store_status_insert(tx, &st, err);
+	if (rc == 0)
+		rc = audit_append(tx, p->actor, "objects.add", "collection", collection, detail,
+		                  err);
+	free(body);
+	if (rc == 0)
+		rc = store_tx_commit(tx, err);
+	else
+		store_tx_rollback(tx);
+	if (rc == 0) {
+		pthread_rwlock_wrlock(&sh->lock);
+		for (size_t j = 0; j < t.n_added && rc == 0; j++)
+			rc = index_add(sh, &t.added[j], err);
+		pthread_rwlock_unlock(&sh->lock);
+	}
+	store_shared_indicator_array_free(t.added, t.n_added);
+	if (rc != 0) {
+		json_decref(*status);
+		*status = NULL;
+	}
+	return rc;
+}
+
+/* ---- reading objects ---- */
+
+/* Is s one of the comma-separated items of list? */
+static bool in_list(const char *list, const char *s)
+{
+	size_t n = strlen(s);
+	for (const char *p = list; *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && memcmp(p, s, n) == 0)
+			return true;
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	return false;
+}
+
+struct buf {
+	char *p;
+	size_t n, cap;
+	bool oom;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t nc = (b->cap ? b->cap * 2 : 4096) + n;
+		char *p = realloc(b->p, nc);
+		if (p == NULL) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = nc;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void puts_(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+static void put_json_string(struct buf *b, const char *s)
+{
+	json_t *j = json_string(s);
+	char *t = json_dumps(j, JSON_ENCODE_ANY);
+	if (t == NULL)
+		b->oom = true;
+	else
+		puts_(b, t);
+	free(t);
+	json_decref(j);
+}
+
+/* OUT: *mode: 1 last, -1 first, 0 all, 2 one version. */
+static int version_mode(const char *v, int *mode, struct crix_error *err)
+{
+	*mode = 1;
+	if (v == NULL || strcmp(v, "last") == 0)
+		return 0;
+	*mode = strcmp(v, "first") == 0 ? -1 : strcmp(v, "all") == 0 ? 0 : time_ok(v) ? 2 : 9;
+	if (*mode != 9)
+		return 0;
+	return crix_error_field(err, "match[version]", CRIX_EINVAL,
+	                        "match[version]: last, first, all or a timestamp");
+}
+
+int sharing_objects(struct sharing *sh, const struct principal *p, const struct sharing_query *q,
+                    enum sharing_view view, char **json, size_t *len, struct sharing_page *page,
+                    struct crix_error *err)
+{
+	memset(page, 0, sizeof *page);
+	*json = NULL;
+	int mode;
+	int vrc = version_mode(view == SHARING_VERSIONS ? "all" : q->version, &mode, err);
+	if (vrc != 0)
+		return vrc;
+	if (q->added_after != NULL && !time_ok(q->added_after))
+		return crix_error_field(err, "added_after", CRIX_EINVAL,
+		                        "added_after: an RFC 3339 UTC time");
+	int64_t after = 0;
+	if (q->next != NULL) {
+		char *end;
+		long long v = strtoll(q->next, &end, 10);
+		if (end == q->next || *end != '\0' || v < 0)
+			return crix_error_field(err, "next", CRIX_EINVAL,
+			                        "next: not a value this server returned");
+		after = v;
+	}
+	size_t limit = q->limit ? q->limit : SHARING_PAGE_DEFAULT;
+	if (limit > SHARING_PAGE_MAX)
+		limit = SHARING_PAGE_MAX;
+
+	pthread_rwlock_rdlock(&sh->lock);
+	struct ids groups;
+	membership(sh, p->org_id, &groups);
+	struct coll *kp = coll_find(sh, q->collection, NULL);
+	struct coll k;
+	bool ok = kp != NULL && coll_visible(sh, p, &groups, kp);
+	if (ok)
+		k = *kp;
+	pthread_rwlock_unlock(&sh->lock);
+	if (!ok)
+		return crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found",
+		                      q->collection);
+
+	/* One id or type goes to the store; a list is filtered here. */
+	bool one_id = q->ids != NULL && strchr(q->ids, ',') == NULL;
+	bool one_type = q->types != NULL && strchr(q->types, ',') == NULL;
+	struct store_object_filter f = {
+	        .collection = q->collection,
+	        .after_row = after,
+	        .added_after = q->added_after,
+	        .stix_id = one_id ? q->ids : NULL,
+	        .type = one_type ? q->types : NULL,
+	        .latest_only = mode == 1    ? 1
+	                       : mode == -1 ? -1
+	                                    : 0,
+	        .limit = limit + 1,
+	};
+	struct buf b = {0};
+	if (view == SHARING_OBJECTS)
+		puts_(&b, "{\"objects\":[");
+	else if (view == SHARING_MANIFEST)
+		puts_(&b, "{\"objects\":[");
+	else
+		puts_(&b, "{\"versions\":[");
+	int rc = 0;
+	size_t scanned = 0;
+	bool exhausted = false;
+	/* Filtering in C may drop rows: read on, up to a bound, to fill the page. */
+	while (!exhausted && !page->more && page->count < limit && scanned < 20 * limit + 1000) {
+		struct store_object *a;
+		size_t n;
+		rc = store_object_page(sh->store, &f, &a, &n, err);
+		if (rc != 0)
+			break;
+		size_t i;
+		for (i = 0; i < n && page->count < limit; i++) {
+			const struct store_object *o = &a[i];
+			scanned++;
+			f.after_row = o->row;
+			if ((q->ids && !one_id && !in_list(q->ids, o->stix_id)) ||
+			    (q->types && !one_type && !in_list(q->types, o->type)) ||
+			    (mode == 2 && strcmp(o->version, q->version) != 0) ||
+			    (q->spec_versions && !in_list(q->spec_versions, o->spec_version)))
+				continue;
+			if (!visible(sh, p, &groups, &k, o->tlp, o->owner_org, o->owner_user))
+				continue;
+			if (page->count)
+				puts_(&b, ",");
+			if (view == SHARING_OBJECTS) {
+				puts_(&b, o->body);
+			} else if (view == SHARING_MANIFEST) {
+				puts_(&b, "{\"id\":");
+				put_json_string(&b, o->stix_id);
+				puts_(&b, ",\"date_added\":");
+				put_json_string(&b, o->added);
+				puts_(&b, ",\"version\":");
+				put_json_string(&b, o->version);
+				puts_(&b, ",\"media_type\":\"application/stix+json;version=2.1\"}");
+			} else {
+				put_json_string(&b, o->version);
+			}
+			if (page->count == 0)
+				snprintf(page->first_added, sizeof page->first_added, "%s",
+				         o->added);
+			snprintf(page->last_added, sizeof page->last_added, "%s", o->added);
+			page->count++;
+		}
+		page->more = i < n; /* rows of this batch left unread */
+		exhausted = i == n && n < f.limit;
+		store_object_array_free(a, n);
+	}
+	/* Stopped on a full page or the scan bound with rows maybe left: say so. */
+	if (rc == 0 && !exhausted)
+		page->more = true;
+	if (rc == 0) {
+		puts_(&b, "],\"more\":");
+		puts_(&b, page->more ? "true" : "false");
+		if (page->more) {
+			snprintf(page->next, sizeof page->next, "%" PRId64, f.after_row);
+			puts_(&b, ",\"next\":\"");
+			puts_(&b, page->next);
+			puts_(&b, "\"");
+		}
+		puts_(&b, "}");
+	}
+	if (rc == 0 && b.oom)
+		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	if (rc != 0) {
+		free(b.p);
+		return rc;
+	}
+	/* TAXII: an empty envelope has no objects member at all. */
+	if (page->count == 0 && !page->more && view != SHARING_VERSIONS) {
+		free(b.p);
+		b = (struct buf){0};
+		puts_(&b, "{\"more\":false}");
+		if (b.oom)
+			return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	}
+	*json = b.p;
+	*len = b.n;
+	return 0;
+}
+
+int sharing_status(struct sharing *sh, const struct principal *p, const char *id, json_t **out,
+                   struct crix_error *err)
+{
+	struct store_status st = {0};
+	int rc = store_status_get(sh->store, id, &st, err);
+	if (rc == 0 && (!p->authenticated || st.user_id != p->user_id))
+		rc = crix_error_set(err, CRIX_ENOTFOUND, "status %s not found", id);
+	if (rc == 0) {
+		*out = json_loads(st.body, 0, NULL);
+		if (*out == NULL)
+			rc = crix_error_set(err, CRIX_EIO, "status %s: stored document unreadable",
+			                    id);
+	}
+	free(st.body);
+	return rc;
+}
+
+/* ---- lookups ---- */
+
+struct lk {
+	struct sharing *sh;
+	const struct principal *p;
+	const struct ids *groups;
+	json_t *matches;
+};
+
+static int on_hit(void *arg, const struct match_hit *hit)
+{
+	struct lk *l = arg;
+	char key[IOC_VALUE_MAX + 32];
+	map_key(key, sizeof key, hit->type, hit->indicator);
+	struct vslot *slot = map_get(l->sh, key, false);
+	for (uint32_t i = 0; slot != NULL && i < slot->n; i++) {
+		const struct smeta *m = &l->sh->metas[slot->idx[i]];
+		const struct coll *k = &l->sh->colls[m->coll];
+		if (!visible(l->sh, l->p, l->groups, k, m->tlp, m->owner_org, m->owner_user))
+			continue;
+		json_array_append_new(l->matches,
+		                      json_pack("{ss ss ss ss ss ss}", "indicator", hit->indicator,
+		                                "type", ioc_type_name(hit->type), "stix_id",
+		                                m->stix_id, "collection", k->c.id, "tlp",
+		                                tlp_name((enum tlp)m->tlp), "added", m->added));
+	}
+	return 0;
+}
+
+int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *req, json_t **out,
+                   struct crix_error *err)
+{
+	json_t *values = json_object_get(req, "values");
+	if (!json_is_object(req) || !json_is_array(values))
+		return crix_error_field(err, "values", CRIX_EINVAL,
+		                        "values: the body must be {\"values\": [\"...\", ...]}");
+	if (json_array_size(values) > SHARING_LOOKUP_MAX)
+		return crix_error_field(err, "values", CRIX_ETOOBIG,
+		                        "values: at most %d in one request", SHARING_LOOKUP_MAX);
+	json_t *results = json_array(), *invalid = json_array();
+	size_t matched = 0;
+	pthread_rwlock_rdlock(&sh->lock);
+	struct ids groups;
+	membership(sh, p->org_id, &groups);
+	size_t i;
+	json_t *v;
+	json_array_foreach(values, i, v)
+	{
+		const char *s = json_string_value(v);
+		struct ioc_value iv;
+		struct crix_error e = {0};
+		if (s == NULL) {
+			json_array_append_new(invalid, json_pack("{sI ss}", "index", (json_int_t)i,
+			                                         "reason", "not a string"));
+			continue;
+		}
+		if (json_string_length(v) >= IOC_VALUE_MAX ||
+		    ioc_guess(sh->ioc, s, json_string_length(v), NULL, &iv, &e) != 0) {
+			json_array_append_new(invalid,
+			                      json_pack("{sI ss}", "index", (json_int_t)i, "reason",
+			                                "not an indicator of any type crix knows"));
+			continue;
+		}
+		struct lk l = {sh, p, &groups, json_array()};
+		match_lookup(sh->ix, &iv, on_hit, &l);
+		if (json_array_size(l.matches) == 0) {
+			json_decref(l.matches);
+			continue;
+		}
+		matched++;
+		json_array_append_new(results, json_pack("{sI ss ss ss so}", "index", (json_int_t)i,
+		                                         "value", s, "type", ioc_type_name(iv.type),
+		                                         "canonical", iv.v, "matches", l.matches));
+	}
+	pthread_rwlock_unlock(&sh->lock);
+	*out = json_pack("{so so sI sI}", "results", results, "invalid", invalid, "looked_up",
+	                 (json_int_t)json_array_size(values), "matched", (json_int_t)matched);
+	return 0;
+}

@@ -1,0 +1,141 @@
+/*
+ * sharing.h - what organisations share with each other: sharing groups, TAXII
+ * collections of STIX 2.1 objects, and the lookup index of the indicators
+ * those objects hold.
+ *
+ * The server holds one struct sharing, filled from the store at start and
+ * kept in step with every change (groups and collections are few and kept
+ * in memory whole; objects stay in the store; their indicator values are in
+ * a match index so that a lookup never touches the disk).  Every read goes
+ * through tlp_may_see (share/tlp.h): an object is visible when its
+ * collection is, and when its own TLP (from its object_marking_refs, else the
+ * collection's) lets the caller see it, with the collection's shares.
+ *
+ * Objects are stored verbatim (as the JSON value received) and given a
+ * date_added unique to them and increasing, so that TAXII paging by
+ * added_after never skips an object.
+ *
+ * Thread safety: every function may be called from any request thread.
+ * Functions that return json_t give a new reference.
+ */
+#ifndef CRIX_SHARE_SHARING_H
+#define CRIX_SHARE_SHARING_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ioc/ioc.h"
+#include "model/account.h"
+#include "share/tlp.h"
+#include "store/store.h"
+
+struct sharing;
+
+/* At most this many values in one lookup, objects in one TAXII page. */
+#define SHARING_LOOKUP_MAX   10000
+#define SHARING_PAGE_MAX     1000
+#define SHARING_PAGE_DEFAULT 100
+#define SHARING_OBJECTS_MAX  10000 /* objects in one POST */
+
+/* Loads groups, collections and the shared indicators.  ioc must outlive it. */
+int sharing_open(struct store *s, const struct ioc_ctx *ioc, struct sharing **out,
+                 struct crix_error *err);
+void sharing_free(struct sharing *sh); /* NULL ok */
+
+/* ---- sharing groups ---- */
+
+/* Creates a group owned by p's organisation (analysts and admins of any
+ * organisation).  spec: {"name", "members": [org ids]}.  OUT: *out, the group. */
+int sharing_group_create(struct sharing *sh, const struct principal *p, const json_t *spec,
+                         json_t **out, struct crix_error *err);
+/* Adds or removes a member; only the owner organisation's admins and analysts. */
+int sharing_group_member(struct sharing *sh, const struct principal *p, int64_t group, int64_t org,
+                         bool add, struct crix_error *err);
+/* The groups p's organisation owns or belongs to. */
+json_t *sharing_groups_json(struct sharing *sh, const struct principal *p);
+
+/* ---- collections ---- */
+
+/* spec: {"title", "description"?, "tlp", "shared_with": {"orgs": [], "groups": [],
+ * "users": []}?, "writers": [org ids]?}.  Analysts and admins only. */
+int sharing_collection_create(struct sharing *sh, const struct principal *p, const json_t *spec,
+                              json_t **out, struct crix_error *err);
+/* Changes TLP, shares or writers (the owner organisation only); same spec. */
+int sharing_collection_update(struct sharing *sh, const struct principal *p, const char *id,
+                              const json_t *spec, json_t **out, struct crix_error *err);
+/* The TAXII collection resources p can see: {"collections": [...]}. */
+json_t *sharing_collections_json(struct sharing *sh, const struct principal *p);
+/* One collection resource; CRIX_ENOTFOUND when unknown or not visible to p. */
+int sharing_collection_json(struct sharing *sh, const struct principal *p, const char *id,
+                            json_t **out, struct crix_error *err);
+
+/* ---- objects ---- */
+
+/*
+ * Adds a TAXII envelope's objects ({"objects": [...]}) to a collection p may
+ * write to, in one transaction with the status resource and an audit entry.
+ * Each object is checked (type, id, spec_version, created/modified for
+ * SDOs and SROs); a bad one is a failure in the status, not an error.
+ * source: "taxii", "import:FILE", "partner:NAME".  OUT: *status, the TAXII
+ * status resource.  CRIX_ENOTFOUND: collection unknown or invisible;
+ * CRIX_EACCES: visible but not writable; CRIX_EINVAL: not an envelope.
+ */
+int sharing_add_objects(struct sharing *sh, const struct principal *p, const char *collection,
+                        const json_t *envelope, const char *source, json_t **status,
+                        struct crix_error *err);
+
+/* A TAXII object query. */
+struct sharing_query {
+	const char *collection;
+	const char *next;          /* the cursor a previous page returned, or NULL */
+	const char *added_after;   /* NULL for any */
+	const char *ids;           /* match[id]: comma-separated, or NULL */
+	const char *types;         /* match[type] */
+	const char *version;       /* match[version]: last (default), first, all, or a time */
+	const char *spec_versions; /* match[spec_version] */
+	size_t limit;
+};
+
+/* What one page holds, for the TAXII headers. */
+struct sharing_page {
+	size_t count;
+	bool more;
+	char next[32];
+	char first_added[40], last_added[40];
+};
+
+enum sharing_view { SHARING_OBJECTS, SHARING_MANIFEST, SHARING_VERSIONS };
+
+/*
+ * A page of the objects p may see, as TAXII JSON text (an envelope, a
+ * manifest or a versions resource): objects as they were received.  OUT:
+ * *json (malloc'd), *len, *page.  CRIX_ENOTFOUND for an unknown or invisible
+ * collection; CRIX_EINVAL naming a bad filter.
+ */
+int sharing_objects(struct sharing *sh, const struct principal *p, const struct sharing_query *q,
+                    enum sharing_view view, char **json, size_t *len, struct sharing_page *page,
+                    struct crix_error *err);
+
+/* A status resource p (or p's organisation) created.  CRIX_ENOTFOUND otherwise. */
+int sharing_status(struct sharing *sh, const struct principal *p, const char *id, json_t **out,
+                   struct crix_error *err);
+
+/* ---- lookups ---- */
+
+/*
+ * Looks up values ({"values": ["...", ...]}, at most SHARING_LOOKUP_MAX):
+ * each is canonicalised (type guessed) and matched exactly, a host also
+ * against its parent domains, an address against networks, a URL's host
+ * against domains and addresses.  OUT: *out = {"results": [{"index", "value",
+ * "type", "canonical", "matches": [{"indicator", "type", "stix_id",
+ * "collection", "tlp", "added"}]}], "invalid": [{"index", "reason"}],
+ * "looked_up", "matched"}, listing only the values with a visible match.
+ */
+int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *req, json_t **out,
+                   struct crix_error *err);
+
+/* How many shared indicators the lookup index holds. */
+size_t sharing_indicator_count(struct sharing *sh);
+
+#endif
