@@ -103,6 +103,7 @@ bench: deps $(B)/crix
 	@$(MAKE) --no-print-directory -C . $(B)/bench/corr-bench $(B)/bench/stats-bench
 	@$(B)/bench/corr-bench
 	@$(B)/bench/stats-bench
+	@CRIX=$(B)/crix node bench/share-bench.mjs
 
 $(B)/bench/%: bench/%.c bench/rng.h
 	@mkdir -p $(dir $@)

@@ -97,6 +97,7 @@ static const char *const migrations[] = {
         " owner_org BIGINT NOT NULL, owner_user BIGINT NOT NULL, source TEXT NOT NULL,"
         " body TEXT NOT NULL, UNIQUE (collection, stix_id, version));"
         "CREATE INDEX stix_objects_added ON stix_objects(collection, added);"
+        "CREATE INDEX stix_objects_coll ON stix_objects(collection, row);"
         "CREATE TABLE taxii_status (id TEXT PRIMARY KEY, user_id BIGINT NOT NULL,"
         " created TEXT NOT NULL, body TEXT NOT NULL);"
         "CREATE TABLE shared_indicators (id INTEGER PRIMARY KEY, object_row BIGINT NOT NULL,"
@@ -160,6 +161,7 @@ enum st {
 	ST_OBJ_INSERT,
 	ST_OBJ_PAGE,
 	ST_OBJ_LAST_ADDED,
+	ST_OBJ_FIRST_AFTER,
 	ST_STATUS_INSERT,
 	ST_STATUS_GET,
 	ST_SIND_INSERT,
@@ -280,13 +282,17 @@ static const char *const sql[ST_COUNT] = {
                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [ST_OBJ_PAGE] = "SELECT row, collection, stix_id, type, spec_version, version, added, tlp,"
                         " owner_org, owner_user, source, body FROM stix_objects o"
-                        " WHERE collection = ?1 AND row > ?2 AND (?3 = '' OR added > ?3)"
+                        " WHERE collection = ?1 AND row > ?2"
                         " AND (?4 IS NULL OR stix_id = ?4) AND (?5 IS NULL OR type = ?5)"
                         " AND (?6 = 0 OR version = (SELECT CASE WHEN ?6 > 0 THEN max(version)"
                         " ELSE min(version) END FROM stix_objects p"
                         " WHERE p.collection = o.collection AND p.stix_id = o.stix_id))"
                         " ORDER BY row LIMIT ?7",
         [ST_OBJ_LAST_ADDED] = "SELECT coalesce(max(added), '') FROM stix_objects",
+        /* date_added grows with row, so added_after becomes a row cursor and
+         * pages walk the (collection, row) index */
+        [ST_OBJ_FIRST_AFTER] = "SELECT coalesce(min(row), -1) FROM stix_objects"
+                               " WHERE collection = ? AND added > ?",
         [ST_STATUS_INSERT] = "INSERT OR REPLACE INTO taxii_status (id, user_id, created, body)"
                              " VALUES (?, ?, ?, ?)",
         [ST_STATUS_GET] = "SELECT id, user_id, created, body FROM taxii_status WHERE id = ?",
@@ -1844,7 +1850,6 @@ static void bind_object_filter(sqlite3_stmt *q, const void *arg)
 	const struct store_object_filter *f = arg;
 	bind_text(q, 1, f->collection);
 	sqlite3_bind_int64(q, 2, f->after_row);
-	bind_text(q, 3, f->added_after);
 	if (f->stix_id != NULL)
 		bind_text(q, 4, f->stix_id);
 	if (f->type != NULL)
@@ -1870,10 +1875,37 @@ static int object_out(sqlite3_stmt *q, void *out)
 	return col_dup(q, 11, &o->body);
 }
 
-static int sq_object_page(struct store *s, const struct store_object_filter *f,
+static void bind_first_after(sqlite3_stmt *q, const void *arg)
+{
+	const struct store_object_filter *f = arg;
+	bind_text(q, 1, f->collection);
+	bind_text(q, 2, f->added_after);
+}
+
+static int int64_out(sqlite3_stmt *q, void *out)
+{
+	*(int64_t *)out = sqlite3_column_int64(q, 0);
+	return 0;
+}
+
+static int sq_object_page(struct store *s, const struct store_object_filter *fin,
                           struct store_object **out, size_t *n, struct crix_error *err)
 {
-	int rc = get_many(s, ST_OBJ_PAGE, bind_object_filter, f, object_out, sizeof **out,
+	struct store_object_filter f = *fin;
+	*out = NULL;
+	*n = 0;
+	if (f.added_after != NULL && f.added_after[0] != '\0') {
+		int64_t first;
+		int rc = get_one(s, ST_OBJ_FIRST_AFTER, bind_first_after, &f, int64_out, &first,
+		                 "STIX objects", err);
+		if (rc != 0)
+			return rc;
+		if (first < 0)
+			return 0; /* nothing was added after that */
+		if (first - 1 > f.after_row)
+			f.after_row = first - 1;
+	}
+	int rc = get_many(s, ST_OBJ_PAGE, bind_object_filter, &f, object_out, sizeof **out,
 	                  (void **)out, n, "STIX objects", err);
 	if (rc != 0) {
 		store_object_array_free(*out, *n);

@@ -1,0 +1,271 @@
+/*
+ * test_sharing.c - shared objects (src/share/sharing.c) on a real store in a
+ * scratch directory: groups and collections with their checks, objects
+ * checked one by one and stored verbatim, pages filtered by visibility,
+ * versions, the lookup index (exact, parent domain, URL host) kept in step
+ * and rebuilt at open.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "share/sharing.h"
+#include "unit/store/tmpdir.h"
+
+#define OK(x) assert_int_equal((x), 0)
+
+struct fx {
+	char *dir;
+	struct store *s;
+	struct ioc_ctx *ioc;
+	struct sharing *sh;
+	struct principal owner, partner, other, public;
+	int64_t partner_org;
+};
+
+static int64_t add_org(struct store *s, const char *name, struct store_org *o)
+{
+	struct crix_error err = {0};
+	memset(o, 0, sizeof *o);
+	snprintf(o->name, sizeof o->name, "%s", name);
+	snprintf(o->kind, sizeof o->kind, "business");
+	snprintf(o->country, sizeof o->country, "GB");
+	snprintf(o->created, sizeof o->created, "2026-01-01T00:00:00.000Z");
+	struct store_tx *tx;
+	OK(store_tx_begin(s, &tx, &err));
+	OK(store_org_insert(tx, o, &err));
+	OK(store_tx_commit(tx, &err));
+	return o->id;
+}
+
+static void add_user(struct store *s, const struct store_org *o, const char *name,
+                     struct principal *p)
+{
+	struct crix_error err = {0};
+	struct store_user u = {.org_id = o->id};
+	snprintf(u.username, sizeof u.username, "%s", name);
+	snprintf(u.role, sizeof u.role, "analyst");
+	snprintf(u.pw_hash, sizeof u.pw_hash, "x");
+	snprintf(u.created, sizeof u.created, "2026-01-01T00:00:00.000Z");
+	struct store_tx *tx;
+	OK(store_tx_begin(s, &tx, &err));
+	OK(store_user_insert(tx, &u, &err));
+	OK(store_tx_commit(tx, &err));
+	account_principal_user(p, &u, o);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	struct crix_error err = {0};
+	if (f == NULL || (f->dir = tmpdir_new()) == NULL)
+		return -1;
+	if (store_open(NULL, f->dir, &f->s, &err) != 0 || ioc_ctx_new(&f->ioc, &err) != 0)
+		return -1;
+	struct store_org a, b, c;
+	add_org(f->s, "Owner", &a);
+	f->partner_org = add_org(f->s, "Partner", &b);
+	add_org(f->s, "Other", &c);
+	add_user(f->s, &a, "owner1", &f->owner);
+	add_user(f->s, &b, "partner1", &f->partner);
+	add_user(f->s, &c, "other1", &f->other);
+	account_principal_public(&f->public);
+	if (sharing_open(f->s, f->ioc, &f->sh, &err) != 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	sharing_free(f->sh);
+	store_close(f->s);
+	ioc_ctx_free(f->ioc);
+	tmpdir_remove(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static char *collection(struct fx *f, const char *spec_text)
+{
+	struct crix_error err = {0};
+	json_t *spec = json_loads(spec_text, 0, NULL), *out = NULL;
+	assert_non_null(spec);
+	OK(sharing_collection_create(f->sh, &f->owner, spec, &out, &err));
+	json_decref(spec);
+	char *id = strdup(json_string_value(json_object_get(out, "id")));
+	json_decref(out);
+	return id;
+}
+
+static json_t *post(struct fx *f, const char *coll, const char *envelope)
+{
+	struct crix_error err = {0};
+	json_t *env = json_loads(envelope, 0, NULL), *status = NULL;
+	assert_non_null(env);
+	int rc = sharing_add_objects(f->sh, &f->owner, coll, env, "test", &status, &err);
+	json_decref(env);
+	if (rc != 0)
+		fail_msg("sharing_add_objects: %s", err.msg);
+	return status;
+}
+
+static size_t count_objects(struct fx *f, const struct principal *p, const char *coll,
+                            const char *version, int *rc_out)
+{
+	struct crix_error err = {0};
+	struct sharing_query q = {.collection = coll, .version = version};
+	char *json = NULL;
+	size_t len;
+	struct sharing_page page;
+	*rc_out = sharing_objects(f->sh, p, &q, SHARING_OBJECTS, &json, &len, &page, &err);
+	free(json);
+	return *rc_out == 0 ? page.count : 0;
+}
+
+static size_t lookup(struct fx *f, const struct principal *p, const char *value)
+{
+	struct crix_error err = {0};
+	char body[512];
+	snprintf(body, sizeof body, "{\"values\": [\"%s\"]}", value);
+	json_t *req = json_loads(body, 0, NULL), *out = NULL;
+	OK(sharing_lookup(f->sh, p, req, &out, &err));
+	size_t n = (size_t)json_integer_value(json_object_get(out, "matched"));
+	json_decref(req);
+	json_decref(out);
+	return n;
+}
+
+#define IND(id, pattern, modified)                                                                 \
+	"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--" id "\","           \
+	"\"created\":\"2024-01-01T00:00:00Z\",\"modified\":\"" modified "\","                      \
+	"\"valid_from\":\"2024-01-01T00:00:00Z\",\"pattern_type\":\"stix\",\"pattern\":\"" pattern \
+	"\"}"
+#define ID1 "11111111-1111-4111-8111-111111111111"
+#define ID2 "22222222-2222-4222-8222-222222222222"
+
+static void test_collection_checks(void **state)
+{
+	struct fx *f = *state;
+	struct crix_error err = {0};
+	json_t *out = NULL;
+	json_t *spec = json_pack("{ss ss}", "title", "x", "tlp", "purple");
+	assert_int_equal(sharing_collection_create(f->sh, &f->owner, spec, &out, &err),
+	                 CRIX_EINVAL);
+	assert_string_equal(err.field, "tlp");
+	json_decref(spec);
+	spec = json_pack("{ss ss s{s[i]}}", "title", "x", "tlp", "amber", "shared_with", "orgs",
+	                 999);
+	assert_int_equal(sharing_collection_create(f->sh, &f->owner, spec, &out, &err),
+	                 CRIX_EINVAL);
+	assert_string_equal(err.field, "shared_with.orgs");
+	json_decref(spec);
+	spec = json_pack("{ss ss}", "title", "x", "tlp", "clear");
+	assert_int_equal(sharing_collection_create(f->sh, &f->public, spec, &out, &err),
+	                 CRIX_EACCES);
+	json_decref(spec);
+}
+
+static void test_objects_and_visibility(void **state)
+{
+	struct fx *f = *state;
+	char spec[256];
+	snprintf(spec, sizeof spec,
+	         "{\"title\":\"amber\",\"tlp\":\"amber\",\"shared_with\":{\"orgs\":[%lld]}}",
+	         (long long)f->partner_org);
+	char *amber = collection(f, spec);
+	json_t *st =
+	        post(f, amber,
+	             "{\"objects\":[" IND(ID1, "[domain-name:value = 'evil.com']",
+	                                  "2024-01-01T00:00:00Z") ",{\"type\":\"indicator\"},"
+	                                                          "{\"type\":\"x-thing\",\"id\":"
+	                                                          "\"x-thing--nope\"}]}");
+	assert_int_equal(json_integer_value(json_object_get(st, "success_count")), 1);
+	assert_int_equal(json_integer_value(json_object_get(st, "failure_count")), 2);
+	json_decref(st);
+	int rc;
+	assert_int_equal(count_objects(f, &f->owner, amber, NULL, &rc), 1);
+	assert_int_equal(count_objects(f, &f->partner, amber, NULL, &rc), 1);
+	assert_int_equal(count_objects(f, &f->other, amber, NULL, &rc), 0);
+	assert_int_equal(rc, CRIX_ENOTFOUND);
+	assert_int_equal(count_objects(f, &f->public, amber, NULL, &rc), 0);
+	assert_int_equal(rc, CRIX_ENOTFOUND);
+	/* the lookup index: exact, a subdomain, a URL's host; visibility */
+	assert_int_equal(lookup(f, &f->partner, "evil.com"), 1);
+	assert_int_equal(lookup(f, &f->partner, "www.EVIL.com"), 1);
+	assert_int_equal(lookup(f, &f->partner, "https://login.evil.com/x"), 1);
+	assert_int_equal(lookup(f, &f->partner, "notevil.com"), 0);
+	assert_int_equal(lookup(f, &f->other, "evil.com"), 0);
+	/* a newer version: one object by default, two with all */
+	st = post(f, amber,
+	          "{\"objects\":[" IND(ID1, "[domain-name:value = 'evil.com']",
+	                               "2024-02-01T00:00:00Z") "]}");
+	json_decref(st);
+	assert_int_equal(count_objects(f, &f->owner, amber, NULL, &rc), 1);
+	assert_int_equal(count_objects(f, &f->owner, amber, "all", &rc), 2);
+	assert_int_equal(count_objects(f, &f->owner, amber, "nonsense", &rc), 0);
+	assert_int_equal(rc, CRIX_EINVAL);
+	/* the index is rebuilt from the store */
+	sharing_free(f->sh);
+	struct crix_error err = {0};
+	OK(sharing_open(f->s, f->ioc, &f->sh, &err));
+	assert_int_equal(lookup(f, &f->partner, "evil.com"), 1);
+	assert_int_equal(lookup(f, &f->other, "evil.com"), 0);
+	free(amber);
+}
+
+static void test_object_tlp_narrows(void **state)
+{
+	struct fx *f = *state;
+	char *green = collection(f, "{\"title\":\"green\",\"tlp\":\"green\"}");
+	json_t *st = post(f, green,
+	                  "{\"objects\":[{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+	                  "\"id\":\"indicator--" ID2 "\",\"created\":\"2024-01-01T00:00:00Z\","
+	                  "\"modified\":\"2024-01-01T00:00:00Z\",\"pattern_type\":\"stix\","
+	                  "\"pattern\":\"[ipv4-addr:value = '198.51.100.9']\",\"valid_from\":"
+	                  "\"2024-01-01T00:00:00Z\",\"object_marking_refs\":[\"marking-definition--"
+	                  "e828b379-4e03-4974-9ac4-e53a884c97c1\"]}]}");
+	json_decref(st);
+	int rc;
+	assert_int_equal(count_objects(f, &f->owner, green, NULL, &rc), 1);
+	assert_int_equal(count_objects(f, &f->partner, green, NULL, &rc), 0);
+	assert_int_equal(rc, 0); /* the collection is visible, the object is not */
+	assert_int_equal(lookup(f, &f->partner, "198.51.100.9"), 0);
+	assert_int_equal(lookup(f, &f->owner, "198.51.100.9"), 1);
+	free(green);
+}
+
+static void test_lookup_bounds(void **state)
+{
+	struct fx *f = *state;
+	struct crix_error err = {0};
+	json_t *out = NULL, *req = json_pack("{s[]}", "values");
+	json_t *vals = json_object_get(req, "values");
+	for (int i = 0; i <= SHARING_LOOKUP_MAX; i++)
+		json_array_append_new(vals, json_string("1.2.3.4"));
+	assert_int_equal(sharing_lookup(f->sh, &f->owner, req, &out, &err), CRIX_ETOOBIG);
+	json_decref(req);
+	req = json_pack("{ss}", "value", "x");
+	assert_int_equal(sharing_lookup(f->sh, &f->owner, req, &out, &err), CRIX_EINVAL);
+	assert_string_equal(err.field, "values");
+	json_decref(req);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(test_collection_checks, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_objects_and_visibility, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_object_tlp_narrows, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_lookup_bounds, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
