@@ -3,7 +3,7 @@
 
 CC      ?= gcc
 FUZZCC  ?= clang-14
-PKGS    := libidn2 libpsl nettle zlib jansson libmicrohttpd sqlite3 libsodium libmagic
+PKGS    := libidn2 libpsl nettle zlib jansson libmicrohttpd sqlite3 libsodium libmagic libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

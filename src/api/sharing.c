@@ -238,9 +238,25 @@ void api_taxii_add(struct http_app *app, struct http_req *rq, struct http_resp *
 		taxii_error(rs, 400, "bad request", m);
 		return;
 	}
+	/* crix sync names where the objects came from; printable ASCII only */
+	char source[STORE_NAME_MAX] = "taxii";
+	const char *prov = http_header(rq, "X-Crix-Provenance");
+	if (prov != NULL) {
+		size_t n = strlen(prov);
+		bool ok = n > 0 && n < sizeof source - 8;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = prov[i] >= 0x20 && prov[i] < 0x7f;
+		if (!ok) {
+			json_decref(env);
+			taxii_error(rs, 400, "bad request",
+			            "X-Crix-Provenance: up to 100 printable ASCII characters");
+			return;
+		}
+		snprintf(source, sizeof source, "sync: %s", prov);
+	}
 	json_t *status;
 	struct crix_error err = {0};
-	int rc = sharing_add_objects(app->sharing, &rq->who, rq->params[0], env, "taxii", &status,
+	int rc = sharing_add_objects(app->sharing, &rq->who, rq->params[0], env, source, &status,
 	                             &err);
 	json_decref(env);
 	if (rc != 0) {

@@ -210,6 +210,16 @@ static bool visible(struct sharing *sh, const struct principal *p, const struct 
 	};
 	if (!tlp_may_see(p, &m, &o))
 		return false;
+	/* The object under its own TLP, shared as its collection is; an object
+	 * a partner dropped into a collection is also the collection owner's to
+	 * see (AMBER: the owner organisation is one it was shared with). */
+	int64_t orgs[IDS_MAX + 1];
+	memcpy(orgs, k->orgs.v, k->orgs.n * sizeof orgs[0]);
+	size_t n = k->orgs.n;
+	if (org != k->c.owner_org)
+		orgs[n++] = k->c.owner_org;
+	o.orgs = orgs;
+	o.n_orgs = n;
 	o.tlp = (enum tlp)tlp;
 	o.owner_org = org;
 	o.owner_user = user;
@@ -610,11 +620,12 @@ json_t *sharing_groups_json(struct sharing *sh, const struct principal *p)
 
 /* ---- collections ---- */
 
-static json_t *coll_json(const struct principal *p, const struct coll *k, bool details)
+static json_t *coll_json(const struct principal *p, const struct coll *k, bool readable,
+                         bool details)
 {
 	json_t *o =
 	        json_pack("{ss ss ss sb sb s[s]}", "id", k->c.id, "title", k->c.title,
-	                  "description", k->c.description, "can_read", 1, "can_write",
+	                  "description", k->c.description, "can_read", readable, "can_write",
 	                  coll_writable(p, k), "media_types", "application/stix+json;version=2.1");
 	if (details && p->authenticated && p->org_id == k->c.owner_org) {
 		json_object_set_new(o, "tlp", json_string(tlp_name((enum tlp)k->c.tlp)));
@@ -760,7 +771,7 @@ int sharing_collection_create(struct sharing *sh, const struct principal *p, con
 		struct coll *k = &sh->colls[sh->n_colls];
 		if (coll_fill(k, &c) == 0)
 			sh->n_colls++;
-		*out = coll_json(p, k, true);
+		*out = coll_json(p, k, true, true);
 	}
 	pthread_rwlock_unlock(&sh->lock);
 	return rc;
@@ -789,7 +800,7 @@ int sharing_collection_update(struct sharing *sh, const struct principal *p, con
 		rc = coll_commit(sh, p, &c, false, err);
 	if (rc == 0) {
 		coll_fill(k, &c);
-		*out = coll_json(p, k, true);
+		*out = coll_json(p, k, true, true);
 	}
 	pthread_rwlock_unlock(&sh->lock);
 	return rc;
@@ -801,9 +812,12 @@ json_t *sharing_collections_json(struct sharing *sh, const struct principal *p)
 	pthread_rwlock_rdlock(&sh->lock);
 	struct ids groups;
 	membership(sh, p->org_id, &groups);
-	for (size_t i = 0; i < sh->n_colls; i++)
-		if (coll_visible(sh, p, &groups, &sh->colls[i]))
-			json_array_append_new(a, coll_json(p, &sh->colls[i], false));
+	/* a writer that may not read sees an inbox: can_read false, can_write true */
+	for (size_t i = 0; i < sh->n_colls; i++) {
+		bool r = coll_visible(sh, p, &groups, &sh->colls[i]);
+		if (r || coll_writable(p, &sh->colls[i]))
+			json_array_append_new(a, coll_json(p, &sh->colls[i], r, false));
+	}
 	pthread_rwlock_unlock(&sh->lock);
 	return json_array_size(a) ? json_pack("{so}", "collections", a)
 	                          : (json_decref(a), json_object());
@@ -817,10 +831,11 @@ int sharing_collection_json(struct sharing *sh, const struct principal *p, const
 	membership(sh, p->org_id, &groups);
 	struct coll *k = coll_find(sh, id, NULL);
 	int rc = 0;
-	if (k == NULL || !coll_visible(sh, p, &groups, k))
+	bool r = k != NULL && coll_visible(sh, p, &groups, k);
+	if (k == NULL || (!r && !coll_writable(p, k)))
 		rc = crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found", id);
 	else
-		*out = coll_json(p, k, true);
+		*out = coll_json(p, k, r, true);
 	pthread_rwlock_unlock(&sh->lock);
 	return rc;
 }
@@ -1000,7 +1015,7 @@ int sharing_add_objects(struct sharing *sh, const struct principal *p, const cha
 	membership(sh, p->org_id, &groups);
 	struct coll *k = coll_find(sh, collection, NULL);
 	int rc = 0, default_tlp = 0;
-	if (k == NULL || !coll_visible(sh, p, &groups, k))
+	if (k == NULL || (!coll_visible(sh, p, &groups, k) && !coll_writable(p, k)))
 		rc = crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found", collection);
 	else if (!coll_writable(p, k))
 		rc = crix_error_set(err, CRIX_EACCES, "this collection does not take your objects");
@@ -1223,9 +1238,14 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 	struct coll *kp = coll_find(sh, q->collection, NULL);
 	struct coll k;
 	bool ok = kp != NULL && coll_visible(sh, p, &groups, kp);
+	bool inbox = kp != NULL && !ok && coll_writable(p, kp);
 	if (ok)
 		k = *kp;
 	pthread_rwlock_unlock(&sh->lock);
+	if (inbox)
+		return crix_error_set(err, CRIX_EACCES,
+		                      "collection %s takes your objects but does not show them",
+		                      q->collection);
 	if (!ok)
 		return crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found",
 		                      q->collection);
