@@ -171,8 +171,8 @@ static int call(const struct endpoint *e, const char *path, const char *body,
 		r->json = b.p != NULL ? json_loads(b.p, 0, NULL) : NULL;
 		if (r->status >= 300) {
 			const char *d = json_string_value(json_object_get(r->json, "description"));
-			snprintf(why, cap, "%.300s: HTTP %ld%s%.400s", url, r->status, d ? ": " : "",
-			         d ? d : "");
+			snprintf(why, cap, "%.300s: HTTP %ld%s%.400s", url, r->status,
+			         d ? ": " : "", d ? d : "");
 			rc = -1;
 		}
 	}
