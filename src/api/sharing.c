@@ -394,9 +394,14 @@ void api_lookup(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 		http_error(rs, 400, m, "body");
 		return;
 	}
-	json_t *out = NULL;
+	char *out = NULL;
+	size_t len = 0;
 	struct crix_error err = {0};
-	int rc = sharing_lookup(app->sharing, &rq->who, in, &out, &err);
+	int rc = sharing_lookup(app->sharing, &rq->who, in, &out, &len, &err);
 	json_decref(in);
-	answer(rs, rc, 200, out, &err);
+	if (rc != 0)
+		http_error_from(rs, &err);
+	else
+		http_bytes(rs, 200, "application/json", out, len);
+	free(out);
 }

@@ -5,6 +5,7 @@
 #include "model/audit.h"
 #include "share/uuid.h"
 #include "util/clock.h"
+#include "util/jsonw.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -1183,14 +1184,20 @@ static void puts_(struct buf *b, const char *s)
 
 static void put_json_string(struct buf *b, const char *s)
 {
-	json_t *j = json_string(s);
-	char *t = json_dumps(j, JSON_ENCODE_ANY);
-	if (t == NULL)
+	size_t n = strlen(s);
+	char stack[512], *esc = JSONW_ESCAPED_MAX(n) + 2 <= sizeof stack
+	                                ? stack
+	                                : malloc(JSONW_ESCAPED_MAX(n) + 2);
+	if (esc == NULL) {
 		b->oom = true;
-	else
-		puts_(b, t);
-	free(t);
-	json_decref(j);
+		return;
+	}
+	esc[0] = '"';
+	size_t k = 1 + jsonw_escape(esc + 1, s, n);
+	esc[k++] = '"';
+	put(b, esc, k);
+	if (esc != stack)
+		free(esc);
 }
 
 /* OUT: *mode: 1 last, -1 first, 0 all, 2 one version. */
@@ -1374,7 +1381,8 @@ struct lk {
 	struct sharing *sh;
 	const struct principal *p;
 	const struct ids *groups;
-	json_t *matches;
+	struct buf *b;
+	size_t matches;
 };
 
 static int on_hit(void *arg, const struct match_hit *hit)
@@ -1388,18 +1396,29 @@ static int on_hit(void *arg, const struct match_hit *hit)
 		const struct coll *k = &l->sh->colls[m->coll];
 		if (!visible(l->sh, l->p, l->groups, k, m->tlp, m->owner_org, m->owner_user))
 			continue;
-		json_array_append_new(l->matches,
-		                      json_pack("{ss ss ss ss ss ss}", "indicator", hit->indicator,
-		                                "type", ioc_type_name(hit->type), "stix_id",
-		                                m->stix_id, "collection", k->c.id, "tlp",
-		                                tlp_name((enum tlp)m->tlp), "added", m->added));
+		puts_(l->b, l->matches++ ? ",{\"indicator\":" : "{\"indicator\":");
+		put_json_string(l->b, hit->indicator);
+		puts_(l->b, ",\"type\":\"");
+		puts_(l->b, ioc_type_name(hit->type));
+		puts_(l->b, "\",\"stix_id\":");
+		put_json_string(l->b, m->stix_id);
+		puts_(l->b, ",\"collection\":\"");
+		puts_(l->b, k->c.id);
+		puts_(l->b, "\",\"tlp\":\"");
+		puts_(l->b, tlp_name((enum tlp)m->tlp));
+		puts_(l->b, "\",\"added\":\"");
+		puts_(l->b, m->added);
+		puts_(l->b, "\"}");
 	}
 	return 0;
 }
 
-int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *req, json_t **out,
-                   struct crix_error *err)
+/* The answer is written as text as it is found: building jansson objects
+ * for thousands of matches cost more than the lookups themselves. */
+int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *req, char **json,
+                   size_t *len, struct crix_error *err)
 {
+	*json = NULL;
 	json_t *values = json_object_get(req, "values");
 	if (!json_is_object(req) || !json_is_array(values))
 		return crix_error_field(err, "values", CRIX_EINVAL,
@@ -1407,8 +1426,10 @@ int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *
 	if (json_array_size(values) > SHARING_LOOKUP_MAX)
 		return crix_error_field(err, "values", CRIX_ETOOBIG,
 		                        "values: at most %d in one request", SHARING_LOOKUP_MAX);
-	json_t *results = json_array(), *invalid = json_array();
-	size_t matched = 0;
+	struct buf b = {0}, bad = {0};
+	size_t matched = 0, n_bad = 0;
+	char num[48];
+	puts_(&b, "{\"results\":[");
 	pthread_rwlock_rdlock(&sh->lock);
 	struct ids groups;
 	membership(sh, p->org_id, &groups);
@@ -1419,31 +1440,55 @@ int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *
 		const char *s = json_string_value(v);
 		struct ioc_value iv;
 		struct crix_error e = {0};
-		if (s == NULL) {
-			json_array_append_new(invalid, json_pack("{sI ss}", "index", (json_int_t)i,
-			                                         "reason", "not a string"));
+		const char *why = NULL;
+		if (s == NULL)
+			why = "not a string";
+		else if (json_string_length(v) >= IOC_VALUE_MAX ||
+		         ioc_guess(sh->ioc, s, json_string_length(v), NULL, &iv, &e) != 0)
+			why = "not an indicator of any type crix knows";
+		if (why != NULL) {
+			snprintf(num, sizeof num, "%s{\"index\":%zu,", n_bad++ ? "," : "", i);
+			puts_(&bad, num);
+			puts_(&bad, "\"reason\":\"");
+			puts_(&bad, why);
+			puts_(&bad, "\"}");
 			continue;
 		}
-		if (json_string_length(v) >= IOC_VALUE_MAX ||
-		    ioc_guess(sh->ioc, s, json_string_length(v), NULL, &iv, &e) != 0) {
-			json_array_append_new(invalid,
-			                      json_pack("{sI ss}", "index", (json_int_t)i, "reason",
-			                                "not an indicator of any type crix knows"));
-			continue;
-		}
-		struct lk l = {sh, p, &groups, json_array()};
+		size_t mark = b.n;
+		snprintf(num, sizeof num, "%s{\"index\":%zu,", matched ? "," : "", i);
+		puts_(&b, num);
+		puts_(&b, "\"value\":");
+		put_json_string(&b, s);
+		puts_(&b, ",\"type\":\"");
+		puts_(&b, ioc_type_name(iv.type));
+		puts_(&b, "\",\"canonical\":");
+		put_json_string(&b, iv.v);
+		puts_(&b, ",\"matches\":[");
+		struct lk l = {sh, p, &groups, &b, 0};
 		match_lookup(sh->ix, &iv, on_hit, &l);
-		if (json_array_size(l.matches) == 0) {
-			json_decref(l.matches);
+		if (l.matches == 0) {
+			b.n = mark; /* only values with a visible match are listed */
+			if (b.p != NULL)
+				b.p[b.n] = '\0';
 			continue;
 		}
+		puts_(&b, "]}");
 		matched++;
-		json_array_append_new(results, json_pack("{sI ss ss ss so}", "index", (json_int_t)i,
-		                                         "value", s, "type", ioc_type_name(iv.type),
-		                                         "canonical", iv.v, "matches", l.matches));
 	}
 	pthread_rwlock_unlock(&sh->lock);
-	*out = json_pack("{so so sI sI}", "results", results, "invalid", invalid, "looked_up",
-	                 (json_int_t)json_array_size(values), "matched", (json_int_t)matched);
+	puts_(&b, "],\"invalid\":[");
+	if (bad.p != NULL)
+		put(&b, bad.p, bad.n);
+	snprintf(num, sizeof num, "],\"looked_up\":%zu,", json_array_size(values));
+	puts_(&b, num);
+	snprintf(num, sizeof num, "\"matched\":%zu}", matched);
+	puts_(&b, num);
+	free(bad.p);
+	if (b.oom || bad.oom) {
+		free(b.p);
+		return crix_error_set(err, CRIX_ENOMEM, "lookup: out of memory");
+	}
+	*json = b.p;
+	*len = b.n;
 	return 0;
 }

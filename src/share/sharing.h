@@ -127,13 +127,14 @@ int sharing_status(struct sharing *sh, const struct principal *p, const char *id
  * Looks up values ({"values": ["...", ...]}, at most SHARING_LOOKUP_MAX):
  * each is canonicalised (type guessed) and matched exactly, a host also
  * against its parent domains, an address against networks, a URL's host
- * against domains and addresses.  OUT: *out = {"results": [{"index", "value",
+ * against domains and addresses.  OUT: *json (malloc'd JSON text of *len
+ * bytes) = {"results": [{"index", "value",
  * "type", "canonical", "matches": [{"indicator", "type", "stix_id",
  * "collection", "tlp", "added"}]}], "invalid": [{"index", "reason"}],
  * "looked_up", "matched"}, listing only the values with a visible match.
  */
-int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *req, json_t **out,
-                   struct crix_error *err);
+int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *req, char **json,
+                   size_t *len, struct crix_error *err);
 
 /* How many shared indicators the lookup index holds. */
 size_t sharing_indicator_count(struct sharing *sh);

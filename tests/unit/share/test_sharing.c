@@ -136,8 +136,13 @@ static size_t lookup(struct fx *f, const struct principal *p, const char *value)
 	struct crix_error err = {0};
 	char body[512];
 	snprintf(body, sizeof body, "{\"values\": [\"%s\"]}", value);
-	json_t *req = json_loads(body, 0, NULL), *out = NULL;
-	OK(sharing_lookup(f->sh, p, req, &out, &err));
+	json_t *req = json_loads(body, 0, NULL);
+	char *text = NULL;
+	size_t len;
+	OK(sharing_lookup(f->sh, p, req, &text, &len, &err));
+	json_t *out = json_loadb(text, len, 0, NULL);
+	assert_non_null(out);
+	free(text);
 	size_t n = (size_t)json_integer_value(json_object_get(out, "matched"));
 	json_decref(req);
 	json_decref(out);
@@ -247,14 +252,16 @@ static void test_lookup_bounds(void **state)
 {
 	struct fx *f = *state;
 	struct crix_error err = {0};
-	json_t *out = NULL, *req = json_pack("{s[]}", "values");
+	char *out = NULL;
+	size_t len;
+	json_t *req = json_pack("{s[]}", "values");
 	json_t *vals = json_object_get(req, "values");
 	for (int i = 0; i <= SHARING_LOOKUP_MAX; i++)
 		json_array_append_new(vals, json_string("1.2.3.4"));
-	assert_int_equal(sharing_lookup(f->sh, &f->owner, req, &out, &err), CRIX_ETOOBIG);
+	assert_int_equal(sharing_lookup(f->sh, &f->owner, req, &out, &len, &err), CRIX_ETOOBIG);
 	json_decref(req);
 	req = json_pack("{ss}", "value", "x");
-	assert_int_equal(sharing_lookup(f->sh, &f->owner, req, &out, &err), CRIX_EINVAL);
+	assert_int_equal(sharing_lookup(f->sh, &f->owner, req, &out, &len, &err), CRIX_EINVAL);
 	assert_string_equal(err.field, "values");
 	json_decref(req);
 }
