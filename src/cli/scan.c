@@ -708,8 +708,9 @@ int cli_scan(int argc, char **argv)
 		fprintf(stderr,
 		        "crix scan: %zu indicators loaded in %.2f s, %zu allow-listed, %.1f MB\n",
 		        ms.indicators, since(&t_load), ms.allowed, ms.memory / 1e6);
-	struct timespec t_scan;
+	struct timespec t_scan, cpu_scan;
 	clock_gettime(CLOCK_MONOTONIC, &t_scan);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu_scan);
 
 	struct jsonw_out out;
 	if (jsonw_out_init(&out, STDOUT_FILENO, 1u << 16) != 0) {
@@ -767,11 +768,19 @@ int cli_scan(int argc, char **argv)
 	}
 	if (!quiet) {
 		/* the scan alone, so that benchmarks need not subtract the load */
+		/* and per CPU second of all threads: the rate per core, which
+		 * other processes on a busy machine change less than the wall
+		 * time */
 		double sec = since(&t_scan);
+		struct timespec c1;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+		double cpu = (double)(c1.tv_sec - cpu_scan.tv_sec) +
+		             (double)(c1.tv_nsec - cpu_scan.tv_nsec) / 1e9;
 		fprintf(stderr,
-		        "crix scan: scanned %.1f MB in %.3f s, %.1f MB/s with %d thread%s\n",
+		        "crix scan: scanned %.1f MB in %.3f s, %.1f MB/s with %d thread%s; "
+		        "%.3f CPU s, %.1f MB per CPU s\n",
 		        oc.bytes / 1e6, sec, sec > 0 ? oc.bytes / 1e6 / sec : 0.0, nthreads,
-		        nthreads == 1 ? "" : "s");
+		        nthreads == 1 ? "" : "s", cpu, cpu > 0 ? oc.bytes / 1e6 / cpu : 0.0);
 	}
 	jsonw_out_free(&out);
 	free(oc.per);

@@ -258,6 +258,22 @@ bool match_store_has_urlhost(const struct match_store *st, const char *host, siz
 	return hset_has(st->urlhosts, st->uh_mask, match_hash(T_URLHOST, host, n));
 }
 
+uint64_t match_urlhost_hash(const char *host, size_t n)
+{
+	return match_hash(T_URLHOST, host, n);
+}
+
+bool match_store_has_urlhost_h(const struct match_store *st, uint64_t h)
+{
+	return hset_has(st->urlhosts, st->uh_mask, h);
+}
+
+void match_store_prefetch_urlhost(const struct match_store *st, uint64_t h)
+{
+	if (st->urlhosts != NULL)
+		__builtin_prefetch(&st->urlhosts[(size_t)((h | 1) >> 32) & st->uh_mask]);
+}
+
 /* The host of a canonical URL or e-mail, and its last label. */
 static void host_of(const struct ioc_value *v, const char **h, size_t *hn)
 {
