@@ -200,6 +200,7 @@ struct out_ctx {
 	struct match_index *ix;
 	bool count_only, stats;
 	uint64_t hits;
+	uint64_t bytes; /* scanned, for the summary */
 	/* --stats: hits per (type, source) */
 	uint64_t *per; /* [nsources * IOC_TYPE_COUNT] */
 	size_t nsources;
@@ -313,6 +314,7 @@ static int run_job(struct scan_job *j, int nthreads, struct out_ctx *oc, const c
 			rc = c->rc;
 		write_hits(oc, file, c, *line);
 		*line += c->lines;
+		oc->bytes += c->len;
 		free(c->hits);
 		c->hits = NULL;
 		free(c->owned);
@@ -672,6 +674,8 @@ int cli_scan(int argc, char **argv)
 	struct match_index *ix = NULL;
 	struct crix_error err;
 	int status = 2;
+	struct timespec t_load;
+	clock_gettime(CLOCK_MONOTONIC, &t_load);
 	if (ioc_ctx_new(&ctx, &err) != 0 || match_index_new(&ix, &err) != 0) {
 		fprintf(stderr, "crix scan: %s\n", err.msg);
 		goto out;
@@ -701,8 +705,12 @@ int cli_scan(int argc, char **argv)
 	struct match_stats ms;
 	match_index_stats(ix, &ms);
 	if (!quiet)
-		fprintf(stderr, "crix scan: %zu indicators loaded, %zu allow-listed, %.1f MB\n",
-		        ms.indicators, ms.allowed, ms.memory / 1e6);
+		fprintf(stderr,
+		        "crix scan: %zu indicators loaded in %.2f s, %zu allow-listed, %.1f MB\n",
+		        ms.indicators, since(&t_load), ms.allowed, ms.memory / 1e6);
+	struct timespec t_scan, cpu_scan;
+	clock_gettime(CLOCK_MONOTONIC, &t_scan);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu_scan);
 
 	struct jsonw_out out;
 	if (jsonw_out_init(&out, STDOUT_FILENO, 1u << 16) != 0) {
@@ -757,6 +765,22 @@ int cli_scan(int argc, char **argv)
 	if (jsonw_out_flush(&out) != 0) {
 		fprintf(stderr, "crix scan: writing output: %s\n", strerror(out.err));
 		failed = -1;
+	}
+	if (!quiet) {
+		/* the scan alone, so that benchmarks need not subtract the load */
+		/* and per CPU second of all threads: the rate per core, which
+		 * other processes on a busy machine change less than the wall
+		 * time */
+		double sec = since(&t_scan);
+		struct timespec c1;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+		double cpu = (double)(c1.tv_sec - cpu_scan.tv_sec) +
+		             (double)(c1.tv_nsec - cpu_scan.tv_nsec) / 1e9;
+		fprintf(stderr,
+		        "crix scan: scanned %.1f MB in %.3f s, %.1f MB/s with %d thread%s; "
+		        "%.3f CPU s, %.1f MB per CPU s\n",
+		        oc.bytes / 1e6, sec, sec > 0 ? oc.bytes / 1e6 / sec : 0.0, nthreads,
+		        nthreads == 1 ? "" : "s", cpu, cpu > 0 ? oc.bytes / 1e6 / cpu : 0.0);
 	}
 	jsonw_out_free(&out);
 	free(oc.per);

@@ -130,9 +130,17 @@ static int bloom_build(struct match_store *st)
 	memset(b, 0, words * 8);
 	st->bloom = b;
 	st->bloom_mask = words - 1;
-	for (size_t id = 0; id < st->nentries; id++) {
-		uint64_t h = match_store_key_hash(st, (uint32_t)id);
-		b[bloom_word(st, h)] |= bloom_bits(h);
+	/* the words are set 32 hashes at a time, after prefetching them: for
+	 * 10M keys the filter is 16 MB and each word a cache miss */
+	uint64_t hs[32];
+	for (size_t id = 0; id < st->nentries; id += 32) {
+		size_t m = st->nentries - id < 32 ? st->nentries - id : 32;
+		for (size_t k = 0; k < m; k++) {
+			hs[k] = match_store_key_hash(st, (uint32_t)(id + k));
+			__builtin_prefetch(&b[bloom_word(st, hs[k])], 1);
+		}
+		for (size_t k = 0; k < m; k++)
+			b[bloom_word(st, hs[k])] |= bloom_bits(hs[k]);
 	}
 	return 0;
 }
@@ -248,6 +256,22 @@ bool match_store_has_tld(const struct match_store *st, const char *tld, size_t n
 bool match_store_has_urlhost(const struct match_store *st, const char *host, size_t n)
 {
 	return hset_has(st->urlhosts, st->uh_mask, match_hash(T_URLHOST, host, n));
+}
+
+uint64_t match_urlhost_hash(const char *host, size_t n)
+{
+	return match_hash(T_URLHOST, host, n);
+}
+
+bool match_store_has_urlhost_h(const struct match_store *st, uint64_t h)
+{
+	return hset_has(st->urlhosts, st->uh_mask, h);
+}
+
+void match_store_prefetch_urlhost(const struct match_store *st, uint64_t h)
+{
+	if (st->urlhosts != NULL)
+		__builtin_prefetch(&st->urlhosts[(size_t)((h | 1) >> 32) & st->uh_mask]);
 }
 
 /* The host of a canonical URL or e-mail, and its last label. */
@@ -561,12 +585,11 @@ static int v4map_mark(struct match_store *st, unsigned type, const unsigned char
  * Adds (v, key) to st.  The same key from the same source is a duplicate
  * (OUT: *dup); from another source it joins the key's chain.
  */
-static int store_add(struct match_store *st, const struct ioc_value *v, const unsigned char *key,
-                     size_t n, uint32_t source, uint64_t line, bool *dup)
+static int store_add_h(struct match_store *st, const struct ioc_value *v, const unsigned char *key,
+                       size_t n, uint64_t h, uint32_t source, uint64_t line, bool *dup)
 {
 	*dup = false;
 	uint32_t ln = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
-	uint64_t h = match_hash(v->type, key, n);
 	uint32_t head = store_find_h(st, v->type, key, n, h);
 	uint32_t id;
 	if (head != NONE) {
@@ -626,6 +649,12 @@ static int store_add(struct match_store *st, const struct ioc_value *v, const un
 	return 0;
 }
 
+static int store_add(struct match_store *st, const struct ioc_value *v, const unsigned char *key,
+                     size_t n, uint32_t source, uint64_t line, bool *dup)
+{
+	return store_add_h(st, v, key, n, match_hash(v->type, key, n), source, line, dup);
+}
+
 /* Is v covered by the allow-list?  Caller holds the lock. */
 static bool allowed_locked(const struct match_index *ix, const struct ioc_value *v,
                            const unsigned char *key, size_t n)
@@ -645,34 +674,85 @@ static bool allowed_locked(const struct match_index *ix, const struct ioc_value 
 	}
 }
 
+/*
+ * The values of a bulk add: their keys and hashes are made, and the slots
+ * they probe start loading, before the lock is taken; then one lock holds
+ * for the whole batch.  A load of millions of values would otherwise wait
+ * for memory once per value (a random slot in a table of 100+ MB) and take
+ * the lock once per value.
+ */
+int match_index_add_many(struct match_index *ix, struct match_add *items, size_t n,
+                         struct crix_error *err)
+{
+	struct {
+		const unsigned char *key;
+		size_t n;
+		uint64_t h;
+	} k[MATCH_ADD_MAX];
+	unsigned char bin[MATCH_ADD_MAX][17]; /* binary keys of addresses and networks */
+	if (n > MATCH_ADD_MAX)
+		return crix_error_set(err, CRIX_EINVAL, "match: more than %d values in one add",
+		                      MATCH_ADD_MAX);
+	size_t valid = 0; /* values before the first that is not canonical */
+	for (; valid < n; valid++) {
+		size_t i = valid;
+		const struct ioc_value *v = items[i].v;
+		items[i].result = MATCH_ADDED;
+		if (v->type <= IOC_NONE || v->type >= IOC_TYPE_COUNT)
+			break;
+		if (is_net(v->type)) {
+			if (match_key_of(v, bin[i], &k[i].n) != 0)
+				break;
+			k[i].key = bin[i];
+		} else {
+			/* the key of every other type is its canonical text */
+			if (v->len == 0 || v->len > MATCH_KEY_MAX)
+				break;
+			k[i].key = (const unsigned char *)v->v;
+			k[i].n = v->len;
+		}
+		k[i].h = match_hash(v->type, k[i].key, k[i].n);
+		if (ix->main.slots != NULL)
+			__builtin_prefetch(&ix->main.slots[(size_t)(k[i].h >> 32) & ix->main.mask]);
+	}
+	pthread_rwlock_wrlock(&ix->lock);
+	int rc = 0;
+	for (size_t i = 0; i < valid && rc == 0; i++) {
+		const struct ioc_value *v = items[i].v;
+		bool dup = false;
+		if (items[i].source >= ix->nsources) {
+			rc = crix_error_set(err, CRIX_EINVAL, "match: unknown source %u",
+			                    items[i].source);
+		} else if (allowed_locked(ix, v, k[i].key, k[i].n)) {
+			ix->nallowed++;
+			items[i].result = MATCH_ALLOWED;
+		} else if (store_add_h(&ix->main, v, k[i].key, k[i].n, k[i].h, items[i].source,
+		                       items[i].line, &dup) != 0) {
+			rc = crix_error_set(err, CRIX_ENOMEM,
+			                    "match: out of memory (or more than 4 GiB of values)");
+		} else if (dup) {
+			ix->nduplicates++;
+			items[i].result = MATCH_DUPLICATE;
+		} else {
+			ix->by_type[v->type]++;
+		}
+	}
+	pthread_rwlock_unlock(&ix->lock);
+	if (rc == 0 && valid < n)
+		rc = crix_error_set(err, CRIX_EINVAL, "match: not a canonical %s value",
+		                    ioc_type_name(items[valid].v->type));
+	return rc;
+}
+
 int match_index_add(struct match_index *ix, const struct ioc_value *v, uint32_t source,
                     uint64_t line, bool *allowed, struct crix_error *err)
 {
 	if (allowed != NULL)
 		*allowed = false;
-	static __thread unsigned char key[MATCH_KEY_MAX];
-	size_t n;
-	if (v->type <= IOC_NONE || v->type >= IOC_TYPE_COUNT || match_key_of(v, key, &n) != 0)
-		return crix_error_set(err, CRIX_EINVAL, "match: not a canonical %s value",
-		                      ioc_type_name(v->type));
-	pthread_rwlock_wrlock(&ix->lock);
-	int rc = 0;
-	bool dup = false;
-	if (source >= ix->nsources) {
-		rc = crix_error_set(err, CRIX_EINVAL, "match: unknown source %u", source);
-	} else if (allowed_locked(ix, v, key, n)) {
-		ix->nallowed++;
-		if (allowed != NULL)
-			*allowed = true;
-	} else if (store_add(&ix->main, v, key, n, source, line, &dup) != 0) {
-		rc = crix_error_set(err, CRIX_ENOMEM,
-		                    "match: out of memory (or more than 4 GiB of values)");
-	} else if (dup) {
-		ix->nduplicates++;
-	} else {
-		ix->by_type[v->type]++;
-	}
-	pthread_rwlock_unlock(&ix->lock);
+	struct match_add a = {.v = v, .source = source, .line = line};
+	int rc = match_index_add_many(ix, &a, 1, err);
+	if (rc == 0 && allowed != NULL)
+		*allowed = a.result == MATCH_ALLOWED;
 	return rc;
 }
 

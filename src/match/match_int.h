@@ -121,6 +121,11 @@ uint32_t match_store_suffix(const struct match_store *st, const char *host, size
 /* Is this TLD / URL host in the summaries? */
 bool match_store_has_tld(const struct match_store *st, const char *tld, size_t n);
 bool match_store_has_urlhost(const struct match_store *st, const char *host, size_t n);
+/* The same in two steps, for batches: the hash of a URL host, a prefetch of
+ * where the set keeps it, and the test. */
+uint64_t match_urlhost_hash(const char *host, size_t n);
+void match_store_prefetch_urlhost(const struct match_store *st, uint64_t h);
+bool match_store_has_urlhost_h(const struct match_store *st, uint64_t h);
 
 /* Calls fn for every live entry of the chain at id (type reported as given). */
 int match_report_chain(const struct match_index *ix, uint32_t id, match_hit_fn fn, void *arg);

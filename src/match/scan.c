@@ -82,14 +82,17 @@ static void init_classes(void)
 #define HOST_HASHES 4 /* suffixes of a host whose hashes a probe keeps */
 
 enum probe_kind {
-	P_IPV4, /* ip: an address (exact or in a network) */
-	P_HOST, /* key: a lower-case host, against domains (suffixes) */
-	P_EXACT /* key: a value of type, exactly (hashes, e-mail addresses) */
+	P_IPV4,  /* ip: an address (exact or in a network) */
+	P_IPV6,  /* ip: an address (exact, in a network, or a mapped IPv4) */
+	P_HOST,  /* key: a lower-case host, against domains (suffixes) */
+	P_EXACT, /* key: a value of type, exactly (hashes, e-mail addresses) */
+	P_URL    /* the token is a URL, key its lower-case host: canonicalised
+	          * and looked up only when a stored URL has that host */
 };
 
 struct probe {
 	uint8_t kind, type;
-	uint8_t ip[4];
+	uint8_t ip[16];
 	uint32_t key, n;   /* the key: keys[key .. key + n) */
 	size_t start, end; /* the token, in the scanned text */
 	uint64_t h[HOST_HASHES];
@@ -112,6 +115,7 @@ struct scanner {
 	char buf[IOC_VALUE_MAX];
 	char ubuf[IOC_VALUE_MAX]; /* a URL with JSON's "\/" unescaped */
 	struct ioc_value v;
+	struct ioc_value uv; /* a queued URL, canonical (flush: v may be in use) */
 	/* lookups waiting to be done as a batch (see flush) */
 	struct probe q[BATCH];
 	size_t nq;
@@ -135,6 +139,19 @@ static int on_hit(void *arg, const struct match_hit *h)
 	return s->rc;
 }
 
+static const struct ioc_ctx *need_ioc(struct scanner *s);
+
+/* Canonicalises the URL u[0..n) (the token tok_start..tok_end) and reports
+ * the stored URL it is, if any. */
+static void url_lookup(struct scanner *s, const char *u, size_t n)
+{
+	if (need_ioc(s) == NULL || ioc_parse(s->ioc, IOC_URL, u, n, NULL, &s->uv, NULL) != 0)
+		return;
+	uint32_t id = match_store_url(&s->ix->main, s->uv.v, s->uv.len);
+	if (id != MATCH_NONE)
+		match_report_chain(s->ix, id, on_hit, s);
+}
+
 /* Stage 1 of a batch: hashes, and prefetches of what stage 2 reads. */
 static void batch_prefetch(struct scanner *s)
 {
@@ -144,6 +161,12 @@ static void batch_prefetch(struct scanner *s)
 		const char *key = s->keys + p->key;
 		if (p->kind == P_IPV4) {
 			match_store_prefetch_ipv4(st, p->ip, false);
+		} else if (p->kind == P_IPV6) {
+			if (st->types & (1u << IOC_IPV6))
+				match_store_prefetch(st, match_hash(IOC_IPV6, p->ip, 16));
+		} else if (p->kind == P_URL) {
+			p->h[0] = match_urlhost_hash(key, p->n);
+			match_store_prefetch_urlhost(st, p->h[0]);
 		} else if (p->kind == P_EXACT) {
 			p->h[0] = match_hash(p->type, key, p->n);
 			match_store_prefetch(st, p->h[0]);
@@ -196,6 +219,15 @@ static void flush(struct scanner *s)
 		const struct probe *p = &s->q[k];
 		const char *key = s->keys + p->key;
 		uint32_t id;
+		if (p->kind == P_IPV6 || p->kind == P_URL) {
+			s->tok_start = p->start;
+			s->tok_end = p->end;
+			if (p->kind == P_IPV6)
+				match_lookup_ipv6_locked(s->ix, p->ip, on_hit, s);
+			else if (match_store_has_urlhost_h(st, p->h[0]))
+				url_lookup(s, (const char *)s->t + p->start, p->end - p->start);
+			continue;
+		}
 		if (p->kind == P_IPV4)
 			id = match_store_ipv4(st, p->ip);
 		else if (p->kind == P_EXACT)
@@ -215,9 +247,10 @@ static void flush(struct scanner *s)
 	s->tok_end = te;
 }
 
-/* Queues a lookup of the token t[a, b); key[0..n) for P_HOST and P_EXACT. */
+/* Queues a lookup of the token t[a, b); key[0..n) for P_HOST, P_EXACT and
+ * P_URL, the address ip (4 or 16 bytes) for P_IPV4 and P_IPV6. */
 static void defer(struct scanner *s, enum probe_kind kind, unsigned type, size_t a, size_t b,
-                  const void *key, size_t n, const uint8_t ip[4])
+                  const void *key, size_t n, const uint8_t *ip)
 {
 	if (s->nq == BATCH || s->nkeys + n > sizeof s->keys)
 		flush(s);
@@ -232,7 +265,7 @@ static void defer(struct scanner *s, enum probe_kind kind, unsigned type, size_t
 		memcpy(s->keys + s->nkeys, key, n);
 	s->nkeys += n;
 	if (ip != NULL)
-		memcpy(p->ip, ip, 4);
+		memcpy(p->ip, ip, kind == P_IPV6 ? 16 : 4);
 }
 
 /* on_hit for a hit found on the spot: the queued lookups, whose tokens
@@ -390,6 +423,12 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 	bool spelled = literal6;
 	for (size_t q = 0; q < hn && !spelled; q++)
 		spelled = (unsigned char)s->buf[q] >= 0x80;
+	if (!spelled && !esc) {
+		/* the common case: the URL is in the text as it is; its host is
+		 * tested against the set of URL hosts with the batch */
+		defer(s, P_URL, IOC_URL, a, e, s->buf, hn, NULL);
+		return e;
+	}
 	if (!spelled && !match_store_has_urlhost(&s->ix->main, s->buf, hn))
 		return e;
 	if (need_ioc(s) == NULL || ioc_parse(s->ioc, IOC_URL, u, un, NULL, &s->v, NULL) != 0)
@@ -428,9 +467,7 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 	uint8_t addr[16];
 	if (!ioc_ipv6_bytes((const char *)t + a, e - a, addr))
 		return a;
-	s->tok_start = a;
-	s->tok_end = e;
-	match_lookup_ipv6_locked(s->ix, addr, on_hit_now, s);
+	defer(s, P_IPV6, IOC_IPV6, a, e, NULL, 0, addr);
 	return e;
 }
 
@@ -639,16 +676,39 @@ static inline uint64_t movemask16(__m128i v, unsigned k)
 }
 #endif
 
+/*
+ * The ':' that cannot matter, taken out of the seeds: a ':' matters only
+ * before "//" or "\/" (a URL scheme), as part of "::", or after a run that
+ * could start an IPv6 address, and a run right after another ':' never can
+ * (ipv6_token refuses it: "00:00:00" in a time is one candidate, not three).
+ * Runs here are ASCII: scan_run ends runs at typographic punctuation, so a
+ * byte >= 0x80 (brk) breaks them, and one that starts with '-' or '.' (brk
+ * too) is trimmed by scan_run to a start that may not follow the ':'.
+ * colon, tok, brk and next (bit k: byte k + 1 is '/', '\' or ':') are masks
+ * of one block; a run that began in the block before is not seen as
+ * following a ':', and the ':' at the block's edges are kept: both only add
+ * seeds.
+ */
+static inline uint64_t idle_colons(uint64_t colon, uint64_t tok, uint64_t brk, uint64_t high,
+                                   uint64_t next)
+{
+	uint64_t ascii = tok & ~high;
+	uint64_t after = ascii & ~brk & (colon << 1); /* runs' first bytes, right after ':' */
+	uint64_t runs = ascii & ~(ascii + after);     /* those runs, whole (the add's carry) */
+	return colon & (runs << 1) & ~next & ~(1ull << 63);
+}
+
 /* Classifies the 64 bytes at p: OUT: *tok, *seed (without long runs). */
 static inline void classify64(const unsigned char *p, uint64_t *tok, uint64_t *seed)
 {
 #ifdef __SSE2__
-	uint64_t tk = 0, sd = 0;
+	uint64_t tk = 0, sd = 0, cl = 0, nx = 0, br = 0, hi = 0;
 	const __m128i c20 = _mm_set1_epi8(0x20), a0 = _mm_set1_epi8('a' - 1),
 	              z1 = _mm_set1_epi8('z' + 1), dash0 = _mm_set1_epi8('-' - 1),
 	              nine1 = _mm_set1_epi8('9' + 1), slash = _mm_set1_epi8('/'),
 	              us = _mm_set1_epi8('_'), dot = _mm_set1_epi8('.'), colon = _mm_set1_epi8(':'),
-	              at = _mm_set1_epi8('@');
+	              at = _mm_set1_epi8('@'), bslash = _mm_set1_epi8('\\'),
+	              dash = _mm_set1_epi8('-');
 	for (unsigned k = 0; k < 4; k++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
 		__m128i lo = _mm_or_si128(v, c20);
@@ -658,28 +718,42 @@ static inline void classify64(const unsigned char *p, uint64_t *tok, uint64_t *s
 		        _mm_cmpeq_epi8(v, slash),
 		        _mm_and_si128(_mm_cmpgt_epi8(v, dash0), _mm_cmplt_epi8(v, nine1)));
 		__m128i t = _mm_or_si128(_mm_or_si128(alpha, dnum), _mm_cmpeq_epi8(v, us));
-		__m128i s =
-		        _mm_or_si128(_mm_cmpeq_epi8(v, dot),
-		                     _mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, at)));
+		__m128i c = _mm_cmpeq_epi8(v, colon);
+		__m128i s = _mm_or_si128(_mm_cmpeq_epi8(v, dot),
+		                         _mm_or_si128(c, _mm_cmpeq_epi8(v, at)));
+		__m128i n = _mm_or_si128(
+		        c, _mm_or_si128(_mm_cmpeq_epi8(v, slash), _mm_cmpeq_epi8(v, bslash)));
 		/* bytes >= 0x80 are negative: both run bytes and seeds */
 		t = _mm_or_si128(t, v);
 		s = _mm_or_si128(s, v);
 		tk |= movemask16(t, k);
 		sd |= movemask16(s, k);
+		cl |= movemask16(c, k);
+		br |= movemask16(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, dash)), k);
+		hi |= movemask16(v, k);
+		nx |= movemask16(n, k);
 	}
 	*tok = tk;
-	*seed = sd;
+	*seed = sd & ~idle_colons(cl, tk, br | hi, hi, nx >> 1);
 #else
-	uint64_t tk = 0, sd = 0;
+	uint64_t tk = 0, sd = 0, cl = 0, nx = 0, br = 0, hi = 0;
 	for (unsigned k = 0; k < 64; k++) {
 		unsigned char c = p[k];
 		if (sc[c] & S_TOK)
 			tk |= 1ull << k;
 		if (c == '.' || c == ':' || c == '@' || c >= 0x80)
 			sd |= 1ull << k;
+		if (c == ':')
+			cl |= 1ull << k;
+		if (c == '-' || c == '.')
+			br |= 1ull << k;
+		if (c >= 0x80)
+			hi |= 1ull << k;
+		if (c == ':' || c == '/' || c == '\\')
+			nx |= 1ull << k;
 	}
 	*tok = tk;
-	*seed = sd;
+	*seed = sd & ~idle_colons(cl, tk, br | hi, hi, nx >> 1);
 #endif
 }
 

@@ -1085,6 +1085,78 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* ---- bulk adds ---- */
+
+/* match_index_add_many does what match_index_add does one by one: added,
+ * duplicates and allow-listed values told apart, and on a value that is not
+ * canonical the ones before it added and the error named. */
+static void test_add_many(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t a = new_source(ix, "a"), b = new_source(ix, "b");
+	allow(ix, IOC_DOMAIN, "good.com");
+	static struct ioc_value v[8];
+	const struct {
+		enum ioc_type type;
+		const char *s;
+		uint32_t src;
+	} in[] = {
+	        {IOC_IPV4, "192.0.2.1", 0},
+	        {IOC_DOMAIN, "evil.com", 0},
+	        {IOC_IPV4, "192.0.2.1", 0},
+	        {IOC_IPV4, "192.0.2.1", 1},
+	        {IOC_DOMAIN, "x.good.com", 0},
+	        {IOC_CIDR4, "198.51.100.0/24", 0},
+	        {IOC_MD5, "d41d8cd98f00b204e9800998ecf8427e", 1},
+	};
+	size_t n = sizeof in / sizeof in[0];
+	struct match_add items[8];
+	for (size_t i = 0; i < n; i++) {
+		v[i] = *parse(in[i].type, in[i].s);
+		items[i] =
+		        (struct match_add){.v = &v[i], .source = in[i].src ? b : a, .line = i + 1};
+	}
+	struct crix_error err = {0};
+	assert_int_equal(match_index_add_many(ix, items, n, &err), 0);
+	const int want[] = {MATCH_ADDED,   MATCH_ADDED, MATCH_DUPLICATE, MATCH_ADDED,
+	                    MATCH_ALLOWED, MATCH_ADDED, MATCH_ADDED};
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(items[i].result, want[i]);
+	static struct hits hs;
+	lookup(ix, IOC_IPV4, "192.0.2.1", &hs);
+	assert_int_equal(hs.n, 2);
+	lookup(ix, IOC_IPV4, "198.51.100.77", &hs);
+	assert_int_equal(hs.n, 1);
+	assert_int_equal(hs.h[0].line, 6);
+	lookup(ix, IOC_DOMAIN, "x.good.com", &hs);
+	assert_int_equal(hs.n, 0);
+
+	/* the third is not canonical: the first two are added, the error names it */
+	v[0] = *parse(IOC_DOMAIN, "one.com");
+	v[1] = *parse(IOC_DOMAIN, "two.com");
+	v[2] = (struct ioc_value){.type = IOC_IPV4, .len = 8};
+	memcpy(v[2].v, "1.2.3.04", 9);
+	v[3] = *parse(IOC_DOMAIN, "four.com");
+	for (size_t i = 0; i < 4; i++)
+		items[i] = (struct match_add){.v = &v[i], .source = a, .line = 1};
+	assert_int_equal(match_index_add_many(ix, items, 4, &err), CRIX_EINVAL);
+	assert_non_null(strstr(err.msg, "ipv4"));
+	lookup(ix, IOC_DOMAIN, "two.com", &hs);
+	assert_int_equal(hs.n, 1);
+	lookup(ix, IOC_DOMAIN, "four.com", &hs);
+	assert_int_equal(hs.n, 0);
+
+	/* more than MATCH_ADD_MAX at once is refused, not overrun */
+	assert_int_equal(match_index_add_many(ix, items, MATCH_ADD_MAX + 1, &err), CRIX_EINVAL);
+	assert_non_null(strstr(err.msg, "more than"));
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.indicators, 7);
+	assert_int_equal(st.duplicates, 1);
+	match_index_free(ix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1106,6 +1178,7 @@ int main(void)
 	        cmocka_unit_test(test_mapped_ipv6_indicator),
 	        cmocka_unit_test(test_reserve_and_stats),
 	        cmocka_unit_test(test_one_writer_two_readers),
+	        cmocka_unit_test(test_add_many),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
