@@ -68,6 +68,13 @@ void api_group_create(struct http_app *app, struct http_req *rq, struct http_res
 void api_group_member_add(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_group_member_remove(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_lookup(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+/* cases.c */
+void api_case_list(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_case_get(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_case_graph(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_case_split(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_case_merge(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_case_confirm(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 
 /* Shared by the handlers: parses a positive integer id from a path
  * parameter or query; on failure answers 400 naming it and returns -1. */

@@ -66,5 +66,12 @@ const struct http_route http_routes[] = {
         {"GET", "/taxii2/api/collections/{id}/manifest/", api_taxii_manifest, HTTP_PUBLIC, 0, false,
          NULL},
         {"GET", "/taxii2/api/status/{id}/", api_taxii_status, HTTP_PUBLIC, 0, false, NULL},
+        {"GET", "/api/v1/cases", api_case_list, HTTP_SIGNED_IN, 0, false, NULL},
+        {"GET", "/api/v1/cases/{id}", api_case_get, HTTP_SIGNED_IN, 0, false, NULL},
+        {"GET", "/api/v1/cases/{id}/graph", api_case_graph, HTTP_SIGNED_IN, 0, false, NULL},
+        {"POST", "/api/v1/cases/{id}/split", api_case_split, HTTP_SIGNED_IN, KB(16), false, NULL},
+        {"POST", "/api/v1/cases/{id}/merge", api_case_merge, HTTP_SIGNED_IN, KB(16), false, NULL},
+        {"POST", "/api/v1/cases/{id}/confirm", api_case_confirm, HTTP_SIGNED_IN, KB(16), false,
+         NULL},
         {NULL, NULL, NULL, HTTP_PUBLIC, 0, false, NULL},
 };

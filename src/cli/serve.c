@@ -20,7 +20,8 @@ void cli_serve_help(FILE *f)
 {
 	fprintf(f,
 	        "usage: crix serve [--data DIR] [--listen ADDR:PORT] [--db URL] [--catalogue DIR]\n"
-	        "                  [--warninglists DIR] [--threads N] [--workers N]\n"
+	        "                  [--warninglists DIR] [--triage FILE] [--threads N] [--workers "
+	        "N]\n"
 	        "                  [--rate-limit N] [--tls]\n\n"
 	        "Runs the reporting centre: the REST API (GET /api/v1/openapi.json describes it),\n"
 	        "/healthz and /metrics.  Logs go to standard error as JSON lines.  SIGTERM or\n"
@@ -36,6 +37,8 @@ void cli_serve_help(FILE *f)
 	        "                    next to the binary's build tree, or /usr/share/crix)\n"
 	        "  --warninglists DIR  MISP warning lists (DIR/NAME/list.json): values on them\n"
 	        "                    never link reports into cases (none by default)\n"
+	        "  --triage FILE     triage weights (JSON; default: triage.json in the catalogue\n"
+	        "                    directory when there, else built-in; see docs/triage.md)\n"
 	        "  --threads N       threads for connections (default 4)\n"
 	        "  --workers N       threads that run requests touching the store (default 16;\n"
 	        "                    0 runs them on the connection threads)\n"
@@ -107,6 +110,7 @@ static int parse_uint(const char *opt, const char *v, unsigned lo, unsigned hi, 
 int cli_serve(int argc, char **argv)
 {
 	const char *data = "crix-data", *db = NULL, *cat_dir = NULL, *warn_dir = NULL;
+	const char *triage_path = NULL;
 	struct http_app *app = calloc(1, sizeof *app);
 	if (app == NULL)
 		return 2;
@@ -138,6 +142,8 @@ int cli_serve(int argc, char **argv)
 			cat_dir = v;
 		else if (strcmp(a, "--warninglists") == 0)
 			warn_dir = v;
+		else if (strcmp(a, "--triage") == 0)
+			triage_path = v;
 		else if (strcmp(a, "--threads") == 0) {
 			if (parse_uint(a, v, 1, 256, &app->opt.threads)) {
 				free(app);
@@ -201,6 +207,19 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "crix serve: %s\n", err.msg);
 		goto out;
 	}
+	/* Triage weights are data: the file given, else the catalogue's. */
+	struct triage_weights tw;
+	char twp[PATH_MAX + 16];
+	snprintf(twp, sizeof twp, "%s/triage.json", catp);
+	if (triage_path == NULL && access(twp, R_OK) == 0)
+		triage_path = twp;
+	if (triage_path == NULL)
+		triage_defaults(&tw);
+	else if (triage_load(triage_path, &tw, &err) != 0) {
+		fprintf(stderr, "crix serve: --triage %s\n", err.msg);
+		goto out;
+	}
+	cases_set_triage(cases, &tw);
 	log_event("info", "cases built",
 	          json_pack("{s:I,s:f}", "indicators", (json_int_t)n_ind, "seconds",
 	                    clock_mono() - t0));

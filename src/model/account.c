@@ -188,6 +188,13 @@ bool account_may_record_outcome(const struct principal *p)
 	                                                      p->org_kind == ORG_LAW_ENFORCEMENT));
 }
 
+bool account_may_decide_cases(const struct principal *p)
+{
+	if (!p->authenticated)
+		return false;
+	return p->role == ROLE_ADMIN || (p->role == ROLE_ANALYST && staff_org(p->org_kind));
+}
+
 bool account_may_submit_bulk(const struct principal *p)
 {
 	return p->authenticated && p->role != ROLE_NONE && p->role != ROLE_VIEWER;

@@ -81,6 +81,9 @@ bool account_may_see_victim(const struct principal *p);
 bool account_may_work_reports(const struct principal *p);
 /* May p record an outcome (law enforcement, or an admin)? */
 bool account_may_record_outcome(const struct principal *p);
+/* May p split and merge cases and confirm over-common values (analysts of
+ * the reporting side, and admins)? */
+bool account_may_decide_cases(const struct principal *p);
 /* May p submit reports in bulk (any authenticated user but a viewer)? */
 bool account_may_submit_bulk(const struct principal *p);
 

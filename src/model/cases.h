@@ -8,6 +8,7 @@
 
 #include "model/account.h"
 #include "model/correlate.h"
+#include "model/triage.h"
 #include "model/warnlist.h"
 #include "store/store.h"
 
@@ -40,5 +41,59 @@ int64_t cases_of(struct cases *k, int64_t report, uint32_t *size);
  */
 int cases_view(struct cases *k, struct store *s, int64_t report, const struct corr_value *vals,
                size_t n, json_t **out, struct crix_error *err);
+
+/* The triage weights (triage_defaults until set; copied). */
+void cases_set_triage(struct cases *k, const struct triage_weights *w);
+
+/*
+ * Records an analyst's decision (d->kind, report_id, other_id, type, value,
+ * note as checked by the caller; at and actor are filled) with its audit
+ * entry in one transaction, then applies it to the engine, so that it holds
+ * from now on and again after every restart (cases_open replays them).
+ * CRIX_EACCES unless account_may_decide_cases.
+ */
+int cases_decide(struct cases *k, struct store *s, const struct principal *p,
+                 struct store_case_decision *d, struct crix_error *err);
+
+/*
+ * The case holding report, for staff: {"id" (the reference of its first
+ * report), "size", "truncated", "victims", "vulnerable_victims", "losses":
+ * [{"currency", "total_minor", "median_minor", "reports"}], "categories",
+ * "regions", "first_report", "last_report", "lines_of_enquiry", "triage":
+ * {"score", "reasons"}, "reports", "indicators"}; with graph, instead
+ * {"id", "size", "nodes", "edges"}.
+ */
+int cases_get(struct cases *k, struct store *s, const struct principal *p, int64_t report,
+              bool graph, json_t **out, struct crix_error *err);
+
+/* The cases with a report still to work on (received, triaged, under
+ * review), highest triage score first: {"cases": [summary without the
+ * lists], "total", "next": offset or null}. */
+#define CASES_QUEUE_MAX 100000
+int cases_queue(struct cases *k, struct store *s, const struct principal *p, size_t offset,
+                size_t limit, json_t **out, struct crix_error *err);
+
+/* ---- requests (api/cases.c): case_ref is the reference of any report in
+ * the case; in is the request body ---- */
+
+struct ioc_ctx;
+/* GET /cases/{id} and /cases/{id}/graph. */
+int cases_view_ref(struct cases *k, struct store *s, const struct principal *p,
+                   const char *case_ref, bool graph, json_t **out, struct crix_error *err);
+/* {"report", "type"?, "value"?, "note"?}: the report no longer links through
+ * the value, or with no value through anything (detached).  OUT: {"decision",
+ * "case", "report_case"}. */
+int cases_split(struct cases *k, struct store *s, const struct ioc_ctx *ioc,
+                const struct principal *p, const char *case_ref, json_t *in, json_t **out,
+                struct crix_error *err);
+/* {"case", "note"?}: the two cases are one from now on.  CRIX_EEXIST when
+ * they are one already.  OUT: {"decision", "case"}. */
+int cases_merge(struct cases *k, struct store *s, const struct principal *p, const char *case_ref,
+                json_t *in, json_t **out, struct crix_error *err);
+/* {"type", "value", "note"?}: an over-common value held by report case_ref
+ * links after all.  CRIX_EEXIST when it is not over-common. */
+int cases_confirm(struct cases *k, struct store *s, const struct ioc_ctx *ioc,
+                  const struct principal *p, const char *case_ref, json_t *in, json_t **out,
+                  struct crix_error *err);
 
 #endif

@@ -15,6 +15,13 @@
 #include <string.h>
 
 enum { V_OVER = 1, V_CONFIRMED = 2, V_ALLOWED = 4 };
+enum { R_DETACHED = 1, R_MARK = 2 }; /* report flags */
+
+/* An analyst's explicit link between two reports (a merge). */
+struct link {
+	uint32_t a, b;
+	bool dead; /* removed by a later detach */
+};
 
 struct val {
 	uint64_t hash;
@@ -43,6 +50,14 @@ struct corr {
 	uint32_t cap_reports;
 	uint32_t *rvals;
 	size_t n_rvals, cap_rvals;
+	/* analysts' decisions: (report, value) pairs that never link, as
+	 * report << 32 | value index in an open-addressing set (0: empty),
+	 * report flags, and explicit links (few: people make them) */
+	uint64_t *excl;
+	uint32_t n_excl, cap_excl; /* cap: a power of two, or 0 */
+	uint32_t *rflags;
+	struct link *links;
+	size_t n_links, cap_links;
 	/* counters */
 	uint64_t n_reports, occurrences, rebuilds;
 	uint64_t more_bytes;
@@ -112,6 +127,9 @@ void corr_free(struct corr *c)
 	free(c->vstart);
 	free(c->vcount);
 	free(c->rvals);
+	free(c->excl);
+	free(c->rflags);
+	free(c->links);
 	free(c);
 }
 
@@ -283,6 +301,16 @@ static int rebuild(struct corr *c, uint32_t r)
 				unite(c, rep, v->first);
 		}
 	}
+	/* Analysts' links join what no value joins; both ends are members. */
+	if (c->n_links > 0) {
+		for (uint32_t i = 0; i < k; i++)
+			c->rflags[m[i]] |= R_MARK;
+		for (size_t i = 0; i < c->n_links; i++)
+			if (!c->links[i].dead && (c->rflags[c->links[i].a] & R_MARK))
+				unite(c, c->links[i].a, c->links[i].b);
+		for (uint32_t i = 0; i < k; i++)
+			c->rflags[m[i]] &= ~(uint32_t)R_MARK;
+	}
 	free(m);
 	c->rebuilds++;
 	return 0;
@@ -293,13 +321,60 @@ static int ensure_report(struct corr *c, uint32_t report)
 	if (report < c->cap_reports)
 		return 0;
 	size_t need = (size_t)report + 1, cap = c->cap_reports, cap2;
-	uint32_t **arrays[] = {&c->parent, &c->size, &c->next, &c->min, &c->vstart, &c->vcount};
+	uint32_t **arrays[] = {&c->parent, &c->size,   &c->next,  &c->min,
+	                       &c->vstart, &c->vcount, &c->rflags};
 	for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
 		cap2 = cap;
 		if (grow((void **)arrays[i], &cap2, need, sizeof(uint32_t)) != 0)
 			return CRIX_ENOMEM;
 	}
 	c->cap_reports = (uint32_t)cap2;
+	return 0;
+}
+
+/* Has an analyst said that report never links through value idx? */
+static bool excluded(const struct corr *c, uint32_t report, uint32_t idx)
+{
+	if (c->rflags[report] & R_DETACHED)
+		return true;
+	if (c->n_excl == 0)
+		return false;
+	uint64_t key = (uint64_t)report << 32 | idx;
+	uint32_t k = (uint32_t)(key * 0x9e3779b97f4a7c15ull >> 32) & (c->cap_excl - 1);
+	while (c->excl[k] != 0) {
+		if (c->excl[k] == key)
+			return true;
+		k = (k + 1) & (c->cap_excl - 1);
+	}
+	return false;
+}
+
+static void excl_put(uint64_t *set, uint32_t cap, uint64_t key)
+{
+	uint32_t k = (uint32_t)(key * 0x9e3779b97f4a7c15ull >> 32) & (cap - 1);
+	while (set[k] != 0 && set[k] != key)
+		k = (k + 1) & (cap - 1);
+	set[k] = key;
+}
+
+static int excl_add(struct corr *c, uint32_t report, uint32_t idx)
+{
+	if (excluded(c, report, idx))
+		return 0;
+	if ((c->n_excl + 1) * 2 > c->cap_excl) {
+		uint32_t nc = c->cap_excl ? c->cap_excl * 2 : 64;
+		uint64_t *set = calloc(nc, sizeof *set);
+		if (set == NULL)
+			return CRIX_ENOMEM;
+		for (uint32_t i = 0; i < c->cap_excl; i++)
+			if (c->excl[i] != 0)
+				excl_put(set, nc, c->excl[i]);
+		free(c->excl);
+		c->excl = set;
+		c->cap_excl = nc;
+	}
+	excl_put(c->excl, c->cap_excl, (uint64_t)report << 32 | idx);
+	c->n_excl++;
 	return 0;
 }
 
@@ -326,7 +401,7 @@ static int add_values(struct corr *c, uint32_t report, const struct corr_value *
 		if (rc != 0)
 			return crix_error_set(err, rc, "correlation: value %zu: %s", i,
 			                      rc == CRIX_ETOOBIG ? "too long" : "out of memory");
-		bool dup = false;
+		bool dup = excluded(c, report, idx);
 		for (size_t j = 0; j < have && !dup; j++)
 			dup = c->rvals[start + j] == idx;
 		if (!dup)
@@ -442,6 +517,140 @@ int corr_confirm(struct corr *c, unsigned type, const char *value, size_t len,
 	return 0;
 }
 
+/* ---- analysts' decisions ---- */
+
+/*
+ * Takes report r off value v's posting list (v at position j of r's values).
+ * OUT: *relinks, true when v fell back to at most over_common holders and so
+ * links again: the caller joins its holders after rebuilding.
+ */
+static void unpost(struct corr *c, uint32_t r, uint32_t j, bool *relinks)
+{
+	uint32_t idx = c->rvals[c->vstart[r] + j];
+	struct val *v = &c->vals[idx];
+	c->rvals[c->vstart[r] + j] = c->rvals[c->vstart[r] + c->vcount[r] - 1];
+	c->vcount[r]--;
+	if (v->first == r) {
+		if (v->n_more > 0)
+			v->first = v->more[--v->n_more];
+	} else {
+		for (uint32_t i = 0; i < v->n_more; i++)
+			if (v->more[i] == r) {
+				v->more[i] = v->more[--v->n_more];
+				break;
+			}
+	}
+	v->count--;
+	c->occurrences--;
+	*relinks = false;
+	if ((v->flags & V_OVER) && v->count <= c->opt.over_common) {
+		v->flags &= ~(uint8_t)V_OVER;
+		*relinks = !(v->flags & V_ALLOWED);
+	}
+}
+
+/* Joins every holder of a value that links again (see unpost). */
+static void relink(struct corr *c, uint32_t idx)
+{
+	const struct val *v = &c->vals[idx];
+	for (uint32_t i = 0; i < v->n_more; i++)
+		unite(c, v->more[i], v->first);
+}
+
+int corr_exclude(struct corr *c, uint32_t report, unsigned type, const char *value, size_t len,
+                 struct crix_error *err)
+{
+	if (!known(c, report))
+		return crix_error_set(err, CRIX_ENOTFOUND, "correlation: no report %u", report);
+	uint32_t idx;
+	int rc = intern(c, type, value, len, &idx);
+	if (rc == 0)
+		rc = excl_add(c, report, idx);
+	if (rc != 0)
+		return crix_error_set(err, rc, "correlation: out of memory or value too long");
+	bool again = false;
+	for (uint32_t j = 0; j < c->vcount[report]; j++)
+		if (c->rvals[c->vstart[report] + j] == idx) {
+			unpost(c, report, j, &again);
+			if (rebuild(c, report) != 0)
+				return crix_error_set(err, CRIX_ENOMEM,
+				                      "correlation: out of memory");
+			break;
+		}
+	if (again)
+		relink(c, idx);
+	return 0;
+}
+
+int corr_detach(struct corr *c, uint32_t report, struct crix_error *err)
+{
+	if (!known(c, report))
+		return crix_error_set(err, CRIX_ENOTFOUND, "correlation: no report %u", report);
+	c->rflags[report] |= R_DETACHED;
+	for (size_t i = 0; i < c->n_links; i++)
+		if (c->links[i].a == report || c->links[i].b == report)
+			c->links[i].dead = true;
+	/* The values that link again are joined after the rebuild; at most
+	 * the report's own, so a small array does. */
+	uint32_t n = c->vcount[report], k = 0;
+	uint32_t *again = malloc(((size_t)n + 1) * sizeof *again);
+	if (again == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "correlation: out of memory");
+	while (c->vcount[report] > 0) {
+		bool a;
+		uint32_t idx = c->rvals[c->vstart[report]];
+		unpost(c, report, 0, &a);
+		if (a)
+			again[k++] = idx;
+	}
+	int rc = rebuild(c, report);
+	for (uint32_t i = 0; rc == 0 && i < k; i++)
+		relink(c, again[i]);
+	free(again);
+	return rc == 0 ? 0 : crix_error_set(err, CRIX_ENOMEM, "correlation: out of memory");
+}
+
+int corr_link(struct corr *c, uint32_t a, uint32_t b, struct crix_error *err)
+{
+	if (!known(c, a) || !known(c, b))
+		return crix_error_set(err, CRIX_ENOTFOUND, "correlation: no report %u",
+		                      known(c, a) ? b : a);
+	if (c->n_links == c->cap_links) {
+		size_t nc = c->cap_links ? c->cap_links * 2 : 16;
+		struct link *l = realloc(c->links, nc * sizeof *l);
+		if (l == NULL)
+			return crix_error_set(err, CRIX_ENOMEM, "correlation: out of memory");
+		c->links = l;
+		c->cap_links = nc;
+	}
+	c->links[c->n_links++] = (struct link){a, b, false};
+	unite(c, a, b);
+	return 0;
+}
+
+size_t corr_report_links(const struct corr *c, uint32_t report, uint32_t *out, size_t max)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < c->n_links && k < max; i++)
+		if (!c->links[i].dead && c->links[i].a == report)
+			out[k++] = c->links[i].b;
+		else if (!c->links[i].dead && c->links[i].b == report)
+			out[k++] = c->links[i].a;
+	return k;
+}
+
+size_t corr_report_values(const struct corr *c, uint32_t report, struct corr_value *out, size_t max)
+{
+	if (!known(c, report))
+		return 0;
+	size_t n = c->vcount[report] < max ? c->vcount[report] : max;
+	for (size_t j = 0; j < n; j++) {
+		const struct val *v = &c->vals[c->rvals[c->vstart[report] + j]];
+		out[j] = (struct corr_value){v->type, c->pool + v->str, v->len};
+	}
+	return n;
+}
+
 void corr_stats(const struct corr *c, struct corr_stats *out)
 {
 	memset(out, 0, sizeof *out);
@@ -460,6 +669,6 @@ void corr_stats(const struct corr *c, struct corr_stats *out)
 			out->cases++;
 	out->bytes = (uint64_t)c->cap_vals * sizeof *c->vals +
 	             (uint64_t)c->n_slots * sizeof *c->slots + c->pool_cap + c->more_bytes +
-	             (uint64_t)c->cap_reports * 6 * sizeof(uint32_t) +
+	             (uint64_t)c->cap_reports * 7 * sizeof(uint32_t) +
 	             (uint64_t)c->cap_rvals * sizeof *c->rvals;
 }

@@ -88,6 +88,29 @@ int corr_value_info(struct corr *c, unsigned type, const char *value, size_t len
 int corr_confirm(struct corr *c, unsigned type, const char *value, size_t len,
                  struct crix_error *err);
 
+/*
+ * Analysts' decisions.  Each is remembered, so a value or report arriving
+ * later obeys it too, and the cases it touches are rebuilt at once (cost
+ * proportional to their size).  Replaying the same decisions in the same
+ * order after loading the reports gives the same cases (cases.c does, at
+ * start).
+ */
+/* Report no longer links through the value (a split).  CRIX_ENOTFOUND for a
+ * report the engine does not hold. */
+int corr_exclude(struct corr *c, uint32_t report, unsigned type, const char *value, size_t len,
+                 struct crix_error *err);
+/* Report links through none of its values, now or later, and loses its
+ * explicit links (detached from its case). */
+int corr_detach(struct corr *c, uint32_t report, struct crix_error *err);
+/* Joins the cases of a and b by an explicit link (a merge) that rebuilds keep. */
+int corr_link(struct corr *c, uint32_t a, uint32_t b, struct crix_error *err);
+/* The reports report is explicitly linked to, up to max.  OUT: out. */
+size_t corr_report_links(const struct corr *c, uint32_t report, uint32_t *out, size_t max);
+/* The values report links through (excluded ones are left out), up to max;
+ * the strings point into the engine and live until its next change. */
+size_t corr_report_values(const struct corr *c, uint32_t report, struct corr_value *out,
+                          size_t max);
+
 /* Counters for benchmarks and metrics. */
 struct corr_stats {
 	uint64_t reports, values, occurrences, cases, over_common, rebuilds;

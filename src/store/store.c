@@ -398,3 +398,27 @@ void store_shared_indicator_array_free(struct store_shared_indicator *a, size_t 
 		free(a[i].value);
 	free(a);
 }
+
+int store_decision_insert(struct store_tx *tx, struct store_case_decision *d,
+                          struct crix_error *err)
+{
+	return tx->s->ops->decision_insert(tx, d, err);
+}
+
+int store_decision_list(struct store *s, int64_t after, size_t limit,
+                        struct store_case_decision **out, size_t *n, struct crix_error *err)
+{
+	return s->ops->decision_list(s, after, limit, out, n, err);
+}
+
+int store_report_brief(struct store *s, int64_t id, struct store_report *out,
+                       struct crix_error *err)
+{
+	return s->ops->report_brief(s, id, out, err);
+}
+
+int store_report_brief_scan(struct store *s, int64_t after, size_t limit, struct store_report **out,
+                            size_t *n, struct crix_error *err)
+{
+	return s->ops->report_brief_scan(s, after, limit, out, n, err);
+}

@@ -415,5 +415,35 @@ int store_shared_indicator_scan(struct store *s, int64_t after_id, size_t limit,
                                 struct store_shared_indicator **out, size_t *n,
                                 struct crix_error *err);
 void store_shared_indicator_array_free(struct store_shared_indicator *a, size_t n);
+/*
+ * Analysts' decisions about cases, kept so that the correlation engine can
+ * replay them at start: kind "exclude" (report_id no longer links through
+ * type/value), "detach" (report_id links through nothing), "link" (report_id
+ * and other_id are one case), "confirm" (the over-common type/value links).
+ */
+struct store_case_decision {
+	int64_t id;
+	char at[CLOCK_ISO_LEN];
+	char actor[STORE_ACTOR_MAX];
+	char kind[STORE_SHORT_MAX];
+	int64_t report_id;
+	int64_t other_id; /* "link" only, else 0 */
+	char type[STORE_SHORT_MAX];
+	char value[4097];              /* canonical indicator value (IOC_VALUE_MAX + 1) */
+	char note[STORE_NAME_MAX * 4]; /* the analyst's reason */
+};
+/* Sets d->id. */
+int store_decision_insert(struct store_tx *tx, struct store_case_decision *d,
+                          struct crix_error *err);
+/* Up to limit decisions with id > after, by id.  OUT: *out (free()), *n. */
+int store_decision_list(struct store *s, int64_t after, size_t limit,
+                        struct store_case_decision **out, size_t *n, struct crix_error *err);
+/* A report by id without its documents (body, victim and advice are NULL). */
+int store_report_brief(struct store *s, int64_t id, struct store_report *out,
+                       struct crix_error *err);
+/* Up to limit reports with id > after, by id, without their documents.
+ * OUT: *out (store_report_array_free), *n. */
+int store_report_brief_scan(struct store *s, int64_t after, size_t limit, struct store_report **out,
+                            size_t *n, struct crix_error *err);
 
 #endif

@@ -105,6 +105,14 @@ struct store_ops {
 	int (*shared_indicator_scan)(struct store *s, int64_t after_id, size_t limit,
 	                             struct store_shared_indicator **out, size_t *n,
 	                             struct crix_error *err);
+	int (*decision_insert)(struct store_tx *tx, struct store_case_decision *d,
+	                       struct crix_error *err);
+	int (*decision_list)(struct store *s, int64_t after, size_t limit,
+	                     struct store_case_decision **out, size_t *n, struct crix_error *err);
+	int (*report_brief)(struct store *s, int64_t id, struct store_report *out,
+	                    struct crix_error *err);
+	int (*report_brief_scan)(struct store *s, int64_t after, size_t limit,
+	                         struct store_report **out, size_t *n, struct crix_error *err);
 };
 
 struct store {

@@ -103,6 +103,12 @@ static const char *const migrations[] = {
         "CREATE TABLE shared_indicators (id INTEGER PRIMARY KEY, object_row BIGINT NOT NULL,"
         " type TEXT NOT NULL, value TEXT NOT NULL);"
         "CREATE INDEX shared_indicators_value ON shared_indicators(value);",
+        /* 3: analysts' decisions about cases (issue 6), replayed in id order
+         * over the correlation engine at start */
+        "CREATE TABLE case_decisions (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+        " actor TEXT NOT NULL, kind TEXT NOT NULL, report_id BIGINT NOT NULL,"
+        " other_id BIGINT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL,"
+        " note TEXT NOT NULL);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -166,6 +172,10 @@ enum st {
 	ST_STATUS_GET,
 	ST_SIND_INSERT,
 	ST_SIND_SCAN,
+	ST_DECISION_INSERT,
+	ST_DECISION_LIST,
+	ST_REPORT_BRIEF,
+	ST_REPORT_BRIEF_SCAN,
 	ST_COUNT
 };
 
@@ -176,6 +186,11 @@ enum st {
 	"id, ref, kind, category, status, outcome, created, updated, occurred_start,"              \
 	" occurred_end, loss_minor, currency, payment_method, country, region, victim_type,"       \
 	" vulnerable, channel, org_id, user_id, secret_hash, body, victim, advice"
+/* A report without its documents (body, victim, advice are NULL). */
+#define REP_BRIEF_COLS                                                                             \
+	"id, ref, kind, category, status, outcome, created, updated, occurred_start,"              \
+	" occurred_end, loss_minor, currency, payment_method, country, region, victim_type,"       \
+	" vulnerable, channel, org_id, user_id, secret_hash, NULL, NULL, NULL"
 #define AUDIT_COLS "id, at, actor, action, object_type, object_id, detail, prev_hash, hash"
 
 static const char *const sql[ST_COUNT] = {
@@ -302,6 +317,13 @@ static const char *const sql[ST_COUNT] = {
                          " o.added, o.tlp, o.owner_org, o.owner_user FROM shared_indicators i"
                          " JOIN stix_objects o ON o.row = i.object_row WHERE i.id > ?"
                          " ORDER BY i.id LIMIT ?",
+        [ST_DECISION_INSERT] = "INSERT INTO case_decisions (at, actor, kind, report_id, other_id,"
+                               " type, value, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [ST_DECISION_LIST] = "SELECT id, at, actor, kind, report_id, other_id, type, value, note"
+                             " FROM case_decisions WHERE id > ? ORDER BY id LIMIT ?",
+        [ST_REPORT_BRIEF] = "SELECT " REP_BRIEF_COLS " FROM reports WHERE id = ?",
+        [ST_REPORT_BRIEF_SCAN] = "SELECT " REP_BRIEF_COLS " FROM reports WHERE id > ?"
+                                 " ORDER BY id LIMIT ?",
 };
 
 struct conn {
@@ -2002,6 +2024,79 @@ static int sq_shared_indicator_scan(struct store *s, int64_t after_id, size_t li
 	return rc;
 }
 
+/* ---- analysts' decisions about cases ---- */
+
+static int sq_decision_insert(struct store_tx *tx, struct store_case_decision *d,
+                              struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_DECISION_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, d->at);
+	bind_text(q, 2, d->actor);
+	bind_text(q, 3, d->kind);
+	sqlite3_bind_int64(q, 4, d->report_id);
+	sqlite3_bind_int64(q, 5, d->other_id);
+	bind_text(q, 6, d->type);
+	bind_text(q, 7, d->value);
+	bind_text(q, 8, d->note);
+	int rc = exec_done(c, q, "case decision", err);
+	if (rc == 0)
+		d->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int decision_out(sqlite3_stmt *q, void *out)
+{
+	struct store_case_decision *d = out;
+	d->id = sqlite3_column_int64(q, 0);
+	col_text(q, 1, d->at, sizeof d->at);
+	col_text(q, 2, d->actor, sizeof d->actor);
+	col_text(q, 3, d->kind, sizeof d->kind);
+	d->report_id = sqlite3_column_int64(q, 4);
+	d->other_id = sqlite3_column_int64(q, 5);
+	col_text(q, 6, d->type, sizeof d->type);
+	col_text(q, 7, d->value, sizeof d->value);
+	col_text(q, 8, d->note, sizeof d->note);
+	return 0;
+}
+
+static int sq_decision_list(struct store *s, int64_t after, size_t limit,
+                            struct store_case_decision **out, size_t *n, struct crix_error *err)
+{
+	struct id_page p = {.after = after, .limit = (int64_t)limit};
+	int rc = get_many(s, ST_DECISION_LIST, bind_after_limit, &p, decision_out, sizeof **out,
+	                  (void **)out, n, "case decisions", err);
+	if (rc != 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+static int sq_report_brief(struct store *s, int64_t id, struct store_report *out,
+                           struct crix_error *err)
+{
+	memset(out, 0, sizeof *out);
+	return get_one(s, ST_REPORT_BRIEF, bind_id, &id, report_out, out, "report", err);
+}
+
+static int sq_report_brief_scan(struct store *s, int64_t after, size_t limit,
+                                struct store_report **out, size_t *n, struct crix_error *err)
+{
+	struct id_page p = {.after = after, .limit = (int64_t)limit};
+	int rc = get_many(s, ST_REPORT_BRIEF_SCAN, bind_after_limit, &p, report_out, sizeof **out,
+	                  (void **)out, n, "reports", err);
+	if (rc != 0) {
+		store_report_array_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -2060,4 +2155,8 @@ static const struct store_ops sqlite_ops = {
         .status_get = sq_status_get,
         .shared_indicator_insert = sq_shared_indicator_insert,
         .shared_indicator_scan = sq_shared_indicator_scan,
+        .decision_insert = sq_decision_insert,
+        .decision_list = sq_decision_list,
+        .report_brief = sq_report_brief,
+        .report_brief_scan = sq_report_brief_scan,
 };

@@ -281,6 +281,170 @@ static void test_matches_reference(void **state)
 	}
 }
 
+static void test_split_merge_detach(void **state)
+{
+	(void)state;
+	struct corr *c = make(3, NULL);
+	const struct corr_value a[] = {V(5, "shop.example"), V(12, "+447700900001")};
+	const struct corr_value b[] = {V(5, "shop.example")};
+	const struct corr_value d[] = {V(12, "+447700900001")};
+	const struct corr_value e[] = {V(5, "other.example")};
+	add(c, 1, a, 2);
+	add(c, 2, b, 1);
+	add(c, 3, d, 1);
+	add(c, 4, e, 1);
+	assert_int_equal(corr_case_size(c, 1), 3);
+	/* 1 no longer links through the phone: 3 is on its own */
+	assert_int_equal(corr_exclude(c, 1, 12, "+447700900001", 13, NULL), 0);
+	assert_int_equal(corr_case(c, 3), 3);
+	assert_int_equal(corr_case(c, 2), 1);
+	struct corr_value got[4];
+	assert_int_equal(corr_report_values(c, 1, got, 4), 1);
+	/* the exclusion holds for values that come later */
+	assert_int_equal(corr_extend(c, 1, d, 1, NULL), 0);
+	assert_int_equal(corr_case(c, 3), 3);
+	/* a merge joins what no value joins, and survives a rebuild */
+	assert_int_equal(corr_link(c, 4, 3, NULL), 0);
+	assert_int_equal(corr_case(c, 4), 3);
+	uint32_t l[4];
+	assert_int_equal(corr_report_links(c, 3, l, 4), 1);
+	assert_int_equal(l[0], 4);
+	const struct corr_value f[] = {V(5, "other.example"), V(5, "shop.example")};
+	add(c, 5, f, 2); /* joins both cases */
+	assert_int_equal(corr_case(c, 3), 1);
+	add(c, 6, b, 1);
+	add(c, 7, b, 1); /* shop.example now over-common: a rebuild */
+	assert_int_equal(corr_case(c, 4), 3);
+	assert_int_equal(corr_case(c, 5), 3);
+	assert_int_equal(corr_case(c, 2), 2);
+	/* detaching 4 drops its link and values; 5 keeps 4's old value */
+	assert_int_equal(corr_detach(c, 4, NULL), 0);
+	assert_int_equal(corr_case(c, 4), 4);
+	assert_int_equal(corr_case_size(c, 4), 1);
+	assert_int_equal(corr_case(c, 3), 3);
+	assert_int_equal(corr_report_links(c, 3, l, 4), 0);
+	assert_int_equal(corr_extend(c, 4, f, 2, NULL), 0);
+	assert_int_equal(corr_case_size(c, 4), 1);
+	/* dropping a holder brings shop.example back under the cap: it links */
+	assert_int_equal(corr_exclude(c, 7, 5, "shop.example", 12, NULL), 0);
+	assert_int_equal(corr_case(c, 2), 2); /* four holders: still over */
+	assert_int_equal(corr_exclude(c, 6, 5, "shop.example", 12, NULL), 0);
+	assert_int_equal(corr_case(c, 2), 1);
+	assert_int_equal(corr_case(c, 5), 1);
+	assert_int_equal(corr_case(c, 6), 6);
+	assert_int_equal(corr_case(c, 7), 7);
+	struct crix_error err = {0};
+	assert_int_equal(corr_detach(c, 99, &err), CRIX_ENOTFOUND);
+	assert_int_equal(corr_link(c, 1, 99, &err), CRIX_ENOTFOUND);
+	corr_free(c);
+}
+
+/* Reference with decisions: the final holdings less exclusions and detached
+ * reports, and the live links, joined by BFS. */
+static void reference_decided(bool hold[R_MAX + 1][V_MAX], uint32_t n_rep, uint32_t over,
+                              const uint32_t (*links)[2], const bool *dead, size_t n_links,
+                              uint32_t *out_case)
+{
+	uint32_t count[V_MAX] = {0};
+	for (uint32_t r = 1; r <= n_rep; r++)
+		for (int v = 0; v < V_MAX; v++)
+			count[v] += hold[r][v];
+	memset(out_case, 0, (n_rep + 1) * sizeof *out_case);
+	for (uint32_t r = 1; r <= n_rep; r++) {
+		if (out_case[r] != 0)
+			continue;
+		uint32_t queue[R_MAX + 1], qh = 0, qt = 0;
+		queue[qt++] = r;
+		out_case[r] = r;
+		while (qh < qt) {
+			uint32_t x = queue[qh++];
+			for (int v = 0; v < V_MAX; v++) {
+				if (!hold[x][v] || count[v] > over)
+					continue;
+				for (uint32_t y = 1; y <= n_rep; y++)
+					if (hold[y][v] && out_case[y] == 0) {
+						out_case[y] = r;
+						queue[qt++] = y;
+					}
+			}
+			for (size_t i = 0; i < n_links; i++) {
+				uint32_t y = links[i][0] == x   ? links[i][1]
+				             : links[i][1] == x ? links[i][0]
+				                                : 0;
+				if (!dead[i] && y != 0 && out_case[y] == 0) {
+					out_case[y] = r;
+					queue[qt++] = y;
+				}
+			}
+		}
+	}
+}
+
+static void test_decisions_match_reference(void **state)
+{
+	(void)state;
+	static bool hold[R_MAX + 1][V_MAX], excl[R_MAX + 1][V_MAX], detached[R_MAX + 1];
+	static uint32_t want[R_MAX + 1], links[R_MAX][2];
+	static bool dead[R_MAX];
+	for (unsigned seed = 1; seed <= 30; seed++) {
+		unsigned s = seed * 7919;
+		uint32_t over = 2 + rnd(&s) % 6;
+		struct corr *c = make(over, NULL);
+		memset(hold, 0, sizeof hold);
+		memset(excl, 0, sizeof excl);
+		memset(detached, 0, sizeof detached);
+		size_t n_links = 0;
+		uint32_t n_rep = 50 + rnd(&s) % (R_MAX - 50);
+		for (uint32_t r = 1; r <= n_rep; r++) {
+			struct corr_value vals[4];
+			char text[4][8];
+			int k = 1 + rnd(&s) % 3;
+			for (int i = 0; i < k; i++) {
+				int v = (int)(rnd(&s) % V_MAX);
+				snprintf(text[i], sizeof text[i], "v%d", v);
+				vals[i] = (struct corr_value){5, text[i], strlen(text[i])};
+				if (!excl[r][v] && !detached[r])
+					hold[r][v] = true;
+			}
+			add(c, r, vals, (size_t)k);
+			uint32_t t = 1 + rnd(&s) % r;
+			unsigned what = rnd(&s) % 16;
+			char tx[8];
+			int v = (int)(rnd(&s) % V_MAX);
+			snprintf(tx, sizeof tx, "v%d", v);
+			if (what == 0) {
+				assert_int_equal(corr_exclude(c, t, 5, tx, strlen(tx), NULL), 0);
+				excl[t][v] = true;
+				hold[t][v] = false;
+			} else if (what == 1 && rnd(&s) % 3 == 0) {
+				assert_int_equal(corr_detach(c, t, NULL), 0);
+				detached[t] = true;
+				memset(hold[t], 0, sizeof hold[t]);
+				for (size_t i = 0; i < n_links; i++)
+					if (links[i][0] == t || links[i][1] == t)
+						dead[i] = true;
+			} else if (what == 2 && n_links < R_MAX) {
+				uint32_t u = 1 + rnd(&s) % r;
+				assert_int_equal(corr_link(c, t, u, NULL), 0);
+				links[n_links][0] = t;
+				links[n_links][1] = u;
+				dead[n_links++] = false;
+			} else if (what == 3) {
+				struct corr_value ev = {5, tx, strlen(tx)};
+				assert_int_equal(corr_extend(c, t, &ev, 1, NULL), 0);
+				if (!excl[t][v] && !detached[t])
+					hold[t][v] = true;
+			}
+		}
+		reference_decided(hold, n_rep, over, links, dead, n_links, want);
+		for (uint32_t r = 1; r <= n_rep; r++)
+			if (corr_case(c, r) != want[r])
+				fail_msg("seed %u over %u: report %u in case %u, reference %u",
+				         seed, over, r, corr_case(c, r), want[r]);
+		corr_free(c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +455,8 @@ int main(void)
 	        cmocka_unit_test(test_allowed_never_links),
 	        cmocka_unit_test(test_extend_links_later),
 	        cmocka_unit_test(test_matches_reference),
+	        cmocka_unit_test(test_split_merge_detach),
+	        cmocka_unit_test(test_decisions_match_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,11 +121,11 @@ static void test_schema_and_reopen(void **state)
 {
 	struct fx *f = *state;
 	int version = store_schema_version(f->s);
-	assert_int_equal(version, 2);
+	assert_int_equal(version, 3);
 	int64_t id = add_org(f->s, "Met Police", "law-enforcement");
 	store_close(f->s);
 	f->s = open_in(f->dir);
-	assert_int_equal(store_schema_version(f->s), 2);
+	assert_int_equal(store_schema_version(f->s), 3);
 	struct store_org o;
 	OK(store_org_get(f->s, id, &o, E));
 	assert_string_equal(o.name, "Met Police");
@@ -1050,6 +1050,79 @@ static void test_audit_rows(void **state)
 	store_audit_array_free(al, n);
 }
 
+/* ---- analysts' decisions and brief reports ---- */
+
+static void test_case_decisions(void **state)
+{
+	struct fx *f = *state;
+	int64_t r1 = add_report(f->s, &(struct rep_spec){"CRX26AAAAAAAA1", "received", "phishing",
+	                                                 "London", "2026-01-05T00:00:00.000Z", "{}",
+	                                                 NULL, 0});
+	int64_t r2 =
+	        add_report(f->s, &(struct rep_spec){"CRX26AAAAAAAA2", "triaged", "phishing", "Kent",
+	                                            "2026-01-06T00:00:00.000Z", "{}", NULL, 0});
+	static const char *const kinds[] = {"exclude", "link", "detach", "confirm"};
+	struct store_tx *tx = begin(f->s);
+	for (size_t i = 0; i < COUNT(kinds); i++) {
+		struct store_case_decision d = {.report_id = r1, .other_id = i == 1 ? r2 : 0};
+		snprintf(d.at, sizeof d.at, "2026-02-0%zuT00:00:00.000Z", i + 1);
+		snprintf(d.actor, sizeof d.actor, "user:2:ann");
+		snprintf(d.kind, sizeof d.kind, "%s", kinds[i]);
+		snprintf(d.type, sizeof d.type, "phone");
+		snprintf(d.value, sizeof d.value, "+4477009000%02zu", i);
+		snprintf(d.note, sizeof d.note, "reason %zu", i);
+		OK(store_decision_insert(tx, &d, E));
+		assert_true(d.id > 0);
+	}
+	commit(tx);
+	/* rolled back: not kept */
+	tx = begin(f->s);
+	struct store_case_decision gone = {.report_id = r2};
+	snprintf(gone.kind, sizeof gone.kind, "detach");
+	OK(store_decision_insert(tx, &gone, E));
+	store_tx_rollback(tx);
+	/* pages in id order, survive a reopen */
+	store_close(f->s);
+	f->s = open_in(f->dir);
+	struct store_case_decision *d;
+	size_t n;
+	OK(store_decision_list(f->s, 0, 3, &d, &n, E));
+	assert_int_equal(n, 3);
+	assert_string_equal(d[0].kind, "exclude");
+	assert_string_equal(d[1].kind, "link");
+	assert_int_equal(d[1].other_id, r2);
+	assert_string_equal(d[2].value, "+447700900002");
+	assert_string_equal(d[2].note, "reason 2");
+	int64_t last = d[2].id;
+	free(d);
+	OK(store_decision_list(f->s, last, 10, &d, &n, E));
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0].kind, "confirm");
+	assert_string_equal(d[0].actor, "user:2:ann");
+	free(d);
+
+	/* brief: fields without documents */
+	struct store_report r;
+	OK(store_report_brief(f->s, r2, &r, E));
+	assert_string_equal(r.ref, "CRX26AAAAAAAA2");
+	assert_string_equal(r.region, "Kent");
+	assert_int_equal(r.loss_minor, 123456);
+	assert_null(r.body);
+	assert_null(r.victim);
+	store_report_clear(&r);
+	struct crix_error err = {0};
+	assert_int_equal(store_report_brief(f->s, 999, &r, &err), CRIX_ENOTFOUND);
+	struct store_report *a;
+	OK(store_report_brief_scan(f->s, 0, 1, &a, &n, E));
+	assert_int_equal(n, 1);
+	assert_int_equal(a[0].id, r1);
+	store_report_array_free(a, n);
+	OK(store_report_brief_scan(f->s, r1, 10, &a, &n, E));
+	assert_int_equal(n, 1);
+	assert_int_equal(a[0].id, r2);
+	store_report_array_free(a, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1066,6 +1139,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_readers_never_see_half_a_transaction, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_audit_rows, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_case_decisions, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
