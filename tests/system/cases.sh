@@ -9,17 +9,4 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/system/lib.sh
 . "$ROOT/tests/system/lib.sh"
 
-check "prerequisites"
-major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)
-if [ -z "$major" ] || [ "$major" -lt 20 ]; then
-	fail "node >= 20 is needed (global fetch, node:test); found $(node --version 2>&1)"
-fi
-[ -f "$ROOT/data/offences.json" ] || fail "no catalogue at $ROOT/data"
-
-check "node --test cases.test.mjs"
-cd "$ROOT" || fail "cannot cd to $ROOT"
-if ! env CRIX="$CRIX" TMPDIR="$T" timeout 300 node --test --test-timeout=150000 --test-reporter=spec \
-	tests/system/cases.test.mjs; then
-	fail "node --test tests/system/cases.test.mjs failed (see above)"
-fi
-done_ok
+node_test cases.test.mjs

@@ -250,3 +250,28 @@ line_of()
 {
 	LC_ALL=C grep -anF -- "$2" "$1" | head -n 1 | cut -d: -f1
 }
+
+# node_test NAME.test.mjs: runs one node:test file of tests/system against
+# $CRIX (the servers it starts keep their scratch directories under $T) and
+# ends the test: ok when every node test passed.  Needs node >= 20 (global
+# fetch, node:test), the sqlite3 tool and the catalogue in data/.
+node_test()
+{
+	local file=$1 major
+	check "prerequisites"
+	major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)
+	if [ -z "$major" ] || [ "$major" -lt 20 ]; then
+		fail "node >= 20 is needed (global fetch, node:test); found $(node --version 2>&1)"
+	fi
+	if ! command -v sqlite3 >/dev/null 2>&1; then
+		fail "the sqlite3 command-line tool is needed (Debian: apt-get install sqlite3)"
+	fi
+	[ -f "$ROOT/data/offences.json" ] || fail "no catalogue at $ROOT/data"
+	check "node --test $file"
+	cd "$ROOT" || fail "cannot cd to $ROOT"
+	if ! env CRIX="$CRIX" TMPDIR="$T" timeout 300 node --test --test-timeout=150000 \
+		--test-reporter=spec "tests/system/$file"; then
+		fail "node --test tests/system/$file failed (see above)"
+	fi
+	done_ok
+}
