@@ -224,7 +224,8 @@ static int put_value(struct out *o, const json_t *v, int depth, struct crix_erro
 	for (void *it = json_object_iter((json_t *)v); it != NULL && i < n;
 	     it = json_object_iter_next((json_t *)v, it))
 		keys[i++] = json_object_iter_key(it);
-	qsort(keys, n, sizeof *keys, cmp_utf16);
+	if (n > 1) /* qsort may not be given NULL, even for 0 keys */
+		qsort(keys, n, sizeof *keys, cmp_utf16);
 	put(o, "{", 1);
 	int rc = 0;
 	for (i = 0; i < n && rc == 0; i++) {
