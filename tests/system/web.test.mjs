@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Accounts, startServer, scratch, req, expectStatus, rawRequest, killAll, ROOT } from './serve-lib.mjs';
+import { Accounts, startServer, scratch, req, expectStatus, rawRequest, killAll, crix, CATALOGUE, ROOT } from './serve-lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('../node_modules/playwright-core');
@@ -122,6 +122,54 @@ test('the server answers pages safely', async () => {
 		assert.ok([400, 404].includes(r.status), `GET ${p}: ${r.status}`);
 		assert.ok(!/root:/.test(r.body), `GET ${p} leaked a file`);
 	}
+});
+
+test('--web names a directory with an index.html', () => {
+	const d = scratch('web-bad');
+	const r = crix(['serve', '--data', d, '--listen', '127.0.0.1:0', '--catalogue', CATALOGUE, '--web', path.join(d, 'none')], { allowFail: true });
+	assert.notEqual(r.status, 0);
+	assert.match(r.stderr, /--web .*none: no readable index\.html/);
+});
+
+test('the form asks only what applies, and shows the server\'s errors next to their field', async () => {
+	const ctx = await context();
+	const page = await ctx.newPage();
+	await page.goto('/report');
+	await page.waitForSelector('#category option[value=phishing]', { state: 'attached' });
+	// Out of scope: where to go instead, and no way on.
+	await page.selectOption('#category', 'immediate-danger');
+	assert.match(await text(page, '#refer'), /112/);
+	assert.equal(await page.isVisible('#next'), false, 'no Next for an out-of-scope category');
+	await shot(page, 'report-out-of-scope');
+	// An attempt at a fraud: no money step, no bank accounts asked.
+	await page.selectOption('#category', 'investment-fraud');
+	await page.check('input[name=kind][value=information]');
+	assert.doesNotMatch(await text(page, '#progress'), /Money/);
+	// Hacking: no money step, no names asked.
+	await page.selectOption('#category', 'email-account-hacking');
+	await page.check('input[name=kind][value=crime]');
+	assert.doesNotMatch(await text(page, '#progress'), /Money/);
+	await page.fill('#description', 'Someone got into my mail account and wrote to my contacts.');
+	await page.click('#next');
+	await page.click('#next');
+	assert.equal(await page.isVisible('#h-suspect'), true);
+	assert.equal(await page.isVisible('#s-names'), false, 'no names for hacking');
+	assert.equal(await page.isVisible('#s-banks'), false, 'no bank accounts without money');
+	// A phone number the API refuses: the error is next to the field.
+	await page.fill('#s-phones', 'call me maybe');
+	for (let i = 0; i < 3; i++) await page.click('#next'); // you, evidence, check
+	assert.equal(await page.isVisible('#h-check'), true);
+	await page.click('#next');
+	await page.waitForFunction(() => document.querySelector('#err-s-phones').textContent.length > 0);
+	assert.match(await text(page, '#err-s-phones'), /suspect\.phones/);
+	assert.equal(await page.evaluate(() => document.activeElement.id), 's-phones');
+	assert.equal(await page.isVisible('#h-suspect'), true, 'back on the step of the field');
+	await shot(page, 'report-server-error');
+	await ctx.close();
+	// The refused report is a 400 the page expected: take it off the list.
+	const i = problems.findIndex((p) => /status of 400/.test(p));
+	if (i >= 0) problems.splice(i, 1);
+	await noProblems();
 });
 
 test('a victim reports a phishing fraud with evidence and gets a reference and advice', async () => {
