@@ -83,6 +83,42 @@ async function noProblems() {
 	assert.deepEqual(problems, [], 'console errors, page errors or missing headers');
 }
 
+// Form controls on the page with no label (WCAG 1.3.1, 4.1.2).
+async function unlabelled(page) {
+	return page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+		.filter((el) => el.type !== 'hidden' && el.labels.length === 0 && !el.getAttribute('aria-label'))
+		.map((el) => el.id || el.name || el.outerHTML.slice(0, 80)));
+}
+
+// Visible text below WCAG 2.2 AA contrast (4.5:1; 3:1 for large text),
+// against the first opaque background up the tree.
+async function lowContrast(page) {
+	return page.evaluate(() => {
+		const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+		const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+			.reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+		const bg = (el) => {
+			for (let e = el; e; e = e.parentElement) {
+				const c = rgb(getComputedStyle(e).backgroundColor);
+				if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+			}
+			return [255, 255, 255];
+		};
+		const bad = [];
+		for (const el of document.querySelectorAll('body *')) {
+			if (el instanceof SVGElement || !el.offsetParent && getComputedStyle(el).position !== 'fixed') continue;
+			if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+			const st = getComputedStyle(el);
+			const a = lum(rgb(st.color)), b = lum(bg(el));
+			const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+			const size = parseFloat(st.fontSize), bold = Number(st.fontWeight) >= 700;
+			const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+			if (ratio < need) bad.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${el.textContent.trim().slice(0, 30)}": ${ratio.toFixed(2)}`);
+		}
+		return bad;
+	});
+}
+
 async function signIn(ctx, user) {
 	const page = await ctx.newPage();
 	await page.goto('/staff/login');
@@ -180,6 +216,8 @@ test('a victim reports a phishing fraud with evidence and gets a reference and a
 	await page.click('text=Report a crime or a scam');
 	await page.waitForSelector('#category option[value=phishing]', { state: 'attached' });
 	await shot(page, 'report-what');
+	assert.deepEqual(await unlabelled(page), [], 'unlabelled controls on /report');
+	assert.deepEqual(await lowContrast(page), [], 'low-contrast text on /report');
 	await page.selectOption('#category', 'phishing');
 	await page.fill('#description', `An email from my bank asked me to log in at https://login.${SITE}/secure and I typed my card details.`);
 	await page.click('#next');
@@ -221,6 +259,7 @@ test('a victim reports a phishing fraud with evidence and gets a reference and a
 	assert.ok(victim.secret.length >= 20, 'a tracking secret');
 	assert.ok(await page.locator('#r-advice li').count() >= 2, 'advice is given');
 	assert.match(await text(page, '.keep'), /Keep the reference number and the tracking secret safe/);
+	assert.deepEqual(await lowContrast(page), [], 'low-contrast text on the receipt');
 	assert.equal(await page.evaluate(() => sessionStorage.getItem('crix-report-draft')), null, 'the draft is gone once sent');
 	await shot(page, 'report-receipt');
 	// Printed: the receipt without the navigation and buttons.
@@ -247,6 +286,7 @@ test('the victim tracks the report and adds information', async () => {
 	await page.goto(`/track?ref=${victim.ref}`);
 	await page.fill('#secret', victim.secret);
 	await shot(page, 'track-form');
+	assert.deepEqual(await unlabelled(page), [], 'unlabelled controls on /track');
 	await page.click('#lookup button[type=submit]');
 	await page.waitForSelector('#view:not(.hidden)');
 	assert.match(await text(page, '#t-facts'), /Received/);
@@ -294,6 +334,7 @@ test('an analyst finds the report linked into a case and disseminates it', async
 	}
 	// Analysts may not record outcomes: the form offers none.
 	assert.equal(await page.locator('#s-status option').count(), 0);
+	assert.equal(await page.isVisible('#no-moves'), true);
 	await page.fill('#n-text', 'Same site as an earlier SMS report.');
 	await page.click('#note-form button[type=submit]');
 	await page.waitForFunction(() => /Same site as an earlier SMS report/.test(document.querySelector('#events').innerText));
@@ -307,8 +348,11 @@ test('an investigator records the outcome and the victim sees it', async () => {
 	const page = await signIn(ctx, acc.users.ivy);
 	await page.goto(`/staff/report?ref=${victim.ref}`);
 	await page.waitForSelector('#victim-section:not(.hidden)');
+	assert.deepEqual(await unlabelled(page), [], 'unlabelled controls on /staff/report');
+	assert.deepEqual(await lowContrast(page), [], 'low-contrast text on /staff/report');
 	assert.match(await text(page, '#victim'), /Alex Example/, 'an investigator sees the victim');
 	assert.match(await text(page, '#evidence'), /bank-mail\.eml/);
+	assert.match(await text(page, '#events'), /addition by victim: They called again from \+44 20 7946 0456\.; suspect phones: \+44 20 7946 0456/);
 	await page.selectOption('#s-status', 'outcome');
 	await page.selectOption('#s-outcome', 'judicial');
 	await page.fill('#s-victim-note', 'A suspect was charged.');
@@ -351,6 +395,7 @@ test('an admin sees the accounts page', async () => {
 	await page.fill('#t-name', 'feed');
 	await page.click('#token-form button[type=submit]');
 	await page.waitForSelector('#token-made:not(.hidden)');
+	assert.deepEqual(await unlabelled(page), [], 'unlabelled controls on /staff/admin');
 	assert.match(await text(page, '#token-made'), /crix_/);
 	await shot(page, 'accounts');
 	await ctx.close();

@@ -27,6 +27,14 @@ function clear(form) {
 	for (const e of form.querySelectorAll('.error')) e.textContent = '';
 }
 
+// An event's detail: a note's text, or a victim's addition {text, suspect}.
+function detail(d) {
+	if (typeof d !== 'object' || d === null) return String(d);
+	const parts = d.text ? [d.text] : [];
+	for (const [k, v] of Object.entries(d.suspect || {})) parts.push(`suspect ${k.replace('_', ' ')}: ${[].concat(v).join(', ')}`);
+	return parts.join('; ');
+}
+
 async function load() {
 	const withVictim = maySeeVictim(me);
 	const r = await api('GET', `/api/v1/reports/${encodeURIComponent(ref)}${withVictim ? '?include=victim' : ''}`);
@@ -64,13 +72,14 @@ async function load() {
 	if (!(r.evidence || []).length) put($('#evidence'), h('li', { text: 'No files.' }));
 	put($('#events'), ...(r.events || []).map((e) => h('li', {}, h('strong', { text: when(e.at) }), ` ${e.type}`,
 		e.status ? ` → ${e.status}` : '', e.outcome ? ` (${e.outcome})` : '', ` by ${e.actor}`,
-		e.detail ? `: ${e.detail}` : '', e.victim_visible && e.type === 'note' ? ' [victim sees this]' : '')));
+		e.detail ? `: ${detail(e.detail)}` : '', e.victim_visible && e.type === 'note' ? ' [victim sees this]' : '')));
 	put($('#advice'), ...(r.advice || []).map((a) => h('li', { text: a.title })));
 	const next = (NEXT[r.status] || []).filter((s) => s !== 'outcome' || mayRecordOutcome(me));
 	$('#move').classList.toggle('hidden', !mayMoveOn(me));
 	const sel = $('#s-status');
 	put(sel, ...next.map((s) => h('option', { value: s, text: s })));
 	$('#status-form').classList.toggle('hidden', next.length === 0);
+	$('#no-moves').classList.toggle('hidden', next.length !== 0);
 	$('#outcome-field').classList.toggle('hidden', sel.value !== 'outcome');
 }
 
