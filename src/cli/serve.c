@@ -22,9 +22,10 @@ void cli_serve_help(FILE *f)
 	        "usage: crix serve [--data DIR] [--listen ADDR:PORT] [--db URL] [--catalogue DIR]\n"
 	        "                  [--warninglists DIR] [--triage FILE] [--threads N] [--workers "
 	        "N]\n"
-	        "                  [--rate-limit N] [--tls]\n\n"
+	        "                  [--rate-limit N] [--tls] [--web DIR]\n\n"
 	        "Runs the reporting centre: the REST API (GET /api/v1/openapi.json describes it),\n"
-	        "/healthz and /metrics.  Logs go to standard error as JSON lines.  SIGTERM or\n"
+	        "the web pages (GET /), /healthz and /metrics.  Logs go to standard error as JSON "
+	        "lines.  SIGTERM or\n"
 	        "SIGINT stop it gracefully: requests in flight finish first.\n\n"
 	        "Options:\n"
 	        "  --data DIR        data directory, created on first start (default "
@@ -44,6 +45,9 @@ void cli_serve_help(FILE *f)
 	        "                    0 runs them on the connection threads)\n"
 	        "  --rate-limit N    requests per minute per address for the public (default 60)\n"
 	        "  --tls             crix runs behind a TLS proxy: session cookies get Secure\n"
+	        "  --web DIR         the web pages (default: the web/ directory next to the\n"
+	        "                    binary's build tree, or /usr/share/crix/web); without\n"
+	        "                    one the server answers the API only\n"
 	        "  -h, --help        this help\n\n"
 	        "First steps: crix admin init --data DIR (prints the administrator's one-time\n"
 	        "password), then POST /api/v1/login.  See crix-serve(1).\n");
@@ -95,6 +99,51 @@ int cli_find_catalogue(const char *given, char *out, size_t cap)
 	return -1;
 }
 
+/* The web pages: --web, $CRIX_WEB, then web/ beside the build tree or an
+ * installed share/crix/web, as for the catalogue.  OUT: out, the directory's
+ * real path (links resolved, so that static.c can check files stay in it).
+ * -1 with a message when a given directory is unusable, 1 when none was
+ * given and none was found. */
+static int find_web(const char *given, char *out, size_t cap)
+{
+	char exe[PATH_MAX], probe[PATH_MAX + 64], real[PATH_MAX];
+	const char *env = getenv("CRIX_WEB");
+	const char *dir = given ? given : env;
+	if (dir != NULL) {
+		snprintf(probe, sizeof probe, "%s/index.html", dir);
+		if (realpath(dir, real) == NULL || access(probe, R_OK) != 0) {
+			fprintf(stderr, "crix serve: --web %s: no readable index.html there\n",
+			        dir);
+			return -1;
+		}
+		snprintf(out, cap, "%s", real);
+		return 0;
+	}
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		static const char *const up[] = {"/../web", "/../../web", "/../share/crix/web"};
+		char *slash = strrchr(exe, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
+			snprintf(probe, sizeof probe, "%s%s", exe, up[i]);
+			char idx[PATH_MAX + 80];
+			snprintf(idx, sizeof idx, "%s/index.html", probe);
+			if (access(idx, R_OK) == 0 && realpath(probe, real) != NULL) {
+				snprintf(out, cap, "%s", real);
+				return 0;
+			}
+		}
+	}
+	if (access("/usr/share/crix/web/index.html", R_OK) == 0 &&
+	    realpath("/usr/share/crix/web", real) != NULL) {
+		snprintf(out, cap, "%s", real);
+		return 0;
+	}
+	return 1;
+}
+
 static int parse_uint(const char *opt, const char *v, unsigned lo, unsigned hi, unsigned *out)
 {
 	char *end;
@@ -111,6 +160,7 @@ int cli_serve(int argc, char **argv)
 {
 	const char *data = "crix-data", *db = NULL, *cat_dir = NULL, *warn_dir = NULL;
 	const char *triage_path = NULL;
+	const char *web_dir = NULL;
 	struct http_app *app = calloc(1, sizeof *app);
 	if (app == NULL)
 		return 2;
@@ -144,6 +194,8 @@ int cli_serve(int argc, char **argv)
 			warn_dir = v;
 		else if (strcmp(a, "--triage") == 0)
 			triage_path = v;
+		else if (strcmp(a, "--web") == 0)
+			web_dir = v;
 		else if (strcmp(a, "--threads") == 0) {
 			if (parse_uint(a, v, 1, 256, &app->opt.threads)) {
 				free(app);
@@ -182,6 +234,12 @@ int cli_serve(int argc, char **argv)
 		                "data/ directory of the source tree)\n");
 		goto out;
 	}
+	int web = find_web(web_dir, app->web_dir, sizeof app->web_dir);
+	if (web < 0)
+		goto out;
+	if (web > 0)
+		log_event("warn", "no web pages found (give --web DIR): serving the API only",
+		          NULL);
 	snprintf(keyp, sizeof keyp, "%s/secret.key", data);
 	if (secret_init(&err) || secret_key_load(keyp, app->key, &err) ||
 	    catalogue_load(catp, &cat, &err) || ioc_ctx_new(&ioc, &err) ||
@@ -259,8 +317,9 @@ int cli_serve(int argc, char **argv)
 	printf("listening on %s:%u\n", host[0] ? host : "0.0.0.0", port);
 	fflush(stdout);
 	log_event("info", "started",
-	          json_pack("{s:s,s:i,s:s,s:s,s:i}", "listen", host, "port", (int)port, "data",
-	                    data, "catalogue", catp, "schema", store_schema_version(app->store)));
+	          json_pack("{s:s,s:i,s:s,s:s,s:s,s:i}", "listen", host, "port", (int)port, "data",
+	                    data, "catalogue", catp, "web", app->web_dir, "schema",
+	                    store_schema_version(app->store)));
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_event("info", "stopping",

@@ -69,6 +69,7 @@ struct http_app {
 	unsigned char key[SECRET_KEY_LEN];
 	struct http_options opt;
 	char data_dir[4096];
+	char web_dir[4096]; /* the real path of the web pages' directory, or "" */
 	atomic_ulong reports_received;
 	atomic_int in_flight;
 	atomic_int stopping;

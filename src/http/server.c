@@ -5,6 +5,7 @@
  */
 #include "http/http.h"
 
+#include "http/static.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -647,7 +648,13 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct http_req *rq, st
 	if (rs->content_type != NULL)
 		MHD_add_response_header(r, "Content-Type", rs->content_type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
+	/* The API is never cached; web pages set their own (revalidation). */
+	bool own_cache = false;
+	for (size_t i = 0; i < rs->n_headers; i++)
+		own_cache |=
+		        rs->headers[i][0] && strcasecmp(rs->headers[i][0], "Cache-Control") == 0;
+	if (!own_cache)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
 	for (size_t i = 0; i < rs->n_headers; i++) {
 		if (rs->headers[i][0] && rs->headers[i][1])
 			MHD_add_response_header(r, rs->headers[i][0], rs->headers[i][1]);
@@ -711,6 +718,12 @@ static int admit(struct http_app *app, struct http_req *rq, struct http_resp *rs
 		char m[192];
 		snprintf(m, sizeof m, "%s is not allowed here; allowed: %s", rq->method, allow);
 		http_error(rs, 405, m, NULL);
+		return 1;
+	}
+	/* Any other GET outside /api/ is a web page (when there is a web/). */
+	if (rq->route == NULL && app->web_dir[0] != '\0' && strcmp(method, "GET") == 0 &&
+	    strncmp(rq->path, "/api/", 5) != 0) {
+		http_static_serve(app->web_dir, rq->path, http_header(rq, "If-None-Match"), rs);
 		return 1;
 	}
 	if (rq->route == NULL) {
