@@ -6,6 +6,8 @@
  */
 #include "model/stats.h"
 
+#include "util/clock.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,6 +272,64 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Every period from the first to the last of xs[0..nx) (sorted), so that a
+ * period without reports is drawn as 0 rather than skipped.  OUT: *out
+ * (malloc'd labels), *n; -1 beyond SVG_POINTS_MAX or on a label that is not
+ * a period (then the caller keeps xs). */
+static int all_periods(const char *dim, const char **xs, size_t nx, char (**out)[16], size_t *n)
+{
+	char(*p)[16] = malloc(SVG_POINTS_MAX * sizeof *p);
+	if (p == NULL || nx == 0)
+		goto fail;
+	bool days = strcmp(dim, "day") == 0 || strcmp(dim, "week") == 0;
+	int64_t step = strcmp(dim, "week") == 0 ? 7 : 1, a, b;
+	if (days) {
+		if (clock_parse_iso(xs[0], "x", NULL, &a, NULL) != 0 ||
+		    clock_parse_iso(xs[nx - 1], "x", NULL, &b, NULL) != 0)
+			goto fail;
+		a /= 86400;
+		b /= 86400;
+	} else {
+		char *end;
+		a = strtol(xs[0], &end, 10) * 12 +
+		    (*end == '-' ? strtol(end + 1, NULL, 10) - 1 : 0);
+		b = strtol(xs[nx - 1], &end, 10) * 12 +
+		    (*end == '-' ? strtol(end + 1, NULL, 10) - 1 : 0);
+		step = strcmp(dim, "year") == 0 ? 12 : 1;
+	}
+	size_t k = 0;
+	for (int64_t x = a; x <= b; x += step, k++) {
+		if (k == SVG_POINTS_MAX)
+			goto fail;
+		char iso[CLOCK_ISO_LEN];
+		if (days)
+			snprintf(p[k], 16, "%.10s", clock_format_iso(x * 86400, 0, iso));
+		else if (step == 12)
+			snprintf(p[k], 16, "%04d", (int)(x / 12));
+		else
+			snprintf(p[k], 16, "%04d-%02d", (int)(x / 12), (int)(x % 12) + 1);
+	}
+	/* the rows' labels must be among them, or this is not a time line */
+	for (size_t i = 0; i < nx; i++) {
+		size_t lo = 0, hi = k;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (strcmp(p[mid], xs[i]) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == k || strcmp(p[lo], xs[i]) != 0)
+			goto fail;
+	}
+	*out = p;
+	*n = k;
+	return 0;
+fail:
+	free(p);
+	return -1;
+}
+
 static void svg_head(FILE *f, const char *title, double top, double step, double x0, double x1,
                      double y0, double y1)
 {
@@ -336,18 +396,21 @@ int stats_svg(const json_t *result, const char *title, char **out, struct crix_e
 	const char *xdim = time_dim(d0) ? d0 : d1, *sdim = time_dim(d0) ? d1 : d0;
 	size_t n_rows = json_array_size(rows);
 	const char **xs = NULL, **ss = NULL;
+	char(*periods)[16] = NULL; /* the labels of every period, owned */
 	size_t nx = 0, ns = 1;
 	if (lines) {
 		xs = malloc(SVG_POINTS_MAX * sizeof *xs);
 		ss = malloc(SVG_SERIES_MAX * sizeof *ss);
 		if (xs == NULL || ss == NULL) {
 			free(xs);
+			free(periods);
 			free(ss);
 			return crix_error_set(err, CRIX_ENOMEM, "statistics: out of memory");
 		}
 		if (distinct(rows, xdim, xs, SVG_POINTS_MAX, &nx) != 0 ||
 		    (sdim != NULL && distinct(rows, sdim, ss, SVG_SERIES_MAX, &ns) != 0)) {
 			free(xs);
+			free(periods);
 			free(ss);
 			return crix_error_field(
 			        err, "format", CRIX_ETOOBIG,
@@ -357,6 +420,21 @@ int stats_svg(const json_t *result, const char *title, char **out, struct crix_e
 		}
 		if (nx > 1)
 			qsort(xs, nx, sizeof *xs, cmp_str); /* ISO dates sort in time order */
+		size_t np;
+		if (all_periods(xdim, xs, nx, &periods, &np) == 0) {
+			for (size_t k = 0; k < np; k++)
+				xs[k] = periods[k];
+			nx = np;
+		} else if (nx > 0 && time_dim(xdim)) {
+			free(xs);
+			free(periods);
+			free(ss);
+			return crix_error_field(
+			        err, "format", CRIX_ETOOBIG,
+			        "format: an SVG chart draws at most %d periods; narrow "
+			        "the period or use json/csv",
+			        SVG_POINTS_MAX);
+		}
 		if (sdim == NULL)
 			ss[0] = "";
 	} else if (n_rows > SVG_BARS_MAX) {
@@ -382,6 +460,7 @@ int stats_svg(const json_t *result, const char *title, char **out, struct crix_e
 	FILE *f = open_memstream(&buf, &len);
 	if (f == NULL) {
 		free(xs);
+		free(periods);
 		free(ss);
 		return crix_error_set(err, CRIX_ENOMEM, "statistics: out of memory");
 	}
@@ -424,6 +503,7 @@ int stats_svg(const json_t *result, const char *title, char **out, struct crix_e
 			fclose(f);
 			free(buf);
 			free(xs);
+			free(periods);
 			free(ss);
 			return crix_error_set(err, CRIX_ENOMEM, "statistics: out of memory");
 		}
@@ -488,6 +568,7 @@ int stats_svg(const json_t *result, const char *title, char **out, struct crix_e
 	}
 	svg_foot(f, result);
 	free(xs);
+	free(periods);
 	free(ss);
 	if (fclose(f) != 0) {
 		free(buf);

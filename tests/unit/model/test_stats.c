@@ -357,6 +357,16 @@ static void test_render(void **state)
 	                    "major units of the currency\n");
 	free(table);
 	json_decref(r);
+	/* a line over time has every period, those without reports at 0 */
+	r = json_pack("{s:[s],s:i,s:n,s:[{s:s,s:i},{s:s,s:i}]}", "group_by", "month", "total", 9,
+	              "suppressed_below", "rows", "month", "2025-11", "reports", 4, "month",
+	              "2026-02", "reports", 5);
+	assert_int_equal(stats_svg(r, "t", &svg, &err), 0);
+	assert_non_null(strstr(svg, ">2025-12</text>"));
+	assert_non_null(strstr(svg, ">2026-01</text>"));
+	assert_non_null(strstr(svg, "<path fill=\"none\""));
+	free(svg);
+	json_decref(r);
 	/* 201 bars, 11 lines */
 	json_t *rows = json_array();
 	for (int i = 0; i < 201; i++) {
