@@ -21,6 +21,8 @@ static const struct cli_command commands[] = {
         {"audit", "verify the audit chain: crix audit verify", cli_audit, cli_audit_help},
         {"normalize", "print the canonical form of one indicator, or why it is not one",
          cli_normalize, cli_normalize_help},
+        {"stats", "statistics on reports: tables, CSV, JSON or SVG charts", cli_stats,
+         cli_stats_help},
 };
 
 static void usage(FILE *f)

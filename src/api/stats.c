@@ -1,7 +1,9 @@
 /*
- * stats.c - GET /api/v1/stats: statistics on reports, as JSON or CSV.  Staff
- * of the reporting side see every cell; everyone else (the public, partners)
- * gets small cells suppressed.  The figures are computed by model/stats.c.
+ * stats.c - GET /api/v1/stats: statistics on reports, as JSON, CSV or an
+ * SVG chart.  Staff of the reporting side see every cell; everyone else (the
+ * public, partners) gets cells below the server's minimum (crix serve
+ * --stats-min-cell, default 5) suppressed and no total.  The figures are
+ * computed by model/stats.c over the fact table the server keeps in step.
  */
 #include "api/api.h"
 
@@ -10,71 +12,71 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The chart's title: what is counted, by what, over which period. */
+static void svg_title(const struct stats_query *q, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "Reports");
+	for (size_t d = 0; d < q->n_dims && n >= 0 && (size_t)n < cap; d++)
+		n += snprintf(out + n, cap - (size_t)n, "%s%s", d ? " and " : " by ",
+		              stats_dim_name(q->dims[d]));
+	if (n >= 0 && (size_t)n < cap && q->filter.category[0])
+		n += snprintf(out + n, cap - (size_t)n, ", %s", q->filter.category);
+	if (n >= 0 && (size_t)n < cap && q->filter.region[0])
+		n += snprintf(out + n, cap - (size_t)n, ", %s", q->filter.region);
+	if (n >= 0 && (size_t)n < cap && (q->filter.from[0] || q->filter.to[0]))
+		snprintf(out + n, cap - (size_t)n, ", %.10s to %.10s", q->filter.from,
+		         q->filter.to[0] ? q->filter.to : "now");
+}
+
 void api_stats(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 {
 	struct stats_query q;
 	memset(&q, 0, sizeof q);
 	struct crix_error err = {0};
-	const char *g = http_query(rq, "group_by");
-	if (g != NULL && *g != '\0') {
-		char buf[128];
-		if (strlen(g) >= sizeof buf) {
-			http_error(rs, 400, "group_by: too long", "group_by");
-			return;
-		}
-		memcpy(buf, g, strlen(g) + 1);
-		char *p = buf;
-		while (p != NULL) {
-			char *comma = strchr(p, ',');
-			if (comma != NULL)
-				*comma = '\0';
-			if (q.n_dims == 2) {
-				http_error(rs, 400, "group_by: at most two dimensions", "group_by");
-				return;
-			}
-			if (stats_dim_parse(p, &q.dims[q.n_dims], &err) != 0) {
-				http_error_from(rs, &err);
-				return;
-			}
-			q.n_dims++;
-			p = comma != NULL ? comma + 1 : NULL;
-		}
-	}
-	const char *from = http_query(rq, "from"), *to = http_query(rq, "to");
-	const char *cat = http_query(rq, "category"), *region = http_query(rq, "region");
-	if ((from != NULL && clock_parse_iso(from, "from", q.filter.from, NULL, &err) != 0) ||
-	    (to != NULL && clock_parse_iso(to, "to", q.filter.to, NULL, &err) != 0)) {
-		http_error(rs, 400, err.msg,
-		           from != NULL && q.filter.from[0] == '\0' ? "from" : "to");
-		return;
-	}
-	if ((cat != NULL && strlen(cat) >= sizeof q.filter.category) ||
-	    (region != NULL && strlen(region) >= sizeof q.filter.region)) {
-		http_error(rs, 400, "category, region: too long",
-		           cat != NULL ? "category" : "region");
-		return;
-	}
-	if (cat != NULL)
-		snprintf(q.filter.category, sizeof q.filter.category, "%s", cat);
-	if (region != NULL)
-		snprintf(q.filter.region, sizeof q.filter.region, "%s", region);
-	/* Staff see every cell; the rest must not be able to single out a victim. */
-	struct store_report probe = {.org_id = -1};
-	q.min_cell = account_may_read_report(&rq->who, &probe) ? 0 : STATS_MIN_CELL;
-	json_t *out;
-	if (stats_compute(app->store, app->cat, &q, &out, &err) != 0) {
+	if (stats_query_set(&q, http_query(rq, "group_by"), http_query(rq, "from"),
+	                    http_query(rq, "to"), http_query(rq, "category"),
+	                    http_query(rq, "region"), &err) != 0) {
 		http_error_from(rs, &err);
 		return;
 	}
 	const char *format = http_query(rq, "format"), *accept = http_header(rq, "Accept");
-	bool csv = (format != NULL && strcmp(format, "csv") == 0) ||
-	           (format == NULL && accept != NULL && strncmp(accept, "text/csv", 8) == 0);
-	if (format != NULL && !csv && strcmp(format, "json") != 0) {
-		json_decref(out);
-		http_error(rs, 400, "format: json or csv", "format");
+	if (format == NULL && accept != NULL)
+		format = strncmp(accept, "text/csv", 8) == 0         ? "csv"
+		         : strncmp(accept, "image/svg+xml", 13) == 0 ? "svg"
+		                                                     : NULL;
+	if (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "svg") != 0 &&
+	    strcmp(format, "json") != 0) {
+		http_error(rs, 400, "format: json, csv or svg", "format");
 		return;
 	}
-	if (csv) {
+	/* Staff see every cell; the rest must not be able to single out a victim. */
+	struct store_report probe = {.org_id = -1};
+	q.min_cell = account_may_read_report(&rq->who, &probe)
+	                     ? 0
+	                     : (app->opt.stats_min_cell ? app->opt.stats_min_cell : STATS_MIN_CELL);
+	json_t *out;
+	if (app->reports.facts == NULL) {
+		http_error(rs, 503, "statistics are not available", NULL);
+		return;
+	}
+	if (stats_compute(app->reports.facts, app->cat, &q, &out, &err) != 0) {
+		http_error_from(rs, &err);
+		return;
+	}
+	if (format != NULL && strcmp(format, "svg") == 0) {
+		char title[256], *svg;
+		svg_title(&q, title, sizeof title);
+		int rc = stats_svg(out, title, &svg, &err);
+		json_decref(out);
+		if (rc != 0) {
+			http_error_from(rs, &err);
+			return;
+		}
+		http_bytes(rs, 200, "image/svg+xml; charset=utf-8", svg, strlen(svg));
+		free(svg);
+		return;
+	}
+	if (format != NULL && strcmp(format, "csv") == 0) {
 		char *text = stats_csv(out);
 		json_decref(out);
 		if (text == NULL) {

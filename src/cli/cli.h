@@ -34,6 +34,8 @@ int cli_export(int argc, char **argv);
 void cli_export_help(FILE *f);
 int cli_sync(int argc, char **argv);
 void cli_sync_help(FILE *f);
+int cli_stats(int argc, char **argv);
+void cli_stats_help(FILE *f);
 
 /* Creates the data directory (mode 0700) if missing; prints why not. */
 int cli_make_data_dir(const char *cmd, const char *dir);

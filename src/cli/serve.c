@@ -5,6 +5,7 @@
 
 #include "http/http.h"
 #include "share/sharing.h"
+#include "model/stats.h"
 #include "util/log.h"
 
 #include <errno.h>
@@ -22,7 +23,7 @@ void cli_serve_help(FILE *f)
 	        "usage: crix serve [--data DIR] [--listen ADDR:PORT] [--db URL] [--catalogue DIR]\n"
 	        "                  [--warninglists DIR] [--triage FILE] [--threads N] [--workers "
 	        "N]\n"
-	        "                  [--rate-limit N] [--tls] [--web DIR]\n\n"
+	        "                  [--rate-limit N] [--stats-min-cell N] [--tls] [--web DIR]\n\n"
 	        "Runs the reporting centre: the REST API (GET /api/v1/openapi.json describes it),\n"
 	        "the web pages (GET /), /healthz and /metrics.  Logs go to standard error as JSON "
 	        "lines.  SIGTERM or\n"
@@ -44,6 +45,8 @@ void cli_serve_help(FILE *f)
 	        "  --workers N       threads that run requests touching the store (default 16;\n"
 	        "                    0 runs them on the connection threads)\n"
 	        "  --rate-limit N    requests per minute per address for the public (default 60)\n"
+	        "  --stats-min-cell N  statistics for anyone but reporting-centre staff hide\n"
+	        "                    cells of fewer than N reports (default 5, 1-10000)\n"
 	        "  --tls             crix runs behind a TLS proxy: session cookies get Secure\n"
 	        "  --web DIR         the web pages (default: the web/ directory next to the\n"
 	        "                    binary's build tree, or /usr/share/crix/web); without\n"
@@ -168,6 +171,7 @@ int cli_serve(int argc, char **argv)
 	app->opt.threads = 4;
 	app->opt.workers = 16;
 	app->opt.rate_limit = 60;
+	app->opt.stats_min_cell = STATS_MIN_CELL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -206,6 +210,11 @@ int cli_serve(int argc, char **argv)
 				free(app);
 				return 2;
 			}
+		} else if (strcmp(a, "--stats-min-cell") == 0) {
+			if (parse_uint(a, v, 1, 10000, &app->opt.stats_min_cell)) {
+				free(app);
+				return 2;
+			}
 		} else if (strcmp(a, "--rate-limit") == 0) {
 			if (parse_uint(a, v, 1, 1000000, &app->opt.rate_limit)) {
 				free(app);
@@ -224,6 +233,7 @@ int cli_serve(int argc, char **argv)
 	struct catalogue *cat = NULL;
 	struct cases *cases = NULL;
 	struct sharing *sharing = NULL;
+	struct facts *facts = NULL;
 	struct warnlist *warn = NULL;
 	char catp[PATH_MAX], keyp[PATH_MAX];
 	if (cli_make_data_dir("serve", data) != 0)
@@ -292,12 +302,20 @@ int cli_serve(int argc, char **argv)
 	log_event("info", "shared indicators indexed",
 	          json_pack("{s:I,s:f}", "indicators", (json_int_t)sharing_indicator_count(sharing),
 	                    "seconds", clock_mono() - t0));
+	/* The statistics fact table: one packed row per report. */
+	t0 = clock_mono();
+	if (facts_open(app->store, &facts, &err) != 0) {
+		fprintf(stderr, "crix serve: %s\n", err.msg);
+		goto out;
+	}
+	log_event("info", "statistics built", json_pack("{s:f}", "seconds", clock_mono() - t0));
 	app->reports = (struct report_env){.store = app->store,
 	                                   .cat = cat,
 	                                   .ioc = ioc,
 	                                   .key = app->key,
 	                                   .data_dir = app->data_dir,
-	                                   .cases = cases};
+	                                   .cases = cases,
+	                                   .facts = facts};
 	/* Signals go to the main thread only, which waits for them below; the
 	 * workers started next inherit the mask. */
 	sigset_t set;
@@ -330,6 +348,7 @@ int cli_serve(int argc, char **argv)
 out:
 	cases_free(cases);
 	sharing_free(sharing);
+	facts_free(facts);
 	warnlist_free(warn);
 	store_close(app->store);
 	catalogue_free(cat);

@@ -58,6 +58,9 @@ struct http_options {
 	unsigned workers;    /* handler threads: requests that touch the store */
 	unsigned rate_limit; /* requests per minute per address for the public */
 	bool tls;            /* behind TLS: cookies get Secure */
+
+	/* statistics for the public hide cells of fewer reports than this */
+	unsigned stats_min_cell;
 };
 
 /* Everything the handlers share; read-only after start except the counters. */

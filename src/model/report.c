@@ -4,6 +4,7 @@
 #include "model/report.h"
 
 #include "model/audit.h"
+#include "model/facts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -830,6 +831,9 @@ int report_submit(const struct report_env *env, const struct principal *p, json_
 	if ((rc = store_tx_commit(tx, err)))
 		goto out;
 	link_case(env, r->id, &d.found, false);
+	/* Statistics see it at once; a failure marks them for a rebuild. */
+	if (env->facts != NULL)
+		facts_put_report(env->facts, r, NULL);
 	*receipt = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O,s:O,s:O,s:b}", "reference", r->ref,
 	                     "tracking_secret", secret, "status", r->status, "created", r->created,
 	                     "category", r->category, "advice", advice, "indicators", found,
@@ -1253,7 +1257,10 @@ static int add_event(const struct report_env *env, const struct principal *p,
 		store_tx_rollback(tx);
 		return rc;
 	}
-	return store_tx_commit(tx, err);
+	rc = store_tx_commit(tx, err);
+	if (rc == 0 && status != NULL && env->facts != NULL)
+		facts_set_status(env->facts, r->id, status, outcome, NULL);
+	return rc;
 }
 
 int report_set_status(const struct report_env *env, const struct principal *p, const char *ref,

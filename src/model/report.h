@@ -39,6 +39,7 @@ struct report_env {
 	const unsigned char *key; /* SECRET_KEY_LEN bytes: hashes tracking secrets */
 	const char *data_dir;     /* evidence files go under data_dir/evidence */
 	struct cases *cases;      /* reports linked into cases, or NULL */
+	struct facts *facts;      /* the statistics fact table, or NULL */
 };
 
 /* An evidence file as uploaded. */

@@ -10,6 +10,7 @@
 #define CRIX_MODEL_STATS_H
 
 #include "model/catalogue.h"
+#include "model/facts.h"
 #include "store/store.h"
 
 #include <jansson.h>
@@ -48,6 +49,14 @@ struct stats_query {
 };
 
 /*
+ * Fills q from the text of a request or command line (each may be NULL):
+ * group_by "DIM[,DIM]", from/to dates or times (ISO 8601), category and
+ * region filters.  Errors name the field.  q starts zeroed by the caller.
+ */
+int stats_query_set(struct stats_query *q, const char *group_by, const char *from, const char *to,
+                    const char *category, const char *region, struct crix_error *err);
+
+/*
  * OUT: *out, {"group_by": [...], "total": n (null when suppressing),
  * "suppressed_below": k or null,
  * "rows": [{DIM: value, ..., "reports", "vulnerable_victims",
@@ -55,8 +64,22 @@ struct stats_query {
  * in order of their keys; a suppressed row has "reports": null and
  * "suppressed": true and no figures.
  */
-int stats_compute(struct store *s, const struct catalogue *cat, const struct stats_query *q,
+int stats_compute(struct facts *t, const struct catalogue *cat, const struct stats_query *q,
                   json_t **out, struct crix_error *err);
+
+/* A stats_compute result as an aligned text table for a terminal
+ * (malloc'd; NULL when out of memory): one line per group and currency,
+ * amounts in major units, a closing line with the total or the suppression. */
+char *stats_table(const json_t *result);
+
+/*
+ * A stats_compute result as an SVG chart titled title: bars for one or two
+ * dimensions, lines over time when one is day/week/month/year (one line per
+ * value of the other).  A fixed viewBox; text escaped; suppressed cells are
+ * left out.  CRIX_ETOOBIG (field "format") beyond 200 bars, 10 lines or
+ * 1000 periods.  OUT: *out (malloc'd).
+ */
+int stats_svg(const json_t *result, const char *title, char **out, struct crix_error *err);
 
 /* The rows of a stats_compute result as CSV (malloc'd), a header first. */
 char *stats_csv(const json_t *result);

@@ -247,6 +247,7 @@ struct store_report_fact {
 	const char *payment_method, *kind, *status, *outcome, *currency;
 	int64_t loss_minor;
 	int vulnerable;
+	int64_t id, org_id; /* the report's id and submitting organisation */
 };
 
 /* Calls fn for every report the filter selects (status, category, region,

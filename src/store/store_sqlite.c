@@ -257,7 +257,7 @@ static const char *const sql[ST_COUNT] = {
         [ST_REPORT_REF] = "SELECT ref, status FROM reports WHERE id = ?",
         [ST_REPORT_FACTS] =
                 "SELECT category, created, region, country, victim_type, channel, payment_method,"
-                " kind, status, outcome, currency, loss_minor, vulnerable FROM reports"
+                " kind, status, outcome, currency, loss_minor, vulnerable, id, org_id FROM reports"
                 " WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR category = ?2)"
                 " AND (?3 = '' OR region = ?3) AND (?4 = '' OR created >= ?4)"
                 " AND (?5 = '' OR created < ?5) AND (?6 = 0 OR org_id = ?6)",
@@ -1551,6 +1551,8 @@ static int sq_report_facts(struct store *st, const struct store_report_filter *f
 			}
 			r.loss_minor = sqlite3_column_int64(q, 11);
 			r.vulnerable = sqlite3_column_int(q, 12);
+			r.id = sqlite3_column_int64(q, 13);
+			r.org_id = sqlite3_column_int64(q, 14);
 			rc = fn(arg, &r);
 		}
 		if (rc == 0 && step != SQLITE_DONE)

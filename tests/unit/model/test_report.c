@@ -87,7 +87,7 @@ static int setup(void **state)
 		return -1;
 	}
 	secret_random(f->key, sizeof f->key);
-	f->env = (struct report_env){f->s, cat, ioc, f->key, f->dir, NULL};
+	f->env = (struct report_env){f->s, cat, ioc, f->key, f->dir, NULL, NULL};
 	account_principal_public(&f->pub);
 	account_principal_cli(&f->admin);
 	f->le_inv = staff(1, 1, ROLE_INVESTIGATOR, ORG_LAW_ENFORCEMENT, "inv");
