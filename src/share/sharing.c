@@ -193,10 +193,9 @@ static void membership(struct sharing *sh, int64_t org, struct ids *out)
 
 /* THE visibility decision for an object in collection k with TLP tlp owned
  * by (org, user): the collection must be visible, and then the object. */
-static bool visible(struct sharing *sh, const struct principal *p, const struct ids *groups,
-                    const struct coll *k, int tlp, int64_t org, int64_t user)
+static bool visible(const struct principal *p, const struct ids *groups, const struct coll *k,
+                    int tlp, int64_t org, int64_t user)
 {
-	(void)sh;
 	struct share_membership m = {groups->v, groups->n};
 	struct share_object o = {
 	        .tlp = (enum tlp)k->c.tlp,
@@ -227,10 +226,9 @@ static bool visible(struct sharing *sh, const struct principal *p, const struct 
 	return tlp_may_see(p, &m, &o);
 }
 
-static bool coll_visible(struct sharing *sh, const struct principal *p, const struct ids *groups,
-                         const struct coll *k)
+static bool coll_visible(const struct principal *p, const struct ids *groups, const struct coll *k)
 {
-	return visible(sh, p, groups, k, k->c.tlp, k->c.owner_org, k->c.owner_user);
+	return visible(p, groups, k, k->c.tlp, k->c.owner_org, k->c.owner_user);
 }
 
 static bool can_share(const struct principal *p)
@@ -242,6 +240,20 @@ static bool can_share(const struct principal *p)
 static bool coll_writable(const struct principal *p, const struct coll *k)
 {
 	return can_share(p) && (p->org_id == k->c.owner_org || ids_has(&k->writers, p->org_id));
+}
+
+/*
+ * The collection id names, as p may reach it (under the lock): NULL when it
+ * is unknown or p may neither read nor write it, which look alike (404).
+ * OUT: *groups, p's memberships; *readable.
+ */
+static struct coll *coll_reach(struct sharing *sh, const struct principal *p, const char *id,
+                               struct ids *groups, bool *readable)
+{
+	membership(sh, p->org_id, groups);
+	struct coll *k = coll_find(sh, id, NULL);
+	*readable = k != NULL && coll_visible(p, groups, k);
+	return k != NULL && (*readable || coll_writable(p, k)) ? k : NULL;
 }
 
 /* ---- the lookup index ---- */
@@ -783,10 +795,10 @@ int sharing_collection_update(struct sharing *sh, const struct principal *p, con
 {
 	pthread_rwlock_wrlock(&sh->lock);
 	struct ids groups;
-	membership(sh, p->org_id, &groups);
-	struct coll *k = coll_find(sh, id, NULL);
+	bool readable;
+	struct coll *k = coll_reach(sh, p, id, &groups, &readable);
 	int rc = 0;
-	if (k == NULL || !coll_visible(sh, p, &groups, k))
+	if (k == NULL || !readable)
 		rc = crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found", id);
 	else if (!can_share(p) || p->org_id != k->c.owner_org)
 		rc = crix_error_set(err, CRIX_EACCES,
@@ -815,7 +827,7 @@ json_t *sharing_collections_json(struct sharing *sh, const struct principal *p)
 	membership(sh, p->org_id, &groups);
 	/* a writer that may not read sees an inbox: can_read false, can_write true */
 	for (size_t i = 0; i < sh->n_colls; i++) {
-		bool r = coll_visible(sh, p, &groups, &sh->colls[i]);
+		bool r = coll_visible(p, &groups, &sh->colls[i]);
 		if (r || coll_writable(p, &sh->colls[i]))
 			json_array_append_new(a, coll_json(p, &sh->colls[i], r, false));
 	}
@@ -829,14 +841,13 @@ int sharing_collection_json(struct sharing *sh, const struct principal *p, const
 {
 	pthread_rwlock_rdlock(&sh->lock);
 	struct ids groups;
-	membership(sh, p->org_id, &groups);
-	struct coll *k = coll_find(sh, id, NULL);
+	bool readable;
+	struct coll *k = coll_reach(sh, p, id, &groups, &readable);
 	int rc = 0;
-	bool r = k != NULL && coll_visible(sh, p, &groups, k);
-	if (k == NULL || (!r && !coll_writable(p, k)))
+	if (k == NULL)
 		rc = crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found", id);
 	else
-		*out = coll_json(p, k, r, true);
+		*out = coll_json(p, k, readable, true);
 	pthread_rwlock_unlock(&sh->lock);
 	return rc;
 }
@@ -1013,10 +1024,10 @@ int sharing_add_objects(struct sharing *sh, const struct principal *p, const cha
 		                        "objects: at most %d in one request", SHARING_OBJECTS_MAX);
 	pthread_rwlock_rdlock(&sh->lock);
 	struct ids groups;
-	membership(sh, p->org_id, &groups);
-	struct coll *k = coll_find(sh, collection, NULL);
+	bool readable;
+	struct coll *k = coll_reach(sh, p, collection, &groups, &readable);
 	int rc = 0, default_tlp = 0;
-	if (k == NULL || (!coll_visible(sh, p, &groups, k) && !coll_writable(p, k)))
+	if (k == NULL)
 		rc = crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found", collection);
 	else if (!coll_writable(p, k))
 		rc = crix_error_set(err, CRIX_EACCES, "this collection does not take your objects");
@@ -1241,20 +1252,18 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 
 	pthread_rwlock_rdlock(&sh->lock);
 	struct ids groups;
-	membership(sh, p->org_id, &groups);
-	struct coll *kp = coll_find(sh, q->collection, NULL);
+	bool readable;
+	struct coll *kp = coll_reach(sh, p, q->collection, &groups, &readable);
 	struct coll k;
-	bool ok = kp != NULL && coll_visible(sh, p, &groups, kp);
-	bool inbox = kp != NULL && !ok && coll_writable(p, kp);
-	if (ok)
+	if (kp != NULL && readable)
 		k = *kp;
 	pthread_rwlock_unlock(&sh->lock);
-	if (inbox)
+	if (kp == NULL)
+		return crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found",
+		                      q->collection);
+	if (!readable) /* an inbox */
 		return crix_error_set(err, CRIX_EACCES,
 		                      "collection %s takes your objects but does not show them",
-		                      q->collection);
-	if (!ok)
-		return crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found",
 		                      q->collection);
 
 	/* One id or type goes to the store; a list is filtered here. */
@@ -1272,12 +1281,7 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 	        .limit = limit + 1,
 	};
 	struct buf b = {0};
-	if (view == SHARING_OBJECTS)
-		puts_(&b, "{\"objects\":[");
-	else if (view == SHARING_MANIFEST)
-		puts_(&b, "{\"objects\":[");
-	else
-		puts_(&b, "{\"versions\":[");
+	puts_(&b, view == SHARING_VERSIONS ? "{\"versions\":[" : "{\"objects\":[");
 	int rc = 0;
 	size_t scanned = 0;
 	bool exhausted = false;
@@ -1298,7 +1302,7 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 			    (mode == 2 && strcmp(o->version, q->version) != 0) ||
 			    (q->spec_versions && !in_list(q->spec_versions, o->spec_version)))
 				continue;
-			if (!visible(sh, p, &groups, &k, o->tlp, o->owner_org, o->owner_user))
+			if (!visible(p, &groups, &k, o->tlp, o->owner_org, o->owner_user))
 				continue;
 			if (page->count)
 				puts_(&b, ",");
@@ -1394,7 +1398,7 @@ static int on_hit(void *arg, const struct match_hit *hit)
 	for (uint32_t i = 0; slot != NULL && i < slot->n; i++) {
 		const struct smeta *m = &l->sh->metas[slot->idx[i]];
 		const struct coll *k = &l->sh->colls[m->coll];
-		if (!visible(l->sh, l->p, l->groups, k, m->tlp, m->owner_org, m->owner_user))
+		if (!visible(l->p, l->groups, k, m->tlp, m->owner_org, m->owner_user))
 			continue;
 		puts_(l->b, l->matches++ ? ",{\"indicator\":" : "{\"indicator\":");
 		put_json_string(l->b, hit->indicator);
