@@ -498,14 +498,32 @@ int alert_list(const struct alert_env *env, const struct principal *p, const str
 /* ---- STIX 2.1 ---- */
 
 /* Appends to buf the indicators STIX 2.1 has no object for, as text. */
-static void note_unexported(char **buf, size_t *len, const char *type, const char *value)
+static int note_unexported(char **buf, size_t *len, const char *type, const char *value,
+                           struct crix_error *err)
 {
 	size_t add = strlen(type) + strlen(value) + 4;
 	char *p = realloc(*buf, *len + add + 1);
 	if (p == NULL)
-		return;
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	*len += (size_t)snprintf(p + *len, add + 1, "%s%s %s", *len ? ", " : "", type, value);
 	*buf = p;
+	return 0;
+}
+
+/* The STIX indicators of an alert that expires stop being valid then, so
+ * that partners' tools stop matching them too. */
+static int set_valid_until(json_t *objs, const char *expires, struct crix_error *err)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(objs, i, o)
+	{
+		const char *t = json_string_value(json_object_get(o, "type"));
+		if (t != NULL && strcmp(t, "indicator") == 0 &&
+		    json_object_set_new(o, "valid_until", json_string(expires)) != 0)
+			return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	}
+	return 0;
 }
 
 /* The report SDO over the objects already in objs (all but the marking). */
@@ -581,15 +599,16 @@ int alert_stix(const struct alert_env *env, const struct principal *p, int64_t i
 		v->len = strlen(val);
 		memcpy(v->v, val, v->len + 1);
 		if (stix_object_type(v->type) == NULL) {
-			note_unexported(&others, &others_len, t, val);
+			rc = note_unexported(&others, &others_len, t, val, err);
 			continue;
 		}
-		json_t *these;
+		json_t *these = NULL;
 		rc = stix_objects(&prod, v, &these, err);
-		if (rc == 0) {
-			json_array_extend(objs, these);
-			json_decref(these);
-		}
+		if (rc == 0 && a.expires[0])
+			rc = set_valid_until(these, a.expires, err);
+		if (rc == 0 && json_array_extend(objs, these) != 0)
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		json_decref(these);
 	}
 	json_t *report = NULL;
 	if (rc == 0)

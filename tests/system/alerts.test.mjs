@@ -73,7 +73,7 @@ describe('alerts', () => {
 			{ type: 'phone', value: '+447700900123' },
 			{ type: 'url', value: 'https://parcel-redeliver.example.com/pay' },
 		], 'canonical, refanged values');
-		A.green = (await post('/api/v1/alerts', alert('Fake bank calls', 'TLP:GREEN', { category: 'investment-fraud' }), 'ann', 201)).json.id;
+		A.green = (await post('/api/v1/alerts', alert('Fake bank calls', 'TLP:GREEN', { category: 'investment-fraud', expires: '2099-01-01' }), 'ann', 201)).json.id;
 		A.bank = (await post('/api/v1/alerts', alert('Bank partner alert', 'green'), 'bob', 201)).json.id;
 		const soon = new Date(Date.now() + 2500).toISOString();
 		A.expiring = (await post('/api/v1/alerts', alert('Short-lived', 'clear', { expires: soon }), 'ann', 201)).json.id;
@@ -161,6 +161,8 @@ describe('alerts', () => {
 			assert.equal(report.object_refs.length, b.objects.length - 2, 'the report refers to every object but the marking and itself');
 			assert.ok(b.objects.some((o) => o.type === 'indicator' && o.pattern === "[domain-name:value = 'parcel-redeliver.example.com']"));
 			assert.match(report.description, /phone \+447700900123/, 'indicators STIX has no object for are named');
+			for (const o of b.objects.filter((x) => x.type === 'indicator'))
+				assert.equal(o.valid_until, id === A.green ? '2099-01-01T00:00:00.000Z' : undefined, 'an expiring alert\'s indicators stop being valid then');
 			const f = path.join(dir, `alert-${id}.json`);
 			fs.writeFileSync(f, r.text);
 			files.push(f);

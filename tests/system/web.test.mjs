@@ -538,9 +538,11 @@ test('an analyst publishes alerts; the public sees the CLEAR one and not the GRE
 	assert.equal(await p2.locator('#alerts article').count(), 1);
 	assert.deepEqual(await lowContrast(p2), []);
 	await shot(p2, 'public-alerts');
-	// The track page links to them too.
+	// The track page and the report receipt link to them too.
 	await p2.goto('/track');
 	assert.equal(await p2.locator('a#t-alerts[href="/alerts"]').count(), 1);
+	await p2.goto('/report');
+	assert.equal(await p2.locator('a#r-alerts[href="/alerts"]').count(), 1);
 
 	// Withdrawn: gone from the public page.
 	await page.click('#alerts article:has-text("Parcel fee texts") button:has-text("Withdraw")');

@@ -111,10 +111,15 @@ async function reload() {
 
 async function start() {
 	me = await staffPage();
-	const cat = await api('GET', '/api/v1/offences');
-	put(form.category, h('option', { value: '', text: 'Choose one' }),
-		...(cat.offences || []).filter((o) => o.in_scope !== false).map((o) => h('option', { value: o.code, text: o.name })));
-	form.addEventListener('submit', publish);
+	if (me.role === 'viewer') {
+		// The API refuses viewers (403); say so rather than offer a form.
+		put(form, h('p', { class: 'hint', id: 'no-publish', text: 'Viewers read alerts; analysts and above publish them.' }));
+	} else {
+		const cat = await api('GET', '/api/v1/offences');
+		put(form.category, h('option', { value: '', text: 'Choose one' }),
+			...(cat.offences || []).filter((o) => o.in_scope !== false).map((o) => h('option', { value: o.code, text: o.name })));
+		form.addEventListener('submit', publish);
+	}
 	$('#show-all').addEventListener('change', reload);
 	$('#more').addEventListener('click', load);
 	await reload();

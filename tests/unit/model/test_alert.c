@@ -460,6 +460,27 @@ static void test_paging_and_stix(void **state)
 	                    tlp_marking_id(TLP_CLEAR));
 	json_decref(out);
 	assert_int_equal(alert_stix(&f->env, &f->anon, 2, &out, &err), CRIX_ENOTFOUND);
+
+	/* an expiring alert's indicators are valid until it expires */
+	json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:[s],s:s}", "title", "Until", "summary", "s",
+	                       "advice", "a", "category", "phishing", "tlp", "clear", "indicators",
+	                       "evil.example.com", "expires", "2099-01-01");
+	OK(alert_publish(&f->env, &f->ann, in, &out, E));
+	json_decref(in);
+	int64_t id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	OK(alert_stix(&f->env, &f->anon, id, &out, E));
+	int indicators = 0;
+	json_array_foreach(json_object_get(out, "objects"), i, o)
+	{
+		if (strcmp(json_string_value(json_object_get(o, "type")), "indicator") != 0)
+			continue;
+		indicators++;
+		assert_string_equal(json_string_value(json_object_get(o, "valid_until")),
+		                    "2099-01-01T00:00:00.000Z");
+	}
+	assert_int_equal(indicators, 1);
+	json_decref(out);
 }
 
 int main(void)
