@@ -28,6 +28,7 @@ before(async () => {
 	acc.org('police', 'Metro Police Cyber Unit', 'law-enforcement', 'GB');
 	acc.user('ana', 'centre', 'analyst');
 	acc.user('ivy', 'police', 'investigator');
+	acc.user('val', 'centre', 'viewer');
 	srv = await startServer(dir, ['--web', WEB, '--rate-limit', '100000']);
 	shots = process.env.SCREENSHOTS || path.join(dir, 'screenshots');
 	fs.mkdirSync(shots, { recursive: true });
@@ -551,6 +552,18 @@ test('an analyst publishes alerts; the public sees the CLEAR one and not the GRE
 	await p2.waitForSelector('#no-alerts');
 	await shot(p2, 'public-alerts-none');
 	await pub.close();
+	// A viewer of the same organisation reads the GREEN alert, with no form
+	// and no Withdraw button (the API would refuse both).
+	const vctx = await context();
+	const vp = await signIn(vctx, acc.users.val);
+	await vp.goto('/staff/alerts');
+	await vp.waitForSelector('#no-publish');
+	await vp.waitForSelector('#alerts article');
+	assert.match(await text(vp, '#alerts'), /Partners only: mule accounts/);
+	assert.equal(await vp.locator('#alerts button').count(), 0);
+	assert.equal(await vp.locator('#title').count(), 0);
+	await shot(vp, 'staff-alerts-viewer');
+	await vctx.close();
 	await ctx.close();
 	const i = problems.findIndex((p) => /status of 400/.test(p));
 	if (i >= 0) problems.splice(i, 1);

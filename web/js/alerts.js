@@ -16,7 +16,7 @@ export function alertCard(a, extra = []) {
 	return h('article', { class: 'card alert', id: `alert-${a.id}`, 'aria-labelledby': `alert-${a.id}-title` },
 		h('h2', { id: `alert-${a.id}-title`, text: a.title }),
 		h('p', { class: 'hint' }, `${a.category_name} · published ${when(a.published)} by ${a.organisation}`,
-			a.expires ? ` · until ${when(a.expires)}` : '', a.tlp === 'green' ? h('span', { class: 'badge', text: 'TLP:GREEN partners only' }) : ''),
+			a.expires ? ` · until ${when(a.expires)}` : '', a.tlp === 'green' ? [' ', h('span', { class: 'badge', text: 'TLP:GREEN partners only' })] : ''),
 		h('p', { class: 'text', text: a.summary }),
 		h('h3', { text: 'What to do' }),
 		h('p', { class: 'text', text: a.advice }),

@@ -80,7 +80,7 @@ function card(a) {
 	if (state) extra.push(h('p', {}, h('span', { class: 'badge', text: state })));
 	// Only the publishing organisation is told the author; admins may
 	// withdraw any alert.  The API decides either way.
-	if (a.status === 'published' && ('author' in a || me.role === 'admin')) {
+	if (a.status === 'published' && me.role !== 'viewer' && ('author' in a || me.role === 'admin')) {
 		const b = h('button', { type: 'button', class: 'secondary', text: 'Withdraw', 'aria-label': `Withdraw ${a.title}` });
 		b.addEventListener('click', () => withdraw(a, b));
 		extra.push(h('div', { class: 'actions' }, b));
