@@ -76,6 +76,12 @@ void api_case_split(struct http_app *app, struct http_req *rq, struct http_resp 
 void api_case_merge(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_case_confirm(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 
+/* alerts.c */
+void api_alert_publish(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_alert_list(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_alert_get(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_alert_withdraw(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+
 /* Shared by the handlers: parses a positive integer id from a path
  * parameter or query; on failure answers 400 naming it and returns -1. */
 int api_id(struct http_resp *rs, const char *s, const char *field, int64_t *out);

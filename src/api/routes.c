@@ -73,5 +73,10 @@ const struct http_route http_routes[] = {
         {"POST", "/api/v1/cases/{id}/merge", api_case_merge, HTTP_SIGNED_IN, KB(16), false, NULL},
         {"POST", "/api/v1/cases/{id}/confirm", api_case_confirm, HTTP_SIGNED_IN, KB(16), false,
          NULL},
+        {"POST", "/api/v1/alerts", api_alert_publish, HTTP_SIGNED_IN, KB(64), false, NULL},
+        {"GET", "/api/v1/alerts", api_alert_list, HTTP_PUBLIC, 0, false, NULL},
+        {"GET", "/api/v1/alerts/{id}", api_alert_get, HTTP_PUBLIC, 0, false, NULL},
+        {"POST", "/api/v1/alerts/{id}/withdraw", api_alert_withdraw, HTTP_SIGNED_IN, KB(1), false,
+         NULL},
         {NULL, NULL, NULL, HTTP_PUBLIC, 0, false, NULL},
 };

@@ -200,6 +200,28 @@ bool account_may_submit_bulk(const struct principal *p)
 	return p->authenticated && p->role != ROLE_NONE && p->role != ROLE_VIEWER;
 }
 
+/* Viewers read; anyone from analyst up writes for their organisation. */
+static bool writer_role(enum role r)
+{
+	return r == ROLE_ANALYST || r == ROLE_INVESTIGATOR || r == ROLE_ORG_ADMIN ||
+	       r == ROLE_ADMIN;
+}
+
+bool account_may_publish_alert(const struct principal *p)
+{
+	return p->authenticated && p->org_id > 0 && writer_role(p->role);
+}
+
+bool account_may_withdraw_alert(const struct principal *p, int64_t org_id)
+{
+	if (!p->authenticated)
+		return false;
+	/* An instance admin may take down an alert that should not be public,
+	 * whoever published it. */
+	return p->role == ROLE_ADMIN ||
+	       (p->org_id > 0 && p->org_id == org_id && writer_role(p->role));
+}
+
 /* ---- operations ---- */
 
 void account_principal_cli(struct principal *p)

@@ -87,6 +87,13 @@ bool account_may_decide_cases(const struct principal *p);
 /* May p submit reports in bulk (any authenticated user but a viewer)? */
 bool account_may_submit_bulk(const struct principal *p);
 
+/* Alerts.  May p publish an alert (analysts and above of a member
+ * organisation)? */
+bool account_may_publish_alert(const struct principal *p);
+/* May p withdraw an alert of organisation org_id (analysts and above of that
+ * organisation, and instance admins)? */
+bool account_may_withdraw_alert(const struct principal *p, int64_t org_id);
+
 /* ---- operations: the checks above, then the store, with an audit entry ---- */
 
 #define ACCOUNT_SESSION_SECONDS (12 * 3600)

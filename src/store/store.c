@@ -422,3 +422,41 @@ int store_report_brief_scan(struct store *s, int64_t after, size_t limit, struct
 {
 	return s->ops->report_brief_scan(s, after, limit, out, n, err);
 }
+
+int store_alert_insert(struct store_tx *tx, struct store_alert *a, struct crix_error *err)
+{
+	return tx->s->ops->alert_insert(tx, a, err);
+}
+
+int store_alert_withdraw(struct store_tx *tx, int64_t id, const char *at, struct crix_error *err)
+{
+	return tx->s->ops->alert_withdraw(tx, id, at, err);
+}
+
+int store_alert_get(struct store *s, int64_t id, struct store_alert *out, struct crix_error *err)
+{
+	return s->ops->alert_get(s, id, out, err);
+}
+
+int store_alert_list(struct store *s, const struct store_alert_filter *f, int64_t before,
+                     size_t limit, struct store_alert **out, size_t *n, struct crix_error *err)
+{
+	return s->ops->alert_list(s, f, before, limit, out, n, err);
+}
+
+void store_alert_clear(struct store_alert *a)
+{
+	if (a == NULL)
+		return;
+	free(a->summary);
+	free(a->advice);
+	free(a->indicators);
+	a->summary = a->advice = a->indicators = NULL;
+}
+
+void store_alert_array_free(struct store_alert *a, size_t n)
+{
+	for (size_t i = 0; a != NULL && i < n; i++)
+		store_alert_clear(&a[i]);
+	free(a);
+}

@@ -447,4 +447,49 @@ int store_report_brief(struct store *s, int64_t id, struct store_report *out,
 int store_report_brief_scan(struct store *s, int64_t after, size_t limit, struct store_report **out,
                             size_t *n, struct crix_error *err);
 
+/* ---- alerts: scam advisories published to partners and the public ---- */
+
+/* An alert as published (model/alert.c validates it; the store keeps it). */
+struct store_alert {
+	int64_t id;
+	char title[STORE_NAME_MAX * 2];
+	char category[STORE_SHORT_MAX * 2]; /* an offence code of the catalogue */
+	int tlp;                            /* enum tlp: CLEAR or GREEN */
+	char status[STORE_SHORT_MAX];       /* published, withdrawn */
+	int64_t org_id;                     /* the author's organisation */
+	int64_t user_id;                    /* the author */
+	char org_name[STORE_NAME_MAX];      /* the organisation's name when it published */
+	char author[STORE_USER_MAX];        /* the author's username */
+	char published[CLOCK_ISO_LEN];
+	char expires[CLOCK_ISO_LEN];   /* "" for never */
+	char withdrawn[CLOCK_ISO_LEN]; /* "" while published */
+	char *summary;                 /* plain text */
+	char *advice;                  /* plain text */
+	char *indicators;              /* JSON array of {"type", "value"}, canonical values */
+};
+
+/* Which alerts store_alert_list returns; the model decides the values and
+ * still asks tlp_may_see of every row. */
+struct store_alert_filter {
+	char category[STORE_SHORT_MAX * 2]; /* "" for any */
+	int max_tlp;                        /* only tlp <= max_tlp; 0 for any */
+	const char *now;  /* current ones: published, and expires "" or after now */
+	int64_t also_org; /* and this organisation's withdrawn and expired ones (0: none) */
+};
+
+/* Sets a->id. */
+int store_alert_insert(struct store_tx *tx, struct store_alert *a, struct crix_error *err);
+/* Marks a published alert withdrawn at `at`: CRIX_EEXIST when it is not
+ * published (withdrawn already, or by someone else first), CRIX_ENOTFOUND
+ * for an unknown id. */
+int store_alert_withdraw(struct store_tx *tx, int64_t id, const char *at, struct crix_error *err);
+/* OUT: *out (release with store_alert_clear). */
+int store_alert_get(struct store *s, int64_t id, struct store_alert *out, struct crix_error *err);
+/* Newest first: up to limit alerts with id < before (0: from the newest).
+ * OUT: *out (store_alert_array_free), *n. */
+int store_alert_list(struct store *s, const struct store_alert_filter *f, int64_t before,
+                     size_t limit, struct store_alert **out, size_t *n, struct crix_error *err);
+void store_alert_clear(struct store_alert *a);
+void store_alert_array_free(struct store_alert *a, size_t n);
+
 #endif

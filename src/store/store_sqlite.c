@@ -109,6 +109,14 @@ static const char *const migrations[] = {
         " actor TEXT NOT NULL, kind TEXT NOT NULL, report_id BIGINT NOT NULL,"
         " other_id BIGINT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL,"
         " note TEXT NOT NULL);",
+        /* 4: alerts published to partners and the public (issue 6) */
+        "CREATE TABLE alerts (id INTEGER PRIMARY KEY, title TEXT NOT NULL,"
+        " category TEXT NOT NULL, tlp INTEGER NOT NULL, status TEXT NOT NULL,"
+        " org_id BIGINT NOT NULL, user_id BIGINT NOT NULL, org_name TEXT NOT NULL,"
+        " author TEXT NOT NULL, published TEXT NOT NULL, expires TEXT NOT NULL,"
+        " withdrawn TEXT NOT NULL, summary TEXT NOT NULL, advice TEXT NOT NULL,"
+        " indicators TEXT NOT NULL);"
+        "CREATE INDEX alerts_category ON alerts(category, id);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -176,6 +184,10 @@ enum st {
 	ST_DECISION_LIST,
 	ST_REPORT_BRIEF,
 	ST_REPORT_BRIEF_SCAN,
+	ST_ALERT_INSERT,
+	ST_ALERT_WITHDRAW,
+	ST_ALERT_GET,
+	ST_ALERT_LIST,
 	ST_COUNT
 };
 
@@ -192,6 +204,9 @@ enum st {
 	" occurred_end, loss_minor, currency, payment_method, country, region, victim_type,"       \
 	" vulnerable, channel, org_id, user_id, secret_hash, NULL, NULL, NULL"
 #define AUDIT_COLS "id, at, actor, action, object_type, object_id, detail, prev_hash, hash"
+#define ALERT_COLS                                                                                 \
+	"id, title, category, tlp, status, org_id, user_id, org_name, author, published, expires," \
+	" withdrawn, summary, advice, indicators"
 
 static const char *const sql[ST_COUNT] = {
         [ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -324,6 +339,16 @@ static const char *const sql[ST_COUNT] = {
         [ST_REPORT_BRIEF] = "SELECT " REP_BRIEF_COLS " FROM reports WHERE id = ?",
         [ST_REPORT_BRIEF_SCAN] = "SELECT " REP_BRIEF_COLS " FROM reports WHERE id > ?"
                                  " ORDER BY id LIMIT ?",
+        [ST_ALERT_INSERT] = "INSERT INTO alerts (title, category, tlp, status, org_id, user_id,"
+                            " org_name, author, published, expires, withdrawn, summary, advice,"
+                            " indicators) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [ST_ALERT_WITHDRAW] = "UPDATE alerts SET status = 'withdrawn', withdrawn = ?"
+                              " WHERE id = ? AND status = 'published'",
+        [ST_ALERT_GET] = "SELECT " ALERT_COLS " FROM alerts WHERE id = ?",
+        [ST_ALERT_LIST] = "SELECT " ALERT_COLS " FROM alerts WHERE (?1 = '' OR category = ?1)"
+                          " AND (?2 = 0 OR tlp <= ?2) AND ((status = 'published'"
+                          " AND (expires = '' OR expires > ?3)) OR (?4 <> 0 AND org_id = ?4))"
+                          " AND (?5 = 0 OR id < ?5) ORDER BY id DESC LIMIT ?6",
 };
 
 struct conn {
@@ -2099,6 +2124,121 @@ static int sq_report_brief_scan(struct store *s, int64_t after, size_t limit,
 	return rc;
 }
 
+/* ---- alerts ---- */
+
+static int sq_alert_insert(struct store_tx *tx, struct store_alert *a, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_ALERT_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, a->title);
+	bind_text(q, 2, a->category);
+	sqlite3_bind_int(q, 3, a->tlp);
+	bind_text(q, 4, a->status);
+	sqlite3_bind_int64(q, 5, a->org_id);
+	sqlite3_bind_int64(q, 6, a->user_id);
+	bind_text(q, 7, a->org_name);
+	bind_text(q, 8, a->author);
+	bind_text(q, 9, a->published);
+	bind_text(q, 10, a->expires);
+	bind_text(q, 11, a->withdrawn);
+	bind_text(q, 12, a->summary);
+	bind_text(q, 13, a->advice);
+	bind_text(q, 14, a->indicators);
+	int rc = exec_done(c, q, "alert", err);
+	if (rc == 0)
+		a->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int alert_out(sqlite3_stmt *q, void *out)
+{
+	struct store_alert *a = out;
+	a->id = sqlite3_column_int64(q, 0);
+	col_text(q, 1, a->title, sizeof a->title);
+	col_text(q, 2, a->category, sizeof a->category);
+	a->tlp = sqlite3_column_int(q, 3);
+	col_text(q, 4, a->status, sizeof a->status);
+	a->org_id = sqlite3_column_int64(q, 5);
+	a->user_id = sqlite3_column_int64(q, 6);
+	col_text(q, 7, a->org_name, sizeof a->org_name);
+	col_text(q, 8, a->author, sizeof a->author);
+	col_text(q, 9, a->published, sizeof a->published);
+	col_text(q, 10, a->expires, sizeof a->expires);
+	col_text(q, 11, a->withdrawn, sizeof a->withdrawn);
+	if (col_dup(q, 12, &a->summary) != 0 || col_dup(q, 13, &a->advice) != 0 ||
+	    col_dup(q, 14, &a->indicators) != 0)
+		return CRIX_ENOMEM;
+	return 0;
+}
+
+static int sq_alert_withdraw(struct store_tx *tx, int64_t id, const char *at,
+                             struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_ALERT_WITHDRAW, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, at);
+	sqlite3_bind_int64(q, 2, id);
+	int rc = exec_done(c, q, "alert", err);
+	if (rc == 0 && sqlite3_changes(c->db) == 0) {
+		/* Not published: unknown, or withdrawn already. */
+		sqlite3_stmt *g = stmt(c, ST_ALERT_GET, err);
+		if (g == NULL)
+			return CRIX_EIO;
+		sqlite3_bind_int64(g, 1, id);
+		int s = sqlite3_step(g);
+		sqlite3_reset(g);
+		if (s == SQLITE_ROW)
+			return crix_error_set(err, CRIX_EEXIST, "alert %lld is withdrawn already",
+			                      (long long)id);
+		return crix_error_set(err, CRIX_ENOTFOUND, "alert %lld not found", (long long)id);
+	}
+	return rc;
+}
+
+static int sq_alert_get(struct store *s, int64_t id, struct store_alert *out,
+                        struct crix_error *err)
+{
+	memset(out, 0, sizeof *out);
+	int rc = get_one(s, ST_ALERT_GET, bind_id, &id, alert_out, out, "alert", err);
+	if (rc != 0)
+		store_alert_clear(out);
+	return rc;
+}
+
+struct alert_list_args {
+	const struct store_alert_filter *f;
+	int64_t before, limit;
+};
+
+static void bind_alert_list(sqlite3_stmt *q, const void *arg)
+{
+	const struct alert_list_args *a = arg;
+	bind_text(q, 1, a->f->category);
+	sqlite3_bind_int(q, 2, a->f->max_tlp);
+	bind_text(q, 3, a->f->now);
+	sqlite3_bind_int64(q, 4, a->f->also_org);
+	sqlite3_bind_int64(q, 5, a->before);
+	sqlite3_bind_int64(q, 6, a->limit);
+}
+
+static int sq_alert_list(struct store *s, const struct store_alert_filter *f, int64_t before,
+                         size_t limit, struct store_alert **out, size_t *n, struct crix_error *err)
+{
+	struct alert_list_args a = {.f = f, .before = before, .limit = (int64_t)limit};
+	int rc = get_many(s, ST_ALERT_LIST, bind_alert_list, &a, alert_out, sizeof **out,
+	                  (void **)out, n, "alerts", err);
+	if (rc != 0) {
+		store_alert_array_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -2161,4 +2301,8 @@ static const struct store_ops sqlite_ops = {
         .decision_list = sq_decision_list,
         .report_brief = sq_report_brief,
         .report_brief_scan = sq_report_brief_scan,
+        .alert_insert = sq_alert_insert,
+        .alert_withdraw = sq_alert_withdraw,
+        .alert_get = sq_alert_get,
+        .alert_list = sq_alert_list,
 };

@@ -28,6 +28,7 @@ before(async () => {
 	acc.org('police', 'Metro Police Cyber Unit', 'law-enforcement', 'GB');
 	acc.user('ana', 'centre', 'analyst');
 	acc.user('ivy', 'police', 'investigator');
+	acc.user('val', 'centre', 'viewer');
 	srv = await startServer(dir, ['--web', WEB, '--rate-limit', '100000']);
 	shots = process.env.SCREENSHOTS || path.join(dir, 'screenshots');
 	fs.mkdirSync(shots, { recursive: true });
@@ -480,8 +481,97 @@ test('the report form fits a 390-px-wide phone screen', async () => {
 	await noProblems();
 });
 
+test('an analyst publishes alerts; the public sees the CLEAR one and not the GREEN one', async () => {
+	const ctx = await context();
+	const page = await signIn(ctx, acc.users.ana);
+	page.on('dialog', (d) => d.accept()); // the withdraw confirmation
+	await page.click('#staff-nav a[href="/staff/alerts"]');
+	await page.waitForURL('**/staff/alerts');
+	await page.waitForSelector('#category option[value=phishing]', { state: 'attached' });
+	assert.deepEqual(await unlabelled(page), []);
+	assert.deepEqual(await lowContrast(page), []);
+	const fillAlert = async (title, lines) => {
+		await page.fill('#title', title);
+		await page.selectOption('#category', 'phishing');
+		await page.fill('#summary', `Texts say a parcel is held and ask for a fee at ${SITE}.\nThey look like the postal service.`);
+		await page.fill('#advice', 'Do not click the link.\nForward the text to 7726 and delete it.');
+		await page.fill('#indicators', lines);
+	};
+	// A bad second line: the error is next to the indicators box, which
+	// gets the focus.
+	await fillAlert('Parcel fee texts', `${SITE.replace('.', '[.]')}\nnot an indicator`);
+	await page.click('#publish');
+	await page.waitForFunction(() => document.querySelector('#err-indicators').textContent.length > 0);
+	assert.match(await text(page, '#err-indicators'), /^Line 2: indicators\[1\]/);
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'indicators');
+	assert.equal(await page.getAttribute('#indicators', 'aria-invalid'), 'true');
+	await shot(page, 'staff-alert-error');
+	// With the keyboard: TLP:CLEAR by arrow key, sent with Enter.
+	await page.fill('#indicators', `${SITE.replace('.', '[.]')}\n+44 7700 900123`);
+	await page.focus('#tlp-green');
+	await page.keyboard.press('ArrowDown');
+	assert.equal(await page.isChecked('#tlp-clear'), true);
+	await page.focus('#expires');
+	await page.keyboard.press('Enter');
+	await page.waitForFunction(() => /Published alert/.test(document.querySelector('#status').textContent));
+	assert.match(await text(page, '#status'), /TLP:CLEAR/);
+	await fillAlert('Partners only: mule accounts', 'GB82 WEST 1234 5698 7654 32');
+	await page.check('#tlp-green');
+	await page.click('#publish');
+	await page.waitForFunction(() => /TLP:GREEN/.test(document.querySelector('#status').textContent));
+	await page.waitForSelector('#alerts article:nth-of-type(2)');
+	assert.match(await text(page, '#alerts'), /Partners only: mule accounts[\s\S]*Parcel fee texts/);
+	await shot(page, 'staff-alerts');
+
+	// The public: from the start page to the alerts; the CLEAR one with
+	// its advice and indicators, not the GREEN one.
+	const pub = await context();
+	const p2 = await pub.newPage();
+	await p2.goto('/');
+	await Promise.all([p2.waitForURL('**/alerts'), p2.click('main a[href="/alerts"]')]);
+	await p2.waitForSelector('#alerts article');
+	const shown = await text(p2, '#alerts');
+	assert.match(shown, /Parcel fee texts/);
+	assert.match(shown, /Forward the text to 7726/);
+	assert.match(shown, new RegExp(`Website: ${SITE.replace('.', '\\.')}`));
+	assert.match(shown, /Phone number: \+447700900123/);
+	assert.doesNotMatch(shown, /Partners only/);
+	assert.equal(await p2.locator('#alerts article').count(), 1);
+	assert.deepEqual(await lowContrast(p2), []);
+	await shot(p2, 'public-alerts');
+	// The track page and the report receipt link to them too.
+	await p2.goto('/track');
+	assert.equal(await p2.locator('a#t-alerts[href="/alerts"]').count(), 1);
+	await p2.goto('/report');
+	assert.equal(await p2.locator('a#r-alerts[href="/alerts"]').count(), 1);
+
+	// Withdrawn: gone from the public page.
+	await page.click('#alerts article:has-text("Parcel fee texts") button:has-text("Withdraw")');
+	await page.waitForFunction(() => /Withdrew alert/.test(document.querySelector('#status').textContent));
+	await p2.goto('/alerts');
+	await p2.waitForSelector('#no-alerts');
+	await shot(p2, 'public-alerts-none');
+	await pub.close();
+	// A viewer of the same organisation reads the GREEN alert, with no form
+	// and no Withdraw button (the API would refuse both).
+	const vctx = await context();
+	const vp = await signIn(vctx, acc.users.val);
+	await vp.goto('/staff/alerts');
+	await vp.waitForSelector('#no-publish');
+	await vp.waitForSelector('#alerts article');
+	assert.match(await text(vp, '#alerts'), /Partners only: mule accounts/);
+	assert.equal(await vp.locator('#alerts button').count(), 0);
+	assert.equal(await vp.locator('#title').count(), 0);
+	await shot(vp, 'staff-alerts-viewer');
+	await vctx.close();
+	await ctx.close();
+	const i = problems.findIndex((p) => /status of 400/.test(p));
+	if (i >= 0) problems.splice(i, 1);
+	await noProblems();
+});
+
 test('every page was checked', () => {
-	for (const p of ['/', '/report', '/track', '/staff/login', '/staff/', '/staff/report', '/staff/case', '/staff/stats', '/staff/admin'])
+	for (const p of ['/', '/report', '/track', '/alerts', '/staff/login', '/staff/', '/staff/report', '/staff/case', '/staff/stats', '/staff/admin', '/staff/alerts'])
 		assert.ok(visited.has(p), `the tests never visited ${p}`);
 	assert.ok(fs.readdirSync(shots).length >= 20, 'screenshots were saved');
 });

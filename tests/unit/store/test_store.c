@@ -121,11 +121,11 @@ static void test_schema_and_reopen(void **state)
 {
 	struct fx *f = *state;
 	int version = store_schema_version(f->s);
-	assert_int_equal(version, 3);
+	assert_int_equal(version, 4);
 	int64_t id = add_org(f->s, "Met Police", "law-enforcement");
 	store_close(f->s);
 	f->s = open_in(f->dir);
-	assert_int_equal(store_schema_version(f->s), 3);
+	assert_int_equal(store_schema_version(f->s), 4);
 	struct store_org o;
 	OK(store_org_get(f->s, id, &o, E));
 	assert_string_equal(o.name, "Met Police");
@@ -1123,6 +1123,112 @@ static void test_case_decisions(void **state)
 	store_report_array_free(a, n);
 }
 
+/* ---- alerts ---- */
+
+static int64_t add_alert(struct store *s, const char *title, const char *category, int tlp,
+                         int64_t org, const char *expires)
+{
+	struct store_alert a = {.tlp = tlp, .org_id = org, .user_id = 7};
+	snprintf(a.title, sizeof a.title, "%s", title);
+	snprintf(a.category, sizeof a.category, "%s", category);
+	snprintf(a.status, sizeof a.status, "published");
+	snprintf(a.org_name, sizeof a.org_name, "Org %lld", (long long)org);
+	snprintf(a.author, sizeof a.author, "ann");
+	snprintf(a.published, sizeof a.published, "2026-05-01T00:00:00.000Z");
+	snprintf(a.expires, sizeof a.expires, "%s", expires);
+	a.summary = "summary";
+	a.advice = "advice\nline two";
+	a.indicators = "[{\"type\":\"domain\",\"value\":\"evil.example\"}]";
+	struct store_tx *tx = begin(s);
+	OK(store_alert_insert(tx, &a, E));
+	commit(tx);
+	assert_true(a.id > 0);
+	return a.id;
+}
+
+static size_t list_ids(struct store *s, const struct store_alert_filter *flt, int64_t before,
+                       size_t limit, int64_t *ids)
+{
+	struct store_alert *a;
+	size_t n;
+	OK(store_alert_list(s, flt, before, limit, &a, &n, E));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = a[i].id;
+	store_alert_array_free(a, n);
+	return n;
+}
+
+static void test_alerts(void **state)
+{
+	struct fx *f = *state;
+	int64_t a1 = add_alert(f->s, "Parcel texts", "phishing", 1, 2, "");
+	int64_t a2 = add_alert(f->s, "Fake investments", "investment-fraud", 2, 2, "");
+	int64_t a3 = add_alert(f->s, "Old one", "phishing", 1, 3, "2026-06-01T00:00:00.000Z");
+
+	/* field for field */
+	struct store_alert g;
+	OK(store_alert_get(f->s, a2, &g, E));
+	assert_string_equal(g.title, "Fake investments");
+	assert_string_equal(g.category, "investment-fraud");
+	assert_int_equal(g.tlp, 2);
+	assert_string_equal(g.status, "published");
+	assert_int_equal(g.org_id, 2);
+	assert_int_equal(g.user_id, 7);
+	assert_string_equal(g.org_name, "Org 2");
+	assert_string_equal(g.author, "ann");
+	assert_string_equal(g.published, "2026-05-01T00:00:00.000Z");
+	assert_string_equal(g.expires, "");
+	assert_string_equal(g.withdrawn, "");
+	assert_string_equal(g.summary, "summary");
+	assert_string_equal(g.advice, "advice\nline two");
+	assert_string_equal(g.indicators, "[{\"type\":\"domain\",\"value\":\"evil.example\"}]");
+	store_alert_clear(&g);
+	struct crix_error err = {0};
+	assert_int_equal(store_alert_get(f->s, 999, &g, &err), CRIX_ENOTFOUND);
+
+	/* current ones, newest first; the expired one only for its org */
+	int64_t ids[8];
+	struct store_alert_filter flt = {.now = "2026-07-01T00:00:00.000Z"};
+	assert_int_equal(list_ids(f->s, &flt, 0, 10, ids), 2);
+	assert_int_equal(ids[0], a2);
+	assert_int_equal(ids[1], a1);
+	flt.also_org = 3;
+	assert_int_equal(list_ids(f->s, &flt, 0, 10, ids), 3);
+	assert_int_equal(ids[0], a3);
+	flt.also_org = 0;
+	flt.now = "2026-05-15T00:00:00.000Z"; /* before a3 expires */
+	assert_int_equal(list_ids(f->s, &flt, 0, 10, ids), 3);
+	/* TLP narrowing, category, paging */
+	flt.max_tlp = 1;
+	assert_int_equal(list_ids(f->s, &flt, 0, 10, ids), 2);
+	assert_int_equal(ids[0], a3);
+	flt.max_tlp = 0;
+	snprintf(flt.category, sizeof flt.category, "phishing");
+	assert_int_equal(list_ids(f->s, &flt, 0, 10, ids), 2);
+	flt.category[0] = '\0';
+	assert_int_equal(list_ids(f->s, &flt, 0, 2, ids), 2);
+	assert_int_equal(list_ids(f->s, &flt, ids[1], 2, ids), 1);
+	assert_int_equal(ids[0], a1);
+
+	/* withdraw once; again is CRIX_EEXIST, unknown CRIX_ENOTFOUND */
+	struct store_tx *tx = begin(f->s);
+	OK(store_alert_withdraw(tx, a1, "2026-05-02T00:00:00.000Z", E));
+	commit(tx);
+	OK(store_alert_get(f->s, a1, &g, E));
+	assert_string_equal(g.status, "withdrawn");
+	assert_string_equal(g.withdrawn, "2026-05-02T00:00:00.000Z");
+	store_alert_clear(&g);
+	tx = begin(f->s);
+	assert_int_equal(store_alert_withdraw(tx, a1, "2026-05-03T00:00:00.000Z", &err),
+	                 CRIX_EEXIST);
+	assert_int_equal(store_alert_withdraw(tx, 999, "2026-05-03T00:00:00.000Z", &err),
+	                 CRIX_ENOTFOUND);
+	store_tx_rollback(tx);
+	assert_int_equal(list_ids(f->s, &flt, 0, 10, ids), 2);
+	flt.also_org = 2;
+	assert_int_equal(list_ids(f->s, &flt, 0, 10, ids), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1140,6 +1246,7 @@ int main(void)
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_audit_rows, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_case_decisions, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_alerts, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
