@@ -10,6 +10,7 @@
 #include "share/misp.h"
 
 #include <errno.h>
+#include <nettle/md5.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,11 +19,12 @@ void cli_export_misp_help(FILE *f)
 {
 	fprintf(f,
 	        "usage: crix export misp --out DIR [--user NAME] [--data DIR] [--db URL]\n\n"
-	        "Writes a MISP feed of the shared indicators a user may see: DIR/manifest.json\n"
-	        "and one DIR/UUID.json per collection the user can read (the event's UUID is the\n"
-	        "collection's id; its Tag is the collection's TLP; one attribute per value of\n"
-	        "each visible indicator whose pattern crix understands).  A MISP instance adds\n"
-	        "DIR (served over HTTP) as a feed; crix import misp reads it back.\n\n"
+	        "Writes a MISP feed of the shared indicators a user may see: DIR/manifest.json,\n"
+	        "DIR/hashes.csv and one DIR/UUID.json per collection the user can read (the\n"
+	        "event's UUID is the collection's id; its Tag is the collection's TLP; one\n"
+	        "attribute per value of each visible indicator whose pattern crix understands).\n"
+	        "A MISP instance adds DIR (served over HTTP) as a feed; crix import misp reads\n"
+	        "it back.\n\n"
 	        "Options:\n"
 	        "  --out DIR     where the feed goes (created; existing event files are replaced)\n"
 	        "  --user NAME   whose view to export (default: none, which sees TLP:CLEAR only)\n"
@@ -30,6 +32,31 @@ void cli_export_misp_help(FILE *f)
 	        "  --db URL      sqlite:PATH (default sqlite:DIR/crix.db)\n"
 	        "  -h, --help    this help\n\n"
 	        "Exit status: 0 when the feed was written, 2 on error.\n");
+}
+
+/* hashes.csv: "MD5 of the value,event UUID" per attribute, which MISP reads
+ * to match a feed's values without fetching its events. */
+static int add_hashes(FILE *f, const json_t *ev)
+{
+	const json_t *e = json_object_get(ev, "Event");
+	const char *uuid = json_string_value(json_object_get(e, "uuid"));
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(e, "Attribute"), i, a)
+	{
+		const char *v = json_string_value(json_object_get(a, "value"));
+		if (v == NULL || uuid == NULL)
+			continue;
+		struct md5_ctx c;
+		uint8_t d[MD5_DIGEST_SIZE];
+		md5_init(&c);
+		md5_update(&c, strlen(v), (const uint8_t *)v);
+		md5_digest(&c, sizeof d, d);
+		for (size_t k = 0; k < sizeof d; k++)
+			fprintf(f, "%02x", d[k]);
+		fprintf(f, ",%s\n", uuid);
+	}
+	return ferror(f) ? -1 : 0;
 }
 
 static int write_json(const char *path, const json_t *j)
@@ -115,6 +142,14 @@ int cli_export_misp(int argc, char **argv)
 	const char *id;
 	json_t *v;
 	size_t attrs = 0;
+	char hp[4200], hp_tmp[4210];
+	snprintf(hp, sizeof hp, "%s/hashes.csv", out);
+	snprintf(hp_tmp, sizeof hp_tmp, "%s.tmp", hp);
+	FILE *hashes = fopen(hp_tmp, "w");
+	if (hashes == NULL) {
+		fprintf(stderr, "crix export misp: %s: %s\n", hp_tmp, strerror(errno));
+		goto done;
+	}
 	rc = 0;
 	json_object_foreach(man, id, v)
 	{
@@ -129,11 +164,19 @@ int cli_export_misp(int argc, char **argv)
 		        json_array_size(json_object_get(json_object_get(ev, "Event"), "Attribute"));
 		snprintf(path, sizeof path, "%s/%s.json", out, id);
 		int w = write_json(path, ev);
+		if (w == 0 && add_hashes(hashes, ev) != 0) {
+			fprintf(stderr, "crix export misp: %s: write error\n", hp_tmp);
+			w = -1;
+		}
 		json_decref(ev);
 		if (w != 0) {
 			rc = 2;
 			break;
 		}
+	}
+	if (fclose(hashes) != 0 || (rc == 0 && rename(hp_tmp, hp) != 0)) {
+		fprintf(stderr, "crix export misp: %s: %s\n", hp, strerror(errno));
+		rc = 2;
 	}
 	char mp[4200];
 	snprintf(mp, sizeof mp, "%s/manifest.json", out);

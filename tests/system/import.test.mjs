@@ -126,6 +126,18 @@ describe('import: STIX bundles by POST and from files', () => {
 		assert.deepEqual(by['8.8.8.8'].matches, []);
 	});
 
+	it('TAXII POST: a warning-listed value is stored but never indexed', async () => {
+		const o = indicator("[ipv4-addr:value = '9.9.9.9'] OR [ipv4-addr:value = '45.155.205.9']");
+		const r = await fetch(`${srv.base}/taxii2/api/collections/${coll}/objects/`, { method: 'POST',
+			headers: { Accept: TAXII, 'Content-Type': TAXII, Authorization: `Bearer ${U.a1.token}` }, body: JSON.stringify({ objects: [o] }) });
+		assert.equal(r.status, 202);
+		const l = await req(srv, 'POST', '/api/v1/lookup', { token: U.a1.token, json: { values: ['9.9.9.9', '45.155.205.9'] } });
+		const by = Object.fromEntries(l.json.results.map((x) => [x.value, x]));
+		assert.deepEqual(by['9.9.9.9'].warninglist, ['public-dns']);
+		assert.deepEqual(by['9.9.9.9'].matches, []);
+		assert.equal(by['45.155.205.9'].matches[0].stix_id, o.id);
+	});
+
 	it('rights: a writer may import, others get 404, the public 401', async () => {
 		const body = JSON.stringify(bundle([indicator("[ipv4-addr:value = '45.155.205.2']")]));
 		let r = await req(srv, 'POST', `/api/v1/collections/${coll}/import`, { token: U.b1.token, type: STIX, body });
@@ -287,6 +299,12 @@ describe('MISP: feeds per caller, events imported back', () => {
 		let r = crix(['export', 'misp', '--data', dir, '--user', 'aa1', '--out', feed]);
 		assert.match(r.stderr, /4 events/);
 		const man = JSON.parse(fs.readFileSync(path.join(feed, 'manifest.json'), 'utf8'));
+		// hashes.csv: the MD5 of each attribute's value and its event
+		const hashes = fs.readFileSync(path.join(feed, 'hashes.csv'), 'utf8').trim().split('\n').sort();
+		const md5 = (v) => crypto.createHash('md5').update(v).digest('hex');
+		assert.deepEqual(hashes, [
+			...values.X.map((v) => `${md5(v)},${C.X}`), `${md5(RED)},${C.X}`,
+			...values.Y.map((v) => `${md5(v)},${C.Y}`), ...values.Z.map((v) => `${md5(v)},${C.Z}`)].sort());
 		const http = await req(srv, 'GET', '/api/v1/misp/manifest.json', { token: U.a1.token });
 		assert.deepEqual(man, http.json, 'the feed on disk is the one served');
 		// the public's export: CLEAR only
