@@ -12,6 +12,8 @@ static const struct cli_command commands[] = {
         {"scan", "check logs against indicator lists, exactly and fast", cli_scan, cli_scan_help},
         {"export", "indicator lists as a STIX 2.1 bundle: crix export stix", cli_export,
          cli_export_help},
+        {"import", "STIX 2.1 bundles and MISP events or feeds into a collection", cli_import,
+         cli_import_help},
         {"sync", "exchange STIX objects with partner TAXII 2.1 servers, honouring TLP", cli_sync,
          cli_sync_help},
         {"serve", "run the reporting centre: REST API, intake, tracking, accounts", cli_serve,

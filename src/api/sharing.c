@@ -11,6 +11,7 @@
  * reader without write access 403.
  */
 #include "api/api.h"
+#include "share/bundle.h"
 #include "share/sharing.h"
 
 #include <stdio.h>
@@ -408,4 +409,84 @@ void api_lookup(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 	else
 		http_bytes(rs, 200, "application/json", out, len);
 	free(out);
+}
+
+struct import_feed {
+	struct sharing_import *im;
+	struct crix_error *err;
+};
+
+static int import_one(void *arg, size_t index, const char *obj, size_t len)
+{
+	struct import_feed *f = arg;
+	return sharing_import_object(f->im, index, obj, len, f->err);
+}
+
+/*
+ * A STIX bundle of up to 256 MiB, spooled to a file by the server as it
+ * arrived (its body_max is over HTTP_SPOOL_OVER) and read back through the streaming scanner:
+ * memory holds one object at a time.  Writer rights as for a TAXII POST.
+ * Objects before a malformed byte are kept (they were committed in their
+ * batch); the answer is then 400 naming the byte, with the counts so far.
+ */
+void api_collection_import(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	const char *ct = http_header(rq, "Content-Type");
+	if (ct == NULL || (strncmp(ct, "application/stix+json", 21) != 0 &&
+	                   strncmp(ct, "application/json", 16) != 0)) {
+		http_error(rs, 415, "Content-Type: application/stix+json (a STIX 2.1 bundle)",
+		           "Content-Type");
+		return;
+	}
+	if (rq->body_file == NULL || rq->body_len == 0) {
+		http_error(rs, 400, "body: a STIX 2.1 bundle is required", "body");
+		return;
+	}
+	struct crix_error err = {0};
+	struct sharing_import *im = NULL;
+	struct bundle_scan *bs = NULL;
+	struct import_feed f = {NULL, &err};
+	char *buf = malloc(1u << 20);
+	int rc = buf == NULL ? crix_error_set(&err, CRIX_ENOMEM, "out of memory") : 0;
+	if (rc == 0)
+		rc = sharing_import_begin(app->sharing, &rq->who, rq->params[0], "import:post", &im,
+		                          &err);
+	f.im = im;
+	if (rc == 0)
+		rc = bundle_scan_new(0, import_one, &f, &bs, &err);
+	if (rc == 0 && fseek(rq->body_file, 0, SEEK_SET) != 0)
+		rc = crix_error_set(&err, CRIX_EIO, "body: cannot read the spooled body back");
+	while (rc == 0) {
+		size_t n = fread(buf, 1, 1u << 20, rq->body_file);
+		if (n == 0) {
+			rc = ferror(rq->body_file)
+			             ? crix_error_set(&err, CRIX_EIO, "body: read error")
+			             : bundle_scan_end(bs, NULL, &err);
+			break;
+		}
+		rc = bundle_scan_feed(bs, buf, n, &err);
+	}
+	json_t *res = NULL;
+	struct crix_error e2 = {0};
+	int erc = im != NULL ? sharing_import_end(im, &res, &e2) : 0;
+	if (rc == 0 && erc != 0) {
+		rc = erc;
+		err = e2;
+	}
+	if (rc == 0)
+		http_json(rs, 200, res);
+	else if (res != NULL && (rc == CRIX_EINVAL || rc == CRIX_ETOOBIG)) {
+		/* a bad bundle: say where, and what was kept */
+		crix_utf8_sanitize(err.msg);
+		json_t *e = json_pack("{s{ss ss ss}}", "error", "code", "bad_request", "message",
+		                      err.msg, "field", "body");
+		json_object_set_new(e, "imported", res);
+		http_json(rs, rc == CRIX_ETOOBIG ? 413 : 400, e);
+	} else {
+		json_decref(res);
+		http_error_from(rs, &err);
+	}
+	bundle_scan_free(bs);
+	sharing_import_free(im);
+	free(buf);
 }

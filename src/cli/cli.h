@@ -37,6 +37,16 @@ void cli_sync_help(FILE *f);
 int cli_stats(int argc, char **argv);
 void cli_stats_help(FILE *f);
 
+int cli_export_misp(int argc, char **argv); /* argv[1] is "misp" */
+void cli_export_misp_help(FILE *f);
+int cli_import(int argc, char **argv);
+void cli_import_help(FILE *f);
+
+/* Takes the data directory's lock (DIR/crix.lock) for as long as the process
+ * runs: crix serve and crix import may not work on one directory at once.
+ * OUT: the lock's descriptor, or -1 after printing who holds it. */
+int cli_lock_data_dir(const char *cmd, const char *dir);
+
 /* Creates the data directory (mode 0700) if missing; prints why not. */
 int cli_make_data_dir(const char *cmd, const char *dir);
 /* Finds the offence/advice catalogue directory: given, $CRIX_CATALOGUE, data/

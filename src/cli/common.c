@@ -4,7 +4,11 @@
 #include "cli/cli.h"
 #include "ioc/ioc.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 int cli_parse_types(const char *cmd, const char *list, unsigned *mask)
 {
@@ -55,4 +59,27 @@ int cli_parse_country(const char *cmd, const char *cc, char out[3])
 	out[1] = (char)(cc[1] & ~0x20);
 	out[2] = '\0';
 	return 0;
+}
+
+/* The lock is advisory (flock) and goes with the process: a crashed server
+ * leaves nothing to clean up. */
+int cli_lock_data_dir(const char *cmd, const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/crix.lock", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "crix %s: %s: %s\n", cmd, path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr,
+		        "crix %s: %s is in use by another crix (a running crix serve, or an "
+		        "import); stop it first, or send the objects to the running server "
+		        "(POST /api/v1/collections/{id}/import)\n",
+		        cmd, dir);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }

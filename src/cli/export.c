@@ -58,7 +58,8 @@ void cli_export_help(FILE *f)
 	        "A line that is not an indicator is reported as FILE:LINE: reason and skipped.\n"
 	        "Standard error ends with a summary: N indicators exported, M skipped (type: "
 	        "count).\n"
-	        "Exit status: 0 if an indicator was exported, 1 if none, 2 on error.\n");
+	        "Exit status: 0 if an indicator was exported, 1 if none, 2 on error.\n\n");
+	cli_export_misp_help(f);
 }
 
 /* The indicators already written: an open-addressing set of 16-byte keys.
@@ -399,10 +400,12 @@ static int run(struct export *x, int argc, char **argv, int i)
 
 int cli_export(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "misp") == 0)
+		return cli_export_misp(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "stix") != 0) {
 		fprintf(stderr, "crix export: %s%s%s (see 'crix export --help')\n",
-		        argc < 2 ? "which format? stix is the one there is" : "unknown format '",
-		        argc < 2 ? "" : argv[1], argc < 2 ? "" : "'; stix is the one there is");
+		        argc < 2 ? "which format? stix or misp" : "unknown format '",
+		        argc < 2 ? "" : argv[1], argc < 2 ? "" : "'; stix or misp");
 		return 2;
 	}
 	const char *org = NULL, *time = NULL;

@@ -238,6 +238,8 @@ int cli_serve(int argc, char **argv)
 	char catp[PATH_MAX], keyp[PATH_MAX];
 	if (cli_make_data_dir("serve", data) != 0)
 		goto out;
+	if (cli_lock_data_dir("serve", data) < 0) /* held until the process ends */
+		goto out;
 	snprintf(app->data_dir, sizeof app->data_dir, "%s", data);
 	if (cli_find_catalogue(cat_dir, catp, sizeof catp) != 0) {
 		fprintf(stderr, "crix serve: no offence catalogue found; give --catalogue DIR (the "
@@ -299,6 +301,7 @@ int cli_serve(int argc, char **argv)
 		goto out;
 	}
 	app->sharing = sharing;
+	sharing_set_warnlist(sharing, warn);
 	log_event("info", "shared indicators indexed",
 	          json_pack("{s:I,s:f}", "indicators", (json_int_t)sharing_indicator_count(sharing),
 	                    "seconds", clock_mono() - t0));

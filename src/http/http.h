@@ -49,6 +49,10 @@ struct http_route {
 	const char *name; /* for metrics and logs: the pattern itself */
 };
 
+/* A route taking bodies over this size gets them in a temporary file
+ * (http_req.body_file), never in memory (a STIX bundle import). */
+#define HTTP_SPOOL_OVER (64u << 20)
+
 /* The routes the server serves (src/api/routes.c), ended by a NULL method. */
 extern const struct http_route http_routes[];
 
@@ -97,6 +101,7 @@ struct http_req {
 	size_t body_len;
 	struct http_file *files;
 	size_t n_files;
+	FILE *body_file; /* a spooled route's body (body_len bytes), else NULL */
 	struct principal who;
 	char csrf[STORE_HEX_MAX]; /* the session's CSRF token when signed in by cookie */
 	char session_hash[STORE_HEX_MAX];

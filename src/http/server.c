@@ -216,6 +216,8 @@ static void req_free(struct http_req *rq)
 	}
 	free(rq->files);
 	free(rq->body);
+	if (rq->body_file != NULL)
+		fclose(rq->body_file);
 	if (rq->answer != NULL) {
 		struct http_resp *rs = rq->answer;
 		free(rs->body);
@@ -247,6 +249,37 @@ static int append(char **buf, size_t *len, size_t *cap, size_t max, const char *
 	memcpy(*buf + *len, data, n);
 	*len += n;
 	(*buf)[*len] = '\0';
+	return 0;
+}
+
+/*
+ * A large body (a STIX bundle of hundreds of MB) is written to an unlinked
+ * file in the data directory as it arrives, so that memory does not grow
+ * with it; the handler reads it back as a stream.  Past body_max, or when
+ * the file cannot be written, the request ends in 413.
+ */
+static int spool(struct http_app *app, struct http_req *rq, const char *data, size_t n)
+{
+	if (n > rq->route->body_max - rq->body_len)
+		return -1;
+	if (rq->body_file == NULL) {
+		const char *dir = app->data_dir[0] ? app->data_dir : "/tmp";
+		char path[4200];
+		snprintf(path, sizeof path, "%s/.upload-XXXXXX", dir);
+		int fd = mkstemp(path);
+		if (fd >= 0)
+			unlink(path); /* gone with the descriptor, whatever happens */
+		if (fd < 0 || (rq->body_file = fdopen(fd, "w+")) == NULL) {
+			if (fd >= 0)
+				close(fd);
+			log_event("error", "cannot spool a request body",
+			          json_pack("{s:s}", "dir", dir));
+			return -1;
+		}
+	}
+	if (fwrite(data, 1, n, rq->body_file) != n)
+		return -1;
+	rq->body_len += n;
 	return 0;
 }
 
@@ -912,6 +945,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (rq->pp != NULL) {
 			if (MHD_post_process(rq->pp, upload_data, *upload_data_size) != MHD_YES)
 				rq->bad_multipart = true;
+		} else if (rq->route->body_max > HTTP_SPOOL_OVER) {
+			if (!rq->too_big && spool(app, rq, upload_data, *upload_data_size) != 0)
+				rq->too_big = true;
 		} else if (!rq->too_big &&
 		           append(&rq->body, &rq->body_len, &rq->body_cap, rq->route->body_max,
 		                  upload_data, *upload_data_size) != 0) {

@@ -12,7 +12,29 @@
 
 struct warnlist {
 	struct match_index *ix;
+	/* each list's file (its match source's name) and what the API calls
+	 * it: MISP's identifier of the list, its directory (or file) name */
+	char **paths, **names;
+	size_t n_names;
 };
+
+/* "DIR/public-dns-v4/list.json" -> "public-dns-v4"; "DIR/x.json" -> "x" */
+static char *list_id(const char *path)
+{
+	const char *end = path + strlen(path), *slash = strrchr(path, '/');
+	if (slash != NULL && strcmp(slash, "/list.json") == 0) {
+		end = slash;
+		const char *p = end;
+		while (p > path && p[-1] != '/')
+			p--;
+		return strndup(p, (size_t)(end - p));
+	}
+	const char *base = slash != NULL ? slash + 1 : path;
+	size_t n = strlen(base);
+	if (n > 5 && strcmp(base + n - 5, ".json") == 0)
+		n -= 5;
+	return strndup(base, n);
+}
 
 static int load_one(struct warnlist *w, const struct ioc_ctx *ctx, const char *path, size_t *values,
                     struct crix_error *err)
@@ -22,7 +44,25 @@ static int load_one(struct warnlist *w, const struct ioc_ctx *ctx, const char *p
 	memset(&st, 0, sizeof st);
 	int rc = match_load_file(w->ix, ctx, path, &o, &st, err);
 	*values += st.added;
-	return rc;
+	if (rc != 0)
+		return rc;
+	char **p = realloc(w->paths, (w->n_names + 1) * sizeof *p);
+	if (p != NULL)
+		w->paths = p;
+	char **n = realloc(w->names, (w->n_names + 1) * sizeof *n);
+	if (n != NULL)
+		w->names = n;
+	if (p == NULL || n == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "warning lists: out of memory");
+	w->paths[w->n_names] = strdup(path);
+	w->names[w->n_names] = list_id(path);
+	if (w->paths[w->n_names] == NULL || w->names[w->n_names] == NULL) {
+		free(w->paths[w->n_names]);
+		free(w->names[w->n_names]);
+		return crix_error_set(err, CRIX_ENOMEM, "warning lists: out of memory");
+	}
+	w->n_names++;
+	return 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -108,19 +148,28 @@ void warnlist_free(struct warnlist *w)
 	if (w == NULL)
 		return;
 	match_index_free(w->ix);
+	for (size_t i = 0; i < w->n_names; i++) {
+		free(w->paths[i]);
+		free(w->names[i]);
+	}
+	free(w->paths);
+	free(w->names);
 	free(w);
 }
 
 struct found {
-	struct match_index *ix;
+	const struct warnlist *w;
 	const char *list;
 };
 
 static int on_hit(void *arg, const struct match_hit *hit)
 {
 	struct found *f = arg;
-	const struct match_source *src = match_index_source(f->ix, hit->source);
+	const struct match_source *src = match_index_source(f->w->ix, hit->source);
 	f->list = src != NULL ? src->name : "";
+	for (size_t i = 0; src != NULL && i < f->w->n_names; i++)
+		if (strcmp(f->w->paths[i], src->name) == 0)
+			f->list = f->w->names[i];
 	return 1;
 }
 
@@ -140,7 +189,7 @@ bool warnlist_holds(struct warnlist *w, unsigned type, const char *value, size_t
 	v->len = len;
 	memcpy(v->v, value, len);
 	v->v[len] = '\0';
-	struct found f = {w->ix, NULL};
+	struct found f = {w, NULL};
 	bool hit = match_lookup(w->ix, v, on_hit, &f) != 0;
 	free(v);
 	if (hit && list != NULL)

@@ -26,7 +26,8 @@ void warnlist_free(struct warnlist *w); /* NULL ok */
  * listed domain or a parent of it, addresses a listed address or network,
  * other types exactly.  E-mail addresses and URLs are never "benign" by their
  * host (a scammer's gmail address is not gmail).  OUT: *list, the list's
- * name (may be NULL).  Thread-safe.
+ * identifier, its directory name as in MISP ("public-dns-v4"); list may be
+ * NULL.  Thread-safe.
  */
 bool warnlist_holds(struct warnlist *w, unsigned type, const char *value, size_t len,
                     const char **list);

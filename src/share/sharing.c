@@ -3,6 +3,7 @@
 #include "match/load.h"
 #include "match/match.h"
 #include "model/audit.h"
+#include "model/warnlist.h"
 #include "share/uuid.h"
 #include "util/clock.h"
 #include "util/jsonw.h"
@@ -64,7 +65,8 @@ struct sharing {
 	struct match_index *ix;
 	uint32_t src;
 	pthread_mutex_t added_lock;
-	int64_t last_us; /* the newest date_added handed out, in microseconds */
+	int64_t last_us;       /* the newest date_added handed out, in microseconds */
+	struct warnlist *warn; /* known-benign values: never indicators; or NULL */
 };
 
 /* ---- id lists "1,5,9" ---- */
@@ -976,6 +978,7 @@ struct take_ctx {
 	size_t n_added, cap_added;
 	struct crix_error *err;
 	const struct store_object *obj;
+	size_t n_warn; /* values left out because a warning list holds them */
 };
 
 static int take_value(void *arg, enum ioc_type type, const char *value, size_t len)
@@ -985,6 +988,13 @@ static int take_value(void *arg, enum ioc_type type, const char *value, size_t l
 	struct crix_error e = {0};
 	if (ioc_parse(t->sh->ioc, type, value, len, NULL, &v, &e) != 0)
 		return 0; /* a value crix cannot canonicalise links nothing: skip it */
+	/* A known-benign value (a public resolver, a top site) would block and
+	 * link everything that mentions it: it stays in the object, not in the
+	 * index. */
+	if (t->sh->warn != NULL && warnlist_holds(t->sh->warn, v.type, v.v, strlen(v.v), NULL)) {
+		t->n_warn++;
+		return 0;
+	}
 	if (t->n_added == t->cap_added) {
 		size_t nc = t->cap_added ? t->cap_added * 2 : 64;
 		struct store_shared_indicator *a = realloc(t->added, nc * sizeof *a);
@@ -1008,6 +1018,47 @@ static int take_value(void *arg, enum ioc_type type, const char *value, size_t l
 	si->owner_org = t->obj->owner_org;
 	si->owner_user = t->obj->owner_user;
 	return store_shared_indicator_insert(t->tx, si, t->err);
+}
+
+/*
+ * Stores one checked object (so->body set) in t->tx, and the indicators its
+ * pattern gives (through take_value).  OUT: *held, the same version was
+ * already stored (nothing done); pwhy, why an indicator's pattern gave
+ * nothing to look up ("" when it did, or the object is no indicator).
+ */
+static int store_one(struct take_ctx *t, struct store_object *so, const json_t *o, bool *held,
+                     char *pwhy, size_t cap)
+{
+	*held = false;
+	pwhy[0] = '\0';
+	next_added(t->sh, so->added);
+	if (so->version[0] == '\0')
+		snprintf(so->version, sizeof so->version, "%s", so->added);
+	int rc = store_object_insert(t->tx, so, t->err);
+	if (rc == CRIX_EEXIST) {
+		crix_error_clear(t->err);
+		*held = true;
+		return 0;
+	}
+	if (rc != 0 || strcmp(so->type, "indicator") != 0)
+		return rc;
+	const char *pat = json_string_value(json_object_get(o, "pattern"));
+	const char *ptype = json_string_value(json_object_get(o, "pattern_type"));
+	t->row = so->row;
+	t->obj = so;
+	if (json_is_true(json_object_get(o, "revoked")))
+		snprintf(pwhy, cap, "revoked indicator");
+	else if (pat == NULL)
+		snprintf(pwhy, cap, "no pattern");
+	else if (ptype != NULL && strcmp(ptype, "stix") != 0)
+		snprintf(pwhy, cap, "pattern_type %.40s", ptype);
+	else
+		rc = match_stix_pattern(pat, strlen(pat), take_value, t, pwhy, cap);
+	if (rc == 1)
+		rc = 0; /* kept as an object, but nothing to look up */
+	if (rc == CRIX_ENOMEM)
+		crix_error_set(t->err, rc, "out of memory");
+	return rc;
 }
 
 int sharing_add_objects(struct sharing *sh, const struct principal *p, const char *collection,
@@ -1067,42 +1118,22 @@ int sharing_add_objects(struct sharing *sh, const struct principal *p, const cha
 			        json_pack("{ss ss}", "id", oid != NULL ? oid : "", "message", why));
 			continue;
 		}
-		next_added(sh, so.added);
-		if (so.version[0] == '\0')
-			snprintf(so.version, sizeof so.version, "%s", so.added);
 		so.body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 		if (so.body == NULL) {
 			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
 			break;
 		}
-		rc = store_object_insert(tx, &so, err);
+		bool held;
+		char pwhy[128];
+		rc = store_one(&t, &so, o, &held, pwhy, sizeof pwhy);
 		free(so.body);
-		if (rc == CRIX_EEXIST) { /* the same version again: already there */
-			crix_error_clear(err);
-			rc = 0;
+		if (rc != 0)
+			break;
+		if (held) { /* the same version again: already there */
 			json_array_append_new(successes,
 			                      json_pack("{ss ss ss}", "id", so.stix_id, "version",
 			                                so.version, "message", "already held"));
 			continue;
-		}
-		if (rc != 0)
-			break;
-		if (strcmp(so.type, "indicator") == 0) {
-			const char *pat = json_string_value(json_object_get(o, "pattern"));
-			const char *ptype = json_string_value(json_object_get(o, "pattern_type"));
-			char pwhy[128];
-			t.row = so.row;
-			t.obj = &so;
-			if (pat != NULL && (ptype == NULL || strcmp(ptype, "stix") == 0) &&
-			    !json_is_true(json_object_get(o, "revoked")))
-				rc = match_stix_pattern(pat, strlen(pat), take_value, &t, pwhy,
-				                        sizeof pwhy);
-			if (rc == 1)
-				rc = 0; /* kept as an object, but nothing to look up */
-			if (rc == CRIX_ENOMEM)
-				crix_error_set(err, rc, "out of memory");
-			if (rc != 0)
-				break;
 		}
 		json_array_append_new(
 		        successes, json_pack("{ss ss}", "id", so.stix_id, "version", so.version));
@@ -1142,6 +1173,237 @@ int sharing_add_objects(struct sharing *sh, const struct principal *p, const cha
 		json_decref(*status);
 		*status = NULL;
 	}
+	return rc;
+}
+
+/* ---- importing bundles ---- */
+
+#define IMPORT_BATCH_OBJECTS 5000       /* objects in one transaction */
+#define IMPORT_BATCH_BYTES   (8u << 20) /* or bytes of objects */
+#define IMPORT_INVALID_MAX   1000       /* invalid objects listed (all are counted) */
+#define IMPORT_REASONS_MAX   32         /* distinct skip reasons (the rest: "other") */
+
+struct sharing_import {
+	struct sharing *sh;
+	struct principal p;
+	char collection[40];
+	char source[STORE_NAME_MAX];
+	int default_tlp;
+	struct take_ctx t;
+	size_t in_tx, tx_bytes;
+	size_t objects, stored, held, n_invalid, indicators;
+	json_t *skipped; /* reason -> count */
+	json_t *invalid; /* [{index, reason}] */
+};
+
+void sharing_set_warnlist(struct sharing *sh, struct warnlist *w)
+{
+	pthread_rwlock_wrlock(&sh->lock);
+	sh->warn = w;
+	pthread_rwlock_unlock(&sh->lock);
+}
+
+int sharing_import_begin(struct sharing *sh, const struct principal *p, const char *collection,
+                         const char *source, struct sharing_import **out, struct crix_error *err)
+{
+	pthread_rwlock_rdlock(&sh->lock);
+	struct ids groups;
+	bool readable;
+	struct principal owner = {0};
+	struct coll *k = NULL;
+	if (p == NULL) { /* the command line acts as the collection's owner */
+		k = coll_find(sh, collection, NULL);
+		if (k != NULL) {
+			owner = (struct principal){.authenticated = true,
+			                           .user_id = k->c.owner_user,
+			                           .org_id = k->c.owner_org,
+			                           .role = ROLE_ADMIN};
+			snprintf(owner.actor, sizeof owner.actor, "cli:import");
+			p = &owner;
+		}
+	} else
+		k = coll_reach(sh, p, collection, &groups, &readable);
+	int rc = 0, default_tlp = 0;
+	if (k == NULL)
+		rc = crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found", collection);
+	else if (!coll_writable(p, k))
+		rc = crix_error_set(err, CRIX_EACCES, "this collection does not take your objects");
+	else
+		default_tlp = k->c.tlp;
+	pthread_rwlock_unlock(&sh->lock);
+	if (rc != 0)
+		return rc;
+	struct sharing_import *im = calloc(1, sizeof *im);
+	if (im == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "import: out of memory");
+	im->sh = sh;
+	im->p = *p;
+	im->default_tlp = default_tlp;
+	snprintf(im->collection, sizeof im->collection, "%s", collection);
+	snprintf(im->source, sizeof im->source, "%s", source);
+	im->t.sh = sh;
+	im->skipped = json_object();
+	im->invalid = json_array();
+	*out = im;
+	return 0;
+}
+
+/* Commits the open batch with its audit entry, then indexes its indicators. */
+static int import_flush(struct sharing_import *im, struct crix_error *err)
+{
+	struct take_ctx *t = &im->t;
+	if (t->tx == NULL)
+		return 0;
+	char detail[160];
+	snprintf(detail, sizeof detail, "%zu objects imported, source %.60s", im->in_tx,
+	         im->source);
+	t->err = err;
+	int rc = audit_append(t->tx, im->p.actor, "objects.import", "collection", im->collection,
+	                      detail, err);
+	if (rc == 0)
+		rc = store_tx_commit(t->tx, err);
+	else
+		store_tx_rollback(t->tx);
+	t->tx = NULL;
+	im->in_tx = im->tx_bytes = 0;
+	if (rc == 0) {
+		pthread_rwlock_wrlock(&im->sh->lock);
+		for (size_t j = 0; j < t->n_added && rc == 0; j++)
+			rc = index_add(im->sh, &t->added[j], err);
+		pthread_rwlock_unlock(&im->sh->lock);
+		im->indicators += t->n_added;
+	}
+	store_shared_indicator_array_free(t->added, t->n_added);
+	t->added = NULL;
+	t->n_added = t->cap_added = 0;
+	return rc;
+}
+
+static void import_invalid(struct sharing_import *im, size_t index, char *why)
+{
+	crix_utf8_sanitize(why); /* it may quote a cut piece of the input */
+	if (im->n_invalid++ < IMPORT_INVALID_MAX)
+		json_array_append_new(im->invalid, json_pack("{sI ss}", "index", (json_int_t)index,
+		                                             "reason", why));
+}
+
+static void import_skipped(struct sharing_import *im, char *why)
+{
+	crix_utf8_sanitize(why);
+	if (json_object_get(im->skipped, why) == NULL &&
+	    json_object_size(im->skipped) >= IMPORT_REASONS_MAX)
+		why = "other";
+	json_t *n = json_object_get(im->skipped, why);
+	json_object_set_new(im->skipped, why, json_integer(n ? json_integer_value(n) + 1 : 1));
+}
+
+int sharing_import_object(struct sharing_import *im, size_t index, const char *text, size_t len,
+                          struct crix_error *err)
+{
+	im->objects++;
+	json_error_t je;
+	json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	char why[200];
+	if (o == NULL) {
+		snprintf(why, sizeof why, "not JSON: %.120s (line %d column %d of the object)",
+		         je.text, je.line, je.column);
+		import_invalid(im, index, why);
+		return 0;
+	}
+	struct store_object so = {.owner_org = im->p.org_id, .owner_user = im->p.user_id};
+	snprintf(so.collection, sizeof so.collection, "%s", im->collection);
+	snprintf(so.source, sizeof so.source, "%s", im->source);
+	if (!object_check(o, &so, im->default_tlp, why, sizeof why)) {
+		json_decref(o);
+		import_invalid(im, index, why);
+		return 0;
+	}
+	/* Stored as the bytes it came in (valid JSON, as json_loadb just
+	 * proved): verbatim, and no json_dumps per object. */
+	so.body = malloc(len + 1);
+	if (so.body == NULL) {
+		json_decref(o);
+		return crix_error_set(err, CRIX_ENOMEM, "import: out of memory");
+	}
+	memcpy(so.body, text, len);
+	so.body[len] = '\0';
+	int rc = 0;
+	struct take_ctx *t = &im->t;
+	t->err = err;
+	if (t->tx == NULL)
+		rc = store_tx_begin(im->sh->store, &t->tx, err);
+	bool held = false;
+	char pwhy[128];
+	if (rc == 0)
+		rc = store_one(t, &so, o, &held, pwhy, sizeof pwhy);
+	free(so.body);
+	json_decref(o);
+	if (rc != 0) {
+		if (t->tx != NULL)
+			store_tx_rollback(t->tx);
+		t->tx = NULL;
+		store_shared_indicator_array_free(t->added, t->n_added);
+		t->added = NULL;
+		t->n_added = t->cap_added = 0;
+		return rc;
+	}
+	if (held)
+		im->held++;
+	else
+		im->stored++;
+	if (pwhy[0] != '\0')
+		import_skipped(im, pwhy);
+	im->in_tx++;
+	im->tx_bytes += len;
+	if (im->in_tx >= IMPORT_BATCH_OBJECTS || im->tx_bytes >= IMPORT_BATCH_BYTES)
+		return import_flush(im, err);
+	return 0;
+}
+
+int sharing_import_end(struct sharing_import *im, json_t **result, struct crix_error *err)
+{
+	int rc = import_flush(im, err);
+	if (rc == 0 && result != NULL)
+		*result = json_pack(
+		        "{ss sI sI sI sI sI sO sI sO}", "collection", im->collection, "objects",
+		        (json_int_t)im->objects, "stored", (json_int_t)im->stored, "already_held",
+		        (json_int_t)im->held, "indicators", (json_int_t)im->indicators,
+		        "warninglisted", (json_int_t)im->t.n_warn, "skipped_patterns", im->skipped,
+		        "invalid_count", (json_int_t)im->n_invalid, "invalid", im->invalid);
+	return rc;
+}
+
+void sharing_import_free(struct sharing_import *im)
+{
+	if (im == NULL)
+		return;
+	if (im->t.tx != NULL)
+		store_tx_rollback(im->t.tx);
+	store_shared_indicator_array_free(im->t.added, im->t.n_added);
+	json_decref(im->skipped);
+	json_decref(im->invalid);
+	free(im);
+}
+
+int sharing_collection_brief(struct sharing *sh, const struct principal *p, const char *id,
+                             struct sharing_brief *out, struct crix_error *err)
+{
+	pthread_rwlock_rdlock(&sh->lock);
+	struct ids groups;
+	bool readable;
+	struct coll *k = coll_reach(sh, p, id, &groups, &readable);
+	int rc = 0;
+	if (k == NULL || !readable)
+		rc = crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found", id);
+	else {
+		memset(out, 0, sizeof *out);
+		snprintf(out->id, sizeof out->id, "%s", k->c.id);
+		snprintf(out->title, sizeof out->title, "%s", k->c.title);
+		out->tlp = (enum tlp)k->c.tlp;
+		out->owner_org = k->c.owner_org;
+		snprintf(out->created, sizeof out->created, "%s", k->c.created);
+	}
+	pthread_rwlock_unlock(&sh->lock);
 	return rc;
 }
 
@@ -1467,6 +1729,16 @@ int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *
 		puts_(&b, ioc_type_name(iv.type));
 		puts_(&b, "\",\"canonical\":");
 		put_json_string(&b, iv.v);
+		const char *list = NULL;
+		if (sh->warn != NULL &&
+		    warnlist_holds(sh->warn, iv.type, iv.v, strlen(iv.v), &list)) {
+			/* known-benign: it matches nothing, and the answer says why */
+			puts_(&b, ",\"warninglist\":[");
+			put_json_string(&b, list != NULL ? list : "");
+			puts_(&b, "],\"matches\":[]}");
+			matched++;
+			continue;
+		}
 		puts_(&b, ",\"matches\":[");
 		struct lk l = {sh, p, &groups, &b, 0};
 		match_lookup(sh->ix, &iv, on_hit, &l);

@@ -29,6 +29,7 @@
 #include "model/account.h"
 #include "share/tlp.h"
 #include "store/store.h"
+#include "util/clock.h"
 
 struct sharing;
 
@@ -84,6 +85,53 @@ int sharing_collection_json(struct sharing *sh, const struct principal *p, const
 int sharing_add_objects(struct sharing *sh, const struct principal *p, const char *collection,
                         const json_t *envelope, const char *source, json_t **status,
                         struct crix_error *err);
+
+/* ---- importing bundles (crix import stix, POST .../import) ---- */
+
+struct warnlist;
+struct sharing_import;
+
+/* Known-benign values (MISP warning lists): a value a list holds never
+ * becomes a lookup indicator from POST or import, and a lookup of it answers
+ * with the list.  w (NULL: none) must outlive sh. */
+void sharing_set_warnlist(struct sharing *sh, struct warnlist *w);
+
+/*
+ * Starts importing objects one at a time into a collection p may write to
+ * (p NULL: the command line, acting as the collection's owner).  Objects are
+ * stored in batches of a few thousand, each one transaction (with an audit
+ * entry) after which their indicators are in the lookup index; what was
+ * committed stays when a later batch fails.  source: "import:FILE",
+ * "import:post".  CRIX_ENOTFOUND / CRIX_EACCES as for sharing_add_objects.
+ */
+int sharing_import_begin(struct sharing *sh, const struct principal *p, const char *collection,
+                         const char *source, struct sharing_import **out, struct crix_error *err);
+/* One object, as the JSON text text[0..len) (stored as these bytes).  A bad
+ * object is counted and listed as invalid, not an error; errors are the
+ * store's (the import should stop). */
+int sharing_import_object(struct sharing_import *im, size_t index, const char *text, size_t len,
+                          struct crix_error *err);
+/*
+ * Commits the last batch.  OUT: *result (may be NULL) = {"collection",
+ * "objects", "stored", "already_held", "indicators", "warninglisted",
+ * "skipped_patterns": {reason: n}, "invalid_count", "invalid": [{"index",
+ * "reason"}] (the first 1000)}.
+ */
+int sharing_import_end(struct sharing_import *im, json_t **result, struct crix_error *err);
+void sharing_import_free(struct sharing_import *im); /* rolls back an open batch; NULL ok */
+
+/* What the MISP feed needs of a collection p may read. */
+struct sharing_brief {
+	char id[40];
+	char title[STORE_NAME_MAX];
+	enum tlp tlp;
+	int64_t owner_org;
+	char created[CLOCK_ISO_LEN];
+};
+
+/* CRIX_ENOTFOUND when the collection is unknown or p may not read it. */
+int sharing_collection_brief(struct sharing *sh, const struct principal *p, const char *id,
+                             struct sharing_brief *out, struct crix_error *err);
 
 /* A TAXII object query. */
 struct sharing_query {
