@@ -290,6 +290,8 @@ test('sharing: a collection shared AMBER with one organisation is seen there, no
 		const list = await text(p, '#colls');
 		assert.equal(/Mule accounts/.test(list), sees, `${who} ${sees ? 'sees' : 'does not see'} the collection: ${list}`);
 		if (sees) {
+			assert.match(list, /TLP:AMBER\+STRICT/, 'a recipient is told the TLP');
+			assert.doesNotMatch(list, /Fraud partners/, 'but not whom else it is shared with');
 			assert.match(list, /read/);
 			assert.equal(await p.locator('#colls button:text("Change Mule accounts")').count(), 0, 'only the owner changes it');
 		}
