@@ -190,6 +190,21 @@ test('an analyst works the case queue: score and reasons, merge, split', async (
 	await shot(page, 'case-split');
 	const c = expectStatus(await req(srv, 'GET', `/api/v1/cases/${R.a1}`, { token: acc.users.ana.token }), 200, 'the case');
 	assert.deepEqual(c.json.reports.map((r) => r.reference).sort(), [R.a1, R.a2].sort());
+	// Split a2 off through the phone number: the choices are what a2 links through.
+	await page.selectOption('#sp-report', R.a2);
+	const through = await page.$$eval('#sp-value option', (os) => os.map((o) => o.textContent));
+	assert.ok(through.includes('phone: +447700900123'), `split choices ${through}`);
+	assert.ok(!through.some((t) => /never-delivers/.test(t)), 'no value of a report that left');
+	await page.selectOption('#sp-value', { label: 'phone: +447700900123' });
+	await page.fill('#sp-note', 'spoofed caller id');
+	await page.click('#split-form button[type=submit]');
+	assert.match(await text(page, '#split-form .confirm'), new RegExp(`Split report ${R.a2} off case ${R.a1} where it links through phone \\+447700900123`));
+	await page.click('#split-form .confirm-yes');
+	await page.waitForFunction((b) => document.querySelector('#status').textContent.includes(`Report ${b} was split off`), R.a2);
+	assert.doesNotMatch(await text(page, '#reports'), new RegExp(R.a2));
+	assert.equal(await page.locator('#graph-svg circle').count(), 1);
+	const a2 = expectStatus(await req(srv, 'GET', `/api/v1/cases/${R.a2}`, { token: acc.users.ana.token }), 200, 'a2 alone');
+	assert.equal(a2.json.size, 1);
 	await refusalsSeen();
 	await ctx.close();
 	assert.deepEqual(problems, []);
@@ -238,6 +253,7 @@ test('sharing: a collection shared AMBER with one organisation is seen there, no
 	await page.waitForSelector('#tlp-choices input[value=red]');
 	for (const t of ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']) assert.match(await text(page, '#c-tlp'), new RegExp(`TLP:${t.replace('+', '\\+')} `));
 	assert.match(await text(page, '#c-tlp'), /Only you and the users you name/);
+	assert.equal(await text(page, '#c-users-me'), `Your own user id is ${acc.users.ana.id}.`);
 	await accessible(page, '/staff/sharing');
 	// A sharing group with the shop, then the shop taken out again.
 	await page.fill('#g-name', 'Fraud partners');

@@ -16,6 +16,7 @@ const GRAPH_REPORTS_MAX = 30;
 let ref = (param('ref') || '').trim();
 let summary = null; // GET /api/v1/cases/{ref}
 let splitValues = []; // the split form's indicator choices, by option index
+let graphNow = null; // GET /api/v1/cases/{id}/graph, for the split form
 
 // Who may decide, as the API decides it (account_may_decide_cases): the
 // forms are hidden from others rather than answered with 403.
@@ -54,7 +55,8 @@ async function render() {
 	const links = (g.edges || []).filter((e) => e.kind === 'linked');
 	put($('#merges'), links.length ? h('p', {}, 'Merged by analysts: ', links.map((e) => `${e.from} with ${e.to}`).join('; '), '.') : '');
 	drawGraph(g);
-	fillSplit(reports, sum.indicators || []);
+	graphNow = g;
+	fillSplit(reports);
 }
 
 // The graph as the correlation engine has it (GET /api/v1/cases/{id}/graph):
@@ -87,14 +89,23 @@ function overCommon(x) {
 	return [h('span', { text: 'too common to link; ' }), b];
 }
 
-function fillSplit(reports, indicators) {
+function fillSplit(reports) {
 	const f = $('#split-form');
 	const keep = f.report.value;
 	put(f.report, ...reports.map((r) => h('option', { value: r.reference, text: `${r.reference} (${r.category})` })));
 	if (reports.some((r) => r.reference === keep)) f.report.value = keep;
-	splitValues = [null, ...indicators];
+	fillSplitValues();
+}
+
+// The indicators the chosen report links through, as the engine has them
+// (the graph's "holds" edges): splitting through any other is refused.
+function fillSplitValues() {
+	const f = $('#split-form');
+	const byId = new Map(graphNow.nodes.filter((n) => n.kind === 'indicator').map((n) => [n.id, n]));
+	const held = graphNow.edges.filter((e) => e.kind === 'holds' && e.from === f.report.value).map((e) => byId.get(e.to)).filter(Boolean);
+	splitValues = [null, ...held];
 	put(f.value, h('option', { value: '0', text: 'all its indicators: detach the report' }),
-		...indicators.map((x, i) => h('option', { value: String(i + 1), text: `${x.type}: ${x.value}` })));
+		...held.map((x, i) => h('option', { value: String(i + 1), text: `${x.type}: ${x.value}` })));
 }
 
 async function refresh(message) {
@@ -104,6 +115,7 @@ async function refresh(message) {
 
 function wireDecisions() {
 	const split = $('#split-form');
+	split.report.addEventListener('change', fillSplitValues);
 	// The API names "type" or "value" for the indicator: both are the one select.
 	onSubmit(split, async (f) => {
 		const x = splitValues[Number(f.value.value)] || null;

@@ -128,6 +128,7 @@ function stopEdit() {
 
 async function start() {
 	me = await staffPage();
+	$('#c-users-me').textContent = `Your own user id is ${me.id}.`;
 	put($('#tlp-choices'), ...TLP.map(([v, name, means]) => h('label', { class: 'check tlp-choice' },
 		h('input', { type: 'radio', name: 'tlp', value: v, 'aria-describedby': `tlp-${v.replace('+', '-')}-means err-c-tlp` }),
 		h('span', {}, h('span', { class: `tlp tlp-${v.replace('+', '-')}`, text: name }), ' ',
