@@ -210,6 +210,35 @@ test('an analyst works the case queue: score and reasons, merge, split', async (
 	assert.deepEqual(problems, []);
 });
 
+test('an analyst confirms an over-common value from the case page', async () => {
+	// 51 information reports name one number (the cap is 50): it stops linking.
+	const COMMON = '+44 20 7946 0999';
+	const refs = [];
+	for (let i = 0; i < 51; i++) {
+		refs.push(expectStatus(await req(srv, 'POST', '/api/v1/reports', { json: { kind: 'information', category: 'phishing',
+			description: `A call centre rang from ${COMMON} (${i}).`, suspect: { phones: [COMMON] } } }), 201, 'common report').json.reference);
+	}
+	const ctx = await context();
+	const page = await signIn(ctx, acc.users.ana, `/staff/case?ref=${refs[0]}`);
+	await page.waitForSelector('#graph-svg');
+	assert.match(await text(page, '#shared'), /too common to link/);
+	assert.equal(await page.locator('#reports tbody tr').count(), 1);
+	await page.locator('#shared button', { hasText: 'Confirm +442079460999' }).click();
+	assert.equal(await page.inputValue('#cf-type'), 'phone');
+	assert.equal(await page.inputValue('#cf-value'), '+442079460999');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'cf-value');
+	await page.fill('#cf-note', 'one boiler room');
+	await page.click('#confirm-form button[type=submit]');
+	assert.match(await text(page, '#confirm-form .confirm'), /Confirm phone \+442079460999 as one operation/);
+	await page.click('#confirm-form .confirm-yes');
+	await page.waitForFunction(() => /now has 51 reports/.test(document.querySelector('#status').textContent));
+	assert.equal(await page.locator('#reports tbody tr').count(), 51);
+	assert.match(await text(page, '#graph'), /first 30 of 51 reports/);
+	await shot(page, 'case-confirmed');
+	await ctx.close();
+	assert.deepEqual(problems, []);
+});
+
 test('an investigator sees the case without the decision forms', async () => {
 	const ctx = await context();
 	const page = await signIn(ctx, acc.users.ivy, `/staff/case?ref=${R.a1}`);
