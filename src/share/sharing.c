@@ -642,8 +642,12 @@ static json_t *coll_json(const struct principal *p, const struct coll *k, bool r
 	        json_pack("{ss ss ss sb sb s[s]}", "id", k->c.id, "title", k->c.title,
 	                  "description", k->c.description, "can_read", readable, "can_write",
 	                  coll_writable(p, k), "media_types", "application/stix+json;version=2.1");
-	if (details && p->authenticated && p->org_id == k->c.owner_org) {
+	bool owner = p->authenticated && p->org_id == k->c.owner_org;
+	/* Whoever may read a collection is told its TLP: recipients must know the
+	 * label to handle what they read (TLP 2.0).  Shares stay the owner's. */
+	if (details && (owner || readable))
 		json_object_set_new(o, "tlp", json_string(tlp_name((enum tlp)k->c.tlp)));
+	if (details && owner) {
 		json_object_set_new(o, "shared_with",
 		                    json_pack("{so so so}", "orgs", ids_json(&k->orgs), "groups",
 		                              ids_json(&k->groups), "users", ids_json(&k->users)));

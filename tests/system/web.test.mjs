@@ -7,11 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { Accounts, startServer, scratch, req, expectStatus, rawRequest, killAll, crix, CATALOGUE, ROOT } from './serve-lib.mjs';
-
-const require = createRequire(import.meta.url);
-const { chromium } = require('../node_modules/playwright-core');
+import { launchChromium, unlabelled, lowContrast } from './web-lib.mjs';
 
 const WEB = path.join(ROOT, 'web');
 const SITE = 'northgate-verify.top';
@@ -33,11 +30,7 @@ before(async () => {
 	shots = process.env.SCREENSHOTS || path.join(dir, 'screenshots');
 	fs.mkdirSync(shots, { recursive: true });
 	console.log(`screenshots: ${shots}`);
-	browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-			'--disable-component-update', '--disable-sync'],
-	});
+	browser = await launchChromium();
 	// The earlier report, from another victim, by the API.
 	const r = expectStatus(await req(srv, 'POST', '/api/v1/reports', { json: {
 		category: 'phishing', description: `A text message sent me to https://${SITE}/parcel to pay a fee.`,
@@ -82,42 +75,6 @@ async function shot(page, name) {
 
 async function noProblems() {
 	assert.deepEqual(problems, [], 'console errors, page errors or missing headers');
-}
-
-// Form controls on the page with no label (WCAG 1.3.1, 4.1.2).
-async function unlabelled(page) {
-	return page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
-		.filter((el) => el.type !== 'hidden' && el.labels.length === 0 && !el.getAttribute('aria-label'))
-		.map((el) => el.id || el.name || el.outerHTML.slice(0, 80)));
-}
-
-// Visible text below WCAG 2.2 AA contrast (4.5:1; 3:1 for large text),
-// against the first opaque background up the tree.
-async function lowContrast(page) {
-	return page.evaluate(() => {
-		const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
-		const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
-			.reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
-		const bg = (el) => {
-			for (let e = el; e; e = e.parentElement) {
-				const c = rgb(getComputedStyle(e).backgroundColor);
-				if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
-			}
-			return [255, 255, 255];
-		};
-		const bad = [];
-		for (const el of document.querySelectorAll('body *')) {
-			if (el instanceof SVGElement || !el.offsetParent && getComputedStyle(el).position !== 'fixed') continue;
-			if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
-			const st = getComputedStyle(el);
-			const a = lum(rgb(st.color)), b = lum(bg(el));
-			const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-			const size = parseFloat(st.fontSize), bold = Number(st.fontWeight) >= 700;
-			const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
-			if (ratio < need) bad.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${el.textContent.trim().slice(0, 30)}": ${ratio.toFixed(2)}`);
-		}
-		return bad;
-	});
 }
 
 async function signIn(ctx, user) {

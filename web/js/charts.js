@@ -25,10 +25,11 @@ export function bars(rows, { title }) {
 	return svg;
 }
 
-// graph(reports, indicators, edges, current): reports on the left,
+// graph(reports, indicators, edges, current, links): reports on the left,
 // indicators on the right, a line for each report holding an indicator.
-// edges are [reportIndex, indicatorIndex].
-export function graph(reports, indicators, edges, current) {
+// edges are [reportIndex, indicatorIndex]; links (optional) are
+// [reportIndex, reportIndex] pairs an analyst merged, drawn dashed.
+export function graph(reports, indicators, edges, current, links = []) {
 	const W = 720, rowH = 44, top = 24, rx = 150, ix = 470;
 	const n = Math.max(reports.length, indicators.length, 1);
 	const H = top * 2 + n * rowH;
@@ -36,8 +37,12 @@ export function graph(reports, indicators, edges, current) {
 	const iy = (i) => top + (i + 0.5) * (n * rowH / Math.max(1, indicators.length));
 	const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'graph-title graph-desc', id: 'graph-svg' },
 		s('title', { id: 'graph-title', text: `Case graph: ${reports.length} reports, ${indicators.length} shared indicators` }),
-		s('desc', { id: 'graph-desc', text: edges.map(([r, i]) => `${reports[r].reference} holds ${indicators[i].value}`).join('; ') }));
+		s('desc', { id: 'graph-desc', text: [...edges.map(([r, i]) => `${reports[r].reference} holds ${indicators[i].value}`),
+			...links.map(([a, b]) => `${reports[a].reference} merged with ${reports[b].reference}`)].join('; ') }));
 	for (const [r, i] of edges) svg.append(s('line', { class: 'edge', x1: rx, y1: ry(r), x2: ix, y2: iy(i) }));
+	for (const [a, b] of links) {
+		svg.append(s('path', { class: 'edge merged', d: `M ${rx} ${ry(a)} C ${rx + 90} ${ry(a)}, ${rx + 90} ${ry(b)}, ${rx} ${ry(b)}` }));
+	}
 	reports.forEach((r, k) => {
 		const g = s('a', { href: `/staff/report?ref=${encodeURIComponent(r.reference)}` },
 			s('circle', { class: r.reference === current ? 'node-report this' : 'node-report', cx: rx, cy: ry(k), r: 9 }),

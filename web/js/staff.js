@@ -34,7 +34,7 @@ export async function staffPage() {
 	}
 	setCsrf(me.csrf);
 	const nav = $('#staff-nav');
-	const items = [['/staff/', 'Queue'], ['/staff/stats', 'Statistics'], ['/staff/alerts', 'Alerts']];
+	const items = [['/staff/', 'Queue'], ['/staff/cases', 'Cases'], ['/staff/lookup', 'Lookup'], ['/staff/sharing', 'Sharing'], ['/staff/alerts', 'Alerts'], ['/staff/stats', 'Statistics']];
 	if (me.role === 'admin' || me.role === 'org-admin') items.push(['/staff/admin', 'Accounts']);
 	const here = location.pathname.replace(/\.html$/, '');
 	const out = h('button', { type: 'button', class: 'link', text: 'Sign out' });

@@ -248,6 +248,33 @@ static void test_object_tlp_narrows(void **state)
 	free(green);
 }
 
+/* A recipient is told the TLP (to handle what it reads) but not the shares;
+ * the owner is told both; an organisation it is not shared with, nothing. */
+static void test_collection_told(void **state)
+{
+	struct fx *f = *state;
+	char spec[256];
+	snprintf(
+	        spec, sizeof spec,
+	        "{\"title\":\"strict\",\"tlp\":\"amber+strict\",\"shared_with\":{\"orgs\":[%lld]}}",
+	        (long long)f->partner_org);
+	char *id = collection(f, spec);
+	struct crix_error err = {0};
+	json_t *c = NULL;
+	OK(sharing_collection_json(f->sh, &f->owner, id, &c, &err));
+	assert_string_equal(json_string_value(json_object_get(c, "tlp")), "amber+strict");
+	assert_non_null(json_object_get(c, "shared_with"));
+	json_decref(c);
+	OK(sharing_collection_json(f->sh, &f->partner, id, &c, &err));
+	assert_string_equal(json_string_value(json_object_get(c, "tlp")), "amber+strict");
+	assert_null(json_object_get(c, "shared_with"));
+	assert_null(json_object_get(c, "writers"));
+	assert_null(json_object_get(c, "owner_org"));
+	json_decref(c);
+	assert_int_equal(sharing_collection_json(f->sh, &f->other, id, &c, &err), CRIX_ENOTFOUND);
+	free(id);
+}
+
 static void test_lookup_bounds(void **state)
 {
 	struct fx *f = *state;
@@ -272,6 +299,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_collection_checks, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_objects_and_visibility, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_object_tlp_narrows, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_collection_told, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_lookup_bounds, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
