@@ -63,6 +63,8 @@ struct http_options {
 	unsigned stats_min_cell;
 };
 
+struct jurisdiction;
+
 /* Everything the handlers share; read-only after start except the counters. */
 struct http_app {
 	struct store *store;
@@ -76,7 +78,8 @@ struct http_app {
 	atomic_ulong reports_received;
 	atomic_int in_flight;
 	atomic_int stopping;
-	void *impl; /* the server's private state */
+	void *impl;                       /* the server's private state */
+	const struct jurisdiction *juris; /* who receives a case (model/jurisdiction.h), or NULL */
 };
 
 /* A file that came with a multipart request. */

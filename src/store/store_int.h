@@ -113,6 +113,16 @@ struct store_ops {
 	                    struct crix_error *err);
 	int (*report_brief_scan)(struct store *s, int64_t after, size_t limit,
 	                         struct store_report **out, size_t *n, struct crix_error *err);
+	int (*case_id_insert)(struct store_tx *tx, const struct store_case_id *ci,
+	                      struct crix_error *err);
+	int (*case_id_update)(struct store_tx *tx, const struct store_case_id *ci,
+	                      struct crix_error *err);
+	int (*case_id_list)(struct store *s, int64_t after, size_t limit,
+	                    struct store_case_id **out, size_t *n, struct crix_error *err);
+	int (*case_record_insert)(struct store_tx *tx, struct store_case_record *r,
+	                          struct crix_error *err);
+	int (*case_record_list)(struct store *s, int64_t case_seq, int64_t after, size_t limit,
+	                        struct store_case_record **out, size_t *n, struct crix_error *err);
 };
 
 struct store {
