@@ -59,7 +59,8 @@ static bool answered_moved(struct http_app *app, struct http_req *rq, struct htt
 
 static struct casework_env cw_env(struct http_app *app)
 {
-	return (struct casework_env){.reports = &app->reports, .juris = app->juris};
+	return (struct casework_env){
+	        .reports = &app->reports, .juris = app->juris, .facts = app->casefacts};
 }
 
 void api_case_list(struct http_app *app, struct http_req *rq, struct http_resp *rs)

@@ -48,8 +48,12 @@ static void casework_figures(struct http_app *app, struct http_req *rq, struct h
 	}
 	json_t *out;
 	struct crix_error err = {0};
-	if (casework_stats(app->store, app->cat, http_query(rq, "group_by"), http_query(rq, "from"),
-	                   http_query(rq, "to"), min_cell, &out, &err) != 0) {
+	if (app->casefacts == NULL) {
+		http_error(rs, 503, "statistics are not available", NULL);
+		return;
+	}
+	if (casefacts_compute(app->casefacts, http_query(rq, "group_by"), http_query(rq, "from"),
+	                      http_query(rq, "to"), min_cell, &out, &err) != 0) {
 		http_error_from(rs, &err);
 		return;
 	}

@@ -5,6 +5,7 @@
 
 #include "http/http.h"
 #include "share/sharing.h"
+#include "model/casefacts.h"
 #include "model/jurisdiction.h"
 #include "model/stats.h"
 #include "util/log.h"
@@ -245,6 +246,7 @@ int cli_serve(int argc, char **argv)
 	struct facts *facts = NULL;
 	struct warnlist *warn = NULL;
 	struct jurisdiction *juris = NULL;
+	struct casefacts *casefacts = NULL;
 	char catp[PATH_MAX], keyp[PATH_MAX];
 	if (cli_make_data_dir("serve", data) != 0)
 		goto out;
@@ -328,6 +330,11 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "crix serve: %s\n", err.msg);
 		goto out;
 	}
+	if (casefacts_open(app->store, &casefacts, &err) != 0) {
+		fprintf(stderr, "crix serve: %s\n", err.msg);
+		goto out;
+	}
+	app->casefacts = casefacts;
 	log_event("info", "statistics built", json_pack("{s:f}", "seconds", clock_mono() - t0));
 	app->reports = (struct report_env){.store = app->store,
 	                                   .cat = cat,
@@ -368,6 +375,7 @@ int cli_serve(int argc, char **argv)
 out:
 	cases_free(cases);
 	jurisdiction_free(juris);
+	casefacts_free(casefacts);
 	sharing_free(sharing);
 	facts_free(facts);
 	warnlist_free(warn);

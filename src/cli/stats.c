@@ -114,7 +114,7 @@ static int casework_cli(const char *data, const char *db, const char *cat_dir, c
 	json_t *out = NULL;
 	int rc = 1;
 	if (secret_init(&err) != 0 || store_open(db, data, &s, &err) != 0 ||
-	    casework_stats(s, NULL, by, from, to, min_cell, &out, &err) != 0) {
+	    casework_stats(s, by, from, to, min_cell, &out, &err) != 0) {
 		/* name the option, not the API's parameter */
 		fprintf(stderr, "crix stats: %s%s\n", err.field[0] ? "--" : "",
 		        strncmp(err.msg, "group_by", 8) == 0 ? err.msg + 6 : err.msg);

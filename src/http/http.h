@@ -64,6 +64,7 @@ struct http_options {
 };
 
 struct jurisdiction;
+struct casefacts;
 
 /* Everything the handlers share; read-only after start except the counters. */
 struct http_app {
@@ -80,6 +81,7 @@ struct http_app {
 	atomic_int stopping;
 	void *impl;                       /* the server's private state */
 	const struct jurisdiction *juris; /* who receives a case (model/jurisdiction.h), or NULL */
+	struct casefacts *casefacts;      /* case-work statistics (model/casefacts.h), or NULL */
 };
 
 /* A file that came with a multipart request. */

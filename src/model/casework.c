@@ -157,8 +157,12 @@ static int put_record(const struct casework_env *env, const struct principal *p,
 	if (rc != 0) {
 		free(r->body);
 		r->body = NULL;
+		return rc;
 	}
-	return rc;
+	/* the statistics see it at once; a failure marks them for a rebuild */
+	if (env->facts != NULL)
+		casefacts_put(env->facts, r, NULL);
+	return 0;
 }
 
 /* ---- input helpers ---- */
@@ -1243,220 +1247,13 @@ int casework_attach(const struct casework_env *env, const char *id, json_t *view
 
 /* ---- statistics of case work ---- */
 
-#define STATS_RECORDS_MAX 2000000
-
-enum cw_dim { CW_ARTICLE, CW_CATEGORY, CW_MONTH, CW_YEAR, CW_OUTCOME, CW_DIMS };
-static const char *const cw_dim_names[CW_DIMS] = {"article", "category", "month", "year",
-                                                  "outcome"};
-
-/* The values a record counts under for one dimension (a case of several
- * categories counts under each).  OUT: a new array of strings. */
-static json_t *dim_values(enum cw_dim d, const json_t *body, const char *kind, const char *date)
+int casework_stats(struct store *s, const char *group_by, const char *from, const char *to,
+                   unsigned min_cell, json_t **out, struct crix_error *err)
 {
-	json_t *a = json_array();
-	char t[8];
-	switch (d) {
-	case CW_ARTICLE: {
-		const json_t *la = json_object_get(body, "legal_article");
-		if (json_is_string(la)) {
-			json_array_append(a, (json_t *)la);
-			break;
-		}
-		json_array_extend(a, json_object_get(body, "articles"));
-		break;
-	}
-	case CW_CATEGORY: json_array_extend(a, json_object_get(body, "categories")); break;
-	case CW_MONTH:
-	case CW_YEAR:
-		snprintf(t, sizeof t, "%.*s", d == CW_MONTH ? 7 : 4, date);
-		json_array_append_new(a, json_string(t));
-		break;
-	case CW_OUTCOME:
-		if (strcmp(kind, "outcome") == 0)
-			json_array_append(a, json_object_get(body, "outcome"));
-		return a; /* only outcomes have one */
-	case CW_DIMS: break;
-	}
-	if (json_array_size(a) == 0)
-		json_array_append_new(a, json_string("unknown"));
-	return a;
-}
-
-/* Counts one record into a cell (a JSON object of counters and sets). */
-static void tally(json_t *cell, const struct store_case_record *r, const json_t *body)
-{
-	char k[64];
-	snprintf(k, sizeof k, "%lld", (long long)r->case_seq);
-	json_object_set_new(json_object_get(cell, "cases"), k, json_true());
-	char name[STORE_SHORT_MAX + 2];
-	snprintf(name, sizeof name, "%ss", r->kind);
-	json_object_set_new(cell, name,
-	                    json_integer(json_integer_value(json_object_get(cell, name)) + 1));
-	const char *o = json_string_value(json_object_get(body, "outcome"));
-	const char *who = json_string_value(json_object_get(body, "suspect"));
-	if (strcmp(r->kind, "outcome") != 0 || o == NULL || who == NULL)
-		return;
-	char person[300];
-	snprintf(person, sizeof person, "%lld\t%s", (long long)r->case_seq, who);
-	if (strcmp(o, "charged") == 0 || strcmp(o, "convicted") == 0 || strcmp(o, "acquitted") == 0)
-		json_object_set_new(json_object_get(cell, "prosecuted"), person, json_true());
-	if (strcmp(o, "convicted") == 0)
-		json_object_set_new(json_object_get(cell, "convicted"), person, json_true());
-}
-
-static json_t *new_cell(void)
-{
-	return json_pack("{s:{},s:i,s:i,s:i,s:{},s:{}}", "cases", "reviews", 0, "disseminations", 0,
-	                 "outcomes", 0, "prosecuted", "convicted");
-}
-
-/* A cell's figures, or nulls when it has fewer than min_cell cases. */
-static void figures(json_t *row, const json_t *cell, unsigned min_cell)
-{
-	size_t cases = json_object_size(json_object_get(cell, "cases"));
-	bool hide = min_cell > 0 && cases < min_cell;
-	static const char *const counters[] = {"reviews", "disseminations", "outcomes"};
-	json_object_set_new(row, "cases", hide ? json_null() : json_integer((json_int_t)cases));
-	for (size_t i = 0; i < 3; i++)
-		json_object_set_new(row, counters[i],
-		                    hide ? json_null()
-		                         : json_integer(json_integer_value(
-		                                   json_object_get(cell, counters[i]))));
-	json_object_set_new(row, "prosecuted",
-	                    hide ? json_null()
-	                         : json_integer((json_int_t)json_object_size(
-	                                   json_object_get(cell, "prosecuted"))));
-	json_object_set_new(row, "convicted",
-	                    hide ? json_null()
-	                         : json_integer((json_int_t)json_object_size(
-	                                   json_object_get(cell, "convicted"))));
-	if (hide)
-		json_object_set_new(row, "suppressed", json_true());
-}
-
-static int cmp_cstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-int casework_stats(struct store *s, const struct catalogue *cat, const char *group_by,
-                   const char *from, const char *to, unsigned min_cell, json_t **out,
-                   struct crix_error *err)
-{
-	(void)cat; /* articles come from the records' snapshots */
-	*out = NULL;
-	enum cw_dim dims[2];
-	size_t nd = 0;
-	if (group_by != NULL && group_by[0] != '\0') {
-		for (const char *t = group_by; t != NULL;) {
-			const char *comma = strchr(t, ',');
-			size_t len = comma ? (size_t)(comma - t) : strlen(t);
-			size_t d = 0;
-			while (d < CW_DIMS && (strlen(cw_dim_names[d]) != len ||
-			                       strncmp(cw_dim_names[d], t, len) != 0))
-				d++;
-			t = comma ? comma + 1 : NULL;
-			if (d == CW_DIMS || nd == 2)
-				return crix_error_field(err, "group_by", CRIX_EINVAL,
-				                        "group_by: up to two of article, category, "
-				                        "month, year, outcome");
-			dims[nd++] = (enum cw_dim)d;
-		}
-	}
-	char lo[CLOCK_ISO_LEN] = "", hi[CLOCK_ISO_LEN] = "";
-	struct crix_error e = {0};
-	if (from != NULL && from[0] && clock_parse_iso(from, "from", lo, NULL, &e) != 0)
-		return crix_error_field(err, "from", CRIX_EINVAL, "%s", e.msg);
-	if (to != NULL && to[0] && clock_parse_iso(to, "to", hi, NULL, &e) != 0)
-		return crix_error_field(err, "to", CRIX_EINVAL, "%s", e.msg);
-	json_t *cells = json_object(), *all = new_cell();
-	int64_t after = 0;
-	size_t seen = 0;
-	int rc = 0;
-	while (rc == 0) {
-		struct store_case_record *page;
-		size_t n;
-		rc = store_case_record_list(s, 0, after, 1000, &page, &n, err);
-		if (rc != 0 || n == 0) {
-			free(rc == 0 ? page : NULL);
-			break;
-		}
-		seen += n;
-		if (seen > STATS_RECORDS_MAX)
-			rc = crix_error_set(err, CRIX_ETOOBIG, "more than %d case records",
-			                    STATS_RECORDS_MAX);
-		for (size_t i = 0; rc == 0 && i < n; i++) {
-			json_t *body = json_loads(page[i].body, 0, NULL);
-			const char *d = json_string_value(json_object_get(body, "date"));
-			const char *date =
-			        strcmp(page[i].kind, "outcome") == 0 && d ? d : page[i].at;
-			if ((lo[0] && strcmp(date, lo) < 0) || (hi[0] && strcmp(date, hi) >= 0)) {
-				json_decref(body);
-				continue;
-			}
-			tally(all, &page[i], body);
-			json_t *v0 = nd > 0 ? dim_values(dims[0], body, page[i].kind, date) : NULL;
-			json_t *v1 = nd > 1 ? dim_values(dims[1], body, page[i].kind, date) : NULL;
-			size_t n0 = nd > 0 ? json_array_size(v0) : 1;
-			size_t n1 = nd > 1 ? json_array_size(v1) : 1;
-			for (size_t a = 0; a < n0; a++)
-				for (size_t b = 0; b < n1; b++) {
-					char key[600];
-					snprintf(key, sizeof key, "%s\x1f%s",
-					         nd > 0 ? json_string_value(json_array_get(v0, a))
-					                : "",
-					         nd > 1 ? json_string_value(json_array_get(v1, b))
-					                : "");
-					json_t *c = json_object_get(cells, key);
-					if (c == NULL)
-						json_object_set_new(cells, key, c = new_cell());
-					tally(c, &page[i], body);
-				}
-			json_decref(v0);
-			json_decref(v1);
-			json_decref(body);
-		}
-		after = page[n - 1].id;
-		store_case_record_array_free(page, n);
-	}
-	if (rc != 0) {
-		json_decref(cells);
-		json_decref(all);
-		return rc;
-	}
-	size_t nk = json_object_size(cells), i = 0;
-	const char **keys = calloc(nk ? nk : 1, sizeof *keys);
-	const char *key;
-	json_t *val;
-	json_object_foreach(cells, key, val) if (keys != NULL) keys[i++] = key;
-	json_t *rows = json_array();
-	if (keys != NULL) {
-		qsort(keys, nk, sizeof *keys, cmp_cstr);
-		for (i = 0; nd > 0 && i < nk; i++) {
-			json_t *row = json_object();
-			const char *sep = strchr(keys[i], '\x1f');
-			json_object_set_new(row, cw_dim_names[dims[0]],
-			                    json_stringn(keys[i], (size_t)(sep - keys[i])));
-			if (nd > 1)
-				json_object_set_new(row, cw_dim_names[dims[1]],
-				                    json_string(sep + 1));
-			figures(row, json_object_get(cells, keys[i]), min_cell);
-			json_array_append_new(rows, row);
-		}
-	}
-	json_t *total = json_object(), *gb = json_array();
-	figures(total, all, 0);
-	for (i = 0; i < nd; i++)
-		json_array_append_new(gb, json_string(cw_dim_names[dims[i]]));
-	free(keys);
-	json_decref(cells);
-	json_decref(all);
-	*out = json_pack("{s:s,s:o,s:o,s:o,s:o}", "measure", "casework", "group_by", gb, "rows",
-	                 rows, "total", min_cell > 0 ? (json_decref(total), json_null()) : total,
-	                 "suppressed_below", min_cell > 0 ? json_integer(min_cell) : json_null());
-	if (keys == NULL && *out != NULL) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	return *out ? 0 : crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	struct casefacts *t;
+	int rc = casefacts_open(s, &t, err);
+	if (rc == 0)
+		rc = casefacts_compute(t, group_by, from, to, min_cell, out, err);
+	casefacts_free(t);
+	return rc;
 }

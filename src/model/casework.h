@@ -19,6 +19,7 @@
 #ifndef CRIX_MODEL_CASEWORK_H
 #define CRIX_MODEL_CASEWORK_H
 
+#include "model/casefacts.h"
 #include "model/jurisdiction.h"
 #include "model/report.h"
 #include "model/stats.h"
@@ -32,6 +33,7 @@
 struct casework_env {
 	const struct report_env *reports; /* its cases must not be NULL */
 	const struct jurisdiction *juris; /* NULL: no rules (every case needs a recipient) */
+	struct casefacts *facts;          /* kept in step with new records, or NULL */
 };
 
 /* {"viable", "reason", "lines_of_enquiry"?: [{"kind", "value", "note"?}]}
@@ -76,17 +78,9 @@ int casework_outcomes(const struct casework_env *env, const struct principal *p,
 int casework_attach(const struct casework_env *env, const char *id, json_t *view,
                     struct crix_error *err);
 
-/*
- * Statistics of case work (Directive 2013/40/EU Art. 14): per group of up to
- * two of article, category, month, year, outcome, the number of cases,
- * reviews, disseminations, outcomes and persons prosecuted (charged,
- * convicted or acquitted) and convicted, from the store's case records.
- * min_cell: groups with fewer cases are suppressed (0: none).  from/to:
- * ISO times bounding the records' dates ("" for open).
- * OUT: {"measure": "casework", "group_by", "rows", "total"}.
- */
-int casework_stats(struct store *s, const struct catalogue *cat, const char *group_by,
-                   const char *from, const char *to, unsigned min_cell, json_t **out,
-                   struct crix_error *err);
+/* Statistics of case work from the store's records, for the command line:
+ * casefacts_compute over a table built for the call (casefacts.h). */
+int casework_stats(struct store *s, const char *group_by, const char *from, const char *to,
+                   unsigned min_cell, json_t **out, struct crix_error *err);
 
 #endif
