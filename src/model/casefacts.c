@@ -558,7 +558,7 @@ int casefacts_compute(struct casefacts *t, const char *group_by, const char *fro
 		         nd > 1 ? json_string_value(json_object_get(row, dim_names[dims[1]])) : "");
 	}
 	pthread_rwlock_unlock(&t->lock);
-	if (rc == 0) {
+	if (rc == 0 && a.n > 0) {
 		qsort(srt, a.n, sizeof *srt, cmp_sorted);
 		for (size_t i = 0; i < a.n; i++)
 			json_array_append_new(rows, srt[i].row);

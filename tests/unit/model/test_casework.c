@@ -229,6 +229,12 @@ static void test_review_disseminate_package_outcome_stats(void **state)
 	assert_true(json_equal(out, fresh));
 	json_decref(fresh);
 	json_decref(out);
+	/* no grouping: the total only */
+	OK(casefacts_compute(facts, NULL, NULL, NULL, 0, &out, E));
+	assert_int_equal(json_array_size(json_object_get(out, "rows")), 0);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(out, "total"), "outcomes")), 2);
+	json_decref(out);
 	/* grouping by outcome counts outcomes only; dates bound the records */
 	OK(casefacts_compute(facts, "outcome,month", "2026-02-01", "2026-03-01", 0, &out, E));
 	assert_int_equal(json_array_size(json_object_get(out, "rows")), 1);
