@@ -78,6 +78,12 @@ void api_case_graph(struct http_app *app, struct http_req *rq, struct http_resp 
 void api_case_split(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_case_merge(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_case_confirm(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_case_review(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_case_jurisdiction(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_case_disseminate(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_case_package(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_case_outcome_add(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_case_outcome_list(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 
 /* alerts.c */
 void api_alert_publish(struct http_app *app, struct http_req *rq, struct http_resp *rs);

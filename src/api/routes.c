@@ -82,5 +82,17 @@ const struct http_route http_routes[] = {
         {"GET", "/api/v1/alerts/{id}", api_alert_get, HTTP_PUBLIC, 0, false, NULL},
         {"POST", "/api/v1/alerts/{id}/withdraw", api_alert_withdraw, HTTP_SIGNED_IN, KB(1), false,
          NULL},
+
+        {"POST", "/api/v1/cases/{id}/review", api_case_review, HTTP_SIGNED_IN, KB(256), false,
+         NULL},
+        {"GET", "/api/v1/cases/{id}/jurisdiction", api_case_jurisdiction, HTTP_SIGNED_IN, 0, false,
+         NULL},
+        {"POST", "/api/v1/cases/{id}/disseminate", api_case_disseminate, HTTP_SIGNED_IN, KB(16),
+         false, NULL},
+        {"GET", "/api/v1/cases/{id}/package", api_case_package, HTTP_SIGNED_IN, 0, false, NULL},
+        {"GET", "/api/v1/cases/{id}/outcomes", api_case_outcome_list, HTTP_SIGNED_IN, 0, false,
+         NULL},
+        {"POST", "/api/v1/cases/{id}/outcomes", api_case_outcome_add, HTTP_SIGNED_IN, KB(16), false,
+         NULL},
         {NULL, NULL, NULL, HTTP_PUBLIC, 0, false, NULL},
 };

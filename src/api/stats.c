@@ -7,6 +7,7 @@
  */
 #include "api/api.h"
 
+#include "model/casework.h"
 #include "model/stats.h"
 
 #include <stdlib.h>
@@ -28,8 +29,54 @@ static void svg_title(const struct stats_query *q, char *out, size_t cap)
 		         q->filter.to[0] ? q->filter.to : "now");
 }
 
+/* measure=casework: cases, reviews, disseminations, outcomes, persons
+ * prosecuted and convicted (model/casework.c), JSON only. */
+static void casework_figures(struct http_app *app, struct http_req *rq, struct http_resp *rs,
+                             unsigned min_cell)
+{
+	const char *format = http_query(rq, "format");
+	if (format != NULL && strcmp(format, "json") != 0) {
+		http_error(rs, 400, "format: only json for measure=casework", "format");
+		return;
+	}
+	if (http_query(rq, "category") != NULL || http_query(rq, "region") != NULL) {
+		http_error(rs, 400,
+		           "category, region: not filters of measure=casework (group by "
+		           "category instead)",
+		           http_query(rq, "category") != NULL ? "category" : "region");
+		return;
+	}
+	json_t *out;
+	struct crix_error err = {0};
+	if (app->casefacts == NULL) {
+		http_error(rs, 503, "statistics are not available", NULL);
+		return;
+	}
+	if (casefacts_compute(app->casefacts, http_query(rq, "group_by"), http_query(rq, "from"),
+	                      http_query(rq, "to"), min_cell, &out, &err) != 0) {
+		http_error_from(rs, &err);
+		return;
+	}
+	http_json(rs, 200, out);
+}
+
 void api_stats(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 {
+	const char *measure = http_query(rq, "measure");
+	if (measure != NULL && strcmp(measure, "reports") != 0 &&
+	    strcmp(measure, "casework") != 0) {
+		http_error(rs, 400, "measure: reports (the default) or casework", "measure");
+		return;
+	}
+	if (measure != NULL && strcmp(measure, "casework") == 0) {
+		struct store_report probe = {.org_id = -1};
+		casework_figures(app, rq, rs,
+		                 account_may_read_report(&rq->who, &probe)
+		                         ? 0
+		                         : (app->opt.stats_min_cell ? app->opt.stats_min_cell
+		                                                    : STATS_MIN_CELL));
+		return;
+	}
 	struct stats_query q;
 	memset(&q, 0, sizeof q);
 	struct crix_error err = {0};

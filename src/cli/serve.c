@@ -5,6 +5,8 @@
 
 #include "http/http.h"
 #include "share/sharing.h"
+#include "model/casefacts.h"
+#include "model/jurisdiction.h"
 #include "model/stats.h"
 #include "util/log.h"
 
@@ -23,7 +25,8 @@ void cli_serve_help(FILE *f)
 	        "usage: crix serve [--data DIR] [--listen ADDR:PORT] [--db URL] [--catalogue DIR]\n"
 	        "                  [--warninglists DIR] [--triage FILE] [--threads N] [--workers "
 	        "N]\n"
-	        "                  [--rate-limit N] [--stats-min-cell N] [--tls] [--web DIR]\n\n"
+	        "                  [--rate-limit N] [--stats-min-cell N] [--tls] [--web DIR]\n"
+	        "                  [--jurisdictions PATH]\n\n"
 	        "Runs the reporting centre: the REST API (GET /api/v1/openapi.json describes it),\n"
 	        "the web pages (GET /), /healthz and /metrics.  Logs go to standard error as JSON "
 	        "lines.  SIGTERM or\n"
@@ -41,6 +44,10 @@ void cli_serve_help(FILE *f)
 	        "                    never link reports into cases (none by default)\n"
 	        "  --triage FILE     triage weights (JSON; default: triage.json in the catalogue\n"
 	        "                    directory when there, else built-in; see docs/triage.md)\n"
+	        "  --jurisdictions PATH  jurisdiction rules that choose who receives a case (a\n"
+	        "                    JSON file or a directory of them; default: jurisdictions/\n"
+	        "                    in the catalogue directory when there, else none; see\n"
+	        "                    docs/dissemination.md)\n"
 	        "  --threads N       threads for connections (default 4)\n"
 	        "  --workers N       threads that run requests touching the store (default 16;\n"
 	        "                    0 runs them on the connection threads)\n"
@@ -163,6 +170,7 @@ int cli_serve(int argc, char **argv)
 {
 	const char *data = "crix-data", *db = NULL, *cat_dir = NULL, *warn_dir = NULL;
 	const char *triage_path = NULL;
+	const char *juris_path = NULL;
 	const char *web_dir = NULL;
 	struct http_app *app = calloc(1, sizeof *app);
 	if (app == NULL)
@@ -198,6 +206,8 @@ int cli_serve(int argc, char **argv)
 			warn_dir = v;
 		else if (strcmp(a, "--triage") == 0)
 			triage_path = v;
+		else if (strcmp(a, "--jurisdictions") == 0)
+			juris_path = v;
 		else if (strcmp(a, "--web") == 0)
 			web_dir = v;
 		else if (strcmp(a, "--threads") == 0) {
@@ -235,6 +245,8 @@ int cli_serve(int argc, char **argv)
 	struct sharing *sharing = NULL;
 	struct facts *facts = NULL;
 	struct warnlist *warn = NULL;
+	struct jurisdiction *juris = NULL;
+	struct casefacts *casefacts = NULL;
 	char catp[PATH_MAX], keyp[PATH_MAX];
 	if (cli_make_data_dir("serve", data) != 0)
 		goto out;
@@ -290,6 +302,16 @@ int cli_serve(int argc, char **argv)
 		goto out;
 	}
 	cases_set_triage(cases, &tw);
+	/* Jurisdiction rules are data too: the path given, else the catalogue's. */
+	char jp[PATH_MAX + 16];
+	snprintf(jp, sizeof jp, "%s/jurisdictions", catp);
+	if (juris_path == NULL && access(jp, R_OK) == 0)
+		juris_path = jp;
+	if (juris_path != NULL && jurisdiction_load(juris_path, &juris, &err) != 0) {
+		fprintf(stderr, "crix serve: --jurisdictions %s\n", err.msg);
+		goto out;
+	}
+	app->juris = juris;
 	log_event("info", "cases built",
 	          json_pack("{s:I,s:f}", "indicators", (json_int_t)n_ind, "seconds",
 	                    clock_mono() - t0));
@@ -311,6 +333,11 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "crix serve: %s\n", err.msg);
 		goto out;
 	}
+	if (casefacts_open(app->store, &casefacts, &err) != 0) {
+		fprintf(stderr, "crix serve: %s\n", err.msg);
+		goto out;
+	}
+	app->casefacts = casefacts;
 	log_event("info", "statistics built", json_pack("{s:f}", "seconds", clock_mono() - t0));
 	app->reports = (struct report_env){.store = app->store,
 	                                   .cat = cat,
@@ -350,6 +377,8 @@ int cli_serve(int argc, char **argv)
 	rc = 0;
 out:
 	cases_free(cases);
+	jurisdiction_free(juris);
+	casefacts_free(casefacts);
 	sharing_free(sharing);
 	facts_free(facts);
 	warnlist_free(warn);

@@ -7,6 +7,7 @@
  */
 #include "cli/cli.h"
 
+#include "model/casework.h"
 #include "model/stats.h"
 #include "util/secret.h"
 
@@ -21,7 +22,8 @@ void cli_stats_help(FILE *f)
 	fprintf(f,
 	        "usage: crix stats [--data DIR] [--db URL] [--catalogue DIR] [--by DIM[,DIM]]\n"
 	        "                  [--from DATE] [--to DATE] [--category ID] [--region NAME]\n"
-	        "                  [--format table|csv|json|svg] [--public] [--min-cell N]\n\n"
+	        "                  [--format table|csv|json|svg] [--public] [--min-cell N]\n"
+	        "                  [--casework]\n\n"
 	        "Prints statistics on the reports in a crix store: reports, vulnerable victims,\n"
 	        "losses (sum and exact median per currency), grouped by up to two dimensions.\n"
 	        "The figures are the ones GET /api/v1/stats gives.  Without --public they are\n"
@@ -43,6 +45,11 @@ void cli_stats_help(FILE *f)
 	        "  --public          suppress cells of fewer than 5 reports and the total, as\n"
 	        "                    the public API does\n"
 	        "  --min-cell N      as --public with cells below N suppressed (1-10000)\n"
+	        "  --casework        count case work instead of reports: cases, reviews,\n"
+	        "                    disseminations, outcomes, persons prosecuted and\n"
+	        "                    convicted (Directive 2013/40/EU Art. 14), by up to two of\n"
+	        "                    article, category, month, year, outcome; table or json;\n"
+	        "                    --from/--to bound the records' dates; cells are cases\n"
 	        "  -h, --help        this help\n\n"
 	        "Exit status: 0 done, 1 failed, 2 usage error.  See crix-stats(1).\n");
 }
@@ -66,13 +73,93 @@ static int store_exists(const char *data, const char *db)
 	return 0;
 }
 
+/* One row of case-work figures as a line of the table. */
+static void casework_line(const json_t *row, const json_t *by)
+{
+	static const char *const cols[] = {"cases",    "reviews",    "disseminations",
+	                                   "outcomes", "prosecuted", "convicted"};
+	size_t i;
+	json_t *d;
+	json_array_foreach(by, i, d)
+	        printf("%-28.28s ", json_string_value(json_object_get(row, json_string_value(d))));
+	for (i = 0; i < sizeof cols / sizeof *cols; i++) {
+		const json_t *v = json_object_get(row, cols[i]);
+		if (json_is_integer(v))
+			printf("%14lld", (long long)json_integer_value(v));
+		else
+			printf("%14s", "-");
+	}
+	putchar('\n');
+}
+
+/* crix stats --casework: the figures of GET /api/v1/stats?measure=casework. */
+static int casework_cli(const char *data, const char *db, const char *cat_dir, const char *by,
+                        const char *from, const char *to, const char *category, const char *region,
+                        const char *format, unsigned min_cell)
+{
+	if (category != NULL || region != NULL) {
+		fprintf(stderr, "crix stats: --casework: no --category or --region (use --by "
+		                "category)\n");
+		return 2;
+	}
+	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0) {
+		fprintf(stderr, "crix stats: --casework: --format table or json\n");
+		return 2;
+	}
+	(void)cat_dir; /* the records carry their articles: no catalogue needed */
+	if (store_exists(data, db) != 0)
+		return 1;
+	struct crix_error err = {0};
+	struct store *s = NULL;
+	json_t *out = NULL;
+	int rc = 1;
+	if (secret_init(&err) != 0 || store_open(db, data, &s, &err) != 0 ||
+	    casework_stats(s, by, from, to, min_cell, &out, &err) != 0) {
+		/* name the option, not the API's parameter */
+		fprintf(stderr, "crix stats: %s%s\n", err.field[0] ? "--" : "",
+		        strncmp(err.msg, "group_by", 8) == 0 ? err.msg + 6 : err.msg);
+		rc = err.code == CRIX_EINVAL ? 2 : 1;
+		goto done;
+	}
+	if (strcmp(format, "json") == 0) {
+		char *text = json_dumps(out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+		if (text != NULL)
+			printf("%s\n", text);
+		free(text);
+	} else {
+		const json_t *gb = json_object_get(out, "group_by");
+		size_t i;
+		json_t *d;
+		json_array_foreach(gb, i, d) printf("%-28.28s ", json_string_value(d));
+		printf("%14s%14s%14s%14s%14s%14s\n", "cases", "reviews", "disseminations",
+		       "outcomes", "prosecuted", "convicted");
+		json_array_foreach(json_object_get(out, "rows"), i, d) casework_line(d, gb);
+		if (json_is_object(json_object_get(out, "total"))) {
+			json_t *none = json_array();
+			printf("total ");
+			casework_line(json_object_get(out, "total"), none);
+			json_decref(none);
+		}
+	}
+	rc = fflush(stdout) == 0 ? 0 : 1;
+done:
+	json_decref(out);
+	store_close(s);
+	return rc;
+}
+
 int cli_stats(int argc, char **argv)
 {
 	const char *data = "crix-data", *db = NULL, *cat_dir = NULL, *by = NULL, *from = NULL,
 	           *to = NULL, *category = NULL, *region = NULL, *format = "table";
 	unsigned min_cell = 0;
+	bool casework = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		if (strcmp(a, "--casework") == 0) {
+			casework = true;
+			continue;
+		}
 		if (strcmp(a, "--public") == 0) {
 			min_cell = min_cell ? min_cell : STATS_MIN_CELL;
 			continue;
@@ -115,6 +202,9 @@ int cli_stats(int argc, char **argv)
 		        format);
 		return 2;
 	}
+	if (casework)
+		return casework_cli(data, db, cat_dir, by, from, to, category, region, format,
+		                    min_cell);
 	struct stats_query q;
 	memset(&q, 0, sizeof q);
 	struct crix_error err = {0};

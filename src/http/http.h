@@ -67,6 +67,9 @@ struct http_options {
 	unsigned stats_min_cell;
 };
 
+struct jurisdiction;
+struct casefacts;
+
 /* Everything the handlers share; read-only after start except the counters. */
 struct http_app {
 	struct store *store;
@@ -80,7 +83,9 @@ struct http_app {
 	atomic_ulong reports_received;
 	atomic_int in_flight;
 	atomic_int stopping;
-	void *impl; /* the server's private state */
+	void *impl;                       /* the server's private state */
+	const struct jurisdiction *juris; /* who receives a case (model/jurisdiction.h), or NULL */
+	struct casefacts *casefacts;      /* case-work statistics (model/casefacts.h), or NULL */
 };
 
 /* A file that came with a multipart request. */

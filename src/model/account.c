@@ -195,6 +195,15 @@ bool account_may_decide_cases(const struct principal *p)
 	return p->role == ROLE_ADMIN || (p->role == ROLE_ANALYST && staff_org(p->org_kind));
 }
 
+bool account_may_read_package(const struct principal *p, bool recipient)
+{
+	if (!p->authenticated || p->role == ROLE_NONE)
+		return false;
+	if (p->role == ROLE_ADMIN || recipient)
+		return true;
+	return staff_org(p->org_kind) && p->org_kind != ORG_LAW_ENFORCEMENT;
+}
+
 bool account_may_submit_bulk(const struct principal *p)
 {
 	return p->authenticated && p->role != ROLE_NONE && p->role != ROLE_VIEWER;

@@ -84,6 +84,11 @@ bool account_may_record_outcome(const struct principal *p);
 /* May p split and merge cases and confirm over-common values (analysts of
  * the reporting side, and admins)? */
 bool account_may_decide_cases(const struct principal *p);
+/* May p read a case's crime package and outcomes?  recipient: p's
+ * organisation received the case.  The reporting centre's staff (CERT and
+ * public-sector organisations), the recipient's users and admins; other
+ * law-enforcement organisations, businesses and NGOs not. */
+bool account_may_read_package(const struct principal *p, bool recipient);
 /* May p submit reports in bulk (any authenticated user but a viewer)? */
 bool account_may_submit_bulk(const struct principal *p);
 

@@ -9,15 +9,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define CASE_LIST_MAX 200
+
+static int cmp_u32_ids(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* A stable case id (store_case_id in memory): ids[seq - 1]. */
+struct cid {
+	int64_t report;      /* the report that carries it */
+	int64_t merged_into; /* 0 while live */
+	int64_t next;        /* the next id the same report carries, 0 for none */
+	char name[STORE_SHORT_MAX];
+};
 
 struct cases {
 	pthread_mutex_t lock;
 	struct corr *corr;
 	struct warnlist *warn;
 	struct triage_weights triage;
+	struct store *store; /* where ids are kept (set by cases_open) */
+	struct cid *ids;
+	size_t n_ids, cap_ids;
+	int64_t *carried; /* carried[report]: the first id it carries (a seq), 0 for none */
+	size_t n_carried;
 };
 
 static bool on_warnlist(void *arg, unsigned type, const char *value, size_t len)
@@ -155,6 +175,397 @@ static int replay(struct cases *k, struct store *s, struct crix_error *err)
 	}
 }
 
+/* ---- stable case ids ----
+ *
+ * An id is carried by a report.  A case's id is the oldest live id (the
+ * smallest seq) carried by one of its reports; a case whose reports carry
+ * none gets a new one, carried by its oldest report.  When cases merge, the
+ * younger live ids are retired (merged_into the survivor) and stay
+ * resolvable: an id leads to its carrier, and the carrier to its case now.
+ * When a case splits (cases_decide), the part holding the oldest report
+ * keeps the id and each other part gets a new one.  Ids are settled when a
+ * case is read or decided on, never on intake, so linking a new report
+ * still costs time proportional to its own values.  Everything here runs
+ * under k->lock.
+ */
+
+/* Changes of ids to write, in order. */
+struct idops {
+	struct store_case_id *v;
+	size_t n, cap;
+	bool *insert;
+};
+
+static void idops_free(struct idops *o)
+{
+	free(o->v);
+	free(o->insert);
+}
+
+static int idops_push(struct idops *o, int64_t seq, const struct cid *c, bool insert,
+                      const char *created)
+{
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 16;
+		struct store_case_id *v = realloc(o->v, cap * sizeof *v);
+		if (v == NULL)
+			return CRIX_ENOMEM;
+		o->v = v;
+		bool *ins = realloc(o->insert, cap * sizeof *ins);
+		if (ins == NULL)
+			return CRIX_ENOMEM;
+		o->insert = ins;
+		o->cap = cap;
+	}
+	struct store_case_id *e = &o->v[o->n];
+	memset(e, 0, sizeof *e);
+	e->seq = seq;
+	e->report_id = c->report;
+	e->merged_into = c->merged_into;
+	snprintf(e->name, sizeof e->name, "%s", c->name);
+	snprintf(e->created, sizeof e->created, "%s", created != NULL ? created : "");
+	o->insert[o->n++] = insert;
+	return 0;
+}
+
+/* Threads seq onto the list of ids its carrier holds. */
+static int carry(struct cases *k, int64_t seq, int64_t report)
+{
+	if (report <= 0)
+		return CRIX_EINVAL;
+	if ((size_t)report >= k->n_carried) {
+		size_t n = k->n_carried ? k->n_carried : 1024;
+		while (n <= (size_t)report)
+			n *= 2;
+		int64_t *c = realloc(k->carried, n * sizeof *c);
+		if (c == NULL)
+			return CRIX_ENOMEM;
+		memset(c + k->n_carried, 0, (n - k->n_carried) * sizeof *c);
+		k->carried = c;
+		k->n_carried = n;
+	}
+	struct cid *c = &k->ids[seq - 1];
+	c->report = report;
+	c->next = k->carried[report];
+	k->carried[report] = seq;
+	return 0;
+}
+
+/* Takes seq off its carrier's list. */
+static void uncarry(struct cases *k, int64_t seq)
+{
+	int64_t r = k->ids[seq - 1].report;
+	int64_t *at = &k->carried[r];
+	while (*at != 0 && *at != seq)
+		at = &k->ids[*at - 1].next;
+	if (*at == seq)
+		*at = k->ids[seq - 1].next;
+	k->ids[seq - 1].next = 0;
+}
+
+static int ids_grow(struct cases *k)
+{
+	if (k->n_ids < k->cap_ids)
+		return 0;
+	size_t cap = k->cap_ids ? k->cap_ids * 2 : 256;
+	struct cid *v = realloc(k->ids, cap * sizeof *v);
+	if (v == NULL)
+		return CRIX_ENOMEM;
+	k->ids = v;
+	k->cap_ids = cap;
+	return 0;
+}
+
+/* Forgets every id (before reloading them). */
+static void ids_clear(struct cases *k)
+{
+	k->n_ids = 0;
+	if (k->carried != NULL)
+		memset(k->carried, 0, k->n_carried * sizeof *k->carried);
+}
+
+/* Reads every id from the store. */
+static int ids_load(struct cases *k, struct store *s, struct crix_error *err)
+{
+	ids_clear(k);
+	int64_t after = 0;
+	for (;;) {
+		struct store_case_id *v;
+		size_t n;
+		int rc = store_case_id_list(s, after, 1024, &v, &n, err);
+		if (rc != 0)
+			return rc;
+		if (n == 0)
+			return 0;
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			if (v[i].seq != (int64_t)k->n_ids + 1) {
+				rc = crix_error_set(err, CRIX_EIO,
+				                    "case ids: seq %lld out of order",
+				                    (long long)v[i].seq);
+				break;
+			}
+			if (ids_grow(k) != 0) {
+				rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+				break;
+			}
+			struct cid *c = &k->ids[k->n_ids++];
+			*c = (struct cid){.merged_into = v[i].merged_into};
+			snprintf(c->name, sizeof c->name, "%s", v[i].name);
+			if (carry(k, v[i].seq, v[i].report_id) != 0)
+				rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		}
+		after = v[n - 1].seq;
+		free(v);
+		if (rc != 0)
+			return rc;
+	}
+}
+
+/* Writes the changes in one transaction.  The memory already holds them;
+ * when the write fails it is reloaded from the store, so the two agree. */
+static int idops_flush(struct cases *k, struct idops *o, struct crix_error *err)
+{
+	if (o->n == 0)
+		return 0;
+	struct store_tx *tx;
+	int rc = store_tx_begin(k->store, &tx, err);
+	for (size_t i = 0; rc == 0 && i < o->n; i++)
+		rc = o->insert[i] ? store_case_id_insert(tx, &o->v[i], err)
+		                  : store_case_id_update(tx, &o->v[i], err);
+	if (rc == 0)
+		rc = store_tx_commit(tx, err);
+	else if (tx != NULL)
+		store_tx_rollback(tx);
+	if (rc != 0)
+		ids_load(k, k->store, NULL);
+	o->n = 0;
+	return rc;
+}
+
+/* The case's reports, every one (a report the engine does not hold is a
+ * case of its own).  OUT: *out (free()), *n. */
+static int members_all(struct cases *k, uint32_t report, uint32_t **out, size_t *n)
+{
+	uint32_t size = corr_case_size(k->corr, report);
+	*out = malloc((size ? size : 1) * sizeof **out);
+	if (*out == NULL)
+		return CRIX_ENOMEM;
+	if (size == 0) {
+		(*out)[0] = report;
+		*n = 1;
+		return 0;
+	}
+	*n = corr_case_members(k->corr, report, *out, size);
+	return 0;
+}
+
+/* The oldest report of the case of report. */
+static uint32_t anchor_of(struct cases *k, uint32_t report)
+{
+	uint32_t a = corr_case(k->corr, report);
+	return a ? a : report;
+}
+
+/* Gives the case of report its one live id: a new one when its reports
+ * carry none, the oldest when they carry several (the others retire into
+ * it).  OUT: *seq. */
+static int settle_locked(struct cases *k, uint32_t report, struct idops *o, int64_t *seq)
+{
+	uint32_t *m;
+	size_t n;
+	if (members_all(k, report, &m, &n) != 0)
+		return CRIX_ENOMEM;
+	int64_t best = 0;
+	for (size_t i = 0; i < n; i++)
+		for (int64_t q = m[i] < k->n_carried ? k->carried[m[i]] : 0; q != 0;
+		     q = k->ids[q - 1].next)
+			if (k->ids[q - 1].merged_into == 0 && (best == 0 || q < best))
+				best = q;
+	int rc = 0;
+	if (best != 0) {
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			for (int64_t q = m[i] < k->n_carried ? k->carried[m[i]] : 0;
+			     rc == 0 && q != 0; q = k->ids[q - 1].next)
+				if (k->ids[q - 1].merged_into == 0 && q != best) {
+					k->ids[q - 1].merged_into = best;
+					rc = idops_push(o, q, &k->ids[q - 1], false, NULL);
+				}
+	} else if ((rc = ids_grow(k)) == 0) {
+		char now[CLOCK_ISO_LEN];
+		clock_now_iso(now);
+		best = (int64_t)k->n_ids + 1;
+		struct cid *c = &k->ids[k->n_ids++];
+		*c = (struct cid){0};
+		snprintf(c->name, sizeof c->name, "CASE-%.4s-%06lld", now, (long long)best);
+		rc = carry(k, best, anchor_of(k, report));
+		if (rc == 0)
+			rc = idops_push(o, best, c, true, now);
+	}
+	free(m);
+	*seq = best;
+	return rc;
+}
+
+/* The live id of the case of report, settled and written.  OUT: name. */
+static int settle(struct cases *k, uint32_t report, int64_t *seq, char name[STORE_SHORT_MAX],
+                  struct crix_error *err)
+{
+	struct idops o = {0};
+	int rc = settle_locked(k, report, &o, seq);
+	if (rc != 0) {
+		idops_free(&o);
+		ids_load(k, k->store, NULL);
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	}
+	rc = idops_flush(k, &o, err);
+	idops_free(&o);
+	if (rc == 0 && name != NULL)
+		snprintf(name, STORE_SHORT_MAX, "%s", k->ids[*seq - 1].name);
+	return rc;
+}
+
+/* After a split of the case whose reports were m[0..n) and whose id was
+ * seq: the part holding the oldest report (anchor) keeps seq, each other
+ * part gets an id of its own. */
+static int settle_split(struct cases *k, const uint32_t *m, size_t n, uint32_t anchor, int64_t seq,
+                        struct crix_error *err)
+{
+	struct idops o = {0};
+	int rc = 0;
+	if (anchor_of(k, (uint32_t)k->ids[seq - 1].report) != anchor_of(k, anchor)) {
+		uncarry(k, seq);
+		rc = carry(k, seq, anchor);
+		if (rc == 0)
+			rc = idops_push(&o, seq, &k->ids[seq - 1], false, NULL);
+	}
+	uint32_t *seen = malloc((n ? n : 1) * sizeof *seen);
+	size_t ns = 0;
+	if (seen == NULL)
+		rc = CRIX_ENOMEM;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		uint32_t a = anchor_of(k, m[i]);
+		size_t j = 0;
+		while (j < ns && seen[j] != a)
+			j++;
+		if (j < ns)
+			continue;
+		seen[ns++] = a;
+		int64_t got;
+		rc = settle_locked(k, a, &o, &got);
+	}
+	free(seen);
+	if (rc != 0) {
+		idops_free(&o);
+		ids_load(k, k->store, NULL);
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	}
+	rc = idops_flush(k, &o, err);
+	idops_free(&o);
+	return rc;
+}
+
+/* The seq a "CASE-YYYY-NNNNNN" names, 0 when it is not of that form or
+ * unknown. */
+static int64_t id_parse(const struct cases *k, const char *text)
+{
+	if (strncasecmp(text, "CASE-", 5) != 0)
+		return 0;
+	const char *p = text + 5;
+	for (int i = 0; i < 4; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	if (p[4] != '-' || p[5] == '\0' || strlen(p + 5) > 12)
+		return 0;
+	int64_t seq = 0;
+	for (const char *q = p + 5; *q; q++) {
+		if (*q < '0' || *q > '9')
+			return 0;
+		seq = seq * 10 + (*q - '0');
+	}
+	if (seq <= 0 || seq > (int64_t)k->n_ids || strcasecmp(k->ids[seq - 1].name, text) != 0)
+		return 0;
+	return seq;
+}
+
+bool cases_is_case_id(const char *text)
+{
+	return text != NULL && strncasecmp(text, "CASE-", 5) == 0;
+}
+
+int cases_resolve_id(struct cases *k, const char *text, const char *field, struct cases_handle *h,
+                     struct crix_error *err)
+{
+	memset(h, 0, sizeof *h);
+	pthread_mutex_lock(&k->lock);
+	int64_t seq = id_parse(k, text);
+	int rc = 0;
+	if (seq == 0) {
+		rc = crix_error_field(err, field, CRIX_ENOTFOUND, "%s: no case %.40s", field, text);
+	} else {
+		int64_t live;
+		rc = settle(k, (uint32_t)k->ids[seq - 1].report, &live, h->name, err);
+		if (rc == 0) {
+			h->seq = live;
+			h->anchor = anchor_of(k, (uint32_t)k->ids[seq - 1].report);
+			if (live != seq)
+				snprintf(h->moved_from, sizeof h->moved_from, "%s",
+				         k->ids[seq - 1].name);
+		}
+	}
+	pthread_mutex_unlock(&k->lock);
+	return rc;
+}
+
+int cases_handle_of(struct cases *k, int64_t report, struct cases_handle *h, struct crix_error *err)
+{
+	memset(h, 0, sizeof *h);
+	if (report <= 0 || report >= UINT32_MAX)
+		return crix_error_set(err, CRIX_ENOTFOUND, "case not found");
+	pthread_mutex_lock(&k->lock);
+	int rc = settle(k, (uint32_t)report, &h->seq, h->name, err);
+	h->anchor = anchor_of(k, (uint32_t)report);
+	pthread_mutex_unlock(&k->lock);
+	return rc;
+}
+
+int cases_members(struct cases *k, int64_t report, uint32_t **out, size_t *n,
+                  struct crix_error *err)
+{
+	pthread_mutex_lock(&k->lock);
+	int rc = members_all(k, (uint32_t)report, out, n);
+	pthread_mutex_unlock(&k->lock);
+	if (rc != 0)
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	qsort(*out, *n, sizeof **out, cmp_u32_ids);
+	return 0;
+}
+
+size_t cases_carried(struct cases *k, int64_t report, int64_t *out, size_t max)
+{
+	uint32_t *m;
+	size_t n, got = 0;
+	pthread_mutex_lock(&k->lock);
+	if (members_all(k, (uint32_t)report, &m, &n) == 0) {
+		for (size_t i = 0; i < n; i++)
+			for (int64_t q = m[i] < k->n_carried ? k->carried[m[i]] : 0;
+			     q != 0 && got < max; q = k->ids[q - 1].next)
+				out[got++] = q;
+		free(m);
+	}
+	pthread_mutex_unlock(&k->lock);
+	return got;
+}
+
+int cases_id_name(struct cases *k, int64_t seq, char name[STORE_SHORT_MAX])
+{
+	pthread_mutex_lock(&k->lock);
+	int ok = seq > 0 && seq <= (int64_t)k->n_ids;
+	if (ok)
+		snprintf(name, STORE_SHORT_MAX, "%s", k->ids[seq - 1].name);
+	pthread_mutex_unlock(&k->lock);
+	return ok ? 0 : CRIX_ENOTFOUND;
+}
+
 int cases_open(struct store *s, uint32_t over_common, struct warnlist *warn, struct cases **out,
                uint64_t *indicators, struct crix_error *err)
 {
@@ -207,6 +618,9 @@ int cases_open(struct store *s, uint32_t over_common, struct warnlist *warn, str
 	free(vals);
 	if (rc == 0)
 		rc = replay(k, s, err);
+	k->store = s;
+	if (rc == 0)
+		rc = ids_load(k, s, err);
 	if (rc != 0) {
 		cases_free(k);
 		return rc;
@@ -221,6 +635,8 @@ void cases_free(struct cases *k)
 	if (k == NULL)
 		return;
 	corr_free(k->corr);
+	free(k->ids);
+	free(k->carried);
 	pthread_mutex_destroy(&k->lock);
 	free(k);
 }
@@ -336,8 +752,28 @@ int cases_decide(struct cases *k, struct store *s, const struct principal *p,
 	/* The lock is held across the commit so that the engine applies
 	 * decisions in the order the store keeps them (the order of replay). */
 	pthread_mutex_lock(&k->lock);
-	struct store_tx *tx;
-	int rc = store_tx_begin(s, &tx, err);
+	/* Stable ids: both cases of a merge have theirs first (the older one
+	 * survives); a split remembers the case it splits and its id. */
+	bool splits = strcmp(d->kind, "exclude") == 0 || strcmp(d->kind, "detach") == 0;
+	uint32_t *pre_m = NULL, pre_anchor = 0;
+	size_t pre_n = 0;
+	int64_t pre_seq = 0, other_seq;
+	int rc = 0;
+	if (d->report_id <= 0 || d->report_id >= UINT32_MAX || d->other_id < 0 ||
+	    d->other_id >= UINT32_MAX)
+		rc = crix_error_set(err, CRIX_EINVAL, "cases: report id out of range");
+	if (rc == 0)
+		rc = settle(k, (uint32_t)d->report_id, &pre_seq, NULL, err);
+	if (rc == 0 && d->other_id > 0)
+		rc = settle(k, (uint32_t)d->other_id, &other_seq, NULL, err);
+	if (rc == 0 && splits) {
+		pre_anchor = anchor_of(k, (uint32_t)d->report_id);
+		if (members_all(k, (uint32_t)d->report_id, &pre_m, &pre_n) != 0)
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	}
+	struct store_tx *tx = NULL;
+	if (rc == 0)
+		rc = store_tx_begin(s, &tx, err);
 	if (rc == 0) {
 		rc = store_decision_insert(tx, d, err);
 		if (rc == 0)
@@ -349,7 +785,12 @@ int cases_decide(struct cases *k, struct store *s, const struct principal *p,
 	}
 	if (rc == 0)
 		rc = apply(k, d, err);
+	if (rc == 0 && splits)
+		rc = settle_split(k, pre_m, pre_n, pre_anchor, pre_seq, err);
+	else if (rc == 0)
+		rc = settle(k, (uint32_t)d->report_id, &pre_seq, NULL, err);
 	pthread_mutex_unlock(&k->lock);
+	free(pre_m);
 	free(dt);
 	return rc;
 }
@@ -624,6 +1065,14 @@ static int case_summary(struct cases *k, struct store *s, const struct case_data
 	return 0;
 }
 
+/* The summary's "id" becomes the stable id; the first report's reference
+ * stays as "first_reference". */
+static void name_summary(json_t *sum, const char *name)
+{
+	json_object_set(sum, "first_reference", json_object_get(sum, "id"));
+	json_object_set_new(sum, "id", json_string(name));
+}
+
 int cases_get(struct cases *k, struct store *s, const struct principal *p, int64_t report,
               bool graph, json_t **out, struct crix_error *err)
 {
@@ -641,7 +1090,12 @@ int cases_get(struct cases *k, struct store *s, const struct principal *p, int64
 	double score;
 	bool open;
 	json_t *sum = NULL;
-	rc = case_summary(k, s, &c, true, &sum, &score, &open, err);
+	struct cases_handle h;
+	rc = cases_handle_of(k, report, &h, err);
+	if (rc == 0)
+		rc = case_summary(k, s, &c, true, &sum, &score, &open, err);
+	if (rc == 0)
+		name_summary(sum, h.name);
 	if (rc == 0 && graph) {
 		/* Reports and indicators as nodes; "holds" edges from a report to
 		 * its indicators, "linked" edges for analysts' merges. */
@@ -684,8 +1138,10 @@ int cases_get(struct cases *k, struct store *s, const struct principal *p, int64
 				json_array_append_new(edges, json_pack("{s:s,s:s,s:s}", "from", a,
 				                                       "to", b, "kind", "linked"));
 		}
-		json_t *g = json_pack("{s:O,s:O,s:o,s:o}", "id", json_object_get(sum, "id"), "size",
-		                      json_object_get(sum, "size"), "nodes", nodes, "edges", edges);
+		json_t *g = json_pack("{s:O,s:O,s:O,s:o,s:o}", "id", json_object_get(sum, "id"),
+		                      "first_reference", json_object_get(sum, "first_reference"),
+		                      "size", json_object_get(sum, "size"), "nodes", nodes, "edges",
+		                      edges);
 		json_decref(sum);
 		sum = g;
 	}
@@ -765,6 +1221,25 @@ int cases_queue(struct cases *k, struct store *s, const struct principal *p, siz
 	if (rc == 0 && n_anchors && q == NULL)
 		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	size_t nq = 0;
+	/* Every listed case gets its stable id, written in one transaction. */
+	int64_t *seqs = n_anchors ? calloc(n_anchors, sizeof *seqs) : NULL;
+	if (rc == 0 && n_anchors && seqs == NULL)
+		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	if (rc == 0 && n_anchors) {
+		struct idops o = {0};
+		pthread_mutex_lock(&k->lock);
+		for (size_t i = 0; rc == 0 && i < n_anchors; i++)
+			if (i == 0 || anchors[i] != anchors[i - 1])
+				rc = settle_locked(k, anchors[i], &o, &seqs[i]);
+		if (rc != 0) {
+			ids_load(k, s, NULL);
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		} else {
+			rc = idops_flush(k, &o, err);
+		}
+		pthread_mutex_unlock(&k->lock);
+		idops_free(&o);
+	}
 	for (size_t i = 0; rc == 0 && i < n_anchors; i++) {
 		if (i > 0 && anchors[i] == anchors[i - 1])
 			continue;
@@ -775,9 +1250,15 @@ int cases_queue(struct cases *k, struct store *s, const struct principal *p, siz
 		if (rc == 0)
 			rc = case_summary(k, s, &c, false, &q[nq].sum, &q[nq].score, &open, err);
 		case_data_free(&c);
+		char name[STORE_SHORT_MAX];
 		if (rc == 0)
+			rc = cases_id_name(k, seqs[i], name);
+		if (rc == 0) {
+			name_summary(q[nq].sum, name);
 			q[nq++].anchor = anchors[i];
+		}
 	}
+	free(seqs);
 	free(anchors);
 	if (rc == 0)
 		qsort(q, nq, sizeof *q, cmp_qent);
@@ -801,9 +1282,15 @@ int cases_queue(struct cases *k, struct store *s, const struct principal *p, siz
 /* ---- requests: references in, decisions and views out ---- */
 
 /* The store id of the report a reference names.  CRIX_ENOTFOUND names field. */
-static int resolve(struct store *s, const char *ref_in, const char *field, int64_t *id,
-                   struct crix_error *err)
+static int resolve(struct cases *k, struct store *s, const char *ref_in, const char *field,
+                   int64_t *id, struct crix_error *err)
 {
+	if (cases_is_case_id(ref_in)) {
+		struct cases_handle h;
+		int rc = cases_resolve_id(k, ref_in, field, &h, err);
+		*id = h.anchor;
+		return rc;
+	}
 	char ref[REF_LEN + 1];
 	struct crix_error e = {0};
 	if (ref_parse(ref_in, ref, &e) != 0)
@@ -826,7 +1313,7 @@ int cases_view_ref(struct cases *k, struct store *s, const struct principal *p,
 	int64_t id;
 	int rc = may_read(p, err);
 	if (rc == 0)
-		rc = resolve(s, case_ref, "id", &id, err);
+		rc = resolve(k, s, case_ref, "id", &id, err);
 	return rc != 0 ? rc : cases_get(k, s, p, id, graph, out, err);
 }
 
@@ -905,12 +1392,12 @@ int cases_split(struct cases *k, struct store *s, const struct ioc_ctx *ioc,
 	int64_t c, r;
 	int rc = decide_check(p, in, err);
 	if (rc == 0)
-		rc = resolve(s, case_ref, "id", &c, err);
+		rc = resolve(k, s, case_ref, "id", &c, err);
 	if (rc == 0 && !json_is_string(json_object_get(in, "report")))
 		rc = crix_error_field(err, "report", CRIX_EINVAL,
 		                      "report: the reference of the report to split off");
 	if (rc == 0)
-		rc = resolve(s, json_string_value(json_object_get(in, "report")), "report", &r,
+		rc = resolve(k, s, json_string_value(json_object_get(in, "report")), "report", &r,
 		             err);
 	if (rc == 0)
 		rc = take_note(in, d.note, sizeof d.note, err);
@@ -954,13 +1441,13 @@ int cases_merge(struct cases *k, struct store *s, const struct principal *p, con
 	int64_t c, o;
 	int rc = decide_check(p, in, err);
 	if (rc == 0)
-		rc = resolve(s, case_ref, "id", &c, err);
+		rc = resolve(k, s, case_ref, "id", &c, err);
 	if (rc == 0 && !json_is_string(json_object_get(in, "case")))
 		rc = crix_error_field(
 		        err, "case", CRIX_EINVAL,
 		        "case: the id (or any report reference) of the case to merge");
 	if (rc == 0)
-		rc = resolve(s, json_string_value(json_object_get(in, "case")), "case", &o, err);
+		rc = resolve(k, s, json_string_value(json_object_get(in, "case")), "case", &o, err);
 	if (rc == 0)
 		rc = take_note(in, d.note, sizeof d.note, err);
 	if (rc != 0)
@@ -990,7 +1477,7 @@ int cases_confirm(struct cases *k, struct store *s, const struct ioc_ctx *ioc,
 	int64_t c;
 	int rc = decide_check(p, in, err);
 	if (rc == 0)
-		rc = resolve(s, case_ref, "id", &c, err);
+		rc = resolve(k, s, case_ref, "id", &c, err);
 	if (rc == 0)
 		rc = take_value(ioc, in, &d, err);
 	if (rc == 0)

@@ -73,6 +73,34 @@ int cases_get(struct cases *k, struct store *s, const struct principal *p, int64
 int cases_queue(struct cases *k, struct store *s, const struct principal *p, size_t offset,
                 size_t limit, json_t **out, struct crix_error *err);
 
+/*
+ * Stable case ids ("CASE-2026-000123"; the rules are in cases.c above
+ * settle_locked).  A case's handle: its live id, its oldest report, and
+ * when the id asked for was merged into another, that id (moved_from).
+ */
+struct cases_handle {
+	int64_t seq;
+	char name[STORE_SHORT_MAX];
+	int64_t anchor;
+	char moved_from[STORE_SHORT_MAX];
+};
+/* Does text look like a case id (not a report reference)? */
+bool cases_is_case_id(const char *text);
+/* The case a "CASE-..." id names (field names it in errors: CRIX_ENOTFOUND). */
+int cases_resolve_id(struct cases *k, const char *text, const char *field, struct cases_handle *h,
+                     struct crix_error *err);
+/* The case of a report, with its id settled (given one when it has none). */
+int cases_handle_of(struct cases *k, int64_t report, struct cases_handle *h,
+                    struct crix_error *err);
+/* Every report of the case of report, by id.  OUT: *out (free()), *n. */
+int cases_members(struct cases *k, int64_t report, uint32_t **out, size_t *n,
+                  struct crix_error *err);
+/* The ids (seqs) that reports of the case carry, live and merged: the case's
+ * records are filed under them.  OUT: up to max in out; returns how many. */
+size_t cases_carried(struct cases *k, int64_t report, int64_t *out, size_t max);
+/* The name of an id.  CRIX_ENOTFOUND for an unknown seq. */
+int cases_id_name(struct cases *k, int64_t seq, char name[STORE_SHORT_MAX]);
+
 /* ---- requests (api/cases.c): case_ref is the reference of any report in
  * the case; in is the request body ---- */
 

@@ -460,3 +460,40 @@ void store_alert_array_free(struct store_alert *a, size_t n)
 		store_alert_clear(&a[i]);
 	free(a);
 }
+
+int store_case_id_insert(struct store_tx *tx, const struct store_case_id *ci,
+                         struct crix_error *err)
+{
+	return tx->s->ops->case_id_insert(tx, ci, err);
+}
+
+int store_case_id_update(struct store_tx *tx, const struct store_case_id *ci,
+                         struct crix_error *err)
+{
+	return tx->s->ops->case_id_update(tx, ci, err);
+}
+
+int store_case_id_list(struct store *s, int64_t after, size_t limit, struct store_case_id **out,
+                       size_t *n, struct crix_error *err)
+{
+	return s->ops->case_id_list(s, after, limit, out, n, err);
+}
+
+int store_case_record_insert(struct store_tx *tx, struct store_case_record *r,
+                             struct crix_error *err)
+{
+	return tx->s->ops->case_record_insert(tx, r, err);
+}
+
+int store_case_record_list(struct store *s, int64_t case_seq, int64_t after, size_t limit,
+                           struct store_case_record **out, size_t *n, struct crix_error *err)
+{
+	return s->ops->case_record_list(s, case_seq, after, limit, out, n, err);
+}
+
+void store_case_record_array_free(struct store_case_record *a, size_t n)
+{
+	for (size_t i = 0; a != NULL && i < n; i++)
+		free(a[i].body);
+	free(a);
+}

@@ -491,5 +491,48 @@ int store_alert_list(struct store *s, const struct store_alert_filter *f, int64_
                      size_t limit, struct store_alert **out, size_t *n, struct crix_error *err);
 void store_alert_clear(struct store_alert *a);
 void store_alert_array_free(struct store_alert *a, size_t n);
+/*
+ * Stable case ids (issue 6).  An id is carried by a report (report_id): a
+ * case's id is the oldest live id (smallest seq) that one of its reports
+ * carries.  merged_into: 0 while live, else the seq of the id it was merged
+ * into.  name: "CASE-YYYY-NNNNNN".
+ */
+struct store_case_id {
+	int64_t seq;
+	char name[STORE_SHORT_MAX];
+	int64_t report_id;
+	int64_t merged_into;
+	char created[CLOCK_ISO_LEN];
+};
+/* Inserts with the given seq (the model numbers ids); a taken seq or name is
+ * CRIX_EEXIST. */
+int store_case_id_insert(struct store_tx *tx, const struct store_case_id *ci,
+                         struct crix_error *err);
+/* Updates report_id and merged_into of ci->seq. */
+int store_case_id_update(struct store_tx *tx, const struct store_case_id *ci,
+                         struct crix_error *err);
+/* Up to limit ids with seq > after, by seq.  OUT: *out (free()), *n. */
+int store_case_id_list(struct store *s, int64_t after, size_t limit, struct store_case_id **out,
+                       size_t *n, struct crix_error *err);
+
+/* A record of case work: kind "review", "dissemination" or "outcome", filed
+ * under the case id current when it was made; body is its JSON document. */
+struct store_case_record {
+	int64_t id;
+	int64_t case_seq;
+	char kind[STORE_SHORT_MAX];
+	char at[CLOCK_ISO_LEN];
+	char actor[STORE_ACTOR_MAX];
+	int64_t org_id; /* dissemination and outcome: the receiving organisation */
+	char *body;
+};
+/* Sets r->id. */
+int store_case_record_insert(struct store_tx *tx, struct store_case_record *r,
+                             struct crix_error *err);
+/* Up to limit records with id > after, by id, of case_seq (0: of every
+ * case).  OUT: *out (store_case_record_array_free), *n. */
+int store_case_record_list(struct store *s, int64_t case_seq, int64_t after, size_t limit,
+                           struct store_case_record **out, size_t *n, struct crix_error *err);
+void store_case_record_array_free(struct store_case_record *a, size_t n);
 
 #endif

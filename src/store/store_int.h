@@ -121,6 +121,16 @@ struct store_ops {
 	int (*alert_list)(struct store *s, const struct store_alert_filter *f, int64_t before,
 	                  size_t limit, struct store_alert **out, size_t *n,
 	                  struct crix_error *err);
+	int (*case_id_insert)(struct store_tx *tx, const struct store_case_id *ci,
+	                      struct crix_error *err);
+	int (*case_id_update)(struct store_tx *tx, const struct store_case_id *ci,
+	                      struct crix_error *err);
+	int (*case_id_list)(struct store *s, int64_t after, size_t limit,
+	                    struct store_case_id **out, size_t *n, struct crix_error *err);
+	int (*case_record_insert)(struct store_tx *tx, struct store_case_record *r,
+	                          struct crix_error *err);
+	int (*case_record_list)(struct store *s, int64_t case_seq, int64_t after, size_t limit,
+	                        struct store_case_record **out, size_t *n, struct crix_error *err);
 };
 
 struct store {

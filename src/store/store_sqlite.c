@@ -117,6 +117,15 @@ static const char *const migrations[] = {
         " withdrawn TEXT NOT NULL, summary TEXT NOT NULL, advice TEXT NOT NULL,"
         " indicators TEXT NOT NULL);"
         "CREATE INDEX alerts_category ON alerts(category, id);",
+        /* 5: stable case ids (each carried by a report: the case's id is the
+         * oldest live one its reports carry) and the records of case work:
+         * reviews, disseminations, outcomes (issue 6) */
+        "CREATE TABLE case_ids (seq INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+        " report_id BIGINT NOT NULL, merged_into BIGINT NOT NULL, created TEXT NOT NULL);"
+        "CREATE TABLE case_records (id INTEGER PRIMARY KEY, case_seq BIGINT NOT NULL,"
+        " kind TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, org_id BIGINT NOT NULL,"
+        " body TEXT NOT NULL);"
+        "CREATE INDEX case_records_case ON case_records(case_seq, id);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -188,6 +197,11 @@ enum st {
 	ST_ALERT_WITHDRAW,
 	ST_ALERT_GET,
 	ST_ALERT_LIST,
+	ST_CASE_ID_INSERT,
+	ST_CASE_ID_UPDATE,
+	ST_CASE_ID_LIST,
+	ST_CASE_REC_INSERT,
+	ST_CASE_REC_LIST,
 	ST_COUNT
 };
 
@@ -349,6 +363,15 @@ static const char *const sql[ST_COUNT] = {
                           " AND (?2 = 0 OR tlp <= ?2) AND ((status = 'published'"
                           " AND (expires = '' OR expires > ?3)) OR (?4 <> 0 AND org_id = ?4))"
                           " AND (?5 = 0 OR id < ?5) ORDER BY id DESC LIMIT ?6",
+        [ST_CASE_ID_INSERT] = "INSERT INTO case_ids (seq, name, report_id, merged_into, created)"
+                              " VALUES (?, ?, ?, ?, ?)",
+        [ST_CASE_ID_UPDATE] = "UPDATE case_ids SET report_id = ?, merged_into = ? WHERE seq = ?",
+        [ST_CASE_ID_LIST] = "SELECT seq, name, report_id, merged_into, created FROM case_ids"
+                            " WHERE seq > ? ORDER BY seq LIMIT ?",
+        [ST_CASE_REC_INSERT] = "INSERT INTO case_records (case_seq, kind, at, actor, org_id, body)"
+                               " VALUES (?, ?, ?, ?, ?, ?)",
+        [ST_CASE_REC_LIST] = "SELECT id, case_seq, kind, at, actor, org_id, body FROM case_records"
+                             " WHERE (?1 = 0 OR case_seq = ?1) AND id > ?2 ORDER BY id LIMIT ?3",
 };
 
 struct conn {
@@ -2239,6 +2262,114 @@ static int sq_alert_list(struct store *s, const struct store_alert_filter *f, in
 	return rc;
 }
 
+/* ---- stable case ids and the records of case work ---- */
+
+static int sq_case_id_insert(struct store_tx *tx, const struct store_case_id *ci,
+                             struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_CASE_ID_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	sqlite3_bind_int64(q, 1, ci->seq);
+	bind_text(q, 2, ci->name);
+	sqlite3_bind_int64(q, 3, ci->report_id);
+	sqlite3_bind_int64(q, 4, ci->merged_into);
+	bind_text(q, 5, ci->created);
+	return exec_done(c, q, "case id", err);
+}
+
+static int sq_case_id_update(struct store_tx *tx, const struct store_case_id *ci,
+                             struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_CASE_ID_UPDATE, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	sqlite3_bind_int64(q, 1, ci->report_id);
+	sqlite3_bind_int64(q, 2, ci->merged_into);
+	sqlite3_bind_int64(q, 3, ci->seq);
+	return exec_done(c, q, "case id", err);
+}
+
+static int case_id_out(sqlite3_stmt *q, void *out)
+{
+	struct store_case_id *ci = out;
+	ci->seq = sqlite3_column_int64(q, 0);
+	col_text(q, 1, ci->name, sizeof ci->name);
+	ci->report_id = sqlite3_column_int64(q, 2);
+	ci->merged_into = sqlite3_column_int64(q, 3);
+	col_text(q, 4, ci->created, sizeof ci->created);
+	return 0;
+}
+
+static int sq_case_id_list(struct store *s, int64_t after, size_t limit, struct store_case_id **out,
+                           size_t *n, struct crix_error *err)
+{
+	struct id_page p = {.after = after, .limit = (int64_t)limit};
+	int rc = get_many(s, ST_CASE_ID_LIST, bind_after_limit, &p, case_id_out, sizeof **out,
+	                  (void **)out, n, "case ids", err);
+	if (rc != 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+static int sq_case_record_insert(struct store_tx *tx, struct store_case_record *r,
+                                 struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_CASE_REC_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	sqlite3_bind_int64(q, 1, r->case_seq);
+	bind_text(q, 2, r->kind);
+	bind_text(q, 3, r->at);
+	bind_text(q, 4, r->actor);
+	sqlite3_bind_int64(q, 5, r->org_id);
+	bind_text(q, 6, r->body);
+	int rc = exec_done(c, q, "case record", err);
+	if (rc == 0)
+		r->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int case_record_out(sqlite3_stmt *q, void *out)
+{
+	struct store_case_record *r = out;
+	r->id = sqlite3_column_int64(q, 0);
+	r->case_seq = sqlite3_column_int64(q, 1);
+	col_text(q, 2, r->kind, sizeof r->kind);
+	col_text(q, 3, r->at, sizeof r->at);
+	col_text(q, 4, r->actor, sizeof r->actor);
+	r->org_id = sqlite3_column_int64(q, 5);
+	return col_dup(q, 6, &r->body);
+}
+
+static void bind_case_rec(sqlite3_stmt *q, const void *arg)
+{
+	const struct id_page *p = arg;
+	sqlite3_bind_int64(q, 1, p->key);
+	sqlite3_bind_int64(q, 2, p->after);
+	sqlite3_bind_int64(q, 3, p->limit);
+}
+
+static int sq_case_record_list(struct store *s, int64_t case_seq, int64_t after, size_t limit,
+                               struct store_case_record **out, size_t *n, struct crix_error *err)
+{
+	struct id_page p = {.key = case_seq, .after = after, .limit = (int64_t)limit};
+	int rc = get_many(s, ST_CASE_REC_LIST, bind_case_rec, &p, case_record_out, sizeof **out,
+	                  (void **)out, n, "case records", err);
+	if (rc != 0) {
+		store_case_record_array_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -2305,4 +2436,9 @@ static const struct store_ops sqlite_ops = {
         .alert_withdraw = sq_alert_withdraw,
         .alert_get = sq_alert_get,
         .alert_list = sq_alert_list,
+        .case_id_insert = sq_case_id_insert,
+        .case_id_update = sq_case_id_update,
+        .case_id_list = sq_case_id_list,
+        .case_record_insert = sq_case_record_insert,
+        .case_record_list = sq_case_record_list,
 };

@@ -61,7 +61,7 @@ describe('cases', () => {
 
 	it('a case shows its reports, indicators, victims, losses, categories, regions and triage reasons', async () => {
 		const c = (await get(`/api/v1/cases/${R.C}`)).json;
-		assert.equal(c.id, R.A, 'a case is named after its first report, whichever report asks');
+		assert.equal(c.first_reference, R.A, 'a case is named after its first report, whichever report asks');
 		assert.equal(c.size, 4);
 		assert.deepEqual(c.reports.map((r) => r.reference).sort(), [R.A, R.B, R.C, R.E].sort());
 		assert.equal(c.victims, 3, 'crime reports are victims; the information report is not');
@@ -91,7 +91,7 @@ describe('cases', () => {
 
 	it('the graph has reports and indicators as nodes and holdings as edges', async () => {
 		const g = (await get(`/api/v1/cases/${R.A}/graph`)).json;
-		assert.equal(g.id, R.A);
+		assert.equal(g.first_reference, R.A);
 		const reports = g.nodes.filter((n) => n.kind === 'report').map((n) => n.id).sort();
 		assert.deepEqual(reports, [R.A, R.B, R.C, R.E].sort());
 		const phone = g.nodes.find((n) => n.kind === 'indicator' && n.type === 'phone');
@@ -104,17 +104,17 @@ describe('cases', () => {
 	it('the triage queue puts the linked case first and explains each score', async () => {
 		const q = (await get('/api/v1/cases?order=triage')).json;
 		assert.equal(q.total, 2);
-		assert.deepEqual(q.cases.map((c) => c.id), [R.A, R.D]);
+		assert.deepEqual(q.cases.map((c) => c.first_reference), [R.A, R.D]);
 		assert.ok(q.cases[0].triage.score > q.cases[1].triage.score);
 		assert.equal(q.next, null);
 		const p1 = (await get('/api/v1/cases?order=triage&limit=1')).json;
 		assert.equal(p1.cases.length, 1);
 		assert.equal(p1.next, 1);
 		const p2 = (await get(`/api/v1/cases?order=triage&limit=1&cursor=${p1.next}`)).json;
-		assert.equal(p2.cases[0].id, R.D);
+		assert.equal(p2.cases[0].first_reference, R.D);
 		// a closed report leaves the queue
 		await post(`/api/v1/reports/${R.D}/status`, { status: 'closed' });
-		assert.deepEqual((await get('/api/v1/cases')).json.cases.map((c) => c.id), [R.A]);
+		assert.deepEqual((await get('/api/v1/cases')).json.cases.map((c) => c.first_reference), [R.A]);
 	});
 
 	it('who may see and decide: staff read, analysts decide, businesses and the public neither', async () => {
@@ -156,27 +156,27 @@ describe('cases', () => {
 		// B no longer links through the phone: A+E and B+C
 		let r = (await post(`/api/v1/cases/${R.A}/split`, { report: R.B, type: 'phone', value: '+44 7700 900555', note: 'a spoofed caller id' })).json;
 		assert.ok(r.decision > 0);
-		assert.deepEqual(r.case.id, R.A);
+		assert.deepEqual(r.case.first_reference, R.A);
 		assert.equal(r.case.size, 2);
-		assert.equal(r.report_case.id, R.B);
+		assert.equal(r.report_case.first_reference, R.B);
 		assert.equal(r.report_case.size, 2);
 		// E is taken out of its case entirely
 		r = (await post(`/api/v1/cases/${R.A}/split`, { report: R.E })).json;
 		assert.equal(r.case.size, 1);
-		assert.equal(r.report_case.id, R.E);
+		assert.equal(r.report_case.first_reference, R.E);
 		assert.equal(r.report_case.size, 1);
 		// the analyst joins D's case (no shared value) to B's
 		r = (await post(`/api/v1/cases/${R.D}/merge`, { case: R.C, note: 'same modus operandi' })).json;
-		assert.equal(r.case.id, R.B);
+		assert.equal(r.case.first_reference, R.B);
 		assert.equal(r.case.size, 3);
 		const g = (await get(`/api/v1/cases/${R.B}/graph`)).json;
 		assert.ok(g.edges.some((e) => e.kind === 'linked'), 'the merge is an edge of the graph');
 		// a new report holding the phone still does not join B
 		await submit('F', { kind: 'crime', category: 'investment-fraud', description: 'they rang from +447700900555' });
-		assert.equal((await get(`/api/v1/cases/${R.F}`)).json.id, R.A);
+		assert.equal((await get(`/api/v1/cases/${R.F}`)).json.first_reference, R.A);
 		// a new report with E's bank account joins A, never E
 		await submit('G', { kind: 'crime', category: 'investment-fraud', description: 'paid GB82WEST12345698765432' });
-		assert.equal((await get(`/api/v1/cases/${R.G}`)).json.id, R.A);
+		assert.equal((await get(`/api/v1/cases/${R.G}`)).json.first_reference, R.A);
 		assert.equal((await get(`/api/v1/cases/${R.E}`)).json.size, 1);
 		beforeRestart = {};
 		for (const k of Object.keys(R)) {
@@ -198,7 +198,7 @@ describe('cases', () => {
 		assert.equal(r.case.size, 51);
 		await post(`/api/v1/cases/${refs[0]}/confirm`, { type: 'phone', value: '+442079460999' }, 'ann', 409);
 		R.common = refs[0];
-		beforeRestart.common = `${refs[0]}/51`;
+		beforeRestart.common = `${r.case.id}/51`;
 	});
 
 	it('every decision is in the audit chain', async () => {

@@ -50,6 +50,11 @@ before(async () => {
 		suspect: { phones: [PHONE] }, loss: { amount_minor: 120000, currency: 'GBP' } });
 	await submit('b1', { kind: 'crime', category: 'online-shopping-fraud', description: 'A shop that never delivered.',
 		suspect: { websites: ['never-delivers.shop'] } });
+	// The queue and the case page name cases by their stable ids (CASE-...).
+	const caseId = async (ref) => expectStatus(await req(srv, 'GET', `/api/v1/cases/${ref}`, { token: acc.users.ana.token }), 200, `case of ${ref}`).json.id;
+	R.caseA = await caseId(R.a1);
+	R.caseB = await caseId(R.b1);
+	assert.match(R.caseA, /^CASE-\d{4}-\d{6}$/);
 	// A GREEN collection holding one indicator, for the lookup.
 	const c = expectStatus(await req(srv, 'POST', '/api/v1/collections', { token: acc.users.ana.token,
 		json: { title: 'Phishing feed', tlp: 'green' } }), 201, 'collection');
@@ -125,19 +130,19 @@ async function refusalsSeen() {
 test('an analyst works the case queue: score and reasons, merge, split', async () => {
 	const ctx = await context();
 	const page = await signIn(ctx, acc.users.ana, '/staff/cases');
-	await page.waitForSelector(`#cases tr[data-case="${R.a1}"]`);
-	const row = page.locator(`#cases tr[data-case="${R.a1}"]`);
+	await page.waitForSelector(`#cases tr[data-case="${R.caseA}"]`);
+	const row = page.locator(`#cases tr[data-case="${R.caseA}"]`);
 	assert.match(await row.innerText(), /2 victims: \+20/, 'the victims reason');
 	assert.match(await row.innerText(), /6,200\.00 GBP lost|6200\.00 GBP lost/, 'the losses reason');
 	assert.match(await row.innerText(), /investment-fraud \(2\)/);
 	assert.match(await row.locator('.score').innerText(), /^\d/);
 	// Highest score first: case A (two victims, losses) above case B.
 	const order = await page.$$eval('#cases tbody tr', (trs) => trs.map((t) => t.dataset.case));
-	assert.ok(order.indexOf(R.a1) < order.indexOf(R.b1), `queue order ${order}`);
+	assert.ok(order.indexOf(R.caseA) < order.indexOf(R.caseB), `queue order ${order}`);
 	assert.equal(await page.getAttribute('a[href="/staff/cases"]', 'aria-current'), 'page', 'Cases in the navigation');
 	await accessible(page, '/staff/cases');
 	await shot(page, 'cases');
-	await page.click(`#cases a:text("${R.a1}")`);
+	await page.click(`#cases a:text("${R.caseA}")`);
 	await page.waitForSelector('#graph-svg');
 	assert.match(await text(page, '#reasons'), /2 victims/);
 	assert.doesNotMatch(await text(page, '#reports'), new RegExp(R.b1));
@@ -156,7 +161,7 @@ test('an analyst works the case queue: score and reasons, merge, split', async (
 	await page.fill('#mg-case', R.b1);
 	await page.fill('#mg-note', 'Same broker, a shop front.');
 	await page.click('#merge-form button[type=submit]');
-	assert.match(await text(page, '#merge-form .confirm'), new RegExp(`Merge case ${R.a1} \\(2 reports\\) with case ${R.b1}`));
+	assert.match(await text(page, '#merge-form .confirm'), new RegExp(`Merge case ${R.caseA} \\(2 reports\\) with case ${R.b1}`));
 	await shot(page, 'case-merge-confirm');
 	await page.click('#merge-form .confirm button.secondary');
 	assert.equal(await page.isVisible('#merge-form .confirm'), false);
@@ -198,7 +203,7 @@ test('an analyst works the case queue: score and reasons, merge, split', async (
 	await page.selectOption('#sp-value', { label: 'phone: +447700900123' });
 	await page.fill('#sp-note', 'spoofed caller id');
 	await page.click('#split-form button[type=submit]');
-	assert.match(await text(page, '#split-form .confirm'), new RegExp(`Split report ${R.a2} off case ${R.a1} where it links through phone \\+447700900123`));
+	assert.match(await text(page, '#split-form .confirm'), new RegExp(`Split report ${R.a2} off case ${R.caseA} where it links through phone \\+447700900123`));
 	await page.click('#split-form .confirm-yes');
 	await page.waitForFunction((b) => document.querySelector('#status').textContent.includes(`Report ${b} was split off`), R.a2);
 	assert.doesNotMatch(await text(page, '#reports'), new RegExp(R.a2));

@@ -29,10 +29,15 @@ function fact(dt, dd) {
 }
 
 async function render() {
-	$('#ref').textContent = ref;
-	$('#back').href = `/staff/report?ref=${encodeURIComponent(ref)}`;
-	const [c, sum, g] = await Promise.all([api('GET', `/api/v1/reports/${encodeURIComponent(ref)}/case`),
-		api('GET', `/api/v1/cases/${encodeURIComponent(ref)}`), api('GET', `/api/v1/cases/${encodeURIComponent(ref)}/graph`)]);
+	// ref is a case id (CASE-...) or the reference of any report in the case;
+	// the shared-indicator notes are asked of the case's first report.
+	const sum = await api('GET', `/api/v1/cases/${encodeURIComponent(ref)}`);
+	const first = sum.first_reference || ref;
+	$('#ref').textContent = sum.id || ref;
+	const opened = /^CASE-/i.test(ref) ? first : ref; // back to the report the page came from
+	$('#back').href = `/staff/report?ref=${encodeURIComponent(opened)}`;
+	const [c, g] = await Promise.all([api('GET', `/api/v1/reports/${encodeURIComponent(first)}/case`),
+		api('GET', `/api/v1/cases/${encodeURIComponent(sum.id || ref)}/graph`)]);
 	summary = sum;
 	const reports = sum.reports || [];
 	put($('#facts'), ...fact('Case', sum.id), ...fact('Reports', `${sum.size}${sum.truncated ? ' (summed over the first 1000)' : ''}`),

@@ -167,10 +167,108 @@ static void test_decisions_survive_reopen(void **state)
 	free(dir);
 }
 
+/* The name of the case of report r (settled). */
+static void name_of(struct cases *k, int64_t r, char out[STORE_SHORT_MAX])
+{
+	struct cases_handle h;
+	OK(cases_handle_of(k, r, &h, E));
+	snprintf(out, STORE_SHORT_MAX, "%s", h.name);
+}
+
+/*
+ * Stable ids: a case keeps its id as it grows; when two cases merge, the
+ * older id survives and the younger resolves to it (moved_from); when a case
+ * splits, the part with the oldest report keeps the id and the other part
+ * gets a new one (not the retired id revived); all of it survives reopening.
+ */
+static void test_stable_ids(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	struct store *s;
+	OK(store_open(NULL, dir, &s, E));
+	int64_t a1 = add_report(s, 1, "phone", "+447700900001", 0);
+	int64_t b1 = add_report(s, 2, "phone", "+447700900002", 0);
+	int64_t a2 = add_report(s, 3, "phone", "+447700900001", 0);
+	struct cases *k = open_cases(s);
+	char na[STORE_SHORT_MAX], nb[STORE_SHORT_MAX], n[STORE_SHORT_MAX];
+	name_of(k, b1, nb); /* B is seen first: it gets the older id */
+	name_of(k, a2, na);
+	assert_string_not_equal(na, nb);
+	assert_non_null(strstr(na, "CASE-"));
+	name_of(k, a1, n);
+	assert_string_equal(n, na); /* whichever report asks */
+	assert_true(cases_is_case_id(na));
+	assert_false(cases_is_case_id("CRX26TEST0001"));
+
+	/* a new report joining A keeps A's id */
+	int64_t a3 = add_report(s, 4, "phone", "+447700900001", 0);
+	struct corr_value cv = {IOC_PHONE, "+447700900001", 13};
+	OK(cases_add(k, a3, &cv, 1, false, E));
+	name_of(k, a3, n);
+	assert_string_equal(n, na);
+
+	/* merge: B's id is older, so it survives; A's leads to it */
+	struct principal p;
+	analyst(&p, ROLE_ANALYST, ORG_CERT);
+	decide(k, s, &p, "link", a1, b1, "", "");
+	name_of(k, a1, n);
+	assert_string_equal(n, nb);
+	struct cases_handle h;
+	OK(cases_resolve_id(k, na, "id", &h, E));
+	assert_string_equal(h.name, nb);
+	assert_string_equal(h.moved_from, na);
+	struct crix_error err = {0};
+	assert_int_equal(cases_resolve_id(k, "CASE-2026-999999", "id", &h, &err), CRIX_ENOTFOUND);
+	assert_string_equal(err.field, "id");
+
+	/* split a2 off: the part holding the oldest report (a1) keeps B's id
+	 * even though B's carrier is b1; a2's part gets a new id */
+	decide(k, s, &p, "detach", a2, 0, "", "");
+	name_of(k, a1, n);
+	assert_string_equal(n, nb);
+	char split[STORE_SHORT_MAX];
+	name_of(k, a2, split);
+	assert_string_not_equal(split, nb);
+	assert_string_not_equal(split, na);
+
+	/* detach b1 too: the part with the oldest report (a1, a3) keeps the
+	 * id, so it moves to a1; b1 alone gets a new one */
+	decide(k, s, &p, "detach", b1, 0, "", "");
+	name_of(k, a1, n);
+	assert_string_equal(n, nb);
+	char nb2[STORE_SHORT_MAX];
+	name_of(k, b1, nb2);
+	assert_string_not_equal(nb2, nb);
+	int64_t carried[16];
+	size_t nc = cases_carried(k, a1, carried, 16);
+	assert_true(nc >= 2); /* A's retired id and B's, whose records it holds */
+	cases_free(k);
+
+	/* reopened: the same names, and the retired id still resolves */
+	store_close(s);
+	OK(store_open(NULL, dir, &s, E));
+	k = open_cases(s);
+	name_of(k, a3, n);
+	assert_string_equal(n, nb);
+	name_of(k, a2, n);
+	assert_string_equal(n, split);
+	name_of(k, b1, n);
+	assert_string_equal(n, nb2);
+	OK(cases_resolve_id(k, na, "id", &h, E));
+	assert_string_equal(h.name, nb);
+	assert_string_equal(h.moved_from, na);
+	cases_free(k);
+	store_close(s);
+	tmpdir_remove(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_decisions_survive_reopen),
+	        cmocka_unit_test(test_stable_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

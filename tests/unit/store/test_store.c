@@ -121,11 +121,11 @@ static void test_schema_and_reopen(void **state)
 {
 	struct fx *f = *state;
 	int version = store_schema_version(f->s);
-	assert_int_equal(version, 4);
+	assert_int_equal(version, 5);
 	int64_t id = add_org(f->s, "Met Police", "law-enforcement");
 	store_close(f->s);
 	f->s = open_in(f->dir);
-	assert_int_equal(store_schema_version(f->s), 4);
+	assert_int_equal(store_schema_version(f->s), 5);
 	struct store_org o;
 	OK(store_org_get(f->s, id, &o, E));
 	assert_string_equal(o.name, "Met Police");
@@ -1229,6 +1229,70 @@ static void test_alerts(void **state)
 	assert_int_equal(list_ids(f->s, &flt, 0, 10, ids), 3);
 }
 
+/* ---- stable case ids and case records ---- */
+
+static void test_case_ids_and_records(void **state)
+{
+	struct fx *f = *state;
+	struct store_tx *tx;
+	struct store_case_id a = {.seq = 1, .report_id = 7}, b = {.seq = 2, .report_id = 9};
+	snprintf(a.name, sizeof a.name, "CASE-2026-000001");
+	snprintf(b.name, sizeof b.name, "CASE-2026-000002");
+	clock_now_iso(a.created);
+	clock_now_iso(b.created);
+	OK(store_tx_begin(f->s, &tx, E));
+	OK(store_case_id_insert(tx, &a, E));
+	OK(store_case_id_insert(tx, &b, E));
+	OK(store_tx_commit(tx, E));
+	/* the same seq or name again is refused, and nothing of it stays */
+	struct crix_error err = {0};
+	OK(store_tx_begin(f->s, &tx, E));
+	assert_int_equal(store_case_id_insert(tx, &a, &err), CRIX_EEXIST);
+	store_tx_rollback(tx);
+	b.merged_into = 1;
+	b.report_id = 8;
+	OK(store_tx_begin(f->s, &tx, E));
+	OK(store_case_id_update(tx, &b, E));
+	OK(store_tx_commit(tx, E));
+	struct store_case_id *ids;
+	size_t n;
+	OK(store_case_id_list(f->s, 0, 10, &ids, &n, E));
+	assert_int_equal(n, 2);
+	assert_string_equal(ids[1].name, "CASE-2026-000002");
+	assert_int_equal(ids[1].merged_into, 1);
+	assert_int_equal(ids[1].report_id, 8);
+	free(ids);
+	OK(store_case_id_list(f->s, 1, 10, &ids, &n, E));
+	assert_int_equal(n, 1);
+	free(ids);
+
+	/* records by case and all of them, by id; bodies kept verbatim */
+	OK(store_tx_begin(f->s, &tx, E));
+	for (int i = 0; i < 3; i++) {
+		struct store_case_record r = {.case_seq = i == 2 ? 2 : 1, .org_id = i};
+		snprintf(r.kind, sizeof r.kind, "%s", i ? "dissemination" : "review");
+		clock_now_iso(r.at);
+		snprintf(r.actor, sizeof r.actor, "user:2:ann");
+		r.body = i ? "{\"x\":1}" : "{\"viable\":true}";
+		OK(store_case_record_insert(tx, &r, E));
+		assert_true(r.id > 0);
+	}
+	OK(store_tx_commit(tx, E));
+	struct store_case_record *recs;
+	OK(store_case_record_list(f->s, 1, 0, 10, &recs, &n, E));
+	assert_int_equal(n, 2);
+	assert_string_equal(recs[0].kind, "review");
+	assert_string_equal(recs[0].body, "{\"viable\":true}");
+	assert_int_equal(recs[1].org_id, 1);
+	int64_t last = recs[0].id;
+	store_case_record_array_free(recs, n);
+	OK(store_case_record_list(f->s, 0, last, 10, &recs, &n, E));
+	assert_int_equal(n, 2);
+	assert_int_equal(recs[1].case_seq, 2);
+	store_case_record_array_free(recs, n);
+	store_case_record_array_free(NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1247,6 +1311,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_audit_rows, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_case_decisions, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_alerts, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_case_ids_and_records, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

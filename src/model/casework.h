@@ -1,0 +1,86 @@
+/*
+ * casework.h - what analysts and investigators do with a case once it is
+ * linked (issue 6): the viability review with its lines of enquiry, the
+ * recipient chosen by the jurisdiction rules, the dissemination to that
+ * law-enforcement organisation, the crime package it receives (JSON or a
+ * printable HTML page), and the outcomes it records per suspect.
+ *
+ * Each of these is a case record (store_case_record) filed under the case's
+ * stable id and written with its audit entry in one transaction.  Moving
+ * the linked reports (to disseminated, then to outcome) goes through
+ * report_set_status, one report at a time, so that the status rules, the
+ * victim's tracking page and the statistics see it as any other move; a
+ * report that cannot move (closed, already moved) is listed with the reason
+ * and the others still move.
+ *
+ * Requests name a case by its id ("CASE-2026-000123") or by the reference
+ * of any of its reports.  Inputs are JSON bodies; errors name the field.
+ */
+#ifndef CRIX_MODEL_CASEWORK_H
+#define CRIX_MODEL_CASEWORK_H
+
+#include "model/casefacts.h"
+#include "model/jurisdiction.h"
+#include "model/report.h"
+#include "model/stats.h"
+
+#include <jansson.h>
+
+#define CASEWORK_REPORTS_MAX 1000 /* reports listed in a package */
+#define CASEWORK_LINES_MAX   100  /* lines of enquiry in a review */
+
+/* What casework needs, shared by requests (read-only). */
+struct casework_env {
+	const struct report_env *reports; /* its cases must not be NULL */
+	const struct jurisdiction *juris; /* NULL: no rules (every case needs a recipient) */
+	struct casefacts *facts;          /* kept in step with new records, or NULL */
+};
+
+/* {"viable", "reason", "lines_of_enquiry"?: [{"kind", "value", "note"?}]}
+ * by an analyst.  OUT: {"case", "review"}. */
+int casework_review(const struct casework_env *env, const struct principal *p, const char *id,
+                    json_t *in, json_t **out, struct crix_error *err);
+
+/* The suggested recipient: {"case", "facts": {criterion: [values]},
+ * "recipient": {"id", "name", "country"} or null, "rule": {"file",
+ * "index", "name"} or null (the fallback: index -1), "skipped": [{"rule",
+ * "reason"}]}. */
+int casework_jurisdiction(const struct casework_env *env, const struct principal *p, const char *id,
+                          json_t **out, struct crix_error *err);
+
+/* {"recipient"?: organisation id or name, "reason"?: why not the rules'
+ * choice (required then), "note"?}.  The case must be reviewed viable.
+ * OUT: {"case", "dissemination", "reports": [{"reference", "status",
+ * "error"?}]}. */
+int casework_disseminate(const struct casework_env *env, const struct principal *p, const char *id,
+                         json_t *in, json_t **out, struct crix_error *err);
+
+/* The crime package as JSON (see docs/dissemination.md).  Victims'
+ * personal data only for callers account_may_see_victim allows, each read
+ * audited. */
+int casework_package(const struct casework_env *env, const struct principal *p, const char *id,
+                     json_t **out, struct crix_error *err);
+/* A package as a printable HTML page (malloc'd; NULL when out of memory):
+ * no script, every text escaped, a print style sheet. */
+char *casework_package_html(const json_t *pkg);
+
+/* {"suspect", "outcome", "date", "legal_article"?, "note"?} by an
+ * investigator of a receiving organisation.  OUT: {"case", "outcome",
+ * "reports"}. */
+int casework_outcome(const struct casework_env *env, const struct principal *p, const char *id,
+                     json_t *in, json_t **out, struct crix_error *err);
+/* OUT: {"case", "outcomes": [...]}. */
+int casework_outcomes(const struct casework_env *env, const struct principal *p, const char *id,
+                      json_t **out, struct crix_error *err);
+
+/* The case's work so far for the case view: {"review": latest or null,
+ * "disseminations": [...], "outcomes": n}.  OUT: members set into view. */
+int casework_attach(const struct casework_env *env, const char *id, json_t *view,
+                    struct crix_error *err);
+
+/* Statistics of case work from the store's records, for the command line:
+ * casefacts_compute over a table built for the call (casefacts.h). */
+int casework_stats(struct store *s, const char *group_by, const char *from, const char *to,
+                   unsigned min_cell, json_t **out, struct crix_error *err);
+
+#endif

@@ -1,0 +1,277 @@
+/*
+ * test_casework.c - case work (src/model/casework.c) over a real SQLite
+ * store, the real catalogue and the correlation engine: a review gates the
+ * dissemination; the jurisdiction rules choose the recipient (a rule naming
+ * an organisation that is not law-enforcement is skipped); dissemination and
+ * outcomes move the linked reports through the report workflow; the package
+ * is for the recipient and the reporting centre, with victim data only for
+ * investigators; the printable page escapes everything; the statistics count
+ * persons prosecuted and convicted and suppress small cells for the public.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/audit.h"
+#include "model/casework.h"
+#include "unit/store/tmpdir.h"
+
+#define OK(call)                                                                                   \
+	do {                                                                                       \
+		struct crix_error err_ = {0};                                                      \
+		int rc_ = (call);                                                                  \
+		if (rc_ != 0)                                                                      \
+			fail_msg("%s = %d: %s", #call, rc_, err_.msg);                             \
+	} while (0)
+#define E (&err_)
+
+static int64_t add_org(struct store *s, const char *name, const char *kind)
+{
+	struct store_org o = {0};
+	snprintf(o.name, sizeof o.name, "%s", name);
+	snprintf(o.kind, sizeof o.kind, "%s", kind);
+	snprintf(o.country, sizeof o.country, "GB");
+	clock_now_iso(o.created);
+	struct store_tx *tx;
+	OK(store_tx_begin(s, &tx, E));
+	OK(store_org_insert(tx, &o, E));
+	OK(store_tx_commit(tx, E));
+	return o.id;
+}
+
+/* A report holding a phone number, stored directly.  OUT: ref. */
+static int64_t add_report(struct store *s, const char *phone, const char *region,
+                          const char *category, char ref[REF_LEN + 1])
+{
+	struct store_report r = {0};
+	ref_new(26, ref);
+	snprintf(r.ref, sizeof r.ref, "%s", ref);
+	snprintf(r.kind, sizeof r.kind, "crime");
+	snprintf(r.category, sizeof r.category, "%s", category);
+	snprintf(r.status, sizeof r.status, "received");
+	clock_now_iso(r.created);
+	snprintf(r.updated, sizeof r.updated, "%s", r.created);
+	snprintf(r.region, sizeof r.region, "%s", region);
+	snprintf(r.victim_type, sizeof r.victim_type, "person");
+	snprintf(r.channel, sizeof r.channel, "web");
+	r.body = "{\"description\":\"<img src=x onerror=alert(1)>\"}";
+	r.victim = "{\"name\":\"Alice Victim\"}";
+	r.advice = "[]";
+	struct store_tx *tx;
+	OK(store_tx_begin(s, &tx, E));
+	OK(store_report_insert(tx, &r, E));
+	struct store_indicator ind = {.report_id = r.id, .value = (char *)phone};
+	snprintf(ind.type, sizeof ind.type, "phone");
+	snprintf(ind.field, sizeof ind.field, "description");
+	OK(store_indicator_insert(tx, &ind, E));
+	OK(store_tx_commit(tx, E));
+	return r.id;
+}
+
+static struct principal who(int64_t org, enum role r, enum org_kind k)
+{
+	struct principal p = {.authenticated = true, .user_id = org * 10, .org_id = org};
+	p.role = r;
+	p.org_kind = k;
+	snprintf(p.actor, sizeof p.actor, "user:%lld:u", (long long)p.user_id);
+	return p;
+}
+
+static json_t *body(const char *text)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	assert_non_null(j);
+	return j;
+}
+
+static void status_is(struct store *s, int64_t id, const char *want)
+{
+	struct store_report r;
+	OK(store_report_brief(s, id, &r, E));
+	assert_string_equal(r.status, want);
+	store_report_clear(&r);
+}
+
+static void test_review_disseminate_package_outcome_stats(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	struct store *s;
+	struct catalogue *cat;
+	OK(secret_init(E));
+	OK(catalogue_load("data", &cat, E));
+	OK(store_open(NULL, dir, &s, E));
+	int64_t metro = add_org(s, "Metro", "law-enforcement");
+	int64_t other = add_org(s, "Other", "law-enforcement");
+	int64_t cert = add_org(s, "CERT", "cert");
+	char ra[REF_LEN + 1], rb[REF_LEN + 1], rcr[REF_LEN + 1];
+	int64_t a = add_report(s, "+447700900001", "London", "investment-fraud", ra);
+	int64_t b = add_report(s, "+447700900001", "Kent", "investment-fraud", rb);
+	int64_t c = add_report(s, "+447700900009", "Kent", "phishing", rcr);
+	struct cases *k;
+	uint64_t n_ind;
+	OK(cases_open(s, 0, NULL, &k, &n_ind, E));
+	struct report_env renv = {.store = s, .cat = cat, .cases = k};
+	const char *rules = "{\"rules\": [{\"name\": \"cert is not police\", \"category\": "
+	                    "[\"phishing\"], \"org\": \"CERT\"}, {\"name\": \"London\", "
+	                    "\"victim_region\": [\"London\"], \"org\": \"Metro\"}], "
+	                    "\"fallback\": {\"org\": \"Other\"}}";
+	struct jurisdiction *j = jurisdiction_new();
+	OK(jurisdiction_parse(j, "r.json", rules, strlen(rules), E));
+	struct casefacts *facts;
+	OK(casefacts_open(s, &facts, E));
+	struct casework_env env = {.reports = &renv, .juris = j, .facts = facts};
+	struct principal ana = who(cert, ROLE_ANALYST, ORG_CERT);
+	struct principal inv = who(metro, ROLE_INVESTIGATOR, ORG_LAW_ENFORCEMENT);
+	struct principal inv2 = who(other, ROLE_INVESTIGATOR, ORG_LAW_ENFORCEMENT);
+	struct crix_error err = {0};
+	json_t *out, *in;
+
+	/* the jurisdiction: London wins for A's case; C's phishing rule names
+	 * a CERT, so it is skipped and the fallback chosen */
+	OK(casework_jurisdiction(&env, &ana, ra, &out, E));
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(out, "recipient"), "name")),
+	        "Metro");
+	const char *id = json_string_value(json_object_get(out, "case"));
+	char case_id[STORE_SHORT_MAX];
+	snprintf(case_id, sizeof case_id, "%s", id);
+	json_decref(out);
+	OK(casework_jurisdiction(&env, &ana, rcr, &out, E));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "rule"), "index")),
+	                 -1);
+	assert_int_equal(json_array_size(json_object_get(out, "skipped")), 1);
+	json_decref(out);
+
+	/* no dissemination before a viable review; only analysts review */
+	in = body("{}");
+	assert_int_equal(casework_disseminate(&env, &ana, case_id, in, &out, &err), CRIX_EEXIST);
+	json_decref(in);
+	in = body("{\"viable\": true, \"reason\": \"a phone to trace\", \"lines_of_enquiry\": "
+	          "[{\"kind\": \"phone\", \"value\": \"+447700900001\"}]}");
+	assert_int_equal(casework_review(&env, &inv, case_id, in, &out, &err), CRIX_EACCES);
+	OK(casework_review(&env, &ana, case_id, in, &out, E));
+	json_decref(out);
+	json_decref(in);
+
+	/* disseminate to the rules' choice: both reports move on */
+	in = body("{\"recipient\": \"Other\"}");
+	assert_int_equal(casework_disseminate(&env, &ana, case_id, in, &out, &err), CRIX_EINVAL);
+	assert_string_equal(err.field, "reason");
+	json_decref(in);
+	in = body("{}");
+	OK(casework_disseminate(&env, &ana, case_id, in, &out, E));
+	json_decref(in);
+	assert_int_equal(json_object_get(json_object_get(out, "dissemination"), "org_id") != NULL,
+	                 1);
+	json_decref(out);
+	status_is(s, a, "disseminated");
+	status_is(s, b, "disseminated");
+	status_is(s, c, "received");
+
+	/* the package: the recipient's investigator sees victims; another
+	 * force may not read it; the page escapes the report's text */
+	OK(casework_package(&env, &inv, case_id, &out, E));
+	assert_true(json_is_true(json_object_get(out, "victim_data")));
+	assert_int_equal(json_array_size(json_object_get(out, "reports")), 2);
+	char *page = casework_package_html(out);
+	assert_non_null(page);
+	assert_null(strstr(page, "<img"));
+	assert_non_null(strstr(page, "&lt;img src=x onerror=alert(1)&gt;"));
+	assert_non_null(strstr(page, "Alice Victim"));
+	assert_null(strstr(page, "<script"));
+	free(page);
+	json_decref(out);
+	assert_int_equal(casework_package(&env, &inv2, case_id, &out, &err), CRIX_EACCES);
+	OK(casework_package(&env, &ana, case_id, &out, E));
+	assert_false(json_is_true(json_object_get(out, "victim_data")));
+	json_decref(out);
+
+	/* outcomes: the receiving investigator only; the reports move to outcome */
+	in = body("{\"suspect\": \"S1\", \"outcome\": \"charged\", \"date\": \"2026-01-05\", "
+	          "\"legal_article\": \"Directive 2013/40/EU Art. 4\"}");
+	assert_int_equal(casework_outcome(&env, &inv2, case_id, in, &out, &err), CRIX_EACCES);
+	assert_int_equal(casework_outcome(&env, &ana, case_id, in, &out, &err), CRIX_EACCES);
+	OK(casework_outcome(&env, &inv, case_id, in, &out, E));
+	json_decref(out);
+	json_decref(in);
+	in = body("{\"suspect\": \"S1\", \"outcome\": \"convicted\", \"date\": \"2026-02-05\", "
+	          "\"legal_article\": \"Directive 2013/40/EU Art. 4\"}");
+	OK(casework_outcome(&env, &inv, case_id, in, &out, E));
+	json_decref(out);
+	json_decref(in);
+	status_is(s, a, "outcome");
+	status_is(s, b, "outcome");
+
+	/* statistics: one person prosecuted and convicted under Art. 4 */
+	OK(casefacts_compute(facts, "article", NULL, NULL, 0, &out, E));
+	json_t *row = NULL, *r;
+	size_t i;
+	json_array_foreach(json_object_get(out, "rows"), i,
+	                   r) if (strcmp(json_string_value(json_object_get(r, "article")),
+	                                 "Directive 2013/40/EU Art. 4") == 0) row = r;
+	assert_non_null(row);
+	assert_int_equal(json_integer_value(json_object_get(row, "prosecuted")), 1);
+	assert_int_equal(json_integer_value(json_object_get(row, "convicted")), 1);
+	assert_int_equal(json_integer_value(json_object_get(row, "outcomes")), 2);
+	json_t *total = json_object_get(out, "total");
+	assert_int_equal(json_integer_value(json_object_get(total, "cases")), 1);
+	assert_int_equal(json_integer_value(json_object_get(total, "disseminations")), 1);
+	/* the table kept in step gives what one built from the store gives */
+	json_t *fresh;
+	OK(casework_stats(s, "article", NULL, NULL, 0, &fresh, E));
+	assert_true(json_equal(out, fresh));
+	json_decref(fresh);
+	json_decref(out);
+	/* no grouping: the total only */
+	OK(casefacts_compute(facts, NULL, NULL, NULL, 0, &out, E));
+	assert_int_equal(json_array_size(json_object_get(out, "rows")), 0);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(out, "total"), "outcomes")), 2);
+	json_decref(out);
+	/* grouping by outcome counts outcomes only; dates bound the records */
+	OK(casefacts_compute(facts, "outcome,month", "2026-02-01", "2026-03-01", 0, &out, E));
+	assert_int_equal(json_array_size(json_object_get(out, "rows")), 1);
+	row = json_array_get(json_object_get(out, "rows"), 0);
+	assert_string_equal(json_string_value(json_object_get(row, "outcome")), "convicted");
+	assert_string_equal(json_string_value(json_object_get(row, "month")), "2026-02");
+	json_decref(out);
+	/* the public: one case is below any minimum cell */
+	OK(casework_stats(s, "month", NULL, NULL, 5, &out, E));
+	assert_true(json_is_null(json_object_get(out, "total")));
+	assert_true(json_is_true(
+	        json_object_get(json_array_get(json_object_get(out, "rows"), 0), "suppressed")));
+	json_decref(out);
+	assert_int_equal(casefacts_compute(facts, "colour", NULL, NULL, 0, &out, &err),
+	                 CRIX_EINVAL);
+	assert_string_equal(err.field, "group_by");
+	assert_int_equal(casefacts_compute(facts, "year", "soon", NULL, 0, &out, &err),
+	                 CRIX_EINVAL);
+	assert_string_equal(err.field, "from");
+
+	/* every record and victim read is in an intact audit chain */
+	int64_t checked, bad;
+	OK(audit_verify(s, &checked, &bad, E));
+	assert_true(checked >= 6);
+	jurisdiction_free(j);
+	casefacts_free(facts);
+	cases_free(k);
+	store_close(s);
+	catalogue_free(cat);
+	tmpdir_remove(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_review_disseminate_package_outcome_stats),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
