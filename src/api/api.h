@@ -68,6 +68,8 @@ void api_group_create(struct http_app *app, struct http_req *rq, struct http_res
 void api_group_member_add(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_group_member_remove(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_lookup(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_sightings_add(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_indicator_sightings(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 /* cases.c */
 void api_case_list(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_case_get(struct http_app *app, struct http_req *rq, struct http_resp *rs);

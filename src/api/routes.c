@@ -50,7 +50,7 @@ const struct http_route http_routes[] = {
          NULL},
         {"DELETE", "/api/v1/groups/{id}/members/{org}", api_group_member_remove, HTTP_SIGNED_IN, 0,
          false, NULL},
-        {"POST", "/api/v1/lookup", api_lookup, HTTP_PUBLIC, MB(2), false, NULL},
+        {"POST", "/api/v1/lookup", api_lookup, HTTP_PUBLIC, MB(2), HTTP_INLINE, NULL},
         {"GET", "/taxii2/", api_taxii_discovery, HTTP_PUBLIC, 0, false, NULL},
         {"GET", "/taxii2/api/", api_taxii_root, HTTP_PUBLIC, 0, false, NULL},
         {"GET", "/taxii2/api/collections/", api_taxii_collections, HTTP_PUBLIC, 0, false, NULL},
@@ -73,5 +73,8 @@ const struct http_route http_routes[] = {
         {"POST", "/api/v1/cases/{id}/merge", api_case_merge, HTTP_SIGNED_IN, KB(16), false, NULL},
         {"POST", "/api/v1/cases/{id}/confirm", api_case_confirm, HTTP_SIGNED_IN, KB(16), false,
          NULL},
+        {"POST", "/api/v1/sightings", api_sightings_add, HTTP_SIGNED_IN, MB(4), false, NULL},
+        {"GET", "/api/v1/indicators/{id}/sightings", api_indicator_sightings, HTTP_SIGNED_IN, 0,
+         false, NULL},
         {NULL, NULL, NULL, HTTP_PUBLIC, 0, false, NULL},
 };

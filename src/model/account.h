@@ -87,6 +87,15 @@ bool account_may_decide_cases(const struct principal *p);
 /* May p submit reports in bulk (any authenticated user but a viewer)? */
 bool account_may_submit_bulk(const struct principal *p);
 
+/* Sightings (issue 5). */
+/* May p report sightings (a member of an organisation with a role above
+ * viewer)? */
+bool account_may_report_sightings(const struct principal *p);
+/* May p see who sighted an indicator owned by owner_org, and the totals?
+ * That organisation's members and law enforcement; the caller must also
+ * be able to see the indicator itself (tlp_may_see). */
+bool account_may_see_sightings(const struct principal *p, int64_t owner_org);
+
 /* ---- operations: the checks above, then the store, with an audit entry ---- */
 
 #define ACCOUNT_SESSION_SECONDS (12 * 3600)

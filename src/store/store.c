@@ -422,3 +422,14 @@ int store_report_brief_scan(struct store *s, int64_t after, size_t limit, struct
 {
 	return s->ops->report_brief_scan(s, after, limit, out, n, err);
 }
+
+int store_sighting_insert(struct store_tx *tx, struct store_sighting *sg, struct crix_error *err)
+{
+	return tx->s->ops->sighting_insert(tx, sg, err);
+}
+
+int store_sighting_page(struct store *s, const char *stix_id, int64_t after_id, size_t limit,
+                        struct store_sighting **out, size_t *n, struct crix_error *err)
+{
+	return s->ops->sighting_page(s, stix_id, after_id, limit, out, n, err);
+}
