@@ -442,11 +442,28 @@ void api_indicator_sightings(struct http_app *app, struct http_req *rq, struct h
 	if ((a != NULL && api_id(rs, a, "after", &after) != 0) ||
 	    api_limit(rq, rs, 100, 1000, &limit) != 0)
 		return;
+	const char *format = http_query(rq, "format");
+	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "stix") != 0) {
+		http_error(rs, 400, "format: json (default) or stix", "format");
+		return;
+	}
+	bool stix = format != NULL && strcmp(format, "stix") == 0;
 	json_t *out = NULL;
+	int64_t next = 0;
 	struct crix_error err = {0};
-	if (sharing_sightings_json(app->sharing, &rq->who, rq->params[0], after, limit, &out,
-	                           &err) != 0)
+	int rc = stix ? sharing_sightings_stix(app->sharing, &rq->who, rq->params[0], after, limit,
+	                                       &out, &next, &err)
+	              : sharing_sightings_json(app->sharing, &rq->who, rq->params[0], after, limit,
+	                                       &out, &err);
+	if (rc != 0) {
 		http_error_from(rs, &err);
-	else
-		http_json(rs, 200, out);
+		return;
+	}
+	/* a bundle has no place for a cursor: the next page's is a header */
+	if (next > 0) {
+		char n[24];
+		snprintf(n, sizeof n, "%lld", (long long)next);
+		http_header_add(rs, "X-Crix-Next", n);
+	}
+	http_json(rs, 200, out);
 }

@@ -4,6 +4,7 @@
 #include "match/match.h"
 #include "model/account.h"
 #include "model/audit.h"
+#include "share/stix.h"
 #include "share/uuid.h"
 #include "util/clock.h"
 #include "util/jsonw.h"
@@ -2073,4 +2074,75 @@ int sharing_sightings_json(struct sharing *sh, const struct principal *p, const 
 	if (*out != NULL && more)
 		json_object_set_new(*out, "next", json_integer((json_int_t)last));
 	return *out ? 0 : crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+}
+
+int sharing_sightings_stix(struct sharing *sh, const struct principal *p, const char *stix_id,
+                           int64_t after, size_t limit, json_t **out, int64_t *next,
+                           struct crix_error *err)
+{
+	*out = NULL;
+	*next = 0;
+	json_t *page = NULL;
+	int rc = sharing_sightings_json(sh, p, stix_id, after, limit, &page, err);
+	if (rc != 0)
+		return rc;
+	struct stix_producer prod;
+	char bid[STIX_ID_MAX];
+	stix_bundle_id(bid);
+	json_t *objs = json_array(), *orgs = json_object();
+	rc = stix_producer_init(&prod, TLP_AMBER_STRICT, NULL, NULL, err);
+	if (rc == 0 && (objs == NULL || orgs == NULL ||
+	                json_array_append_new(objs, stix_tlp_marking(TLP_AMBER_STRICT)) != 0))
+		rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+	size_t i;
+	json_t *sg;
+	json_array_foreach(json_object_get(page, "sightings"), i, sg)
+	{
+		if (rc != 0)
+			break;
+		/* the reporter's identity, once */
+		char key[24], oid[STIX_ID_MAX] = "";
+		snprintf(key, sizeof key, "%lld",
+		         (long long)json_integer_value(json_object_get(sg, "org_id")));
+		json_t *known = json_object_get(orgs, key);
+		struct store_org o;
+		if (known != NULL) {
+			snprintf(oid, sizeof oid, "%s", json_string_value(known));
+		} else if (store_org_get(sh->store,
+		                         json_integer_value(json_object_get(sg, "org_id")), &o,
+		                         err) == 0) {
+			json_t *ident = stix_org_identity(&prod, o.name, o.kind, oid, err);
+			if (ident == NULL || json_array_append_new(objs, ident) != 0) {
+				rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+				break;
+			}
+			json_object_set_new(orgs, key, json_string(oid));
+		}
+		crix_error_clear(err);
+		char observed[STORE_IDLIST_MAX] = "";
+		size_t j, len = 0;
+		json_t *od;
+		json_array_foreach(json_object_get(sg, "observed_data"), j, od) len +=
+		        (size_t)snprintf(observed + len, sizeof observed - len, "%s%s",
+		                         j ? "," : "", json_string_value(od));
+		json_t *so = stix_sighting(
+		        &prod, json_string_value(json_object_get(sg, "stix_id")), stix_id, oid,
+		        json_integer_value(json_object_get(sg, "count")),
+		        json_string_value(json_object_get(sg, "first_seen")),
+		        json_string_value(json_object_get(sg, "last_seen")),
+		        json_string_value(json_object_get(sg, "where")), observed, err);
+		if (so == NULL || json_array_append_new(objs, so) != 0)
+			rc = err->code ? err->code
+			               : crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	}
+	*next = json_integer_value(json_object_get(page, "next"));
+	if (rc == 0) {
+		*out = json_pack("{ss ss sO}", "type", "bundle", "id", bid, "objects", objs);
+		if (*out == NULL)
+			rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+	}
+	json_decref(objs);
+	json_decref(orgs);
+	json_decref(page);
+	return rc;
 }

@@ -187,6 +187,17 @@ int sharing_sightings_add(struct sharing *sh, const struct principal *p, const j
 int sharing_sightings_json(struct sharing *sh, const struct principal *p, const char *stix_id,
                            int64_t after, size_t limit, json_t **out, struct crix_error *err);
 
+/*
+ * The same page as STIX 2.1: a bundle of the reporting organisations'
+ * identities and one sighting object per sighting (sighting_of_ref the
+ * indicator, where_sighted_refs the reporter), marked TLP:AMBER+STRICT
+ * (who saw what is for the recipient organisation only).  OUT: *out; *next,
+ * the cursor of the next page, 0 for none.
+ */
+int sharing_sightings_stix(struct sharing *sh, const struct principal *p, const char *stix_id,
+                           int64_t after, size_t limit, json_t **out, int64_t *next,
+                           struct crix_error *err);
+
 /* How many shared indicators the lookup index holds. */
 size_t sharing_indicator_count(struct sharing *sh);
 

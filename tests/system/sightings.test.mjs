@@ -11,9 +11,14 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import {
-	Accounts, startServer, scratch, req, killAll, expectStatus, crix,
+	Accounts, startServer, scratch, req, killAll, expectStatus, crix, ROOT,
 } from './serve-lib.mjs';
+
+// The official STIX 2.1 schemas, where export.sh finds them.
+const SCHEMAS = [process.env.CRIX_SHARED, path.join(ROOT, '..', 'shared'), '/work/shared']
+	.filter(Boolean).map((d) => path.join(d, 'data/stix21-schemas/schemas')).find((d) => fs.existsSync(d));
 
 after(killAll);
 
@@ -123,6 +128,34 @@ describe('sightings', () => {
 		const amber = expectStatus(await req(srv, 'GET', `/api/v1/indicators/${IND.amber.id}/sightings`, { token: U.l1.token }), 200, 'amber for police');
 		assert.equal(amber.json.totals[0].count, 2);
 		assert.equal(amber.json.sightings[0].observed_data.length, 1);
+	});
+
+	it('as STIX: sightings of the indicator and the reporters as identities, valid against the schemas', async () => {
+		const p = `/api/v1/indicators/${IND.green.id}/sightings?format=stix`;
+		const r = expectStatus(await req(srv, 'GET', p, { token: U.l1.token }), 200, 'stix for police');
+		const b = r.json;
+		assert.equal(b.type, 'bundle');
+		const sightings = b.objects.filter((o) => o.type === 'sighting');
+		assert.equal(sightings.length, 2);
+		const idents = new Map(b.objects.filter((o) => o.type === 'identity').map((o) => [o.id, o.name]));
+		assert.deepEqual([...idents.values()].sort(), ['Bank B', 'Telco D']);
+		for (const s of sightings) {
+			assert.equal(s.sighting_of_ref, IND.green.id);
+			assert.ok(idents.has(s.where_sighted_refs[0]));
+			assert.deepEqual(s.object_marking_refs, ['marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003']);
+		}
+		assert.equal(sightings.reduce((n, s) => n + s.count, 0), 8);
+		const page = await req(srv, 'GET', `${p}&limit=1`, { token: U.l1.token });
+		assert.ok(page.headers.get('x-crix-next'), 'the next page is in X-Crix-Next');
+		expectStatus(await req(srv, 'GET', p, { token: U.d1.token }), 404, 'stix for an unrelated business');
+		const bad = expectStatus(await req(srv, 'GET', `/api/v1/indicators/${IND.green.id}/sightings?format=xml`, { token: U.l1.token }), 400, 'format');
+		assert.equal(bad.json.error.field, 'format');
+		if (SCHEMAS) {
+			const file = path.join(dir, 'sightings.json');
+			fs.writeFileSync(file, r.text);
+			const v = spawnSync('node', [path.join(ROOT, 'tests/system/stix-validate.mjs'), SCHEMAS, file], { encoding: 'utf8' });
+			assert.equal(v.status, 0, v.stdout + v.stderr);
+		}
 	});
 
 	it('the lookup answer carries the totals for the owner and law enforcement only', async () => {
