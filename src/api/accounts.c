@@ -195,6 +195,8 @@ void api_org_update(struct http_app *app, struct http_req *rq, struct http_resp 
 		http_error_from(rs, &err);
 		return;
 	}
+	/* Cached token principals may hold the old state. */
+	http_auth_forget(app);
 	http_json(rs, 200, org_json(&o));
 }
 
@@ -353,6 +355,8 @@ void api_user_update(struct http_app *app, struct http_req *rq, struct http_resp
 		http_error_from(rs, &err);
 		return;
 	}
+	/* Cached token principals may hold the old state. */
+	http_auth_forget(app);
 	http_json(rs, 200, user_json(&u));
 }
 
@@ -439,5 +443,7 @@ void api_token_revoke(struct http_app *app, struct http_req *rq, struct http_res
 		http_error_from(rs, &err);
 		return;
 	}
+	/* Cached token principals may hold the old state. */
+	http_auth_forget(app);
 	http_json(rs, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "revoked", 1));
 }

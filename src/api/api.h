@@ -71,6 +71,8 @@ void api_lookup(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 void api_collection_import(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_misp_manifest(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_misp_event(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_sightings_add(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_indicator_sightings(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 /* cases.c */
 void api_case_list(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_case_get(struct http_app *app, struct http_req *rq, struct http_resp *rs);

@@ -50,7 +50,7 @@ const struct http_route http_routes[] = {
          NULL},
         {"DELETE", "/api/v1/groups/{id}/members/{org}", api_group_member_remove, HTTP_SIGNED_IN, 0,
          false, NULL},
-        {"POST", "/api/v1/lookup", api_lookup, HTTP_PUBLIC, MB(2), false, NULL},
+        {"POST", "/api/v1/lookup", api_lookup, HTTP_PUBLIC, MB(2), HTTP_INLINE, NULL},
         {"POST", "/api/v1/collections/{id}/import", api_collection_import, HTTP_SIGNED_IN, MB(256),
          false, NULL},
         {"GET", "/api/v1/misp/manifest.json", api_misp_manifest, HTTP_PUBLIC, 0, false, NULL},
@@ -94,5 +94,8 @@ const struct http_route http_routes[] = {
          NULL},
         {"POST", "/api/v1/cases/{id}/outcomes", api_case_outcome_add, HTTP_SIGNED_IN, KB(16), false,
          NULL},
+        {"POST", "/api/v1/sightings", api_sightings_add, HTTP_SIGNED_IN, MB(4), false, NULL},
+        {"GET", "/api/v1/indicators/{id}/sightings", api_indicator_sightings, HTTP_SIGNED_IN, 0,
+         false, NULL},
         {NULL, NULL, NULL, HTTP_PUBLIC, 0, false, NULL},
 };

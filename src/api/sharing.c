@@ -490,3 +490,61 @@ void api_collection_import(struct http_app *app, struct http_req *rq, struct htt
 	sharing_import_free(im);
 	free(buf);
 }
+
+void api_sightings_add(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	/* Not http_body_json: 10,000 sightings may pass its 1 MiB cap (the
+	 * route takes 4 MiB). */
+	json_error_t je;
+	json_t *in =
+	        json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (in == NULL) {
+		char m[256];
+		snprintf(m, sizeof m, "body: not JSON at line %d column %d: %s", je.line, je.column,
+		         je.text);
+		http_error(rs, 400, m, "body");
+		return;
+	}
+	json_t *out = NULL;
+	struct crix_error err = {0};
+	int rc = sharing_sightings_add(app->sharing, &rq->who, in, &out, &err);
+	json_decref(in);
+	if (rc != 0)
+		http_error_from(rs, &err);
+	else
+		http_json(rs, 200, out);
+}
+
+void api_indicator_sightings(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	int64_t after = 0;
+	size_t limit;
+	const char *a = http_query(rq, "after");
+	if ((a != NULL && api_id(rs, a, "after", &after) != 0) ||
+	    api_limit(rq, rs, 100, 1000, &limit) != 0)
+		return;
+	const char *format = http_query(rq, "format");
+	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "stix") != 0) {
+		http_error(rs, 400, "format: json (default) or stix", "format");
+		return;
+	}
+	bool stix = format != NULL && strcmp(format, "stix") == 0;
+	json_t *out = NULL;
+	int64_t next = 0;
+	struct crix_error err = {0};
+	int rc = stix ? sharing_sightings_stix(app->sharing, &rq->who, rq->params[0], after, limit,
+	                                       &out, &next, &err)
+	              : sharing_sightings_json(app->sharing, &rq->who, rq->params[0], after, limit,
+	                                       &out, &err);
+	if (rc != 0) {
+		http_error_from(rs, &err);
+		return;
+	}
+	/* a bundle has no place for a cursor: the next page's is a header */
+	if (next > 0) {
+		char n[24];
+		snprintf(n, sizeof n, "%lld", (long long)next);
+		http_header_add(rs, "X-Crix-Next", n);
+	}
+	http_json(rs, 200, out);
+}

@@ -13,6 +13,7 @@
  */
 #include "cli/cli.h"
 #include "ioc/ioc.h"
+#include "model/cases.h"
 #include "share/stix.h"
 #include "share/tlp.h"
 #include "share/uuid.h"
@@ -33,7 +34,9 @@ void cli_export_help(FILE *f)
 {
 	fprintf(f,
 	        "usage: crix export stix [--tlp LEVEL] [--org NAME] [--type T[,T...]] [--refang]\n"
-	        "                        [--time TIME] [FILE...]\n\n"
+	        "                        [--time TIME] [FILE...]\n"
+	        "       crix export stix --data DIR [--reports] [--cases] [--orgs] [--sightings]\n"
+	        "                        [--status S] [--tlp LEVEL] [--org NAME] [--time TIME]\n\n"
 	        "Writes the indicators of indicator lists as one STIX 2.1 bundle on standard\n"
 	        "output: for each distinct indicator its observable (ipv4-addr, ipv6-addr,\n"
 	        "domain-name, url, email-addr, file, autonomous-system), an indicator with its\n"
@@ -53,7 +56,18 @@ void cli_export_help(FILE *f)
 	        "                sha1 sha256 sha512 asn cve\n"
 	        "  --refang      undo defanging (hxxp, [.], (dot), [at], ...) of each value\n"
 	        "  --time TIME   created, modified and valid_from (default now), e.g.\n"
-	        "                2024-05-01T12:00:00Z\n"
+	        "                2024-05-01T12:00:00Z\n\n"
+	        "From a crix data directory (--data DIR) instead of indicator lists:\n"
+	        "  --reports     each report as a report object referring to the indicators\n"
+	        "                found in the suspect's details (with their observables);\n"
+	        "                no victim data: name, contact details, accounts and free\n"
+	        "                text are never read\n"
+	        "  --cases       reports (as --reports) and each case of two or more of them\n"
+	        "                as a report (label \"case\") referring to its reports\n"
+	        "  --status S    only reports with status S (e.g. disseminated)\n"
+	        "  --orgs        each organisation as an identity (sector from its kind)\n"
+	        "  --sightings   each sighting partners reported, with the reporting\n"
+	        "                organisation's identity as where_sighted_refs\n"
 	        "  -h, --help    this help\n\n"
 	        "A line that is not an indicator is reported as FILE:LINE: reason and skipped.\n"
 	        "Standard error ends with a summary: N indicators exported, M skipped (type: "
@@ -123,6 +137,12 @@ struct export
 	unsigned long exported, duplicates, invalid, filtered;
 	unsigned long skipped[IOC_TYPE_COUNT];
 	char *refanged; /* scratch for --refang */
+	/* --data: reports, cases, organisations, sightings from a store */
+	const char *data;
+	bool reports, cases, orgs, sightings;
+	const char *status; /* --status: only reports with it */
+	json_t *refs;       /* the ids of the objects of the value taken last */
+	unsigned long n_reports, n_cases, n_orgs, n_sightings, no_objects;
 };
 
 /* Writes one object as a line of the bundle's array. */
@@ -188,7 +208,7 @@ static int take(struct export *x, const char *where, enum ioc_type type, const c
 		fprintf(stderr, "crix export: out of memory\n");
 		return -1;
 	}
-	if (!added) {
+	if (!added && x->refs == NULL) {
 		x->duplicates++;
 		return 0;
 	}
@@ -205,8 +225,21 @@ static int take(struct export *x, const char *where, enum ioc_type type, const c
 	size_t i;
 	json_t *o;
 	rc = 0;
-	json_array_foreach(objs, i, o) if (rc == 0) rc = write_object(x, o);
+	/* a report refers to the indicator and its observable (or the
+	 * vulnerability), written once however many reports hold them */
+	json_array_foreach(objs, i, o)
+	{
+		const char *t = json_string_value(json_object_get(o, "type"));
+		if (x->refs != NULL && t != NULL && strcmp(t, "relationship") != 0)
+			json_array_append(x->refs, json_object_get(o, "id"));
+		if (rc == 0 && added)
+			rc = write_object(x, o);
+	}
 	json_decref(objs);
+	if (!added) {
+		x->duplicates++;
+		return rc;
+	}
 	if (rc != 0) {
 		fprintf(stderr, "crix export: writing output: %s\n",
 		        x->out->err ? strerror(x->out->err) : "out of memory");
@@ -370,6 +403,290 @@ static int bundle_head(struct export *x)
 	return rc;
 }
 
+/* ---- --data: reports, cases, organisations and sightings of a store ---- */
+
+/* The reports' STIX ids by crix report id, for the cases' groupings. */
+struct rep_id {
+	int64_t report, case_id;
+	char id[STIX_ID_MAX];
+	char created[CLOCK_ISO_LEN];
+};
+
+static int write_owned(struct export *x, json_t *o)
+{
+	int rc = o == NULL ? -1 : write_object(x, o);
+	json_decref(o);
+	return rc;
+}
+
+static int export_orgs(struct export *x, struct store *s, struct crix_error *err)
+{
+	int64_t after = 0;
+	for (;;) {
+		struct store_org *a;
+		size_t n;
+		int rc = store_org_list(s, after, 500, &a, &n, err);
+		if (rc != 0)
+			return rc;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			char id[STIX_ID_MAX];
+			/* the producer's identity is in the bundle's head already */
+			json_t *o = stix_org_identity(&x->prod, a[i].name, a[i].kind, id, err);
+			if (o != NULL && strcmp(id, x->prod.identity_id) == 0) {
+				json_decref(o);
+				continue;
+			}
+			rc = write_owned(x, o) != 0 ? (err->code ? err->code : CRIX_EIO) : 0;
+			x->n_orgs++;
+		}
+		if (n > 0)
+			after = a[n - 1].id;
+		free(a);
+		if (rc != 0 || n < 500)
+			return rc;
+	}
+}
+
+/*
+ * One report: its indicators found in the suspect's details (never the
+ * victim's, never free text, which may name the victim) as objects, and a
+ * report object referring to them.  The victim's details are not read:
+ * the reports come from store_report_brief_scan, which leaves them out.
+ */
+static int export_report(struct export *x, struct store *s, const struct store_report *r,
+                         char id[STIX_ID_MAX], struct crix_error *err)
+{
+	struct store_indicator *ind;
+	size_t n;
+	id[0] = '\0';
+	int rc = store_indicator_list(s, r->id, 10000, &ind, &n, err);
+	if (rc != 0)
+		return rc;
+	x->refs = json_array();
+	char where[64];
+	snprintf(where, sizeof where, "report %s", r->ref);
+	for (size_t i = 0; i < n && rc == 0 && x->refs != NULL; i++) {
+		enum ioc_type t = ioc_type_from_name(ind[i].type);
+		if (strncmp(ind[i].field, "suspect.", 8) != 0 || t == IOC_NONE)
+			continue;
+		rc = take(x, where, t, ind[i].value, strlen(ind[i].value));
+	}
+	store_indicator_array_free(ind, n);
+	json_t *refs = x->refs;
+	x->refs = NULL;
+	if (rc != 0 || refs == NULL) {
+		json_decref(refs);
+		return rc != 0 ? CRIX_EIO : crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	}
+	if (json_array_size(refs) == 0) {
+		x->no_objects++; /* nothing a STIX report could refer to */
+		json_decref(refs);
+		return 0;
+	}
+	char desc[256];
+	if (r->loss_minor > 0)
+		snprintf(desc, sizeof desc, "%s report of %s; loss %lld.%02lld %s", r->kind,
+		         r->category, (long long)(r->loss_minor / 100),
+		         (long long)(r->loss_minor % 100), r->currency);
+	else
+		snprintf(desc, sizeof desc, "%s report of %s", r->kind, r->category);
+	json_t *o = stix_report(&x->prod, r->ref, r->created, r->category, desc, refs, id, err);
+	json_decref(refs);
+	if (o == NULL)
+		return err->code ? err->code : CRIX_ENOMEM;
+	x->n_reports++;
+	return write_owned(x, o) != 0 ? CRIX_EIO : 0;
+}
+
+static int cmp_case(const void *a, const void *b)
+{
+	const struct rep_id *x = a, *y = b;
+	return x->case_id < y->case_id ? -1 : x->case_id > y->case_id ? 1 : 0;
+}
+
+/* Cases of two or more exported reports as reports of their reports
+ * (label "case").  Not groupings: the official bundle schema lists no
+ * grouping, and validators of bundles reject one. */
+static int export_cases(struct export *x, struct store *s, struct rep_id *ids, size_t n,
+                        struct crix_error *err)
+{
+	qsort(ids, n, sizeof *ids, cmp_case);
+	int rc = 0;
+	for (size_t i = 0, j; i < n && rc == 0; i = j) {
+		for (j = i + 1; j < n && ids[j].case_id == ids[i].case_id; j++)
+			;
+		if (j - i < 2)
+			continue;
+		char ref[STORE_REF_MAX], st[STORE_SHORT_MAX], name[64], desc[96], gid[STIX_ID_MAX];
+		if ((rc = store_report_ref(s, ids[i].case_id, ref, st, err)) != 0)
+			return rc;
+		snprintf(name, sizeof name, "case %s", ref);
+		snprintf(desc, sizeof desc, "%zu reports linked through shared indicators", j - i);
+		json_t *refs = json_array();
+		for (size_t k = i; k < j && refs != NULL; k++)
+			json_array_append_new(refs, json_string(ids[k].id));
+		/* published: as of its latest report */
+		const char *published = ids[i].created;
+		for (size_t k2 = i; k2 < j; k2++)
+			if (strcmp(ids[k2].created, published) > 0)
+				published = ids[k2].created;
+		json_t *o =
+		        refs ? stix_report(&x->prod, name, published, "case", desc, refs, gid, err)
+		             : NULL;
+		json_decref(refs);
+		if (o == NULL)
+			return err->code ? err->code : CRIX_ENOMEM;
+		rc = write_owned(x, o) != 0 ? CRIX_EIO : 0;
+		x->n_cases++;
+	}
+	return rc;
+}
+
+static int export_reports(struct export *x, struct store *s, struct crix_error *err)
+{
+	struct cases *k = NULL;
+	uint64_t n_ind;
+	int rc = x->cases ? cases_open(s, 0, NULL, &k, &n_ind, err) : 0;
+	struct rep_id *ids = NULL;
+	size_t n_ids = 0, cap = 0;
+	int64_t after = 0;
+	while (rc == 0) {
+		struct store_report *a;
+		size_t n;
+		if ((rc = store_report_brief_scan(s, after, 500, &a, &n, err)) != 0)
+			break;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			if (x->status != NULL && strcmp(a[i].status, x->status) != 0)
+				continue;
+			char id[STIX_ID_MAX];
+			rc = export_report(x, s, &a[i], id, err);
+			if (rc != 0 || id[0] == '\0' || k == NULL)
+				continue;
+			if (n_ids == cap) {
+				cap = cap ? cap * 2 : 256;
+				struct rep_id *p = realloc(ids, cap * sizeof *p);
+				if (p == NULL) {
+					rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+					break;
+				}
+				ids = p;
+			}
+			uint32_t size;
+			ids[n_ids].report = a[i].id;
+			ids[n_ids].case_id = cases_of(k, a[i].id, &size);
+			if (ids[n_ids].case_id == 0)
+				ids[n_ids].case_id = a[i].id;
+			memcpy(ids[n_ids].id, id, sizeof id);
+			memcpy(ids[n_ids].created, a[i].created, sizeof ids[n_ids].created);
+			n_ids++;
+		}
+		if (n > 0)
+			after = a[n - 1].id;
+		store_report_array_free(a, n);
+		if (n < 500)
+			break;
+	}
+	if (rc == 0 && k != NULL)
+		rc = export_cases(x, s, ids, n_ids, err);
+	free(ids);
+	cases_free(k);
+	return rc;
+}
+
+/* Every sighting partners reported, with the reporting organisations'
+ * identities (where_sighted_refs) written before them, once each (with
+ * --orgs they are all there already). */
+static int export_sightings(struct export *x, struct store *s, struct crix_error *err)
+{
+	int64_t after = 0, *done = NULL;
+	size_t n_done = 0, cap_done = 0;
+	int rc = 0;
+	for (;;) {
+		struct store_sighting *a;
+		size_t n;
+		if ((rc = store_sighting_page(s, NULL, after, 1000, &a, &n, err)) != 0)
+			break;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			struct store_org o;
+			char oid[STIX_ID_MAX] = "";
+			if (store_org_get(s, a[i].org_id, &o, err) == 0) {
+				json_t *ident =
+				        stix_org_identity(&x->prod, o.name, o.kind, oid, err);
+				size_t k = 0;
+				while (k < n_done && done[k] != o.id)
+					k++;
+				bool write = !x->orgs && k == n_done &&
+				             strcmp(oid, x->prod.identity_id) != 0;
+				if (write && n_done == cap_done) {
+					cap_done = cap_done ? cap_done * 2 : 16;
+					int64_t *d = realloc(done, cap_done * sizeof *d);
+					if (d == NULL) {
+						json_decref(ident);
+						rc = crix_error_set(err, CRIX_ENOMEM,
+						                    "out of memory");
+						break;
+					}
+					done = d;
+				}
+				if (write) {
+					done[n_done++] = o.id;
+					rc = write_owned(x, ident) != 0 ? CRIX_EIO : 0;
+				} else {
+					json_decref(ident);
+				}
+			}
+			crix_error_clear(err);
+			json_t *sg = stix_sighting(&x->prod, a[i].sid, a[i].stix_id, oid,
+			                           a[i].count, a[i].first_seen, a[i].last_seen,
+			                           a[i].place, a[i].observed, err);
+			if (rc == 0)
+				rc = write_owned(x, sg) != 0 ? CRIX_EIO : 0;
+			else
+				json_decref(sg);
+			x->n_sightings++;
+		}
+		if (n > 0)
+			after = a[n - 1].id;
+		free(a);
+		if (rc != 0 || n < 1000)
+			break;
+	}
+	free(done);
+	return rc;
+}
+
+static int export_store(struct export *x)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/crix.db", x->data);
+	if (access(path, F_OK) != 0) {
+		fprintf(stderr, "crix export: %s: no crix database here (wrong --data?)\n", path);
+		return 1;
+	}
+	struct crix_error err = {0};
+	struct store *s = NULL;
+	int rc = store_open(NULL, x->data, &s, &err);
+	if (rc == 0 && x->orgs)
+		rc = export_orgs(x, s, &err);
+	if (rc == 0 && (x->reports || x->cases))
+		rc = export_reports(x, s, &err);
+	if (rc == 0 && x->sightings)
+		rc = export_sightings(x, s, &err);
+	store_close(s);
+	if (rc != 0) {
+		fprintf(stderr, "crix export: %s\n",
+		        err.msg[0]    ? err.msg
+		        : x->out->err ? strerror(x->out->err)
+		                      : "writing output failed");
+		return 1;
+	}
+	fprintf(stderr,
+	        "crix export: %lu reports (%lu without an exportable indicator left out), %lu "
+	        "cases, %lu organisations, %lu sightings\n",
+	        x->n_reports, x->no_objects, x->n_cases, x->n_orgs, x->n_sightings);
+	return 0;
+}
+
 static int run(struct export *x, int argc, char **argv, int i)
 {
 	char *line = malloc(LINE_MAX_BYTES);
@@ -384,6 +701,8 @@ static int run(struct export *x, int argc, char **argv, int i)
 		fprintf(stderr, "crix export: writing output: %s\n",
 		        x->out->err ? strerror(x->out->err) : "out of memory");
 		failed = 1;
+	} else if (x->data != NULL) {
+		failed = export_store(x);
 	} else if (i >= argc) {
 		failed = export_stream(x, NULL, line) != 0;
 	} else {
@@ -416,8 +735,17 @@ int cli_export(int argc, char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "--refang") == 0) {
 			x.refang = true;
+		} else if (strcmp(a, "--reports") == 0) {
+			x.reports = true;
+		} else if (strcmp(a, "--cases") == 0) {
+			x.cases = true;
+		} else if (strcmp(a, "--orgs") == 0) {
+			x.orgs = true;
+		} else if (strcmp(a, "--sightings") == 0) {
+			x.sightings = true;
 		} else if (strcmp(a, "--tlp") == 0 || strcmp(a, "--org") == 0 ||
-		           strcmp(a, "--type") == 0 || strcmp(a, "--time") == 0) {
+		           strcmp(a, "--type") == 0 || strcmp(a, "--time") == 0 ||
+		           strcmp(a, "--data") == 0 || strcmp(a, "--status") == 0) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "crix export: %s needs a value\n", a);
 				return 2;
@@ -435,6 +763,10 @@ int cli_export(int argc, char **argv)
 				}
 			} else if (strcmp(a, "--org") == 0) {
 				org = v;
+			} else if (strcmp(a, "--data") == 0) {
+				x.data = v;
+			} else if (strcmp(a, "--status") == 0) {
+				x.status = v;
 			} else if (strcmp(a, "--time") == 0) {
 				time = v;
 			} else if (cli_parse_types("export", v, &x.types) != 0) {
@@ -450,6 +782,18 @@ int cli_export(int argc, char **argv)
 		} else {
 			break;
 		}
+	}
+	bool from_store = x.reports || x.cases || x.orgs || x.sightings;
+	if (from_store != (x.data != NULL) || (from_store && i < argc) ||
+	    (x.status != NULL && !x.reports && !x.cases)) {
+		fprintf(stderr, "crix export: %s\n",
+		        x.data == NULL && from_store ? "--reports, --cases, --orgs and --sightings "
+		                                       "read a store: give --data DIR"
+		        : x.data != NULL && !from_store ? "--data DIR: say what to export: "
+		                                          "--reports, --cases, --orgs, --sightings"
+		        : i < argc ? "--data reads a store, not FILEs: give one or the other"
+		                   : "--status goes with --reports or --cases");
+		return 2;
 	}
 	struct crix_error err;
 	if (stix_producer_init(&x.prod, tlp, org, time, &err) != 0) {
@@ -481,5 +825,7 @@ int cli_export(int argc, char **argv)
 	free(x.refanged);
 	free(x.seen.slot);
 	ioc_ctx_free(ctx);
+	if (x.data != NULL)
+		return failed ? 2 : x.n_reports + x.n_orgs + x.n_sightings + x.n_cases > 0 ? 0 : 1;
 	return failed ? 2 : x.exported > 0 ? 0 : 1;
 }

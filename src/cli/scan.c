@@ -7,8 +7,10 @@
  * (decompression is serial) and scanned by the same workers.
  */
 #include "cli/cli.h"
+#include "cli/report_to.h"
 #include "match/load.h"
 #include "match/match.h"
+#include "util/clock.h"
 #include "util/jsonw.h"
 
 #include <errno.h>
@@ -37,7 +39,8 @@ void cli_scan_help(FILE *f)
 	fprintf(f,
 	        "usage: crix scan -i INDICATORS [-i ...] [--allow FILE ...] [--refang] [-j N]\n"
 	        "                 [--count | --stats] [--strict] [--format F] [--column C]\n"
-	        "                 [--field NAME] [--type T] [LOGFILE...]\n\n"
+	        "                 [--field NAME] [--type T] [--report-to URL --token TOKEN\n"
+	        "                 [--report-where TEXT]] [LOGFILE...]\n\n"
 	        "Checks logs (any text: web, DNS, mail, proxy, Zeek, syslog; gzip too) against\n"
 	        "indicator lists and prints one JSON object per hit:\n"
 	        "  "
@@ -63,9 +66,16 @@ void cli_scan_help(FILE *f)
 	        "  -j N                   scan with N threads (default 1)\n"
 	        "  --count                print only the number of hits\n"
 	        "  --stats                print a summary of hits per type and source\n"
+	        "  --report-to URL        after the scan, send the hits to the crix server at URL\n"
+	        "                         as sightings (POST URL/api/v1/sightings): one per\n"
+	        "                         indicator hit, with its count; first and last seen\n"
+	        "                         are the scan's start and end\n"
+	        "  --token TOKEN          the API token for --report-to (default: $CRIX_TOKEN)\n"
+	        "  --report-where TEXT    the sightings' \"where\" (default \"crix scan\")\n"
 	        "  -q, --quiet            no load summary on standard error\n"
 	        "  -h, --help             this help\n\n"
-	        "Exit status: 0 hits found, 1 none, 2 error (like grep).\n");
+	        "Exit status: 0 hits found, 1 none, 2 error (like grep; a failed --report-to\n"
+	        "is an error).\n");
 }
 
 struct list_arg {
@@ -204,6 +214,8 @@ struct out_ctx {
 	/* --stats: hits per (type, source) */
 	uint64_t *per; /* [nsources * IOC_TYPE_COUNT] */
 	size_t nsources;
+	struct report_to *report; /* --report-to: hits summed per indicator */
+	int report_rc;
 };
 
 static void put_opt_str(struct jsonw_out *o, const char *s)
@@ -223,6 +235,8 @@ static void write_hits(struct out_ctx *oc, const char *file, const struct chunk 
 		oc->hits++;
 		if (oc->stats && h->source < oc->nsources)
 			oc->per[h->source * IOC_TYPE_COUNT + h->type]++;
+		if (oc->report != NULL && oc->report_rc == 0)
+			oc->report_rc = report_to_add(oc->report, h->type, h->indicator, h->ilen);
 		if (oc->count_only || oc->stats)
 			continue;
 		const struct match_source *src = match_index_source(oc->ix, h->source);
@@ -577,6 +591,7 @@ int cli_scan(int argc, char **argv)
 	size_t nlists = 0, nallows = 0;
 	struct match_load_opts next = {.diag = stderr};
 	bool refang = false, count_only = false, stats = false, strict = false, quiet = false;
+	const char *report_url = NULL, *report_token = getenv("CRIX_TOKEN"), *report_where = NULL;
 	int nthreads = 1;
 	int i = 1;
 	for (; i < argc; i++) {
@@ -648,6 +663,12 @@ int cli_scan(int argc, char **argv)
 					        v);
 					return 2;
 				}
+			} else if (strcmp(a, "--report-to") == 0) {
+				report_url = v;
+			} else if (strcmp(a, "--token") == 0) {
+				report_token = v;
+			} else if (strcmp(a, "--report-where") == 0) {
+				report_where = v;
 			} else if (strcmp(a, "--tlp") == 0) {
 				next.tlp = v;
 			} else if (strcmp(a, "--tags") == 0) {
@@ -672,8 +693,20 @@ int cli_scan(int argc, char **argv)
 	}
 	struct ioc_ctx *ctx = NULL;
 	struct match_index *ix = NULL;
+	struct report_to *report = NULL;
 	struct crix_error err;
 	int status = 2;
+	if (report_url == NULL && report_where != NULL) {
+		fprintf(stderr, "crix scan: --report-where needs --report-to\n");
+		return 2;
+	}
+	if (report_url != NULL &&
+	    report_to_new(report_url, report_token, report_where, &report, &err) != 0) {
+		fprintf(stderr, "crix scan: %s\n", err.msg);
+		return 2;
+	}
+	char scan_start[CLOCK_ISO_LEN];
+	clock_now_iso(scan_start);
 	struct timespec t_load;
 	clock_gettime(CLOCK_MONOTONIC, &t_load);
 	if (ioc_ctx_new(&ctx, &err) != 0 || match_index_new(&ix, &err) != 0) {
@@ -717,7 +750,8 @@ int cli_scan(int argc, char **argv)
 		fprintf(stderr, "crix scan: out of memory\n");
 		goto out;
 	}
-	struct out_ctx oc = {.out = &out, .ix = ix, .count_only = count_only, .stats = stats};
+	struct out_ctx oc = {
+	        .out = &out, .ix = ix, .count_only = count_only, .stats = stats, .report = report};
 	if (stats) {
 		oc.nsources = 0;
 		while (match_index_source(ix, (uint32_t)oc.nsources) != NULL)
@@ -785,7 +819,26 @@ int cli_scan(int argc, char **argv)
 	jsonw_out_free(&out);
 	free(oc.per);
 	status = failed ? 2 : oc.hits > 0 ? 0 : 1;
+	if (report != NULL && oc.report_rc != 0) {
+		fprintf(stderr, "crix scan: --report-to: out of memory summing hits\n");
+		status = 2;
+	} else if (report != NULL && !failed) {
+		char scan_end[CLOCK_ISO_LEN];
+		size_t stored = 0, unmatched = 0;
+		clock_now_iso(scan_end);
+		if (report_to_count(report) > 0 &&
+		    report_to_send(report, scan_start, scan_end, &stored, &unmatched, &err) != 0) {
+			fprintf(stderr, "crix scan: %s\n", err.msg);
+			status = 2;
+		} else if (!quiet) {
+			fprintf(stderr,
+			        "crix scan: reported %zu indicators as sightings: %zu stored, %zu "
+			        "not known to the server (or not visible to this token)\n",
+			        report_to_count(report), stored, unmatched);
+		}
+	}
 out:
+	report_to_free(report);
 	match_index_free(ix);
 	ioc_ctx_free(ctx);
 	return status;

@@ -37,6 +37,12 @@ enum http_access {
 	HTTP_SIGNED_IN    /* an API token or a session: 401 otherwise */
 };
 
+/* Route flags. */
+#define HTTP_MULTIPART 1u /* accepts multipart/form-data with files */
+/* Runs on the connection thread, without the hand-off to a worker: for
+ * handlers that never touch the store (they read in-memory indexes only). */
+#define HTTP_INLINE 2u
+
 typedef void (*http_handler)(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 
 struct http_route {
@@ -45,7 +51,7 @@ struct http_route {
 	http_handler fn;
 	enum http_access access;
 	size_t body_max;  /* 0: no body accepted */
-	bool multipart;   /* accepts multipart/form-data with files */
+	unsigned flags;   /* HTTP_MULTIPART, HTTP_INLINE (true in a table entry: multipart) */
 	const char *name; /* for metrics and logs: the pattern itself */
 };
 
@@ -170,5 +176,8 @@ char *http_metrics_text(struct http_app *app);
  * server for every request, and by tests. */
 int http_auth_token(struct http_app *app, const char *token, struct principal *p,
                     struct crix_error *err);
+/* Forgets every cached token principal (http/authcache.h), at once for every
+ * thread: call after a change to a token, user or organisation commits. */
+void http_auth_forget(struct http_app *app);
 
 #endif

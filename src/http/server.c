@@ -5,6 +5,7 @@
  */
 #include "http/http.h"
 
+#include "http/authcache.h"
 #include "http/static.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -19,9 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
-#define MAX_ROUTES          64
+#define MAX_ROUTES          128 /* metrics slots; the route table must fit */
 #define N_BUCKETS           13
 #define RL_SLOTS            4096
 #define MULTIPART_FILES_MAX 16
@@ -55,6 +57,7 @@ struct impl {
 	atomic_ulong sum_us[MAX_ROUTES + 1];
 	pthread_mutex_t rl_lock;
 	struct bucket rl[RL_SLOTS];
+	struct authcache *auth; /* API tokens' principals */
 };
 
 /* ---- responses ---- */
@@ -410,14 +413,26 @@ static int principal_of_user(struct http_app *app, int64_t user_id, struct princ
 	return rc;
 }
 
+/*
+ * An API token's principal: from the cache when it holds it, else from the
+ * store (token, user, organisation), then cached until the token's expiry or
+ * the cache's TTL, whichever comes first.  Revoking a token or changing a
+ * user or organisation through this server forgets the cache at once
+ * (http_auth_forget).
+ */
 int http_auth_token(struct http_app *app, const char *token, struct principal *p,
                     struct crix_error *err)
 {
 	char h[SECRET_HASH_HEX], now[CLOCK_ISO_LEN];
 	struct store_token t;
+	struct impl *im = app->impl;
 	if (strlen(token) > SECRET_TOKEN_MAX)
 		return crix_error_set(err, CRIX_ENOTFOUND, "the API token is not valid");
 	secret_keyed_hash(app->key, token, strlen(token), h);
+	double mono = clock_mono();
+	if (im != NULL && im->auth != NULL && authcache_get(im->auth, h, mono, p))
+		return 0;
+	uint64_t gen = im != NULL && im->auth != NULL ? authcache_generation(im->auth) : 0;
 	int rc = store_token_by_hash(app->store, h, &t, err);
 	if (rc == CRIX_ENOTFOUND)
 		return crix_error_set(err, rc, "the API token is not valid");
@@ -431,7 +446,23 @@ int http_auth_token(struct http_app *app, const char *token, struct principal *p
 	rc = principal_of_user(app, t.user_id, p, err);
 	if (rc == CRIX_ENOTFOUND)
 		return crix_error_set(err, rc, "the API token's user is disabled or gone");
+	if (rc == 0 && im != NULL && im->auth != NULL) {
+		double not_after = 0;
+		int64_t exp;
+		struct crix_error e = {0};
+		if (t.expires[0] != '\0' &&
+		    clock_parse_iso(t.expires, "expires", now, &exp, &e) == 0)
+			not_after = mono + (double)(exp - (int64_t)time(NULL));
+		authcache_put(im->auth, h, gen, mono, not_after, p);
+	}
 	return rc;
+}
+
+void http_auth_forget(struct http_app *app)
+{
+	struct impl *im = app->impl;
+	if (im != NULL)
+		authcache_forget_all(im->auth);
 }
 
 static int auth_session(struct http_app *app, struct http_req *rq, const char *cookie,
@@ -821,7 +852,7 @@ static int admit(struct http_app *app, struct http_req *rq, struct http_resp *rs
 	}
 	const char *ct = http_header(rq, "Content-Type");
 	if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
-		if (!rq->route->multipart) {
+		if (!(rq->route->flags & HTTP_MULTIPART)) {
 			http_error(rs, 415, "Content-Type: this route takes no multipart forms",
 			           NULL);
 			return 1;
@@ -965,7 +996,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return r;
 	}
 	if (rq->stage == 0 && !rq->too_big && !rq->bad_multipart &&
-	    rq->route->access != HTTP_PUBLIC_OPEN && hand_to_worker(app, c, rq))
+	    rq->route->access != HTTP_PUBLIC_OPEN && !(rq->route->flags & HTTP_INLINE) &&
+	    hand_to_worker(app, c, rq))
 		return MHD_YES;
 	struct http_resp rs = {0};
 	run_handler(app, rq, &rs);
@@ -1054,8 +1086,21 @@ int http_start(struct http_app *app, unsigned *port, struct crix_error *err)
 	pthread_mutex_init(&im->rl_lock, NULL);
 	pthread_mutex_init(&im->jobs_lock, NULL);
 	pthread_cond_init(&im->jobs_cond, NULL);
+	int arc = authcache_new(AUTHCACHE_SLOTS_DEFAULT, AUTHCACHE_TTL_DEFAULT, &im->auth, err);
+	if (arc != 0) {
+		free(im);
+		return arc;
+	}
 	while (http_routes[im->n_routes].method != NULL)
 		im->n_routes++;
+	if (im->n_routes >= MAX_ROUTES) {
+		/* each route and "unmatched" need their own metrics slot */
+		size_t n = im->n_routes;
+		authcache_free(im->auth);
+		free(im);
+		return crix_error_set(err, CRIX_EINVAL, "%zu routes: raise MAX_ROUTES (%d)", n,
+		                      MAX_ROUTES);
+	}
 	app->impl = im;
 	im->workers = calloc(app->opt.workers ? app->opt.workers : 1, sizeof *im->workers);
 	for (unsigned i = 0; im->workers != NULL && i < app->opt.workers; i++)
@@ -1113,6 +1158,7 @@ void http_stop(struct http_app *app, double grace_seconds)
 	pthread_mutex_destroy(&im->jobs_lock);
 	pthread_cond_destroy(&im->jobs_cond);
 	pthread_mutex_destroy(&im->rl_lock);
+	authcache_free(im->auth);
 	free(im);
 	app->impl = NULL;
 }

@@ -173,6 +173,22 @@ bool account_may_see_victim(const struct principal *p)
 	                                                      p->org_kind == ORG_LAW_ENFORCEMENT));
 }
 
+bool account_may_report_sightings(const struct principal *p)
+{
+	return p->authenticated && p->org_id > 0 &&
+	       (p->role == ROLE_ANALYST || p->role == ROLE_INVESTIGATOR ||
+	        p->role == ROLE_ORG_ADMIN || p->role == ROLE_ADMIN);
+}
+
+/* Who saw an indicator tells where an attack is landing: the indicator's
+ * owner needs it to judge its intelligence, law enforcement to find
+ * victims; other partners get the indicator, not each other's telemetry. */
+bool account_may_see_sightings(const struct principal *p, int64_t owner_org)
+{
+	return p->authenticated && p->role != ROLE_NONE && p->org_id > 0 &&
+	       (p->org_id == owner_org || p->org_kind == ORG_LAW_ENFORCEMENT);
+}
+
 bool account_may_work_reports(const struct principal *p)
 {
 	if (!p->authenticated)

@@ -98,6 +98,14 @@ bool account_may_publish_alert(const struct principal *p);
 /* May p withdraw an alert of organisation org_id (analysts and above of that
  * organisation, and instance admins)? */
 bool account_may_withdraw_alert(const struct principal *p, int64_t org_id);
+/* Sightings (issue 5). */
+/* May p report sightings (a member of an organisation with a role above
+ * viewer)? */
+bool account_may_report_sightings(const struct principal *p);
+/* May p see who sighted an indicator owned by owner_org, and the totals?
+ * That organisation's members and law enforcement; the caller must also
+ * be able to see the indicator itself (tlp_may_see). */
+bool account_may_see_sightings(const struct principal *p, int64_t owner_org);
 
 /* ---- operations: the checks above, then the store, with an audit entry ---- */
 

@@ -527,8 +527,9 @@ static int set_valid_until(json_t *objs, const char *expires, struct crix_error 
 }
 
 /* The report SDO over the objects already in objs (all but the marking). */
-static int stix_report(const struct stix_producer *prod, const struct store_alert *a, json_t *objs,
-                       const char *others, json_t **out, struct crix_error *err)
+static int alert_report_object(const struct stix_producer *prod, const struct store_alert *a,
+                               json_t *objs, const char *others, json_t **out,
+                               struct crix_error *err)
 {
 	char id[STIX_ID_MAX];
 	json_t *props = json_pack("{s:s,s:I,s:s}", "type", "report", "alert", (json_int_t)a->id,
@@ -612,7 +613,8 @@ int alert_stix(const struct alert_env *env, const struct principal *p, int64_t i
 	}
 	json_t *report = NULL;
 	if (rc == 0)
-		rc = stix_report(&prod, &a, objs, others != NULL ? others : "", &report, err);
+		rc = alert_report_object(&prod, &a, objs, others != NULL ? others : "", &report,
+		                         err);
 	if (rc == 0 && json_array_append_new(objs, report) != 0)
 		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	if (rc == 0) {

@@ -2,8 +2,10 @@
 
 #include "match/load.h"
 #include "match/match.h"
+#include "model/account.h"
 #include "model/audit.h"
 #include "model/warnlist.h"
+#include "share/stix.h"
 #include "share/uuid.h"
 #include "util/clock.h"
 #include "util/jsonw.h"
@@ -67,7 +69,18 @@ struct sharing {
 	pthread_mutex_t added_lock;
 	int64_t last_us;       /* the newest date_added handed out, in microseconds */
 	struct warnlist *warn; /* known-benign values: never indicators; or NULL */
+	struct sagg **saggs;   /* sightings' totals by indicator object: SAGG_BUCKETS chains */
 };
+
+#define SAGG_BUCKETS 16384
+
+struct sagg;
+struct buf;
+static int load_sightings(struct sharing *sh, struct crix_error *err);
+static void saggs_free(struct sharing *sh);
+static struct sagg *sagg_get(struct sharing *sh, const char *coll, const char *stix_id,
+                             bool create);
+static void put_sagg(struct buf *b, const struct sagg *a);
 
 /* ---- id lists "1,5,9" ---- */
 
@@ -314,6 +327,17 @@ static void map_key(char *out, size_t cap, enum ioc_type t, const char *v)
 	snprintf(out, cap, "%s\t%s", ioc_type_name(t), v);
 }
 
+static int slot_grow(struct vslot *slot)
+{
+	uint32_t nc = slot->cap ? slot->cap * 2 : 2;
+	uint32_t *p = realloc(slot->idx, nc * sizeof *p);
+	if (p == NULL)
+		return -1;
+	slot->idx = p;
+	slot->cap = nc;
+	return 0;
+}
+
 /* Adds one stored shared indicator to the index (under the write lock). */
 static int index_add(struct sharing *sh, const struct store_shared_indicator *si,
                      struct crix_error *err)
@@ -361,8 +385,18 @@ static int index_add(struct sharing *sh, const struct store_shared_indicator *si
 		slot->cap = nc;
 	}
 	slot->idx[slot->n++] = (uint32_t)sh->n_metas;
+	/* the next map_get may grow the map and move slot: decide before it */
+	bool first = slot->n == 1;
+	/* by the object's STIX id too, for sightings that name it ("stix" is
+	 * no indicator type, so the keys never meet) */
+	char ik[STORE_NAME_MAX + 8];
+	snprintf(ik, sizeof ik, "stix\t%s", m->stix_id);
+	struct vslot *is = map_get(sh, ik, true);
+	if (is == NULL || (is->n == is->cap && slot_grow(is) != 0))
+		return crix_error_set(err, CRIX_ENOMEM, "lookup index: out of memory");
+	is->idx[is->n++] = (uint32_t)sh->n_metas;
 	sh->n_metas++;
-	if (slot->n == 1) {
+	if (first) {
 		bool allowed;
 		return match_index_add(sh->ix, &v, sh->src, (uint64_t)si->id, &allowed, err);
 	}
@@ -460,8 +494,12 @@ int sharing_open(struct store *s, const struct ioc_ctx *ioc, struct sharing **ou
 		if (coll_fill(&sh->colls[sh->n_colls], &c[i]) == 0)
 			sh->n_colls++;
 	free(c);
+	if (rc == 0 && (sh->saggs = calloc(SAGG_BUCKETS, sizeof *sh->saggs)) == NULL)
+		rc = crix_error_set(err, CRIX_ENOMEM, "sharing: out of memory");
 	if (rc == 0)
 		rc = load_indicators(sh, err);
+	if (rc == 0)
+		rc = load_sightings(sh, err);
 	if (rc == 0)
 		rc = store_object_last_added(s, last, err);
 	if (rc != 0) {
@@ -487,6 +525,7 @@ void sharing_free(struct sharing *sh)
 	free(sh->metas);
 	free(sh->colls);
 	free(sh->groups);
+	saggs_free(sh);
 	match_index_free(sh->ix);
 	pthread_rwlock_destroy(&sh->lock);
 	pthread_mutex_destroy(&sh->added_lock);
@@ -1678,7 +1717,13 @@ static int on_hit(void *arg, const struct match_hit *hit)
 		puts_(l->b, tlp_name((enum tlp)m->tlp));
 		puts_(l->b, "\",\"added\":\"");
 		puts_(l->b, m->added);
-		puts_(l->b, "\"}");
+		puts_(l->b, "\"");
+		const struct sagg *a = account_may_see_sightings(l->p, m->owner_org)
+		                               ? sagg_get(l->sh, k->c.id, m->stix_id, false)
+		                               : NULL;
+		if (a != NULL)
+			put_sagg(l->b, a);
+		puts_(l->b, "}");
 	}
 	return 0;
 }
@@ -1771,4 +1816,611 @@ int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *
 	*json = b.p;
 	*len = b.n;
 	return 0;
+}
+
+/* ---- sightings ---- */
+
+/* What partners reported of one indicator object, summed (under the lock). */
+struct sagg {
+	char *key; /* "collection\tstix_id" */
+	int64_t count;
+	char first[CLOCK_ISO_LEN], last[CLOCK_ISO_LEN];
+	int64_t *orgs; /* distinct reporting organisations */
+	uint32_t n_orgs, cap_orgs;
+	struct sagg *next;
+};
+
+static struct sagg *sagg_get(struct sharing *sh, const char *coll, const char *stix_id, bool create)
+{
+	char key[STORE_NAME_MAX + 48];
+	snprintf(key, sizeof key, "%s\t%s", coll, stix_id);
+	size_t b = fnv(key) & (SAGG_BUCKETS - 1);
+	for (struct sagg *a = sh->saggs[b]; a != NULL; a = a->next)
+		if (strcmp(a->key, key) == 0)
+			return a;
+	if (!create)
+		return NULL;
+	struct sagg *a = calloc(1, sizeof *a);
+	if (a == NULL || (a->key = strdup(key)) == NULL) {
+		free(a);
+		return NULL;
+	}
+	a->next = sh->saggs[b];
+	sh->saggs[b] = a;
+	return a;
+}
+
+/* Counts one stored sighting into its indicator's totals (under the write
+ * lock).  -1 when out of memory. */
+static int sagg_add(struct sharing *sh, const struct store_sighting *sg)
+{
+	struct sagg *a = sagg_get(sh, sg->collection, sg->stix_id, true);
+	if (a == NULL)
+		return -1;
+	a->count += sg->count;
+	if (a->first[0] == '\0' || strcmp(sg->first_seen, a->first) < 0)
+		snprintf(a->first, sizeof a->first, "%s", sg->first_seen);
+	if (strcmp(sg->last_seen, a->last) > 0)
+		snprintf(a->last, sizeof a->last, "%s", sg->last_seen);
+	for (uint32_t i = 0; i < a->n_orgs; i++)
+		if (a->orgs[i] == sg->org_id)
+			return 0;
+	if (a->n_orgs == a->cap_orgs) {
+		uint32_t nc = a->cap_orgs ? a->cap_orgs * 2 : 4;
+		int64_t *o = realloc(a->orgs, nc * sizeof *o);
+		if (o == NULL)
+			return -1;
+		a->orgs = o;
+		a->cap_orgs = nc;
+	}
+	a->orgs[a->n_orgs++] = sg->org_id;
+	return 0;
+}
+
+static void saggs_free(struct sharing *sh)
+{
+	for (size_t b = 0; sh->saggs != NULL && b < SAGG_BUCKETS; b++)
+		for (struct sagg *a = sh->saggs[b], *n; a != NULL; a = n) {
+			n = a->next;
+			free(a->key);
+			free(a->orgs);
+			free(a);
+		}
+	free(sh->saggs);
+}
+
+static int load_sightings(struct sharing *sh, struct crix_error *err)
+{
+	int64_t after = 0;
+	for (;;) {
+		struct store_sighting *a;
+		size_t n;
+		int rc = store_sighting_page(sh->store, NULL, after, 4096, &a, &n, err);
+		if (rc != 0)
+			return rc;
+		for (size_t i = 0; i < n && rc == 0; i++)
+			if (sagg_add(sh, &a[i]) != 0)
+				rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+		if (n > 0)
+			after = a[n - 1].id;
+		free(a);
+		if (rc != 0 || n < 4096)
+			return rc;
+	}
+}
+
+static json_t *sagg_json(const struct sagg *a)
+{
+	return json_pack("{sI ss ss sI}", "count", (json_int_t)a->count, "first_seen", a->first,
+	                 "last_seen", a->last, "orgs", (json_int_t)a->n_orgs);
+}
+
+/* A sighting's totals as text, for the lookup answer. */
+static void put_sagg(struct buf *b, const struct sagg *a)
+{
+	char num[160];
+	snprintf(num, sizeof num,
+	         ",\"sightings\":{\"count\":%lld,\"first_seen\":\"%s\",\"last_seen\":\"%s\","
+	         "\"orgs\":%u}",
+	         (long long)a->count, a->first, a->last, a->n_orgs);
+	puts_(b, num);
+}
+
+static bool printable_utf8(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* "observed-data--" and a UUID. */
+static bool observed_id_ok(const char *s)
+{
+	struct uuid u;
+	return strncmp(s, "observed-data--", 15) == 0 && uuid_parse(s + 15, &u) == 0;
+}
+
+static int sighting_parse_one(const json_t *o, size_t i, struct sharing_sighting_in *in,
+                              struct crix_error *err)
+{
+	char f[48];
+#define FIELD(name) (snprintf(f, sizeof f, "sightings[%zu].%s", i, name), f)
+	if (!json_is_object(o)) {
+		snprintf(f, sizeof f, "sightings[%zu]", i);
+		return crix_error_field(err, f, CRIX_EINVAL, "%s: must be an object", f);
+	}
+	static const char *const keys[] = {"value",     "indicator", "count",        "first_seen",
+	                                   "last_seen", "where",     "observed_data"};
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)o, k, v)
+	{
+		size_t j = 0;
+		while (j < sizeof keys / sizeof keys[0] && strcmp(keys[j], k) != 0)
+			j++;
+		if (j == sizeof keys / sizeof keys[0]) {
+			snprintf(f, sizeof f, "sightings[%zu]", i);
+			return crix_error_field(err, f, CRIX_EINVAL,
+			                        "%s: unknown member (value, indicator, count, "
+			                        "first_seen, last_seen, where, observed_data)",
+			                        f);
+		}
+	}
+	memset(in, 0, sizeof *in);
+	json_t *val = json_object_get(o, "value"), *ind = json_object_get(o, "indicator");
+	if ((val == NULL) == (ind == NULL))
+		return crix_error_field(err, FIELD("value"), CRIX_EINVAL,
+		                        "%s: give either value or indicator (one of them)", f);
+	if (val != NULL) {
+		if (!json_is_string(val) || json_string_length(val) == 0 ||
+		    json_string_length(val) >= IOC_VALUE_MAX ||
+		    strlen(json_string_value(val)) != json_string_length(val))
+			return crix_error_field(err, FIELD("value"), CRIX_EINVAL,
+			                        "%s: a non-empty string of at most %d bytes", f,
+			                        IOC_VALUE_MAX - 1);
+		in->value = json_string_value(val);
+	} else {
+		struct uuid u;
+		const char *s = json_string_value(ind);
+		if (s == NULL || strncmp(s, "indicator--", 11) != 0 || uuid_parse(s + 11, &u) != 0)
+			return crix_error_field(err, FIELD("indicator"), CRIX_EINVAL,
+			                        "%s: an indicator's STIX id (indicator--UUID)", f);
+		in->indicator = s;
+	}
+	json_t *c = json_object_get(o, "count");
+	in->count = 1;
+	if (c != NULL) {
+		if (!json_is_integer(c) || json_integer_value(c) < 1 ||
+		    json_integer_value(c) > SHARING_SIGHTING_COUNT_MAX)
+			return crix_error_field(err, FIELD("count"), CRIX_EINVAL,
+			                        "%s: an integer from 1 to %d", f,
+			                        SHARING_SIGHTING_COUNT_MAX);
+		in->count = json_integer_value(c);
+	}
+	json_t *fs = json_object_get(o, "first_seen"), *ls = json_object_get(o, "last_seen");
+	struct crix_error e = {0};
+	if (!json_is_string(fs) || clock_parse_iso(json_string_value(fs), FIELD("first_seen"),
+	                                           in->first_seen, NULL, &e) != 0)
+		return crix_error_field(err, FIELD("first_seen"), CRIX_EINVAL,
+		                        "%s: required, a time like 2026-11-23T10:15:00Z", f);
+	if (ls == NULL) {
+		memcpy(in->last_seen, in->first_seen, sizeof in->last_seen);
+	} else if (!json_is_string(ls) || clock_parse_iso(json_string_value(ls), FIELD("last_seen"),
+	                                                  in->last_seen, NULL, &e) != 0) {
+		return crix_error_field(err, FIELD("last_seen"), CRIX_EINVAL,
+		                        "%s: a time like 2026-11-23T10:15:00Z", f);
+	}
+	if (strcmp(in->last_seen, in->first_seen) < 0)
+		return crix_error_field(err, FIELD("last_seen"), CRIX_EINVAL,
+		                        "%s: before first_seen", f);
+	json_t *w = json_object_get(o, "where");
+	if (w != NULL) {
+		const char *s = json_string_value(w);
+		if (s == NULL || json_string_length(w) >= STORE_WHERE_MAX ||
+		    strlen(s) != json_string_length(w) || !printable_utf8(s))
+			return crix_error_field(err, FIELD("where"), CRIX_EINVAL,
+			                        "%s: text of at most %d bytes without control "
+			                        "characters",
+			                        f, STORE_WHERE_MAX - 1);
+		memcpy(in->place, s, json_string_length(w) + 1);
+	}
+	json_t *od = json_object_get(o, "observed_data");
+	if (od != NULL) {
+		if (!json_is_array(od) || json_array_size(od) > SHARING_OBSERVED_MAX)
+			return crix_error_field(err, FIELD("observed_data"), CRIX_EINVAL,
+			                        "%s: a list of at most %d observed-data ids", f,
+			                        SHARING_OBSERVED_MAX);
+		size_t j;
+		json_t *x;
+		size_t len = 0;
+		json_array_foreach(od, j, x)
+		{
+			const char *s = json_string_value(x);
+			if (s == NULL || json_string_length(x) > 64 || !observed_id_ok(s))
+				return crix_error_field(err, FIELD("observed_data"), CRIX_EINVAL,
+				                        "%s[%zu]: an observed-data STIX id "
+				                        "(observed-data--UUID)",
+				                        f, j);
+			len += (size_t)snprintf(in->observed + len, sizeof in->observed - len,
+			                        "%s%s", j ? "," : "", s);
+		}
+	}
+#undef FIELD
+	return 0;
+}
+
+int sharing_sightings_parse(const json_t *req, struct sharing_sighting_in **out, size_t *n,
+                            struct crix_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	const json_t *list = json_is_array(req) ? req : json_object_get(req, "sightings");
+	if (!json_is_array(list) || (!json_is_array(req) && json_object_size(req) != 1))
+		return crix_error_field(err, "sightings", CRIX_EINVAL,
+		                        "sightings: the body must be [{...}, ...] or "
+		                        "{\"sightings\": [{...}, ...]}");
+	size_t m = json_array_size(list);
+	if (m == 0)
+		return crix_error_field(err, "sightings", CRIX_EINVAL,
+		                        "sightings: at least one sighting");
+	if (m > SHARING_SIGHTINGS_MAX)
+		return crix_error_field(err, "sightings", CRIX_ETOOBIG,
+		                        "sightings: at most %d in one request",
+		                        SHARING_SIGHTINGS_MAX);
+	struct sharing_sighting_in *a = calloc(m, sizeof *a);
+	if (a == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+	for (size_t i = 0; i < m; i++) {
+		int rc = sighting_parse_one(json_array_get(list, i), i, &a[i], err);
+		if (rc != 0) {
+			free(a);
+			return rc;
+		}
+	}
+	*out = a;
+	*n = m;
+	return 0;
+}
+
+/* The indicator objects one sighting names, as the caller may see them. */
+struct starget {
+	struct sharing *sh;
+	const struct principal *p;
+	const struct ids *groups;
+	uint32_t *metas; /* distinct (collection, stix_id) */
+	size_t n, cap;
+	bool oom;
+};
+
+static void target_add(struct starget *t, uint32_t mi)
+{
+	const struct smeta *m = &t->sh->metas[mi];
+	const struct coll *k = &t->sh->colls[m->coll];
+	if (!visible(t->p, t->groups, k, m->tlp, m->owner_org, m->owner_user))
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct smeta *o = &t->sh->metas[t->metas[i]];
+		if (o->coll == m->coll && strcmp(o->stix_id, m->stix_id) == 0)
+			return;
+	}
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 8;
+		uint32_t *x = realloc(t->metas, nc * sizeof *x);
+		if (x == NULL) {
+			t->oom = true;
+			return;
+		}
+		t->metas = x;
+		t->cap = nc;
+	}
+	t->metas[t->n++] = mi;
+}
+
+static int on_sight_hit(void *arg, const struct match_hit *hit)
+{
+	struct starget *t = arg;
+	char key[IOC_VALUE_MAX + 32];
+	map_key(key, sizeof key, hit->type, hit->indicator);
+	struct vslot *slot = map_get(t->sh, key, false);
+	for (uint32_t i = 0; slot != NULL && i < slot->n; i++)
+		target_add(t, slot->idx[i]);
+	return 0;
+}
+
+/* The indicator objects s names (a value, through the lookup index, or a
+ * STIX id) that p may see (under the read lock). */
+static void resolve(struct sharing *sh, const struct sharing_sighting_in *s, struct starget *t)
+{
+	t->n = 0;
+	if (s->indicator != NULL) {
+		char key[STORE_NAME_MAX + 8];
+		snprintf(key, sizeof key, "stix\t%s", s->indicator);
+		struct vslot *slot = map_get(sh, key, false);
+		for (uint32_t i = 0; slot != NULL && i < slot->n; i++)
+			target_add(t, slot->idx[i]);
+		return;
+	}
+	struct ioc_value iv;
+	struct crix_error e = {0};
+	if (ioc_guess(sh->ioc, s->value, strlen(s->value), NULL, &iv, &e) == 0)
+		match_lookup(sh->ix, &iv, on_sight_hit, t);
+}
+
+int sharing_sightings_add(struct sharing *sh, const struct principal *p, const json_t *req,
+                          json_t **out, struct crix_error *err)
+{
+	*out = NULL;
+	if (!account_may_report_sightings(p))
+		return crix_error_set(err, CRIX_EACCES,
+		                      "sightings are reported by members of an organisation "
+		                      "(analysts, investigators, admins), not viewers");
+	struct sharing_sighting_in *in;
+	size_t n;
+	int rc = sharing_sightings_parse(req, &in, &n, err);
+	if (rc != 0)
+		return rc;
+	struct store_sighting *rows = NULL;
+	size_t n_rows = 0, cap_rows = 0;
+	json_t *matched = json_array(), *unmatched = json_array();
+	struct starget t = {.sh = sh, .p = p};
+	struct ids groups;
+	char now[CLOCK_ISO_LEN];
+	clock_now_iso(now);
+	pthread_rwlock_rdlock(&sh->lock);
+	membership(sh, p->org_id, &groups);
+	t.groups = &groups;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		resolve(sh, &in[i], &t);
+		if (t.oom || matched == NULL || unmatched == NULL) {
+			rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+			break;
+		}
+		if (t.n == 0) {
+			json_array_append_new(unmatched, json_integer((json_int_t)i));
+			continue;
+		}
+		if (n_rows + t.n > SHARING_SIGHTING_ROWS_MAX) {
+			rc = crix_error_field(
+			        err, "sightings", CRIX_ETOOBIG,
+			        "sightings: these values match more than %d indicator "
+			        "objects; send fewer in one request",
+			        SHARING_SIGHTING_ROWS_MAX);
+			break;
+		}
+		if (n_rows + t.n > cap_rows) {
+			size_t nc = cap_rows ? cap_rows * 2 : 64;
+			while (nc < n_rows + t.n)
+				nc *= 2;
+			struct store_sighting *x = realloc(rows, nc * sizeof *x);
+			if (x == NULL) {
+				rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+				break;
+			}
+			rows = x;
+			cap_rows = nc;
+		}
+		json_t *ids = json_array();
+		for (size_t j = 0; j < t.n; j++) {
+			const struct smeta *m = &sh->metas[t.metas[j]];
+			struct store_sighting *sg = &rows[n_rows++];
+			memset(sg, 0, sizeof *sg);
+			struct uuid u;
+			uuid_v4(&u);
+			char us[UUID_STR_LEN];
+			uuid_format(&u, us);
+			snprintf(sg->sid, sizeof sg->sid, "sighting--%s", us);
+			snprintf(sg->collection, sizeof sg->collection, "%s",
+			         sh->colls[m->coll].c.id);
+			snprintf(sg->stix_id, sizeof sg->stix_id, "%s", m->stix_id);
+			sg->owner_org = m->owner_org;
+			sg->org_id = p->org_id;
+			sg->user_id = p->user_id;
+			sg->count = in[i].count;
+			memcpy(sg->first_seen, in[i].first_seen, sizeof sg->first_seen);
+			memcpy(sg->last_seen, in[i].last_seen, sizeof sg->last_seen);
+			memcpy(sg->place, in[i].place, sizeof sg->place);
+			memcpy(sg->observed, in[i].observed, sizeof sg->observed);
+			memcpy(sg->created, now, sizeof sg->created);
+			json_array_append_new(ids, json_string(m->stix_id));
+		}
+		json_array_append_new(
+		        matched, json_pack("{sI so}", "index", (json_int_t)i, "indicators", ids));
+	}
+	pthread_rwlock_unlock(&sh->lock);
+	free(t.metas);
+	free(in);
+	if (rc == 0 && n_rows > 0) {
+		struct store_tx *tx;
+		rc = store_tx_begin(sh->store, &tx, err);
+		for (size_t i = 0; rc == 0 && i < n_rows; i++)
+			rc = store_sighting_insert(tx, &rows[i], err);
+		if (rc == 0) {
+			char detail[96], org[24];
+			snprintf(detail, sizeof detail, "%zu sightings of %zu values", n_rows, n);
+			snprintf(org, sizeof org, "%lld", (long long)p->org_id);
+			rc = audit_append(tx, p->actor, "sightings.add", "org", org, detail, err);
+		}
+		if (rc == 0)
+			rc = store_tx_commit(tx, err);
+		else if (tx != NULL)
+			store_tx_rollback(tx);
+	}
+	if (rc == 0 && n_rows > 0) {
+		/* Stored: the totals follow (memory, so they cannot fail short of
+		 * running out; then they are short until the next start). */
+		pthread_rwlock_wrlock(&sh->lock);
+		for (size_t i = 0; i < n_rows; i++)
+			if (sagg_add(sh, &rows[i]) != 0)
+				break;
+		pthread_rwlock_unlock(&sh->lock);
+	}
+	free(rows);
+	if (rc != 0) {
+		json_decref(matched);
+		json_decref(unmatched);
+		return rc;
+	}
+	*out = json_pack("{sI sI so so}", "received", (json_int_t)n, "stored", (json_int_t)n_rows,
+	                 "matched", matched, "unmatched", unmatched);
+	return *out ? 0 : crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+}
+
+static json_t *sighting_json(const struct store_sighting *sg)
+{
+	json_t *od = json_array();
+	char buf[STORE_IDLIST_MAX];
+	snprintf(buf, sizeof buf, "%s", sg->observed);
+	for (char *s = buf, *e; s != NULL && *s; s = e ? e + 1 : NULL) {
+		e = strchr(s, ',');
+		if (e != NULL)
+			*e = '\0';
+		json_array_append_new(od, json_string(s));
+	}
+	return json_pack("{sI ss ss sI sI ss ss ss so ss}", "id", (json_int_t)sg->id, "stix_id",
+	                 sg->sid, "indicator", sg->stix_id, "org_id", (json_int_t)sg->org_id,
+	                 "count", (json_int_t)sg->count, "first_seen", sg->first_seen, "last_seen",
+	                 sg->last_seen, "where", sg->place, "observed_data", od, "created",
+	                 sg->created);
+}
+
+int sharing_sightings_json(struct sharing *sh, const struct principal *p, const char *stix_id,
+                           int64_t after, size_t limit, json_t **out, struct crix_error *err)
+{
+	*out = NULL;
+	char key[STORE_NAME_MAX + 8], colls[8][40];
+	size_t n_colls = 0;
+	json_t *totals = json_array();
+	snprintf(key, sizeof key, "stix\t%s", stix_id);
+	pthread_rwlock_rdlock(&sh->lock);
+	struct ids groups;
+	membership(sh, p->org_id, &groups);
+	struct vslot *slot = strlen(stix_id) < STORE_NAME_MAX ? map_get(sh, key, false) : NULL;
+	for (uint32_t i = 0; slot != NULL && i < slot->n && n_colls < 8; i++) {
+		const struct smeta *m = &sh->metas[slot->idx[i]];
+		const struct coll *k = &sh->colls[m->coll];
+		if (!visible(p, &groups, k, m->tlp, m->owner_org, m->owner_user) ||
+		    !account_may_see_sightings(p, m->owner_org))
+			continue;
+		size_t j = 0;
+		while (j < n_colls && strcmp(colls[j], k->c.id) != 0)
+			j++;
+		if (j < n_colls)
+			continue;
+		snprintf(colls[n_colls++], sizeof colls[0], "%s", k->c.id);
+		const struct sagg *a = sagg_get(sh, k->c.id, stix_id, false);
+		json_t *t = a != NULL ? sagg_json(a)
+		                      : json_pack("{sI sn sn sI}", "count", (json_int_t)0,
+		                                  "first_seen", "last_seen", "orgs", (json_int_t)0);
+		json_object_set_new(t, "collection", json_string(k->c.id));
+		json_array_append_new(totals, t);
+	}
+	pthread_rwlock_unlock(&sh->lock);
+	if (n_colls == 0) {
+		json_decref(totals);
+		return crix_error_set(err, CRIX_ENOTFOUND,
+		                      "no indicator %s whose sightings you may see", stix_id);
+	}
+	struct store_sighting *a = NULL;
+	size_t n = 0;
+	json_t *list = json_array();
+	int64_t last = after;
+	bool more = false;
+	/* Pages of the indicator's sightings, kept when in a collection the
+	 * caller reaches (an id may be in several collections). */
+	while (json_array_size(list) < limit) {
+		int rc = store_sighting_page(sh->store, stix_id, last, limit, &a, &n, err);
+		if (rc != 0) {
+			json_decref(totals);
+			json_decref(list);
+			return rc;
+		}
+		for (size_t i = 0; i < n && json_array_size(list) < limit; i++) {
+			last = a[i].id;
+			for (size_t j = 0; j < n_colls; j++)
+				if (strcmp(colls[j], a[i].collection) == 0) {
+					json_array_append_new(list, sighting_json(&a[i]));
+					break;
+				}
+		}
+		more = n == limit;
+		free(a);
+		if (!more)
+			break;
+	}
+	*out = json_pack("{ss so so}", "indicator", stix_id, "totals", totals, "sightings", list);
+	if (*out != NULL && more)
+		json_object_set_new(*out, "next", json_integer((json_int_t)last));
+	return *out ? 0 : crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+}
+
+int sharing_sightings_stix(struct sharing *sh, const struct principal *p, const char *stix_id,
+                           int64_t after, size_t limit, json_t **out, int64_t *next,
+                           struct crix_error *err)
+{
+	*out = NULL;
+	*next = 0;
+	json_t *page = NULL;
+	int rc = sharing_sightings_json(sh, p, stix_id, after, limit, &page, err);
+	if (rc != 0)
+		return rc;
+	struct stix_producer prod;
+	char bid[STIX_ID_MAX];
+	stix_bundle_id(bid);
+	json_t *objs = json_array(), *orgs = json_object();
+	rc = stix_producer_init(&prod, TLP_AMBER_STRICT, NULL, NULL, err);
+	if (rc == 0 && (objs == NULL || orgs == NULL ||
+	                json_array_append_new(objs, stix_tlp_marking(TLP_AMBER_STRICT)) != 0))
+		rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+	size_t i;
+	json_t *sg;
+	json_array_foreach(json_object_get(page, "sightings"), i, sg)
+	{
+		if (rc != 0)
+			break;
+		/* the reporter's identity, once */
+		char key[24], oid[STIX_ID_MAX] = "";
+		snprintf(key, sizeof key, "%lld",
+		         (long long)json_integer_value(json_object_get(sg, "org_id")));
+		json_t *known = json_object_get(orgs, key);
+		struct store_org o;
+		if (known != NULL) {
+			snprintf(oid, sizeof oid, "%s", json_string_value(known));
+		} else if (store_org_get(sh->store,
+		                         json_integer_value(json_object_get(sg, "org_id")), &o,
+		                         err) == 0) {
+			json_t *ident = stix_org_identity(&prod, o.name, o.kind, oid, err);
+			if (ident == NULL || json_array_append_new(objs, ident) != 0) {
+				rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+				break;
+			}
+			json_object_set_new(orgs, key, json_string(oid));
+		}
+		crix_error_clear(err);
+		char observed[STORE_IDLIST_MAX] = "";
+		size_t j, len = 0;
+		json_t *od;
+		json_array_foreach(json_object_get(sg, "observed_data"), j, od) len +=
+		        (size_t)snprintf(observed + len, sizeof observed - len, "%s%s",
+		                         j ? "," : "", json_string_value(od));
+		json_t *so = stix_sighting(
+		        &prod, json_string_value(json_object_get(sg, "stix_id")), stix_id, oid,
+		        json_integer_value(json_object_get(sg, "count")),
+		        json_string_value(json_object_get(sg, "first_seen")),
+		        json_string_value(json_object_get(sg, "last_seen")),
+		        json_string_value(json_object_get(sg, "where")), observed, err);
+		if (so == NULL || json_array_append_new(objs, so) != 0)
+			rc = err->code ? err->code
+			               : crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	}
+	*next = json_integer_value(json_object_get(page, "next"));
+	if (rc == 0) {
+		*out = json_pack("{ss ss sO}", "type", "bundle", "id", bid, "objects", objs);
+		if (*out == NULL)
+			rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
+	}
+	json_decref(objs);
+	json_decref(orgs);
+	json_decref(page);
+	return rc;
 }

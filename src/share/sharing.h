@@ -184,6 +184,67 @@ int sharing_status(struct sharing *sh, const struct principal *p, const char *id
 int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *req, char **json,
                    size_t *len, struct crix_error *err);
 
+/* ---- sightings ---- */
+
+#define SHARING_SIGHTINGS_MAX      10000     /* sightings in one request */
+#define SHARING_SIGHTING_ROWS_MAX  100000    /* indicator objects they may name in all */
+#define SHARING_SIGHTING_COUNT_MAX 999999999 /* one sighting's count (STIX's cap) */
+#define SHARING_OBSERVED_MAX       16        /* observed-data ids on one sighting */
+
+/* One sighting as a partner sends it, checked.  value and indicator point
+ * into the JSON it came from. */
+struct sharing_sighting_in {
+	const char *value;     /* an indicator value, or NULL */
+	const char *indicator; /* an indicator object's STIX id, or NULL */
+	int64_t count;
+	char first_seen[CLOCK_ISO_LEN], last_seen[CLOCK_ISO_LEN]; /* canonical UTC */
+	char place[STORE_WHERE_MAX];                              /* "where" */
+	char observed[STORE_IDLIST_MAX]; /* observed-data ids, comma-separated */
+};
+
+/*
+ * Checks a sightings body: [{...}] or {"sightings": [{...}]}, 1 to
+ * SHARING_SIGHTINGS_MAX of {"value" | "indicator", "count"?, "first_seen",
+ * "last_seen"?, "where"?, "observed_data"?}.  OUT: *out (free()), *n.
+ * CRIX_EINVAL names the field ("sightings[3].count"); CRIX_ETOOBIG.
+ */
+int sharing_sightings_parse(const json_t *req, struct sharing_sighting_in **out, size_t *n,
+                            struct crix_error *err);
+
+/*
+ * Stores the sightings p reports (account_may_report_sightings), one per
+ * indicator object each names that p may see (a value through the lookup
+ * index, as a lookup matches it; an id directly), all in one transaction
+ * with an audit entry, and adds them to the in-memory totals.  What p may
+ * not see is unmatched exactly as what does not exist.  OUT: *out =
+ * {"received", "stored", "matched": [{"index", "indicators": [ids]}],
+ * "unmatched": [indexes]}.
+ */
+int sharing_sightings_add(struct sharing *sh, const struct principal *p, const json_t *req,
+                          json_t **out, struct crix_error *err);
+
+/*
+ * The sightings of the indicator object stix_id for p: visible when p may
+ * see the indicator and account_may_see_sightings allows it (its owner
+ * organisation, law enforcement); else CRIX_ENOTFOUND, as for an unknown id.
+ * OUT: *out = {"indicator", "totals": [{"collection", "count", "first_seen",
+ * "last_seen", "orgs"}], "sightings": [...], "next"?}, sightings with id
+ * after `after`, at most limit.
+ */
+int sharing_sightings_json(struct sharing *sh, const struct principal *p, const char *stix_id,
+                           int64_t after, size_t limit, json_t **out, struct crix_error *err);
+
+/*
+ * The same page as STIX 2.1: a bundle of the reporting organisations'
+ * identities and one sighting object per sighting (sighting_of_ref the
+ * indicator, where_sighted_refs the reporter), marked TLP:AMBER+STRICT
+ * (who saw what is for the recipient organisation only).  OUT: *out; *next,
+ * the cursor of the next page, 0 for none.
+ */
+int sharing_sightings_stix(struct sharing *sh, const struct principal *p, const char *stix_id,
+                           int64_t after, size_t limit, json_t **out, int64_t *next,
+                           struct crix_error *err);
+
 /* How many shared indicators the lookup index holds. */
 size_t sharing_indicator_count(struct sharing *sh);
 

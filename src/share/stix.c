@@ -655,6 +655,137 @@ int stix_objects(const struct stix_producer *p, const struct ioc_value *v, json_
 	return 0;
 }
 
+/* ------------------------------- reports, cases, organisations, sightings */
+
+static const char *sector_of(const char *kind)
+{
+	static const char *const map[][2] = {
+	        {"law-enforcement", "government-emergency-services"},
+	        {"cert", "government-public-services"},
+	        {"business", "commercial"},
+	        {"public-sector", "government"},
+	        {"ngo", "non-profit"},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (kind != NULL && strcmp(kind, map[i][0]) == 0)
+			return map[i][1];
+	return NULL;
+}
+
+json_t *stix_org_identity(const struct stix_producer *p, const char *name, const char *kind,
+                          char id[STIX_ID_MAX], struct crix_error *err)
+{
+	json_t *props = json_pack("{s:s, s:s, s:s}", "type", "identity", "identity_class",
+	                          "organization", "name", name);
+	if (props == NULL) {
+		crix_error_set(err, CRIX_EINVAL, "organisation '%s': not valid UTF-8", name);
+		return NULL;
+	}
+	int rc = stix_id_v5("identity", STIX_CRIX_NAMESPACE, props, id, err);
+	json_decref(props);
+	if (rc != 0)
+		return NULL;
+	json_t *o = object_head("identity", id);
+	const char *sector = sector_of(kind);
+	bool ok = o != NULL && set_str(o, "created", p->time) == 0 &&
+	          set_str(o, "modified", p->time) == 0 && set_str(o, "name", name) == 0 &&
+	          set_str(o, "identity_class", "organization") == 0 &&
+	          (sector == NULL ||
+	           json_object_set_new(o, "sectors", json_pack("[s]", sector)) == 0) &&
+	          add_marking(o, p) == 0;
+	/* another organisation's identity says who described it */
+	if (ok && p->identity_id[0] != '\0' && strcmp(p->identity_id, id) != 0)
+		ok = set_str(o, "created_by_ref", p->identity_id) == 0;
+	if (!ok) {
+		json_decref(o);
+		oom(err);
+		return NULL;
+	}
+	return o;
+}
+
+/* The parts of a report: head, times, name, description, object_refs,
+ * marking. */
+static json_t *container(const struct stix_producer *p, const char *type, const char *name,
+                         const char *description, const json_t *refs, char id[STIX_ID_MAX],
+                         struct crix_error *err)
+{
+	if (!json_is_array(refs) || json_array_size(refs) == 0) {
+		crix_error_set(err, CRIX_EINVAL, "%s '%s': no objects to refer to", type, name);
+		return NULL;
+	}
+	if (crix_id(p, type, json_pack("{s:s}", "name", name), id, err) != 0)
+		return NULL;
+	json_t *o = object_head(type, id);
+	bool ok = o != NULL && add_times(o, p) == 0 && set_str(o, "name", name) == 0 &&
+	          (description == NULL || description[0] == '\0' ||
+	           set_str(o, "description", description) == 0) &&
+	          json_object_set_new(o, "object_refs", json_deep_copy(refs)) == 0 &&
+	          add_marking(o, p) == 0;
+	if (!ok) {
+		json_decref(o);
+		oom(err);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *stix_report(const struct stix_producer *p, const char *name, const char *published,
+                    const char *label, const char *description, const json_t *refs,
+                    char id[STIX_ID_MAX], struct crix_error *err)
+{
+	json_t *o = container(p, "report", name, description, refs, id, err);
+	if (o == NULL)
+		return NULL;
+	bool ok = json_object_set_new(o, "report_types", json_pack("[s]", "threat-report")) == 0 &&
+	          set_str(o, "published", published) == 0 &&
+	          (label == NULL || label[0] == '\0' ||
+	           json_object_set_new(o, "labels", json_pack("[s]", label)) == 0);
+	if (!ok) {
+		json_decref(o);
+		oom(err);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *stix_sighting(const struct stix_producer *p, const char *id, const char *sighting_of,
+                      const char *where_ref, int64_t count, const char *first_seen,
+                      const char *last_seen, const char *description, const char *observed,
+                      struct crix_error *err)
+{
+	json_t *o = object_head("sighting", id);
+	bool ok = o != NULL && add_times(o, p) == 0 &&
+	          set_str(o, "sighting_of_ref", sighting_of) == 0 &&
+	          json_object_set_new(o, "count",
+	                              json_integer(count > 999999999 ? 999999999 : count)) == 0 &&
+	          set_str(o, "first_seen", first_seen) == 0 &&
+	          set_str(o, "last_seen", last_seen) == 0;
+	if (ok && where_ref != NULL && where_ref[0] != '\0')
+		ok = json_object_set_new(o, "where_sighted_refs", json_pack("[s]", where_ref)) == 0;
+	if (ok && description != NULL && description[0] != '\0')
+		ok = set_str(o, "description", description) == 0;
+	if (ok && observed != NULL && observed[0] != '\0') {
+		json_t *a = json_array();
+		char buf[1024];
+		snprintf(buf, sizeof buf, "%s", observed);
+		for (char *s = buf, *e; ok && s != NULL && *s; s = e ? e + 1 : NULL) {
+			e = strchr(s, ',');
+			if (e != NULL)
+				*e = '\0';
+			ok = a != NULL && json_array_append_new(a, json_string(s)) == 0;
+		}
+		ok = ok && json_object_set_new(o, "observed_data_refs", a) == 0;
+	}
+	ok = ok && add_marking(o, p) == 0;
+	if (!ok) {
+		json_decref(o);
+		oom(err);
+		return NULL;
+	}
+	return o;
+}
+
 void stix_bundle_id(char out[STIX_ID_MAX])
 {
 	struct uuid u;

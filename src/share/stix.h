@@ -128,6 +128,42 @@ json_t *stix_identity(const struct stix_producer *p);
 int stix_objects(const struct stix_producer *p, const struct ioc_value *v, json_t **objs,
                  struct crix_error *err);
 
+/* ---- reports, cases, organisations, sightings (issue 5) ----
+ *
+ * These are built from what the caller passes: a report's reference,
+ * times, category and the ids of its indicators' objects, never the
+ * victim's details, which the callers do not read. */
+
+/*
+ * An organisation as an identity SDO: identity_class "organization", its
+ * name, and sectors from its crix kind (law-enforcement:
+ * government-emergency-services, cert: government-public-services, business:
+ * commercial, public-sector: government, ngo: non-profit).  Its id is the
+ * one stix_producer_init gives an organisation of that name, so the
+ * producer's own organisation keeps one id.  OUT: id.
+ */
+json_t *stix_org_identity(const struct stix_producer *p, const char *name, const char *kind,
+                          char id[STIX_ID_MAX], struct crix_error *err);
+
+/*
+ * A report SDO: name the crix reference, report_types ["threat-report"],
+ * published, labels [label] when label is not empty, description, and
+ * object_refs (a non-empty array of ids, not stolen).  Its id is v5 over
+ * the name and producer.  OUT: id.
+ */
+json_t *stix_report(const struct stix_producer *p, const char *name, const char *published,
+                    const char *label, const char *description, const json_t *refs,
+                    char id[STIX_ID_MAX], struct crix_error *err);
+
+/* A sighting SRO with its own id ("sighting--UUID"): sighting_of_ref,
+ * where_sighted_refs [where_ref] (when not empty), count (capped at the
+ * schema's 999,999,999), first_seen, last_seen, description (when not
+ * empty), observed_data_refs from a comma-separated list (when not empty). */
+json_t *stix_sighting(const struct stix_producer *p, const char *id, const char *sighting_of,
+                      const char *where_ref, int64_t count, const char *first_seen,
+                      const char *last_seen, const char *description, const char *observed,
+                      struct crix_error *err);
+
 /* A new bundle id, "bundle--" + a random UUID. */
 void stix_bundle_id(char out[STIX_ID_MAX]);
 

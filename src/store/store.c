@@ -497,3 +497,14 @@ void store_case_record_array_free(struct store_case_record *a, size_t n)
 		free(a[i].body);
 	free(a);
 }
+
+int store_sighting_insert(struct store_tx *tx, struct store_sighting *sg, struct crix_error *err)
+{
+	return tx->s->ops->sighting_insert(tx, sg, err);
+}
+
+int store_sighting_page(struct store *s, const char *stix_id, int64_t after_id, size_t limit,
+                        struct store_sighting **out, size_t *n, struct crix_error *err)
+{
+	return s->ops->sighting_page(s, stix_id, after_id, limit, out, n, err);
+}

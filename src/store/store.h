@@ -416,6 +416,30 @@ int store_shared_indicator_scan(struct store *s, int64_t after_id, size_t limit,
                                 struct store_shared_indicator **out, size_t *n,
                                 struct crix_error *err);
 void store_shared_indicator_array_free(struct store_shared_indicator *a, size_t n);
+
+/* A sighting a partner reported of a shared indicator object (issue 5):
+ * who saw it, how often, when and where. */
+#define STORE_WHERE_MAX 128
+struct store_sighting {
+	int64_t id;
+	char sid[64]; /* its STIX id, "sighting--UUID" */
+	char collection[40];
+	char stix_id[STORE_NAME_MAX]; /* the indicator object sighted */
+	int64_t owner_org;            /* that indicator's owner organisation */
+	int64_t org_id, user_id;      /* who reported it */
+	int64_t count;
+	char first_seen[CLOCK_ISO_LEN], last_seen[CLOCK_ISO_LEN];
+	char place[STORE_WHERE_MAX];     /* "where": free text */
+	char observed[STORE_IDLIST_MAX]; /* observed-data STIX ids, comma-separated */
+	char created[CLOCK_ISO_LEN];
+};
+
+/* Sets sg->id. */
+int store_sighting_insert(struct store_tx *tx, struct store_sighting *sg, struct crix_error *err);
+/* Sightings by id after after_id, of one indicator object (stix_id) or of
+ * all (NULL), up to limit.  OUT: *out (free()), *n. */
+int store_sighting_page(struct store *s, const char *stix_id, int64_t after_id, size_t limit,
+                        struct store_sighting **out, size_t *n, struct crix_error *err);
 /*
  * Analysts' decisions about cases, kept so that the correlation engine can
  * replay them at start: kind "exclude" (report_id no longer links through

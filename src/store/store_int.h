@@ -131,6 +131,10 @@ struct store_ops {
 	                          struct crix_error *err);
 	int (*case_record_list)(struct store *s, int64_t case_seq, int64_t after, size_t limit,
 	                        struct store_case_record **out, size_t *n, struct crix_error *err);
+	int (*sighting_insert)(struct store_tx *tx, struct store_sighting *sg,
+	                       struct crix_error *err);
+	int (*sighting_page)(struct store *s, const char *stix_id, int64_t after_id, size_t limit,
+	                     struct store_sighting **out, size_t *n, struct crix_error *err);
 };
 
 struct store {

@@ -126,6 +126,13 @@ static const char *const migrations[] = {
         " kind TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, org_id BIGINT NOT NULL,"
         " body TEXT NOT NULL);"
         "CREATE INDEX case_records_case ON case_records(case_seq, id);",
+        /* 6: sightings partners report of shared indicators (issue 5) */
+        "CREATE TABLE sightings (id INTEGER PRIMARY KEY, sid TEXT NOT NULL UNIQUE,"
+        " collection TEXT NOT NULL, stix_id TEXT NOT NULL, owner_org BIGINT NOT NULL,"
+        " org_id BIGINT NOT NULL, user_id BIGINT NOT NULL, count BIGINT NOT NULL,"
+        " first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, place TEXT NOT NULL,"
+        " observed TEXT NOT NULL, created TEXT NOT NULL);"
+        "CREATE INDEX sightings_indicator ON sightings(stix_id, id);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -202,6 +209,8 @@ enum st {
 	ST_CASE_ID_LIST,
 	ST_CASE_REC_INSERT,
 	ST_CASE_REC_LIST,
+	ST_SIGHT_INSERT,
+	ST_SIGHT_PAGE,
 	ST_COUNT
 };
 
@@ -372,6 +381,12 @@ static const char *const sql[ST_COUNT] = {
                                " VALUES (?, ?, ?, ?, ?, ?)",
         [ST_CASE_REC_LIST] = "SELECT id, case_seq, kind, at, actor, org_id, body FROM case_records"
                              " WHERE (?1 = 0 OR case_seq = ?1) AND id > ?2 ORDER BY id LIMIT ?3",
+        [ST_SIGHT_INSERT] = "INSERT INTO sightings (sid, collection, stix_id, owner_org, org_id,"
+                            " user_id, count, first_seen, last_seen, place, observed, created)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [ST_SIGHT_PAGE] = "SELECT id, sid, collection, stix_id, owner_org, org_id, user_id, count,"
+                          " first_seen, last_seen, place, observed, created FROM sightings"
+                          " WHERE (?1 IS NULL OR stix_id = ?1) AND id > ?2 ORDER BY id LIMIT ?3",
 };
 
 struct conn {
@@ -2074,6 +2089,71 @@ static int sq_shared_indicator_scan(struct store *s, int64_t after_id, size_t li
 	return rc;
 }
 
+/* ---- sightings ---- */
+
+static int sq_sighting_insert(struct store_tx *tx, struct store_sighting *sg,
+                              struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_SIGHT_INSERT, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, sg->sid);
+	bind_text(q, 2, sg->collection);
+	bind_text(q, 3, sg->stix_id);
+	sqlite3_bind_int64(q, 4, sg->owner_org);
+	sqlite3_bind_int64(q, 5, sg->org_id);
+	sqlite3_bind_int64(q, 6, sg->user_id);
+	sqlite3_bind_int64(q, 7, sg->count);
+	bind_text(q, 8, sg->first_seen);
+	bind_text(q, 9, sg->last_seen);
+	bind_text(q, 10, sg->place);
+	bind_text(q, 11, sg->observed);
+	bind_text(q, 12, sg->created);
+	int rc = exec_done(c, q, "sighting", err);
+	if (rc == 0)
+		sg->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+static int sighting_out(sqlite3_stmt *q, void *out)
+{
+	struct store_sighting *sg = out;
+	sg->id = sqlite3_column_int64(q, 0);
+	col_text(q, 1, sg->sid, sizeof sg->sid);
+	col_text(q, 2, sg->collection, sizeof sg->collection);
+	col_text(q, 3, sg->stix_id, sizeof sg->stix_id);
+	sg->owner_org = sqlite3_column_int64(q, 4);
+	sg->org_id = sqlite3_column_int64(q, 5);
+	sg->user_id = sqlite3_column_int64(q, 6);
+	sg->count = sqlite3_column_int64(q, 7);
+	col_text(q, 8, sg->first_seen, sizeof sg->first_seen);
+	col_text(q, 9, sg->last_seen, sizeof sg->last_seen);
+	col_text(q, 10, sg->place, sizeof sg->place);
+	col_text(q, 11, sg->observed, sizeof sg->observed);
+	col_text(q, 12, sg->created, sizeof sg->created);
+	return 0;
+}
+
+static void bind_sighting_page(sqlite3_stmt *q, const void *arg)
+{
+	const struct id_page *p = arg;
+	if (p->text != NULL)
+		bind_text(q, 1, p->text);
+	else
+		sqlite3_bind_null(q, 1);
+	sqlite3_bind_int64(q, 2, p->after);
+	sqlite3_bind_int64(q, 3, p->limit);
+}
+
+static int sq_sighting_page(struct store *s, const char *stix_id, int64_t after_id, size_t limit,
+                            struct store_sighting **out, size_t *n, struct crix_error *err)
+{
+	struct id_page p = {.after = after_id, .limit = (int64_t)limit, .text = stix_id};
+	return get_many(s, ST_SIGHT_PAGE, bind_sighting_page, &p, sighting_out, sizeof **out,
+	                (void **)out, n, "sightings", err);
+}
+
 /* ---- analysts' decisions about cases ---- */
 
 static int sq_decision_insert(struct store_tx *tx, struct store_case_decision *d,
@@ -2441,4 +2521,6 @@ static const struct store_ops sqlite_ops = {
         .case_id_list = sq_case_id_list,
         .case_record_insert = sq_case_record_insert,
         .case_record_list = sq_case_record_list,
+        .sighting_insert = sq_sighting_insert,
+        .sighting_page = sq_sighting_page,
 };

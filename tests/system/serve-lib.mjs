@@ -49,8 +49,8 @@ process.on('exit', cleanup);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { cleanup(); process.exit(1); });
 
 // Runs crix ARGS to completion; fails on a crash or a sanitizer report.
-export function crix(args, { input, allowFail = false } = {}) {
-	const r = spawnSync(CRIX, args, { input, encoding: 'utf8', timeout: 120000 });
+export function crix(args, { input, allowFail = false, env } = {}) {
+	const r = spawnSync(CRIX, args, { input, encoding: 'utf8', timeout: 120000, env: env ? { ...process.env, ...env } : undefined });
 	if (r.error) throw r.error;
 	const what = `crix ${args.join(' ')}`;
 	assert.ok(r.signal === null, `${what} died of ${r.signal}: ${r.stderr}`);

@@ -538,6 +538,20 @@ describe('crix serve', () => {
 		assert.ok(!l.text.includes(token), 'token list shows a token');
 	});
 
+	// API tokens' principals are cached in memory (src/http/authcache.c): a
+	// change to the user must still hold at once, on every thread.
+	it('a cached token sees its user disabled, re-enabled and re-roled at once', async () => {
+		const u = expectStatus(await req(srv, 'POST', '/api/v1/users', { token: T.leadmin, json: { username: 'le.cached', role: 'analyst' } }), 201, 'user');
+		const tok = expectStatus(await req(srv, 'POST', '/api/v1/tokens', { token: T.admin, json: { name: 'cached', user_id: u.json.id } }), 201, 'token').json.token;
+		for (let i = 0; i < 20; i++) expectStatus(await req(srv, 'GET', '/api/v1/me', { token: tok }), 200, 'warm the cache');
+		expectStatus(await req(srv, 'PATCH', `/api/v1/users/${u.json.id}`, { token: T.leadmin, json: { disabled: true } }), 200, 'disable');
+		const after = await Promise.all(Array.from({ length: 16 }, () => req(srv, 'GET', '/api/v1/me', { token: tok })));
+		for (const r of after) expectStatus(r, 401, 'disabled user\'s token');
+		expectStatus(await req(srv, 'PATCH', `/api/v1/users/${u.json.id}`, { token: T.leadmin, json: { disabled: false, role: 'viewer' } }), 200, 'enable as viewer');
+		const me = expectStatus(await req(srv, 'GET', '/api/v1/me', { token: tok }), 200, 'enabled again');
+		assert.equal(me.json.role, 'viewer');
+	});
+
 	it('org-admins manage their own organisation only, and never make admins', async () => {
 		const mk = (body) => req(srv, 'POST', '/api/v1/users', { token: T.leadmin, json: body });
 		const ok = expectStatus(await mk({ username: 'le.new', role: 'analyst' }), 201, 'org-admin makes an analyst');

@@ -262,6 +262,37 @@ static void test_org_rules_table(void **state)
 		}
 }
 
+/* Sightings: who may report them (by role) and who may see them (the
+ * indicator's owner organisation, any law-enforcement organisation), as
+ * tables: [role] and [kind] x [owner is own org, owner is another]. */
+static void test_sighting_rules_table(void **state)
+{
+	(void)state;
+	static const char report[N_ROLES + 1] = "001111";
+	static const char *const see_by_kind[N_KINDS] = {"10", "11", "10", "10", "10", "10"};
+	for (int r = 0; r < N_ROLES; r++)
+		for (int k = 0; k < N_KINDS; k++) {
+			struct principal p = who((enum role)r, (enum org_kind)k);
+			struct principal anon = p;
+			anon.authenticated = false;
+			assert_int_equal(account_may_report_sightings(&p), report[r] == '1');
+			assert_false(account_may_report_sightings(&anon));
+			for (int i = 0; i < 2; i++) {
+				bool want = r != ROLE_NONE && see_by_kind[k][i] == '1';
+				if (account_may_see_sightings(&p, i == 0 ? OWN_ORG : OTHER) != want)
+					fail_msg("may_see_sightings(%s of %s, %s) = %d",
+					         role_label[r], kind_label[k],
+					         i == 0 ? "own" : "other's", !want);
+				assert_false(account_may_see_sightings(&anon, OWN_ORG));
+			}
+		}
+	/* the command line (no organisation) neither reports nor sees them */
+	struct principal cli;
+	account_principal_cli(&cli);
+	assert_false(account_may_report_sightings(&cli));
+	assert_false(account_may_see_sightings(&cli, 0));
+}
+
 static void test_principals(void **state)
 {
 	(void)state;
@@ -818,6 +849,7 @@ int main(void)
 	        cmocka_unit_test(test_decision_tables),
 	        cmocka_unit_test(test_read_report_table),
 	        cmocka_unit_test(test_org_rules_table),
+	        cmocka_unit_test(test_sighting_rules_table),
 	        cmocka_unit_test(test_principals),
 	        cmocka_unit_test(test_org_check),
 	        cmocka_unit_test(test_user_check),

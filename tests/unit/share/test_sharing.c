@@ -293,6 +293,145 @@ static void test_lookup_bounds(void **state)
 	json_decref(req);
 }
 
+/* The sightings body parser, as data: body in, the field at fault out
+ * ("" for accepted). */
+static void test_sightings_parse(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *body, *field;
+	} cases[] = {
+	        {"[{\"value\":\"evil.com\",\"first_seen\":\"2026-01-01\"}]", ""},
+	        {"{\"sightings\":[{\"indicator\":\"indicator--" ID1 "\",\"count\":7,"
+	         "\"first_seen\":\"2026-01-01T00:00:00Z\",\"last_seen\":\"2026-01-02T00:00:00+01:"
+	         "00\","
+	         "\"where\":\"mail gateway\",\"observed_data\":[\"observed-data--" ID2 "\"]}]}",
+	         ""},
+	        {"[]", "sightings"},
+	        {"{}", "sightings"},
+	        {"{\"sightings\":[],\"x\":1}", "sightings"},
+	        {"[1]", "sightings[0]"},
+	        {"[{\"value\":\"a\",\"first_seen\":\"2026-01-01\",\"x\":1}]", "sightings[0]"},
+	        {"[{\"first_seen\":\"2026-01-01\"}]", "sightings[0].value"},
+	        {"[{\"value\":\"\",\"first_seen\":\"2026-01-01\"}]", "sightings[0].value"},
+	        {"[{\"value\":\"a\",\"indicator\":\"indicator--" ID1
+	         "\",\"first_seen\":\"2026-01-01\"}]",
+	         "sightings[0].value"},
+	        {"[{\"indicator\":\"malware--" ID1 "\",\"first_seen\":\"2026-01-01\"}]",
+	         "sightings[0].indicator"},
+	        {"[{\"value\":\"a\",\"first_seen\":\"2026-01-01\",\"count\":0}]",
+	         "sightings[0].count"},
+	        {"[{\"value\":\"a\",\"first_seen\":\"2026-01-01\",\"count\":1000000000}]",
+	         "sightings[0].count"},
+	        {"[{\"value\":\"a\",\"first_seen\":\"2026-01-01\",\"count\":1.5}]",
+	         "sightings[0].count"},
+	        {"[{\"value\":\"a\"}]", "sightings[0].first_seen"},
+	        {"[{\"value\":\"a\",\"first_seen\":\"soon\"}]", "sightings[0].first_seen"},
+	        {"[{\"value\":\"a\",\"first_seen\":\"2026-01-02\",\"last_seen\":\"2026-01-01\"}]",
+	         "sightings[0].last_seen"},
+	        {"[{\"value\":\"a\",\"first_seen\":\"2026-01-01\",\"where\":\"a\\nb\"}]",
+	         "sightings[0].where"},
+	        {"[{\"value\":\"a\",\"first_seen\":\"2026-01-01\",\"where\":7}]",
+	         "sightings[0].where"},
+	        {"[{\"value\":\"a\",\"first_seen\":\"2026-01-01\",\"observed_data\":[\"x\"]}]",
+	         "sightings[0].observed_data"},
+	        {"[{\"value\":\"a\",\"first_seen\":\"2026-01-01\"},{\"value\":\"a\"}]",
+	         "sightings[1].first_seen"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t *j = json_loads(cases[i].body, 0, NULL);
+		assert_non_null(j);
+		struct sharing_sighting_in *in = NULL;
+		size_t n = 0;
+		struct crix_error err = {0};
+		int rc = sharing_sightings_parse(j, &in, &n, &err);
+		if (cases[i].field[0] == '\0') {
+			if (rc != 0)
+				fail_msg("case %zu: %s", i, err.msg);
+			assert_int_equal(n, 1);
+		} else {
+			if (rc == 0)
+				fail_msg("case %zu accepted, want %s", i, cases[i].field);
+			assert_string_equal(err.field, cases[i].field);
+			assert_null(in);
+		}
+		if (i == 1) {
+			assert_int_equal(in[0].count, 7);
+			assert_string_equal(in[0].place, "mail gateway");
+			/* canonical UTC: +01:00 moved back an hour */
+			assert_string_equal(in[0].first_seen, "2026-01-01T00:00:00.000Z");
+			assert_string_equal(in[0].last_seen, "2026-01-01T23:00:00.000Z");
+			assert_string_equal(in[0].observed, "observed-data--" ID2);
+		}
+		free(in);
+		json_decref(j);
+	}
+}
+
+/* Sightings: resolved as the caller may see, summed, shown to the owner
+ * only (no law enforcement here), in the lookup answer too, and rebuilt
+ * at open. */
+static void test_sightings_add(void **state)
+{
+	struct fx *f = *state;
+	char spec[256];
+	snprintf(spec, sizeof spec,
+	         "{\"title\":\"amber\",\"tlp\":\"amber\",\"shared_with\":{\"orgs\":[%lld]}}",
+	         (long long)f->partner_org);
+	char *amber = collection(f, spec);
+	json_decref(post(f, amber,
+	                 "{\"objects\":[" IND(ID1, "[domain-name:value = 'evil.com']",
+	                                      "2024-01-01T00:00:00Z") "]}"));
+	struct crix_error err = {0};
+	const char *body =
+	        "[{\"value\":\"www.evil.com\",\"count\":4,\"first_seen\":\"2026-01-02\"},"
+	        "{\"value\":\"good.com\",\"first_seen\":\"2026-01-02\"},"
+	        "{\"indicator\":\"indicator--" ID1 "\",\"first_seen\":\"2026-01-01\","
+	        "\"last_seen\":\"2026-01-05\"}]";
+	json_t *req = json_loads(body, 0, NULL), *out = NULL;
+	OK(sharing_sightings_add(f->sh, &f->partner, req, &out, &err));
+	assert_int_equal(json_integer_value(json_object_get(out, "stored")), 2);
+	assert_int_equal(json_array_size(json_object_get(out, "unmatched")), 1);
+	json_decref(out);
+	/* "other" may not see the indicator: all unmatched, nothing stored */
+	OK(sharing_sightings_add(f->sh, &f->other, req, &out, &err));
+	assert_int_equal(json_integer_value(json_object_get(out, "stored")), 0);
+	assert_int_equal(json_array_size(json_object_get(out, "unmatched")), 3);
+	json_decref(out);
+	assert_int_equal(sharing_sightings_add(f->sh, &f->public, req, &out, &err), CRIX_EACCES);
+	json_decref(req);
+	for (int round = 0; round < 2; round++) {
+		OK(sharing_sightings_json(f->sh, &f->owner, "indicator--" ID1, 0, 10, &out, &err));
+		json_t *t = json_array_get(json_object_get(out, "totals"), 0);
+		assert_int_equal(json_integer_value(json_object_get(t, "count")), 5);
+		assert_int_equal(json_integer_value(json_object_get(t, "orgs")), 1);
+		assert_string_equal(json_string_value(json_object_get(t, "last_seen")),
+		                    "2026-01-05T00:00:00.000Z");
+		assert_int_equal(json_array_size(json_object_get(out, "sightings")), 2);
+		json_decref(out);
+		assert_int_equal(sharing_sightings_json(f->sh, &f->partner, "indicator--" ID1, 0,
+		                                        10, &out, &err),
+		                 CRIX_ENOTFOUND);
+		assert_int_equal(sharing_sightings_json(f->sh, &f->other, "indicator--" ID1, 0, 10,
+		                                        &out, &err),
+		                 CRIX_ENOTFOUND);
+		/* the owner's lookup carries the totals; the partner's not */
+		json_t *lr = json_loads("{\"values\":[\"evil.com\"]}", 0, NULL);
+		char *text;
+		size_t len;
+		OK(sharing_lookup(f->sh, &f->owner, lr, &text, &len, &err));
+		assert_non_null(strstr(text, "\"sightings\":{\"count\":5,"));
+		free(text);
+		OK(sharing_lookup(f->sh, &f->partner, lr, &text, &len, &err));
+		assert_null(strstr(text, "sightings"));
+		free(text);
+		json_decref(lr);
+		sharing_free(f->sh);
+		OK(sharing_open(f->s, f->ioc, &f->sh, &err));
+	}
+	free(amber);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +440,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_object_tlp_narrows, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_collection_told, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_lookup_bounds, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_sightings_parse, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_sightings_add, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

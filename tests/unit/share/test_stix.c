@@ -150,12 +150,95 @@ static void test_objects(void **state)
 	assert_null(stix_object_type(IOC_PHONE));
 }
 
+/* Organisations, reports and sightings: the producer's own organisation
+ * keeps its identity id, sectors follow the kind (as data), a report needs
+ * something to refer to and keeps its id across exports, a sighting's count
+ * is capped at the schema's maximum and its lists are split. */
+static void test_reports_orgs_sightings(void **state)
+{
+	(void)state;
+	struct stix_producer p;
+	struct crix_error err = {0};
+	char id[STIX_ID_MAX], id2[STIX_ID_MAX];
+	producer(&p, "Example CERT");
+	static const struct {
+		const char *kind, *sector; /* NULL: no sectors */
+	} kinds[] = {
+	        {"law-enforcement", "government-emergency-services"},
+	        {"cert", "government-public-services"},
+	        {"business", "commercial"},
+	        {"public-sector", "government"},
+	        {"ngo", "non-profit"},
+	        {"martian", NULL},
+	};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		json_t *o = stix_org_identity(&p, "Some Org", kinds[i].kind, id, &err);
+		assert_non_null(o);
+		json_t *sec = json_object_get(o, "sectors");
+		if (kinds[i].sector == NULL)
+			assert_null(sec);
+		else
+			assert_string_equal(json_string_value(json_array_get(sec, 0)),
+			                    kinds[i].sector);
+		assert_string_equal(json_string_value(json_object_get(o, "created_by_ref")),
+		                    p.identity_id);
+		json_decref(o);
+	}
+	json_t *self = stix_org_identity(&p, "Example CERT", "cert", id, &err);
+	assert_string_equal(id, p.identity_id);
+	assert_null(json_object_get(self, "created_by_ref"));
+	json_decref(self);
+
+	json_t *refs = json_pack("[s]", "indicator--11111111-1111-4111-8111-111111111111");
+	json_t *r = stix_report(&p, "CRX26AAAAAAAA1", "2026-01-01T00:00:00.000Z", "phishing",
+	                        "crime report of phishing", refs, id, &err);
+	assert_non_null(r);
+	assert_string_equal(json_string_value(json_object_get(r, "type")), "report");
+	assert_string_equal(
+	        json_string_value(json_array_get(json_object_get(r, "report_types"), 0)),
+	        "threat-report");
+	assert_true(json_equal(json_object_get(r, "object_refs"), refs));
+	json_t *r2 = stix_report(&p, "CRX26AAAAAAAA1", "2026-02-01T00:00:00.000Z", "", "", refs,
+	                         id2, &err);
+	assert_string_equal(id, id2);
+	assert_null(json_object_get(r2, "labels"));
+	json_decref(r);
+	json_decref(r2);
+	json_t *none = json_array();
+	assert_null(stix_report(&p, "CRX26AAAAAAAA2", "2026-01-01T00:00:00.000Z", "", "", none, id,
+	                        &err));
+	assert_int_equal(err.code, CRIX_EINVAL);
+	json_decref(none);
+	json_decref(refs);
+
+	json_t *s = stix_sighting(&p, "sighting--22222222-2222-4222-8222-222222222222",
+	                          "indicator--11111111-1111-4111-8111-111111111111",
+	                          "identity--33333333-3333-4333-8333-333333333333", 5000000000,
+	                          "2026-01-01T00:00:00.000Z", "2026-01-02T00:00:00.000Z",
+	                          "mail gateway",
+	                          "observed-data--44444444-4444-4444-8444-444444444444,"
+	                          "observed-data--55555555-5555-4555-8555-555555555555",
+	                          &err);
+	assert_non_null(s);
+	assert_int_equal(json_integer_value(json_object_get(s, "count")), 999999999);
+	assert_int_equal(json_array_size(json_object_get(s, "observed_data_refs")), 2);
+	assert_string_equal(json_string_value(json_object_get(s, "description")), "mail gateway");
+	json_decref(s);
+	s = stix_sighting(&p, "sighting--22222222-2222-4222-8222-222222222222",
+	                  "indicator--11111111-1111-4111-8111-111111111111", "", 1,
+	                  "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z", "", "", &err);
+	assert_null(json_object_get(s, "where_sighted_refs"));
+	assert_null(json_object_get(s, "observed_data_refs"));
+	assert_null(json_object_get(s, "description"));
+	json_decref(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_jcs),      cmocka_unit_test(test_sco_ids),
 	        cmocka_unit_test(test_patterns), cmocka_unit_test(test_tlp_markings),
-	        cmocka_unit_test(test_objects),
+	        cmocka_unit_test(test_objects),  cmocka_unit_test(test_reports_orgs_sightings),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -121,11 +121,11 @@ static void test_schema_and_reopen(void **state)
 {
 	struct fx *f = *state;
 	int version = store_schema_version(f->s);
-	assert_int_equal(version, 5);
+	assert_int_equal(version, 6);
 	int64_t id = add_org(f->s, "Met Police", "law-enforcement");
 	store_close(f->s);
 	f->s = open_in(f->dir);
-	assert_int_equal(store_schema_version(f->s), 5);
+	assert_int_equal(store_schema_version(f->s), 6);
 	struct store_org o;
 	OK(store_org_get(f->s, id, &o, E));
 	assert_string_equal(o.name, "Met Police");
@@ -1293,6 +1293,57 @@ static void test_case_ids_and_records(void **state)
 	store_case_record_array_free(NULL, 0);
 }
 
+/* Sightings: stored as given, paged by indicator or all, a duplicate STIX
+ * id refused, a rolled-back one not kept. */
+static void test_sightings(void **state)
+{
+	struct fx *f = *state;
+	struct store_tx *tx = begin(f->s);
+	for (int i = 0; i < 3; i++) {
+		struct store_sighting sg = {
+		        .owner_org = 2, .org_id = 3 + i, .user_id = 9, .count = 10 + i};
+		snprintf(sg.sid, sizeof sg.sid, "sighting--0000000%d-0000-4000-8000-000000000000",
+		         i);
+		snprintf(sg.collection, sizeof sg.collection, "c1");
+		snprintf(sg.stix_id, sizeof sg.stix_id, "indicator--%c", i == 2 ? 'b' : 'a');
+		snprintf(sg.first_seen, sizeof sg.first_seen, "2026-01-0%dT00:00:00Z", i + 1);
+		snprintf(sg.last_seen, sizeof sg.last_seen, "2026-02-0%dT00:00:00Z", i + 1);
+		snprintf(sg.place, sizeof sg.place, "mail gateway %d", i);
+		snprintf(sg.observed, sizeof sg.observed, "%s", i ? "" : "observed-data--x");
+		snprintf(sg.created, sizeof sg.created, "2026-03-01T00:00:00Z");
+		OK(store_sighting_insert(tx, &sg, E));
+		assert_true(sg.id > 0);
+	}
+	commit(tx);
+	tx = begin(f->s);
+	struct store_sighting dup = {.count = 1};
+	snprintf(dup.sid, sizeof dup.sid, "sighting--00000000-0000-4000-8000-000000000000");
+	struct crix_error err = {0};
+	assert_int_not_equal(store_sighting_insert(tx, &dup, &err), 0);
+	store_tx_rollback(tx);
+	struct store_sighting *a;
+	size_t n;
+	OK(store_sighting_page(f->s, "indicator--a", 0, 10, &a, &n, E));
+	assert_int_equal(n, 2);
+	assert_int_equal(a[0].count, 10);
+	assert_int_equal(a[1].org_id, 4);
+	assert_string_equal(a[0].place, "mail gateway 0");
+	assert_string_equal(a[0].observed, "observed-data--x");
+	assert_string_equal(a[1].last_seen, "2026-02-02T00:00:00Z");
+	int64_t after = a[0].id;
+	free(a);
+	OK(store_sighting_page(f->s, "indicator--a", after, 10, &a, &n, E));
+	assert_int_equal(n, 1);
+	free(a);
+	OK(store_sighting_page(f->s, NULL, 0, 2, &a, &n, E));
+	assert_int_equal(n, 2);
+	free(a);
+	OK(store_sighting_page(f->s, NULL, 0, 10, &a, &n, E));
+	assert_int_equal(n, 3);
+	assert_string_equal(a[2].stix_id, "indicator--b");
+	free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1312,6 +1363,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_case_decisions, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_alerts, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_case_ids_and_records, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_sightings, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
