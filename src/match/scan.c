@@ -98,6 +98,28 @@ struct probe {
 	uint64_t h[HOST_HASHES];
 };
 
+/*
+ * Lookups that found nothing, remembered for the rest of one match_scan.  A
+ * log names the same hosts and clients line after line (the vhost, a site's
+ * own referers, the crawler URLs in user agents, a client's session), and
+ * each lookup of them would read the filter, the slots or the URL-host set
+ * of the index again: in a large index, a cache miss each.  A small
+ * direct-mapped table of recent misses, keyed by kind and the key bytes
+ * (compared whole, so the answer is exact, never a guess), answers those
+ * from the core's own cache.  It holds only for one match_scan: the read
+ * lock is held throughout it, so the index cannot change under the table.
+ */
+#define MISS_SLOTS   2048
+#define MISS_KEY     54
+#define MISS_MIN_LEN (256u << 10) /* shorter texts: the table costs more than it saves */
+
+struct miss {
+	uint64_t h;
+	uint8_t kind; /* enum probe_kind + 1; 0: empty */
+	uint8_t n;
+	char key[MISS_KEY];
+};
+
 struct scanner {
 	struct match_index *ix;
 	const unsigned char *t; /* scanned text (refanged copy or the input) */
@@ -122,7 +144,42 @@ struct scanner {
 	char keys[BATCH_KEYS]; /* their keys */
 	size_t nkeys;
 	bool flushing;
+	struct miss *miss; /* MISS_SLOTS, or NULL (short texts) */
 };
+
+static inline struct miss *miss_slot(const struct scanner *s, uint64_t h)
+{
+	return &s->miss[(h >> 40) & (MISS_SLOTS - 1)];
+}
+
+/* Has a lookup of kind for key[0..n) (hash h) found nothing in this scan? */
+static inline bool miss_has(const struct scanner *s, unsigned kind, uint64_t h, const void *key,
+                            size_t n)
+{
+	if (s->miss == NULL)
+		return false;
+	const struct miss *m = miss_slot(s, h);
+	return m->h == h && m->kind == kind + 1 && m->n == n && memcmp(m->key, key, n) == 0;
+}
+
+static void miss_put(struct scanner *s, unsigned kind, uint64_t h, const void *key, size_t n)
+{
+	if (s->miss == NULL || n > MISS_KEY)
+		return;
+	struct miss *m = miss_slot(s, h);
+	m->h = h;
+	m->kind = (uint8_t)(kind + 1);
+	m->n = (uint8_t)n;
+	memcpy(m->key, key, n);
+}
+
+/* The key hash of an IPv4 probe (its table of misses only). */
+static inline uint64_t ip4_miss_hash(const uint8_t a[4])
+{
+	uint32_t v;
+	memcpy(&v, a, 4);
+	return (uint64_t)v * 0x9e3779b97f4a7c15ull;
+}
 
 static int on_hit(void *arg, const struct match_hit *h)
 {
@@ -165,19 +222,20 @@ static void batch_prefetch(struct scanner *s)
 			if (st->types & (1u << IOC_IPV6))
 				match_store_prefetch(st, match_hash(IOC_IPV6, p->ip, 16));
 		} else if (p->kind == P_URL) {
-			p->h[0] = match_urlhost_hash(key, p->n);
-			match_store_prefetch_urlhost(st, p->h[0]);
+			match_store_prefetch_urlhost(st, p->h[0]); /* hashed by url_token */
 		} else if (p->kind == P_EXACT) {
 			p->h[0] = match_hash(p->type, key, p->n);
 			match_store_prefetch(st, p->h[0]);
 		} else {
-			/* the host and each parent domain (not the bare TLD) */
+			/* the host (hashed by host_token) and each parent
+			 * domain (not the bare TLD) */
 			size_t at = 0;
 			for (unsigned j = 0; j < HOST_HASHES; j++) {
 				const char *dot = memchr(key + at, '.', p->n - at);
 				if (dot == NULL)
 					break;
-				p->h[j] = match_hash(IOC_DOMAIN, key + at, p->n - at);
+				if (j > 0)
+					p->h[j] = match_hash(IOC_DOMAIN, key + at, p->n - at);
 				match_store_prefetch(st, p->h[j]);
 				at = (size_t)(dot - key) + 1;
 			}
@@ -226,6 +284,8 @@ static void flush(struct scanner *s)
 				match_lookup_ipv6_locked(s->ix, p->ip, on_hit, s);
 			else if (match_store_has_urlhost_h(st, p->h[0]))
 				url_lookup(s, (const char *)s->t + p->start, p->end - p->start);
+			else
+				miss_put(s, P_URL, p->h[0], key, p->n);
 			continue;
 		}
 		if (p->kind == P_IPV4)
@@ -234,6 +294,10 @@ static void flush(struct scanner *s)
 			id = match_store_find_h(st, p->type, key, p->n, p->h[0]);
 		else
 			id = probe_suffix(st, p, key);
+		if (id == MATCH_NONE && p->kind == P_IPV4)
+			miss_put(s, P_IPV4, ip4_miss_hash(p->ip), p->ip, 4);
+		else if (id == MATCH_NONE && p->kind == P_HOST)
+			miss_put(s, P_HOST, p->h[0], key, p->n);
 		if (id != MATCH_NONE) {
 			s->tok_start = p->start;
 			s->tok_end = p->end;
@@ -249,8 +313,8 @@ static void flush(struct scanner *s)
 
 /* Queues a lookup of the token t[a, b); key[0..n) for P_HOST, P_EXACT and
  * P_URL, the address ip (4 or 16 bytes) for P_IPV4 and P_IPV6. */
-static void defer(struct scanner *s, enum probe_kind kind, unsigned type, size_t a, size_t b,
-                  const void *key, size_t n, const uint8_t *ip)
+static struct probe *defer(struct scanner *s, enum probe_kind kind, unsigned type, size_t a,
+                           size_t b, const void *key, size_t n, const uint8_t *ip)
 {
 	if (s->nq == BATCH || s->nkeys + n > sizeof s->keys)
 		flush(s);
@@ -266,6 +330,7 @@ static void defer(struct scanner *s, enum probe_kind kind, unsigned type, size_t
 	s->nkeys += n;
 	if (ip != NULL)
 		memcpy(p->ip, ip, kind == P_IPV6 ? 16 : 4);
+	return p;
 }
 
 /* on_hit for a hit found on the spot: the queued lookups, whose tokens
@@ -360,7 +425,10 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 		if (!match_store_has_tld(&s->ix->main, host + (k - a), b - k))
 			return;
 	}
-	defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL);
+	uint64_t h = match_hash(IOC_DOMAIN, host, n);
+	if (miss_has(s, P_HOST, h, host, n))
+		return;
+	defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL)->h[0] = h;
 }
 
 /* The run at [a, b) is followed by "://" (esc: by JSON's ":\/\/", and "\/"
@@ -426,7 +494,9 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 	if (!spelled && !esc) {
 		/* the common case: the URL is in the text as it is; its host is
 		 * tested against the set of URL hosts with the batch */
-		defer(s, P_URL, IOC_URL, a, e, s->buf, hn, NULL);
+		uint64_t uh = match_urlhost_hash(s->buf, hn);
+		if (!miss_has(s, P_URL, uh, s->buf, hn))
+			defer(s, P_URL, IOC_URL, a, e, s->buf, hn, NULL)->h[0] = uh;
 		return e;
 	}
 	if (!spelled && !match_store_has_urlhost(&s->ix->main, s->buf, hn))
@@ -634,7 +704,8 @@ static size_t scan_run(struct scanner *s, size_t i)
 	if (f & S_DOT) {
 		if (!(f & S_NOTDIGDOT)) {
 			uint8_t ip[4];
-			if (s->want_ip4 && parse_ipv4(t + a, n, ip) && !is_version(t, a))
+			if (s->want_ip4 && parse_ipv4(t + a, n, ip) && !is_version(t, a) &&
+			    !miss_has(s, P_IPV4, ip4_miss_hash(ip), ip, 4))
 				defer(s, P_IPV4, IOC_IPV4, a, b, NULL, 0, ip);
 		} else if (s->want_host && (f & (S_ALPHA | S_HIGH))) {
 			host_token(s, a, b, f);
@@ -890,6 +961,8 @@ int match_scan(struct match_index *ix, const char *text, size_t len,
 	s->orig_len = len;
 	s->fn = fn;
 	s->arg = arg;
+	if (len >= MISS_MIN_LEN)
+		s->miss = calloc(MISS_SLOTS, sizeof *s->miss); /* NULL: no table, only slower */
 	s->want_ip4 = types & ((1u << IOC_IPV4) | (1u << IOC_CIDR4));
 	s->want_ip6 = s->want_ip4 || (types & ((1u << IOC_IPV6) | (1u << IOC_CIDR6)));
 	s->want_host = types & (1u << IOC_DOMAIN);
@@ -927,6 +1000,7 @@ int match_scan(struct match_index *ix, const char *text, size_t len,
 out:
 	pthread_rwlock_unlock(&ix->lock);
 	ioc_ctx_free(s->own_ioc);
+	free(s->miss);
 	free(s);
 	free(copy);
 	free(map);
