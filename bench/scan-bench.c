@@ -19,6 +19,7 @@
 #include "ioc/ioc.h"
 #include "match/load.h"
 #include "match/match.h"
+#include "match/match_int.h"
 
 static int count_hit(void *arg, const struct match_scan_hit *h)
 {
@@ -43,6 +44,12 @@ int main(int argc, char **argv)
 	int runs = argc == 4 ? (int)strtol(argv[3], NULL, 10) : 3;
 	if (runs < 1 || runs > 100) {
 		fprintf(stderr, "scan-bench: RUNS must be 1..100\n");
+		return 2;
+	}
+	/* CRIX_SCAN_SIMD=portable|sse2|avx2|avx512 measures one classifier */
+	const char *simd = getenv("CRIX_SCAN_SIMD");
+	if (match_scan_simd(simd) != 0) {
+		fprintf(stderr, "scan-bench: CRIX_SCAN_SIMD=%s: not available here\n", simd);
 		return 2;
 	}
 	struct crix_error err;
@@ -91,9 +98,10 @@ int main(int argc, char **argv)
 		printf("run %d: %.3f CPU s, %.1f MB per CPU s, %.0f ns per line, %zu hits\n", r, c,
 		       (double)size / 1e6 / c, c * 1e9 / (double)lines, hits);
 	}
-	printf("best: %.1f MB per CPU s, %.0f ns per line (%zu indicators, %.1f MB, %zu lines)\n",
+	printf("best: %.1f MB per CPU s, %.0f ns per line (%zu indicators, %.1f MB, %zu lines, "
+	       "%s)\n",
 	       (double)size / 1e6 / best, best * 1e9 / (double)lines, ls.added, (double)size / 1e6,
-	       lines);
+	       lines, match_scan_simd_name());
 	free(text);
 	match_index_free(ix);
 	ioc_ctx_free(ctx);

@@ -141,4 +141,18 @@ int match_lookup_ipv6_locked(struct match_index *ix, const uint8_t a[16], match_
 int match_lookup_host_locked(struct match_index *ix, const char *host, size_t n, match_hit_fn fn,
                              void *arg);
 
+/*
+ * The scanner classifies text 64 bytes at a time with the widest vector
+ * unit the CPU has (AVX-512BW, AVX2, SSE2; chosen once, at the first
+ * scan), or byte by byte.  For tests and benchmarks: match_scan_simd
+ * chooses "avx512", "avx2", "sse2" or "portable" (NULL: the best), before
+ * scans start, and returns -1 when this CPU or build lacks it;
+ * match_scan_simd_name says which is in use; match_scan_simd_agrees runs
+ * every classifier the CPU has on one block and says whether they all
+ * agree with the portable one.
+ */
+int match_scan_simd(const char *want);
+const char *match_scan_simd_name(void);
+bool match_scan_simd_agrees(const unsigned char block[64]);
+
 #endif

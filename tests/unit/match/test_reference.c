@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "match/match.h"
+#include "match/match_int.h"
 
 #define SEED     0x5eed2025c0ffeeull
 #define LINES    5000
@@ -1212,26 +1213,29 @@ static int on_whole_hit(void *arg, const struct match_scan_hit *sh)
 	return 0;
 }
 
-/* The joined lines, repeated to 512 KiB or more, scanned in one call: the
- * hits must be the lines' own, at their offsets, each time over. */
-static void check_whole(struct whole *w, bool refang)
+/* The joined lines, repeated to 512 KiB or more after pad spaces (which
+ * move every token against the 64-byte blocks of the tokenizer), scanned
+ * in one call: the hits must be the lines' own, at their offsets, each
+ * time over. */
+static void check_whole(struct whole *w, bool refang, size_t pad)
 {
 	size_t reps = (512u << 10) / w->n + 2;
-	char *t = malloc(w->n * reps);
+	char *t = malloc(pad + w->n * reps);
 	assert_non_null(t);
+	memset(t, ' ', pad);
 	for (size_t r = 0; r < reps; r++)
-		memcpy(t + r * w->n, w->t, w->n);
+		memcpy(t + pad + r * w->n, w->t, w->n);
 	struct whole_got g = {0};
 	struct match_scan_opts o = {.refang = refang};
 	struct crix_error err = {0};
-	assert_int_equal(match_scan(ix, t, w->n * reps, &o, on_whole_hit, &g, &err), 0);
+	assert_int_equal(match_scan(ix, t, pad + w->n * reps, &o, on_whole_hit, &g, &err), 0);
 	assert_false(g.out_of_order);
 	qsort(g.h, g.n, sizeof *g.h, cmp_hit);
 	size_t mismatches = g.n == w->nh * reps ? 0 : 1;
 	for (size_t r = 0; r < reps && mismatches == 0; r++)
 		for (size_t i = 0; i < w->nh; i++) {
 			struct hit want = w->h[i];
-			want.off += r * w->n;
+			want.off += pad + r * w->n;
 			if (cmp_hit(&want, &g.h[r * w->nh + i]) != 0) {
 				fprintf(stderr,
 				        "whole text (refang %s): want @%zu %s, got @%zu %s\n",
@@ -1248,9 +1252,32 @@ static void check_whole(struct whole *w, bool refang)
 	assert_true(w->nh > 1000); /* the text had hits to find */
 	free(g.h);
 	free(t);
-	free(w->t);
-	free(w->h);
-	memset(w, 0, sizeof *w);
+}
+
+/* The whole texts under every block classifier this CPU has (the portable
+ * one everywhere), each at a few alignments. */
+static void check_wholes(void)
+{
+	static const char *const simd[] = {"avx512", "avx2", "sse2", "portable"};
+	static const size_t pads[] = {0, 1, 31, 63};
+	size_t ran = 0;
+	for (size_t k = 0; k < sizeof simd / sizeof simd[0]; k++) {
+		if (match_scan_simd(simd[k]) != 0)
+			continue;
+		fprintf(stderr, "reference: whole texts with the %s classifier\n", simd[k]);
+		for (size_t p = 0; p < sizeof pads / sizeof pads[0]; p++) {
+			check_whole(&wholes[0], false, pads[p]);
+			check_whole(&wholes[1], true, pads[p]);
+		}
+		ran++;
+	}
+	assert_int_equal(match_scan_simd(NULL), 0);
+	assert_true(ran >= 1);
+	for (int r = 0; r < 2; r++) {
+		free(wholes[r].t);
+		free(wholes[r].h);
+		memset(&wholes[r], 0, sizeof wholes[r]);
+	}
 }
 
 static void test_against_reference(void **state)
@@ -1285,8 +1312,7 @@ static void test_against_reference(void **state)
 			fprintf(stderr, " %s %zu", ioc_type_name((enum ioc_type)t), tot.by_type[t]);
 	fprintf(stderr, "\n");
 	assert_int_equal(tot.mismatches, 0);
-	check_whole(&wholes[0], false);
-	check_whole(&wholes[1], true);
+	check_wholes();
 	/* the data exercised every kind of hit, not only a few */
 	static const enum ioc_type every[] = {IOC_IPV4,   IOC_IPV6,   IOC_CIDR4, IOC_CIDR6,
 	                                      IOC_DOMAIN, IOC_URL,    IOC_EMAIL, IOC_MD5,

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "match/match.h"
+#include "match/match_int.h"
 
 #define L "\1"
 #define R "\2"
@@ -624,6 +625,39 @@ static int setup(void **state)
 	return 0;
 }
 
+/*
+ * The vector classifiers of 64-byte blocks (SSE2, AVX2, AVX-512) against
+ * the portable one, byte by byte, on random blocks: uniform bytes, and
+ * bytes drawn from the ones whose classes differ by a little (letters at
+ * the edges of A-F, a-f, A-Z, a-z, digits, '.', '-', '_', ':', '@', '/',
+ * '\', 0x7f, 0x80, 0xff and their neighbours).
+ */
+static void test_classifiers_agree(void **state)
+{
+	(void)state;
+	static const unsigned char edge[] = {'@',  'A',  'F',  'G',  'Z',  '[',  '`',  'a',
+	                                     'f',  'g',  'z',  '{',  '/',  '0',  '9',  ':',
+	                                     '.',  '-',  ',',  '_',  '^',  '\\', ' ',  0,
+	                                     0x7f, 0x80, 0xc0, 0xdf, 0xe0, 0xff, 0xa0, 0x3b};
+	uint64_t x = 0x243f6a8885a308d3ull;
+	unsigned char block[64];
+	for (int n = 0; n < 200000; n++) {
+		for (int i = 0; i < 64; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			block[i] = n % 2 ? (unsigned char)x : edge[x % sizeof edge];
+		}
+		if (!match_scan_simd_agrees(block))
+			fail_msg("block %d: a vector classifier disagrees with the portable one",
+			         n);
+	}
+	for (int c = 0; c < 256; c++) {
+		memset(block, c, sizeof block);
+		assert_true(match_scan_simd_agrees(block));
+	}
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -635,12 +669,19 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_whole_tokens),   cmocka_unit_test(test_unicode_punctuation),
-	        cmocka_unit_test(test_ipv6_spellings), cmocka_unit_test(test_ports_and_networks),
-	        cmocka_unit_test(test_versions),       cmocka_unit_test(test_urls),
-	        cmocka_unit_test(test_hashes),         cmocka_unit_test(test_emails),
-	        cmocka_unit_test(test_refang),         cmocka_unit_test(test_extractor_types),
-	        cmocka_unit_test(test_stop_and_order), cmocka_unit_test(test_empty_index),
+	        cmocka_unit_test(test_whole_tokens),
+	        cmocka_unit_test(test_unicode_punctuation),
+	        cmocka_unit_test(test_ipv6_spellings),
+	        cmocka_unit_test(test_ports_and_networks),
+	        cmocka_unit_test(test_versions),
+	        cmocka_unit_test(test_urls),
+	        cmocka_unit_test(test_hashes),
+	        cmocka_unit_test(test_emails),
+	        cmocka_unit_test(test_refang),
+	        cmocka_unit_test(test_extractor_types),
+	        cmocka_unit_test(test_stop_and_order),
+	        cmocka_unit_test(test_empty_index),
+	        cmocka_unit_test(test_classifiers_agree),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
