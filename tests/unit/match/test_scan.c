@@ -49,6 +49,8 @@ static const struct {
         {IOC_URL, "https://bad-site.org/login?u=1", 0},
         {IOC_URL, "http://evil.com:8080/admin", 0},
         {IOC_URL, "http://[2001:db8::5]/a", 0},
+        {IOC_URL, "http://qhost.org/?q=1", 0},
+        {IOC_URL, "http://qhost.org/", 0},
         {IOC_URL, "http://xn--bcher-kva.de/shop", 0},
         {IOC_EMAIL, "bob@mail-bad.org", 0},
         {IOC_EMAIL, "eve@evil.com", 0},
@@ -405,6 +407,14 @@ static void test_urls(void **state)
 	         {"http://evil.com/x", "evil.com", "http://xn--bcher-kva.de/shop",
 	          "xn--bcher-kva.de"}},
 	        {"https://bad-site.org/login?u=2 https://bad-site.org/login", false, {NULL}},
+	        /* a query right after the host (read before the URL's end is
+	         * known), unless the '?' is trimmed off the end */
+	        {L "http://qhost.org?q=1" R " " L "HTTP://QHOST.org.?q=1" R ". (" L
+	           "http://qhost.org" R "?) http://qhost.org?q=1x " L "http://qhost.org" R ")? " L
+	           "http://qhost.org" R "?",
+	         false,
+	         {"http://qhost.org/?q=1", "http://qhost.org/?q=1", "http://qhost.org/",
+	          "http://qhost.org/", "http://qhost.org/"}},
 	        /* a fragment only points into the page the indicator names */
 	        {L "http://" L "evil.com" R "/x#top" R " " L "https://bad-site.org/login?u=1#" R
 	           " " L "http://" L "evil.com" R "/x#a/b?c" R " http://" L "evil.com" R "/y#x",
