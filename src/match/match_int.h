@@ -48,9 +48,15 @@ struct match_store {
 	 * only when its host is here */
 	uint64_t *urlhosts;
 	size_t uh_mask, uh_used;
-	/* one bit per IPv4 /24 that holds a stored address or a stored network
-	 * of length >= 25 (2 MiB, made with the first such value) */
+	/* one bit per IPv4 /24 that holds a stored address (2 MiB, made with
+	 * the first address) */
 	uint64_t *v4map;
+	/* one bit per IPv4 /24 that holds a stored network of length >= 25
+	 * (2 MiB, made with the first such network): apart from v4map, so
+	 * that the many addresses whose /24 holds only listed addresses are
+	 * not probed for every length 25..32, each a filter miss in a large
+	 * index */
+	uint64_t *v4net;
 	/* one bit per IPv4 /24 inside a stored network of length 16..24 */
 	uint64_t *v4cover;
 	/* for each length l = 16..24, one bit per /l that is a stored network
