@@ -110,7 +110,7 @@ $(B)/bench/%: bench/%.c bench/rng.h
 	$(CC) $(CSTD) -O2 -Wall -Wextra -Werror $< -o $@
 
 # The correlation and statistics benchmarks run the library itself.
-$(B)/bench/corr-bench $(B)/bench/stats-bench: $(B)/bench/%: bench/%.c bench/rng.h $(B)/libcrix.a
+$(B)/bench/corr-bench $(B)/bench/stats-bench $(B)/bench/scan-bench: $(B)/bench/%: bench/%.c bench/rng.h $(B)/libcrix.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Ibench $< $(B)/libcrix.a $(LDLIBS_ALL) -o $@
 

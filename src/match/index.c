@@ -427,6 +427,7 @@ static void store_free(struct match_store *st)
 	free(st->tlds);
 	free(st->urlhosts);
 	free(st->v4map);
+	free(st->v4net);
 	free(st->v4cover);
 	for (size_t l = 0; l < 9; l++)
 		free(st->v4len[l]);
@@ -556,13 +557,13 @@ static bool is_net(unsigned type)
 #define V4MAP_WORDS ((1u << 24) / 64)
 
 /* Marks an address or a network of length >= 16 in the IPv4 summaries:
- * v4map for addresses and networks of length >= 25 (by their /24),
- * v4len for lengths 16..24. */
+ * v4map for addresses and v4net for networks of length >= 25 (by their
+ * /24), v4len and v4cover for lengths 16..24. */
 static int v4map_mark(struct match_store *st, unsigned type, const unsigned char *key)
 {
 	const unsigned char *a = type == IOC_IPV4 ? key : key + 1;
 	uint32_t addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
-	uint64_t **map = &st->v4map;
+	uint64_t **map = type == IOC_IPV4 ? &st->v4map : &st->v4net;
 	size_t words = V4MAP_WORDS;
 	uint32_t bit = addr >> 8;
 	if (type == IOC_CIDR4 && key[0] <= 24) {
@@ -883,6 +884,7 @@ void match_index_stats(struct match_index *ix, struct match_stats *s)
 	s->value_bytes = st->arena_len;
 	s->memory = st->arena_cap + st->capentries * sizeof(struct match_entry) +
 	            (st->v4map != NULL ? V4MAP_WORDS * 8 : 0) +
+	            (st->v4net != NULL ? V4MAP_WORDS * 8 : 0) +
 	            (st->v4cover != NULL ? V4MAP_WORDS * 8 : 0) +
 	            (st->bloom != NULL ? (st->bloom_mask + 1) * 8 : 0) +
 	            (st->slots ? (st->mask + 1) * 8 : 0) + (st->tlds ? (st->tld_mask + 1) * 8 : 0) +
@@ -931,12 +933,13 @@ uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4])
 {
 	uint32_t addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 	uint32_t s24 = addr >> 8, id = NONE;
-	/* the address itself, then networks longest first: /32../25 only when
-	 * its /24 holds one of those, /24../16 only where v4len says a network
-	 * of that length is, shorter ones by probing */
-	if (st->v4map != NULL && (st->v4map[s24 / 64] >> (s24 % 64)) & 1) {
-		if (st->types & (1u << IOC_IPV4))
-			id = match_store_find(st, IOC_IPV4, a, 4);
+	/* the address itself when its /24 holds an address, then networks
+	 * longest first: /32../25 only when its /24 holds one of those,
+	 * /24../16 only where v4len says a network of that length is, shorter
+	 * ones by probing */
+	if (st->v4map != NULL && (st->v4map[s24 / 64] >> (s24 % 64)) & 1)
+		id = match_store_find(st, IOC_IPV4, a, 4);
+	if (id == NONE && st->v4net != NULL && (st->v4net[s24 / 64] >> (s24 % 64)) & 1) {
 		for (unsigned l = 32; id == NONE && l >= 25; l--)
 			if ((st->len4 >> l) & 1)
 				id = find_net4(st, addr, l);
@@ -961,6 +964,8 @@ void match_store_prefetch_ipv4(const struct match_store *st, const uint8_t a[4],
 	if (!second) {
 		if (st->v4map != NULL)
 			__builtin_prefetch(&st->v4map[s24 / 64]);
+		if (st->v4net != NULL)
+			__builtin_prefetch(&st->v4net[s24 / 64]);
 		if (st->v4cover != NULL)
 			__builtin_prefetch(&st->v4cover[s24 / 64]);
 		return;

@@ -48,9 +48,15 @@ struct match_store {
 	 * only when its host is here */
 	uint64_t *urlhosts;
 	size_t uh_mask, uh_used;
-	/* one bit per IPv4 /24 that holds a stored address or a stored network
-	 * of length >= 25 (2 MiB, made with the first such value) */
+	/* one bit per IPv4 /24 that holds a stored address (2 MiB, made with
+	 * the first address) */
 	uint64_t *v4map;
+	/* one bit per IPv4 /24 that holds a stored network of length >= 25
+	 * (2 MiB, made with the first such network): apart from v4map, so
+	 * that the many addresses whose /24 holds only listed addresses are
+	 * not probed for every length 25..32, each a filter miss in a large
+	 * index */
+	uint64_t *v4net;
 	/* one bit per IPv4 /24 inside a stored network of length 16..24 */
 	uint64_t *v4cover;
 	/* for each length l = 16..24, one bit per /l that is a stored network
@@ -140,5 +146,19 @@ int match_lookup_ipv6_locked(struct match_index *ix, const uint8_t a[16], match_
 /* host: lower-case, no trailing dot. */
 int match_lookup_host_locked(struct match_index *ix, const char *host, size_t n, match_hit_fn fn,
                              void *arg);
+
+/*
+ * The scanner classifies text 64 bytes at a time with the widest vector
+ * unit the CPU has (AVX-512BW, AVX2, SSE2; chosen once, at the first
+ * scan), or byte by byte.  For tests and benchmarks: match_scan_simd
+ * chooses "avx512", "avx2", "sse2" or "portable" (NULL: the best), before
+ * scans start, and returns -1 when this CPU or build lacks it;
+ * match_scan_simd_name says which is in use; match_scan_simd_agrees runs
+ * every classifier the CPU has on one block and says whether they all
+ * agree with the portable one.
+ */
+int match_scan_simd(const char *want);
+const char *match_scan_simd_name(void);
+bool match_scan_simd_agrees(const unsigned char block[64]);
 
 #endif

@@ -10,10 +10,12 @@
  * runs are maximal, "1.2.3.4" never matches inside "11.2.3.45" and
  * "evil.com" never inside "notevil.com".
  *
- * Two things keep it fast on large logs and large indexes: blocks of 64
- * bytes are classified with SSE2 and skipped whole when no run in them can
- * matter (see struct skipper), and lookups are queued and done in batches
- * that prefetch what they read (see struct probe).
+ * Three things keep it fast on large logs and large indexes: blocks of 64
+ * bytes are classified with vector instructions and skipped whole when no
+ * run in them can matter (see struct skipper), lookups are queued and done
+ * in batches that prefetch what they read (see struct probe), and lookups
+ * that found nothing are remembered for the rest of the scan (struct
+ * miss).
  *
  * Types the tokenizer does not recognise (phones, IBANs, wallets, ...) are
  * found, when the index holds any, by the full extractor (src/ioc).
@@ -25,6 +27,9 @@
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
 #endif
 
 enum {
@@ -39,6 +44,14 @@ enum {
 };
 
 static uint8_t sc[256];
+/* Bytes that may be in an IPv6 candidate (hex digits, ':', '.'), and bytes
+ * a URL may end at (S_URLEND, or >= 0x80: typographic punctuation) */
+static uint8_t v6c[256], urlstop[256];
+/* Bytes that end the fast read of a URL's host (see url_host_fast) */
+static uint8_t hoststop[256];
+
+static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+static void choose_classifier(void);
 
 static void init_classes(void)
 {
@@ -65,7 +78,12 @@ static void init_classes(void)
 		    c == '`' || c == '{' || c == '}' || c == '|' || c == '\\' || c == '^')
 			k |= S_URLEND;
 		sc[c] = k;
+		v6c[c] = ioc_is_hex((unsigned char)c) || c == ':' || c == '.';
+		urlstop[c] = (k & S_URLEND) || c >= 0x80;
+		hoststop[c] = urlstop[c] || c == '/' || c == '?' || c == '#' || c == '@' ||
+		              c == ':' || c == '[';
 	}
+	choose_classifier();
 }
 
 /*
@@ -94,8 +112,32 @@ struct probe {
 	uint8_t kind, type;
 	uint8_t ip[16];
 	uint32_t key, n;   /* the key: keys[key .. key + n) */
-	size_t start, end; /* the token, in the scanned text */
+	size_t start, end; /* the token, in the scanned text (P_URL: end 0 until
+	                    * needed, then url_end from body) */
+	size_t body;       /* P_URL: after its "://" */
 	uint64_t h[HOST_HASHES];
+};
+
+/*
+ * Lookups that found nothing, remembered for the rest of one match_scan.  A
+ * log names the same hosts and clients line after line (the vhost, a site's
+ * own referers, the crawler URLs in user agents, a client's session), and
+ * each lookup of them would read the filter, the slots or the URL-host set
+ * of the index again: in a large index, a cache miss each.  A small
+ * direct-mapped table of recent misses, keyed by kind and the key bytes
+ * (compared whole, so the answer is exact, never a guess), answers those
+ * from the core's own cache.  It holds only for one match_scan: the read
+ * lock is held throughout it, so the index cannot change under the table.
+ */
+#define MISS_SLOTS   2048
+#define MISS_KEY     54
+#define MISS_MIN_LEN (256u << 10) /* shorter texts: the table costs more than it saves */
+
+struct miss {
+	uint64_t h;
+	uint8_t kind; /* enum probe_kind + 1; 0: empty */
+	uint8_t n;
+	char key[MISS_KEY];
 };
 
 struct scanner {
@@ -122,7 +164,42 @@ struct scanner {
 	char keys[BATCH_KEYS]; /* their keys */
 	size_t nkeys;
 	bool flushing;
+	struct miss *miss; /* MISS_SLOTS, or NULL (short texts) */
 };
+
+static inline struct miss *miss_slot(const struct scanner *s, uint64_t h)
+{
+	return &s->miss[(h >> 40) & (MISS_SLOTS - 1)];
+}
+
+/* Has a lookup of kind for key[0..n) (hash h) found nothing in this scan? */
+static inline bool miss_has(const struct scanner *s, unsigned kind, uint64_t h, const void *key,
+                            size_t n)
+{
+	if (s->miss == NULL)
+		return false;
+	const struct miss *m = miss_slot(s, h);
+	return m->h == h && m->kind == kind + 1 && m->n == n && memcmp(m->key, key, n) == 0;
+}
+
+static void miss_put(struct scanner *s, unsigned kind, uint64_t h, const void *key, size_t n)
+{
+	if (s->miss == NULL || n > MISS_KEY)
+		return;
+	struct miss *m = miss_slot(s, h);
+	m->h = h;
+	m->kind = (uint8_t)(kind + 1);
+	m->n = (uint8_t)n;
+	memcpy(m->key, key, n);
+}
+
+/* The key hash of an IPv4 probe (its table of misses only). */
+static inline uint64_t ip4_miss_hash(const uint8_t a[4])
+{
+	uint32_t v;
+	memcpy(&v, a, 4);
+	return (uint64_t)v * 0x9e3779b97f4a7c15ull;
+}
 
 static int on_hit(void *arg, const struct match_hit *h)
 {
@@ -152,6 +229,8 @@ static void url_lookup(struct scanner *s, const char *u, size_t n)
 		match_report_chain(s->ix, id, on_hit, s);
 }
 
+static size_t url_end(const struct scanner *s, size_t body, bool esc);
+
 /* Stage 1 of a batch: hashes, and prefetches of what stage 2 reads. */
 static void batch_prefetch(struct scanner *s)
 {
@@ -165,19 +244,20 @@ static void batch_prefetch(struct scanner *s)
 			if (st->types & (1u << IOC_IPV6))
 				match_store_prefetch(st, match_hash(IOC_IPV6, p->ip, 16));
 		} else if (p->kind == P_URL) {
-			p->h[0] = match_urlhost_hash(key, p->n);
-			match_store_prefetch_urlhost(st, p->h[0]);
+			match_store_prefetch_urlhost(st, p->h[0]); /* hashed by url_token */
 		} else if (p->kind == P_EXACT) {
 			p->h[0] = match_hash(p->type, key, p->n);
 			match_store_prefetch(st, p->h[0]);
 		} else {
-			/* the host and each parent domain (not the bare TLD) */
+			/* the host (hashed by host_token) and each parent
+			 * domain (not the bare TLD) */
 			size_t at = 0;
 			for (unsigned j = 0; j < HOST_HASHES; j++) {
 				const char *dot = memchr(key + at, '.', p->n - at);
 				if (dot == NULL)
 					break;
-				p->h[j] = match_hash(IOC_DOMAIN, key + at, p->n - at);
+				if (j > 0)
+					p->h[j] = match_hash(IOC_DOMAIN, key + at, p->n - at);
 				match_store_prefetch(st, p->h[j]);
 				at = (size_t)(dot - key) + 1;
 			}
@@ -222,10 +302,15 @@ static void flush(struct scanner *s)
 		if (p->kind == P_IPV6 || p->kind == P_URL) {
 			s->tok_start = p->start;
 			s->tok_end = p->end;
-			if (p->kind == P_IPV6)
+			if (p->kind == P_IPV6) {
 				match_lookup_ipv6_locked(s->ix, p->ip, on_hit, s);
-			else if (match_store_has_urlhost_h(st, p->h[0]))
-				url_lookup(s, (const char *)s->t + p->start, p->end - p->start);
+			} else if (match_store_has_urlhost_h(st, p->h[0])) {
+				if (p->end == 0)
+					s->tok_end = url_end(s, p->body, false);
+				url_lookup(s, (const char *)s->t + p->start, s->tok_end - p->start);
+			} else {
+				miss_put(s, P_URL, p->h[0], key, p->n);
+			}
 			continue;
 		}
 		if (p->kind == P_IPV4)
@@ -234,6 +319,10 @@ static void flush(struct scanner *s)
 			id = match_store_find_h(st, p->type, key, p->n, p->h[0]);
 		else
 			id = probe_suffix(st, p, key);
+		if (id == MATCH_NONE && p->kind == P_IPV4)
+			miss_put(s, P_IPV4, ip4_miss_hash(p->ip), p->ip, 4);
+		else if (id == MATCH_NONE && p->kind == P_HOST)
+			miss_put(s, P_HOST, p->h[0], key, p->n);
 		if (id != MATCH_NONE) {
 			s->tok_start = p->start;
 			s->tok_end = p->end;
@@ -249,8 +338,8 @@ static void flush(struct scanner *s)
 
 /* Queues a lookup of the token t[a, b); key[0..n) for P_HOST, P_EXACT and
  * P_URL, the address ip (4 or 16 bytes) for P_IPV4 and P_IPV6. */
-static void defer(struct scanner *s, enum probe_kind kind, unsigned type, size_t a, size_t b,
-                  const void *key, size_t n, const uint8_t *ip)
+static struct probe *defer(struct scanner *s, enum probe_kind kind, unsigned type, size_t a,
+                           size_t b, const void *key, size_t n, const uint8_t *ip)
 {
 	if (s->nq == BATCH || s->nkeys + n > sizeof s->keys)
 		flush(s);
@@ -266,6 +355,7 @@ static void defer(struct scanner *s, enum probe_kind kind, unsigned type, size_t
 	s->nkeys += n;
 	if (ip != NULL)
 		memcpy(p->ip, ip, kind == P_IPV6 ? 16 : 4);
+	return p;
 }
 
 /* on_hit for a hit found on the spot: the queued lookups, whose tokens
@@ -360,32 +450,87 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 		if (!match_store_has_tld(&s->ix->main, host + (k - a), b - k))
 			return;
 	}
-	defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL);
+	uint64_t h = match_hash(IOC_DOMAIN, host, n);
+	if (miss_has(s, P_HOST, h, host, n))
+		return;
+	defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL)->h[0] = h;
 }
 
-/* The run at [a, b) is followed by "://" (esc: by JSON's ":\/\/", and "\/"
- * is "/" throughout): report the URL if it is one.  Returns its end. */
-static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
+/* The end of the URL whose body (after "://") starts at t[body]: white
+ * space, a quote or typographic punctuation, less trailing punctuation. */
+static size_t url_end(const struct scanner *s, size_t body, bool esc)
 {
 	const unsigned char *t = s->t;
-	size_t body = b + (esc ? 5 : 3);
 	size_t e = body;
-	while (e < s->len) {
+	for (;;) {
+		while (e < s->len && !urlstop[t[e]])
+			e++;
+		if (e >= s->len)
+			break;
 		if (esc && t[e] == '\\' && e + 1 < s->len && t[e + 1] == '/') {
 			e += 2;
 			continue;
 		}
-		if ((sc[t[e]] & S_URLEND) || (t[e] >= 0x80 && utf8_punct(t, s->len, e) > 0))
+		if (t[e] < 0x80 || utf8_punct(t, s->len, e) > 0)
 			break; /* "\u201chttp://evil.com/x\u201d" */
 		e++;
 	}
 	while (e > body && strchr(".,;:!?)]*", t[e - 1]) != NULL && t[e - 1] != '\0')
 		e--;
+	return e;
+}
+
+/*
+ * The common URL, "scheme://host/...", read without finding its end first:
+ * when the host is followed by '/', '#' or a '?' that stays in the URL,
+ * it ends there whatever the URL's end, so the end is found only when a
+ * stored URL has this host (flush).  Returns false for everything else
+ * (userinfo, a port, an IPv6 literal, a non-ASCII or empty host, a URL
+ * that ends inside its host), which url_token reads the long way.
+ */
+static bool url_host_fast(struct scanner *s, size_t a, size_t body)
+{
+	const unsigned char *t = s->t;
+	size_t q = body;
+	while (q < s->len && !hoststop[t[q]])
+		q++;
+	if (q == body || q >= s->len || q - body >= sizeof s->buf)
+		return false;
+	if (t[q] == '?') {
+		/* a '?' is trimmed off the URL's end unless more follows */
+		if (q + 1 >= s->len || urlstop[t[q + 1]] || strchr(".,;:!?)]*", t[q + 1]) != NULL)
+			return false;
+	} else if (t[q] != '/' && t[q] != '#') {
+		return false;
+	}
+	size_t hn = q - body;
+	for (size_t k = 0; k < hn; k++)
+		s->buf[k] = (char)ioc_lower(t[body + k]);
+	if (s->buf[hn - 1] == '.')
+		hn--;
+	uint64_t uh = match_urlhost_hash(s->buf, hn);
+	if (!miss_has(s, P_URL, uh, s->buf, hn)) {
+		struct probe *p = defer(s, P_URL, IOC_URL, a, 0, s->buf, hn, NULL);
+		p->h[0] = uh;
+		p->body = body;
+	}
+	return true;
+}
+
+/* The run at [a, b) is followed by "://" (esc: by JSON's ":\/\/", and "\/"
+ * is "/" throughout): report the URL if it is one. */
+static void url_token(struct scanner *s, size_t a, size_t b, bool esc)
+{
+	const unsigned char *t = s->t;
+	size_t body = b + (esc ? 5 : 3);
+	if (!esc && url_host_fast(s, a, body))
+		return;
+	size_t e = url_end(s, body, esc);
 	const char *u = (const char *)t + a;
 	size_t un = e - a;
 	if (esc) {
 		if (un >= sizeof s->ubuf)
-			return e;
+			return;
 		un = 0;
 		for (size_t q = a; q < e; q++) {
 			if (t[q] == '\\' && q + 1 < e && t[q + 1] == '/')
@@ -412,7 +557,7 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 			he++;
 	}
 	if (he == h || he - h >= sizeof s->buf)
-		return e;
+		return;
 	for (size_t q = h; q < he; q++)
 		s->buf[q - h] = (char)ioc_lower((unsigned char)u[q]);
 	size_t hn = he - h;
@@ -426,20 +571,21 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 	if (!spelled && !esc) {
 		/* the common case: the URL is in the text as it is; its host is
 		 * tested against the set of URL hosts with the batch */
-		defer(s, P_URL, IOC_URL, a, e, s->buf, hn, NULL);
-		return e;
+		uint64_t uh = match_urlhost_hash(s->buf, hn);
+		if (!miss_has(s, P_URL, uh, s->buf, hn))
+			defer(s, P_URL, IOC_URL, a, e, s->buf, hn, NULL)->h[0] = uh;
+		return;
 	}
 	if (!spelled && !match_store_has_urlhost(&s->ix->main, s->buf, hn))
-		return e;
+		return;
 	if (need_ioc(s) == NULL || ioc_parse(s->ioc, IOC_URL, u, un, NULL, &s->v, NULL) != 0)
-		return e;
+		return;
 	uint32_t id = match_store_url(&s->ix->main, s->v.v, s->v.len);
 	if (id != MATCH_NONE) {
 		s->tok_start = a;
 		s->tok_end = e;
 		match_report_chain(s->ix, id, on_hit_now, s);
 	}
-	return e;
 }
 
 /* An IPv6 candidate at t[a]: hex digits, colons and (for a trailing dotted
@@ -449,12 +595,13 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 	const unsigned char *t = s->t;
 	if (a > 0 && (ioc_is_alnum(t[a - 1]) || t[a - 1] == ':' || t[a - 1] == '.'))
 		return a;
-	size_t e = a, colons = 0;
+	size_t e = a, colons = 0, lim = s->len - a > 46 ? a + 46 : s->len;
 	bool dbl = false; /* "::" seen */
-	while (e < s->len && e - a < 46 && (ioc_is_hex(t[e]) || t[e] == ':' || t[e] == '.')) {
-		dbl |= t[e] == ':' && e > a && t[e - 1] == ':';
-		colons += t[e] == ':';
-		e++;
+	for (; e < lim && v6c[t[e]]; e++) {
+		if (t[e] == ':') {
+			dbl |= e > a && t[e - 1] == ':';
+			colons++;
+		}
 	}
 	while (e > a && (t[e - 1] == '.' || (t[e - 1] == ':' && !(e - a >= 2 && t[e - 2] == ':'))))
 		e--;
@@ -554,11 +701,40 @@ static bool is_version(const unsigned char *t, size_t a)
 }
 
 /*
+ * The block of 64 bytes the tokenizer is in, classified at once (see
+ * skip_to_seed): which bytes are run bytes and seeds, and the bits of sc[]
+ * scan_run collects per run, one mask each, so that a run inside the block
+ * is measured and classified with a few bit operations instead of a loop
+ * over its bytes.
+ */
+struct skipper {
+	size_t base;       /* t offset of the block's first byte */
+	uint64_t tok;      /* bit k: t[base + k] is a run byte */
+	uint64_t seed;     /* bit k: t[base + k] is a seed */
+	uint64_t prev_tok; /* tok of the block before, when contiguous */
+	/* bit k: t[base + k] has S_DOT, S_UPPER, S_ALPHA, S_NOTHEX,
+	 * S_NOTDIGDOT, S_HIGH */
+	uint64_t dot, upper, alpha, nothex, notdigdot, high;
+	bool valid;
+};
+
+/* The sc[] bits of the run bytes in mask r of block k, ORed. */
+static inline unsigned run_flags(const struct skipper *k, uint64_t r)
+{
+	return S_TOK | (unsigned)((k->dot & r) != 0) * S_DOT |
+	       (unsigned)((k->upper & r) != 0) * S_UPPER |
+	       (unsigned)((k->alpha & r) != 0) * S_ALPHA |
+	       (unsigned)((k->nothex & r) != 0) * S_NOTHEX |
+	       (unsigned)((k->notdigdot & r) != 0) * S_NOTDIGDOT |
+	       (unsigned)((k->high & r) != 0) * S_HIGH;
+}
+
+/*
  * One step of the tokenizer from t[i], which is between runs or at the
  * start of one: skips to the next run, looks at it, and returns where the
  * next step starts.
  */
-static size_t scan_run(struct scanner *s, size_t i)
+static size_t scan_run(struct scanner *s, size_t i, const struct skipper *blk)
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len;
@@ -580,8 +756,19 @@ static size_t scan_run(struct scanner *s, size_t i)
 	}
 	size_t a = i, run = i;
 	unsigned f = 0;
-	while (i < len && (sc[t[i]] & S_TOK))
-		f |= sc[t[i++]];
+	uint64_t rest = blk->valid && i >= blk->base && i < blk->base + 64
+	                        ? ~blk->tok >> (i - blk->base)
+	                        : 0;
+	if (rest != 0) {
+		/* the run ends in this block: its end and bits from the masks */
+		unsigned from = (unsigned)(i - blk->base),
+		         to = from + (unsigned)__builtin_ctzll(rest);
+		i = blk->base + to;
+		f = run_flags(blk, (~0ull << from) & ~(~0ull << to));
+	} else {
+		while (i < len && (sc[t[i]] & S_TOK))
+			f |= sc[t[i++]];
+	}
 	if (f & S_HIGH) {
 		/* typographic punctuation inside the run ends it there (ASCII
 		 * runs, the common case, do not pay for this) */
@@ -634,7 +821,8 @@ static size_t scan_run(struct scanner *s, size_t i)
 	if (f & S_DOT) {
 		if (!(f & S_NOTDIGDOT)) {
 			uint8_t ip[4];
-			if (s->want_ip4 && parse_ipv4(t + a, n, ip) && !is_version(t, a))
+			if (s->want_ip4 && parse_ipv4(t + a, n, ip) && !is_version(t, a) &&
+			    !miss_has(s, P_IPV4, ip4_miss_hash(ip), ip, 4))
 				defer(s, P_IPV4, IOC_IPV4, a, b, NULL, 0, ip);
 		} else if (s->want_host && (f & (S_ALPHA | S_HIGH))) {
 			host_token(s, a, b, f);
@@ -655,26 +843,14 @@ static size_t scan_run(struct scanner *s, size_t i)
  * matter when it holds a '.' or a byte >= 0x80, is followed by ':' (a URL
  * scheme, IPv6), follows '@' (an e-mail domain), or is 32 bytes or longer
  * (a hash); "::" between runs starts IPv6.  Blocks of 64 bytes are
- * classified with SSE2 into a bitmask of run bytes and one of such
- * "seeds" ('.', ':', '@', >= 0x80, the 32nd byte of a run), and scan_run
- * is called only from the start of the run that holds the first seed.
+ * classified with vector instructions (AVX-512BW, AVX2 or SSE2, whichever
+ * the CPU has, chosen at run time) into a bitmask of run bytes and one of
+ * such "seeds" ('.', ':', '@', >= 0x80, the 32nd byte of a run), and
+ * scan_run is called only from the start of the run that holds the first
+ * seed; the block's masks also give scan_run a run's end and shape.
  * Every run before it is one that scan_run would have looked at in vain:
  * the hits are exactly those of calling scan_run from every run.
  */
-struct skipper {
-	size_t base;       /* t offset of the block's first byte */
-	uint64_t tok;      /* bit k: t[base + k] is a run byte */
-	uint64_t seed;     /* bit k: t[base + k] is a seed */
-	uint64_t prev_tok; /* tok of the block before, when contiguous */
-	bool valid;
-};
-
-#ifdef __SSE2__
-static inline uint64_t movemask16(__m128i v, unsigned k)
-{
-	return (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * k);
-}
-#endif
 
 /*
  * The ':' that cannot matter, taken out of the seeds: a ':' matters only
@@ -698,63 +874,240 @@ static inline uint64_t idle_colons(uint64_t colon, uint64_t tok, uint64_t brk, u
 	return colon & (runs << 1) & ~next & ~(1ull << 63);
 }
 
-/* Classifies the 64 bytes at p: OUT: *tok, *seed (without long runs). */
-static inline void classify64(const unsigned char *p, uint64_t *tok, uint64_t *seed)
+/*
+ * What one 64-byte block looks like, a bit per byte (bit k: byte k), as
+ * each classifier makes it; skipper_load derives the rest.
+ */
+struct raw_masks {
+	uint64_t tok;   /* run bytes: [A-Za-z0-9._-], >= 0x80 */
+	uint64_t seed;  /* '.', ':', '@', >= 0x80 */
+	uint64_t colon; /* ':' */
+	uint64_t next;  /* ':', '/', '\' */
+	uint64_t brk;   /* '.', '-' */
+	uint64_t high;  /* >= 0x80 */
+	uint64_t dot, upper, alpha;
+	uint64_t hex;    /* [0-9A-Fa-f] */
+	uint64_t digdot; /* [0-9.] */
+};
+
+/* The reference classifier, a byte at a time: any CPU, and the one the
+ * vector classifiers are tested against. */
+static void classify_portable(const unsigned char *p, struct raw_masks *r)
 {
+	memset(r, 0, sizeof *r);
+	for (unsigned q = 0; q < 64; q++) {
+		unsigned char c = p[q];
+		uint64_t b = 1ull << q;
+		r->tok |= (sc[c] & S_TOK) ? b : 0;
+		r->seed |= c == '.' || c == ':' || c == '@' || c >= 0x80 ? b : 0;
+		r->colon |= c == ':' ? b : 0;
+		r->next |= c == ':' || c == '/' || c == '\\' ? b : 0;
+		r->brk |= c == '.' || c == '-' ? b : 0;
+		r->high |= c >= 0x80 ? b : 0;
+		r->dot |= c == '.' ? b : 0;
+		r->upper |= (sc[c] & S_UPPER) ? b : 0;
+		r->alpha |= (sc[c] & S_ALPHA) ? b : 0;
+		r->hex |= ioc_is_hex(c) ? b : 0;
+		r->digdot |= ioc_is_digit(c) || c == '.' ? b : 0;
+	}
+}
+
 #ifdef __SSE2__
-	uint64_t tk = 0, sd = 0, cl = 0, nx = 0, br = 0, hi = 0;
-	const __m128i c20 = _mm_set1_epi8(0x20), a0 = _mm_set1_epi8('a' - 1),
-	              z1 = _mm_set1_epi8('z' + 1), dash0 = _mm_set1_epi8('-' - 1),
-	              nine1 = _mm_set1_epi8('9' + 1), slash = _mm_set1_epi8('/'),
-	              us = _mm_set1_epi8('_'), dot = _mm_set1_epi8('.'), colon = _mm_set1_epi8(':'),
-	              at = _mm_set1_epi8('@'), bslash = _mm_set1_epi8('\\'),
-	              dash = _mm_set1_epi8('-');
+/* x <= lim, as unsigned bytes */
+#define LE_U8(f, x, lim) f##_cmpeq_epi8(f##_min_epu8(x, lim), x)
+
+static void classify_sse2(const unsigned char *p, struct raw_masks *r)
+{
+	memset(r, 0, sizeof *r);
 	for (unsigned k = 0; k < 4; k++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-		__m128i lo = _mm_or_si128(v, c20);
-		__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, a0), _mm_cmplt_epi8(lo, z1));
-		/* '-', '.', '/', '0'..'9' are 0x2d..0x39: all but '/' are run bytes */
-		__m128i dnum = _mm_andnot_si128(
-		        _mm_cmpeq_epi8(v, slash),
-		        _mm_and_si128(_mm_cmpgt_epi8(v, dash0), _mm_cmplt_epi8(v, nine1)));
-		__m128i t = _mm_or_si128(_mm_or_si128(alpha, dnum), _mm_cmpeq_epi8(v, us));
-		__m128i c = _mm_cmpeq_epi8(v, colon);
-		__m128i s = _mm_or_si128(_mm_cmpeq_epi8(v, dot),
-		                         _mm_or_si128(c, _mm_cmpeq_epi8(v, at)));
-		__m128i n = _mm_or_si128(
-		        c, _mm_or_si128(_mm_cmpeq_epi8(v, slash), _mm_cmpeq_epi8(v, bslash)));
-		/* bytes >= 0x80 are negative: both run bytes and seeds */
-		t = _mm_or_si128(t, v);
-		s = _mm_or_si128(s, v);
-		tk |= movemask16(t, k);
-		sd |= movemask16(s, k);
-		cl |= movemask16(c, k);
-		br |= movemask16(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, dash)), k);
-		hi |= movemask16(v, k);
-		nx |= movemask16(n, k);
+		__m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		__m128i al = LE_U8(_mm, _mm_sub_epi8(lo, _mm_set1_epi8('a')), _mm_set1_epi8(25));
+		__m128i up = LE_U8(_mm, _mm_sub_epi8(v, _mm_set1_epi8('A')), _mm_set1_epi8(25));
+		__m128i dg = LE_U8(_mm, _mm_sub_epi8(v, _mm_set1_epi8('0')), _mm_set1_epi8(9));
+		__m128i hx = LE_U8(_mm, _mm_sub_epi8(lo, _mm_set1_epi8('a')), _mm_set1_epi8(5));
+		__m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+		__m128i dash = _mm_cmpeq_epi8(v, _mm_set1_epi8('-'));
+		__m128i cl = _mm_cmpeq_epi8(v, _mm_set1_epi8(':'));
+		__m128i at = _mm_cmpeq_epi8(v, _mm_set1_epi8('@'));
+		__m128i sl = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')),
+		                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+		__m128i us = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+		/* bytes >= 0x80 have the sign bit: movemask of v itself */
+		__m128i tok =
+		        _mm_or_si128(_mm_or_si128(_mm_or_si128(al, dg), _mm_or_si128(dot, dash)),
+		                     _mm_or_si128(us, v));
+		unsigned sh = 16 * k;
+#define MM(x) ((uint64_t)(unsigned)_mm_movemask_epi8(x) << sh)
+		r->tok |= MM(tok);
+		r->seed |= MM(_mm_or_si128(_mm_or_si128(dot, cl), _mm_or_si128(at, v)));
+		r->colon |= MM(cl);
+		r->next |= MM(_mm_or_si128(cl, sl));
+		r->brk |= MM(_mm_or_si128(dot, dash));
+		r->high |= MM(v);
+		r->dot |= MM(dot);
+		r->upper |= MM(up);
+		r->alpha |= MM(al);
+		r->hex |= MM(_mm_or_si128(dg, hx));
+		r->digdot |= MM(_mm_or_si128(dg, dot));
+#undef MM
 	}
-	*tok = tk;
-	*seed = sd & ~idle_colons(cl, tk, br | hi, hi, nx >> 1);
-#else
-	uint64_t tk = 0, sd = 0, cl = 0, nx = 0, br = 0, hi = 0;
-	for (unsigned k = 0; k < 64; k++) {
-		unsigned char c = p[k];
-		if (sc[c] & S_TOK)
-			tk |= 1ull << k;
-		if (c == '.' || c == ':' || c == '@' || c >= 0x80)
-			sd |= 1ull << k;
-		if (c == ':')
-			cl |= 1ull << k;
-		if (c == '-' || c == '.')
-			br |= 1ull << k;
-		if (c >= 0x80)
-			hi |= 1ull << k;
-		if (c == ':' || c == '/' || c == '\\')
-			nx |= 1ull << k;
-	}
-	*tok = tk;
-	*seed = sd & ~idle_colons(cl, tk, br | hi, hi, nx >> 1);
+}
 #endif
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_X86_DISPATCH 1
+
+/* The same over two halves of 32 bytes, on CPUs with AVX2. */
+__attribute__((target("avx2"))) static void classify_avx2(const unsigned char *p,
+                                                          struct raw_masks *r)
+{
+	memset(r, 0, sizeof *r);
+	for (unsigned k = 0; k < 2; k++) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
+		__m256i lo = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+		__m256i al = LE_U8(_mm256, _mm256_sub_epi8(lo, _mm256_set1_epi8('a')),
+		                   _mm256_set1_epi8(25));
+		__m256i up = LE_U8(_mm256, _mm256_sub_epi8(v, _mm256_set1_epi8('A')),
+		                   _mm256_set1_epi8(25));
+		__m256i dg = LE_U8(_mm256, _mm256_sub_epi8(v, _mm256_set1_epi8('0')),
+		                   _mm256_set1_epi8(9));
+		__m256i hx = LE_U8(_mm256, _mm256_sub_epi8(lo, _mm256_set1_epi8('a')),
+		                   _mm256_set1_epi8(5));
+		__m256i dot = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'));
+		__m256i dash = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('-'));
+		__m256i cl = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(':'));
+		__m256i at = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('@'));
+		__m256i sl = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')),
+		                             _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')));
+		__m256i us = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_'));
+		__m256i tok = _mm256_or_si256(
+		        _mm256_or_si256(_mm256_or_si256(al, dg), _mm256_or_si256(dot, dash)),
+		        _mm256_or_si256(us, v));
+		unsigned sh = 32 * k;
+#define MM(x) ((uint64_t)(uint32_t)_mm256_movemask_epi8(x) << sh)
+		r->tok |= MM(tok);
+		r->seed |= MM(_mm256_or_si256(_mm256_or_si256(dot, cl), _mm256_or_si256(at, v)));
+		r->colon |= MM(cl);
+		r->next |= MM(_mm256_or_si256(cl, sl));
+		r->brk |= MM(_mm256_or_si256(dot, dash));
+		r->high |= MM(v);
+		r->dot |= MM(dot);
+		r->upper |= MM(up);
+		r->alpha |= MM(al);
+		r->hex |= MM(_mm256_or_si256(dg, hx));
+		r->digdot |= MM(_mm256_or_si256(dg, dot));
+#undef MM
+	}
+}
+
+/* The whole block in one register, on CPUs with AVX-512BW, whose compares
+ * give the 64-bit masks directly. */
+__attribute__((target("avx512f,avx512bw"))) static void classify_avx512(const unsigned char *p,
+                                                                        struct raw_masks *r)
+{
+	__m512i v = _mm512_loadu_si512((const void *)p);
+	__m512i lo = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+	uint64_t al = _mm512_cmple_epu8_mask(_mm512_sub_epi8(lo, _mm512_set1_epi8('a')),
+	                                     _mm512_set1_epi8(25));
+	uint64_t up = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('A')),
+	                                     _mm512_set1_epi8(25));
+	uint64_t dg = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+	                                     _mm512_set1_epi8(9));
+	uint64_t hx = _mm512_cmple_epu8_mask(_mm512_sub_epi8(lo, _mm512_set1_epi8('a')),
+	                                     _mm512_set1_epi8(5));
+	uint64_t dot = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
+	uint64_t dash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-'));
+	uint64_t cl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
+	uint64_t at = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('@'));
+	uint64_t sl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/')) |
+	              _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+	uint64_t us = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
+	uint64_t hi = _mm512_movepi8_mask(v);
+	r->tok = al | dg | dot | dash | us | hi;
+	r->seed = dot | cl | at | hi;
+	r->colon = cl;
+	r->next = cl | sl;
+	r->brk = dot | dash;
+	r->high = hi;
+	r->dot = dot;
+	r->upper = up;
+	r->alpha = al;
+	r->hex = dg | hx;
+	r->digdot = dg | dot;
+}
+#endif
+
+/* The classifier this CPU runs best, chosen once (match_scan_simd). */
+static void (*classify)(const unsigned char *p, struct raw_masks *r) = classify_portable;
+
+static const char *simd_name = "portable";
+
+static int set_classifier(const char *want)
+{
+	struct {
+		const char *name;
+		void (*fn)(const unsigned char *, struct raw_masks *);
+		bool ok;
+	} impls[] = {
+#ifdef HAVE_X86_DISPATCH
+	        {"avx512", classify_avx512,
+	         __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")},
+	        {"avx2", classify_avx2, __builtin_cpu_supports("avx2")},
+#endif
+#ifdef __SSE2__
+	        {"sse2", classify_sse2, true},
+#endif
+	        {"portable", classify_portable, true},
+	};
+	for (size_t i = 0; i < sizeof impls / sizeof impls[0]; i++)
+		if (impls[i].ok && (want == NULL || strcmp(want, impls[i].name) == 0)) {
+			classify = impls[i].fn;
+			simd_name = impls[i].name;
+			return 0;
+		}
+	return -1;
+}
+
+bool match_scan_simd_agrees(const unsigned char block[64])
+{
+	pthread_once(&classes_once, init_classes);
+	struct raw_masks want, got;
+	classify_portable(block, &want);
+	void (*fns[])(const unsigned char *, struct raw_masks *) = {
+#ifdef HAVE_X86_DISPATCH
+	        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+	                ? classify_avx512
+	                : classify_portable,
+	        __builtin_cpu_supports("avx2") ? classify_avx2 : classify_portable,
+#endif
+#ifdef __SSE2__
+	        classify_sse2,
+#endif
+	        classify_portable};
+	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+		fns[i](block, &got);
+		if (memcmp(&want, &got, sizeof want) != 0)
+			return false;
+	}
+	return true;
+}
+
+static void choose_classifier(void)
+{
+	(void)set_classifier(NULL);
+}
+
+int match_scan_simd(const char *want)
+{
+	pthread_once(&classes_once, init_classes);
+	return set_classifier(want);
+}
+
+const char *match_scan_simd_name(void)
+{
+	pthread_once(&classes_once, init_classes);
+	return simd_name;
 }
 
 /* Classifies the block at t[base], with the tok mask of the 64 bytes
@@ -763,14 +1116,25 @@ static inline void classify64(const unsigned char *p, uint64_t *tok, uint64_t *s
 static void skipper_load(struct skipper *k, const unsigned char *t, size_t len, size_t base,
                          uint64_t prev_tok)
 {
-	uint64_t tok, seed;
+	struct raw_masks r;
 	if (base + 64 <= len) {
-		classify64(t + base, &tok, &seed);
+		/* the text 16 blocks ahead: measured 10-20% faster over a log
+		 * in memory, where the hardware prefetcher alone falls behind */
+		__builtin_prefetch(t + base + 1024);
+		classify(t + base, &r);
 	} else {
 		unsigned char pad[64] = {0}; /* NUL is neither a run byte nor a seed */
 		memcpy(pad, t + base, len - base);
-		classify64(pad, &tok, &seed);
+		classify(pad, &r);
 	}
+	uint64_t tok = r.tok;
+	uint64_t seed = r.seed & ~idle_colons(r.colon, tok, r.brk | r.high, r.high, r.next >> 1);
+	k->dot = r.dot;
+	k->upper = r.upper;
+	k->alpha = r.alpha;
+	k->nothex = tok & ~r.hex;
+	k->notdigdot = tok & ~r.digdot;
+	k->high = r.high;
 	/* bit q of the high half: bits q-31..q of the 128-bit window all set */
 	__uint128_t w = (__uint128_t)tok << 64 | prev_tok;
 	w &= w << 1;
@@ -835,7 +1199,7 @@ static void scan(struct scanner *s)
 		i = skip_to_seed(s, &k, i);
 		if (i >= s->len)
 			break;
-		i = scan_run(s, i);
+		i = scan_run(s, i, &k);
 	}
 	flush(s);
 }
@@ -873,7 +1237,6 @@ int match_scan(struct match_index *ix, const char *text, size_t len,
 {
 	/* once: threads that scan at the same time must not see a half-built
 	 * table (a check of one entry would let them) */
-	static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 	pthread_once(&classes_once, init_classes);
 	bool refang = opts != NULL && opts->refang;
 	pthread_rwlock_rdlock(&ix->lock);
@@ -890,6 +1253,8 @@ int match_scan(struct match_index *ix, const char *text, size_t len,
 	s->orig_len = len;
 	s->fn = fn;
 	s->arg = arg;
+	if (len >= MISS_MIN_LEN)
+		s->miss = calloc(MISS_SLOTS, sizeof *s->miss); /* NULL: no table, only slower */
 	s->want_ip4 = types & ((1u << IOC_IPV4) | (1u << IOC_CIDR4));
 	s->want_ip6 = s->want_ip4 || (types & ((1u << IOC_IPV6) | (1u << IOC_CIDR6)));
 	s->want_host = types & (1u << IOC_DOMAIN);
@@ -927,6 +1292,7 @@ int match_scan(struct match_index *ix, const char *text, size_t len,
 out:
 	pthread_rwlock_unlock(&ix->lock);
 	ioc_ctx_free(s->own_ioc);
+	free(s->miss);
 	free(s);
 	free(copy);
 	free(map);

@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "match/match.h"
+#include "match/match_int.h"
 
 #define SEED     0x5eed2025c0ffeeull
 #define LINES    5000
@@ -1091,6 +1092,41 @@ struct totals {
 	size_t by_type[IOC_TYPE_COUNT];
 };
 
+/*
+ * Every line joined by '\n' (one text per refang setting), with the
+ * reference's hits at their offsets in it: scanned whole at the end, since
+ * a long text takes paths a line does not (the table of recent misses is
+ * made for texts of 256 KiB and more, and lines repeat in it).
+ */
+struct whole {
+	char *t;
+	size_t n, cap;
+	struct hit *h;
+	size_t nh, caph;
+};
+static struct whole wholes[2];
+
+static void whole_add(struct whole *w, const struct line *ln, const struct hits *hs)
+{
+	if (w->n + ln->n + 1 > w->cap) {
+		w->cap = (w->n + ln->n + 1) * 2;
+		w->t = realloc(w->t, w->cap);
+		assert_non_null(w->t);
+	}
+	if (w->nh + hs->n > w->caph) {
+		w->caph = (w->nh + hs->n) * 2 + 16;
+		w->h = realloc(w->h, w->caph * sizeof *w->h);
+		assert_non_null(w->h);
+	}
+	for (size_t i = 0; i < hs->n; i++) {
+		w->h[w->nh] = hs->h[i];
+		w->h[w->nh++].off += w->n;
+	}
+	memcpy(w->t + w->n, ln->t, ln->n);
+	w->n += ln->n;
+	w->t[w->n++] = '\n';
+}
+
 /* Scans one line both ways; returns whether they agree. */
 static bool check_line(const struct line *ln, bool refang, struct totals *tot)
 {
@@ -1131,6 +1167,7 @@ static bool check_line(const struct line *ln, bool refang, struct totals *tot)
 
 	qsort(want.h, want.n, sizeof want.h[0], cmp_hit);
 	qsort(g.hs.h, g.hs.n, sizeof g.hs.h[0], cmp_hit);
+	whole_add(&wholes[refang], ln, &want);
 	bool same = want.n == g.hs.n && !g.out_of_order;
 	for (size_t i = 0; same && i < want.n; i++)
 		same = cmp_hit(&want.h[i], &g.hs.h[i]) == 0;
@@ -1151,6 +1188,96 @@ static bool check_line(const struct line *ln, bool refang, struct totals *tot)
 		tot->mismatches++;
 	}
 	return same;
+}
+
+struct whole_got {
+	struct hit *h;
+	size_t n, cap, last_off;
+	bool out_of_order;
+};
+
+static int on_whole_hit(void *arg, const struct match_scan_hit *sh)
+{
+	struct whole_got *g = arg;
+	if (g->n > 0 && sh->offset < g->last_off)
+		g->out_of_order = true;
+	g->last_off = sh->offset;
+	if (g->n == g->cap) {
+		g->cap = g->cap * 2 + 64;
+		g->h = realloc(g->h, g->cap * sizeof *g->h);
+		assert_non_null(g->h);
+	}
+	const struct ind *d = ref_exact(sh->hit->type, sh->hit->indicator);
+	g->h[g->n++] =
+	        (struct hit){sh->offset, sh->len, d != NULL ? d->v : "(unknown)", sh->hit->source};
+	return 0;
+}
+
+/* The joined lines, repeated to 512 KiB or more after pad spaces (which
+ * move every token against the 64-byte blocks of the tokenizer), scanned
+ * in one call: the hits must be the lines' own, at their offsets, each
+ * time over. */
+static void check_whole(struct whole *w, bool refang, size_t pad)
+{
+	size_t reps = (512u << 10) / w->n + 2;
+	char *t = malloc(pad + w->n * reps);
+	assert_non_null(t);
+	memset(t, ' ', pad);
+	for (size_t r = 0; r < reps; r++)
+		memcpy(t + pad + r * w->n, w->t, w->n);
+	struct whole_got g = {0};
+	struct match_scan_opts o = {.refang = refang};
+	struct crix_error err = {0};
+	assert_int_equal(match_scan(ix, t, pad + w->n * reps, &o, on_whole_hit, &g, &err), 0);
+	assert_false(g.out_of_order);
+	qsort(g.h, g.n, sizeof *g.h, cmp_hit);
+	size_t mismatches = g.n == w->nh * reps ? 0 : 1;
+	for (size_t r = 0; r < reps && mismatches == 0; r++)
+		for (size_t i = 0; i < w->nh; i++) {
+			struct hit want = w->h[i];
+			want.off += pad + r * w->n;
+			if (cmp_hit(&want, &g.h[r * w->nh + i]) != 0) {
+				fprintf(stderr,
+				        "whole text (refang %s): want @%zu %s, got @%zu %s\n",
+				        refang ? "on" : "off", want.off, want.ind,
+				        g.h[r * w->nh + i].off, g.h[r * w->nh + i].ind);
+				mismatches++;
+				break;
+			}
+		}
+	if (g.n != w->nh * reps)
+		fprintf(stderr, "whole text (refang %s): %zu hits, want %zu\n",
+		        refang ? "on" : "off", g.n, w->nh * reps);
+	assert_int_equal(mismatches, 0);
+	assert_true(w->nh > 1000); /* the text had hits to find */
+	free(g.h);
+	free(t);
+}
+
+/* The whole texts under every block classifier this CPU has (the portable
+ * one everywhere), each at a few alignments. */
+static void check_wholes(void)
+{
+	static const char *const simd[] = {"avx512", "avx2", "sse2", "portable"};
+	static const size_t pads[] = {0, 1, 31, 63};
+	size_t ran = 0;
+	for (size_t k = 0; k < sizeof simd / sizeof simd[0]; k++) {
+		if (match_scan_simd(simd[k]) != 0)
+			continue;
+		fprintf(stderr, "reference: whole texts with the %s classifier\n", simd[k]);
+		for (size_t p = 0; p < sizeof pads / sizeof pads[0]; p++) {
+			check_whole(&wholes[0], false, pads[p]);
+			check_whole(&wholes[1], true, pads[p]);
+		}
+		ran++;
+	}
+	assert_int_equal(match_scan_simd(NULL), 0);
+	assert_true(ran >= 1);
+	for (int r = 0; r < 2; r++) {
+		free(wholes[r].t);
+		free(wholes[r].h);
+		memset(&wholes[r], 0, sizeof wholes[r]);
+	}
 }
 
 static void test_against_reference(void **state)
@@ -1185,6 +1312,7 @@ static void test_against_reference(void **state)
 			fprintf(stderr, " %s %zu", ioc_type_name((enum ioc_type)t), tot.by_type[t]);
 	fprintf(stderr, "\n");
 	assert_int_equal(tot.mismatches, 0);
+	check_wholes();
 	/* the data exercised every kind of hit, not only a few */
 	static const enum ioc_type every[] = {IOC_IPV4,   IOC_IPV6,   IOC_CIDR4, IOC_CIDR6,
 	                                      IOC_DOMAIN, IOC_URL,    IOC_EMAIL, IOC_MD5,

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "match/match.h"
+#include "match/match_int.h"
 
 #define L "\1"
 #define R "\2"
@@ -48,6 +49,8 @@ static const struct {
         {IOC_URL, "https://bad-site.org/login?u=1", 0},
         {IOC_URL, "http://evil.com:8080/admin", 0},
         {IOC_URL, "http://[2001:db8::5]/a", 0},
+        {IOC_URL, "http://qhost.org/?q=1", 0},
+        {IOC_URL, "http://qhost.org/", 0},
         {IOC_URL, "http://xn--bcher-kva.de/shop", 0},
         {IOC_EMAIL, "bob@mail-bad.org", 0},
         {IOC_EMAIL, "eve@evil.com", 0},
@@ -404,6 +407,14 @@ static void test_urls(void **state)
 	         {"http://evil.com/x", "evil.com", "http://xn--bcher-kva.de/shop",
 	          "xn--bcher-kva.de"}},
 	        {"https://bad-site.org/login?u=2 https://bad-site.org/login", false, {NULL}},
+	        /* a query right after the host (read before the URL's end is
+	         * known), unless the '?' is trimmed off the end */
+	        {L "http://qhost.org?q=1" R " " L "HTTP://QHOST.org.?q=1" R ". (" L
+	           "http://qhost.org" R "?) http://qhost.org?q=1x " L "http://qhost.org" R ")? " L
+	           "http://qhost.org" R "?",
+	         false,
+	         {"http://qhost.org/?q=1", "http://qhost.org/?q=1", "http://qhost.org/",
+	          "http://qhost.org/", "http://qhost.org/"}},
 	        /* a fragment only points into the page the indicator names */
 	        {L "http://" L "evil.com" R "/x#top" R " " L "https://bad-site.org/login?u=1#" R
 	           " " L "http://" L "evil.com" R "/x#a/b?c" R " http://" L "evil.com" R "/y#x",
@@ -624,6 +635,39 @@ static int setup(void **state)
 	return 0;
 }
 
+/*
+ * The vector classifiers of 64-byte blocks (SSE2, AVX2, AVX-512) against
+ * the portable one, byte by byte, on random blocks: uniform bytes, and
+ * bytes drawn from the ones whose classes differ by a little (letters at
+ * the edges of A-F, a-f, A-Z, a-z, digits, '.', '-', '_', ':', '@', '/',
+ * '\', 0x7f, 0x80, 0xff and their neighbours).
+ */
+static void test_classifiers_agree(void **state)
+{
+	(void)state;
+	static const unsigned char edge[] = {'@',  'A',  'F',  'G',  'Z',  '[',  '`',  'a',
+	                                     'f',  'g',  'z',  '{',  '/',  '0',  '9',  ':',
+	                                     '.',  '-',  ',',  '_',  '^',  '\\', ' ',  0,
+	                                     0x7f, 0x80, 0xc0, 0xdf, 0xe0, 0xff, 0xa0, 0x3b};
+	uint64_t x = 0x243f6a8885a308d3ull;
+	unsigned char block[64];
+	for (int n = 0; n < 200000; n++) {
+		for (int i = 0; i < 64; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			block[i] = n % 2 ? (unsigned char)x : edge[x % sizeof edge];
+		}
+		if (!match_scan_simd_agrees(block))
+			fail_msg("block %d: a vector classifier disagrees with the portable one",
+			         n);
+	}
+	for (int c = 0; c < 256; c++) {
+		memset(block, c, sizeof block);
+		assert_true(match_scan_simd_agrees(block));
+	}
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -635,12 +679,19 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_whole_tokens),   cmocka_unit_test(test_unicode_punctuation),
-	        cmocka_unit_test(test_ipv6_spellings), cmocka_unit_test(test_ports_and_networks),
-	        cmocka_unit_test(test_versions),       cmocka_unit_test(test_urls),
-	        cmocka_unit_test(test_hashes),         cmocka_unit_test(test_emails),
-	        cmocka_unit_test(test_refang),         cmocka_unit_test(test_extractor_types),
-	        cmocka_unit_test(test_stop_and_order), cmocka_unit_test(test_empty_index),
+	        cmocka_unit_test(test_whole_tokens),
+	        cmocka_unit_test(test_unicode_punctuation),
+	        cmocka_unit_test(test_ipv6_spellings),
+	        cmocka_unit_test(test_ports_and_networks),
+	        cmocka_unit_test(test_versions),
+	        cmocka_unit_test(test_urls),
+	        cmocka_unit_test(test_hashes),
+	        cmocka_unit_test(test_emails),
+	        cmocka_unit_test(test_refang),
+	        cmocka_unit_test(test_extractor_types),
+	        cmocka_unit_test(test_stop_and_order),
+	        cmocka_unit_test(test_empty_index),
+	        cmocka_unit_test(test_classifiers_agree),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
