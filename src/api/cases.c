@@ -208,32 +208,32 @@ void api_case_outcome_add(struct http_app *app, struct http_req *rq, struct http
 	work(app, rq, rs, OUTCOME);
 }
 
-void api_case_outcome_list(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+/* A GET of case work: the case's id moved by a merge answers 308, else the
+ * model's answer as JSON. */
+static void read_work(struct http_app *app, struct http_req *rq, struct http_resp *rs,
+                      int (*get)(const struct casework_env *, const struct principal *,
+                                 const char *, json_t **, struct crix_error *))
 {
 	if (answered_moved(app, rq, rs))
 		return;
 	json_t *out;
 	struct crix_error err = {0};
 	struct casework_env env = cw_env(app);
-	if (casework_outcomes(&env, &rq->who, rq->params[0], &out, &err) != 0) {
+	if (get(&env, &rq->who, rq->params[0], &out, &err) != 0) {
 		http_error_from(rs, &err);
 		return;
 	}
 	http_json(rs, 200, out);
 }
 
+void api_case_outcome_list(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	read_work(app, rq, rs, casework_outcomes);
+}
+
 void api_case_jurisdiction(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 {
-	if (answered_moved(app, rq, rs))
-		return;
-	json_t *out;
-	struct crix_error err = {0};
-	struct casework_env env = cw_env(app);
-	if (casework_jurisdiction(&env, &rq->who, rq->params[0], &out, &err) != 0) {
-		http_error_from(rs, &err);
-		return;
-	}
-	http_json(rs, 200, out);
+	read_work(app, rq, rs, casework_jurisdiction);
 }
 
 /* The package as JSON, or as a printable page for ?format=html or a

@@ -385,10 +385,11 @@ void api_group_member_remove(struct http_app *app, struct http_req *rq, struct h
 	member(app, rq, rs, org, false);
 }
 
-void api_lookup(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+/* The JSON body of a route whose cap passes http_body_json's 1 MiB (10,000
+ * lookups or sightings), already bounded by the route's body_max; NULL when
+ * answered with 400. */
+static json_t *large_body_json(struct http_req *rq, struct http_resp *rs)
 {
-	/* Not http_body_json: 10,000 values may pass its 1 MiB cap (the route
-	 * takes 2 MiB). */
 	json_error_t je;
 	json_t *in =
 	        json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &je);
@@ -397,8 +398,15 @@ void api_lookup(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 		snprintf(m, sizeof m, "body: not JSON at line %d column %d: %s", je.line, je.column,
 		         je.text);
 		http_error(rs, 400, m, "body");
-		return;
 	}
+	return in;
+}
+
+void api_lookup(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	json_t *in = large_body_json(rq, rs);
+	if (in == NULL)
+		return;
 	char *out = NULL;
 	size_t len = 0;
 	struct crix_error err = {0};
@@ -493,18 +501,9 @@ void api_collection_import(struct http_app *app, struct http_req *rq, struct htt
 
 void api_sightings_add(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 {
-	/* Not http_body_json: 10,000 sightings may pass its 1 MiB cap (the
-	 * route takes 4 MiB). */
-	json_error_t je;
-	json_t *in =
-	        json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &je);
-	if (in == NULL) {
-		char m[256];
-		snprintf(m, sizeof m, "body: not JSON at line %d column %d: %s", je.line, je.column,
-		         je.text);
-		http_error(rs, 400, m, "body");
+	json_t *in = large_body_json(rq, rs);
+	if (in == NULL)
 		return;
-	}
 	json_t *out = NULL;
 	struct crix_error err = {0};
 	int rc = sharing_sightings_add(app->sharing, &rq->who, in, &out, &err);

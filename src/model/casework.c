@@ -929,6 +929,47 @@ static void cell(struct hbuf *b, const json_t *v)
 	lit(b, "</td>");
 }
 
+/* A column of a package table: its heading and the member it shows ("a.b":
+ * member b of member a). */
+struct col {
+	const char *head, *key;
+};
+
+static const json_t *member(const json_t *x, const char *key)
+{
+	const char *dot = strchr(key, '.');
+	if (dot == NULL)
+		return json_object_get(x, key);
+	char first[32];
+	snprintf(first, sizeof first, "%.*s", (int)(dot - key), key);
+	return json_object_get(json_object_get(x, first), dot + 1);
+}
+
+/* A heading and a table with a row per element of rows. */
+static void table(struct hbuf *b, const char *title, const json_t *rows, const struct col *cols,
+                  size_t n_cols)
+{
+	lit(b, "<h2>");
+	lit(b, title);
+	lit(b, "</h2><table><tr>");
+	for (size_t c = 0; c < n_cols; c++) {
+		lit(b, "<th>");
+		lit(b, cols[c].head);
+		lit(b, "</th>");
+	}
+	lit(b, "</tr>");
+	size_t i;
+	const json_t *x;
+	json_array_foreach(rows, i, x)
+	{
+		lit(b, "<tr>");
+		for (size_t c = 0; c < n_cols; c++)
+			cell(b, member(x, cols[c].key));
+		lit(b, "</tr>");
+	}
+	lit(b, "</table>\n");
+}
+
 char *casework_package_html(const json_t *pkg)
 {
 	struct hbuf b = {0};
@@ -957,18 +998,12 @@ char *casework_package_html(const json_t *pkg)
 	lit(&b, ".</p>\n");
 	size_t i;
 	json_t *x;
-	lit(&b, "<h2>Dissemination</h2><table><tr><th>When</th><th>To</th><th>Rule</th>"
-	        "<th>Reason</th></tr>");
-	json_array_foreach(json_object_get(pkg, "disseminations"), i, x)
-	{
-		lit(&b, "<tr>");
-		cell(&b, json_object_get(x, "at"));
-		cell(&b, json_object_get(json_object_get(x, "recipient"), "name"));
-		cell(&b, json_object_get(json_object_get(x, "rule"), "name"));
-		cell(&b, json_object_get(x, "reason"));
-		lit(&b, "</tr>");
-	}
-	lit(&b, "</table>\n<h2>Viability review</h2>");
+	static const struct col dissem[] = {{"When", "at"},
+	                                    {"To", "recipient.name"},
+	                                    {"Rule", "rule.name"},
+	                                    {"Reason", "reason"}};
+	table(&b, "Dissemination", json_object_get(pkg, "disseminations"), dissem, 4);
+	lit(&b, "<h2>Viability review</h2>");
 	const json_t *rv = json_object_get(pkg, "review");
 	if (json_is_object(rv)) {
 		lit(&b, "<p>");
@@ -983,17 +1018,9 @@ char *casework_package_html(const json_t *pkg)
 	} else {
 		lit(&b, "<p>Not reviewed.</p>");
 	}
-	lit(&b, "<h2>Lines of enquiry</h2><table><tr><th>Kind</th><th>Value</th><th>Note</th>"
-	        "</tr>");
-	json_array_foreach(json_object_get(pkg, "lines_of_enquiry"), i, x)
-	{
-		lit(&b, "<tr>");
-		cell(&b, json_object_get(x, "kind"));
-		cell(&b, json_object_get(x, "value"));
-		cell(&b, json_object_get(x, "note"));
-		lit(&b, "</tr>");
-	}
-	lit(&b, "</table>\n<h2>Reports</h2><table><tr><th>Reference</th><th>Category</th>"
+	static const struct col lines[] = {{"Kind", "kind"}, {"Value", "value"}, {"Note", "note"}};
+	table(&b, "Lines of enquiry", json_object_get(pkg, "lines_of_enquiry"), lines, 3);
+	lit(&b, "<h2>Reports</h2><table><tr><th>Reference</th><th>Category</th>"
 	        "<th>Reported</th><th>Occurred</th><th>Loss</th><th>Channel</th><th>Region</th>"
 	        "<th>Status</th></tr>");
 	json_array_foreach(json_object_get(pkg, "reports"), i, x)
@@ -1032,39 +1059,19 @@ char *casework_package_html(const json_t *pkg)
 			lit(&b, "</td></tr>");
 		}
 	}
-	lit(&b, "</table>\n<h2>Indicators</h2><table><tr><th>Type</th><th>Value</th>"
-	        "<th>Reports</th></tr>");
-	json_array_foreach(json_object_get(pkg, "indicators"), i, x)
-	{
-		lit(&b, "<tr>");
-		cell(&b, json_object_get(x, "type"));
-		cell(&b, json_object_get(x, "value"));
-		cell(&b, json_object_get(x, "reports"));
-		lit(&b, "</tr>");
-	}
-	lit(&b, "</table>\n<h2>Evidence</h2><table><tr><th>Report</th><th>File</th><th>Bytes</th>"
-	        "<th>SHA-256</th></tr>");
-	json_array_foreach(json_object_get(pkg, "evidence"), i, x)
-	{
-		lit(&b, "<tr>");
-		cell(&b, json_object_get(x, "report"));
-		cell(&b, json_object_get(x, "name"));
-		cell(&b, json_object_get(x, "size"));
-		cell(&b, json_object_get(x, "sha256"));
-		lit(&b, "</tr>");
-	}
-	lit(&b, "</table>\n<h2>Outcomes</h2><table><tr><th>Suspect</th><th>Outcome</th>"
-	        "<th>Date</th><th>Legal article</th></tr>");
-	json_array_foreach(json_object_get(pkg, "outcomes"), i, x)
-	{
-		lit(&b, "<tr>");
-		cell(&b, json_object_get(x, "suspect"));
-		cell(&b, json_object_get(x, "outcome"));
-		cell(&b, json_object_get(x, "date"));
-		cell(&b, json_object_get(x, "legal_article"));
-		lit(&b, "</tr>");
-	}
-	lit(&b, "</table>\n</body></html>\n");
+	lit(&b, "</table>\n");
+	static const struct col inds[] = {
+	        {"Type", "type"}, {"Value", "value"}, {"Reports", "reports"}};
+	table(&b, "Indicators", json_object_get(pkg, "indicators"), inds, 3);
+	static const struct col evidence[] = {
+	        {"Report", "report"}, {"File", "name"}, {"Bytes", "size"}, {"SHA-256", "sha256"}};
+	table(&b, "Evidence", json_object_get(pkg, "evidence"), evidence, 4);
+	static const struct col outcomes[] = {{"Suspect", "suspect"},
+	                                      {"Outcome", "outcome"},
+	                                      {"Date", "date"},
+	                                      {"Legal article", "legal_article"}};
+	table(&b, "Outcomes", json_object_get(pkg, "outcomes"), outcomes, 4);
+	lit(&b, "</body></html>\n");
 	if (b.bad) {
 		free(b.p);
 		return NULL;
