@@ -245,6 +245,45 @@ test('a viewer and another force see the case work without the forms', async () 
 	assert.deepEqual(problems, []);
 });
 
+test('an analyst sends the case to another force: the reason is required, then that force may record outcomes', async () => {
+	const OTHER = 'County Constabulary';
+	const ctx = await context();
+	const page = await signIn(ctx, acc.users.ana, `/staff/case?ref=${caseId}`);
+	await page.waitForFunction((f) => (document.querySelector('#juris-recipient') || {}).textContent === f, FORCE);
+	// Not a law-enforcement organisation: refused next to the recipient.
+	await page.fill('#ds-recipient', 'National Reporting Centre');
+	await page.click('#diss-form button[type=submit]');
+	expected.push(/status of 400/);
+	await page.click('#diss-form .confirm-yes');
+	await page.waitForFunction(() => /not a law-enforcement organisation/.test(document.querySelector('#err-ds-recipient').textContent));
+	// Another force without a reason: refused next to the reason.
+	await page.fill('#ds-recipient', String(acc.orgs.county));
+	await page.click('#diss-form button[type=submit]');
+	assert.match(await text(page, '#diss-form .confirm'), new RegExp(`to ${acc.orgs.county}\\?`));
+	expected.push(/status of 400/);
+	await page.click('#diss-form .confirm-yes');
+	await page.waitForFunction(() => /reason: required/.test(document.querySelector('#err-ds-reason').textContent));
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'ds-reason');
+	await page.fill('#ds-reason', 'The county force already holds the suspect');
+	await page.click('#diss-form button[type=submit]');
+	await page.click('#diss-form .confirm-yes');
+	await status(page, new RegExp(`disseminated to ${OTHER}`));
+	assert.match(await text(page, '#disseminations'), new RegExp(`${OTHER}\\s+override: The county force already holds the suspect\\s+ana`));
+	// The reports are at outcome already: none moves, and the page says so.
+	assert.match(await text(page, '#moved'), new RegExp(`${V.v1.ref}\\s+outcome\\s+already there`));
+	await shot(page, 'disseminated-override');
+	await refusalsSeen();
+	await ctx.close();
+	// The county's investigator now has the package and the outcome form.
+	const c2 = await context();
+	const p2 = await signIn(c2, acc.users.ola, `/staff/case?ref=${caseId}`);
+	await p2.waitForSelector('#outcome-form:not(.hidden)');
+	assert.equal(await p2.isVisible('#package'), true);
+	await p2.waitForFunction(() => /S1/.test(document.querySelector('#outcomes').innerText));
+	await c2.close();
+	assert.deepEqual(problems, []);
+});
+
 test('the case work fits a 390-px-wide screen', async () => {
 	for (const who of ['ana', 'ivy']) {
 		const ctx = await context({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });

@@ -47,8 +47,8 @@ function lineRow() {
 	const ctl = (label, el) => h('div', { class: 'field' }, h('label', { for: el.id, text: label }), el);
 	const kind = h('select', { id: `loe-kind-${n}`, 'data-part': 'kind', 'aria-describedby': err.id },
 		...LINE_KINDS.map((k) => h('option', { value: k, text: k })));
-	const value = h('input', { type: 'text', id: `loe-value-${n}`, 'data-part': 'value', maxlength: '512', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': err.id });
-	const note = h('input', { type: 'text', id: `loe-note-${n}`, 'data-part': 'note', maxlength: '2000', 'aria-describedby': err.id });
+	const value = h('input', { type: 'text', id: `loe-value-${n}`, 'data-part': 'value', maxlength: '511', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': err.id });
+	const note = h('input', { type: 'text', id: `loe-note-${n}`, 'data-part': 'note', maxlength: '1999', 'aria-describedby': err.id });
 	const row = h('fieldset', { class: 'line' }, h('legend', { text: 'Line of enquiry' }),
 		ctl('Kind', kind), ctl('Value', value), ctl('Note (optional)', note), err);
 	const rm = h('button', { type: 'button', class: 'secondary', text: 'Remove this line' });
