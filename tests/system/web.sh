@@ -7,7 +7,8 @@
 # records the outcome the victim then sees, the statistics chart, the form by
 # keyboard alone and on a 390-px screen; CSP on every page and no console
 # errors.  staff.test.mjs: the case queue, merge and split, indicator lookup
-# and sharing controls seen from three organisations.  Screenshots of every
+# and sharing controls seen from three organisations.  casework.test.mjs: review,
+# dissemination by jurisdiction rule, the crime package, outcomes.  Screenshots of every
 # page visited go to $SCREENSHOTS, or to a directory under the scratch
 # directory (printed; removed at the end).
 #     env CRIX=$PWD/build/crix bash tests/system/web.sh
@@ -24,11 +25,11 @@ fi
 [ -d "$ROOT/tests/node_modules/playwright-core" ] ||
 	fail "tests/node_modules/playwright-core is missing (scripts/install-deps installs it)"
 
-check "node --test web.test.mjs staff.test.mjs"
+check "node --test web.test.mjs staff.test.mjs casework.test.mjs"
 cd "$ROOT" || fail "cannot cd to $ROOT"
 # One file at a time: two chromiums at once would only race for the cores.
-if ! env CRIX="$CRIX" TMPDIR="$T" timeout 420 node --test --test-concurrency=1 --test-timeout=180000 \
-	--test-reporter=spec tests/system/web.test.mjs tests/system/staff.test.mjs; then
-	fail "node --test tests/system/web.test.mjs tests/system/staff.test.mjs failed (see above)"
+if ! env CRIX="$CRIX" TMPDIR="$T" timeout 540 node --test --test-concurrency=1 --test-timeout=180000 \
+	--test-reporter=spec tests/system/web.test.mjs tests/system/staff.test.mjs tests/system/casework.test.mjs; then
+	fail "node --test tests/system/web.test.mjs tests/system/staff.test.mjs tests/system/casework.test.mjs failed (see above)"
 fi
 done_ok

@@ -11,6 +11,7 @@ import { graph } from './charts.js';
 import { h, $, put, say, param, when, money } from './dom.js';
 import { onSubmit, confirmStep } from './forms.js';
 import { reasons, points, losses, categories } from './triage.js';
+import { wireCaseWork, renderCaseWork } from './casework.js';
 
 const GRAPH_REPORTS_MAX = 30;
 let ref = (param('ref') || '').trim();
@@ -62,6 +63,7 @@ async function render() {
 	drawGraph(g);
 	graphNow = g;
 	fillSplit(reports);
+	await renderCaseWork(sum);
 }
 
 // The graph as the correlation engine has it (GET /api/v1/cases/{id}/graph):
@@ -163,6 +165,7 @@ async function start() {
 	if (!ref) { say('No report given.', 'error'); return; }
 	$(mayDecide(me) ? '#decide' : '#no-decide').classList.remove('hidden');
 	wireDecisions();
+	wireCaseWork(me, refresh);
 	await render();
 }
 
