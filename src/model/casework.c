@@ -725,6 +725,20 @@ static int may_read_package(const struct principal *p, const struct store_case_r
 	return 0;
 }
 
+/* The case named id and its records, for a caller who may read its package.
+ * OUT: *h, *recs (free with store_case_record_array_free even on error), *n. */
+static int readable_case(const struct casework_env *env, const struct principal *p, const char *id,
+                         struct cases_handle *h, struct store_case_record **recs, size_t *n,
+                         struct crix_error *err)
+{
+	int rc = find_case(env, id, h, err);
+	if (rc == 0)
+		rc = records_of(env, h, recs, n, err);
+	if (rc == 0)
+		rc = may_read_package(p, *recs, *n, err);
+	return rc;
+}
+
 int casework_package(const struct casework_env *env, const struct principal *p, const char *id,
                      json_t **out, struct crix_error *err)
 {
@@ -732,11 +746,7 @@ int casework_package(const struct casework_env *env, const struct principal *p, 
 	struct cases_handle h;
 	struct store_case_record *recs = NULL;
 	size_t nr = 0;
-	int rc = find_case(env, id, &h, err);
-	if (rc == 0)
-		rc = records_of(env, &h, &recs, &nr, err);
-	if (rc == 0)
-		rc = may_read_package(p, recs, nr, err);
+	int rc = readable_case(env, p, id, &h, &recs, &nr, err);
 	uint32_t *m = NULL;
 	size_t nm = 0;
 	if (rc == 0)
@@ -1204,11 +1214,7 @@ int casework_outcomes(const struct casework_env *env, const struct principal *p,
 	struct cases_handle h;
 	struct store_case_record *recs = NULL;
 	size_t nr = 0;
-	int rc = find_case(env, id, &h, err);
-	if (rc == 0)
-		rc = records_of(env, &h, &recs, &nr, err);
-	if (rc == 0)
-		rc = may_read_package(p, recs, nr, err);
+	int rc = readable_case(env, p, id, &h, &recs, &nr, err);
 	json_t *list = json_array();
 	for (size_t i = 0; rc == 0 && i < nr; i++)
 		if (strcmp(recs[i].kind, "outcome") == 0)
