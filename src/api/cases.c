@@ -186,6 +186,11 @@ static void work(struct http_app *app, struct http_req *rq, struct http_resp *rs
 	                 ? casework_disseminate(&env, &rq->who, rq->params[0], in, &out, &err)
 	                 : casework_outcome(&env, &rq->who, rq->params[0], in, &out, &err);
 	json_decref(in);
+	if (rc == CRIX_ETOOBIG && what != REVIEW) {
+		/* a case too large to move in one transaction: well-formed, refused */
+		http_error(rs, 422, err.msg, err.field);
+		return;
+	}
 	if (rc != 0) {
 		http_error_from(rs, &err);
 		return;

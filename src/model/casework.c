@@ -126,11 +126,11 @@ static const struct store_case_record *last_review(const struct store_case_recor
 	return NULL;
 }
 
-/* Writes a record and its audit entry in one transaction.  body: the
- * record's JSON (borrowed). */
-static int put_record(const struct casework_env *env, const struct principal *p,
-                      const struct cases_handle *h, const char *kind, int64_t org, json_t *body,
-                      struct store_case_record *r, struct crix_error *err)
+/* Fills r from body (borrowed; r->body is malloc'd) and writes it with its
+ * audit entry into tx. */
+static int put_record_tx(struct store_tx *tx, const struct principal *p,
+                         const struct cases_handle *h, const char *kind, int64_t org, json_t *body,
+                         struct store_case_record *r, struct crix_error *err)
 {
 	memset(r, 0, sizeof *r);
 	r->case_seq = h->seq;
@@ -143,17 +143,27 @@ static int put_record(const struct casework_env *env, const struct principal *p,
 		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	char action[STORE_SHORT_MAX];
 	snprintf(action, sizeof action, "case.%s", kind);
+	int rc = store_case_record_insert(tx, r, err);
+	if (rc == 0)
+		rc = audit_append(tx, p->actor, action, "case", h->name, r->body, err);
+	return rc;
+}
+
+/* Writes a record and its audit entry in one transaction.  body: the
+ * record's JSON (borrowed). */
+static int put_record(const struct casework_env *env, const struct principal *p,
+                      const struct cases_handle *h, const char *kind, int64_t org, json_t *body,
+                      struct store_case_record *r, struct crix_error *err)
+{
 	struct store_tx *tx;
 	int rc = store_tx_begin(env->reports->store, &tx, err);
-	if (rc == 0) {
-		rc = store_case_record_insert(tx, r, err);
-		if (rc == 0)
-			rc = audit_append(tx, p->actor, action, "case", h->name, r->body, err);
-		if (rc == 0)
-			rc = store_tx_commit(tx, err);
-		else
-			store_tx_rollback(tx);
-	}
+	if (rc != 0)
+		return rc;
+	rc = put_record_tx(tx, p, h, kind, org, body, r, err);
+	if (rc == 0)
+		rc = store_tx_commit(tx, err);
+	else
+		store_tx_rollback(tx);
 	if (rc != 0) {
 		free(r->body);
 		r->body = NULL;
@@ -341,13 +351,13 @@ static int cf_add(struct cfacts *f, enum juris_crit c, const char *v)
 
 /* Regions, suspects' countries (of the IBANs the reports name: the country
  * the money went to), categories and their articles, over the case's
- * reports (up to CASEWORK_REPORTS_MAX). */
+ * reports (up to CASEWORK_MOVE_MAX: a larger case is not disseminated). */
 static int gather(const struct casework_env *env, const struct cases_handle *h, struct cfacts *f,
                   struct crix_error *err)
 {
 	memset(f, 0, sizeof *f);
 	int rc = cases_members(env->reports->cases, h->anchor, &f->members, &f->n_members, err);
-	size_t n = f->n_members < CASEWORK_REPORTS_MAX ? f->n_members : CASEWORK_REPORTS_MAX;
+	size_t n = f->n_members < CASEWORK_MOVE_MAX ? f->n_members : CASEWORK_MOVE_MAX;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct store_report r;
 		rc = store_report_brief(env->reports->store, f->members[i], &r, err);
@@ -519,74 +529,101 @@ int casework_jurisdiction(const struct casework_env *env, const struct principal
 
 /* ---- moving the linked reports ---- */
 
-/* Moves one report on to target through every status before it, as the
- * workflow allows (received -> triaged -> under-review -> disseminated);
- * victim_note goes with the last move.  OUT: *final, the status it ends in. */
-static int walk(const struct casework_env *env, const struct principal *p, const char *ref,
-                const char *from, const char *target, const char *outcome, const char *victim_note,
-                const char **final, struct crix_error *err)
+/* The workflow's order; a report moves on one step at a time. */
+static const char *const chain[] = {"received", "triaged", "under-review", "disseminated",
+                                    "outcome"};
+#define CHAIN_N (sizeof chain / sizeof *chain)
+
+static size_t chain_at(const char *status)
 {
-	static const char *const chain[] = {"received", "triaged", "under-review", "disseminated",
-	                                    "outcome"};
-	size_t at = 0, to = 0;
-	while (at < 5 && strcmp(chain[at], from) != 0)
-		at++;
-	while (to < 5 && strcmp(chain[to], target) != 0)
-		to++;
-	*final = from;
-	if (at == 5 || at >= to)
-		return crix_error_set(err, CRIX_EEXIST, "a report that is '%s' cannot become '%s'",
-		                      from, target);
-	for (size_t s = at + 1; s <= to; s++) {
-		json_t *in = json_pack("{s:s}", "status", chain[s]), *res = NULL;
-		if (in == NULL)
-			return crix_error_set(err, CRIX_ENOMEM, "out of memory");
-		if (s == to && outcome != NULL)
-			json_object_set_new(in, "outcome", json_string(outcome));
-		if (s == to && victim_note != NULL)
-			json_object_set_new(in, "victim_note", json_string(victim_note));
-		int rc = report_set_status(env->reports, p, ref, in, &res, err);
-		json_decref(in);
-		json_decref(res);
-		if (rc != 0)
-			return rc;
-		*final = chain[s];
-	}
-	return 0;
+	size_t i = 0;
+	while (i < CHAIN_N && strcmp(chain[i], status) != 0)
+		i++;
+	return i;
 }
 
-/* Moves every report of the case that is in one of from[] on to target.
- * OUT: a new array of {"reference", "status", "error"?}. */
-static json_t *move_all(const struct casework_env *env, const struct principal *p,
-                        const struct cfacts *f, const char *const *from, size_t n_from,
-                        const char *target, const char *outcome, const char *victim_note)
+/*
+ * Writes the record (body, borrowed) and moves every report of the case
+ * that is in one of from[] on to target, through each status before it
+ * (received -> triaged -> under-review -> disseminated), all in one
+ * transaction with their events and audit entries: either the record and
+ * every move are stored, or nothing is (the error names the report that
+ * could not move).  Reports in other statuses (closed, moved already) are
+ * listed as not moved.  A case of more than CASEWORK_MOVE_MAX reports is
+ * refused (CRIX_ETOOBIG) rather than moved in part.  OUT: *r (r->body
+ * malloc'd), *moved: [{"reference", "status", "moved"}].
+ */
+static int record_and_move(const struct casework_env *env, const struct principal *p,
+                           const struct cases_handle *h, const struct cfacts *f, const char *kind,
+                           int64_t org, json_t *body, const char *const *from, size_t n_from,
+                           const char *target, const char *outcome, const char *victim_note,
+                           struct store_case_record *r, json_t **moved, struct crix_error *err)
 {
-	json_t *list = json_array();
-	size_t n = f->n_members < CASEWORK_REPORTS_MAX ? f->n_members : CASEWORK_REPORTS_MAX;
-	for (size_t i = 0; i < n; i++) {
-		char ref[STORE_REF_MAX], status[STORE_SHORT_MAX];
-		struct crix_error e = {0};
-		if (store_report_ref(env->reports->store, f->members[i], ref, status, &e) != 0)
-			continue;
+	*moved = NULL;
+	memset(r, 0, sizeof *r);
+	if (f->n_members > CASEWORK_MOVE_MAX)
+		return crix_error_field(err, "id", CRIX_ETOOBIG,
+		                        "case %s: %zu reports; a case is disseminated and its "
+		                        "reports moved in one transaction of at most %d reports: "
+		                        "split the case first",
+		                        h->name, f->n_members, CASEWORK_MOVE_MAX);
+	struct store_report *rep = calloc(f->n_members ? f->n_members : 1, sizeof *rep);
+	if (rep == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	int rc = 0;
+	size_t n = 0, to = chain_at(target);
+	/* read first, outside the transaction; the store's status check
+	 * (from) catches a report changed in between, and fails it all */
+	for (; rc == 0 && n < f->n_members; n++)
+		rc = store_report_brief(env->reports->store, f->members[n], &rep[n], err);
+	if (rc != 0)
+		n--; /* rep[n] was not filled */
+	struct store_tx *tx = NULL;
+	if (rc == 0)
+		rc = store_tx_begin(env->reports->store, &tx, err);
+	if (rc == 0)
+		rc = put_record_tx(tx, p, h, kind, org, body, r, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		size_t k = 0;
-		while (k < n_from && strcmp(from[k], status) != 0)
+		while (k < n_from && strcmp(from[k], rep[i].status) != 0)
 			k++;
-		json_t *o = json_pack("{s:s}", "reference", ref);
-		if (k == n_from) {
-			json_object_set_new(o, "status", json_string(status));
-			json_object_set_new(o, "moved", json_false());
-		} else {
-			const char *final;
-			int rc =
-			        walk(env, p, ref, status, target, outcome, victim_note, &final, &e);
-			json_object_set_new(o, "status", json_string(final));
-			json_object_set_new(o, "moved", json_boolean(rc == 0));
-			if (rc != 0)
-				json_object_set_new(o, "error", json_string(e.msg));
-		}
-		json_array_append_new(list, o);
+		if (k == n_from)
+			continue;
+		for (size_t st = chain_at(rep[i].status) + 1; rc == 0 && st <= to; st++)
+			rc = report_move_tx(env->reports, tx, p, &rep[i], chain[st - 1], chain[st],
+			                    st == to ? outcome : NULL,
+			                    st == to ? victim_note : NULL, err);
 	}
-	return list;
+	if (rc == 0)
+		rc = store_tx_commit(tx, err);
+	else if (tx != NULL)
+		store_tx_rollback(tx);
+	json_t *list = rc == 0 ? json_array() : NULL;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < n_from && strcmp(from[k], rep[i].status) != 0)
+			k++;
+		if (rc == 0) {
+			for (size_t st = chain_at(rep[i].status) + 1; k < n_from && st <= to; st++)
+				report_moved(env->reports, rep[i].id, chain[st],
+				             st == to ? outcome : NULL);
+			json_array_append_new(list, json_pack("{s:s,s:s,s:b}", "reference",
+			                                      rep[i].ref, "status",
+			                                      k < n_from ? target : rep[i].status,
+			                                      "moved", k < n_from));
+		}
+		store_report_clear(&rep[i]);
+	}
+	free(rep);
+	if (rc != 0) {
+		free(r->body);
+		r->body = NULL;
+		return rc;
+	}
+	if (env->facts != NULL)
+		casefacts_put(env->facts, r, NULL);
+	*moved = list;
+	return 0;
 }
 
 /* The categories and articles of a case, kept in its records so that the
@@ -693,18 +730,20 @@ int casework_disseminate(const struct casework_env *env, const struct principal 
 		if (note != NULL)
 			json_object_set_new(body, "note", json_string(note));
 		snapshot(body, &f);
-		rc = put_record(env, p, &h, "dissemination", org.id, body, &r, err);
+	}
+	json_t *moved = NULL;
+	if (rc == 0) {
+		char vnote[STORE_NAME_MAX + 96];
+		snprintf(vnote, sizeof vnote, "Your report was passed to %s for investigation.",
+		         org.name);
+		static const char *const from[] = {"received", "triaged", "under-review"};
+		rc = record_and_move(env, p, &h, &f, "dissemination", org.id, body, from, 3,
+		                     "disseminated", NULL, vnote, &r, &moved, err);
 	}
 	json_decref(body);
-	if (rc != 0) {
-		cfacts_free(&f);
-		return rc;
-	}
-	char vnote[STORE_NAME_MAX + 96];
-	snprintf(vnote, sizeof vnote, "Your report was passed to %s for investigation.", org.name);
-	static const char *const from[] = {"received", "triaged", "under-review"};
-	json_t *moved = move_all(env, p, &f, from, 3, "disseminated", NULL, vnote);
 	cfacts_free(&f);
+	if (rc != 0)
+		return rc;
 	json_t *d = record_json(&r);
 	free(r.body);
 	*out = json_pack("{s:s,s:o,s:o}", "case", h.name, "dissemination", d, "reports", moved);
@@ -1190,17 +1229,17 @@ int casework_outcome(const struct casework_env *env, const struct principal *p, 
 		if (note != NULL)
 			json_object_set_new(body, "note", json_string(note));
 		snapshot(body, &f);
-		rc = put_record(env, p, &h, "outcome", p->org_id, body, &r, err);
 	}
-	json_decref(body);
-	if (rc != 0) {
-		cfacts_free(&f);
-		return rc;
-	}
+	json_t *moved = NULL;
 	static const char *const from[] = {"disseminated"};
-	json_t *moved = move_all(env, p, &f, from, 1, "outcome", report_outcome(outcome),
-	                         victim_words(outcome));
+	if (rc == 0)
+		rc = record_and_move(env, p, &h, &f, "outcome", p->org_id, body, from, 1, "outcome",
+		                     report_outcome(outcome), victim_words(outcome), &r, &moved,
+		                     err);
+	json_decref(body);
 	cfacts_free(&f);
+	if (rc != 0)
+		return rc;
 	json_t *o = record_json(&r);
 	free(r.body);
 	*out = json_pack("{s:s,s:o,s:o}", "case", h.name, "outcome", o, "reports", moved);
