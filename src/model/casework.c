@@ -1297,6 +1297,233 @@ int casework_attach(const struct casework_env *env, const char *id, json_t *view
 	return 0;
 }
 
+/* ---- the case's history ---- */
+
+/* Who did it: the user named in the actor ("user:3:alice") and their
+ * organisation's name, looked up once per user per request. */
+struct whocache {
+	int64_t user[64], org_id[64];
+	char org[64][STORE_NAME_MAX];
+	size_t n;
+};
+
+static json_t *who_json(struct store *s, struct whocache *wc, const char *actor)
+{
+	const char *name = actor;
+	int64_t uid = 0;
+	if (strncmp(actor, "user:", 5) == 0) {
+		char *end;
+		long long v = strtoll(actor + 5, &end, 10);
+		if (*end == ':' && v > 0) {
+			uid = v;
+			name = end + 1;
+		}
+	}
+	const char *org = NULL;
+	size_t i = 0;
+	while (i < wc->n && wc->user[i] != uid)
+		i++;
+	if (uid > 0 && i == wc->n && wc->n < 64) {
+		struct store_user u;
+		struct store_org o;
+		struct crix_error e = {0};
+		wc->user[i] = uid;
+		wc->org_id[i] = 0;
+		wc->org[i][0] = '\0';
+		if (store_user_get(s, uid, &u, &e) == 0 &&
+		    store_org_get(s, u.org_id, &o, &e) == 0) {
+			wc->org_id[i] = o.id;
+			snprintf(wc->org[i], sizeof wc->org[i], "%s", o.name);
+		}
+		wc->n++;
+	}
+	if (uid > 0 && i < wc->n && wc->org[i][0] != '\0')
+		org = wc->org[i];
+	return json_pack("{s:s,s:s,s:o}", "actor", actor, "user", name, "org",
+	                 org ? json_string(org) : json_null());
+}
+
+static const char *ref_of(struct store *s, int64_t id, char ref[STORE_REF_MAX])
+{
+	char st[STORE_SHORT_MAX];
+	struct crix_error e = {0};
+	if (store_report_ref(s, id, ref, st, &e) != 0)
+		snprintf(ref, STORE_REF_MAX, "report #%lld", (long long)id);
+	return ref;
+}
+
+static json_t *entry(const char *at, const char *kind, json_t *who, const char *what,
+                     const char *reason, const char *id_name, int64_t id)
+{
+	return json_pack("{s:s,s:s,s:o,s:s,s:o,s:I}", "at", at, "kind", kind, "who", who, "what",
+	                 what, "reason", reason && reason[0] ? json_string(reason) : json_null(),
+	                 id_name, (json_int_t)id);
+}
+
+/* A decision as a history entry. */
+static json_t *decision_entry(struct store *s, struct whocache *wc,
+                              const struct store_case_decision *d)
+{
+	char a[STORE_REF_MAX], b[STORE_REF_MAX], what[4400];
+	const char *kind;
+	ref_of(s, d->report_id, a);
+	if (strcmp(d->kind, "link") == 0) {
+		kind = "merge";
+		snprintf(what, sizeof what, "merged the cases of %s and %s", a,
+		         ref_of(s, d->other_id, b));
+	} else if (strcmp(d->kind, "exclude") == 0) {
+		kind = "split";
+		snprintf(what, sizeof what, "split %s off: it no longer links through %s %s", a,
+		         d->type, d->value);
+	} else if (strcmp(d->kind, "detach") == 0) {
+		kind = "split";
+		snprintf(what, sizeof what, "split %s off: it links through nothing", a);
+	} else {
+		kind = "confirm";
+		snprintf(what, sizeof what, "confirmed that over-common %s %s links (held by %s)",
+		         d->type, d->value, a);
+	}
+	return entry(d->at, kind, who_json(s, wc, d->actor), what, d->note, "decision", d->id);
+}
+
+/* A record of case work as a history entry. */
+static json_t *record_entry(struct store *s, struct whocache *wc, const struct store_case_record *r)
+{
+	json_t *b = r->body ? json_loads(r->body, 0, NULL) : NULL;
+	char what[1024];
+	const char *reason = NULL;
+	if (strcmp(r->kind, "review") == 0) {
+		size_t n = json_array_size(json_object_get(b, "lines_of_enquiry"));
+		snprintf(what, sizeof what, "reviewed: %s; %zu line%s of enquiry",
+		         json_is_true(json_object_get(b, "viable")) ? "viable" : "not viable", n,
+		         n == 1 ? "" : "s");
+		reason = json_string_value(json_object_get(b, "reason"));
+	} else if (strcmp(r->kind, "dissemination") == 0) {
+		const char *to =
+		        json_string_value(json_object_get(json_object_get(b, "recipient"), "name"));
+		snprintf(what, sizeof what, "disseminated to %s%s", to ? to : "?",
+		         json_is_true(json_object_get(b, "overridden"))
+		                 ? " (not the jurisdiction rules' choice)"
+		                 : "");
+		reason = json_string_value(json_object_get(b, "reason"));
+	} else {
+		const char *sus = json_string_value(json_object_get(b, "suspect")),
+		           *o = json_string_value(json_object_get(b, "outcome")),
+		           *day = json_string_value(json_object_get(b, "date"));
+		snprintf(what, sizeof what, "outcome for %s: %s on %s", sus ? sus : "?",
+		         o ? o : "?", day ? day : "?");
+		reason = json_string_value(json_object_get(b, "note"));
+	}
+	json_t *e = entry(r->at, r->kind, who_json(s, wc, r->actor), what, reason, "record", r->id);
+	json_decref(b);
+	return e;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static bool member_of(const uint32_t *m, size_t n, int64_t id)
+{
+	if (id <= 0 || id >= UINT32_MAX)
+		return false;
+	uint32_t key = (uint32_t)id;
+	return bsearch(&key, m, n, sizeof *m, cmp_u32) != NULL;
+}
+
+/* Newest first; entries made in the same second keep the order they were
+ * stored in (decisions and records each by id, decisions first). */
+static int cmp_entry(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int c = strcmp(json_string_value(json_object_get(y, "at")),
+	               json_string_value(json_object_get(x, "at")));
+	if (c != 0)
+		return c;
+	json_t *dx = json_object_get(x, "decision"), *dy = json_object_get(y, "decision");
+	if ((dx != NULL) != (dy != NULL))
+		return dx != NULL ? 1 : -1;
+	json_int_t ix = json_integer_value(dx ? dx : json_object_get(x, "record")),
+	           iy = json_integer_value(dy ? dy : json_object_get(y, "record"));
+	return (iy > ix) - (iy < ix);
+}
+
+int casework_history(const struct casework_env *env, const struct principal *p, const char *id,
+                     size_t offset, size_t limit, json_t **out, struct crix_error *err)
+{
+	*out = NULL;
+	struct store *s = env->reports->store;
+	struct cases_handle h;
+	struct store_case_record *recs = NULL;
+	size_t nr = 0, nm = 0, n = 0;
+	uint32_t *m = NULL;
+	json_t **all = NULL;
+	struct whocache wc = {0};
+	int rc = may_read_case(p, err);
+	if (rc == 0)
+		rc = find_case(env, id, &h, err);
+	if (rc == 0)
+		rc = records_of(env, &h, &recs, &nr, err);
+	if (rc == 0)
+		rc = cases_members(env->reports->cases, h.anchor, &m, &nm, err);
+	if (rc == 0 && (all = malloc(CASEWORK_HISTORY_MAX * sizeof *all)) == NULL)
+		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	if (rc == 0)
+		qsort(m, nm, sizeof *m, cmp_u32);
+	for (size_t i = 0; rc == 0 && i < nr; i++) {
+		if (n == CASEWORK_HISTORY_MAX)
+			rc = crix_error_set(err, CRIX_ETOOBIG,
+			                    "case %s: more than %d history entries", h.name,
+			                    CASEWORK_HISTORY_MAX);
+		else if ((all[n++] = record_entry(s, &wc, &recs[i])) == NULL)
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	}
+	/* Decisions are few (one per analyst's action): a pass over all of them,
+	 * keeping those that name a report of the case. */
+	int64_t after = 0;
+	while (rc == 0) {
+		struct store_case_decision *d = NULL;
+		size_t nd = 0;
+		rc = store_decision_list(s, after, 256, &d, &nd, err);
+		for (size_t i = 0; rc == 0 && i < nd; i++) {
+			if (!member_of(m, nm, d[i].report_id) && !member_of(m, nm, d[i].other_id))
+				continue;
+			if (n == CASEWORK_HISTORY_MAX)
+				rc = crix_error_set(err, CRIX_ETOOBIG,
+				                    "case %s: more than %d history entries", h.name,
+				                    CASEWORK_HISTORY_MAX);
+			else if ((all[n++] = decision_entry(s, &wc, &d[i])) == NULL)
+				rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		}
+		after = nd ? d[nd - 1].id : after;
+		free(d);
+		if (rc != 0 || nd < 256)
+			break;
+	}
+	store_case_record_array_free(recs, nr);
+	free(m);
+	json_t *page = json_array();
+	if (rc == 0) {
+		qsort(all, n, sizeof *all, cmp_entry);
+		for (size_t i = offset; i < n && i - offset < limit; i++)
+			json_array_append(page, all[i]);
+		bool more = offset < n && n - offset > limit;
+		*out = json_pack("{s:s,s:o,s:I,s:o}", "case", h.name, "entries", page, "total",
+		                 (json_int_t)n, "next",
+		                 more ? json_integer((json_int_t)(offset + limit)) : json_null());
+		if (*out == NULL)
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	} else {
+		json_decref(page);
+	}
+	for (size_t i = 0; i < n; i++)
+		json_decref(all[i]);
+	free(all);
+	return rc;
+}
+
 /* ---- statistics of case work ---- */
 
 int casework_stats(struct store *s, const char *group_by, const char *from, const char *to,

@@ -81,6 +81,20 @@ int casework_outcomes(const struct casework_env *env, const struct principal *p,
 int casework_attach(const struct casework_env *env, const char *id, json_t *view,
                     struct crix_error *err);
 
+/*
+ * The case's history, newest first: analysts' decisions (split, merge,
+ * confirm) naming a report that is in the case now, and its reviews,
+ * disseminations and outcomes.  Each entry: {"at", "kind" (split, merge,
+ * confirm, review, dissemination, outcome), "who": {"actor", "user",
+ * "org"}, "what" (a sentence), "reason" (the analyst's note or reason, or
+ * null), "decision" or "record" (its id)}.  For whoever may read the case
+ * (staff of the reporting side).  offset/limit page it.  OUT: {"case",
+ * "entries", "total", "next": offset or null}.
+ */
+#define CASEWORK_HISTORY_MAX 20000 /* entries gathered for one case */
+int casework_history(const struct casework_env *env, const struct principal *p, const char *id,
+                     size_t offset, size_t limit, json_t **out, struct crix_error *err);
+
 /* Statistics of case work from the store's records, for the command line:
  * casefacts_compute over a table built for the call (casefacts.h). */
 int casework_stats(struct store *s, const char *group_by, const char *from, const char *to,

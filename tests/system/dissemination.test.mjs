@@ -308,6 +308,56 @@ describe('dissemination', () => {
 		assert.match(bad.stderr, /article, category, month, year, outcome/);
 	});
 
+	it('the history: decisions, reviews, disseminations and outcomes, newest first, with who and why', async () => {
+		const h = (await get(`/api/v1/cases/${C.A}/decisions`)).json;
+		assert.equal(h.case, C.A);
+		assert.equal(h.total, h.entries.length);
+		assert.equal(h.next, null);
+		const ats = h.entries.map((e) => e.at);
+		assert.deepEqual(ats, [...ats].sort().reverse(), 'newest first');
+		const kinds = new Set(h.entries.map((e) => e.kind));
+		for (const k of ['review', 'dissemination', 'outcome']) assert.ok(kinds.has(k), `${k} in ${JSON.stringify(h.entries)}`);
+		const rv = h.entries.find((e) => e.kind === 'review');
+		assert.equal(rv.who.user, 'ann');
+		assert.equal(rv.who.org, 'National CERT');
+		assert.match(rv.what, /^reviewed: (not )?viable/);
+		assert.ok(rv.reason && rv.reason.length > 0, 'the review\'s reason');
+		const d = h.entries.find((e) => e.kind === 'dissemination');
+		assert.match(d.what, /disseminated to Metro Police Cyber Unit/);
+		const o = h.entries.find((e) => e.kind === 'outcome');
+		assert.equal(o.who.org, 'Metro Police Cyber Unit');
+		// the merged case: the merge with the analyst's note; the split
+		// shows in the case of the report split off
+		const older = C.D < C.E ? 'D' : 'E';
+		const m = (await get(`/api/v1/cases/${C[older]}/decisions`)).json;
+		const merge = m.entries.find((e) => e.kind === 'merge');
+		assert.ok(merge, JSON.stringify(m));
+		assert.equal(merge.who.user, 'ann');
+		assert.equal(merge.reason, 'same sender');
+		assert.match(merge.what, new RegExp(`merged the cases of (${R.D.reference}|${R.E.reference}) and`));
+		const sp = (await get(`/api/v1/cases/${C.split}/decisions`)).json;
+		assert.ok(sp.entries.some((e) => e.kind === 'split' && /links through nothing/.test(e.what)), JSON.stringify(sp));
+		// paged
+		const p1 = (await get(`/api/v1/cases/${C.A}/decisions?limit=1`)).json;
+		assert.equal(p1.entries.length, 1);
+		assert.equal(p1.next, 1);
+		assert.deepEqual(p1.entries[0], h.entries[0]);
+		const p2 = (await get(`/api/v1/cases/${C.A}/decisions?limit=1&cursor=${p1.next}`)).json;
+		assert.deepEqual(p2.entries[0], h.entries[1]);
+		const bad = await get(`/api/v1/cases/${C.A}/decisions?limit=0`, 'ann', 400);
+		assert.equal(bad.json.error.field, 'limit');
+		// a merged id answers 308 with the survivor's history
+		const res = await fetch(`${srv.base}/api/v1/cases/${C.younger}/decisions`, { headers: { Authorization: `Bearer ${T.ann}` }, redirect: 'manual' });
+		assert.equal(res.status, 308);
+		assert.equal(res.headers.get('location'), `/api/v1/cases/${C.split}/decisions`);
+		// the readers of the case: staff of the reporting side, as GET /cases/{id}
+		for (const who of ['view', 'inv', 'bank']) {
+			const want = (await req(srv, 'GET', `/api/v1/cases/${C.A}`, { token: T[who] })).status;
+			await get(`/api/v1/cases/${C.A}/decisions`, who, want);
+		}
+		await get(`/api/v1/cases/${C.A}/decisions`, 'bank', 403);
+	});
+
 	it('everything survives kill -9 and a restart', async () => {
 		assert.deepEqual(seen.filter((s) => s.status >= 500), [], 'no 5xx');
 		srv.checkLog();

@@ -214,6 +214,30 @@ static void test_review_disseminate_package_outcome_stats(void **state)
 	status_is(s, a, "outcome");
 	status_is(s, b, "outcome");
 
+	/* the history: newest first, who and why, paged; a viewer of another
+	 * kind (a business) may not read it */
+	OK(casework_history(&env, &ana, case_id, 0, 10, &out, E));
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 4);
+	json_t *hist = json_object_get(out, "entries");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(hist, 0), "kind")),
+	                    "outcome");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(hist, 3), "kind")),
+	                    "review");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(hist, 3), "reason")),
+	                    "a phone to trace");
+	/* the actor's name; no organisation for a user the store does not hold */
+	json_t *by = json_object_get(json_array_get(hist, 3), "who");
+	assert_string_equal(json_string_value(json_object_get(by, "user")), "u");
+	assert_true(json_is_null(json_object_get(by, "org")));
+	assert_true(json_is_null(json_object_get(out, "next")));
+	json_decref(out);
+	OK(casework_history(&env, &ana, case_id, 1, 2, &out, E));
+	assert_int_equal(json_array_size(json_object_get(out, "entries")), 2);
+	assert_int_equal(json_integer_value(json_object_get(out, "next")), 3);
+	json_decref(out);
+	struct principal biz = who(cert, ROLE_ANALYST, ORG_BUSINESS);
+	assert_int_equal(casework_history(&env, &biz, case_id, 0, 10, &out, &err), CRIX_EACCES);
+
 	/* statistics: one person prosecuted and convicted under Art. 4 */
 	OK(casefacts_compute(facts, "article", NULL, NULL, 0, &out, E));
 	json_t *row = NULL, *r;
