@@ -1,5 +1,6 @@
 #include "model/casework.h"
 
+#include "ioc/callcode.h"
 #include "model/audit.h"
 
 #include <stdio.h>
@@ -323,6 +324,10 @@ struct cfacts {
 	size_t nv[JURIS_CRITS];
 	uint32_t *members;
 	size_t n_members;
+	/* where each suspect's country came from: [{"country", "type", "value",
+	 * "ambiguous"}], up to SET_MAX distinct indicators (origins_more: more) */
+	json_t *origins;
+	bool origins_more;
 };
 
 static void cfacts_free(struct cfacts *f)
@@ -331,6 +336,8 @@ static void cfacts_free(struct cfacts *f)
 		for (size_t i = 0; i < f->nv[c]; i++)
 			free(f->vals[c][i]);
 	free(f->members);
+	json_decref(f->origins);
+	f->origins = NULL;
 }
 
 static int cf_add(struct cfacts *f, enum juris_crit c, const char *v)
@@ -349,13 +356,56 @@ static int cf_add(struct cfacts *f, enum juris_crit c, const char *v)
 	return 0;
 }
 
-/* Regions, suspects' countries (of the IBANs the reports name: the country
- * the money went to), categories and their articles, over the case's
+/*
+ * A suspect's country from an indicator: an IBAN's country (where the money
+ * went) or a phone number's (its calling code, longest prefix:
+ * ioc/callcode.h).  A number whose code several countries share, with
+ * nothing longer in the table ("US/CA"), is kept as an origin marked
+ * ambiguous but gives the rules no country: never a guess.
+ */
+static int suspect_country(struct cfacts *f, const struct store_indicator *ind)
+{
+	char cc[IOC_CALLCODE_ISO_MAX] = "";
+	bool ambiguous = false;
+	if (strcmp(ind->type, "iban") == 0 && strlen(ind->value) >= 2) {
+		cc[0] = ind->value[0];
+		cc[1] = ind->value[1];
+	} else if (strcmp(ind->type, "phone") == 0) {
+		struct ioc_callcode c;
+		if (ioc_callcode_country(ind->value, &c) != 0)
+			return 0; /* a non-geographic code: no country */
+		snprintf(cc, sizeof cc, "%s", c.countries);
+		ambiguous = c.ambiguous;
+	} else {
+		return 0;
+	}
+	if (!ambiguous && cf_add(f, JURIS_COUNTRY, cc) != 0)
+		return CRIX_ENOMEM;
+	size_t i;
+	json_t *o;
+	json_array_foreach(f->origins, i,
+	                   o) if (strcmp(json_string_value(json_object_get(o, "value")),
+	                                 ind->value) == 0) return 0;
+	if (json_array_size(f->origins) == SET_MAX) {
+		f->origins_more = true;
+		return 0;
+	}
+	o = json_pack("{s:s,s:s,s:s,s:b}", "country", cc, "type", ind->type, "value", ind->value,
+	              "ambiguous", ambiguous);
+	if (o == NULL || json_array_append_new(f->origins, o) != 0)
+		return CRIX_ENOMEM;
+	return 0;
+}
+
+/* Regions, suspects' countries (of the IBANs and phone numbers the reports
+ * name), categories and their articles, over the case's
  * reports (up to CASEWORK_MOVE_MAX: a larger case is not disseminated). */
 static int gather(const struct casework_env *env, const struct cases_handle *h, struct cfacts *f,
                   struct crix_error *err)
 {
 	memset(f, 0, sizeof *f);
+	if ((f->origins = json_array()) == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	int rc = cases_members(env->reports->cases, h->anchor, &f->members, &f->n_members, err);
 	size_t n = f->n_members < CASEWORK_MOVE_MAX ? f->n_members : CASEWORK_MOVE_MAX;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -383,10 +433,7 @@ static int gather(const struct casework_env *env, const struct cases_handle *h, 
 			rc = store_indicator_list(env->reports->store, f->members[i],
 			                          REPORT_INDICATORS_MAX, &inds, &ni, err);
 		for (size_t j = 0; rc == 0 && j < ni; j++)
-			if (strcmp(inds[j].type, "iban") == 0 && strlen(inds[j].value) >= 2) {
-				char cc[3] = {inds[j].value[0], inds[j].value[1], 0};
-				rc = cf_add(f, JURIS_COUNTRY, cc);
-			}
+			rc = suspect_country(f, &inds[j]);
 		store_indicator_array_free(inds, ni);
 	}
 	if (rc == CRIX_ENOMEM)
@@ -404,6 +451,15 @@ static json_t *facts_json(const struct cfacts *f)
 		json_object_set_new(o, juris_crit_name((enum juris_crit)c), a);
 	}
 	return o;
+}
+
+/* Sets "suspect_countries" (where each came from) and, when there were more
+ * indicators than listed, "suspect_countries_truncated" into o. */
+static void origins_into(json_t *o, const struct cfacts *f)
+{
+	json_object_set(o, "suspect_countries", f->origins);
+	if (f->origins_more)
+		json_object_set_new(o, "suspect_countries_truncated", json_true());
 }
 
 /* An organisation by id or exact name.  CRIX_ENOTFOUND when none. */
@@ -521,6 +577,8 @@ int casework_jurisdiction(const struct casework_env *env, const struct principal
 		                 rule ? rule_json(rule) : json_null(), "skipped", skipped);
 	else
 		json_decref(skipped);
+	if (rc == 0 && *out != NULL)
+		origins_into(*out, &f);
 	cfacts_free(&f);
 	if (rc == 0 && *out == NULL)
 		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
@@ -903,7 +961,16 @@ int casework_package(const struct casework_env *env, const struct principal *p, 
 	}
 	if (json_object_get(*out, "lines_of_enquiry") == NULL)
 		json_object_set_new(*out, "lines_of_enquiry", json_array());
-	return 0;
+	/* the suspects' countries, each with the indicator it came from */
+	struct cfacts f;
+	if ((rc = gather(env, &h, &f, err)) == 0)
+		origins_into(*out, &f);
+	cfacts_free(&f);
+	if (rc != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 /* ---- the package as a printable page ---- */
@@ -1109,6 +1176,12 @@ char *casework_package_html(const json_t *pkg)
 		}
 	}
 	lit(&b, "</table>\n");
+	static const struct col countries[] = {
+	        {"Country", "country"}, {"From", "type"}, {"Indicator", "value"}};
+	table(&b,
+	      "Suspects' countries (from IBANs and phone numbers; \"US/CA\": the code alone "
+	      "cannot tell)",
+	      json_object_get(pkg, "suspect_countries"), countries, 3);
 	static const struct col inds[] = {
 	        {"Type", "type"}, {"Value", "value"}, {"Reports", "reports"}};
 	table(&b, "Indicators", json_object_get(pkg, "indicators"), inds, 3);

@@ -160,9 +160,13 @@ describe('dissemination', () => {
 		assert.equal(j.rule.index, 0);
 		assert.deepEqual(j.facts.victim_region.sort(), ['Kent', 'London']);
 		assert.ok(j.facts.article.includes('budapest:8'), JSON.stringify(j.facts));
+		// the caller's number gives the suspect's country, and says so
+		assert.deepEqual(j.facts.suspect_country, ['GB']);
+		assert.deepEqual(j.suspect_countries, [{ country: 'GB', type: 'phone', value: '+447700900555', ambiguous: false }]);
 		// C: the phishing rule names a missing force, the LT rule a CERT: both skipped
 		const c = (await get(`/api/v1/cases/${C.C}/jurisdiction`)).json;
 		assert.deepEqual(c.facts.suspect_country, ['LT']);
+		assert.deepEqual(c.suspect_countries.map((x) => `${x.country} ${x.type}`), ['LT iban']);
 		assert.equal(c.recipient.name, 'Other Force');
 		assert.equal(c.rule.index, -1, 'the fallback');
 		assert.equal(c.skipped.length, 2, JSON.stringify(c.skipped));

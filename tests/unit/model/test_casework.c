@@ -119,6 +119,9 @@ static void test_review_disseminate_package_outcome_stats(void **state)
 	int64_t a = add_report(s, "+447700900001", "London", "investment-fraud", ra);
 	int64_t b = add_report(s, "+447700900001", "Kent", "investment-fraud", rb);
 	int64_t c = add_report(s, "+447700900009", "Kent", "phishing", rcr);
+	char rus[REF_LEN + 1], ras[REF_LEN + 1];
+	add_report(s, "+12125550123", "Kent", "phishing", rus); /* New York or Canada */
+	add_report(s, "+16845550123", "Kent", "phishing", ras); /* American Samoa */
 	struct cases *k;
 	uint64_t n_ind;
 	OK(cases_open(s, 0, NULL, &k, &n_ind, E));
@@ -154,6 +157,30 @@ static void test_review_disseminate_package_outcome_stats(void **state)
 	assert_int_equal(json_array_size(json_object_get(out, "skipped")), 1);
 	json_decref(out);
 
+	/* the suspect's country from a phone number's calling code, saying
+	 * which indicator it came from; +1 alone is US or CA: listed as
+	 * ambiguous, not matched on; +1 684 is American Samoa */
+	OK(casework_jurisdiction(&env, &ana, ra, &out, E));
+	json_t *sc = json_object_get(json_object_get(out, "facts"), "suspect_country");
+	assert_int_equal(json_array_size(sc), 1);
+	assert_string_equal(json_string_value(json_array_get(sc, 0)), "GB");
+	json_t *orig = json_array_get(json_object_get(out, "suspect_countries"), 0);
+	assert_string_equal(json_string_value(json_object_get(orig, "type")), "phone");
+	assert_string_equal(json_string_value(json_object_get(orig, "value")), "+447700900001");
+	assert_false(json_is_true(json_object_get(orig, "ambiguous")));
+	json_decref(out);
+	OK(casework_jurisdiction(&env, &ana, rus, &out, E));
+	sc = json_object_get(json_object_get(out, "facts"), "suspect_country");
+	assert_int_equal(json_array_size(sc), 0);
+	orig = json_array_get(json_object_get(out, "suspect_countries"), 0);
+	assert_string_equal(json_string_value(json_object_get(orig, "country")), "US/CA");
+	assert_true(json_is_true(json_object_get(orig, "ambiguous")));
+	json_decref(out);
+	OK(casework_jurisdiction(&env, &ana, ras, &out, E));
+	sc = json_object_get(json_object_get(out, "facts"), "suspect_country");
+	assert_string_equal(json_string_value(json_array_get(sc, 0)), "AS");
+	json_decref(out);
+
 	/* no dissemination before a viable review; only analysts review */
 	in = body("{}");
 	assert_int_equal(casework_disseminate(&env, &ana, case_id, in, &out, &err), CRIX_EEXIST);
@@ -185,11 +212,16 @@ static void test_review_disseminate_package_outcome_stats(void **state)
 	OK(casework_package(&env, &inv, case_id, &out, E));
 	assert_true(json_is_true(json_object_get(out, "victim_data")));
 	assert_int_equal(json_array_size(json_object_get(out, "reports")), 2);
+	assert_string_equal(
+	        json_string_value(json_object_get(
+	                json_array_get(json_object_get(out, "suspect_countries"), 0), "value")),
+	        "+447700900001");
 	char *page = casework_package_html(out);
 	assert_non_null(page);
 	assert_null(strstr(page, "<img"));
 	assert_non_null(strstr(page, "&lt;img src=x onerror=alert(1)&gt;"));
 	assert_non_null(strstr(page, "Alice Victim"));
+	assert_non_null(strstr(page, "<td>GB</td><td>phone</td><td>+447700900001</td>"));
 	assert_null(strstr(page, "<script"));
 	free(page);
 	json_decref(out);
