@@ -11,8 +11,9 @@ let next = null; // the API's cursor for the next page, null at the end
 
 function row(e) {
 	const who = e.who || {};
-	return h('tr', {}, h('td', { text: when(e.at) }), h('td', { text: e.kind }), h('td', { text: e.what }),
-		h('td', { text: who.org ? `${who.user} (${who.org})` : who.user || '' }), h('td', { text: e.reason || '' }));
+	const td = (label, text) => h('td', { 'data-label': label, text });
+	return h('tr', {}, td('When', when(e.at)), td('Kind', e.kind), td('What', e.what),
+		td('Who', who.org ? `${who.user} (${who.org})` : who.user || ''), td('Reason', e.reason || ''));
 }
 
 async function load(append) {
