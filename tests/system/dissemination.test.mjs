@@ -8,8 +8,10 @@
 // package as JSON and as a printable page (victim data only for
 // law-enforcement investigators, other organisations 403), outcomes per
 // suspect (tracking shows them), the case-work statistics (API and crix
-// stats --casework, public suppression), bad input naming the field, and
-// that everything survives a kill -9 and restart.
+// stats --casework, public suppression), a case of 1005 reports moved whole,
+// the suspect's country from a phone number, the case's history (GET
+// .../decisions), bad input naming the field, and that everything survives
+// a kill -9 and restart.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -310,6 +312,29 @@ describe('dissemination', () => {
 		const bad = crix(['stats', '--data', dir, '--casework', '--by', 'colour'], { allowFail: true });
 		assert.equal(bad.status, 2);
 		assert.match(bad.stderr, /article, category, month, year, outcome/);
+	});
+
+	it('a case of more than 1000 reports is disseminated whole, in one transaction', async () => {
+		// 1005 reports in a chain: report i names the numbers i and i + 1,
+		// so each number links two reports (never over-common) and all are one case
+		const N = 1005;
+		const num = (i) => `+44 7711 9${String(i).padStart(5, '0')}`; // no other report's numbers
+		const lines = [];
+		for (let i = 0; i < N; i++) lines.push(JSON.stringify({ category: 'investment-fraud', description: `Calls from ${num(i)} and ${num(i + 1)}` }));
+		const b = expectStatus(await req(srv, 'POST', '/api/v1/reports/bulk', { token: T.bank, body: `${lines.join('\n')}\n`, type: 'application/x-ndjson' }), 200, 'bulk');
+		assert.equal(b.json.accepted, N, JSON.stringify(b.json.results.filter((x) => x.error).slice(0, 3)));
+		const first = b.json.results[0].reference;
+		const c = (await get(`/api/v1/cases/${first}`)).json;
+		assert.equal(c.size, N);
+		await post(`/api/v1/cases/${c.id}/review`, { viable: true, reason: 'one boiler room' });
+		const r = await post(`/api/v1/cases/${c.id}/disseminate`, { recipient: 'Other Force', reason: 'the national desk' }, 'ann', 201);
+		assert.equal(r.json.reports.length, N, 'every report, not the first 1000');
+		assert.ok(r.json.reports.every((x) => x.moved && x.status === 'disseminated'));
+		const last = b.json.results[N - 1].reference;
+		assert.equal((await get(`/api/v1/reports/${last}`)).json.status, 'disseminated', 'the 1005th report moved');
+		// again: nothing left to move, and the answer says so for each
+		const again = await post(`/api/v1/cases/${c.id}/disseminate`, { recipient: 'Other Force', reason: 'again' }, 'ann', 201);
+		assert.ok(again.json.reports.every((x) => !x.moved && x.status === 'disseminated'));
 	});
 
 	it('the history: decisions, reviews, disseminations and outcomes, newest first, with who and why', async () => {
