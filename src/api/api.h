@@ -86,6 +86,7 @@ void api_case_disseminate(struct http_app *app, struct http_req *rq, struct http
 void api_case_package(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_case_outcome_add(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_case_outcome_list(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_case_decisions(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 
 /* alerts.c */
 void api_alert_publish(struct http_app *app, struct http_req *rq, struct http_resp *rs);

@@ -186,6 +186,11 @@ static void work(struct http_app *app, struct http_req *rq, struct http_resp *rs
 	                 ? casework_disseminate(&env, &rq->who, rq->params[0], in, &out, &err)
 	                 : casework_outcome(&env, &rq->who, rq->params[0], in, &out, &err);
 	json_decref(in);
+	if (rc == CRIX_ETOOBIG && what != REVIEW) {
+		/* a case too large to move in one transaction: well-formed, refused */
+		http_error(rs, 422, err.msg, err.field);
+		return;
+	}
 	if (rc != 0) {
 		http_error_from(rs, &err);
 		return;
@@ -273,4 +278,29 @@ void api_case_package(struct http_app *app, struct http_req *rq, struct http_res
 	http_header_add(rs, "Cache-Control", "no-store");
 	http_bytes(rs, 200, "text/html; charset=utf-8", page, strlen(page));
 	free(page);
+}
+
+/* GET /cases/{id}/decisions: the case's history, newest first, paged by
+ * ?limit and ?cursor (an offset), for the readers of the case. */
+void api_case_decisions(struct http_app *app, struct http_req *rq, struct http_resp *rs)
+{
+	if (answered_moved(app, rq, rs))
+		return;
+	const char *cursor = http_query(rq, "cursor");
+	size_t limit;
+	int64_t offset = 0;
+	if (api_limit(rq, rs, 50, 500, &limit) != 0)
+		return;
+	if (cursor != NULL && strcmp(cursor, "0") != 0 &&
+	    api_id(rs, cursor, "cursor", &offset) != 0)
+		return;
+	json_t *out;
+	struct crix_error err = {0};
+	struct casework_env env = cw_env(app);
+	if (casework_history(&env, &rq->who, rq->params[0], (size_t)offset, limit, &out, &err) !=
+	    0) {
+		http_error_from(rs, &err);
+		return;
+	}
+	http_json(rs, 200, out);
 }

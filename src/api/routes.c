@@ -94,6 +94,7 @@ const struct http_route http_routes[] = {
          NULL},
         {"POST", "/api/v1/cases/{id}/outcomes", api_case_outcome_add, HTTP_SIGNED_IN, KB(16), false,
          NULL},
+        {"GET", "/api/v1/cases/{id}/decisions", api_case_decisions, HTTP_SIGNED_IN, 0, false, NULL},
         {"POST", "/api/v1/sightings", api_sightings_add, HTTP_SIGNED_IN, MB(4), false, NULL},
         {"GET", "/api/v1/indicators/{id}/sightings", api_indicator_sightings, HTTP_SIGNED_IN, 0,
          false, NULL},

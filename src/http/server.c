@@ -122,6 +122,7 @@ static const char *error_code(int status)
 	case 409: return "conflict";
 	case 413: return "too_large";
 	case 415: return "unsupported_media_type";
+	case 422: return "unprocessable";
 	case 429: return "rate_limited";
 	case 503: return "unavailable";
 	default: return "internal";

@@ -1,5 +1,6 @@
 #include "model/casework.h"
 
+#include "ioc/callcode.h"
 #include "model/audit.h"
 
 #include <stdio.h>
@@ -126,11 +127,11 @@ static const struct store_case_record *last_review(const struct store_case_recor
 	return NULL;
 }
 
-/* Writes a record and its audit entry in one transaction.  body: the
- * record's JSON (borrowed). */
-static int put_record(const struct casework_env *env, const struct principal *p,
-                      const struct cases_handle *h, const char *kind, int64_t org, json_t *body,
-                      struct store_case_record *r, struct crix_error *err)
+/* Fills r from body (borrowed; r->body is malloc'd) and writes it with its
+ * audit entry into tx. */
+static int put_record_tx(struct store_tx *tx, const struct principal *p,
+                         const struct cases_handle *h, const char *kind, int64_t org, json_t *body,
+                         struct store_case_record *r, struct crix_error *err)
 {
 	memset(r, 0, sizeof *r);
 	r->case_seq = h->seq;
@@ -143,17 +144,27 @@ static int put_record(const struct casework_env *env, const struct principal *p,
 		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	char action[STORE_SHORT_MAX];
 	snprintf(action, sizeof action, "case.%s", kind);
+	int rc = store_case_record_insert(tx, r, err);
+	if (rc == 0)
+		rc = audit_append(tx, p->actor, action, "case", h->name, r->body, err);
+	return rc;
+}
+
+/* Writes a record and its audit entry in one transaction.  body: the
+ * record's JSON (borrowed). */
+static int put_record(const struct casework_env *env, const struct principal *p,
+                      const struct cases_handle *h, const char *kind, int64_t org, json_t *body,
+                      struct store_case_record *r, struct crix_error *err)
+{
 	struct store_tx *tx;
 	int rc = store_tx_begin(env->reports->store, &tx, err);
-	if (rc == 0) {
-		rc = store_case_record_insert(tx, r, err);
-		if (rc == 0)
-			rc = audit_append(tx, p->actor, action, "case", h->name, r->body, err);
-		if (rc == 0)
-			rc = store_tx_commit(tx, err);
-		else
-			store_tx_rollback(tx);
-	}
+	if (rc != 0)
+		return rc;
+	rc = put_record_tx(tx, p, h, kind, org, body, r, err);
+	if (rc == 0)
+		rc = store_tx_commit(tx, err);
+	else
+		store_tx_rollback(tx);
 	if (rc != 0) {
 		free(r->body);
 		r->body = NULL;
@@ -313,6 +324,10 @@ struct cfacts {
 	size_t nv[JURIS_CRITS];
 	uint32_t *members;
 	size_t n_members;
+	/* where each suspect's country came from: [{"country", "type", "value",
+	 * "ambiguous"}], up to SET_MAX distinct indicators (origins_more: more) */
+	json_t *origins;
+	bool origins_more;
 };
 
 static void cfacts_free(struct cfacts *f)
@@ -321,6 +336,8 @@ static void cfacts_free(struct cfacts *f)
 		for (size_t i = 0; i < f->nv[c]; i++)
 			free(f->vals[c][i]);
 	free(f->members);
+	json_decref(f->origins);
+	f->origins = NULL;
 }
 
 static int cf_add(struct cfacts *f, enum juris_crit c, const char *v)
@@ -339,15 +356,58 @@ static int cf_add(struct cfacts *f, enum juris_crit c, const char *v)
 	return 0;
 }
 
-/* Regions, suspects' countries (of the IBANs the reports name: the country
- * the money went to), categories and their articles, over the case's
- * reports (up to CASEWORK_REPORTS_MAX). */
+/*
+ * A suspect's country from an indicator: an IBAN's country (where the money
+ * went) or a phone number's (its calling code, longest prefix:
+ * ioc/callcode.h).  A number whose code several countries share, with
+ * nothing longer in the table ("US/CA"), is kept as an origin marked
+ * ambiguous but gives the rules no country: never a guess.
+ */
+static int suspect_country(struct cfacts *f, const struct store_indicator *ind)
+{
+	char cc[IOC_CALLCODE_ISO_MAX] = "";
+	bool ambiguous = false;
+	if (strcmp(ind->type, "iban") == 0 && strlen(ind->value) >= 2) {
+		cc[0] = ind->value[0];
+		cc[1] = ind->value[1];
+	} else if (strcmp(ind->type, "phone") == 0) {
+		struct ioc_callcode c;
+		if (ioc_callcode_country(ind->value, &c) != 0)
+			return 0; /* a non-geographic code: no country */
+		snprintf(cc, sizeof cc, "%s", c.countries);
+		ambiguous = c.ambiguous;
+	} else {
+		return 0;
+	}
+	if (!ambiguous && cf_add(f, JURIS_COUNTRY, cc) != 0)
+		return CRIX_ENOMEM;
+	size_t i;
+	json_t *o;
+	json_array_foreach(f->origins, i,
+	                   o) if (strcmp(json_string_value(json_object_get(o, "value")),
+	                                 ind->value) == 0) return 0;
+	if (json_array_size(f->origins) == SET_MAX) {
+		f->origins_more = true;
+		return 0;
+	}
+	o = json_pack("{s:s,s:s,s:s,s:b}", "country", cc, "type", ind->type, "value", ind->value,
+	              "ambiguous", ambiguous);
+	if (o == NULL || json_array_append_new(f->origins, o) != 0)
+		return CRIX_ENOMEM;
+	return 0;
+}
+
+/* Regions, suspects' countries (of the IBANs and phone numbers the reports
+ * name), categories and their articles, over the case's
+ * reports (up to CASEWORK_MOVE_MAX: a larger case is not disseminated). */
 static int gather(const struct casework_env *env, const struct cases_handle *h, struct cfacts *f,
                   struct crix_error *err)
 {
 	memset(f, 0, sizeof *f);
+	if ((f->origins = json_array()) == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	int rc = cases_members(env->reports->cases, h->anchor, &f->members, &f->n_members, err);
-	size_t n = f->n_members < CASEWORK_REPORTS_MAX ? f->n_members : CASEWORK_REPORTS_MAX;
+	size_t n = f->n_members < CASEWORK_MOVE_MAX ? f->n_members : CASEWORK_MOVE_MAX;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct store_report r;
 		rc = store_report_brief(env->reports->store, f->members[i], &r, err);
@@ -373,10 +433,7 @@ static int gather(const struct casework_env *env, const struct cases_handle *h, 
 			rc = store_indicator_list(env->reports->store, f->members[i],
 			                          REPORT_INDICATORS_MAX, &inds, &ni, err);
 		for (size_t j = 0; rc == 0 && j < ni; j++)
-			if (strcmp(inds[j].type, "iban") == 0 && strlen(inds[j].value) >= 2) {
-				char cc[3] = {inds[j].value[0], inds[j].value[1], 0};
-				rc = cf_add(f, JURIS_COUNTRY, cc);
-			}
+			rc = suspect_country(f, &inds[j]);
 		store_indicator_array_free(inds, ni);
 	}
 	if (rc == CRIX_ENOMEM)
@@ -394,6 +451,15 @@ static json_t *facts_json(const struct cfacts *f)
 		json_object_set_new(o, juris_crit_name((enum juris_crit)c), a);
 	}
 	return o;
+}
+
+/* Sets "suspect_countries" (where each came from) and, when there were more
+ * indicators than listed, "suspect_countries_truncated" into o. */
+static void origins_into(json_t *o, const struct cfacts *f)
+{
+	json_object_set(o, "suspect_countries", f->origins);
+	if (f->origins_more)
+		json_object_set_new(o, "suspect_countries_truncated", json_true());
 }
 
 /* An organisation by id or exact name.  CRIX_ENOTFOUND when none. */
@@ -511,6 +577,8 @@ int casework_jurisdiction(const struct casework_env *env, const struct principal
 		                 rule ? rule_json(rule) : json_null(), "skipped", skipped);
 	else
 		json_decref(skipped);
+	if (rc == 0 && *out != NULL)
+		origins_into(*out, &f);
 	cfacts_free(&f);
 	if (rc == 0 && *out == NULL)
 		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
@@ -519,74 +587,101 @@ int casework_jurisdiction(const struct casework_env *env, const struct principal
 
 /* ---- moving the linked reports ---- */
 
-/* Moves one report on to target through every status before it, as the
- * workflow allows (received -> triaged -> under-review -> disseminated);
- * victim_note goes with the last move.  OUT: *final, the status it ends in. */
-static int walk(const struct casework_env *env, const struct principal *p, const char *ref,
-                const char *from, const char *target, const char *outcome, const char *victim_note,
-                const char **final, struct crix_error *err)
+/* The workflow's order; a report moves on one step at a time. */
+static const char *const chain[] = {"received", "triaged", "under-review", "disseminated",
+                                    "outcome"};
+#define CHAIN_N (sizeof chain / sizeof *chain)
+
+static size_t chain_at(const char *status)
 {
-	static const char *const chain[] = {"received", "triaged", "under-review", "disseminated",
-	                                    "outcome"};
-	size_t at = 0, to = 0;
-	while (at < 5 && strcmp(chain[at], from) != 0)
-		at++;
-	while (to < 5 && strcmp(chain[to], target) != 0)
-		to++;
-	*final = from;
-	if (at == 5 || at >= to)
-		return crix_error_set(err, CRIX_EEXIST, "a report that is '%s' cannot become '%s'",
-		                      from, target);
-	for (size_t s = at + 1; s <= to; s++) {
-		json_t *in = json_pack("{s:s}", "status", chain[s]), *res = NULL;
-		if (in == NULL)
-			return crix_error_set(err, CRIX_ENOMEM, "out of memory");
-		if (s == to && outcome != NULL)
-			json_object_set_new(in, "outcome", json_string(outcome));
-		if (s == to && victim_note != NULL)
-			json_object_set_new(in, "victim_note", json_string(victim_note));
-		int rc = report_set_status(env->reports, p, ref, in, &res, err);
-		json_decref(in);
-		json_decref(res);
-		if (rc != 0)
-			return rc;
-		*final = chain[s];
-	}
-	return 0;
+	size_t i = 0;
+	while (i < CHAIN_N && strcmp(chain[i], status) != 0)
+		i++;
+	return i;
 }
 
-/* Moves every report of the case that is in one of from[] on to target.
- * OUT: a new array of {"reference", "status", "error"?}. */
-static json_t *move_all(const struct casework_env *env, const struct principal *p,
-                        const struct cfacts *f, const char *const *from, size_t n_from,
-                        const char *target, const char *outcome, const char *victim_note)
+/*
+ * Writes the record (body, borrowed) and moves every report of the case
+ * that is in one of from[] on to target, through each status before it
+ * (received -> triaged -> under-review -> disseminated), all in one
+ * transaction with their events and audit entries: either the record and
+ * every move are stored, or nothing is (the error names the report that
+ * could not move).  Reports in other statuses (closed, moved already) are
+ * listed as not moved.  A case of more than CASEWORK_MOVE_MAX reports is
+ * refused (CRIX_ETOOBIG) rather than moved in part.  OUT: *r (r->body
+ * malloc'd), *moved: [{"reference", "status", "moved"}].
+ */
+static int record_and_move(const struct casework_env *env, const struct principal *p,
+                           const struct cases_handle *h, const struct cfacts *f, const char *kind,
+                           int64_t org, json_t *body, const char *const *from, size_t n_from,
+                           const char *target, const char *outcome, const char *victim_note,
+                           struct store_case_record *r, json_t **moved, struct crix_error *err)
 {
-	json_t *list = json_array();
-	size_t n = f->n_members < CASEWORK_REPORTS_MAX ? f->n_members : CASEWORK_REPORTS_MAX;
-	for (size_t i = 0; i < n; i++) {
-		char ref[STORE_REF_MAX], status[STORE_SHORT_MAX];
-		struct crix_error e = {0};
-		if (store_report_ref(env->reports->store, f->members[i], ref, status, &e) != 0)
-			continue;
+	*moved = NULL;
+	memset(r, 0, sizeof *r);
+	if (f->n_members > CASEWORK_MOVE_MAX)
+		return crix_error_field(err, "id", CRIX_ETOOBIG,
+		                        "case %s: %zu reports; a case is disseminated and its "
+		                        "reports moved in one transaction of at most %d reports: "
+		                        "split the case first",
+		                        h->name, f->n_members, CASEWORK_MOVE_MAX);
+	struct store_report *rep = calloc(f->n_members ? f->n_members : 1, sizeof *rep);
+	if (rep == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	int rc = 0;
+	size_t n = 0, to = chain_at(target);
+	/* read first, outside the transaction; the store's status check
+	 * (from) catches a report changed in between, and fails it all */
+	for (; rc == 0 && n < f->n_members; n++)
+		rc = store_report_brief(env->reports->store, f->members[n], &rep[n], err);
+	if (rc != 0)
+		n--; /* rep[n] was not filled */
+	struct store_tx *tx = NULL;
+	if (rc == 0)
+		rc = store_tx_begin(env->reports->store, &tx, err);
+	if (rc == 0)
+		rc = put_record_tx(tx, p, h, kind, org, body, r, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		size_t k = 0;
-		while (k < n_from && strcmp(from[k], status) != 0)
+		while (k < n_from && strcmp(from[k], rep[i].status) != 0)
 			k++;
-		json_t *o = json_pack("{s:s}", "reference", ref);
-		if (k == n_from) {
-			json_object_set_new(o, "status", json_string(status));
-			json_object_set_new(o, "moved", json_false());
-		} else {
-			const char *final;
-			int rc =
-			        walk(env, p, ref, status, target, outcome, victim_note, &final, &e);
-			json_object_set_new(o, "status", json_string(final));
-			json_object_set_new(o, "moved", json_boolean(rc == 0));
-			if (rc != 0)
-				json_object_set_new(o, "error", json_string(e.msg));
-		}
-		json_array_append_new(list, o);
+		if (k == n_from)
+			continue;
+		for (size_t st = chain_at(rep[i].status) + 1; rc == 0 && st <= to; st++)
+			rc = report_move_tx(env->reports, tx, p, &rep[i], chain[st - 1], chain[st],
+			                    st == to ? outcome : NULL,
+			                    st == to ? victim_note : NULL, err);
 	}
-	return list;
+	if (rc == 0)
+		rc = store_tx_commit(tx, err);
+	else if (tx != NULL)
+		store_tx_rollback(tx);
+	json_t *list = rc == 0 ? json_array() : NULL;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < n_from && strcmp(from[k], rep[i].status) != 0)
+			k++;
+		if (rc == 0) {
+			for (size_t st = chain_at(rep[i].status) + 1; k < n_from && st <= to; st++)
+				report_moved(env->reports, rep[i].id, chain[st],
+				             st == to ? outcome : NULL);
+			json_array_append_new(list, json_pack("{s:s,s:s,s:b}", "reference",
+			                                      rep[i].ref, "status",
+			                                      k < n_from ? target : rep[i].status,
+			                                      "moved", k < n_from));
+		}
+		store_report_clear(&rep[i]);
+	}
+	free(rep);
+	if (rc != 0) {
+		free(r->body);
+		r->body = NULL;
+		return rc;
+	}
+	if (env->facts != NULL)
+		casefacts_put(env->facts, r, NULL);
+	*moved = list;
+	return 0;
 }
 
 /* The categories and articles of a case, kept in its records so that the
@@ -693,18 +788,20 @@ int casework_disseminate(const struct casework_env *env, const struct principal 
 		if (note != NULL)
 			json_object_set_new(body, "note", json_string(note));
 		snapshot(body, &f);
-		rc = put_record(env, p, &h, "dissemination", org.id, body, &r, err);
+	}
+	json_t *moved = NULL;
+	if (rc == 0) {
+		char vnote[STORE_NAME_MAX + 96];
+		snprintf(vnote, sizeof vnote, "Your report was passed to %s for investigation.",
+		         org.name);
+		static const char *const from[] = {"received", "triaged", "under-review"};
+		rc = record_and_move(env, p, &h, &f, "dissemination", org.id, body, from, 3,
+		                     "disseminated", NULL, vnote, &r, &moved, err);
 	}
 	json_decref(body);
-	if (rc != 0) {
-		cfacts_free(&f);
-		return rc;
-	}
-	char vnote[STORE_NAME_MAX + 96];
-	snprintf(vnote, sizeof vnote, "Your report was passed to %s for investigation.", org.name);
-	static const char *const from[] = {"received", "triaged", "under-review"};
-	json_t *moved = move_all(env, p, &f, from, 3, "disseminated", NULL, vnote);
 	cfacts_free(&f);
+	if (rc != 0)
+		return rc;
 	json_t *d = record_json(&r);
 	free(r.body);
 	*out = json_pack("{s:s,s:o,s:o}", "case", h.name, "dissemination", d, "reports", moved);
@@ -864,7 +961,16 @@ int casework_package(const struct casework_env *env, const struct principal *p, 
 	}
 	if (json_object_get(*out, "lines_of_enquiry") == NULL)
 		json_object_set_new(*out, "lines_of_enquiry", json_array());
-	return 0;
+	/* the suspects' countries, each with the indicator it came from */
+	struct cfacts f;
+	if ((rc = gather(env, &h, &f, err)) == 0)
+		origins_into(*out, &f);
+	cfacts_free(&f);
+	if (rc != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 /* ---- the package as a printable page ---- */
@@ -1070,6 +1176,12 @@ char *casework_package_html(const json_t *pkg)
 		}
 	}
 	lit(&b, "</table>\n");
+	static const struct col countries[] = {
+	        {"Country", "country"}, {"From", "type"}, {"Indicator", "value"}};
+	table(&b,
+	      "Suspects' countries (from IBANs and phone numbers; \"US/CA\": the code alone "
+	      "cannot tell)",
+	      json_object_get(pkg, "suspect_countries"), countries, 3);
 	static const struct col inds[] = {
 	        {"Type", "type"}, {"Value", "value"}, {"Reports", "reports"}};
 	table(&b, "Indicators", json_object_get(pkg, "indicators"), inds, 3);
@@ -1190,17 +1302,17 @@ int casework_outcome(const struct casework_env *env, const struct principal *p, 
 		if (note != NULL)
 			json_object_set_new(body, "note", json_string(note));
 		snapshot(body, &f);
-		rc = put_record(env, p, &h, "outcome", p->org_id, body, &r, err);
 	}
-	json_decref(body);
-	if (rc != 0) {
-		cfacts_free(&f);
-		return rc;
-	}
+	json_t *moved = NULL;
 	static const char *const from[] = {"disseminated"};
-	json_t *moved = move_all(env, p, &f, from, 1, "outcome", report_outcome(outcome),
-	                         victim_words(outcome));
+	if (rc == 0)
+		rc = record_and_move(env, p, &h, &f, "outcome", p->org_id, body, from, 1, "outcome",
+		                     report_outcome(outcome), victim_words(outcome), &r, &moved,
+		                     err);
+	json_decref(body);
 	cfacts_free(&f);
+	if (rc != 0)
+		return rc;
 	json_t *o = record_json(&r);
 	free(r.body);
 	*out = json_pack("{s:s,s:o,s:o}", "case", h.name, "outcome", o, "reports", moved);
@@ -1256,6 +1368,233 @@ int casework_attach(const struct casework_env *env, const char *id, json_t *view
 	json_object_set_new(view, "disseminations", diss);
 	json_object_set_new(view, "outcomes", json_integer(outcomes));
 	return 0;
+}
+
+/* ---- the case's history ---- */
+
+/* Who did it: the user named in the actor ("user:3:alice") and their
+ * organisation's name, looked up once per user per request. */
+struct whocache {
+	int64_t user[64], org_id[64];
+	char org[64][STORE_NAME_MAX];
+	size_t n;
+};
+
+static json_t *who_json(struct store *s, struct whocache *wc, const char *actor)
+{
+	const char *name = actor;
+	int64_t uid = 0;
+	if (strncmp(actor, "user:", 5) == 0) {
+		char *end;
+		long long v = strtoll(actor + 5, &end, 10);
+		if (*end == ':' && v > 0) {
+			uid = v;
+			name = end + 1;
+		}
+	}
+	const char *org = NULL;
+	size_t i = 0;
+	while (i < wc->n && wc->user[i] != uid)
+		i++;
+	if (uid > 0 && i == wc->n && wc->n < 64) {
+		struct store_user u;
+		struct store_org o;
+		struct crix_error e = {0};
+		wc->user[i] = uid;
+		wc->org_id[i] = 0;
+		wc->org[i][0] = '\0';
+		if (store_user_get(s, uid, &u, &e) == 0 &&
+		    store_org_get(s, u.org_id, &o, &e) == 0) {
+			wc->org_id[i] = o.id;
+			snprintf(wc->org[i], sizeof wc->org[i], "%s", o.name);
+		}
+		wc->n++;
+	}
+	if (uid > 0 && i < wc->n && wc->org[i][0] != '\0')
+		org = wc->org[i];
+	return json_pack("{s:s,s:s,s:o}", "actor", actor, "user", name, "org",
+	                 org ? json_string(org) : json_null());
+}
+
+static const char *ref_of(struct store *s, int64_t id, char ref[STORE_REF_MAX])
+{
+	char st[STORE_SHORT_MAX];
+	struct crix_error e = {0};
+	if (store_report_ref(s, id, ref, st, &e) != 0)
+		snprintf(ref, STORE_REF_MAX, "report #%lld", (long long)id);
+	return ref;
+}
+
+static json_t *entry(const char *at, const char *kind, json_t *who, const char *what,
+                     const char *reason, const char *id_name, int64_t id)
+{
+	return json_pack("{s:s,s:s,s:o,s:s,s:o,s:I}", "at", at, "kind", kind, "who", who, "what",
+	                 what, "reason", reason && reason[0] ? json_string(reason) : json_null(),
+	                 id_name, (json_int_t)id);
+}
+
+/* A decision as a history entry. */
+static json_t *decision_entry(struct store *s, struct whocache *wc,
+                              const struct store_case_decision *d)
+{
+	char a[STORE_REF_MAX], b[STORE_REF_MAX], what[4400];
+	const char *kind;
+	ref_of(s, d->report_id, a);
+	if (strcmp(d->kind, "link") == 0) {
+		kind = "merge";
+		snprintf(what, sizeof what, "merged the cases of %s and %s", a,
+		         ref_of(s, d->other_id, b));
+	} else if (strcmp(d->kind, "exclude") == 0) {
+		kind = "split";
+		snprintf(what, sizeof what, "split %s off: it no longer links through %s %s", a,
+		         d->type, d->value);
+	} else if (strcmp(d->kind, "detach") == 0) {
+		kind = "split";
+		snprintf(what, sizeof what, "split %s off: it links through nothing", a);
+	} else {
+		kind = "confirm";
+		snprintf(what, sizeof what, "confirmed that over-common %s %s links (held by %s)",
+		         d->type, d->value, a);
+	}
+	return entry(d->at, kind, who_json(s, wc, d->actor), what, d->note, "decision", d->id);
+}
+
+/* A record of case work as a history entry. */
+static json_t *record_entry(struct store *s, struct whocache *wc, const struct store_case_record *r)
+{
+	json_t *b = r->body ? json_loads(r->body, 0, NULL) : NULL;
+	char what[1024];
+	const char *reason = NULL;
+	if (strcmp(r->kind, "review") == 0) {
+		size_t n = json_array_size(json_object_get(b, "lines_of_enquiry"));
+		snprintf(what, sizeof what, "reviewed: %s; %zu line%s of enquiry",
+		         json_is_true(json_object_get(b, "viable")) ? "viable" : "not viable", n,
+		         n == 1 ? "" : "s");
+		reason = json_string_value(json_object_get(b, "reason"));
+	} else if (strcmp(r->kind, "dissemination") == 0) {
+		const char *to =
+		        json_string_value(json_object_get(json_object_get(b, "recipient"), "name"));
+		snprintf(what, sizeof what, "disseminated to %s%s", to ? to : "?",
+		         json_is_true(json_object_get(b, "overridden"))
+		                 ? " (not the jurisdiction rules' choice)"
+		                 : "");
+		reason = json_string_value(json_object_get(b, "reason"));
+	} else {
+		const char *sus = json_string_value(json_object_get(b, "suspect")),
+		           *o = json_string_value(json_object_get(b, "outcome")),
+		           *day = json_string_value(json_object_get(b, "date"));
+		snprintf(what, sizeof what, "outcome for %s: %s on %s", sus ? sus : "?",
+		         o ? o : "?", day ? day : "?");
+		reason = json_string_value(json_object_get(b, "note"));
+	}
+	json_t *e = entry(r->at, r->kind, who_json(s, wc, r->actor), what, reason, "record", r->id);
+	json_decref(b);
+	return e;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static bool member_of(const uint32_t *m, size_t n, int64_t id)
+{
+	if (id <= 0 || id >= UINT32_MAX)
+		return false;
+	uint32_t key = (uint32_t)id;
+	return bsearch(&key, m, n, sizeof *m, cmp_u32) != NULL;
+}
+
+/* Newest first; entries made in the same second keep the order they were
+ * stored in (decisions and records each by id, decisions first). */
+static int cmp_entry(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int c = strcmp(json_string_value(json_object_get(y, "at")),
+	               json_string_value(json_object_get(x, "at")));
+	if (c != 0)
+		return c;
+	json_t *dx = json_object_get(x, "decision"), *dy = json_object_get(y, "decision");
+	if ((dx != NULL) != (dy != NULL))
+		return dx != NULL ? 1 : -1;
+	json_int_t ix = json_integer_value(dx ? dx : json_object_get(x, "record")),
+	           iy = json_integer_value(dy ? dy : json_object_get(y, "record"));
+	return (iy > ix) - (iy < ix);
+}
+
+int casework_history(const struct casework_env *env, const struct principal *p, const char *id,
+                     size_t offset, size_t limit, json_t **out, struct crix_error *err)
+{
+	*out = NULL;
+	struct store *s = env->reports->store;
+	struct cases_handle h;
+	struct store_case_record *recs = NULL;
+	size_t nr = 0, nm = 0, n = 0;
+	uint32_t *m = NULL;
+	json_t **all = NULL;
+	struct whocache wc = {0};
+	int rc = may_read_case(p, err);
+	if (rc == 0)
+		rc = find_case(env, id, &h, err);
+	if (rc == 0)
+		rc = records_of(env, &h, &recs, &nr, err);
+	if (rc == 0)
+		rc = cases_members(env->reports->cases, h.anchor, &m, &nm, err);
+	if (rc == 0 && (all = malloc(CASEWORK_HISTORY_MAX * sizeof *all)) == NULL)
+		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	if (rc == 0)
+		qsort(m, nm, sizeof *m, cmp_u32);
+	for (size_t i = 0; rc == 0 && i < nr; i++) {
+		if (n == CASEWORK_HISTORY_MAX)
+			rc = crix_error_set(err, CRIX_ETOOBIG,
+			                    "case %s: more than %d history entries", h.name,
+			                    CASEWORK_HISTORY_MAX);
+		else if ((all[n++] = record_entry(s, &wc, &recs[i])) == NULL)
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	}
+	/* Decisions are few (one per analyst's action): a pass over all of them,
+	 * keeping those that name a report of the case. */
+	int64_t after = 0;
+	while (rc == 0) {
+		struct store_case_decision *d = NULL;
+		size_t nd = 0;
+		rc = store_decision_list(s, after, 256, &d, &nd, err);
+		for (size_t i = 0; rc == 0 && i < nd; i++) {
+			if (!member_of(m, nm, d[i].report_id) && !member_of(m, nm, d[i].other_id))
+				continue;
+			if (n == CASEWORK_HISTORY_MAX)
+				rc = crix_error_set(err, CRIX_ETOOBIG,
+				                    "case %s: more than %d history entries", h.name,
+				                    CASEWORK_HISTORY_MAX);
+			else if ((all[n++] = decision_entry(s, &wc, &d[i])) == NULL)
+				rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		}
+		after = nd ? d[nd - 1].id : after;
+		free(d);
+		if (rc != 0 || nd < 256)
+			break;
+	}
+	store_case_record_array_free(recs, nr);
+	free(m);
+	json_t *page = json_array();
+	if (rc == 0) {
+		qsort(all, n, sizeof *all, cmp_entry);
+		for (size_t i = offset; i < n && i - offset < limit; i++)
+			json_array_append(page, all[i]);
+		bool more = offset < n && n - offset > limit;
+		*out = json_pack("{s:s,s:o,s:I,s:o}", "case", h.name, "entries", page, "total",
+		                 (json_int_t)n, "next",
+		                 more ? json_integer((json_int_t)(offset + limit)) : json_null());
+		if (*out == NULL)
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	} else {
+		json_decref(page);
+	}
+	for (size_t i = 0; i < n; i++)
+		json_decref(all[i]);
+	free(all);
+	return rc;
 }
 
 /* ---- statistics of case work ---- */

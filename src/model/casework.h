@@ -6,12 +6,12 @@
  * printable HTML page), and the outcomes it records per suspect.
  *
  * Each of these is a case record (store_case_record) filed under the case's
- * stable id and written with its audit entry in one transaction.  Moving
- * the linked reports (to disseminated, then to outcome) goes through
- * report_set_status, one report at a time, so that the status rules, the
- * victim's tracking page and the statistics see it as any other move; a
- * report that cannot move (closed, already moved) is listed with the reason
- * and the others still move.
+ * stable id and written with its audit entry in one transaction.  A
+ * dissemination or outcome moves the linked reports (to disseminated, then
+ * to outcome) in that same transaction through report_move_tx, so that the
+ * status rules, the victim's tracking page and the statistics see it as any
+ * other move, and the record and every move are stored or none is.  Reports
+ * in other statuses (closed, moved already) are listed as not moved.
  *
  * Requests name a case by its id ("CASE-2026-000123") or by the reference
  * of any of its reports.  Inputs are JSON bodies; errors name the field.
@@ -28,6 +28,9 @@
 
 #define CASEWORK_REPORTS_MAX 1000 /* reports listed in a package */
 #define CASEWORK_LINES_MAX   100  /* lines of enquiry in a review */
+/* Reports a dissemination or outcome moves in its one transaction; a
+ * larger case is refused (split it), never moved in part. */
+#define CASEWORK_MOVE_MAX 10000
 
 /* What casework needs, shared by requests (read-only). */
 struct casework_env {
@@ -77,6 +80,20 @@ int casework_outcomes(const struct casework_env *env, const struct principal *p,
  * "disseminations": [...], "outcomes": n}.  OUT: members set into view. */
 int casework_attach(const struct casework_env *env, const char *id, json_t *view,
                     struct crix_error *err);
+
+/*
+ * The case's history, newest first: analysts' decisions (split, merge,
+ * confirm) naming a report that is in the case now, and its reviews,
+ * disseminations and outcomes.  Each entry: {"at", "kind" (split, merge,
+ * confirm, review, dissemination, outcome), "who": {"actor", "user",
+ * "org"}, "what" (a sentence), "reason" (the analyst's note or reason, or
+ * null), "decision" or "record" (its id)}.  For whoever may read the case
+ * (staff of the reporting side).  offset/limit page it.  OUT: {"case",
+ * "entries", "total", "next": offset or null}.
+ */
+#define CASEWORK_HISTORY_MAX 20000 /* entries gathered for one case */
+int casework_history(const struct casework_env *env, const struct principal *p, const char *id,
+                     size_t offset, size_t limit, json_t **out, struct crix_error *err);
 
 /* Statistics of case work from the store's records, for the command line:
  * casefacts_compute over a table built for the call (casefacts.h). */

@@ -1333,6 +1333,49 @@ int report_set_status(const struct report_env *env, const struct principal *p, c
 	return rc;
 }
 
+int report_move_tx(const struct report_env *env, struct store_tx *tx, const struct principal *p,
+                   const struct store_report *r, const char *from, const char *status,
+                   const char *outcome, const char *victim_note, struct crix_error *err)
+{
+	(void)env;
+	if (!account_may_work_reports(p) || !account_may_read_report(p, r))
+		return crix_error_set(err, CRIX_EACCES, "report %s: you may not change its status",
+		                      r->ref);
+	if (!move_allowed(from, status))
+		return crix_error_set(err, CRIX_EEXIST,
+		                      "report %s: a report that is '%s' cannot become '%s'", r->ref,
+		                      from, status);
+	if ((strcmp(status, "outcome") == 0) != (outcome != NULL))
+		return crix_error_field(err, "outcome", CRIX_EINVAL,
+		                        "outcome: with status 'outcome' and only then");
+	struct store_event ev = {.victim_visible = 1, .detail = (char *)victim_note};
+	copy(ev.type, sizeof ev.type, "status");
+	copy(ev.status, sizeof ev.status, status);
+	clock_now_iso(ev.at);
+	copy(ev.actor, sizeof ev.actor, p->actor);
+	ev.report_id = r->id;
+	struct crix_error e = {0};
+	int rc = store_event_insert(tx, &ev, &e);
+	if (rc == 0)
+		rc = store_report_set_status(tx, r->id, from, status, outcome ? outcome : "", ev.at,
+		                             &e);
+	if (rc == 0) {
+		char detail[96];
+		snprintf(detail, sizeof detail, "%s%s%s", status, outcome ? " " : "",
+		         outcome ? outcome : "");
+		rc = audit_append(tx, p->actor, "report.status", "report", r->ref, detail, &e);
+	}
+	if (rc != 0) /* the message names the report: one of many in the transaction */
+		return crix_error_set(err, rc, "report %s: %s", r->ref, e.msg);
+	return 0;
+}
+
+void report_moved(const struct report_env *env, int64_t id, const char *status, const char *outcome)
+{
+	if (env->facts != NULL)
+		facts_set_status(env->facts, id, status, outcome, NULL);
+}
+
 int report_note(const struct report_env *env, const struct principal *p, const char *ref,
                 json_t *in, json_t **out, struct crix_error *err)
 {

@@ -100,6 +100,22 @@ int report_list(const struct report_env *env, const struct principal *p,
 int report_set_status(const struct report_env *env, const struct principal *p, const char *ref,
                       json_t *in, json_t **out, struct crix_error *err);
 
+/*
+ * One step of the workflow above for report id (which must be `from` now),
+ * written into the caller's transaction tx: the victim-visible status event
+ * (victim_note, may be NULL), the status and its audit entry.  The caller
+ * commits or rolls back, so that many reports move all or nothing (a case's
+ * dissemination), then calls report_moved for each step once committed.
+ * CRIX_EEXIST names the report when the move is not allowed or the report
+ * changed meanwhile; CRIX_EACCES when p may not work on it.
+ */
+int report_move_tx(const struct report_env *env, struct store_tx *tx, const struct principal *p,
+                   const struct store_report *r, const char *from, const char *status,
+                   const char *outcome, const char *victim_note, struct crix_error *err);
+/* After the commit: the statistics see the report's new status. */
+void report_moved(const struct report_env *env, int64_t id, const char *status,
+                  const char *outcome);
+
 /* Staff note: {"text", "victim_visible"?}. */
 int report_note(const struct report_env *env, const struct principal *p, const char *ref,
                 json_t *in, json_t **out, struct crix_error *err);

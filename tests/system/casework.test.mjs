@@ -297,3 +297,61 @@ test('the case work fits a 390-px-wide screen', async () => {
 	}
 	assert.deepEqual(problems, []);
 });
+
+// Issue 6/7 follow-ups: the case page's History (GET .../decisions) and the
+// latest review's lines of enquiry in the summary.
+test('the History section shows a merge and a review made here, with the analyst\'s name', async () => {
+	// A third victim of another shop: a case of its own, merged below.
+	const r = expectStatus(await req(srv, 'POST', '/api/v1/reports', { json: { kind: 'crime', category: 'online-shopping-fraud',
+		description: 'Paid for a console at https://console-deals.shop/ and it never came.', suspect: { websites: ['console-deals.shop'] } } }), 201, 'report v3');
+	V.v3 = { ref: r.json.reference, secret: r.json.tracking_secret };
+	const ctx = await context();
+	const page = await signIn(ctx, acc.users.ana, `/staff/case?ref=${caseId}`);
+	await page.waitForFunction(() => document.querySelectorAll('#history tbody tr').length > 0);
+	await page.fill('#mg-case', V.v3.ref);
+	await page.fill('#mg-note', 'Same courier address on both parcels');
+	await page.click('#merge-form button[type=submit]');
+	await page.click('#merge-form .confirm-yes');
+	await status(page, /Merged: case .* now has 3 reports/);
+	await page.check('#rv-yes');
+	await page.fill('#rv-reason', 'Three victims now; the courier can be traced.');
+	await page.click('#rv-add');
+	const line = page.locator('#rv-lines fieldset.line').first();
+	await line.locator('select').selectOption('phone');
+	await line.locator('input[name="lines_of_enquiry[0].value"]').fill('+447700900321');
+	await line.locator('input[name="lines_of_enquiry[0].note"]').fill('courier');
+	await page.click('#review-form button[type=submit]');
+	await status(page, /review was recorded: viable, 1 line of enquiry/);
+	await page.waitForFunction(() => /merge/.test(document.querySelector('#history tbody').innerText));
+	const rows = page.locator('#history tbody tr');
+	// newest first: the review, then the merge
+	assert.match(await rows.nth(0).innerText(), /review\s+reviewed: viable; 1 line of enquiry\s+ana \(National Reporting Centre\)\s+Three victims now; the courier can be traced\./);
+	assert.match(await rows.nth(1).innerText(), new RegExp(`merge\\s+merged the cases of \\S+ and \\S+\\s+ana \\(National Reporting Centre\\)\\s+Same courier address on both parcels`));
+	assert.match(await rows.nth(1).innerText(), new RegExp(V.v3.ref));
+	assert.match(await text(page, '#history caption'), /newest first/);
+	// the earlier work of this file is there too, and the investigator's outcome
+	const all = await text(page, '#history tbody');
+	assert.match(all, /dissemination\s+disseminated to Metro Police Cyber Unit/);
+	assert.match(all, /outcome\s+outcome for S1: charged on .*\s+ivy \(Metro Police Cyber Unit\)/);
+	// the summary's lines of enquiry are the latest review's, not the count
+	assert.match(await text(page, '#fact-lines'), /1 from the review of .*: phone \+447700900321 \(courier\)/);
+	await accessible(page, '/staff/case (history)');
+	await shot(page, 'history');
+	await ctx.close();
+	assert.deepEqual(problems, []);
+});
+
+test('the History section fits a 390-px-wide screen', async () => {
+	const ctx = await context({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+	const page = await signIn(ctx, acc.users.vic, `/staff/case?ref=${caseId}`);
+	await page.waitForFunction(() => /merge/.test((document.querySelector('#history tbody') || {}).innerText || ''));
+	assert.equal(await page.isVisible('#history'), true, 'a viewer reads the history too');
+	assert.equal(await widthOverflow(page), '', 'the history at 390 px');
+	await accessible(page, '/staff/case history at 390 px');
+	// on a phone each entry is a block, each cell under its column's name
+	assert.equal(await page.locator('#history tbody td').first().evaluate((td) => getComputedStyle(td, '::before').content), '"When"');
+	await shot(page, 'phone-history');
+	await page.locator('#case-history').screenshot({ path: path.join(shots, 'phone-history-section.png') });
+	await ctx.close();
+	assert.deepEqual(problems, []);
+});

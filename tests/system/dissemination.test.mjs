@@ -8,8 +8,10 @@
 // package as JSON and as a printable page (victim data only for
 // law-enforcement investigators, other organisations 403), outcomes per
 // suspect (tracking shows them), the case-work statistics (API and crix
-// stats --casework, public suppression), bad input naming the field, and
-// that everything survives a kill -9 and restart.
+// stats --casework, public suppression), a case of 1005 reports moved whole,
+// the suspect's country from a phone number, the case's history (GET
+// .../decisions), bad input naming the field, and that everything survives
+// a kill -9 and restart.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -160,9 +162,13 @@ describe('dissemination', () => {
 		assert.equal(j.rule.index, 0);
 		assert.deepEqual(j.facts.victim_region.sort(), ['Kent', 'London']);
 		assert.ok(j.facts.article.includes('budapest:8'), JSON.stringify(j.facts));
+		// the caller's number gives the suspect's country, and says so
+		assert.deepEqual(j.facts.suspect_country, ['GB']);
+		assert.deepEqual(j.suspect_countries, [{ country: 'GB', type: 'phone', value: '+447700900555', ambiguous: false }]);
 		// C: the phishing rule names a missing force, the LT rule a CERT: both skipped
 		const c = (await get(`/api/v1/cases/${C.C}/jurisdiction`)).json;
 		assert.deepEqual(c.facts.suspect_country, ['LT']);
+		assert.deepEqual(c.suspect_countries.map((x) => `${x.country} ${x.type}`), ['LT iban']);
 		assert.equal(c.recipient.name, 'Other Force');
 		assert.equal(c.rule.index, -1, 'the fallback');
 		assert.equal(c.skipped.length, 2, JSON.stringify(c.skipped));
@@ -306,6 +312,79 @@ describe('dissemination', () => {
 		const bad = crix(['stats', '--data', dir, '--casework', '--by', 'colour'], { allowFail: true });
 		assert.equal(bad.status, 2);
 		assert.match(bad.stderr, /article, category, month, year, outcome/);
+	});
+
+	it('a case of more than 1000 reports is disseminated whole, in one transaction', async () => {
+		// 1005 reports in a chain: report i names the numbers i and i + 1,
+		// so each number links two reports (never over-common) and all are one case
+		const N = 1005;
+		const num = (i) => `+44 7711 9${String(i).padStart(5, '0')}`; // no other report's numbers
+		const lines = [];
+		for (let i = 0; i < N; i++) lines.push(JSON.stringify({ category: 'investment-fraud', description: `Calls from ${num(i)} and ${num(i + 1)}` }));
+		const b = expectStatus(await req(srv, 'POST', '/api/v1/reports/bulk', { token: T.bank, body: `${lines.join('\n')}\n`, type: 'application/x-ndjson' }), 200, 'bulk');
+		assert.equal(b.json.accepted, N, JSON.stringify(b.json.results.filter((x) => x.error).slice(0, 3)));
+		const first = b.json.results[0].reference;
+		const c = (await get(`/api/v1/cases/${first}`)).json;
+		assert.equal(c.size, N);
+		await post(`/api/v1/cases/${c.id}/review`, { viable: true, reason: 'one boiler room' });
+		const r = await post(`/api/v1/cases/${c.id}/disseminate`, { recipient: 'Other Force', reason: 'the national desk' }, 'ann', 201);
+		assert.equal(r.json.reports.length, N, 'every report, not the first 1000');
+		assert.ok(r.json.reports.every((x) => x.moved && x.status === 'disseminated'));
+		const last = b.json.results[N - 1].reference;
+		assert.equal((await get(`/api/v1/reports/${last}`)).json.status, 'disseminated', 'the 1005th report moved');
+		// again: nothing left to move, and the answer says so for each
+		const again = await post(`/api/v1/cases/${c.id}/disseminate`, { recipient: 'Other Force', reason: 'again' }, 'ann', 201);
+		assert.ok(again.json.reports.every((x) => !x.moved && x.status === 'disseminated'));
+	});
+
+	it('the history: decisions, reviews, disseminations and outcomes, newest first, with who and why', async () => {
+		const h = (await get(`/api/v1/cases/${C.A}/decisions`)).json;
+		assert.equal(h.case, C.A);
+		assert.equal(h.total, h.entries.length);
+		assert.equal(h.next, null);
+		const ats = h.entries.map((e) => e.at);
+		assert.deepEqual(ats, [...ats].sort().reverse(), 'newest first');
+		const kinds = new Set(h.entries.map((e) => e.kind));
+		for (const k of ['review', 'dissemination', 'outcome']) assert.ok(kinds.has(k), `${k} in ${JSON.stringify(h.entries)}`);
+		const rv = h.entries.find((e) => e.kind === 'review');
+		assert.equal(rv.who.user, 'ann');
+		assert.equal(rv.who.org, 'National CERT');
+		assert.match(rv.what, /^reviewed: (not )?viable/);
+		assert.ok(rv.reason && rv.reason.length > 0, 'the review\'s reason');
+		const d = h.entries.find((e) => e.kind === 'dissemination');
+		assert.match(d.what, /disseminated to Metro Police Cyber Unit/);
+		const o = h.entries.find((e) => e.kind === 'outcome');
+		assert.equal(o.who.org, 'Metro Police Cyber Unit');
+		// the merged case: the merge with the analyst's note; the split
+		// shows in the case of the report split off
+		const older = C.D < C.E ? 'D' : 'E';
+		const m = (await get(`/api/v1/cases/${C[older]}/decisions`)).json;
+		const merge = m.entries.find((e) => e.kind === 'merge');
+		assert.ok(merge, JSON.stringify(m));
+		assert.equal(merge.who.user, 'ann');
+		assert.equal(merge.reason, 'same sender');
+		assert.match(merge.what, new RegExp(`merged the cases of (${R.D.reference}|${R.E.reference}) and`));
+		const sp = (await get(`/api/v1/cases/${C.split}/decisions`)).json;
+		assert.ok(sp.entries.some((e) => e.kind === 'split' && /links through nothing/.test(e.what)), JSON.stringify(sp));
+		// paged
+		const p1 = (await get(`/api/v1/cases/${C.A}/decisions?limit=1`)).json;
+		assert.equal(p1.entries.length, 1);
+		assert.equal(p1.next, 1);
+		assert.deepEqual(p1.entries[0], h.entries[0]);
+		const p2 = (await get(`/api/v1/cases/${C.A}/decisions?limit=1&cursor=${p1.next}`)).json;
+		assert.deepEqual(p2.entries[0], h.entries[1]);
+		const bad = await get(`/api/v1/cases/${C.A}/decisions?limit=0`, 'ann', 400);
+		assert.equal(bad.json.error.field, 'limit');
+		// a merged id answers 308 with the survivor's history
+		const res = await fetch(`${srv.base}/api/v1/cases/${C.younger}/decisions`, { headers: { Authorization: `Bearer ${T.ann}` }, redirect: 'manual' });
+		assert.equal(res.status, 308);
+		assert.equal(res.headers.get('location'), `/api/v1/cases/${C.split}/decisions`);
+		// the readers of the case: staff of the reporting side, as GET /cases/{id}
+		for (const who of ['view', 'inv', 'bank']) {
+			const want = (await req(srv, 'GET', `/api/v1/cases/${C.A}`, { token: T[who] })).status;
+			await get(`/api/v1/cases/${C.A}/decisions`, who, want);
+		}
+		await get(`/api/v1/cases/${C.A}/decisions`, 'bank', 403);
 	});
 
 	it('everything survives kill -9 and a restart', async () => {

@@ -4,7 +4,7 @@
 // link graph as the correlation engine has it (GET /api/v1/cases/{id}/graph:
 // the page guesses no links), and the analysts' decisions: split, merge,
 // confirm (POST /api/v1/cases/{id}/...), each confirmed first and followed
-// by a fresh view.
+// by a fresh view; the case's history (GET /api/v1/cases/{id}/decisions).
 import { api } from './api.js';
 import { staffPage, STAFF_KINDS } from './staff.js';
 import { graph } from './charts.js';
@@ -12,6 +12,7 @@ import { h, $, put, say, param, when, money } from './dom.js';
 import { onSubmit, confirmStep } from './forms.js';
 import { reasons, points, losses, categories } from './triage.js';
 import { wireCaseWork, renderCaseWork } from './casework.js';
+import { wireHistory, renderHistory } from './casehistory.js';
 
 const GRAPH_REPORTS_MAX = 30;
 let ref = (param('ref') || '').trim();
@@ -44,7 +45,7 @@ async function render() {
 	put($('#facts'), ...fact('Case', sum.id), ...fact('Reports', `${sum.size}${sum.truncated ? ' (summed over the first 1000)' : ''}`),
 		...fact('Victims', sum.vulnerable_victims ? `${sum.victims} (${sum.vulnerable_victims} vulnerable)` : String(sum.victims)),
 		...fact('Losses', losses(sum.losses) || 'none reported'), ...fact('Categories', categories(sum.categories)),
-		...fact('Regions', categories(sum.regions) || 'not known'), ...fact('Lines of enquiry', String(sum.lines_of_enquiry)),
+		...fact('Regions', categories(sum.regions) || 'not known'), ...linesOfEnquiry(sum),
 		...fact('First report', when(sum.first_report)), ...fact('Last report', when(sum.last_report)),
 		...fact('Shared indicators', String((c.shared || []).length)));
 	$('#score').textContent = points(sum.triage.score);
@@ -63,7 +64,18 @@ async function render() {
 	drawGraph(g);
 	graphNow = g;
 	fillSplit(reports);
-	await renderCaseWork(sum);
+	await Promise.all([renderCaseWork(sum), renderHistory(sum.id)]);
+}
+
+// The lines of enquiry: the latest review's when there is one (what an
+// analyst chose to pursue), else how many the case links through (triage).
+function linesOfEnquiry(sum) {
+	const rv = sum.review;
+	if (!rv) return fact('Lines of enquiry', `${sum.lines_of_enquiry} linked (not reviewed yet)`);
+	const lines = rv.lines_of_enquiry || [];
+	return [h('dt', { text: 'Lines of enquiry' }), h('dd', { id: 'fact-lines' },
+		`${lines.length} from the review of ${when(rv.at)}`, lines.length ? ': ' : '',
+		...lines.map((l, i) => h('span', { text: `${i ? '; ' : ''}${l.kind} ${l.value}${l.note ? ` (${l.note})` : ''}` })))];
 }
 
 // The graph as the correlation engine has it (GET /api/v1/cases/{id}/graph):
@@ -166,6 +178,7 @@ async function start() {
 	$(mayDecide(me) ? '#decide' : '#no-decide').classList.remove('hidden');
 	wireDecisions();
 	wireCaseWork(me, refresh);
+	wireHistory((e) => say(e.message, 'error'));
 	await render();
 }
 

@@ -83,6 +83,15 @@ function dissRow(d) {
 		h('td', { text: by }), h('td', { text: who(d.actor) }));
 }
 
+// Each suspect's country with the indicator it came from; a shared calling
+// code ("US/CA") is shown as such and matches no rule.
+function origins(j) {
+	const o = j.suspect_countries || [];
+	if (!o.length) return 'none';
+	return o.map((x) => `${x.country}${x.ambiguous ? ' (cannot tell which)' : ''} from ${x.type} ${x.value}`).join('; ')
+		+ (j.suspect_countries_truncated ? '; and more' : '');
+}
+
 // The rules' choice (GET .../jurisdiction): recipient, rule, the facts.
 async function showJurisdiction() {
 	const j = await api('GET', path('jurisdiction'));
@@ -93,7 +102,7 @@ async function showJurisdiction() {
 	put($('#juris'), h('dt', { text: 'Suggested recipient' }), h('dd', { id: 'juris-recipient', text: j.recipient ? j.recipient.name : 'no rule chooses one: name a recipient and a reason' }),
 		h('dt', { text: 'Chosen by' }), h('dd', { id: 'juris-rule', text: rule }),
 		h('dt', { text: 'Victims\' regions' }), h('dd', { text: list('victim_region') }),
-		h('dt', { text: 'Suspects\' countries' }), h('dd', { text: list('suspect_country') }),
+		h('dt', { text: 'Suspects\' countries' }), h('dd', { id: 'juris-countries', text: origins(j) }),
 		h('dt', { text: 'Categories' }), h('dd', { text: list('category') }),
 		h('dt', { text: 'Articles' }), h('dd', { text: list('article') }));
 	const sk = j.skipped || [];

@@ -7,6 +7,9 @@
  * is for the recipient and the reporting centre, with victim data only for
  * investigators; the printable page escapes everything; the statistics count
  * persons prosecuted and convicted and suppress small cells for the public.
+ * Dissemination is one transaction: a report that cannot move in the middle
+ * of a case of 1200 leaves nothing written; a case larger than
+ * CASEWORK_MOVE_MAX is refused, not moved in part.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +24,8 @@
 #include "model/audit.h"
 #include "model/casework.h"
 #include "unit/store/tmpdir.h"
+
+#include <sqlite3.h>
 
 #define OK(call)                                                                                   \
 	do {                                                                                       \
@@ -114,6 +119,9 @@ static void test_review_disseminate_package_outcome_stats(void **state)
 	int64_t a = add_report(s, "+447700900001", "London", "investment-fraud", ra);
 	int64_t b = add_report(s, "+447700900001", "Kent", "investment-fraud", rb);
 	int64_t c = add_report(s, "+447700900009", "Kent", "phishing", rcr);
+	char rus[REF_LEN + 1], ras[REF_LEN + 1];
+	add_report(s, "+12125550123", "Kent", "phishing", rus); /* New York or Canada */
+	add_report(s, "+16845550123", "Kent", "phishing", ras); /* American Samoa */
 	struct cases *k;
 	uint64_t n_ind;
 	OK(cases_open(s, 0, NULL, &k, &n_ind, E));
@@ -149,6 +157,30 @@ static void test_review_disseminate_package_outcome_stats(void **state)
 	assert_int_equal(json_array_size(json_object_get(out, "skipped")), 1);
 	json_decref(out);
 
+	/* the suspect's country from a phone number's calling code, saying
+	 * which indicator it came from; +1 alone is US or CA: listed as
+	 * ambiguous, not matched on; +1 684 is American Samoa */
+	OK(casework_jurisdiction(&env, &ana, ra, &out, E));
+	json_t *sc = json_object_get(json_object_get(out, "facts"), "suspect_country");
+	assert_int_equal(json_array_size(sc), 1);
+	assert_string_equal(json_string_value(json_array_get(sc, 0)), "GB");
+	json_t *orig = json_array_get(json_object_get(out, "suspect_countries"), 0);
+	assert_string_equal(json_string_value(json_object_get(orig, "type")), "phone");
+	assert_string_equal(json_string_value(json_object_get(orig, "value")), "+447700900001");
+	assert_false(json_is_true(json_object_get(orig, "ambiguous")));
+	json_decref(out);
+	OK(casework_jurisdiction(&env, &ana, rus, &out, E));
+	sc = json_object_get(json_object_get(out, "facts"), "suspect_country");
+	assert_int_equal(json_array_size(sc), 0);
+	orig = json_array_get(json_object_get(out, "suspect_countries"), 0);
+	assert_string_equal(json_string_value(json_object_get(orig, "country")), "US/CA");
+	assert_true(json_is_true(json_object_get(orig, "ambiguous")));
+	json_decref(out);
+	OK(casework_jurisdiction(&env, &ana, ras, &out, E));
+	sc = json_object_get(json_object_get(out, "facts"), "suspect_country");
+	assert_string_equal(json_string_value(json_array_get(sc, 0)), "AS");
+	json_decref(out);
+
 	/* no dissemination before a viable review; only analysts review */
 	in = body("{}");
 	assert_int_equal(casework_disseminate(&env, &ana, case_id, in, &out, &err), CRIX_EEXIST);
@@ -180,11 +212,16 @@ static void test_review_disseminate_package_outcome_stats(void **state)
 	OK(casework_package(&env, &inv, case_id, &out, E));
 	assert_true(json_is_true(json_object_get(out, "victim_data")));
 	assert_int_equal(json_array_size(json_object_get(out, "reports")), 2);
+	assert_string_equal(
+	        json_string_value(json_object_get(
+	                json_array_get(json_object_get(out, "suspect_countries"), 0), "value")),
+	        "+447700900001");
 	char *page = casework_package_html(out);
 	assert_non_null(page);
 	assert_null(strstr(page, "<img"));
 	assert_non_null(strstr(page, "&lt;img src=x onerror=alert(1)&gt;"));
 	assert_non_null(strstr(page, "Alice Victim"));
+	assert_non_null(strstr(page, "<td>GB</td><td>phone</td><td>+447700900001</td>"));
 	assert_null(strstr(page, "<script"));
 	free(page);
 	json_decref(out);
@@ -208,6 +245,30 @@ static void test_review_disseminate_package_outcome_stats(void **state)
 	json_decref(in);
 	status_is(s, a, "outcome");
 	status_is(s, b, "outcome");
+
+	/* the history: newest first, who and why, paged; a viewer of another
+	 * kind (a business) may not read it */
+	OK(casework_history(&env, &ana, case_id, 0, 10, &out, E));
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 4);
+	json_t *hist = json_object_get(out, "entries");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(hist, 0), "kind")),
+	                    "outcome");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(hist, 3), "kind")),
+	                    "review");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(hist, 3), "reason")),
+	                    "a phone to trace");
+	/* the actor's name; no organisation for a user the store does not hold */
+	json_t *by = json_object_get(json_array_get(hist, 3), "who");
+	assert_string_equal(json_string_value(json_object_get(by, "user")), "u");
+	assert_true(json_is_null(json_object_get(by, "org")));
+	assert_true(json_is_null(json_object_get(out, "next")));
+	json_decref(out);
+	OK(casework_history(&env, &ana, case_id, 1, 2, &out, E));
+	assert_int_equal(json_array_size(json_object_get(out, "entries")), 2);
+	assert_int_equal(json_integer_value(json_object_get(out, "next")), 3);
+	json_decref(out);
+	struct principal biz = who(cert, ROLE_ANALYST, ORG_BUSINESS);
+	assert_int_equal(casework_history(&env, &biz, case_id, 0, 10, &out, &err), CRIX_EACCES);
 
 	/* statistics: one person prosecuted and convicted under Art. 4 */
 	OK(casefacts_compute(facts, "article", NULL, NULL, 0, &out, E));
@@ -268,10 +329,208 @@ static void test_review_disseminate_package_outcome_stats(void **state)
 	free(dir);
 }
 
+/* n reports holding one phone number, in one transaction (fast); the
+ * status of report i is status(i).  OUT: ids[n]. */
+static void add_many(struct store *s, size_t n, const char *phone, int64_t *ids)
+{
+	struct store_tx *tx;
+	OK(store_tx_begin(s, &tx, E));
+	for (size_t i = 0; i < n; i++) {
+		struct store_report r = {0};
+		ref_new(26, r.ref);
+		snprintf(r.kind, sizeof r.kind, "crime");
+		snprintf(r.category, sizeof r.category, "investment-fraud");
+		snprintf(r.status, sizeof r.status, "%s", i % 100 == 7 ? "closed" : "received");
+		clock_now_iso(r.created);
+		snprintf(r.updated, sizeof r.updated, "%s", r.created);
+		snprintf(r.region, sizeof r.region, "Kent");
+		snprintf(r.victim_type, sizeof r.victim_type, "person");
+		snprintf(r.channel, sizeof r.channel, "web");
+		r.body = "{}";
+		r.victim = "{}";
+		r.advice = "[]";
+		OK(store_report_insert(tx, &r, E));
+		struct store_indicator ind = {.report_id = r.id, .value = (char *)phone};
+		snprintf(ind.type, sizeof ind.type, "phone");
+		snprintf(ind.field, sizeof ind.field, "description");
+		OK(store_indicator_insert(tx, &ind, E));
+		if (ids != NULL)
+			ids[i] = r.id;
+	}
+	OK(store_tx_commit(tx, E));
+}
+
+/* Runs sql on the store's database through a connection of its own. */
+static void sql(const char *dir, const char *text)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/crix.db", dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	char *msg = NULL;
+	if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", text, msg);
+	sqlite3_close(db);
+}
+
+static int64_t audit_count(const char *dir)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/crix.db", dir);
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit", -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+static void test_dissemination_all_or_nothing(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	struct store *s;
+	struct catalogue *cat;
+	OK(secret_init(E));
+	OK(catalogue_load("data", &cat, E));
+	OK(store_open(NULL, dir, &s, E));
+	add_org(s, "Metro", "law-enforcement");
+	int64_t cert = add_org(s, "CERT", "cert");
+	enum { N = 1200 };
+	static int64_t ids[N];
+	add_many(s, N, "+447700900123", ids);
+	struct cases *k;
+	uint64_t n_ind;
+	OK(cases_open(s, 100000, NULL, &k, &n_ind, E)); /* the phone is not over-common */
+	struct report_env renv = {.store = s, .cat = cat, .cases = k};
+	const char *rules = "{\"rules\": [], \"fallback\": {\"org\": \"Metro\"}}";
+	struct jurisdiction *j = jurisdiction_new();
+	OK(jurisdiction_parse(j, "r.json", rules, strlen(rules), E));
+	struct casework_env env = {.reports = &renv, .juris = j, .facts = NULL};
+	struct principal ana = who(cert, ROLE_ANALYST, ORG_CERT);
+	struct crix_error err = {0};
+	json_t *out, *in;
+	char ref0[STORE_REF_MAX], st[STORE_SHORT_MAX];
+	OK(store_report_ref(s, ids[0], ref0, st, E));
+	in = body("{\"viable\": true, \"reason\": \"one caller, many victims\"}");
+	OK(casework_review(&env, &ana, ref0, in, &out, E));
+	json_decref(out);
+	json_decref(in);
+
+	/* report 900 cannot move (the store refuses its update): nothing of the
+	 * dissemination is written, not the record, not the 899 before it */
+	char trig[256];
+	snprintf(trig, sizeof trig,
+	         "CREATE TRIGGER stuck BEFORE UPDATE OF status ON reports WHEN old.id = %lld "
+	         "BEGIN SELECT RAISE(ABORT, 'report is stuck'); END",
+	         (long long)ids[900]);
+	sql(dir, trig);
+	int64_t audits = audit_count(dir);
+	char ref900[STORE_REF_MAX];
+	OK(store_report_ref(s, ids[900], ref900, st, E));
+	in = body("{}");
+	assert_int_not_equal(casework_disseminate(&env, &ana, ref0, in, &out, &err), 0);
+	assert_non_null(strstr(err.msg, ref900));
+	assert_int_equal(audit_count(dir), audits);
+	json_t *view = json_object();
+	OK(casework_attach(&env, ref0, view, E));
+	assert_int_equal(json_array_size(json_object_get(view, "disseminations")), 0);
+	json_decref(view);
+	status_is(s, ids[0], "received");
+	status_is(s, ids[899], "received");
+	status_is(s, ids[N - 1], "received");
+
+	/* without the fault every report moves, beyond the first 1000 too; the
+	 * closed ones are listed as not moved */
+	sql(dir, "DROP TRIGGER stuck");
+	OK(casework_disseminate(&env, &ana, ref0, in, &out, E));
+	json_decref(in);
+	json_t *list = json_object_get(out, "reports");
+	assert_int_equal(json_array_size(list), N);
+	size_t i, moved = 0;
+	json_t *x;
+	json_array_foreach(list, i, x) moved += json_is_true(json_object_get(x, "moved"));
+	assert_int_equal(moved, N - N / 100);
+	json_decref(out);
+	status_is(s, ids[0], "disseminated");
+	status_is(s, ids[7], "closed");
+	status_is(s, ids[N - 1], "disseminated");
+	/* each report took three steps (received -> triaged -> under-review ->
+	 * disseminated), each with its audit entry, plus the record's */
+	assert_int_equal(audit_count(dir), audits + 3 * (int64_t)moved + 1);
+	int64_t checked, bad;
+	OK(audit_verify(s, &checked, &bad, E));
+	assert_int_equal(bad, 0);
+	jurisdiction_free(j);
+	cases_free(k);
+	store_close(s);
+	catalogue_free(cat);
+	tmpdir_remove(dir);
+	free(dir);
+}
+
+/* A case larger than one transaction may hold is refused with the bound
+ * named, and nothing moves. */
+static void test_dissemination_refuses_huge_case(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	struct store *s;
+	struct catalogue *cat;
+	OK(secret_init(E));
+	OK(catalogue_load("data", &cat, E));
+	OK(store_open(NULL, dir, &s, E));
+	add_org(s, "Metro", "law-enforcement");
+	int64_t cert = add_org(s, "CERT", "cert");
+	int64_t first;
+	add_many(s, 1, "+447700900124", &first);
+	add_many(s, CASEWORK_MOVE_MAX, "+447700900124", NULL);
+	struct cases *k;
+	uint64_t n_ind;
+	OK(cases_open(s, 100000, NULL, &k, &n_ind, E));
+	struct report_env renv = {.store = s, .cat = cat, .cases = k};
+	const char *rules = "{\"rules\": [], \"fallback\": {\"org\": \"Metro\"}}";
+	struct jurisdiction *j = jurisdiction_new();
+	OK(jurisdiction_parse(j, "r.json", rules, strlen(rules), E));
+	struct casework_env env = {.reports = &renv, .juris = j, .facts = NULL};
+	struct principal ana = who(cert, ROLE_ANALYST, ORG_CERT);
+	struct crix_error err = {0};
+	json_t *out, *in;
+	char ref0[STORE_REF_MAX], st[STORE_SHORT_MAX];
+	OK(store_report_ref(s, first, ref0, st, E));
+	in = body("{\"viable\": true, \"reason\": \"r\"}");
+	OK(casework_review(&env, &ana, ref0, in, &out, E));
+	json_decref(out);
+	json_decref(in);
+	in = body("{}");
+	assert_int_equal(casework_disseminate(&env, &ana, ref0, in, &out, &err), CRIX_ETOOBIG);
+	json_decref(in);
+	assert_non_null(strstr(err.msg, "10001 reports"));
+	assert_non_null(strstr(err.msg, "at most 10000"));
+	status_is(s, first, "received");
+	json_t *view = json_object();
+	OK(casework_attach(&env, ref0, view, E));
+	assert_int_equal(json_array_size(json_object_get(view, "disseminations")), 0);
+	json_decref(view);
+	jurisdiction_free(j);
+	cases_free(k);
+	store_close(s);
+	catalogue_free(cat);
+	tmpdir_remove(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_review_disseminate_package_outcome_stats),
+	        cmocka_unit_test(test_dissemination_all_or_nothing),
+	        cmocka_unit_test(test_dissemination_refuses_huge_case),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

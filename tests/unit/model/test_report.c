@@ -1048,6 +1048,66 @@ static void test_note(void **state)
 	assert_false(report_status_known(""));
 }
 
+/* report_move_tx: one step written into the caller's transaction, with its
+ * event and audit entry; a rolled-back transaction leaves nothing; moves
+ * the workflow does not allow, and callers who may not work on reports,
+ * are refused with the report named. */
+static void test_move_tx(void **state)
+{
+	struct fx *f = *state;
+	struct submitted s;
+	submit(f, &f->pub, full_report, &s);
+	json_decref(s.receipt);
+	struct crix_error err = {0};
+	struct store_report r;
+	if (store_report_get(f->s, s.ref, &r, &err) != 0)
+		fail_msg("get: %s", err.msg);
+	int64_t audits = audit_count(f);
+	struct store_tx *tx;
+
+	/* rolled back: nothing stays */
+	assert_int_equal(store_tx_begin(f->s, &tx, &err), 0);
+	assert_int_equal(report_move_tx(&f->env, tx, &f->cert_analyst, &r, "received", "triaged",
+	                                NULL, "seen", &err),
+	                 0);
+	store_tx_rollback(tx);
+	assert_int_equal(audit_count(f), audits);
+	struct store_report now;
+	assert_int_equal(store_report_brief(f->s, r.id, &now, &err), 0);
+	assert_string_equal(now.status, "received");
+	store_report_clear(&now);
+
+	/* refused: a skipped step, a wrong "from", a viewer; each names the report */
+	assert_int_equal(store_tx_begin(f->s, &tx, &err), 0);
+	assert_int_equal(report_move_tx(&f->env, tx, &f->cert_analyst, &r, "received",
+	                                "disseminated", NULL, NULL, &err),
+	                 CRIX_EEXIST);
+	assert_non_null(strstr(err.msg, s.ref));
+	assert_int_equal(report_move_tx(&f->env, tx, &f->cert_viewer, &r, "received", "triaged",
+	                                NULL, NULL, &err),
+	                 CRIX_EACCES);
+	assert_int_equal(report_move_tx(&f->env, tx, &f->cert_analyst, &r, "triaged",
+	                                "under-review", NULL, NULL, &err),
+	                 CRIX_EEXIST); /* the store's check: it is not triaged */
+	assert_non_null(strstr(err.msg, s.ref));
+	store_tx_rollback(tx);
+
+	/* committed: two steps in one transaction, each audited */
+	assert_int_equal(store_tx_begin(f->s, &tx, &err), 0);
+	assert_int_equal(report_move_tx(&f->env, tx, &f->cert_analyst, &r, "received", "triaged",
+	                                NULL, NULL, &err),
+	                 0);
+	assert_int_equal(report_move_tx(&f->env, tx, &f->cert_analyst, &r, "triaged",
+	                                "under-review", NULL, "being looked at", &err),
+	                 0);
+	assert_int_equal(store_tx_commit(tx, &err), 0);
+	assert_int_equal(audit_count(f), audits + 2);
+	assert_int_equal(store_report_brief(f->s, r.id, &now, &err), 0);
+	assert_string_equal(now.status, "under-review");
+	store_report_clear(&now);
+	store_report_clear(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1060,6 +1120,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_view_victim, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_note, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_move_tx, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
