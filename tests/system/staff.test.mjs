@@ -11,16 +11,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { Accounts, startServer, scratch, req, expectStatus, killAll, ROOT } from './serve-lib.mjs';
-import { launchChromium, unlabelled, lowContrast, widthOverflow } from './web-lib.mjs';
+import { WebTests, PHONE_SCREEN, text, widthOverflow } from './web-lib.mjs';
 
 const WEB = path.join(ROOT, 'web');
 const PHONE = '+44 7700 900123';
 const FEED_DOMAIN = 'parcel-fee-check.top';
 const TAXII = 'application/taxii+json;version=2.1';
-let srv, acc, browser, shots, nShot = 0;
-const problems = []; // console errors, page errors, pages without CSP
-const expected = []; // API refusals a test provoked on purpose (regexps)
-const visited = new Set();
+let srv, acc;
+const web = new WebTests();
+const { problems, expected, visited, context, shot, accessible, signIn, refusalsSeen } = web;
 const R = {}; // report references by name
 
 before(async () => {
@@ -35,10 +34,7 @@ before(async () => {
 	acc.user('cyd', 'shop', 'analyst');
 	acc.token('ana');
 	srv = await startServer(dir, ['--web', WEB, '--rate-limit', '100000']);
-	shots = process.env.SCREENSHOTS ? path.join(process.env.SCREENSHOTS, 'staff') : path.join(dir, 'staff-screenshots');
-	fs.mkdirSync(shots, { recursive: true });
-	console.log(`screenshots: ${shots}`);
-	browser = await launchChromium();
+	await web.start(srv, dir, 'staff');
 	// Case A: two crime reports naming the same phone number, with losses;
 	// case B: one report naming only a web site.
 	const submit = async (name, body) => {
@@ -67,65 +63,9 @@ before(async () => {
 });
 
 after(async () => {
-	if (browser) await browser.close();
-	if (srv) {
-		srv.checkLog();
-		await srv.stop();
-	}
+	await web.close();
 	await killAll();
 });
-
-async function context(opts = {}) {
-	const ctx = await browser.newContext({ baseURL: srv.base, ...opts });
-	ctx.on('page', watch);
-	return ctx;
-}
-
-function watch(page) {
-	page.on('console', (m) => {
-		if (m.type() !== 'error') return;
-		const i = expected.findIndex((re) => re.test(m.text()));
-		if (i >= 0) expected.splice(i, 1);
-		else problems.push(`${page.url()}: console: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`${page.url()}: page error: ${e.message}`));
-	page.on('response', (r) => {
-		if (r.request().resourceType() !== 'document') return;
-		visited.add(new URL(r.url()).pathname);
-		const csp = r.headers()['content-security-policy'] || '';
-		for (const d of ["default-src 'self'", "script-src 'self'", "style-src 'self'"])
-			if (!csp.includes(d)) problems.push(`${r.url()}: Content-Security-Policy lacks ${d}: '${csp}'`);
-	});
-}
-
-async function shot(page, name) {
-	nShot++;
-	await page.screenshot({ path: path.join(shots, `${String(nShot).padStart(2, '0')}-${name}.png`), fullPage: true });
-}
-
-async function accessible(page, what) {
-	assert.deepEqual(await unlabelled(page), [], `unlabelled controls on ${what}`);
-	assert.deepEqual(await lowContrast(page), [], `low-contrast text on ${what}`);
-}
-
-// Signs in through the login page and lands on next.
-async function signIn(ctx, user, next) {
-	const page = await ctx.newPage();
-	await page.goto(`/staff/login?next=${encodeURIComponent(next)}`);
-	await page.fill('#username', user.username);
-	await page.fill('#password', user.password);
-	await Promise.all([page.waitForURL(`**${next}`), page.click('button[type=submit]')]);
-	return page;
-}
-
-const text = (page, sel) => page.locator(sel).innerText();
-
-// Waits for the console errors of the refusals a test provoked (the browser
-// reports them a little after the page has shown the error).
-async function refusalsSeen() {
-	for (let i = 0; i < 50 && expected.length; i++) await new Promise((r) => setTimeout(r, 100));
-	assert.deepEqual(expected, [], 'the refusals provoked were seen');
-}
 
 test('an analyst works the case queue: score and reasons, merge, split', async () => {
 	const ctx = await context();
@@ -352,7 +292,7 @@ test('sharing: a collection shared AMBER with one organisation is seen there, no
 });
 
 test('the new pages fit a 390-px-wide screen', async () => {
-	const ctx = await context({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+	const ctx = await context(PHONE_SCREEN);
 	const page = await signIn(ctx, acc.users.ana, '/staff/cases');
 	for (const [p, ready] of [['/staff/cases', '#cases tbody tr'], [`/staff/case?ref=${R.a1}`, '#graph-svg'], ['/staff/lookup', '#lookup-form'],
 		['/staff/sharing', '#colls tbody tr']]) {
@@ -369,5 +309,5 @@ test('the new pages fit a 390-px-wide screen', async () => {
 test('every new page was checked', () => {
 	for (const p of ['/staff/cases', '/staff/case', '/staff/lookup', '/staff/sharing'])
 		assert.ok(visited.has(p), `the tests never visited ${p}`);
-	assert.ok(fs.readdirSync(shots).length >= 10, 'screenshots were saved');
+	assert.ok(fs.readdirSync(web.shots).length >= 10, 'screenshots were saved');
 });
