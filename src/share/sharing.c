@@ -672,6 +672,16 @@ json_t *sharing_groups_json(struct sharing *sh, const struct principal *p)
 	return json_pack("{so}", "groups", a);
 }
 
+bool sharing_orgs_share_group(struct sharing *sh, int64_t a, int64_t b)
+{
+	bool yes = false;
+	pthread_rwlock_rdlock(&sh->lock);
+	for (size_t i = 0; !yes && i < sh->n_groups; i++)
+		yes = ids_has(&sh->groups[i].members, a) && ids_has(&sh->groups[i].members, b);
+	pthread_rwlock_unlock(&sh->lock);
+	return yes;
+}
+
 /* ---- collections ---- */
 
 static json_t *coll_json(const struct principal *p, const struct coll *k, bool readable,

@@ -262,7 +262,8 @@ test('sharing: a collection shared AMBER with one organisation is seen there, no
 	await shot(page, 'sharing');
 	// Changed to AMBER+STRICT, also shared with the group.
 	await row.locator('button:text("Change Mule accounts")').click();
-	assert.equal(await page.inputValue('#c-orgs'), String(acc.orgs.cert));
+	assert.deepEqual(await page.$$eval('#c-orgs-chips li', (l) => l.map((c) => Number(c.dataset.id))), [acc.orgs.cert], 'the recipient as a chip');
+	assert.equal(await page.inputValue('#c-orgs'), '');
 	await page.check('#tlp-choices input[value="amber+strict"]');
 	await page.locator('#c-groups label', { hasText: 'Fraud partners' }).locator('input').check();
 	await page.click('#coll-submit');
@@ -288,6 +289,83 @@ test('sharing: a collection shared AMBER with one organisation is seen there, no
 		await shot(p, `sharing-${who}`);
 		await c.close();
 	}
+	assert.deepEqual(problems, []);
+});
+
+// Presses Tab until sel has the focus (the keyboard's way to a field).
+async function tabTo(page, sel, max = 80) {
+	for (let i = 0; i < max; i++) {
+		if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), sel)) return;
+		await page.keyboard.press('Tab');
+	}
+	assert.fail(`Tab never reached ${sel}`);
+}
+
+test('sharing by name, keyboard only: a partner picked by typing part of its name', async () => {
+	const ctx = await context();
+	const page = await signIn(ctx, acc.users.ana, '/staff/sharing');
+	await page.waitForSelector('#tlp-choices input[value=red]');
+	await tabTo(page, '#c-title');
+	await page.keyboard.type('Partner feed');
+	await page.keyboard.press('Tab'); // description
+	await page.keyboard.press('Tab'); // the TLP radio group, at AMBER
+	await page.keyboard.press('ArrowUp'); // GREEN
+	assert.equal(await page.isChecked('#tlp-choices input[value=green]'), true);
+	await page.keyboard.press('Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'c-orgs');
+	const box = page.locator('#c-orgs');
+	assert.equal(await box.getAttribute('role'), 'combobox');
+	assert.equal(await box.getAttribute('aria-expanded'), 'false');
+	// One letter asks nothing; "artn" (inside the name) finds the partner.
+	await page.keyboard.type('a');
+	assert.equal(await box.getAttribute('aria-expanded'), 'false');
+	await page.keyboard.type('rtn');
+	const list = page.locator(`#${await box.getAttribute('aria-controls')}`);
+	await page.waitForFunction(() => document.querySelector('#c-orgs').getAttribute('aria-expanded') === 'true');
+	assert.equal(await list.getAttribute('role'), 'listbox');
+	assert.deepEqual(await list.locator('[role=option]').allInnerTexts(), ['Partner CERT (cert, GB)']);
+	await accessible(page, '/staff/sharing with the list open');
+	await shot(page, 'sharing-picker-open');
+	await page.keyboard.press('ArrowDown');
+	const opt = list.locator('[role=option]').first();
+	assert.equal(await opt.getAttribute('aria-selected'), 'true');
+	assert.equal(await box.getAttribute('aria-activedescendant'), await opt.getAttribute('id'));
+	await page.keyboard.press('Enter'); // chooses; does not send the form
+	assert.deepEqual(await page.$$eval('#c-orgs-chips li', (l) => l.map((c) => [Number(c.dataset.id), c.firstChild.textContent])),
+		[[acc.orgs.cert, 'Partner CERT (cert, GB)']]);
+	assert.equal(await box.inputValue(), '');
+	assert.equal(await box.getAttribute('aria-expanded'), 'false');
+	assert.equal(await page.locator('#coll-form .confirm').isVisible(), false);
+	// A second one chosen, then removed again from its chip by keyboard.
+	await page.keyboard.type('shop');
+	await page.waitForSelector('#c-orgs[aria-expanded=true]');
+	await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('Enter');
+	assert.equal(await page.locator('#c-orgs-chips li').count(), 2);
+	await page.keyboard.press('Shift+Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Remove Shop C (business, FR)');
+	await page.keyboard.press('Enter');
+	assert.equal(await page.locator('#c-orgs-chips li').count(), 1);
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'c-orgs');
+	// Escape closes the list without choosing.
+	await page.keyboard.type('shop');
+	await page.waitForSelector('#c-orgs[aria-expanded=true]');
+	await page.keyboard.press('Escape');
+	assert.equal(await box.getAttribute('aria-expanded'), 'false');
+	await page.keyboard.press('Control+A');
+	await page.keyboard.press('Backspace');
+	await shot(page, 'sharing-picker-chosen');
+	// Enter sends the form; the confirmation names the partner; Enter confirms.
+	await page.keyboard.press('Enter');
+	await page.waitForSelector('#coll-form .confirm-yes:focus');
+	assert.match(await text(page, '#coll-form .confirm'), /Partner feed as TLP:GREEN, shared with organisations Partner CERT\?/);
+	await page.keyboard.press('Enter');
+	await page.waitForSelector('#colls tr:has-text("Partner feed")');
+	assert.match(await page.locator('#colls tr', { hasText: 'Partner feed' }).innerText(), /organisations Partner CERT/);
+	// The API got the id.
+	const r = expectStatus(await req(srv, 'GET', '/api/v1/collections', { token: acc.users.ana.token }), 200, 'collections');
+	assert.deepEqual(r.json.collections.find((c) => c.title === 'Partner feed').shared_with.orgs, [acc.orgs.cert]);
+	await ctx.close();
 	assert.deepEqual(problems, []);
 });
 
