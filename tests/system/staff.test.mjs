@@ -292,6 +292,41 @@ test('sharing: a collection shared AMBER with one organisation is seen there, no
 	assert.deepEqual(problems, []);
 });
 
+test('the lookup page reads defanged values, and shows each line as read', async () => {
+	const ctx = await context();
+	const page = await signIn(ctx, acc.users.ana, '/staff/lookup');
+	await page.waitForSelector('#lookup-form');
+	const defanged = FEED_DOMAIN.replace('.', '[.]');
+	await page.fill('#l-values', [`hxxps://www.${defanged}/pay`, FEED_DOMAIN.replace('.', '(dot)'), `bob[@]${defanged}`, '198.51.100.7',
+		'not[.]a thing'].join('\n'));
+	await page.click('#lookup-form button[type=submit]');
+	await page.waitForSelector('#out:not(.hidden)');
+	// The three forms of the feed's domain match it (the e-mail address by
+	// its domain); each shows its refanged form.
+	const res = await text(page, '#results');
+	assert.match(res, new RegExp(`hxxps://www\\.${FEED_DOMAIN.replace('.', '\\[\\.\\]')}/pay \\(read as https://www\\.${FEED_DOMAIN.replace('.', '\\.')}/pay\\)`));
+	assert.equal(await page.locator('#results tbody tr').count(), 3, res);
+	assert.match(res, new RegExp(`bob\\[@\\]${FEED_DOMAIN.replace('.', '\\[\\.\\]')} \\(read as bob@`));
+	assert.equal(await page.isVisible('#refanged'), true);
+	const rows = await page.$$eval('#refanged tbody tr', (trs) => trs.map((t) => [...t.cells].map((c) => c.textContent)));
+	assert.deepEqual(rows, [
+		['1', `hxxps://www.${defanged}/pay`, `https://www.${FEED_DOMAIN}/pay`],
+		['2', FEED_DOMAIN.replace('.', '(dot)'), FEED_DOMAIN],
+		['3', `bob[@]${defanged}`, `bob@${FEED_DOMAIN}`],
+		['5', 'not[.]a thing', 'not.a thing'],
+	]);
+	assert.match(await text(page, '#invalid'), /5\s+not\[\.\]a thing\s+not an indicator/);
+	await accessible(page, '/staff/lookup (refanged)');
+	await shot(page, 'lookup-refanged');
+	// Nothing defanged: no such table.
+	await page.fill('#l-values', FEED_DOMAIN);
+	await page.click('#lookup-form button[type=submit]');
+	await page.waitForFunction(() => document.querySelector('#refanged-wrap').classList.contains('hidden'));
+	assert.equal(await page.isVisible('#h-refanged'), false);
+	await ctx.close();
+	assert.deepEqual(problems, []);
+});
+
 // Presses Tab until sel has the focus (the keyboard's way to a field).
 async function tabTo(page, sel, max = 80) {
 	for (let i = 0; i < max; i++) {
