@@ -404,10 +404,63 @@ test('sharing by name, keyboard only: a partner picked by typing part of its nam
 	assert.deepEqual(problems, []);
 });
 
+// The size a text is drawn at on the screen: its CSS font size times the
+// scale of the SVG it is in (an SVG drawn narrower than its viewBox shrinks
+// its labels with it).
+const drawnSize = (page, sel) => page.$$eval(sel, (els) => els.map((el) => {
+	const svg = el.ownerSVGElement;
+	const scale = svg ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
+	return parseFloat(getComputedStyle(el).fontSize) * scale;
+}));
+
+test('the case graph reads on a phone: a list first, the picture at full size on request', async () => {
+	// Two new reports naming one number: a case of two (the others were split).
+	const GRAPH_PHONE = '+44 7700 900456';
+	for (const name of ['g1', 'g2']) {
+		R[name] = expectStatus(await req(srv, 'POST', '/api/v1/reports', { json: { kind: 'crime', category: 'investment-fraud',
+			description: `A broker on ${GRAPH_PHONE} took a deposit.`, suspect: { phones: [GRAPH_PHONE] } } }), 201, name).json.reference;
+	}
+	const ctx = await context(PHONE_SCREEN);
+	const page = await signIn(ctx, acc.users.ana, `/staff/case?ref=${R.g1}`);
+	await page.waitForSelector('#graph-list');
+	assert.equal(await page.isVisible('#graph-svg'), false, 'the picture is not the default on a phone');
+	assert.equal(await text(page, '#graph-view'), 'Show as a graph');
+	const items = await page.$$eval('#graph-list > li', (lis) => lis.map((li) => li.dataset.ref));
+	assert.deepEqual(items.sort(), [R.g1, R.g2].sort(), 'both reports in the list');
+	assert.match(await text(page, '#graph-list'), new RegExp(`${R.g1} \\(this report\\)`));
+	assert.match(await text(page, '#graph-list'), /phone: \+447700900456[\s\S]*phone: \+447700900456/);
+	for (const px of await drawnSize(page, '#graph-list li')) assert.ok(px >= 16, `list text at ${px} px`);
+	assert.equal(await widthOverflow(page), '');
+	await shot(page, 'phone-case-graph-list');
+	// By keyboard: the picture, whose labels keep their size (it scrolls
+	// sideways in its box instead of shrinking).
+	await page.focus('#graph-view');
+	await page.keyboard.press('Enter');
+	await page.waitForSelector('#graph-svg', { state: 'visible' });
+	assert.equal(await page.isVisible('#graph-list'), false);
+	const sizes = await drawnSize(page, '#graph-svg text');
+	assert.ok(sizes.length >= 3, 'labels drawn');
+	for (const px of sizes) assert.ok(px >= 12.9, `graph label drawn at ${px.toFixed(1)} px`);
+	assert.equal(await widthOverflow(page), '', 'the page does not scroll sideways; the graph box does');
+	assert.ok(await page.$eval('#graph', (g) => g.scrollWidth > g.clientWidth), 'the graph scrolls in its box');
+	await shot(page, 'phone-case-graph-picture');
+	await page.keyboard.press('Enter');
+	await page.waitForSelector('#graph-list', { state: 'visible' });
+	await ctx.close();
+	// On a wide screen the picture is the default, labels at full size.
+	const wide = await context();
+	const p2 = await signIn(wide, acc.users.ana, `/staff/case?ref=${R.g1}`);
+	await p2.waitForSelector('#graph-svg', { state: 'visible' });
+	assert.equal(await text(p2, '#graph-view'), 'Show as a list');
+	for (const px of await drawnSize(p2, '#graph-svg text')) assert.ok(px >= 12.9, `graph label drawn at ${px.toFixed(1)} px`);
+	await wide.close();
+	assert.deepEqual(problems, []);
+});
+
 test('the new pages fit a 390-px-wide screen', async () => {
 	const ctx = await context(PHONE_SCREEN);
 	const page = await signIn(ctx, acc.users.ana, '/staff/cases');
-	for (const [p, ready] of [['/staff/cases', '#cases tbody tr'], [`/staff/case?ref=${R.a1}`, '#graph-svg'], ['/staff/lookup', '#lookup-form'],
+	for (const [p, ready] of [['/staff/cases', '#cases tbody tr'], [`/staff/case?ref=${R.a1}`, '#graph-list'], ['/staff/lookup', '#lookup-form'],
 		['/staff/sharing', '#colls tbody tr']]) {
 		await page.goto(p);
 		await page.waitForSelector(ready);
