@@ -68,6 +68,9 @@ void api_group_create(struct http_app *app, struct http_req *rq, struct http_res
 void api_group_member_add(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_group_member_remove(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_lookup(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+/* directory.c: organisations and users by name, for picking recipients. */
+void api_directory_orgs(struct http_app *app, struct http_req *rq, struct http_resp *rs);
+void api_directory_users(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_collection_import(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_misp_manifest(struct http_app *app, struct http_req *rq, struct http_resp *rs);
 void api_misp_event(struct http_app *app, struct http_req *rq, struct http_resp *rs);

@@ -3,6 +3,7 @@
  */
 #include "api/api.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,9 +53,11 @@ void api_offences(struct http_app *app, struct http_req *rq, struct http_resp *r
 
 int api_id(struct http_resp *rs, const char *s, const char *field, int64_t *out)
 {
-	char *end;
+	char *end = NULL;
+	errno = 0;
 	long long v = s != NULL ? strtoll(s, &end, 10) : 0;
-	if (s == NULL || *s == '\0' || *end != '\0' || v <= 0) {
+	/* ERANGE: strtoll clamps a too-long number to the largest id */
+	if (s == NULL || *s == '\0' || *end != '\0' || v <= 0 || errno == ERANGE) {
 		char m[96];
 		snprintf(m, sizeof m, "%s: must be a positive whole number", field);
 		http_error(rs, 400, m, field);

@@ -98,5 +98,7 @@ const struct http_route http_routes[] = {
         {"POST", "/api/v1/sightings", api_sightings_add, HTTP_SIGNED_IN, MB(4), false, NULL},
         {"GET", "/api/v1/indicators/{id}/sightings", api_indicator_sightings, HTTP_SIGNED_IN, 0,
          false, NULL},
+        {"GET", "/api/v1/directory/orgs", api_directory_orgs, HTTP_SIGNED_IN, 0, false, NULL},
+        {"GET", "/api/v1/directory/users", api_directory_users, HTTP_SIGNED_IN, 0, false, NULL},
         {NULL, NULL, NULL, HTTP_PUBLIC, 0, false, NULL},
 };

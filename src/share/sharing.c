@@ -672,6 +672,16 @@ json_t *sharing_groups_json(struct sharing *sh, const struct principal *p)
 	return json_pack("{so}", "groups", a);
 }
 
+bool sharing_orgs_share_group(struct sharing *sh, int64_t a, int64_t b)
+{
+	bool yes = false;
+	pthread_rwlock_rdlock(&sh->lock);
+	for (size_t i = 0; !yes && i < sh->n_groups; i++)
+		yes = ids_has(&sh->groups[i].members, a) && ids_has(&sh->groups[i].members, b);
+	pthread_rwlock_unlock(&sh->lock);
+	return yes;
+}
+
 /* ---- collections ---- */
 
 static json_t *coll_json(const struct principal *p, const struct coll *k, bool readable,
@@ -1741,8 +1751,17 @@ int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *
 	if (json_array_size(values) > SHARING_LOOKUP_MAX)
 		return crix_error_field(err, "values", CRIX_ETOOBIG,
 		                        "values: at most %d in one request", SHARING_LOOKUP_MAX);
-	struct buf b = {0}, bad = {0};
-	size_t matched = 0, n_bad = 0;
+	/* "refang": true undoes defanging (hxxp, [.], (dot), [@]) first, as the
+	 * CLI's --refang and report extraction do; off by default, so a value is
+	 * matched as sent unless the caller asks. */
+	json_t *rf = json_object_get(req, "refang");
+	if (rf != NULL && !json_is_boolean(rf))
+		return crix_error_field(err, "refang", CRIX_EINVAL,
+		                        "refang: must be true or false");
+	bool refang = json_is_true(rf);
+	char plain[IOC_VALUE_MAX];
+	struct buf b = {0}, bad = {0}, rb = {0}; /* rb: the values refanging changed */
+	size_t matched = 0, n_bad = 0, n_ref = 0;
 	char num[48];
 	puts_(&b, "{\"results\":[");
 	pthread_rwlock_rdlock(&sh->lock);
@@ -1753,13 +1772,25 @@ int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *
 	json_array_foreach(values, i, v)
 	{
 		const char *s = json_string_value(v);
+		size_t slen = json_string_length(v);
 		struct ioc_value iv;
 		struct crix_error e = {0};
 		const char *why = NULL;
+		if (s != NULL && refang && slen < IOC_VALUE_MAX &&
+		    ioc_refang(s, slen, plain, sizeof plain, NULL, &slen, NULL) == 0) {
+			plain[slen] = '\0';
+			if (strcmp(plain, s) != 0) {
+				snprintf(num, sizeof num,
+				         "%s{\"index\":%zu,\"value\":", n_ref++ ? "," : "", i);
+				puts_(&rb, num);
+				put_json_string(&rb, plain);
+				puts_(&rb, "}");
+			}
+			s = plain;
+		}
 		if (s == NULL)
 			why = "not a string";
-		else if (json_string_length(v) >= IOC_VALUE_MAX ||
-		         ioc_guess(sh->ioc, s, json_string_length(v), NULL, &iv, &e) != 0)
+		else if (slen >= IOC_VALUE_MAX || ioc_guess(sh->ioc, s, slen, NULL, &iv, &e) != 0)
 			why = "not an indicator of any type crix knows";
 		if (why != NULL) {
 			snprintf(num, sizeof num, "%s{\"index\":%zu,", n_bad++ ? "," : "", i);
@@ -1773,7 +1804,7 @@ int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *
 		snprintf(num, sizeof num, "%s{\"index\":%zu,", matched ? "," : "", i);
 		puts_(&b, num);
 		puts_(&b, "\"value\":");
-		put_json_string(&b, s);
+		put_json_string(&b, json_string_value(v));
 		puts_(&b, ",\"type\":\"");
 		puts_(&b, ioc_type_name(iv.type));
 		puts_(&b, "\",\"canonical\":");
@@ -1804,12 +1835,18 @@ int sharing_lookup(struct sharing *sh, const struct principal *p, const json_t *
 	puts_(&b, "],\"invalid\":[");
 	if (bad.p != NULL)
 		put(&b, bad.p, bad.n);
+	if (refang) {
+		puts_(&b, "],\"refanged\":[");
+		if (rb.p != NULL)
+			put(&b, rb.p, rb.n);
+	}
 	snprintf(num, sizeof num, "],\"looked_up\":%zu,", json_array_size(values));
 	puts_(&b, num);
 	snprintf(num, sizeof num, "\"matched\":%zu}", matched);
 	puts_(&b, num);
 	free(bad.p);
-	if (b.oom || bad.oom) {
+	free(rb.p);
+	if (b.oom || bad.oom || rb.oom) {
 		free(b.p);
 		return crix_error_set(err, CRIX_ENOMEM, "lookup: out of memory");
 	}

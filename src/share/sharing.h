@@ -55,6 +55,9 @@ int sharing_group_member(struct sharing *sh, const struct principal *p, int64_t 
                          bool add, struct crix_error *err);
 /* The groups p's organisation owns or belongs to. */
 json_t *sharing_groups_json(struct sharing *sh, const struct principal *p);
+/* Are organisations a and b both members of one sharing group (the
+ * directory lets such partners see each other's users)? */
+bool sharing_orgs_share_group(struct sharing *sh, int64_t a, int64_t b);
 
 /* ---- collections ---- */
 

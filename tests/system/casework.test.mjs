@@ -14,14 +14,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Accounts, startServer, scratch, req, expectStatus, killAll, ROOT } from './serve-lib.mjs';
-import { launchChromium, unlabelled, lowContrast, widthOverflow } from './web-lib.mjs';
+import { WebTests, PAGE_CSP, text, widthOverflow } from './web-lib.mjs';
 
 const WEB = path.join(ROOT, 'web');
 const SITE = 'cheap-phones-direct.shop';
 const FORCE = 'Metro Police Cyber Unit';
-let srv, acc, browser, shots, nShot = 0;
-const problems = []; // console errors, page errors, pages without their CSP
-const expected = []; // API refusals a test provoked on purpose (regexps)
+let srv, acc;
+// The pages' CSP; the package has its own, stricter one (no script at all).
+const web = new WebTests({ csp: (where) => (where.startsWith('/api/') ? ["default-src 'none'"] : PAGE_CSP) });
+const { problems, expected, context, shot, accessible, signIn, refusalsSeen } = web;
 const V = {}; // the victims' {reference, secret} by name
 let caseId = '';
 
@@ -40,10 +41,7 @@ before(async () => {
 	const rules = path.join(dir, 'rules.json');
 	fs.writeFileSync(rules, JSON.stringify({ rules: [{ name: 'Online shops', category: ['online-shopping-fraud'], org: FORCE }] }));
 	srv = await startServer(dir, ['--web', WEB, '--rate-limit', '100000', '--jurisdictions', rules]);
-	shots = process.env.SCREENSHOTS ? path.join(process.env.SCREENSHOTS, 'casework') : path.join(dir, 'casework-screenshots');
-	fs.mkdirSync(shots, { recursive: true });
-	console.log(`screenshots: ${shots}`);
-	browser = await launchChromium();
+	await web.start(srv, dir, 'casework');
 	for (const [name, words] of [['v1', 'I paid for a phone that never came.'], ['v2', 'They took my money for a tablet.']]) {
 		const r = expectStatus(await req(srv, 'POST', '/api/v1/reports', { json: { kind: 'crime', category: 'online-shopping-fraud',
 			description: `${words} The shop was https://${SITE}/deals.`, suspect: { websites: [SITE] },
@@ -56,63 +54,11 @@ before(async () => {
 });
 
 after(async () => {
-	if (browser) await browser.close();
-	if (srv) {
-		srv.checkLog();
-		await srv.stop();
-	}
+	await web.close();
 	await killAll();
 });
 
-async function context(opts = {}) {
-	const ctx = await browser.newContext({ baseURL: srv.base, ...opts });
-	ctx.on('page', watch);
-	return ctx;
-}
-
-// The pages' CSP; the package has its own, stricter one (no script at all).
-function watch(page) {
-	page.on('console', (m) => {
-		if (m.type() !== 'error') return;
-		const i = expected.findIndex((re) => re.test(m.text()));
-		if (i >= 0) expected.splice(i, 1);
-		else problems.push(`${page.url()}: console: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`${page.url()}: page error: ${e.message}`));
-	page.on('response', (r) => {
-		if (r.request().resourceType() !== 'document') return;
-		const csp = r.headers()['content-security-policy'] || '';
-		const want = new URL(r.url()).pathname.startsWith('/api/') ? ["default-src 'none'"] : ["default-src 'self'", "script-src 'self'", "style-src 'self'"];
-		for (const d of want) if (!csp.includes(d)) problems.push(`${r.url()}: Content-Security-Policy lacks ${d}: '${csp}'`);
-	});
-}
-
-async function shot(page, name) {
-	nShot++;
-	await page.screenshot({ path: path.join(shots, `${String(nShot).padStart(2, '0')}-${name}.png`), fullPage: true });
-}
-
-async function accessible(page, what) {
-	assert.deepEqual(await unlabelled(page), [], `unlabelled controls on ${what}`);
-	assert.deepEqual(await lowContrast(page), [], `low-contrast text on ${what}`);
-}
-
-async function signIn(ctx, user, next) {
-	const page = await ctx.newPage();
-	await page.goto(`/staff/login?next=${encodeURIComponent(next)}`);
-	await page.fill('#username', user.username);
-	await page.fill('#password', user.password);
-	await Promise.all([page.waitForURL(`**${next}`), page.click('button[type=submit]')]);
-	return page;
-}
-
-const text = (page, sel) => page.locator(sel).innerText();
 const status = (page, re) => page.waitForFunction((s) => new RegExp(s).test(document.querySelector('#status').textContent), re.source);
-
-async function refusalsSeen() {
-	for (let i = 0; i < 50 && expected.length; i++) await new Promise((r) => setTimeout(r, 100));
-	assert.deepEqual(expected, [], 'the refusals provoked were seen');
-}
 
 test('an analyst reviews the case, sees the rules\' recipient and disseminates it', async () => {
 	const ctx = await context();

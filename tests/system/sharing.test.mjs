@@ -273,6 +273,22 @@ describe('sharing: groups, collections, TAXII 2.1, lookups, visibility', () => {
 		r = await req(srv, 'POST', '/api/v1/lookup', { json: { value: 'x' } });
 		assert.equal(r.status, 400);
 		assert.equal(r.json.error.field, 'values');
+		// Defanged values: matched only when refang is asked for, echoed as sent
+		// with the refanged text beside them.
+		const defanged = ['hxxp://198.51.100[.]1/x', '198[.]51[.]100(dot)1', 'not[.]a thing'];
+		r = await req(srv, 'POST', '/api/v1/lookup', { json: { values: defanged } });
+		assert.equal(r.json.matched, 0, r.text);
+		assert.equal(r.json.refanged, undefined, 'no refanged list unless asked');
+		r = await req(srv, 'POST', '/api/v1/lookup', { json: { values: defanged, refang: true } });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.results.map((x) => [x.index, x.value, x.canonical]),
+			[[0, defanged[0], 'http://198.51.100.1/x'], [1, defanged[1], '198.51.100.1']]);
+		assert.deepEqual(r.json.invalid, [{ index: 2, reason: 'not an indicator of any type crix knows' }]);
+		assert.deepEqual(r.json.refanged, [{ index: 0, value: 'http://198.51.100.1/x' }, { index: 1, value: '198.51.100.1' },
+			{ index: 2, value: 'not.a thing' }]);
+		r = await req(srv, 'POST', '/api/v1/lookup', { json: { values: ['1.2.3.4'], refang: 'yes' } });
+		assert.equal(r.status, 400);
+		assert.equal(r.json.error.field, 'refang');
 	});
 
 	it('collections are managed by their owner; changes apply at once', async () => {

@@ -11,16 +11,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { Accounts, startServer, scratch, req, expectStatus, killAll, ROOT } from './serve-lib.mjs';
-import { launchChromium, unlabelled, lowContrast, widthOverflow } from './web-lib.mjs';
+import { WebTests, PHONE_SCREEN, text, widthOverflow } from './web-lib.mjs';
 
 const WEB = path.join(ROOT, 'web');
 const PHONE = '+44 7700 900123';
 const FEED_DOMAIN = 'parcel-fee-check.top';
 const TAXII = 'application/taxii+json;version=2.1';
-let srv, acc, browser, shots, nShot = 0;
-const problems = []; // console errors, page errors, pages without CSP
-const expected = []; // API refusals a test provoked on purpose (regexps)
-const visited = new Set();
+let srv, acc;
+const web = new WebTests();
+const { problems, expected, visited, context, shot, accessible, signIn, refusalsSeen } = web;
 const R = {}; // report references by name
 
 before(async () => {
@@ -35,10 +34,7 @@ before(async () => {
 	acc.user('cyd', 'shop', 'analyst');
 	acc.token('ana');
 	srv = await startServer(dir, ['--web', WEB, '--rate-limit', '100000']);
-	shots = process.env.SCREENSHOTS ? path.join(process.env.SCREENSHOTS, 'staff') : path.join(dir, 'staff-screenshots');
-	fs.mkdirSync(shots, { recursive: true });
-	console.log(`screenshots: ${shots}`);
-	browser = await launchChromium();
+	await web.start(srv, dir, 'staff');
 	// Case A: two crime reports naming the same phone number, with losses;
 	// case B: one report naming only a web site.
 	const submit = async (name, body) => {
@@ -67,65 +63,9 @@ before(async () => {
 });
 
 after(async () => {
-	if (browser) await browser.close();
-	if (srv) {
-		srv.checkLog();
-		await srv.stop();
-	}
+	await web.close();
 	await killAll();
 });
-
-async function context(opts = {}) {
-	const ctx = await browser.newContext({ baseURL: srv.base, ...opts });
-	ctx.on('page', watch);
-	return ctx;
-}
-
-function watch(page) {
-	page.on('console', (m) => {
-		if (m.type() !== 'error') return;
-		const i = expected.findIndex((re) => re.test(m.text()));
-		if (i >= 0) expected.splice(i, 1);
-		else problems.push(`${page.url()}: console: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`${page.url()}: page error: ${e.message}`));
-	page.on('response', (r) => {
-		if (r.request().resourceType() !== 'document') return;
-		visited.add(new URL(r.url()).pathname);
-		const csp = r.headers()['content-security-policy'] || '';
-		for (const d of ["default-src 'self'", "script-src 'self'", "style-src 'self'"])
-			if (!csp.includes(d)) problems.push(`${r.url()}: Content-Security-Policy lacks ${d}: '${csp}'`);
-	});
-}
-
-async function shot(page, name) {
-	nShot++;
-	await page.screenshot({ path: path.join(shots, `${String(nShot).padStart(2, '0')}-${name}.png`), fullPage: true });
-}
-
-async function accessible(page, what) {
-	assert.deepEqual(await unlabelled(page), [], `unlabelled controls on ${what}`);
-	assert.deepEqual(await lowContrast(page), [], `low-contrast text on ${what}`);
-}
-
-// Signs in through the login page and lands on next.
-async function signIn(ctx, user, next) {
-	const page = await ctx.newPage();
-	await page.goto(`/staff/login?next=${encodeURIComponent(next)}`);
-	await page.fill('#username', user.username);
-	await page.fill('#password', user.password);
-	await Promise.all([page.waitForURL(`**${next}`), page.click('button[type=submit]')]);
-	return page;
-}
-
-const text = (page, sel) => page.locator(sel).innerText();
-
-// Waits for the console errors of the refusals a test provoked (the browser
-// reports them a little after the page has shown the error).
-async function refusalsSeen() {
-	for (let i = 0; i < 50 && expected.length; i++) await new Promise((r) => setTimeout(r, 100));
-	assert.deepEqual(expected, [], 'the refusals provoked were seen');
-}
 
 test('an analyst works the case queue: score and reasons, merge, split', async () => {
 	const ctx = await context();
@@ -322,7 +262,8 @@ test('sharing: a collection shared AMBER with one organisation is seen there, no
 	await shot(page, 'sharing');
 	// Changed to AMBER+STRICT, also shared with the group.
 	await row.locator('button:text("Change Mule accounts")').click();
-	assert.equal(await page.inputValue('#c-orgs'), String(acc.orgs.cert));
+	assert.deepEqual(await page.$$eval('#c-orgs-chips li', (l) => l.map((c) => Number(c.dataset.id))), [acc.orgs.cert], 'the recipient as a chip');
+	assert.equal(await page.inputValue('#c-orgs'), '');
 	await page.check('#tlp-choices input[value="amber+strict"]');
 	await page.locator('#c-groups label', { hasText: 'Fraud partners' }).locator('input').check();
 	await page.click('#coll-submit');
@@ -351,10 +292,175 @@ test('sharing: a collection shared AMBER with one organisation is seen there, no
 	assert.deepEqual(problems, []);
 });
 
+test('the lookup page reads defanged values, and shows each line as read', async () => {
+	const ctx = await context();
+	const page = await signIn(ctx, acc.users.ana, '/staff/lookup');
+	await page.waitForSelector('#lookup-form');
+	const defanged = FEED_DOMAIN.replace('.', '[.]');
+	await page.fill('#l-values', [`hxxps://www.${defanged}/pay`, FEED_DOMAIN.replace('.', '(dot)'), `bob[@]${defanged}`, '198.51.100.7',
+		'not[.]a thing'].join('\n'));
+	await page.click('#lookup-form button[type=submit]');
+	await page.waitForSelector('#out:not(.hidden)');
+	// The three forms of the feed's domain match it (the e-mail address by
+	// its domain); each shows its refanged form.
+	const res = await text(page, '#results');
+	assert.match(res, new RegExp(`hxxps://www\\.${FEED_DOMAIN.replace('.', '\\[\\.\\]')}/pay \\(read as https://www\\.${FEED_DOMAIN.replace('.', '\\.')}/pay\\)`));
+	assert.equal(await page.locator('#results tbody tr').count(), 3, res);
+	assert.match(res, new RegExp(`bob\\[@\\]${FEED_DOMAIN.replace('.', '\\[\\.\\]')} \\(read as bob@`));
+	assert.equal(await page.isVisible('#refanged'), true);
+	const rows = await page.$$eval('#refanged tbody tr', (trs) => trs.map((t) => [...t.cells].map((c) => c.textContent)));
+	assert.deepEqual(rows, [
+		['1', `hxxps://www.${defanged}/pay`, `https://www.${FEED_DOMAIN}/pay`],
+		['2', FEED_DOMAIN.replace('.', '(dot)'), FEED_DOMAIN],
+		['3', `bob[@]${defanged}`, `bob@${FEED_DOMAIN}`],
+		['5', 'not[.]a thing', 'not.a thing'],
+	]);
+	assert.match(await text(page, '#invalid'), /5\s+not\[\.\]a thing\s+not an indicator/);
+	await accessible(page, '/staff/lookup (refanged)');
+	await shot(page, 'lookup-refanged');
+	// Nothing defanged: no such table.
+	await page.fill('#l-values', FEED_DOMAIN);
+	await page.click('#lookup-form button[type=submit]');
+	await page.waitForFunction(() => document.querySelector('#refanged-wrap').classList.contains('hidden'));
+	assert.equal(await page.isVisible('#h-refanged'), false);
+	await ctx.close();
+	assert.deepEqual(problems, []);
+});
+
+// Presses Tab until sel has the focus (the keyboard's way to a field).
+async function tabTo(page, sel, max = 80) {
+	for (let i = 0; i < max; i++) {
+		if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), sel)) return;
+		await page.keyboard.press('Tab');
+	}
+	assert.fail(`Tab never reached ${sel}`);
+}
+
+test('sharing by name, keyboard only: a partner picked by typing part of its name', async () => {
+	const ctx = await context();
+	const page = await signIn(ctx, acc.users.ana, '/staff/sharing');
+	await page.waitForSelector('#tlp-choices input[value=red]');
+	await tabTo(page, '#c-title');
+	await page.keyboard.type('Partner feed');
+	await page.keyboard.press('Tab'); // description
+	await page.keyboard.press('Tab'); // the TLP radio group, at AMBER
+	await page.keyboard.press('ArrowUp'); // GREEN
+	assert.equal(await page.isChecked('#tlp-choices input[value=green]'), true);
+	await page.keyboard.press('Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'c-orgs');
+	const box = page.locator('#c-orgs');
+	assert.equal(await box.getAttribute('role'), 'combobox');
+	assert.equal(await box.getAttribute('aria-expanded'), 'false');
+	// One letter asks nothing; "artn" (inside the name) finds the partner.
+	await page.keyboard.type('a');
+	assert.equal(await box.getAttribute('aria-expanded'), 'false');
+	await page.keyboard.type('rtn');
+	const list = page.locator(`#${await box.getAttribute('aria-controls')}`);
+	await page.waitForFunction(() => document.querySelector('#c-orgs').getAttribute('aria-expanded') === 'true');
+	assert.equal(await list.getAttribute('role'), 'listbox');
+	assert.deepEqual(await list.locator('[role=option]').allInnerTexts(), ['Partner CERT (cert, GB)']);
+	await accessible(page, '/staff/sharing with the list open');
+	await shot(page, 'sharing-picker-open');
+	await page.keyboard.press('ArrowDown');
+	const opt = list.locator('[role=option]').first();
+	assert.equal(await opt.getAttribute('aria-selected'), 'true');
+	assert.equal(await box.getAttribute('aria-activedescendant'), await opt.getAttribute('id'));
+	await page.keyboard.press('Enter'); // chooses; does not send the form
+	assert.deepEqual(await page.$$eval('#c-orgs-chips li', (l) => l.map((c) => [Number(c.dataset.id), c.firstChild.textContent])),
+		[[acc.orgs.cert, 'Partner CERT (cert, GB)']]);
+	assert.equal(await box.inputValue(), '');
+	assert.equal(await box.getAttribute('aria-expanded'), 'false');
+	assert.equal(await page.locator('#coll-form .confirm').isVisible(), false);
+	// A second one chosen, then removed again from its chip by keyboard.
+	await page.keyboard.type('shop');
+	await page.waitForSelector('#c-orgs[aria-expanded=true]');
+	await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('Enter');
+	assert.equal(await page.locator('#c-orgs-chips li').count(), 2);
+	await page.keyboard.press('Shift+Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Remove Shop C (business, FR)');
+	await page.keyboard.press('Enter');
+	assert.equal(await page.locator('#c-orgs-chips li').count(), 1);
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'c-orgs');
+	// Escape closes the list without choosing.
+	await page.keyboard.type('shop');
+	await page.waitForSelector('#c-orgs[aria-expanded=true]');
+	await page.keyboard.press('Escape');
+	assert.equal(await box.getAttribute('aria-expanded'), 'false');
+	await page.keyboard.press('Control+A');
+	await page.keyboard.press('Backspace');
+	await shot(page, 'sharing-picker-chosen');
+	// Enter sends the form; the confirmation names the partner; Enter confirms.
+	await page.keyboard.press('Enter');
+	await page.waitForSelector('#coll-form .confirm-yes:focus');
+	assert.match(await text(page, '#coll-form .confirm'), /Partner feed as TLP:GREEN, shared with organisations Partner CERT\?/);
+	await page.keyboard.press('Enter');
+	await page.waitForSelector('#colls tr:has-text("Partner feed")');
+	assert.match(await page.locator('#colls tr', { hasText: 'Partner feed' }).innerText(), /organisations Partner CERT/);
+	// The API got the id.
+	const r = expectStatus(await req(srv, 'GET', '/api/v1/collections', { token: acc.users.ana.token }), 200, 'collections');
+	assert.deepEqual(r.json.collections.find((c) => c.title === 'Partner feed').shared_with.orgs, [acc.orgs.cert]);
+	await ctx.close();
+	assert.deepEqual(problems, []);
+});
+
+// The size a text is drawn at on the screen: its CSS font size times the
+// scale of the SVG it is in (an SVG drawn narrower than its viewBox shrinks
+// its labels with it).
+const drawnSize = (page, sel) => page.$$eval(sel, (els) => els.map((el) => {
+	const svg = el.ownerSVGElement;
+	const scale = svg ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
+	return parseFloat(getComputedStyle(el).fontSize) * scale;
+}));
+
+test('the case graph reads on a phone: a list first, the picture at full size on request', async () => {
+	// Two new reports naming one number: a case of two (the others were split).
+	const GRAPH_PHONE = '+44 7700 900456';
+	for (const name of ['g1', 'g2']) {
+		R[name] = expectStatus(await req(srv, 'POST', '/api/v1/reports', { json: { kind: 'crime', category: 'investment-fraud',
+			description: `A broker on ${GRAPH_PHONE} took a deposit.`, suspect: { phones: [GRAPH_PHONE] } } }), 201, name).json.reference;
+	}
+	const ctx = await context(PHONE_SCREEN);
+	const page = await signIn(ctx, acc.users.ana, `/staff/case?ref=${R.g1}`);
+	await page.waitForSelector('#graph-list');
+	assert.equal(await page.isVisible('#graph-svg'), false, 'the picture is not the default on a phone');
+	assert.equal(await text(page, '#graph-view'), 'Show as a graph');
+	const items = await page.$$eval('#graph-list > li', (lis) => lis.map((li) => li.dataset.ref));
+	assert.deepEqual(items.sort(), [R.g1, R.g2].sort(), 'both reports in the list');
+	assert.match(await text(page, '#graph-list'), new RegExp(`${R.g1} \\(this report\\)`));
+	assert.match(await text(page, '#graph-list'), /phone: \+447700900456[\s\S]*phone: \+447700900456/);
+	for (const px of await drawnSize(page, '#graph-list li')) assert.ok(px >= 16, `list text at ${px} px`);
+	assert.equal(await widthOverflow(page), '');
+	await shot(page, 'phone-case-graph-list');
+	// By keyboard: the picture, whose labels keep their size (it scrolls
+	// sideways in its box instead of shrinking).
+	await page.focus('#graph-view');
+	await page.keyboard.press('Enter');
+	await page.waitForSelector('#graph-svg', { state: 'visible' });
+	assert.equal(await page.isVisible('#graph-list'), false);
+	const sizes = await drawnSize(page, '#graph-svg text');
+	assert.ok(sizes.length >= 3, 'labels drawn');
+	for (const px of sizes) assert.ok(px >= 12.9, `graph label drawn at ${px.toFixed(1)} px`);
+	assert.equal(await widthOverflow(page), '', 'the page does not scroll sideways; the graph box does');
+	assert.ok(await page.$eval('#graph', (g) => g.scrollWidth > g.clientWidth), 'the graph scrolls in its box');
+	await shot(page, 'phone-case-graph-picture');
+	await page.keyboard.press('Enter');
+	await page.waitForSelector('#graph-list', { state: 'visible' });
+	await ctx.close();
+	// On a wide screen the picture is the default, labels at full size.
+	const wide = await context();
+	const p2 = await signIn(wide, acc.users.ana, `/staff/case?ref=${R.g1}`);
+	await p2.waitForSelector('#graph-svg', { state: 'visible' });
+	assert.equal(await text(p2, '#graph-view'), 'Show as a list');
+	for (const px of await drawnSize(p2, '#graph-svg text')) assert.ok(px >= 12.9, `graph label drawn at ${px.toFixed(1)} px`);
+	await wide.close();
+	assert.deepEqual(problems, []);
+});
+
 test('the new pages fit a 390-px-wide screen', async () => {
-	const ctx = await context({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+	const ctx = await context(PHONE_SCREEN);
 	const page = await signIn(ctx, acc.users.ana, '/staff/cases');
-	for (const [p, ready] of [['/staff/cases', '#cases tbody tr'], [`/staff/case?ref=${R.a1}`, '#graph-svg'], ['/staff/lookup', '#lookup-form'],
+	for (const [p, ready] of [['/staff/cases', '#cases tbody tr'], [`/staff/case?ref=${R.a1}`, '#graph-list'], ['/staff/lookup', '#lookup-form'],
 		['/staff/sharing', '#colls tbody tr']]) {
 		await page.goto(p);
 		await page.waitForSelector(ready);
@@ -369,5 +475,5 @@ test('the new pages fit a 390-px-wide screen', async () => {
 test('every new page was checked', () => {
 	for (const p of ['/staff/cases', '/staff/case', '/staff/lookup', '/staff/sharing'])
 		assert.ok(visited.has(p), `the tests never visited ${p}`);
-	assert.ok(fs.readdirSync(shots).length >= 10, 'screenshots were saved');
+	assert.ok(fs.readdirSync(web.shots).length >= 10, 'screenshots were saved');
 });

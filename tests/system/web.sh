@@ -7,7 +7,8 @@
 # records the outcome the victim then sees, the statistics chart, the form by
 # keyboard alone and on a 390-px screen; CSP on every page and no console
 # errors.  staff.test.mjs: the case queue, merge and split, indicator lookup
-# and sharing controls seen from three organisations.  casework.test.mjs: review,
+# (defanged values too) and sharing controls seen from three organisations,
+# partners picked by name with the keyboard, the case graph on a phone.  casework.test.mjs: review,
 # dissemination by jurisdiction rule, the crime package, outcomes.  Screenshots of every
 # page visited go to $SCREENSHOTS, or to a directory under the scratch
 # directory (printed; removed at the end).

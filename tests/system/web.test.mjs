@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Accounts, startServer, scratch, req, expectStatus, rawRequest, killAll, crix, CATALOGUE, ROOT } from './serve-lib.mjs';
-import { launchChromium, unlabelled, lowContrast } from './web-lib.mjs';
+import { WebTests, PAGE_CSP, PHONE_SCREEN, text, unlabelled, lowContrast } from './web-lib.mjs';
 
 const WEB = path.join(ROOT, 'web');
 const SITE = 'northgate-verify.top';
-let srv, acc, browser, shots, nShot = 0;
-const problems = []; // console errors, page errors, pages without CSP
-const visited = new Set();
+let srv, acc;
+const web = new WebTests({ csp: () => [...PAGE_CSP, "frame-ancestors 'none'", "base-uri 'none'"],
+	headers: { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' } });
+const { problems, visited, context, shot } = web;
 const victim = {}; // reference and secret of the report made in the browser
 let earlier; // a report made before, naming the same web site
 
@@ -27,10 +28,7 @@ before(async () => {
 	acc.user('ivy', 'police', 'investigator');
 	acc.user('val', 'centre', 'viewer');
 	srv = await startServer(dir, ['--web', WEB, '--rate-limit', '100000']);
-	shots = process.env.SCREENSHOTS || path.join(dir, 'screenshots');
-	fs.mkdirSync(shots, { recursive: true });
-	console.log(`screenshots: ${shots}`);
-	browser = await launchChromium();
+	await web.start(srv, dir);
 	// The earlier report, from another victim, by the API.
 	const r = expectStatus(await req(srv, 'POST', '/api/v1/reports', { json: {
 		category: 'phishing', description: `A text message sent me to https://${SITE}/parcel to pay a fee.`,
@@ -39,39 +37,9 @@ before(async () => {
 });
 
 after(async () => {
-	if (browser) await browser.close();
-	if (srv) {
-		srv.checkLog();
-		await srv.stop();
-	}
+	await web.close();
 	await killAll();
 });
-
-// A browser context (one user's cookies) whose pages are all watched.
-async function context(opts = {}) {
-	const ctx = await browser.newContext({ baseURL: srv.base, ...opts });
-	ctx.on('page', watch);
-	return ctx;
-}
-
-function watch(page) {
-	page.on('console', (m) => { if (m.type() === 'error') problems.push(`${page.url()}: console: ${m.text()}`); });
-	page.on('pageerror', (e) => problems.push(`${page.url()}: page error: ${e.message}`));
-	page.on('response', (r) => {
-		if (r.request().resourceType() !== 'document') return;
-		visited.add(new URL(r.url()).pathname);
-		const csp = r.headers()['content-security-policy'] || '';
-		for (const d of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"])
-			if (!csp.includes(d)) problems.push(`${r.url()}: Content-Security-Policy lacks ${d}: '${csp}'`);
-		if (r.headers()['x-content-type-options'] !== 'nosniff') problems.push(`${r.url()}: no X-Content-Type-Options: nosniff`);
-		if (r.headers()['referrer-policy'] !== 'no-referrer') problems.push(`${r.url()}: no Referrer-Policy: no-referrer`);
-	});
-}
-
-async function shot(page, name) {
-	nShot++;
-	await page.screenshot({ path: path.join(shots, `${String(nShot).padStart(2, '0')}-${name}.png`), fullPage: true });
-}
 
 async function noProblems() {
 	assert.deepEqual(problems, [], 'console errors, page errors or missing headers');
@@ -87,8 +55,6 @@ async function signIn(ctx, user) {
 	await page.waitForSelector('#queue tbody tr');
 	return page;
 }
-
-const text = (page, sel) => page.locator(sel).innerText();
 
 test('the server answers pages safely', async () => {
 	for (const [p, want] of [['/', 200], ['/report', 200], ['/css/site.css', 200], ['/js/api.js', 200], ['/nope', 404]]) {
@@ -413,7 +379,7 @@ test('the report form works with the keyboard alone', async () => {
 });
 
 test('the report form fits a 390-px-wide phone screen', async () => {
-	const ctx = await context({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+	const ctx = await context(PHONE_SCREEN);
 	const page = await ctx.newPage();
 	const fits = async (what) => {
 		const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
@@ -530,5 +496,5 @@ test('an analyst publishes alerts; the public sees the CLEAR one and not the GRE
 test('every page was checked', () => {
 	for (const p of ['/', '/report', '/track', '/alerts', '/staff/login', '/staff/', '/staff/report', '/staff/case', '/staff/stats', '/staff/admin', '/staff/alerts'])
 		assert.ok(visited.has(p), `the tests never visited ${p}`);
-	assert.ok(fs.readdirSync(shots).length >= 20, 'screenshots were saved');
+	assert.ok(fs.readdirSync(web.shots).length >= 20, 'screenshots were saved');
 });

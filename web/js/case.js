@@ -7,7 +7,7 @@
 // by a fresh view; the case's history (GET /api/v1/cases/{id}/decisions).
 import { api } from './api.js';
 import { staffPage, STAFF_KINDS } from './staff.js';
-import { graph } from './charts.js';
+import { graph, graphList } from './charts.js';
 import { h, $, put, say, param, when, money } from './dom.js';
 import { onSubmit, confirmStep } from './forms.js';
 import { reasons, points, losses, categories } from './triage.js';
@@ -91,9 +91,22 @@ function drawGraph(g) {
 	const ii = new Map(inds.map((n, i) => [n.id, i]));
 	const edges = holds.filter((e) => ii.has(e.to)).map((e) => [ri.get(e.from), ii.get(e.to)]);
 	const links = g.edges.filter((e) => e.kind === 'linked' && ri.has(e.from) && ri.has(e.to)).map((e) => [ri.get(e.from), ri.get(e.to)]);
-	put($('#graph'), graph(shown.map((n) => ({ reference: n.id })), inds, edges, ref, links));
+	const reps = shown.map((n) => ({ reference: n.id }));
+	put($('#graph'), graph(reps, inds, edges, ref, links), graphList(reps, inds, edges, ref, links));
+	graphView(null);
 	const all = g.nodes.filter((n) => n.kind === 'report').length;
 	if (all > shown.length) $('#graph').append(h('p', { class: 'hint', text: `The graph shows the first ${shown.length} of ${all} reports.` }));
+}
+
+// The graph as a picture or as a list: a list on a phone's screen at first
+// (the picture's labels would be half size there), the picture elsewhere;
+// the button switches.  asList null: the default for the screen.
+let asListChosen = null;
+function graphView(asList) {
+	if (asList !== null) asListChosen = asList;
+	const list = asListChosen !== null ? asListChosen : matchMedia('(max-width: 30rem)').matches;
+	$('#graph').classList.toggle('as-list', list);
+	$('#graph-view').textContent = list ? 'Show as a graph' : 'Show as a list';
 }
 
 // "too common to link", and a button that puts the value in the confirm form.
@@ -179,6 +192,7 @@ async function start() {
 	wireDecisions();
 	wireCaseWork(me, refresh);
 	wireHistory((e) => say(e.message, 'error'));
+	$('#graph-view').addEventListener('click', () => graphView(!$('#graph').classList.contains('as-list')));
 	await render();
 }
 

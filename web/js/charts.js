@@ -1,7 +1,7 @@
 // charts.js - SVG drawn in the browser from the API's JSON: a bar chart of
 // counts and the link graph of a case.  Both carry a title and description
 // for screen readers; the pages show the same figures as tables too.
-import { s } from './dom.js';
+import { h, s } from './dom.js';
 
 const esc = (t, n) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
 
@@ -55,4 +55,20 @@ export function graph(reports, indicators, edges, current, links = []) {
 			s('text', { x: ix + 16, y: iy(k) + 5, text: esc(`${ind.type}: ${ind.value}`, 32) }));
 	});
 	return svg;
+}
+
+// graphList(...): the same graph as nested lists, for a phone's screen
+// (where the SVG's labels would shrink to half their size) and for anyone
+// who prefers text: each report with the shared indicators it holds and the
+// reports an analyst merged it with.
+export function graphList(reports, indicators, edges, current, links = []) {
+	return h('ul', { class: 'graph-list', id: 'graph-list' }, ...reports.map((r, k) => {
+		const held = edges.filter(([ri]) => ri === k).map(([, i]) => indicators[i]);
+		const merged = links.filter(([a, b]) => a === k || b === k).map(([a, b]) => reports[a === k ? b : a].reference);
+		return h('li', { 'data-ref': r.reference },
+			h('a', { href: `/staff/report?ref=${encodeURIComponent(r.reference)}`, class: 'mono', text: r.reference }),
+			r.reference === current ? ' (this report)' : '',
+			held.length ? h('ul', {}, ...held.map((ind) => h('li', {}, `${ind.type}: `, h('span', { class: 'mono', text: ind.value })))) : h('p', { class: 'hint', text: 'No indicator shared with the others shown.' }),
+			merged.length ? h('p', { class: 'hint', text: `Merged by an analyst with ${merged.join(', ')}.` }) : null);
+	}));
 }

@@ -1,6 +1,9 @@
 // lookup.js - POST /api/v1/lookup from the browser: values pasted one per
 // line, each shown with the shared indicators that match it and that the
 // user may see, and the lines that are no indicator with the reason.
+// Defanged values (hxxp, [.], (dot), [@]) are refanged by the API with the
+// rules the CLI and report extraction use ("refang": true), and each line
+// refanging changed is shown with what it was read as.
 import { api } from './api.js';
 import { staffPage } from './staff.js';
 import { h, $, put, say, when } from './dom.js';
@@ -38,7 +41,7 @@ async function start() {
 		lines.forEach((l, i) => { if (l.trim()) { values.push(l.trim()); lineOf.push(i + 1); } });
 		if (!values.length) throw Object.assign(new Error('Paste at least one value.'), { field: 'values' });
 		if (values.length > LOOKUP_MAX) throw Object.assign(new Error(`values: at most ${LOOKUP_MAX.toLocaleString()} in one lookup (${values.length.toLocaleString()} given)`), { field: 'values' });
-		const [r] = await Promise.all([api('POST', '/api/v1/lookup', { json: { values } }), collections()]);
+		const [r] = await Promise.all([api('POST', '/api/v1/lookup', { json: { values, refang: true } }), collections()]);
 		const rows = [];
 		for (const x of r.results) {
 			x.matches.forEach((m, k) => {
@@ -55,6 +58,10 @@ async function start() {
 		put($('#results tbody'), ...(rows.length ? rows : [h('tr', {}, h('td', { colspan: '8', text: 'No value matches an indicator you may see.' }))]));
 		put($('#invalid tbody'), ...r.invalid.map((x) => h('tr', {}, h('td', { text: String(lineOf[x.index]) }),
 			h('td', { text: values[x.index] }), h('td', { text: x.reason }))));
+		const refanged = r.refanged || [];
+		put($('#refanged tbody'), ...refanged.map((x) => h('tr', {}, h('td', { text: String(lineOf[x.index]) }),
+			h('td', { class: 'mono', text: values[x.index] }), h('td', { class: 'mono', text: x.value }))));
+		for (const id of ['#h-refanged', '#refanged-wrap']) $(id).classList.toggle('hidden', refanged.length === 0);
 		$('#h-invalid').classList.toggle('hidden', r.invalid.length === 0);
 		$('#invalid').classList.toggle('hidden', r.invalid.length === 0);
 		$('#summary').textContent = `${r.looked_up} looked up: ${r.matched} with a match, ${r.invalid.length} not indicators, ${r.looked_up - r.matched - r.invalid.length} without a match you may see.`;

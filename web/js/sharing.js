@@ -1,35 +1,45 @@
 // sharing.js - collections and sharing groups (GET/POST/PATCH
 // /api/v1/collections, GET/POST /api/v1/groups, POST and DELETE
 // /api/v1/groups/{id}/members): the TLP chosen with what each level means,
-// recipients, writers, and the groups' members.  The API decides who may
-// see and change what; a change of TLP or recipients is confirmed first.
+// recipients, writers, and the groups' members, picked by name through the
+// directory (GET /api/v1/directory/orgs and /users; picker.js).  The API
+// decides who may see and change what; a change of TLP or recipients is
+// confirmed first.
 import { api } from './api.js';
 import { staffPage } from './staff.js';
 import { h, $, put, say } from './dom.js';
 import { onSubmit, confirmStep, clear } from './forms.js';
 import { TLP, tlpName } from './tlp.js';
+import { picker } from './picker.js';
 
 let me = null;
 let groups = [];
 let editing = null; // the collection being changed, or null for a new one
 const form = $('#coll-form');
+const pick = {}; // the collection form's pickers by field name
+const names = new Map(); // organisation id -> name, as the directory told it
 
-// "3, 5 7" -> [3, 5, 7]; anything else is an error naming the field.
-function ids(field) {
-	const el = form.elements.namedItem(field);
-	const parts = el.value.split(/[\s,;]+/).filter(Boolean);
-	const bad = parts.find((p) => !/^[1-9][0-9]{0,15}$/.test(p));
-	if (bad !== undefined) throw Object.assign(new Error(`${field}: '${bad}' is not an id (a whole number above 0)`), { field });
-	return [...new Set(parts.map(Number))];
+// The directory's answers as picker options; names are kept to show later.
+async function findOrgs(q) {
+	const r = await api('GET', `/api/v1/directory/orgs?q=${encodeURIComponent(q)}`);
+	for (const o of r.orgs) names.set(o.id, o.name);
+	return { found: r.orgs.map((o) => ({ id: o.id, label: `${o.name} (${o.kind}, ${o.country})` })), more: r.more };
 }
 
+async function findUsers(q) {
+	const r = await api('GET', `/api/v1/directory/users?q=${encodeURIComponent(q)}`);
+	return { found: r.users.map((u) => ({ id: u.id, label: `${u.username} (${u.role})` })), more: r.more };
+}
+
+const ids = (field) => pick[field].ids();
 const groupName = (id) => { const g = groups.find((x) => x.id === id); return g ? g.name : `group ${id}`; };
-const orgName = (id) => (id === me.org_id ? 'your organisation' : `organisation ${id}`);
+const orgName = (id) => (id === me.org_id ? 'your organisation' : names.get(id) || `organisation ${id}`);
+const orgChips = (list) => list.map((id) => ({ id, label: orgName(id) }));
 
 function shares(c) {
 	if (!c.shared_with) return 'set by the owner';
 	const sw = c.shared_with, out = [];
-	if (sw.orgs.length) out.push(`organisations ${sw.orgs.join(', ')}`);
+	if (sw.orgs.length) out.push(`organisations ${sw.orgs.map((id) => names.get(id) || id).join(', ')}`);
 	if (sw.groups.length) out.push(`groups ${sw.groups.map(groupName).join(', ')}`);
 	if (sw.users.length) out.push(`users ${sw.users.join(', ')}`);
 	return out.join('; ') || 'nobody else';
@@ -73,17 +83,18 @@ function groupCard(g) {
 		owner && o !== g.owner_org ? [' ', h('button', { type: 'button', class: 'link', text: `Remove ${orgName(o)}`, onclick: () => remove(f, g, o) })] : null)));
 	if (owner) {
 		const id = `m-${g.id}`;
-		f.append(h('div', { class: 'field' }, h('label', { for: id, text: `Add an organisation to ${g.name} (id)` }),
-			h('input', { type: 'text', id, name: 'org', inputmode: 'numeric', autocomplete: 'off', 'aria-describedby': `err-${id}` }),
-			h('p', { class: 'error', id: `err-${id}` })),
+		const box = h('input', { type: 'text', id, name: 'org', autocomplete: 'off', 'aria-describedby': `err-${id}` });
+		f.append(h('div', { class: 'field' }, h('label', { for: id, text: `Add an organisation to ${g.name} (part of its name, or its id)` }),
+			box, h('p', { class: 'error', id: `err-${id}` })),
 		h('div', { class: 'actions' }, h('button', { type: 'submit', text: 'Add organisation' })),
 		h('div', { class: 'confirm hidden', role: 'group', 'aria-label': 'Confirm the removal' }));
+		const p = picker(box, findOrgs, 'organisation');
 		onSubmit(f, async () => {
-			const v = f.org.value.trim();
-			if (!/^[1-9][0-9]{0,15}$/.test(v)) throw Object.assign(new Error(`org: '${v}' is not an organisation id`), { field: 'org' });
-			await api('POST', `/api/v1/groups/${g.id}/members`, { json: { org: Number(v) } });
+			const add = p.ids();
+			if (!add.length) throw Object.assign(new Error('org: type part of a name and choose an organisation'), { field: 'org' });
+			for (const o of add) await api('POST', `/api/v1/groups/${g.id}/members`, { json: { org: o } });
 			await Promise.all([loadGroups(), loadCollections()]);
-			say(`Organisation ${v} was added to ${g.name}.`, 'ok');
+			say(`${add.map(orgName).join(', ')} ${add.length === 1 ? 'was' : 'were'} added to ${g.name}.`, 'ok');
 		});
 	}
 	return h('div', { class: 'card group', 'data-group': String(g.id) },
@@ -106,9 +117,10 @@ function startEdit(c) {
 	form.title.value = c.title;
 	form.description.value = c.description || '';
 	form.querySelector(`input[name=tlp][value="${c.tlp}"]`).checked = true;
-	form.elements.namedItem('shared_with.orgs').value = c.shared_with.orgs.join(', ');
-	form.elements.namedItem('shared_with.users').value = c.shared_with.users.join(', ');
-	form.writers.value = c.writers.join(', ');
+	for (const p of Object.values(pick)) p.clear();
+	pick['shared_with.orgs'].set(orgChips(c.shared_with.orgs));
+	pick['shared_with.users'].set(c.shared_with.users.map((id) => ({ id, label: id === me.id ? 'you' : `user ${id}` })));
+	pick.writers.set(orgChips(c.writers));
 	groupChoices(c.shared_with.groups);
 	$('#coll-h').textContent = `Change ${c.title}`;
 	$('#coll-submit').textContent = 'Save changes';
@@ -120,6 +132,7 @@ function stopEdit() {
 	editing = null;
 	form.reset();
 	clear(form);
+	for (const p of Object.values(pick)) p.clear();
 	groupChoices();
 	$('#coll-h').textContent = 'New collection';
 	$('#coll-submit').textContent = 'Create collection';
@@ -129,6 +142,10 @@ function stopEdit() {
 async function start() {
 	me = await staffPage();
 	$('#c-users-me').textContent = `Your own user id is ${me.id}.`;
+	pick['shared_with.orgs'] = picker($('#c-orgs'), findOrgs, 'organisation');
+	pick['shared_with.users'] = picker($('#c-users'), findUsers, 'user');
+	pick.writers = picker($('#c-writers'), findOrgs, 'organisation');
+	const members = picker($('#g-members'), findOrgs, 'organisation');
 	put($('#tlp-choices'), ...TLP.map(([v, name, means]) => h('label', { class: 'check tlp-choice' },
 		h('input', { type: 'radio', name: 'tlp', value: v, 'aria-describedby': `tlp-${v.replace('+', '-')}-means err-c-tlp` }),
 		h('span', {}, h('span', { class: `tlp tlp-${v.replace('+', '-')}`, text: name }), ' ',
@@ -152,11 +169,9 @@ async function start() {
 		say(`${body.title} is ${tlpName(tlp)}, shared with ${who}.`, 'ok');
 	});
 	onSubmit($('#group-form'), async (f) => {
-		const parts = f.members.value.split(/[\s,;]+/).filter(Boolean);
-		const bad = parts.find((p) => !/^[1-9][0-9]{0,15}$/.test(p));
-		if (bad !== undefined) throw Object.assign(new Error(`members: '${bad}' is not an organisation id`), { field: 'members' });
-		const g = await api('POST', '/api/v1/groups', { json: { name: f.name.value.trim(), members: parts.map(Number) } });
+		const g = await api('POST', '/api/v1/groups', { json: { name: f.name.value.trim(), members: members.ids() } });
 		f.reset();
+		members.clear();
 		await loadGroups();
 		say(`Sharing group ${g.name} was made (${g.members.length} organisations).`, 'ok');
 	});

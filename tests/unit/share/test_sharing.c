@@ -291,6 +291,31 @@ static void test_lookup_bounds(void **state)
 	assert_int_equal(sharing_lookup(f->sh, &f->owner, req, &out, &len, &err), CRIX_EINVAL);
 	assert_string_equal(err.field, "values");
 	json_decref(req);
+	/* refang is a boolean; anything else is named */
+	req = json_pack("{s[s]ss}", "values", "1.2.3.4", "refang", "yes");
+	assert_int_equal(sharing_lookup(f->sh, &f->owner, req, &out, &len, &err), CRIX_EINVAL);
+	assert_string_equal(err.field, "refang");
+	json_decref(req);
+	/* refanged: the value is echoed as sent, with what it was read as */
+	req = json_pack("{s[ssss]sb}", "values", "1.2.3[.]4", "evil(dot)com", "x[.]y z", "9.9.9.9",
+	                "refang", 1);
+	OK(sharing_lookup(f->sh, &f->owner, req, &out, &len, &err));
+	json_t *res = json_loadb(out, len, 0, NULL);
+	free(out);
+	assert_non_null(res);
+	json_t *inv = json_object_get(res, "invalid"), *rf = json_object_get(res, "refanged");
+	assert_int_equal(json_array_size(inv), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(inv, 0), "index")), 2);
+	/* every value refanging changed, matched or not; 9.9.9.9 was not */
+	const char *want[] = {"1.2.3.4", "evil.com", "x.y z"};
+	assert_int_equal(json_array_size(rf), 3);
+	for (size_t k = 0; k < 3; k++) {
+		json_t *x = json_array_get(rf, k);
+		assert_int_equal(json_integer_value(json_object_get(x, "index")), k);
+		assert_string_equal(json_string_value(json_object_get(x, "value")), want[k]);
+	}
+	json_decref(res);
+	json_decref(req);
 }
 
 /* The sightings body parser, as data: body in, the field at fault out

@@ -1,0 +1,56 @@
+/*
+ * directory.h - the least-privilege directory that lets staff pick
+ * organisations and users by name (for collection recipients, writers and
+ * sharing-group members) instead of typing ids.  It names organisations to
+ * any signed-in member of an organisation, and users only within the
+ * caller's own organisation or one it shares a sharing group with: enough to
+ * share with someone, not a list of every account.  No SQL and no HTTP here.
+ */
+#ifndef CRIX_MODEL_DIRECTORY_H
+#define CRIX_MODEL_DIRECTORY_H
+
+#include "model/account.h"
+#include "store/store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DIRECTORY_Q_MIN   2  /* characters: one letter would list nearly everyone */
+#define DIRECTORY_Q_MAX   64 /* bytes */
+#define DIRECTORY_RESULTS 20 /* at most this many answers; the caller types more */
+
+/* May p look organisations up by name (a signed-in member of an
+ * organisation, or an admin)? */
+bool directory_may_list_orgs(const struct principal *p);
+/*
+ * May p list the users of org_id?  Its own organisation's members, members
+ * of an organisation that shares a sharing group with org_id (shares_group),
+ * and admins; nobody else, whatever their role.
+ */
+bool directory_may_list_users(const struct principal *p, int64_t org_id, bool shares_group);
+
+/*
+ * Checks the search text q (DIRECTORY_Q_MIN characters to DIRECTORY_Q_MAX
+ * bytes of UTF-8 without control characters) and writes it, ASCII
+ * lower-cased, to folded (DIRECTORY_Q_MAX + 1 bytes).  CRIX_EINVAL names
+ * the field "q".
+ */
+int directory_query(const char *q, char folded[DIRECTORY_Q_MAX + 1], struct crix_error *err);
+
+/* 2 when name starts with folded (ASCII case-insensitively), 1 when it holds
+ * it elsewhere, 0 when not at all. */
+int directory_match(const char *name, const char *folded);
+
+/*
+ * The organisations whose names hold folded (from directory_query): those
+ * starting with it first, then by name; at most DIRECTORY_RESULTS.
+ * OUT: *out (free()), *n, *more (more matched than were returned).
+ */
+int directory_orgs(struct store *s, const char *folded, struct store_org **out, size_t *n,
+                   bool *more, struct crix_error *err);
+/* The same for the enabled users of org_id, by username. */
+int directory_users(struct store *s, int64_t org_id, const char *folded, struct store_user **out,
+                    size_t *n, bool *more, struct crix_error *err);
+
+#endif
