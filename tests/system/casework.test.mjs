@@ -297,7 +297,7 @@ test('the History section fits a 390-px-wide screen', async () => {
 	// on a phone each entry is a block, each cell under its column's name
 	assert.equal(await page.locator('#history tbody td').first().evaluate((td) => getComputedStyle(td, '::before').content), '"When"');
 	await shot(page, 'phone-history');
-	await page.locator('#case-history').screenshot({ path: path.join(shots, 'phone-history-section.png') });
+	await page.locator('#case-history').screenshot({ path: path.join(web.shots, 'phone-history-section.png') });
 	await ctx.close();
 	assert.deepEqual(problems, []);
 });
