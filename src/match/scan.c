@@ -1338,6 +1338,11 @@ static void scan(struct scanner *s)
 			i = stretch(s, i);
 		else
 			i = scan_run(s, i, &k);
+		/* a run that ends at ':' has just been looked at with it (a URL's
+		 * scheme, the start of IPv6); the ':' is a seed for that run's
+		 * sake only, unless "::" starts an address here */
+		if (i + 1 < s->len && s->t[i] == ':' && s->t[i + 1] != ':')
+			i++;
 	}
 	flush(s);
 }
