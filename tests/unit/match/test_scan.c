@@ -318,6 +318,11 @@ static void test_ipv6_spellings(void **state)
 	         {"2001:db8:bad::/48", "2001:db8:bad::/48"}},
 	        /* times and MACs are not addresses */
 	        {"at 12:34:56 on 2025:13:55:36, mac 00:1a:2b:3c:4d:5e", false, {NULL}},
+	        /* groups of two digits that look like a time at first, and are not */
+	        {"a " L "0000:00:00:00:00:ffff:1.2.3.4" R " b 12:34:56. c 2025:13:55:36: d "
+	         "12:34:56:78:90:12:34:5x",
+	         false,
+	         {"1.2.3.4"}},
 	};
 	RUN(cases);
 }
