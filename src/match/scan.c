@@ -436,10 +436,27 @@ static size_t utf8_punct(const unsigned char *t, size_t len, size_t i)
 	return p ? 3 : 0;
 }
 
-/* A dotted quad, strictly (no leading zeros), into 4 bytes. */
+/* A dotted quad, strictly (no leading zeros), into 4 bytes: what
+ * ioc_ipv4_bytes says, for a run of digits and dots only, which the
+ * tokenizer has (a loop that need not tell digits from other bytes). */
 static bool parse_ipv4(const unsigned char *p, size_t n, uint8_t a[4])
 {
-	return n >= 7 && n <= 15 && ioc_ipv4_bytes((const char *)p, n, a);
+	if (n < 7 || n > 15)
+		return false;
+	size_t i = 0;
+	for (unsigned part = 0; part < 4; part++) {
+		size_t start = i;
+		unsigned v = 0;
+		while (i < n && p[i] != '.')
+			v = v * 10 + (unsigned)(p[i++] - '0');
+		size_t digits = i - start;
+		if (digits == 0 || digits > 3 || v > 255 || (digits > 1 && p[start] == '0'))
+			return false;
+		a[part] = (uint8_t)v;
+		if (part < 3 && i++ >= n)
+			return false; /* fewer than four parts */
+	}
+	return i == n;
 }
 
 static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
