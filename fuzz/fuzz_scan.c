@@ -14,7 +14,11 @@
  *     second pass) come in order of offset;
  *   - without refanging, the matched text canonicalises (as its type, or
  *     as an address for network hits) to a value that the index looks up
- *     to the same indicator: scan and lookup agree.
+ *     to the same indicator: scan and lookup agree;
+ *   - an input with a '"', three times (each copy after a '\n') and padded
+ *     with spaces to a text long enough for the scanner's table of misses
+ *     and memo of quoted fields, finds three times the tokenizer hits of
+ *     the input alone.
  */
 #include "match/match.h"
 
@@ -183,6 +187,37 @@ static void setup(void)
 	match_index_shrink(ix); /* as the loaders do: builds the filter */
 }
 
+static int count_tokenizer_hit(void *arg, const struct match_scan_hit *h)
+{
+	if (!extractor_type(h->hit->type))
+		(*(size_t *)arg)++;
+	return 0;
+}
+
+/* The input three times, padded past 256 KiB (where match_scan remembers
+ * misses and quoted fields that found nothing; blank blocks cost little),
+ * finds, without refanging, want hits per copy. */
+static void check_repeated(const char *text, size_t size, size_t want)
+{
+	size_t reps = 3, n = reps * (size + 1) + (260u << 10);
+	char *big = malloc(n);
+	if (big == NULL)
+		return;
+	memset(big, ' ', n);
+	for (size_t r = 0; r < reps; r++) {
+		big[r * (size + 1)] = '\n';
+		memcpy(big + r * (size + 1) + 1, text, size);
+	}
+	size_t got = 0;
+	if (match_scan(ix, big, n, NULL, count_tokenizer_hit, &got, NULL) != 0 ||
+	    got != want * reps) {
+		fprintf(stderr, "fuzz_scan: repeated %zu times: %zu hits, want %zu\n", reps, got,
+		        want * reps);
+		abort();
+	}
+	free(big);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (ix == NULL)
@@ -205,6 +240,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (rc < 0 && memchr(err.msg, '\0', sizeof err.msg) == NULL)
 			abort();
+		if (rc == 0 && !refang && size >= 32 && memchr(text, '"', size) != NULL)
+			check_repeated(text, size, c.count);
 	}
 	free(text);
 	return 0;

@@ -140,6 +140,32 @@ struct miss {
 	char key[MISS_KEY];
 };
 
+/*
+ * Quoted fields known to hold nothing, for the rest of one match_scan.  In
+ * an access log most bytes are in quoted fields that repeat line after
+ * line (the user agent, referers), and tokenizing them again finds what it
+ * found before.  No token reaches across a '"': it is not a run byte, ends
+ * URLs and IPv6 candidates, is no part of an e-mail local part, and every
+ * look back (is_version, the '@' before a run, the byte before an IPv6
+ * candidate) stops at it.  So the hits in the bytes between two '"' depend
+ * only on those bytes, whatever is around them (refanged or not, JSON's \"
+ * included: the '"' is still a '"'), and while the read lock is held the
+ * index cannot change.  A stretch between two '"' (MEMO_MIN..MEMO_MAX
+ * bytes) whose tokenizing queued no lookup and reported no hit (its
+ * tokens were in the table of misses, or could not be indicators) is
+ * remembered by its place in the text; a later stretch with the same hash,
+ * length and bytes (compared whole: exact, never a guess) is skipped.
+ */
+#define MEMO_SLOTS 1024
+#define MEMO_MIN   32
+#define MEMO_MAX   2048
+
+struct memo {
+	uint64_t h;
+	size_t off; /* the latest copy, in the scanned text */
+	uint32_t n; /* 0: empty */
+};
+
 struct scanner {
 	struct match_index *ix;
 	const unsigned char *t; /* scanned text (refanged copy or the input) */
@@ -165,6 +191,13 @@ struct scanner {
 	size_t nkeys;
 	bool flushing;
 	struct miss *miss; /* MISS_SLOTS, or NULL (short texts) */
+	struct memo *memo; /* MEMO_SLOTS, or NULL (short texts) */
+	size_t produced;   /* lookups queued and hits reported so far */
+	/* the stretch being tokenized for the first time, if any: t[fa, fb),
+	 * hash fh; remembered when produced is still fsnap at its end */
+	size_t fa, fb, fsnap;
+	uint64_t fh;
+	bool fopen;
 };
 
 static inline struct miss *miss_slot(const struct scanner *s, uint64_t h)
@@ -205,6 +238,7 @@ static int on_hit(void *arg, const struct match_hit *h)
 {
 	struct scanner *s = arg;
 	size_t a = s->tok_start, b = s->tok_end;
+	s->produced++;
 	if (s->map != NULL) {
 		size_t ra = s->map[a];
 		size_t rb = b < s->len ? s->map[b] : s->orig_len;
@@ -343,6 +377,7 @@ static struct probe *defer(struct scanner *s, enum probe_kind kind, unsigned typ
 {
 	if (s->nq == BATCH || s->nkeys + n > sizeof s->keys)
 		flush(s);
+	s->produced++;
 	struct probe *p = &s->q[s->nq++];
 	p->kind = (uint8_t)kind;
 	p->type = (uint8_t)type;
@@ -401,10 +436,27 @@ static size_t utf8_punct(const unsigned char *t, size_t len, size_t i)
 	return p ? 3 : 0;
 }
 
-/* A dotted quad, strictly (no leading zeros), into 4 bytes. */
+/* A dotted quad, strictly (no leading zeros), into 4 bytes: what
+ * ioc_ipv4_bytes says, for a run of digits and dots only, which the
+ * tokenizer has (a loop that need not tell digits from other bytes). */
 static bool parse_ipv4(const unsigned char *p, size_t n, uint8_t a[4])
 {
-	return n >= 7 && n <= 15 && ioc_ipv4_bytes((const char *)p, n, a);
+	if (n < 7 || n > 15)
+		return false;
+	size_t i = 0;
+	for (unsigned part = 0; part < 4; part++) {
+		size_t start = i;
+		unsigned v = 0;
+		while (i < n && p[i] != '.')
+			v = v * 10 + (unsigned)(p[i++] - '0');
+		size_t digits = i - start;
+		if (digits == 0 || digits > 3 || v > 255 || (digits > 1 && p[start] == '0'))
+			return false;
+		a[part] = (uint8_t)v;
+		if (part < 3 && i++ >= n)
+			return false; /* fewer than four parts */
+	}
+	return i == n;
 }
 
 static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
@@ -618,6 +670,25 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 	return e;
 }
 
+/*
+ * Is t[i] (a ':' after a run of at most 4 hex digits) the rest of a time,
+ * ":13:55:36" in "2024:13:55:36" or ":55:36" in "13:55:36", one to five
+ * groups of two digits, each after a ':', ending at a byte that cannot be
+ * in an IPv6 candidate?  Then ipv6_token would find at most 5 colons and
+ * no "::", which is no address: a log line's time is refused here at a
+ * glance instead of a byte at a time.
+ */
+static bool time_tail(const unsigned char *t, size_t i, size_t len)
+{
+	unsigned groups = 0;
+	while (groups < 5 && i + 2 < len && t[i] == ':' && ioc_is_digit(t[i + 1]) &&
+	       ioc_is_digit(t[i + 2])) {
+		i += 3;
+		groups++;
+	}
+	return groups > 0 && i < len && !v6c[t[i]];
+}
+
 /* "bob@evil.com": the local part ends at a ('@' at t[a]); the domain is the
  * run [d, b). */
 static void email_token(struct scanner *s, size_t at, size_t b)
@@ -712,6 +783,7 @@ struct skipper {
 	uint64_t tok;      /* bit k: t[base + k] is a run byte */
 	uint64_t seed;     /* bit k: t[base + k] is a seed */
 	uint64_t prev_tok; /* tok of the block before, when contiguous */
+	uint64_t quote;    /* bit k: t[base + k] is '"' after ' ', and a seed */
 	/* bit k: t[base + k] has S_DOT, S_UPPER, S_ALPHA, S_NOTHEX,
 	 * S_NOTDIGDOT, S_HIGH */
 	uint64_t dot, upper, alpha, nothex, notdigdot, high;
@@ -810,7 +882,7 @@ static size_t scan_run(struct scanner *s, size_t i, const struct skipper *blk)
 			url_token(s, a, i, true); /* JSON: "http:\/\/host\/path" */
 			return i + 5;
 		}
-		if (s->want_ip6 && n <= 4 && !(f & (S_NOTHEX | S_DOT))) {
+		if (s->want_ip6 && n <= 4 && !(f & (S_NOTHEX | S_DOT)) && !time_tail(t, i, len)) {
 			size_t e = ipv6_token(s, a);
 			if (e > a)
 				return e;
@@ -888,6 +960,8 @@ struct raw_masks {
 	uint64_t dot, upper, alpha;
 	uint64_t hex;    /* [0-9A-Fa-f] */
 	uint64_t digdot; /* [0-9.] */
+	uint64_t quote;  /* '"' */
+	uint64_t space;  /* ' ' */
 };
 
 /* The reference classifier, a byte at a time: any CPU, and the one the
@@ -909,6 +983,8 @@ static void classify_portable(const unsigned char *p, struct raw_masks *r)
 		r->alpha |= (sc[c] & S_ALPHA) ? b : 0;
 		r->hex |= ioc_is_hex(c) ? b : 0;
 		r->digdot |= ioc_is_digit(c) || c == '.' ? b : 0;
+		r->quote |= c == '"' ? b : 0;
+		r->space |= c == ' ' ? b : 0;
 	}
 }
 
@@ -950,6 +1026,8 @@ static void classify_sse2(const unsigned char *p, struct raw_masks *r)
 		r->alpha |= MM(al);
 		r->hex |= MM(_mm_or_si128(dg, hx));
 		r->digdot |= MM(_mm_or_si128(dg, dot));
+		r->quote |= MM(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+		r->space |= MM(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
 #undef MM
 	}
 }
@@ -997,6 +1075,8 @@ __attribute__((target("avx2"))) static void classify_avx2(const unsigned char *p
 		r->alpha |= MM(al);
 		r->hex |= MM(_mm256_or_si256(dg, hx));
 		r->digdot |= MM(_mm256_or_si256(dg, dot));
+		r->quote |= MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')));
+		r->space |= MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(' ')));
 #undef MM
 	}
 }
@@ -1035,6 +1115,8 @@ __attribute__((target("avx512f,avx512bw"))) static void classify_avx512(const un
 	r->alpha = al;
 	r->hex = dg | hx;
 	r->digdot = dg | dot;
+	r->quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+	r->space = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
 }
 #endif
 
@@ -1112,9 +1194,11 @@ const char *match_scan_simd_name(void)
 
 /* Classifies the block at t[base], with the tok mask of the 64 bytes
  * before it (0 when not contiguous): seeds include the 32nd byte of every
- * run, counting the run from the block before. */
+ * run, counting the run from the block before, and with quotes, every '"'
+ * after a space (a field's opening quote in an access log: the stretch
+ * from it to the next '"' is looked up in the memo, see struct memo). */
 static void skipper_load(struct skipper *k, const unsigned char *t, size_t len, size_t base,
-                         uint64_t prev_tok)
+                         uint64_t prev_tok, bool quotes)
 {
 	struct raw_masks r;
 	if (base + 64 <= len) {
@@ -1129,6 +1213,8 @@ static void skipper_load(struct skipper *k, const unsigned char *t, size_t len, 
 	}
 	uint64_t tok = r.tok;
 	uint64_t seed = r.seed & ~idle_colons(r.colon, tok, r.brk | r.high, r.high, r.next >> 1);
+	k->quote = quotes ? r.quote & (r.space << 1) : 0;
+	seed |= k->quote;
 	k->dot = r.dot;
 	k->upper = r.upper;
 	k->alpha = r.alpha;
@@ -1164,12 +1250,14 @@ static size_t skip_to_seed(struct scanner *s, struct skipper *k, size_t i)
 			 * longer count than scan_run's from i only adds seeds) */
 			size_t base = i & ~(size_t)63;
 			uint64_t prev = k->valid && k->base + 64 == base ? k->tok : 0;
-			skipper_load(k, t, len, base, prev);
+			skipper_load(k, t, len, base, prev, s->memo != NULL);
 		}
 		uint64_t m = k->seed & (~0ull << (i - k->base));
 		if (m != 0) {
 			unsigned bit = (unsigned)__builtin_ctzll(m);
 			size_t p = k->base + bit;
+			if (k->quote & (1ull << bit))
+				return p; /* nothing before a '"' needs its run */
 			/* back to the start of its run (at most 31 bytes: a longer
 			 * stretch would have had a seed of its own), from the mask
 			 * when it starts in this block */
@@ -1186,9 +1274,90 @@ static size_t skip_to_seed(struct scanner *s, struct skipper *k, size_t i)
 		size_t next = k->base + 64;
 		if (next >= len)
 			return len;
-		skipper_load(k, t, len, next, k->tok);
+		skipper_load(k, t, len, next, k->tok, s->memo != NULL);
 		i = next;
 	}
+}
+
+/* A hash of a stretch of MEMO_MIN bytes or more, for the memo: two lanes of
+ * 8-byte words, so that the multiplies overlap; the bytes are compared
+ * anyway, so it only has to spread stretches over the slots. */
+static uint64_t stretch_hash(const unsigned char *p, size_t n)
+{
+	uint64_t a = 0x9e3779b97f4a7c15ull ^ n, b = 0xc2b2ae3d27d4eb4full, w, x;
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		memcpy(&w, p + i, 8);
+		memcpy(&x, p + i + 8, 8);
+		a = (a ^ w) * 0xff51afd7ed558ccdull;
+		b = (b ^ x) * 0xc4ceb9fe1a85ec53ull;
+	}
+	memcpy(&w, p + n - 16, 8); /* the last 16 bytes, overlapping: n >= 16 */
+	memcpy(&x, p + n - 8, 8);
+	a = (a ^ w) * 0xff51afd7ed558ccdull;
+	b = (b ^ x) * 0xc4ceb9fe1a85ec53ull;
+	uint64_t h = (a ^ (b >> 29) ^ (b << 35)) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 32);
+}
+
+/* The first '"' in t[a, lim), or lim. */
+static size_t next_quote(const unsigned char *t, size_t a, size_t lim)
+{
+	size_t i = a;
+#ifdef __SSE2__
+	for (; i + 16 <= lim; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+		if (m != 0)
+			return i + (unsigned)__builtin_ctz(m);
+	}
+#endif
+	for (; i < lim; i++)
+		if (t[i] == '"')
+			return i;
+	return lim;
+}
+
+/* The tokenizer has passed the end of the stretch it was tokenizing for the
+ * first time: remembers it if that found nothing. */
+static void stretch_close(struct scanner *s)
+{
+	if (s->produced == s->fsnap) {
+		struct memo *m = &s->memo[s->fh & (MEMO_SLOTS - 1)];
+		m->h = s->fh;
+		m->off = s->fa;
+		m->n = (uint32_t)(s->fb - s->fa);
+	}
+	s->fopen = false;
+}
+
+/*
+ * The tokenizer is at a '"' after a space, t[q] (a seed when there is a
+ * memo).  Returns where to go on: the next '"' when the stretch up to it is
+ * one known to hold nothing, else right after t[q], and then the stretch
+ * is remembered if its tokens find nothing.
+ */
+static size_t stretch(struct scanner *s, size_t q)
+{
+	const unsigned char *t = s->t;
+	size_t a = q + 1;
+	size_t lim = s->len - a < MEMO_MAX + 1 ? s->len : a + MEMO_MAX + 1;
+	size_t b = next_quote(t, a, lim);
+	if (b == lim || b - a < MEMO_MIN)
+		return a;
+	size_t n = b - a;
+	uint64_t h = stretch_hash(t + a, n);
+	struct memo *m = &s->memo[h & (MEMO_SLOTS - 1)];
+	if (m->h == h && m->n == n && memcmp(t + m->off, t + a, n) == 0) {
+		m->off = a; /* the latest copy is the likeliest in the cache */
+		return b;
+	}
+	s->fopen = true;
+	s->fa = a;
+	s->fb = b;
+	s->fh = h;
+	s->fsnap = s->produced;
+	return a;
 }
 
 static void scan(struct scanner *s)
@@ -1199,7 +1368,17 @@ static void scan(struct scanner *s)
 		i = skip_to_seed(s, &k, i);
 		if (i >= s->len)
 			break;
-		i = scan_run(s, i, &k);
+		if (s->fopen && i >= s->fb)
+			stretch_close(s);
+		if (s->memo != NULL && s->t[i] == '"')
+			i = stretch(s, i);
+		else
+			i = scan_run(s, i, &k);
+		/* a run that ends at ':' has just been looked at with it (a URL's
+		 * scheme, the start of IPv6); the ':' is a seed for that run's
+		 * sake only, unless "::" starts an address here */
+		if (i + 1 < s->len && s->t[i] == ':' && s->t[i + 1] != ':')
+			i++;
 	}
 	flush(s);
 }
@@ -1253,8 +1432,10 @@ int match_scan(struct match_index *ix, const char *text, size_t len,
 	s->orig_len = len;
 	s->fn = fn;
 	s->arg = arg;
-	if (len >= MISS_MIN_LEN)
+	if (len >= MISS_MIN_LEN) {
 		s->miss = calloc(MISS_SLOTS, sizeof *s->miss); /* NULL: no table, only slower */
+		s->memo = calloc(MEMO_SLOTS, sizeof *s->memo);
+	}
 	s->want_ip4 = types & ((1u << IOC_IPV4) | (1u << IOC_CIDR4));
 	s->want_ip6 = s->want_ip4 || (types & ((1u << IOC_IPV6) | (1u << IOC_CIDR6)));
 	s->want_host = types & (1u << IOC_DOMAIN);
@@ -1293,6 +1474,7 @@ out:
 	pthread_rwlock_unlock(&ix->lock);
 	ioc_ctx_free(s->own_ioc);
 	free(s->miss);
+	free(s->memo);
 	free(s);
 	free(copy);
 	free(map);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "match/match.h"
+#include "match/match_int.h"
 
 static struct ioc_ctx *ctx;
 
@@ -1157,6 +1158,107 @@ static void test_add_many(void **state)
 	match_index_free(ix);
 }
 
+/* ---- the key hash ---- */
+
+#define HQ_N (1u << 18)
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Key i of a set of similar keys, as the index stores them: addresses in
+ * sequence (4 and 16 bytes), host names that differ in a few digits, and
+ * keys of 1..3 bytes. */
+static size_t hq_key(unsigned kind, uint32_t i, unsigned char *k)
+{
+	switch (kind) {
+	case 0:
+		k[0] = 10;
+		k[1] = (unsigned char)(i >> 16);
+		k[2] = (unsigned char)(i >> 8);
+		k[3] = (unsigned char)i;
+		return 4;
+	case 1:
+		memset(k, 0, 16);
+		k[0] = 0x20;
+		k[1] = 0x01;
+		k[13] = (unsigned char)(i >> 16);
+		k[14] = (unsigned char)(i >> 8);
+		k[15] = (unsigned char)i;
+		return 16;
+	case 2: return (size_t)snprintf((char *)k, 64, "host%u.example.com", i);
+	default: /* 1..3 bytes, all different */
+		k[0] = (unsigned char)i;
+		k[1] = (unsigned char)(i >> 8);
+		k[2] = (unsigned char)(i >> 16);
+		return i < 256 ? 1 : i < 65536 ? 2 : 3;
+	}
+}
+
+/*
+ * match_hash spreads similar keys as the index needs: no two of 2^18 keys
+ * share a hash; the slot index (bits 32..) fills as many slots as random
+ * numbers would (1 - 1/e of them, or more); the Bloom filter (one word per 8 slots,
+ * 4 bits from bits 40..63, the word from the low 32) passes few keys that
+ * are not in it.
+ */
+static void test_hash_quality(void **state)
+{
+	(void)state;
+	uint64_t *h = malloc(HQ_N * sizeof *h);
+	uint8_t *used = calloc(HQ_N, 1);
+	/* 2^18 keys fill 2^19 slots (at most 3/4 full): 2^16 filter words */
+	size_t words = HQ_N / 4;
+	uint64_t *bloom = malloc(words * sizeof *bloom);
+	assert_non_null(h);
+	assert_non_null(used);
+	assert_non_null(bloom);
+	for (unsigned kind = 0; kind < 4; kind++) {
+		unsigned char k[64];
+		memset(bloom, 0, words * sizeof *bloom);
+		memset(used, 0, HQ_N);
+		for (uint32_t i = 0; i < HQ_N; i++) {
+			size_t n = hq_key(kind, i, k);
+			uint64_t x = match_hash(IOC_DOMAIN, k, n);
+			h[i] = x;
+			used[(x >> 32) & (HQ_N - 1)] = 1;
+			bloom[(uint32_t)x & (words - 1)] |=
+			        1ull << ((x >> 40) & 63) | 1ull << ((x >> 46) & 63) |
+			        1ull << ((x >> 52) & 63) | 1ull << ((x >> 58) & 63);
+		}
+		size_t filled = 0;
+		for (size_t i = 0; i < HQ_N; i++)
+			filled += used[i];
+		/* the same kind of key, not in the set: how many pass the filter */
+		size_t pass = 0, tried = 0;
+		for (uint32_t i = HQ_N; i < 2 * HQ_N; i++, tried++) {
+			size_t n = hq_key(kind, i, k);
+			uint64_t x = match_hash(IOC_DOMAIN, k, n);
+			uint64_t m = 1ull << ((x >> 40) & 63) | 1ull << ((x >> 46) & 63) |
+			             1ull << ((x >> 52) & 63) | 1ull << ((x >> 58) & 63);
+			pass += (bloom[(uint32_t)x & (words - 1)] & m) == m;
+		}
+		qsort(h, HQ_N, sizeof *h, cmp_u64);
+		size_t same = 0;
+		for (size_t i = 1; i < HQ_N; i++)
+			same += h[i] == h[i - 1];
+		double fill = (double)filled / HQ_N, fp = (double)pass / (double)tried;
+		fprintf(stderr,
+		        "hash kind %u: %zu equal hashes, slots filled %.4f, filter passes %.5f\n",
+		        kind, same, fill, fp);
+		assert_int_equal(same, 0);
+		/* random numbers would fill 1 - 1/e = 0.632 of the slots and pass
+		 * 0.0051 through the filter (Poisson keys per word, 4 bits) */
+		assert_true(fill > 0.625 && fill < 0.70);
+		assert_true(fp < 0.0065);
+	}
+	free(h);
+	free(used);
+	free(bloom);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1179,6 +1281,7 @@ int main(void)
 	        cmocka_unit_test(test_reserve_and_stats),
 	        cmocka_unit_test(test_one_writer_two_readers),
 	        cmocka_unit_test(test_add_many),
+	        cmocka_unit_test(test_hash_quality),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

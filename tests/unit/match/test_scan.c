@@ -241,6 +241,11 @@ static void test_whole_tokens(void **state)
 	         false,
 	         {"1.2.3.4"}},
 	        {L "1.2.3.4" R, false, {"1.2.3.4"}},
+	        /* dotted quads that are not: the tokenizer's own parser */
+	        {"10.1.2.256 10.1.2.0255 10.01.2.3 1..2.3.4 10.1.2 10.1.2.3.4 1000.1.2.3 "
+	         "10.1.2.3333 0.0.0.0 " L "10.1.2.99" R " " L "10.255.0.0" R,
+	         false,
+	         {"10.1.2.0/24", "10.0.0.0/8"}},
 	        {"(" L "1.2.3.4" R "), [" L "1.2.3.4" R "], \"" L "1.2.3.4" R "\" ip=" L "1.2.3.4" R
 	         ";",
 	         false,
@@ -318,6 +323,11 @@ static void test_ipv6_spellings(void **state)
 	         {"2001:db8:bad::/48", "2001:db8:bad::/48"}},
 	        /* times and MACs are not addresses */
 	        {"at 12:34:56 on 2025:13:55:36, mac 00:1a:2b:3c:4d:5e", false, {NULL}},
+	        /* groups of two digits that look like a time at first, and are not */
+	        {"a " L "0000:00:00:00:00:ffff:1.2.3.4" R " b 12:34:56. c 2025:13:55:36: d "
+	         "12:34:56:78:90:12:34:5x",
+	         false,
+	         {"1.2.3.4"}},
 	};
 	RUN(cases);
 }
@@ -590,6 +600,91 @@ static void test_stop_and_order(void **state)
 	}
 }
 
+/* Counts the hits of a long text per line of its period (see
+ * test_repeated_fields). */
+struct per_line {
+	const size_t *ends; /* end offset of each line in the period */
+	size_t nlines, period;
+	size_t count[8];
+};
+
+static int count_per_line(void *arg, const struct match_scan_hit *sh)
+{
+	struct per_line *pl = arg;
+	size_t off = sh->offset % pl->period, j = 0;
+	while (j < pl->nlines && off >= pl->ends[j])
+		j++;
+	assert_true(j < pl->nlines);
+	pl->count[j]++;
+	return 0;
+}
+
+/*
+ * Quoted fields that repeat line after line, in a text long enough for the
+ * scanner to remember fields that found nothing and skip them: a field
+ * that holds an indicator hits on every line, a field of look-alikes never,
+ * a defanged one only when refanging, a JSON field with \" around a token
+ * as well; the counts per line must be those of each line scanned alone.
+ */
+static void test_repeated_fields(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+	        "203.0.113.9 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" "
+	        "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) Gecko/20100101 Firefox/122.0\"\n",
+	        "203.0.113.9 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 "
+	        "\"https://shop.example.org/c/shoes.html\" "
+	        "\"Mozilla/5.0 (compatible; scanner/2.1; +http://www.evil.com/bot.html)\"\n",
+	        "203.0.113.9 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" "
+	        "\"Mozilla/5.0 (compatible; xevil.com-bot; notevil.com; 1.2.3.45; v/1.2.3.4)\"\n",
+	        "203.0.113.9 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" "
+	        "\"Mozilla/5.0 (compatible; evil[.]com crawler; from 1.2.3[.]4 today)\"\n",
+	        "{\"ts\": \"2023-10-10T13:55:36Z\", \"ua\": \"Mozilla/5.0 \\\"evil.com\\\" "
+	        "(compatible; x; 0123456789)\", \"ref\": \"http://evil.com/x\"}\n",
+	        "203.0.113.9 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" "
+	        "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) Gecko/20100101 Firefox/122.0 " MD5
+	        "\"\n",
+	};
+	enum { NL = sizeof lines / sizeof lines[0] };
+	size_t ends[NL], period = 0;
+	for (size_t j = 0; j < NL; j++) {
+		period += strlen(lines[j]);
+		ends[j] = period;
+	}
+	size_t reps = (600u << 10) / period + 1, len = reps * period;
+	char *text = malloc(len);
+	assert_non_null(text);
+	for (size_t r = 0, o = 0; r < reps; r++)
+		for (size_t j = 0; j < NL; j++) {
+			memcpy(text + o, lines[j], strlen(lines[j]));
+			o += strlen(lines[j]);
+		}
+	for (int refang = 0; refang < 2; refang++) {
+		/* each line alone: a short text, scanned without the memo */
+		size_t want[NL];
+		for (size_t j = 0; j < NL; j++) {
+			static struct got g;
+			memset(&g, 0, sizeof g);
+			assert_int_equal(scan_exact(lines[j], strlen(lines[j]), refang, &g), 0);
+			want[j] = g.n;
+		}
+		assert_int_equal(want[0], 0);
+		assert_true(want[1] > 0);
+		assert_int_equal(want[2], 0);
+		assert_int_equal(want[3], refang ? 2 : 0);
+		assert_true(want[4] >= 2);
+		assert_int_equal(want[5], 1);
+		struct per_line pl = {.ends = ends, .nlines = NL, .period = period};
+		struct match_scan_opts o = {.refang = refang};
+		assert_int_equal(match_scan(ix, text, len, &o, count_per_line, &pl, NULL), 0);
+		for (size_t j = 0; j < NL; j++)
+			if (pl.count[j] != want[j] * reps)
+				fail_msg("refang %d, line %zu: %zu hits, want %zu", refang, j,
+				         pl.count[j], want[j] * reps);
+	}
+	free(text);
+}
+
 /* An index without a type is not searched for it; an empty index finds
  * nothing and does not fail. */
 static void test_empty_index(void **state)
@@ -679,19 +774,13 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_whole_tokens),
-	        cmocka_unit_test(test_unicode_punctuation),
-	        cmocka_unit_test(test_ipv6_spellings),
-	        cmocka_unit_test(test_ports_and_networks),
-	        cmocka_unit_test(test_versions),
-	        cmocka_unit_test(test_urls),
-	        cmocka_unit_test(test_hashes),
-	        cmocka_unit_test(test_emails),
-	        cmocka_unit_test(test_refang),
-	        cmocka_unit_test(test_extractor_types),
-	        cmocka_unit_test(test_stop_and_order),
-	        cmocka_unit_test(test_empty_index),
-	        cmocka_unit_test(test_classifiers_agree),
+	        cmocka_unit_test(test_whole_tokens),    cmocka_unit_test(test_unicode_punctuation),
+	        cmocka_unit_test(test_ipv6_spellings),  cmocka_unit_test(test_ports_and_networks),
+	        cmocka_unit_test(test_versions),        cmocka_unit_test(test_urls),
+	        cmocka_unit_test(test_hashes),          cmocka_unit_test(test_emails),
+	        cmocka_unit_test(test_refang),          cmocka_unit_test(test_extractor_types),
+	        cmocka_unit_test(test_stop_and_order),  cmocka_unit_test(test_empty_index),
+	        cmocka_unit_test(test_repeated_fields), cmocka_unit_test(test_classifiers_agree),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
