@@ -76,7 +76,10 @@ struct sharing {
 
 struct sagg;
 struct buf;
-static int load_sightings(struct sharing *sh, struct crix_error *err);
+static int load_sightings(struct sharing *sh, struct store_sighting *newest,
+                          struct crix_error *err);
+static int backfill_sighting_objects(struct sharing *sh, const struct store_sighting *newest,
+                                     struct crix_error *err);
 static void saggs_free(struct sharing *sh);
 static struct sagg *sagg_get(struct sharing *sh, const char *coll, const char *stix_id,
                              bool create);
@@ -239,6 +242,30 @@ static bool visible(const struct principal *p, const struct ids *groups, const s
 	o.owner_org = org;
 	o.owner_user = user;
 	return tlp_may_see(p, &m, &o);
+}
+
+/* The sightings of an indicator object (its TLP and owner in collection k)
+ * are seen by those who may see the indicator and may see sightings (its
+ * owner organisation, law enforcement: account_may_see_sightings): the one
+ * rule for the REST routes and for the sighting objects TAXII serves. */
+static bool sightings_visible(const struct principal *p, const struct ids *groups,
+                              const struct coll *k, int tlp, int64_t org, int64_t user)
+{
+	return visible(p, groups, k, tlp, org, user) && account_may_see_sightings(p, org);
+}
+
+/* Rows of stix_objects with this source are the sighting objects crix made
+ * of partners' sightings (their TLP and owner are the indicator's). */
+#define SIGHTING_SOURCE "crix:sighting"
+
+/* A stored object row as TAXII serves it: a sighting crix made under the
+ * sightings rule, anything else under visible. */
+static bool row_visible(const struct principal *p, const struct ids *groups, const struct coll *k,
+                        const struct store_object *o)
+{
+	if (strcmp(o->source, SIGHTING_SOURCE) == 0)
+		return sightings_visible(p, groups, k, o->tlp, o->owner_org, o->owner_user);
+	return visible(p, groups, k, o->tlp, o->owner_org, o->owner_user);
 }
 
 static bool coll_visible(const struct principal *p, const struct ids *groups, const struct coll *k)
@@ -498,15 +525,19 @@ int sharing_open(struct store *s, const struct ioc_ctx *ioc, struct sharing **ou
 		rc = crix_error_set(err, CRIX_ENOMEM, "sharing: out of memory");
 	if (rc == 0)
 		rc = load_indicators(sh, err);
+	struct store_sighting newest = {0};
 	if (rc == 0)
-		rc = load_sightings(sh, err);
+		rc = load_sightings(sh, &newest, err);
 	if (rc == 0)
 		rc = store_object_last_added(s, last, err);
+	if (rc == 0) {
+		sh->last_us = parse_us(last);
+		rc = backfill_sighting_objects(sh, &newest, err);
+	}
 	if (rc != 0) {
 		sharing_free(sh);
 		return rc;
 	}
-	sh->last_us = parse_us(last);
 	*out = sh;
 	return 0;
 }
@@ -1607,7 +1638,7 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 			    (mode == 2 && strcmp(o->version, q->version) != 0) ||
 			    (q->spec_versions && !in_list(q->spec_versions, o->spec_version)))
 				continue;
-			if (!visible(p, &groups, &k, o->tlp, o->owner_org, o->owner_user))
+			if (!row_visible(p, &groups, &k, o))
 				continue;
 			if (page->count)
 				puts_(&b, ",");
@@ -1889,7 +1920,8 @@ static void saggs_free(struct sharing *sh)
 	free(sh->saggs);
 }
 
-static int load_sightings(struct sharing *sh, struct crix_error *err)
+/* OUT: *newest, the last sighting stored (id 0 when there is none). */
+static int load_sightings(struct sharing *sh, struct store_sighting *newest, struct crix_error *err)
 {
 	int64_t after = 0;
 	for (;;) {
@@ -1901,8 +1933,10 @@ static int load_sightings(struct sharing *sh, struct crix_error *err)
 		for (size_t i = 0; i < n && rc == 0; i++)
 			if (sagg_add(sh, &a[i]) != 0)
 				rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
-		if (n > 0)
+		if (n > 0) {
 			after = a[n - 1].id;
+			*newest = a[n - 1];
+		}
 		free(a);
 		if (rc != 0 || n < 4096)
 			return rc;
@@ -2147,6 +2181,128 @@ static void resolve(struct sharing *sh, const struct sharing_sighting_in *s, str
 		match_lookup(sh->ix, &iv, on_sight_hit, t);
 }
 
+/* What a sighting's object takes from the indicator object it names. */
+struct sobj {
+	int tlp;
+	int64_t owner_user;
+};
+
+/*
+ * Stores (in tx) the STIX sighting object TAXII serves for the stored
+ * sighting sg from the organisation org (its name and kind), in the
+ * indicator's collection: created by that organisation, sighted where it
+ * is (where_sighted_refs), marked with the indicator's TLP but never below
+ * AMBER+STRICT (who saw what is not to be passed on, so crix sync never
+ * federates it).  The row carries the indicator's TLP and owner, which
+ * sightings_visible decides on.  Its date_added is when it was stored.
+ */
+static int sighting_object_store(struct sharing *sh, struct store_tx *tx,
+                                 const struct store_sighting *sg, const struct sobj *ind,
+                                 const struct store_org *org, struct crix_error *err)
+{
+	struct stix_producer prod;
+	enum tlp mark = ind->tlp > TLP_AMBER_STRICT ? (enum tlp)ind->tlp : TLP_AMBER_STRICT;
+	int rc = stix_producer_init(&prod, mark, org->name, sg->created, err);
+	if (rc != 0)
+		return rc;
+	json_t *o = stix_sighting(&prod, sg->sid, sg->stix_id, prod.identity_id, sg->count,
+	                          sg->first_seen, sg->last_seen, sg->place, sg->observed, err);
+	if (o == NULL)
+		return err->code ? err->code : crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	struct store_object so = {
+	        .tlp = ind->tlp,
+	        .owner_org = sg->owner_org,
+	        .owner_user = ind->owner_user,
+	};
+	snprintf(so.collection, sizeof so.collection, "%s", sg->collection);
+	snprintf(so.stix_id, sizeof so.stix_id, "%s", sg->sid);
+	snprintf(so.type, sizeof so.type, "sighting");
+	snprintf(so.spec_version, sizeof so.spec_version, "2.1");
+	snprintf(so.version, sizeof so.version, "%s",
+	         json_string_value(json_object_get(o, "modified")));
+	snprintf(so.source, sizeof so.source, "%s", SIGHTING_SOURCE);
+	next_added(sh, so.added);
+	so.body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (so.body == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	rc = store_object_insert(tx, &so, err);
+	free(so.body);
+	return rc;
+}
+
+/* Has the sighting sg its object in stix_objects? */
+static int sighting_has_object(struct sharing *sh, const struct store_sighting *sg, bool *has,
+                               struct crix_error *err)
+{
+	struct store_object_filter f = {
+	        .collection = sg->collection, .stix_id = sg->sid, .limit = 1};
+	struct store_object *a = NULL;
+	size_t n = 0;
+	int rc = store_object_page(sh->store, &f, &a, &n, err);
+	if (rc == 0)
+		store_object_array_free(a, n);
+	*has = rc == 0 && n > 0;
+	return rc;
+}
+
+/*
+ * Sightings stored before crix served them over TAXII have no object: they
+ * get one at start, dated then (so that TAXII clients polling by
+ * added_after find them).  Since then a sighting and its object are stored
+ * in one transaction, so when the newest sighting has its object every one
+ * has, and a normal start costs one query.
+ */
+static int backfill_sighting_objects(struct sharing *sh, const struct store_sighting *newest,
+                                     struct crix_error *err)
+{
+	bool has = true;
+	int rc = newest->id > 0 ? sighting_has_object(sh, newest, &has, err) : 0;
+	if (rc != 0 || has)
+		return rc;
+	int64_t after = 0;
+	struct store_org org = {0};
+	for (;;) {
+		struct store_sighting *a;
+		size_t n;
+		rc = store_sighting_page(sh->store, NULL, after, 1024, &a, &n, err);
+		if (rc != 0)
+			return rc;
+		struct store_tx *tx = NULL;
+		rc = n > 0 ? store_tx_begin(sh->store, &tx, err) : 0;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			rc = sighting_has_object(sh, &a[i], &has, err);
+			if (rc != 0 || has)
+				continue;
+			/* the indicator object, as the lookup index holds it */
+			char key[STORE_NAME_MAX + 8];
+			snprintf(key, sizeof key, "stix\t%s", a[i].stix_id);
+			struct vslot *slot = map_get(sh, key, false);
+			const struct smeta *m = NULL;
+			for (uint32_t j = 0; slot != NULL && j < slot->n && m == NULL; j++)
+				if (strcmp(sh->colls[sh->metas[slot->idx[j]].coll].c.id,
+				           a[i].collection) == 0)
+					m = &sh->metas[slot->idx[j]];
+			if (m == NULL)
+				continue; /* no longer an indicator crix holds */
+			if (org.id != a[i].org_id)
+				rc = store_org_get(sh->store, a[i].org_id, &org, err);
+			struct sobj ind = {m->tlp, m->owner_user};
+			if (rc == 0)
+				rc = sighting_object_store(sh, tx, &a[i], &ind, &org, err);
+		}
+		if (n > 0)
+			after = a[n - 1].id;
+		free(a);
+		if (tx != NULL && rc == 0)
+			rc = store_tx_commit(tx, err);
+		else if (tx != NULL)
+			store_tx_rollback(tx);
+		if (rc != 0 || n < 1024)
+			return rc;
+	}
+}
+
 int sharing_sightings_add(struct sharing *sh, const struct principal *p, const json_t *req,
                           json_t **out, struct crix_error *err)
 {
@@ -2160,7 +2316,14 @@ int sharing_sightings_add(struct sharing *sh, const struct principal *p, const j
 	int rc = sharing_sightings_parse(req, &in, &n, err);
 	if (rc != 0)
 		return rc;
+	struct store_org reporter;
+	rc = store_org_get(sh->store, p->org_id, &reporter, err);
+	if (rc != 0) {
+		free(in);
+		return rc;
+	}
 	struct store_sighting *rows = NULL;
+	struct sobj *inds = NULL;
 	size_t n_rows = 0, cap_rows = 0;
 	json_t *matched = json_array(), *unmatched = json_array();
 	struct starget t = {.sh = sh, .p = p};
@@ -2193,16 +2356,20 @@ int sharing_sightings_add(struct sharing *sh, const struct principal *p, const j
 			while (nc < n_rows + t.n)
 				nc *= 2;
 			struct store_sighting *x = realloc(rows, nc * sizeof *x);
-			if (x == NULL) {
+			if (x != NULL)
+				rows = x;
+			struct sobj *y = x != NULL ? realloc(inds, nc * sizeof *y) : NULL;
+			if (y == NULL) {
 				rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
 				break;
 			}
-			rows = x;
+			inds = y;
 			cap_rows = nc;
 		}
 		json_t *ids = json_array();
 		for (size_t j = 0; j < t.n; j++) {
 			const struct smeta *m = &sh->metas[t.metas[j]];
+			inds[n_rows] = (struct sobj){m->tlp, m->owner_user};
 			struct store_sighting *sg = &rows[n_rows++];
 			memset(sg, 0, sizeof *sg);
 			struct uuid u;
@@ -2233,8 +2400,12 @@ int sharing_sightings_add(struct sharing *sh, const struct principal *p, const j
 	if (rc == 0 && n_rows > 0) {
 		struct store_tx *tx;
 		rc = store_tx_begin(sh->store, &tx, err);
-		for (size_t i = 0; rc == 0 && i < n_rows; i++)
+		for (size_t i = 0; rc == 0 && i < n_rows; i++) {
 			rc = store_sighting_insert(tx, &rows[i], err);
+			if (rc == 0)
+				rc = sighting_object_store(sh, tx, &rows[i], &inds[i], &reporter,
+				                           err);
+		}
 		if (rc == 0) {
 			char detail[96], org[24];
 			snprintf(detail, sizeof detail, "%zu sightings of %zu values", n_rows, n);
@@ -2256,6 +2427,7 @@ int sharing_sightings_add(struct sharing *sh, const struct principal *p, const j
 		pthread_rwlock_unlock(&sh->lock);
 	}
 	free(rows);
+	free(inds);
 	if (rc != 0) {
 		json_decref(matched);
 		json_decref(unmatched);
@@ -2299,8 +2471,7 @@ int sharing_sightings_json(struct sharing *sh, const struct principal *p, const 
 	for (uint32_t i = 0; slot != NULL && i < slot->n && n_colls < 8; i++) {
 		const struct smeta *m = &sh->metas[slot->idx[i]];
 		const struct coll *k = &sh->colls[m->coll];
-		if (!visible(p, &groups, k, m->tlp, m->owner_org, m->owner_user) ||
-		    !account_may_see_sightings(p, m->owner_org))
+		if (!sightings_visible(p, &groups, k, m->tlp, m->owner_org, m->owner_user))
 			continue;
 		size_t j = 0;
 		while (j < n_colls && strcmp(colls[j], k->c.id) != 0)

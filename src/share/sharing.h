@@ -157,7 +157,10 @@ enum sharing_view { SHARING_OBJECTS, SHARING_MANIFEST, SHARING_VERSIONS };
 
 /*
  * A page of the objects p may see, as TAXII JSON text (an envelope, a
- * manifest or a versions resource): objects as they were received.  OUT:
+ * manifest or a versions resource): objects as they were received, and the
+ * sighting objects crix made of partners' sightings of the collection's
+ * indicators when p may see those sightings (the indicator's owner
+ * organisation, law enforcement).  OUT:
  * *json (malloc'd), *len, *page.  CRIX_ENOTFOUND for an unknown or invisible
  * collection; CRIX_EINVAL naming a bad filter.
  */

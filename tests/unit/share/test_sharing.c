@@ -432,6 +432,80 @@ static void test_sightings_add(void **state)
 	free(amber);
 }
 
+/* How many sighting objects a TAXII page of coll shows p. */
+static size_t count_sighting_objects(struct fx *f, const struct principal *p, const char *coll)
+{
+	struct crix_error err = {0};
+	struct sharing_query q = {.collection = coll, .types = "sighting", .limit = 1000};
+	char *json = NULL;
+	size_t len;
+	struct sharing_page page;
+	OK(sharing_objects(f->sh, p, &q, SHARING_OBJECTS, &json, &len, &page, &err));
+	free(json);
+	return page.count;
+}
+
+/* A sighting is served over TAXII as a sighting object of its indicator's
+ * collection, to the indicator's owner only here (no law enforcement); one
+ * stored before that existed (no object) gets its object at the next open,
+ * once. */
+static void test_sighting_objects(void **state)
+{
+	struct fx *f = *state;
+	char spec[256];
+	snprintf(spec, sizeof spec,
+	         "{\"title\":\"amber\",\"tlp\":\"amber\",\"shared_with\":{\"orgs\":[%lld]}}",
+	         (long long)f->partner_org);
+	char *amber = collection(f, spec);
+	json_decref(post(f, amber,
+	                 "{\"objects\":[" IND(ID1, "[domain-name:value = 'evil.com']",
+	                                      "2024-01-01T00:00:00Z") "]}"));
+	struct crix_error err = {0};
+	json_t *req = json_loads(
+	               "[{\"value\":\"evil.com\",\"count\":3,\"first_seen\":\"2026-01-02\"}]", 0,
+	               NULL),
+	       *out = NULL;
+	OK(sharing_sightings_add(f->sh, &f->partner, req, &out, &err));
+	json_decref(out);
+	json_decref(req);
+	assert_int_equal(count_sighting_objects(f, &f->owner, amber), 1);
+	assert_int_equal(count_sighting_objects(f, &f->partner, amber), 0);
+	int rc;
+	assert_int_equal(count_objects(f, &f->partner, amber, NULL, &rc), 1); /* the indicator */
+
+	/* a sighting as an older crix stored it: the row alone */
+	struct store_sighting sg = {.owner_org = f->owner.org_id,
+	                            .org_id = f->partner.org_id,
+	                            .user_id = f->partner.user_id,
+	                            .count = 2};
+	snprintf(sg.sid, sizeof sg.sid, "sighting--33333333-3333-4333-8333-333333333333");
+	snprintf(sg.collection, sizeof sg.collection, "%s", amber);
+	snprintf(sg.stix_id, sizeof sg.stix_id, "indicator--" ID1);
+	snprintf(sg.first_seen, sizeof sg.first_seen, "2026-01-01T00:00:00.000Z");
+	snprintf(sg.last_seen, sizeof sg.last_seen, "2026-01-01T00:00:00.000Z");
+	snprintf(sg.created, sizeof sg.created, "2026-01-03T00:00:00.000Z");
+	struct store_tx *tx;
+	OK(store_tx_begin(f->s, &tx, &err));
+	OK(store_sighting_insert(tx, &sg, &err));
+	OK(store_tx_commit(tx, &err));
+	for (int round = 0; round < 2; round++) {
+		sharing_free(f->sh);
+		OK(sharing_open(f->s, f->ioc, &f->sh, &err));
+		assert_int_equal(count_sighting_objects(f, &f->owner, amber), 2);
+	}
+	struct sharing_query q = {.collection = amber, .ids = sg.sid};
+	char *json = NULL;
+	size_t len;
+	struct sharing_page page;
+	OK(sharing_objects(f->sh, &f->owner, &q, SHARING_OBJECTS, &json, &len, &page, &err));
+	assert_non_null(strstr(json, "\"sighting_of_ref\":\"indicator--" ID1 "\""));
+	assert_non_null(strstr(json, "\"count\":2"));
+	/* TLP:AMBER+STRICT: who saw what is not passed on */
+	assert_non_null(strstr(json, "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"));
+	free(json);
+	free(amber);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +516,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_lookup_bounds, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sightings_parse, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sightings_add, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_sighting_objects, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
