@@ -499,6 +499,7 @@ struct store_alert_filter {
 	int max_tlp;                        /* only tlp <= max_tlp; 0 for any */
 	const char *now;  /* current ones: published, and expires "" or after now */
 	int64_t also_org; /* and this organisation's withdrawn and expired ones (0: none) */
+	int withdrawn;    /* and every withdrawn one (the TAXII alerts feed: their revocations) */
 };
 
 /* Sets a->id. */

@@ -370,7 +370,8 @@ static const char *const sql[ST_COUNT] = {
         [ST_ALERT_GET] = "SELECT " ALERT_COLS " FROM alerts WHERE id = ?",
         [ST_ALERT_LIST] = "SELECT " ALERT_COLS " FROM alerts WHERE (?1 = '' OR category = ?1)"
                           " AND (?2 = 0 OR tlp <= ?2) AND ((status = 'published'"
-                          " AND (expires = '' OR expires > ?3)) OR (?4 <> 0 AND org_id = ?4))"
+                          " AND (expires = '' OR expires > ?3)) OR (?4 <> 0 AND org_id = ?4)"
+                          " OR (?7 <> 0 AND status = 'withdrawn'))"
                           " AND (?5 = 0 OR id < ?5) ORDER BY id DESC LIMIT ?6",
         [ST_CASE_ID_INSERT] = "INSERT INTO case_ids (seq, name, report_id, merged_into, created)"
                               " VALUES (?, ?, ?, ?, ?)",
@@ -2326,6 +2327,7 @@ static void bind_alert_list(sqlite3_stmt *q, const void *arg)
 	sqlite3_bind_int64(q, 4, a->f->also_org);
 	sqlite3_bind_int64(q, 5, a->before);
 	sqlite3_bind_int64(q, 6, a->limit);
+	sqlite3_bind_int(q, 7, a->f->withdrawn);
 }
 
 static int sq_alert_list(struct store *s, const struct store_alert_filter *f, int64_t before,
