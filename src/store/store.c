@@ -423,6 +423,11 @@ int store_report_brief_scan(struct store *s, int64_t after, size_t limit, struct
 	return s->ops->report_brief_scan(s, after, limit, out, n, err);
 }
 
+int store_report_body(struct store *s, int64_t id, char **body, struct crix_error *err)
+{
+	return s->ops->report_body(s, id, body, err);
+}
+
 int store_alert_insert(struct store_tx *tx, struct store_alert *a, struct crix_error *err)
 {
 	return tx->s->ops->alert_insert(tx, a, err);

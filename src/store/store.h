@@ -470,6 +470,9 @@ int store_report_brief(struct store *s, int64_t id, struct store_report *out,
  * OUT: *out (store_report_array_free), *n. */
 int store_report_brief_scan(struct store *s, int64_t after, size_t limit, struct store_report **out,
                             size_t *n, struct crix_error *err);
+/* The report's body alone (JSON without the victim's personal data: what an
+ * export may read, e.g. the reporter's consents).  OUT: *body (free()). */
+int store_report_body(struct store *s, int64_t id, char **body, struct crix_error *err);
 
 /* ---- alerts: scam advisories published to partners and the public ---- */
 

@@ -113,6 +113,7 @@ struct store_ops {
 	                    struct crix_error *err);
 	int (*report_brief_scan)(struct store *s, int64_t after, size_t limit,
 	                         struct store_report **out, size_t *n, struct crix_error *err);
+	int (*report_body)(struct store *s, int64_t id, char **body, struct crix_error *err);
 	int (*alert_insert)(struct store_tx *tx, struct store_alert *a, struct crix_error *err);
 	int (*alert_withdraw)(struct store_tx *tx, int64_t id, const char *at,
 	                      struct crix_error *err);

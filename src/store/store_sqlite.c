@@ -200,6 +200,7 @@ enum st {
 	ST_DECISION_LIST,
 	ST_REPORT_BRIEF,
 	ST_REPORT_BRIEF_SCAN,
+	ST_REPORT_BODY,
 	ST_ALERT_INSERT,
 	ST_ALERT_WITHDRAW,
 	ST_ALERT_GET,
@@ -362,6 +363,7 @@ static const char *const sql[ST_COUNT] = {
         [ST_REPORT_BRIEF] = "SELECT " REP_BRIEF_COLS " FROM reports WHERE id = ?",
         [ST_REPORT_BRIEF_SCAN] = "SELECT " REP_BRIEF_COLS " FROM reports WHERE id > ?"
                                  " ORDER BY id LIMIT ?",
+        [ST_REPORT_BODY] = "SELECT body FROM reports WHERE id = ?",
         [ST_ALERT_INSERT] = "INSERT INTO alerts (title, category, tlp, status, org_id, user_id,"
                             " org_name, author, published, expires, withdrawn, summary, advice,"
                             " indicators) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -2214,6 +2216,20 @@ static int sq_report_brief(struct store *s, int64_t id, struct store_report *out
 	return get_one(s, ST_REPORT_BRIEF, bind_id, &id, report_out, out, "report", err);
 }
 
+static int body_out(sqlite3_stmt *q, void *out)
+{
+	return col_dup(q, 0, out);
+}
+
+static int sq_report_body(struct store *s, int64_t id, char **body, struct crix_error *err)
+{
+	*body = NULL;
+	int rc = get_one(s, ST_REPORT_BODY, bind_id, &id, body_out, body, "report", err);
+	if (rc == CRIX_ENOMEM)
+		crix_error_set(err, rc, "out of memory");
+	return rc;
+}
+
 static int sq_report_brief_scan(struct store *s, int64_t after, size_t limit,
                                 struct store_report **out, size_t *n, struct crix_error *err)
 {
@@ -2514,6 +2530,7 @@ static const struct store_ops sqlite_ops = {
         .decision_list = sq_decision_list,
         .report_brief = sq_report_brief,
         .report_brief_scan = sq_report_brief_scan,
+        .report_body = sq_report_body,
         .alert_insert = sq_alert_insert,
         .alert_withdraw = sq_alert_withdraw,
         .alert_get = sq_alert_get,
