@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,29 @@ struct sharing {
 	int64_t last_us;       /* the newest date_added handed out, in microseconds */
 	struct warnlist *warn; /* known-benign values: never indicators; or NULL */
 	struct sagg **saggs;   /* sightings' totals by indicator object: SAGG_BUCKETS chains */
+	/* Bumped by every change to what anyone may see, once memory is in step
+	 * with the store (so under the write lock, or after it): a cached result
+	 * built while it held one value is served only while it still does. */
+	atomic_ulong gen;
+	pthread_mutex_t cache_lock;
+	struct cache_ent *cache; /* SHARING_CACHE_ENTRIES */
+	size_t cache_next;       /* the slot the next put takes when none is free */
 };
+
+/* A result cached for one caller class (sharing_cache_get). */
+struct cache_ent {
+	char what[16];
+	char key[SHARING_CLASS_MAX];
+	unsigned long gen;
+	time_t at;
+	char *text;
+	size_t len;
+};
+
+static void changed(struct sharing *sh)
+{
+	atomic_fetch_add(&sh->gen, 1);
+}
 
 #define SAGG_BUCKETS 16384
 
@@ -500,6 +523,8 @@ int sharing_open(struct store *s, const struct ioc_ctx *ioc, struct sharing **ou
 	sh->ioc = ioc;
 	pthread_rwlock_init(&sh->lock, NULL);
 	pthread_mutex_init(&sh->added_lock, NULL);
+	pthread_mutex_init(&sh->cache_lock, NULL);
+	atomic_init(&sh->gen, 1);
 	struct match_source src = {"shared objects", NULL, NULL};
 	struct store_collection *c = NULL;
 	size_t n = 0;
@@ -521,7 +546,8 @@ int sharing_open(struct store *s, const struct ioc_ctx *ioc, struct sharing **ou
 		if (coll_fill(&sh->colls[sh->n_colls], &c[i]) == 0)
 			sh->n_colls++;
 	free(c);
-	if (rc == 0 && (sh->saggs = calloc(SAGG_BUCKETS, sizeof *sh->saggs)) == NULL)
+	if (rc == 0 && ((sh->saggs = calloc(SAGG_BUCKETS, sizeof *sh->saggs)) == NULL ||
+	                (sh->cache = calloc(SHARING_CACHE_ENTRIES, sizeof *sh->cache)) == NULL))
 		rc = crix_error_set(err, CRIX_ENOMEM, "sharing: out of memory");
 	if (rc == 0)
 		rc = load_indicators(sh, err);
@@ -557,10 +583,93 @@ void sharing_free(struct sharing *sh)
 	free(sh->colls);
 	free(sh->groups);
 	saggs_free(sh);
+	for (size_t i = 0; sh->cache != NULL && i < SHARING_CACHE_ENTRIES; i++)
+		free(sh->cache[i].text);
+	free(sh->cache);
 	match_index_free(sh->ix);
 	pthread_rwlock_destroy(&sh->lock);
 	pthread_mutex_destroy(&sh->added_lock);
+	pthread_mutex_destroy(&sh->cache_lock);
 	free(sh);
+}
+
+/* ---- results cached per caller class ---- */
+
+void sharing_caller_class(const struct principal *p, char out[SHARING_CLASS_MAX])
+{
+	if (!p->authenticated)
+		snprintf(out, SHARING_CLASS_MAX, "public");
+	else
+		snprintf(out, SHARING_CLASS_MAX, "u%" PRId64 ":o%" PRId64 ":r%d:k%d", p->user_id,
+		         p->org_id, (int)p->role, (int)p->org_kind);
+}
+
+unsigned long sharing_generation(struct sharing *sh)
+{
+	return atomic_load(&sh->gen);
+}
+
+int sharing_cache_get(struct sharing *sh, const char *what, const char *cls, char **text,
+                      size_t *len)
+{
+	*text = NULL;
+	*len = 0;
+	unsigned long gen = sharing_generation(sh);
+	time_t now = time(NULL);
+	int rc = CRIX_ENOTFOUND;
+	pthread_mutex_lock(&sh->cache_lock);
+	for (size_t i = 0; i < SHARING_CACHE_ENTRIES; i++) {
+		struct cache_ent *e = &sh->cache[i];
+		if (e->text == NULL || e->gen != gen || now - e->at >= SHARING_CACHE_TTL ||
+		    now < e->at || strcmp(e->what, what) != 0 || strcmp(e->key, cls) != 0)
+			continue;
+		*text = malloc(e->len + 1);
+		if (*text != NULL) {
+			memcpy(*text, e->text, e->len + 1);
+			*len = e->len;
+			rc = 0;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&sh->cache_lock);
+	return rc;
+}
+
+void sharing_cache_put(struct sharing *sh, const char *what, const char *cls, unsigned long gen,
+                       const char *text, size_t len)
+{
+	if (len > SHARING_CACHE_BYTES || gen != sharing_generation(sh))
+		return; /* too big to keep, or out of date already */
+	char *copy = malloc(len + 1);
+	if (copy == NULL)
+		return; /* a cache: not keeping it is fine */
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	time_t now = time(NULL);
+	pthread_mutex_lock(&sh->cache_lock);
+	/* the class's own slot, else a free or out-of-date one, else in turn */
+	size_t slot = SHARING_CACHE_ENTRIES;
+	for (size_t i = 0; i < SHARING_CACHE_ENTRIES && slot == SHARING_CACHE_ENTRIES; i++) {
+		const struct cache_ent *e = &sh->cache[i];
+		if (e->text != NULL && strcmp(e->what, what) == 0 && strcmp(e->key, cls) == 0)
+			slot = i;
+	}
+	for (size_t i = 0; i < SHARING_CACHE_ENTRIES && slot == SHARING_CACHE_ENTRIES; i++) {
+		const struct cache_ent *e = &sh->cache[i];
+		if (e->text == NULL || e->gen != gen || now - e->at >= SHARING_CACHE_TTL)
+			slot = i;
+	}
+	if (slot == SHARING_CACHE_ENTRIES)
+		slot = sh->cache_next++ % SHARING_CACHE_ENTRIES;
+	struct cache_ent *e = &sh->cache[slot];
+	free(e->text);
+	snprintf(e->what, sizeof e->what, "%s", what);
+	snprintf(e->key, sizeof e->key, "%s", cls);
+	e->gen = gen;
+	e->at = now;
+	e->text = copy;
+	e->len = len;
+	pthread_mutex_unlock(&sh->cache_lock);
 }
 
 size_t sharing_indicator_count(struct sharing *sh)
@@ -642,6 +751,7 @@ int sharing_group_create(struct sharing *sh, const struct principal *p, const js
 	if (rc == 0) {
 		struct group gg = {.g = g, .members = members};
 		*out = group_json(&gg);
+		changed(sh);
 	}
 	pthread_rwlock_unlock(&sh->lock);
 	return rc;
@@ -688,6 +798,8 @@ int sharing_group_member(struct sharing *sh, const struct principal *p, int64_t 
 	}
 	if (rc == 0)
 		rc = load_groups(sh, err);
+	if (rc == 0)
+		changed(sh);
 	pthread_rwlock_unlock(&sh->lock);
 	return rc;
 }
@@ -861,6 +973,7 @@ int sharing_collection_create(struct sharing *sh, const struct principal *p, con
 		if (coll_fill(k, &c) == 0)
 			sh->n_colls++;
 		*out = coll_json(p, k, true, true);
+		changed(sh);
 	}
 	pthread_rwlock_unlock(&sh->lock);
 	return rc;
@@ -890,6 +1003,7 @@ int sharing_collection_update(struct sharing *sh, const struct principal *p, con
 	if (rc == 0) {
 		coll_fill(k, &c);
 		*out = coll_json(p, k, true, true);
+		changed(sh);
 	}
 	pthread_rwlock_unlock(&sh->lock);
 	return rc;
@@ -1240,6 +1354,7 @@ int sharing_add_objects(struct sharing *sh, const struct principal *p, const cha
 		pthread_rwlock_wrlock(&sh->lock);
 		for (size_t j = 0; j < t.n_added && rc == 0; j++)
 			rc = index_add(sh, &t.added[j], err);
+		changed(sh);
 		pthread_rwlock_unlock(&sh->lock);
 	}
 	store_shared_indicator_array_free(t.added, t.n_added);
@@ -1344,6 +1459,7 @@ static int import_flush(struct sharing_import *im, struct crix_error *err)
 		pthread_rwlock_wrlock(&im->sh->lock);
 		for (size_t j = 0; j < t->n_added && rc == 0; j++)
 			rc = index_add(im->sh, &t->added[j], err);
+		changed(im->sh);
 		pthread_rwlock_unlock(&im->sh->lock);
 		im->indicators += t->n_added;
 	}
@@ -2424,6 +2540,7 @@ int sharing_sightings_add(struct sharing *sh, const struct principal *p, const j
 		for (size_t i = 0; i < n_rows; i++)
 			if (sagg_add(sh, &rows[i]) != 0)
 				break;
+		changed(sh);
 		pthread_rwlock_unlock(&sh->lock);
 	}
 	free(rows);

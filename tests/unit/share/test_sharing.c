@@ -506,6 +506,46 @@ static void test_sighting_objects(void **state)
 	free(amber);
 }
 
+/* The per-class cache: a hit only for the class and generation it was built
+ * for; any change (here a collection) makes it a miss; a result built
+ * before a change is not kept. */
+static void test_cache(void **state)
+{
+	struct fx *f = *state;
+	char owner[SHARING_CLASS_MAX], partner[SHARING_CLASS_MAX], pub[SHARING_CLASS_MAX];
+	sharing_caller_class(&f->owner, owner);
+	sharing_caller_class(&f->partner, partner);
+	sharing_caller_class(&f->public, pub);
+	assert_string_not_equal(owner, partner);
+	assert_string_equal(pub, "public");
+	char *text;
+	size_t len;
+	assert_int_equal(sharing_cache_get(f->sh, "m", owner, &text, &len), CRIX_ENOTFOUND);
+	unsigned long gen = sharing_generation(f->sh);
+	sharing_cache_put(f->sh, "m", owner, gen, "{\"a\":1}", 7);
+	OK(sharing_cache_get(f->sh, "m", owner, &text, &len));
+	assert_int_equal(len, 7);
+	assert_string_equal(text, "{\"a\":1}");
+	free(text);
+	assert_int_equal(sharing_cache_get(f->sh, "m", partner, &text, &len), CRIX_ENOTFOUND);
+	assert_int_equal(sharing_cache_get(f->sh, "other", owner, &text, &len), CRIX_ENOTFOUND);
+	free(collection(f, "{\"title\":\"c\",\"tlp\":\"green\"}"));
+	assert_true(sharing_generation(f->sh) != gen);
+	assert_int_equal(sharing_cache_get(f->sh, "m", owner, &text, &len), CRIX_ENOTFOUND);
+	/* built before the change: dropped */
+	sharing_cache_put(f->sh, "m", owner, gen, "{\"a\":1}", 7);
+	assert_int_equal(sharing_cache_get(f->sh, "m", owner, &text, &len), CRIX_ENOTFOUND);
+	/* more classes than entries: the newest are kept */
+	gen = sharing_generation(f->sh);
+	for (int i = 0; i < SHARING_CACHE_ENTRIES + 10; i++) {
+		char cls[32];
+		snprintf(cls, sizeof cls, "c%d", i);
+		sharing_cache_put(f->sh, "m", cls, gen, "x", 1);
+	}
+	OK(sharing_cache_get(f->sh, "m", "c265", &text, &len));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,6 +557,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_sightings_parse, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sightings_add, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sighting_objects, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_cache, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
