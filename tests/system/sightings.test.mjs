@@ -5,7 +5,10 @@
 // reporting organisations) are visible to the indicator's owner and to law
 // enforcement only, over GET /api/v1/indicators/{id}/sightings and in the
 // lookup answer; every bad field is a 400 naming it; totals survive a
-// restart; and `crix scan --report-to` sends a scan's hits as sightings.
+// restart; `crix scan --report-to` sends a scan's hits as sightings; and
+// over TAXII each sighting is a sighting object of its indicator's collection
+// for exactly the same callers (a matrix of callers x TLP x routes), paged
+// exactly among the other objects and valid against the official schemas.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -225,8 +228,9 @@ describe('sightings', () => {
 				const man = await taxii(`${base}/manifest/`, user);
 				const typed = await taxii(`${base}/objects/?match[type]=sighting`, user);
 				const one = await taxii(`${base}/objects/${ids[name][0]}/`, user);
+				const vers = await taxii(`${base}/objects/${ids[name][0]}/versions/`, user);
 				if (row[i] === -1) {
-					for (const x of [objs, man, typed, one]) assert.equal(x.status, 404, `${what}: ${x.text}`);
+					for (const x of [objs, man, typed, one, vers]) assert.equal(x.status, 404, `${what}: ${x.text}`);
 					continue;
 				}
 				assert.equal(objs.status, 200, what);
@@ -237,6 +241,8 @@ describe('sightings', () => {
 				// an object the caller may not see is as unknown as one that does not exist
 				assert.equal(one.status, row[i] === 1 ? 200 : 404, `${what}: object by id`);
 				if (row[i] === 1) assert.equal(one.json.objects[0].id, ids[name][0], `${what}: object by id`);
+				assert.equal(vers.status, row[i] === 1 ? 200 : 404, `${what}: versions`);
+				if (row[i] === 1) assert.deepEqual(vers.json.versions, [one.json.objects[0].modified], `${what}: versions`);
 			}
 		}
 		// what a sighting object says: the same id as the REST route, the
