@@ -2403,6 +2403,12 @@ static int backfill_sighting_objects(struct sharing *sh, const struct store_sigh
 				continue; /* no longer an indicator crix holds */
 			if (org.id != a[i].org_id)
 				rc = store_org_get(sh->store, a[i].org_id, &org, err);
+			if (rc == CRIX_ENOTFOUND) { /* its reporter is gone: nobody to name */
+				crix_error_clear(err);
+				org.id = 0;
+				rc = 0;
+				continue;
+			}
 			struct sobj ind = {m->tlp, m->owner_user};
 			if (rc == 0)
 				rc = sighting_object_store(sh, tx, &a[i], &ind, &org, err);
