@@ -41,6 +41,7 @@ struct smeta {
 	int64_t id;
 	int64_t owner_org, owner_user;
 	int tlp;
+	bool revoked;  /* a revoked version of its object arrived: no longer matched */
 	uint32_t coll; /* index in colls (append-only, so stable) */
 	char *stix_id;
 	char added[CLOCK_ISO_LEN + 8];
@@ -1166,8 +1167,36 @@ struct take_ctx {
 	size_t n_added, cap_added;
 	struct crix_error *err;
 	const struct store_object *obj;
-	size_t n_warn; /* values left out because a warning list holds them */
+	size_t n_warn;   /* values left out because a warning list holds them */
+	json_t *revoked; /* [[collection, stix_id, owner_org]] revoked in this batch, or NULL */
 };
+
+/*
+ * After a batch with revocations is committed and indexed (under the write
+ * lock): the revoked objects' indicators are matched no more.  Only the
+ * versions posted by the revoker's organisation: STIX lets the creator
+ * revoke, and a writer of someone else's collection may not take its
+ * indicators away.  (The store dropped their rows in the same batch.)
+ */
+static void apply_revoked(struct sharing *sh, json_t *revoked)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(revoked, i, r)
+	{
+		const char *coll = json_string_value(json_array_get(r, 0));
+		const char *id = json_string_value(json_array_get(r, 1));
+		int64_t org = json_integer_value(json_array_get(r, 2));
+		char key[STORE_NAME_MAX + 8];
+		snprintf(key, sizeof key, "stix\t%s", id);
+		struct vslot *slot = map_get(sh, key, false);
+		for (uint32_t j = 0; slot != NULL && j < slot->n; j++) {
+			struct smeta *m = &sh->metas[slot->idx[j]];
+			if (m->owner_org == org && strcmp(sh->colls[m->coll].c.id, coll) == 0)
+				m->revoked = true;
+		}
+	}
+}
 
 static int take_value(void *arg, enum ioc_type type, const char *value, size_t len)
 {
@@ -1230,13 +1259,24 @@ static int store_one(struct take_ctx *t, struct store_object *so, const json_t *
 	}
 	if (rc != 0 || strcmp(so->type, "indicator") != 0)
 		return rc;
+	if (json_is_true(json_object_get(o, "revoked"))) {
+		snprintf(pwhy, cap, "revoked indicator");
+		rc = store_shared_indicator_drop(t->tx, so->collection, so->stix_id, so->owner_org,
+		                                 t->err);
+		if (rc == 0 && t->revoked == NULL)
+			t->revoked = json_array();
+		if (rc == 0 && (t->revoked == NULL ||
+		                json_array_append_new(
+		                        t->revoked, json_pack("[ssI]", so->collection, so->stix_id,
+		                                              (json_int_t)so->owner_org)) != 0))
+			rc = crix_error_set(t->err, CRIX_ENOMEM, "out of memory");
+		return rc;
+	}
 	const char *pat = json_string_value(json_object_get(o, "pattern"));
 	const char *ptype = json_string_value(json_object_get(o, "pattern_type"));
 	t->row = so->row;
 	t->obj = so;
-	if (json_is_true(json_object_get(o, "revoked")))
-		snprintf(pwhy, cap, "revoked indicator");
-	else if (pat == NULL)
+	if (pat == NULL)
 		snprintf(pwhy, cap, "no pattern");
 	else if (ptype != NULL && strcmp(ptype, "stix") != 0)
 		snprintf(pwhy, cap, "pattern_type %.40s", ptype);
@@ -1354,10 +1394,12 @@ int sharing_add_objects(struct sharing *sh, const struct principal *p, const cha
 		pthread_rwlock_wrlock(&sh->lock);
 		for (size_t j = 0; j < t.n_added && rc == 0; j++)
 			rc = index_add(sh, &t.added[j], err);
+		apply_revoked(sh, t.revoked);
 		changed(sh);
 		pthread_rwlock_unlock(&sh->lock);
 	}
 	store_shared_indicator_array_free(t.added, t.n_added);
+	json_decref(t.revoked);
 	if (rc != 0) {
 		json_decref(*status);
 		*status = NULL;
@@ -1459,11 +1501,14 @@ static int import_flush(struct sharing_import *im, struct crix_error *err)
 		pthread_rwlock_wrlock(&im->sh->lock);
 		for (size_t j = 0; j < t->n_added && rc == 0; j++)
 			rc = index_add(im->sh, &t->added[j], err);
+		apply_revoked(im->sh, t->revoked);
 		changed(im->sh);
 		pthread_rwlock_unlock(&im->sh->lock);
 		im->indicators += t->n_added;
 	}
 	store_shared_indicator_array_free(t->added, t->n_added);
+	json_decref(t->revoked);
+	t->revoked = NULL;
 	t->added = NULL;
 	t->n_added = t->cap_added = 0;
 	return rc;
@@ -1535,6 +1580,8 @@ int sharing_import_object(struct sharing_import *im, size_t index, const char *t
 		store_shared_indicator_array_free(t->added, t->n_added);
 		t->added = NULL;
 		t->n_added = t->cap_added = 0;
+		json_decref(t->revoked);
+		t->revoked = NULL;
 		return rc;
 	}
 	if (held)
@@ -1570,6 +1617,7 @@ void sharing_import_free(struct sharing_import *im)
 	if (im->t.tx != NULL)
 		store_tx_rollback(im->t.tx);
 	store_shared_indicator_array_free(im->t.added, im->t.n_added);
+	json_decref(im->t.revoked);
 	json_decref(im->skipped);
 	json_decref(im->invalid);
 	free(im);
@@ -1850,7 +1898,7 @@ static int on_hit(void *arg, const struct match_hit *hit)
 	for (uint32_t i = 0; slot != NULL && i < slot->n; i++) {
 		const struct smeta *m = &l->sh->metas[slot->idx[i]];
 		const struct coll *k = &l->sh->colls[m->coll];
-		if (!visible(l->p, l->groups, k, m->tlp, m->owner_org, m->owner_user))
+		if (m->revoked || !visible(l->p, l->groups, k, m->tlp, m->owner_org, m->owner_user))
 			continue;
 		puts_(l->b, l->matches++ ? ",{\"indicator\":" : "{\"indicator\":");
 		put_json_string(l->b, hit->indicator);
@@ -2247,7 +2295,7 @@ static void target_add(struct starget *t, uint32_t mi)
 {
 	const struct smeta *m = &t->sh->metas[mi];
 	const struct coll *k = &t->sh->colls[m->coll];
-	if (!visible(t->p, t->groups, k, m->tlp, m->owner_org, m->owner_user))
+	if (m->revoked || !visible(t->p, t->groups, k, m->tlp, m->owner_org, m->owner_user))
 		return;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct smeta *o = &t->sh->metas[t->metas[i]];

@@ -379,6 +379,12 @@ int store_status_get(struct store *s, const char *id, struct store_status *out,
 	return s->ops->status_get(s, id, out, err);
 }
 
+int store_shared_indicator_drop(struct store_tx *tx, const char *collection, const char *stix_id,
+                                int64_t owner_org, struct crix_error *err)
+{
+	return tx->s->ops->shared_indicator_drop(tx, collection, stix_id, owner_org, err);
+}
+
 int store_shared_indicator_insert(struct store_tx *tx, struct store_shared_indicator *si,
                                   struct crix_error *err)
 {

@@ -410,6 +410,10 @@ int store_status_get(struct store *s, const char *id, struct store_status *out,
 
 int store_shared_indicator_insert(struct store_tx *tx, struct store_shared_indicator *si,
                                   struct crix_error *err);
+/* Takes out of the lookup the indicators of every stored version of the
+ * object stix_id in collection posted by owner_org (it was revoked). */
+int store_shared_indicator_drop(struct store_tx *tx, const char *collection, const char *stix_id,
+                                int64_t owner_org, struct crix_error *err);
 /* Shared indicators by id after after_id, up to limit, with their object's
  * visibility.  OUT: *out, *n (free with store_shared_indicator_array_free). */
 int store_shared_indicator_scan(struct store *s, int64_t after_id, size_t limit,

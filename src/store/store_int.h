@@ -100,6 +100,9 @@ struct store_ops {
 	                     struct crix_error *err);
 	int (*status_get)(struct store *s, const char *id, struct store_status *out,
 	                  struct crix_error *err);
+	int (*shared_indicator_drop)(struct store_tx *tx, const char *collection,
+	                             const char *stix_id, int64_t owner_org,
+	                             struct crix_error *err);
 	int (*shared_indicator_insert)(struct store_tx *tx, struct store_shared_indicator *si,
 	                               struct crix_error *err);
 	int (*shared_indicator_scan)(struct store *s, int64_t after_id, size_t limit,

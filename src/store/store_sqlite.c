@@ -195,6 +195,7 @@ enum st {
 	ST_STATUS_INSERT,
 	ST_STATUS_GET,
 	ST_SIND_INSERT,
+	ST_SIND_DROP,
 	ST_SIND_SCAN,
 	ST_DECISION_INSERT,
 	ST_DECISION_LIST,
@@ -350,6 +351,8 @@ static const char *const sql[ST_COUNT] = {
         [ST_STATUS_INSERT] = "INSERT OR REPLACE INTO taxii_status (id, user_id, created, body)"
                              " VALUES (?, ?, ?, ?)",
         [ST_STATUS_GET] = "SELECT id, user_id, created, body FROM taxii_status WHERE id = ?",
+        [ST_SIND_DROP] = "DELETE FROM shared_indicators WHERE object_row IN (SELECT row FROM"
+                         " stix_objects WHERE collection = ? AND stix_id = ? AND owner_org = ?)",
         [ST_SIND_INSERT] =
                 "INSERT INTO shared_indicators (object_row, type, value) VALUES (?, ?, ?)",
         [ST_SIND_SCAN] = "SELECT i.id, i.object_row, i.type, i.value, o.collection, o.stix_id,"
@@ -2046,6 +2049,19 @@ static int sq_status_get(struct store *s, const char *id, struct store_status *o
 	return get_one(s, ST_STATUS_GET, bind_text1, id, status_out, out, "status", err);
 }
 
+static int sq_shared_indicator_drop(struct store_tx *tx, const char *collection,
+                                    const char *stix_id, int64_t owner_org, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_SIND_DROP, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, collection);
+	bind_text(q, 2, stix_id);
+	sqlite3_bind_int64(q, 3, owner_org);
+	return exec_done(c, q, "shared indicator", err);
+}
+
 static int sq_shared_indicator_insert(struct store_tx *tx, struct store_shared_indicator *si,
                                       struct crix_error *err)
 {
@@ -2524,6 +2540,7 @@ static const struct store_ops sqlite_ops = {
         .object_last_added = sq_object_last_added,
         .status_insert = sq_status_insert,
         .status_get = sq_status_get,
+        .shared_indicator_drop = sq_shared_indicator_drop,
         .shared_indicator_insert = sq_shared_indicator_insert,
         .shared_indicator_scan = sq_shared_indicator_scan,
         .decision_insert = sq_decision_insert,

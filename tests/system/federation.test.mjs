@@ -181,6 +181,8 @@ describe('federation: crix sync between crix instances', () => {
 		assert.equal(got.find((o) => o.id === report.id).revoked, true, 'B serves the report revoked');
 		assert.equal(got.find((o) => o.type === 'indicator').revoked, true, 'and the indicator');
 		assert.equal(got.find((o) => o.id === report.id).description, undefined);
+		const gone = await req(ib.srv, 'POST', '/api/v1/lookup', { token: ib.u.syncb.token, json: { values: ['courier-fee.example.com'] } });
+		assert.equal(gone.json.matched, 0, 'the revoked indicator is matched no more on B');
 	});
 
 	it('bad configurations are named', async () => {

@@ -546,6 +546,50 @@ static void test_cache(void **state)
 	free(text);
 }
 
+/* A revoked version of an indicator takes it out of lookups, for good (its
+ * rows go from the store too), when its creator's organisation posts it; a
+ * writer of another organisation may not revoke it. */
+static void test_revoked(void **state)
+{
+	struct fx *f = *state;
+	char spec[256];
+	snprintf(spec, sizeof spec, "{\"title\":\"inbox\",\"tlp\":\"green\",\"writers\":[%lld]}",
+	         (long long)f->partner_org);
+	char *coll = collection(f, spec);
+	json_decref(post(f, coll,
+	                 "{\"objects\":[" IND(ID1, "[domain-name:value = 'revoke-me.com']",
+	                                      "2024-01-01T00:00:00Z") "]}"));
+	assert_int_equal(lookup(f, &f->other, "revoke-me.com"), 1);
+	/* the partner writes a revoked version: not its indicator, still matched */
+	struct crix_error err = {0};
+	json_t *env = json_loads("{\"objects\":[{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+	                         "\"id\":\"indicator--" ID1
+	                         "\",\"created\":\"2024-01-01T00:00:00Z\",\"modified\":\"2024-02-"
+	                         "01T00:00:00Z\","
+	                         "\"valid_from\":\"2024-01-01T00:00:00Z\",\"pattern_type\":"
+	                         "\"stix\",\"pattern\":"
+	                         "\"[domain-name:value = 'revoke-me.com']\",\"revoked\":true}]}",
+	                         0, NULL),
+	       *status = NULL;
+	assert_non_null(env);
+	OK(sharing_add_objects(f->sh, &f->partner, coll, env, "test", &status, &err));
+	json_decref(status);
+	assert_int_equal(lookup(f, &f->other, "revoke-me.com"), 1);
+	/* its owner revokes it: gone, and still gone after a restart */
+	json_object_set_new(json_array_get(json_object_get(env, "objects"), 0), "modified",
+	                    json_string("2024-03-01T00:00:00Z"));
+	OK(sharing_add_objects(f->sh, &f->owner, coll, env, "test", &status, &err));
+	assert_int_equal(json_integer_value(json_object_get(status, "success_count")), 1);
+	json_decref(status);
+	json_decref(env);
+	assert_int_equal(lookup(f, &f->other, "revoke-me.com"), 0);
+	assert_int_equal(lookup(f, &f->owner, "www.revoke-me.com"), 0);
+	sharing_free(f->sh);
+	OK(sharing_open(f->s, f->ioc, &f->sh, &err));
+	assert_int_equal(lookup(f, &f->owner, "revoke-me.com"), 0);
+	free(coll);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +602,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_sightings_add, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sighting_objects, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_cache, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_revoked, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
