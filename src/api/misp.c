@@ -9,17 +9,47 @@
 #include "share/misp.h"
 #include "share/uuid.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+/* The manifest reads every indicator object the caller may see, to date
+ * each event: it is kept per caller class until something shared changes
+ * (sharing_cache_get), so a MISP instance polling it costs a lookup. */
 void api_misp_manifest(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 {
+	char cls[SHARING_CLASS_MAX], *text;
+	size_t len;
+	sharing_caller_class(&rq->who, cls);
+	if (sharing_cache_get(app->sharing, "misp-manifest", cls, &text, &len) == 0) {
+		http_bytes(rs, 200, "application/json", text, len);
+		http_header_add(rs, "X-Crix-Cache", "hit");
+		free(text);
+		return;
+	}
+	unsigned long gen = sharing_generation(app->sharing);
 	json_t *m;
 	struct crix_error err = {0};
 	if (misp_manifest(app->sharing, app->store, app->reports.ioc, &rq->who, &m, &err) != 0) {
 		http_error_from(rs, &err);
 		return;
 	}
-	http_json(rs, 200, m);
+	/* as http_json writes it */
+	text = json_dumps(m, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(m);
+	len = text != NULL ? strlen(text) : 0;
+	char *nl = text != NULL ? realloc(text, len + 2) : NULL;
+	if (nl == NULL) {
+		free(text);
+		http_error(rs, 500, "out of memory", NULL);
+		return;
+	}
+	text = nl;
+	text[len++] = '\n';
+	text[len] = '\0';
+	sharing_cache_put(app->sharing, "misp-manifest", cls, gen, text, len);
+	http_bytes(rs, 200, "application/json", text, len);
+	http_header_add(rs, "X-Crix-Cache", "miss");
+	free(text);
 }
 
 void api_misp_event(struct http_app *app, struct http_req *rq, struct http_resp *rs)

@@ -11,6 +11,7 @@
  * reader without write access 403.
  */
 #include "api/api.h"
+#include "share/alertfeed.h"
 #include "share/bundle.h"
 #include "share/sharing.h"
 
@@ -112,17 +113,69 @@ void api_taxii_root(struct http_app *app, struct http_req *rq, struct http_resp 
 	                     TAXII_MEDIA, "max_content_length", (json_int_t)(16 << 20)));
 }
 
+static struct alert_env alert_env_of(struct http_app *app)
+{
+	return (struct alert_env){app->store, app->cat, app->reports.ioc};
+}
+
+/* Is id the built-in collection of alerts, and may the caller see it?  When
+ * it is and the caller may not, answers 404 (as for an unknown collection)
+ * and *answered is set. */
+static bool alert_collection(struct http_app *app, struct http_req *rq, struct http_resp *rs,
+                             const char *id, bool *answered)
+{
+	*answered = false;
+	if (strcmp(id, ALERTFEED_ID) != 0)
+		return false;
+	struct alert_env env = alert_env_of(app);
+	struct crix_error err = {0};
+	bool yes;
+	if (alertfeed_visible(&env, &rq->who, &yes, &err) != 0) {
+		taxii_error_from(rs, &err);
+		*answered = true;
+	} else if (!yes) {
+		taxii_error(rs, 404, "not found", "collection " ALERTFEED_ID " not found");
+		*answered = true;
+	}
+	return true;
+}
+
 void api_taxii_collections(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 {
 	if (taxii_accept(rq, rs) != 0)
 		return;
-	taxii_json(rs, 200, sharing_collections_json(app->sharing, &rq->who));
+	json_t *c = sharing_collections_json(app->sharing, &rq->who);
+	/* the alerts, for those who are served at least one */
+	struct alert_env env = alert_env_of(app);
+	struct crix_error err = {0};
+	bool yes = false;
+	if (alertfeed_visible(&env, &rq->who, &yes, &err) != 0) {
+		json_decref(c);
+		taxii_error_from(rs, &err);
+		return;
+	}
+	json_t *list = json_object_get(c, "collections");
+	if (yes && list == NULL) /* TAXII: no member at all when there is none */
+		json_object_set_new(c, "collections", list = json_array());
+	if (yes &&
+	    (list == NULL || json_array_append_new(list, alertfeed_collection_json()) != 0)) {
+		json_decref(c);
+		taxii_error(rs, 500, "server error", "out of memory");
+		return;
+	}
+	taxii_json(rs, 200, c);
 }
 
 void api_taxii_collection(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 {
 	if (taxii_accept(rq, rs) != 0)
 		return;
+	bool answered;
+	if (alert_collection(app, rq, rs, rq->params[0], &answered)) {
+		if (!answered)
+			taxii_json(rs, 200, alertfeed_collection_json());
+		return;
+	}
 	json_t *c;
 	struct crix_error err = {0};
 	if (sharing_collection_json(app->sharing, &rq->who, rq->params[0], &c, &err) != 0) {
@@ -174,7 +227,12 @@ static void objects_view(struct http_app *app, struct http_req *rq, struct http_
 	size_t len;
 	struct sharing_page page;
 	struct crix_error err = {0};
-	if (sharing_objects(app->sharing, &rq->who, &q, view, &json, &len, &page, &err) != 0) {
+	struct alert_env env = alert_env_of(app);
+	int rc = strcmp(q.collection, ALERTFEED_ID) == 0
+	                 ? alertfeed_objects(&env, &rq->who, &q, view, &json, &len, &page, &err)
+	                 : sharing_objects(app->sharing, &rq->who, &q, view, &json, &len, &page,
+	                                   &err);
+	if (rc != 0) {
 		taxii_error_from(rs, &err);
 		return;
 	}
@@ -220,6 +278,14 @@ void api_taxii_add(struct http_app *app, struct http_req *rq, struct http_resp *
 		taxii_error(rs, 401, "unauthorized",
 		            "adding objects needs an account: HTTP Basic with USER:API-TOKEN, or a "
 		            "Bearer token");
+		return;
+	}
+	bool answered;
+	if (alert_collection(app, rq, rs, rq->params[0], &answered)) {
+		if (!answered)
+			taxii_error(rs, 403, "forbidden",
+			            "the alerts collection is read-only: alerts are published with "
+			            "POST /api/v1/alerts");
 		return;
 	}
 	const char *ct = http_header(rq, "Content-Type");

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "ioc/ioc.h"
 #include "model/cases.h"
+#include "model/report.h"
 #include "share/stix.h"
 #include "share/tlp.h"
 #include "share/uuid.h"
@@ -36,7 +37,8 @@ void cli_export_help(FILE *f)
 	        "usage: crix export stix [--tlp LEVEL] [--org NAME] [--type T[,T...]] [--refang]\n"
 	        "                        [--time TIME] [FILE...]\n"
 	        "       crix export stix --data DIR [--reports] [--cases] [--orgs] [--sightings]\n"
-	        "                        [--status S] [--tlp LEVEL] [--org NAME] [--time TIME]\n\n"
+	        "                        [--status S] [--law-enforcement] [--tlp LEVEL]\n"
+	        "                        [--org NAME] [--time TIME]\n\n"
 	        "Writes the indicators of indicator lists as one STIX 2.1 bundle on standard\n"
 	        "output: for each distinct indicator its observable (ipv4-addr, ipv6-addr,\n"
 	        "domain-name, url, email-addr, file, autonomous-system), an indicator with its\n"
@@ -65,6 +67,12 @@ void cli_export_help(FILE *f)
 	        "  --cases       reports (as --reports) and each case of two or more of them\n"
 	        "                as a report (label \"case\") referring to its reports\n"
 	        "  --status S    only reports with status S (e.g. disseminated)\n"
+	        "                Only reports whose reporter consented to sharing with\n"
+	        "                partners (consents.share_with_partners) are exported; the\n"
+	        "                others are counted in the summary\n"
+	        "  --law-enforcement\n"
+	        "                instead, the reports whose reporter consented to sharing\n"
+	        "                with law enforcement (consents.share_with_law_enforcement)\n"
 	        "  --orgs        each organisation as an identity (sector from its kind)\n"
 	        "  --sightings   each sighting partners reported, with the reporting\n"
 	        "                organisation's identity as where_sighted_refs\n"
@@ -141,8 +149,9 @@ struct export
 	const char *data;
 	bool reports, cases, orgs, sightings;
 	const char *status; /* --status: only reports with it */
+	bool law;           /* --law-enforcement: the consent asked of each report */
 	json_t *refs;       /* the ids of the objects of the value taken last */
-	unsigned long n_reports, n_cases, n_orgs, n_sightings, no_objects;
+	unsigned long n_reports, n_cases, n_orgs, n_sightings, no_objects, no_consent;
 };
 
 /* Writes one object as a line of the bundle's array. */
@@ -558,6 +567,20 @@ static int export_reports(struct export *x, struct store *s, struct crix_error *
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			if (x->status != NULL && strcmp(a[i].status, x->status) != 0)
 				continue;
+			/* The reporter decides who may have the report: without consent
+			 * it stays home (and out of the cases, which are of exported
+			 * reports only). */
+			char *body = NULL;
+			if ((rc = store_report_body(s, a[i].id, &body, err)) != 0)
+				break;
+			bool consented =
+			        report_consented(body, x->law ? "share_with_law_enforcement"
+			                                      : "share_with_partners");
+			free(body);
+			if (!consented) {
+				x->no_consent++;
+				continue;
+			}
 			char id[STIX_ID_MAX];
 			rc = export_report(x, s, &a[i], id, err);
 			if (rc != 0 || id[0] == '\0' || k == NULL)
@@ -681,9 +704,11 @@ static int export_store(struct export *x)
 		return 1;
 	}
 	fprintf(stderr,
-	        "crix export: %lu reports (%lu without an exportable indicator left out), %lu "
-	        "cases, %lu organisations, %lu sightings\n",
-	        x->n_reports, x->no_objects, x->n_cases, x->n_orgs, x->n_sightings);
+	        "crix export: %lu reports (%lu without an exportable indicator left out, %lu "
+	        "without consent to share with %s left out), %lu cases, %lu organisations, %lu "
+	        "sightings\n",
+	        x->n_reports, x->no_objects, x->no_consent, x->law ? "law enforcement" : "partners",
+	        x->n_cases, x->n_orgs, x->n_sightings);
 	return 0;
 }
 
@@ -741,6 +766,8 @@ int cli_export(int argc, char **argv)
 			x.cases = true;
 		} else if (strcmp(a, "--orgs") == 0) {
 			x.orgs = true;
+		} else if (strcmp(a, "--law-enforcement") == 0) {
+			x.law = true;
 		} else if (strcmp(a, "--sightings") == 0) {
 			x.sightings = true;
 		} else if (strcmp(a, "--tlp") == 0 || strcmp(a, "--org") == 0 ||
@@ -785,14 +812,14 @@ int cli_export(int argc, char **argv)
 	}
 	bool from_store = x.reports || x.cases || x.orgs || x.sightings;
 	if (from_store != (x.data != NULL) || (from_store && i < argc) ||
-	    (x.status != NULL && !x.reports && !x.cases)) {
+	    ((x.status != NULL || x.law) && !x.reports && !x.cases)) {
 		fprintf(stderr, "crix export: %s\n",
 		        x.data == NULL && from_store ? "--reports, --cases, --orgs and --sightings "
 		                                       "read a store: give --data DIR"
 		        : x.data != NULL && !from_store ? "--data DIR: say what to export: "
 		                                          "--reports, --cases, --orgs, --sightings"
 		        : i < argc ? "--data reads a store, not FILEs: give one or the other"
-		                   : "--status goes with --reports or --cases");
+		                   : "--status and --law-enforcement go with --reports or --cases");
 		return 2;
 	}
 	struct crix_error err;

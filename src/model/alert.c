@@ -280,6 +280,18 @@ bool alert_may_see(const struct principal *p, const struct store_alert *a, const
 	return alert_current(a, now) || author_side(p, a);
 }
 
+enum alert_feed alert_feed_of(const struct principal *p, const struct store_alert *a,
+                              const char *now)
+{
+	if (alert_current(a, now))
+		return alert_may_see(p, a, now) ? ALERT_FEED_CURRENT : ALERT_FEED_NONE;
+	struct share_object o = {
+	        .tlp = (enum tlp)a->tlp, .owner_org = a->org_id, .owner_user = a->user_id};
+	return strcmp(a->status, "withdrawn") == 0 && tlp_may_see(p, NULL, &o)
+	               ? ALERT_FEED_WITHDRAWN
+	               : ALERT_FEED_NONE;
+}
+
 json_t *alert_json(const struct catalogue *cat, const struct principal *p,
                    const struct store_alert *a, const char *now)
 {
@@ -568,25 +580,19 @@ static int alert_report_object(const struct stix_producer *prod, const struct st
 	return 0;
 }
 
-int alert_stix(const struct alert_env *env, const struct principal *p, int64_t id, json_t **bundle,
-               struct crix_error *err)
+int alert_stix_objects(const struct store_alert *a, json_t **out, struct crix_error *err)
 {
-	*bundle = NULL;
-	struct store_alert a;
-	char now[CLOCK_ISO_LEN];
-	int rc = fetch_visible(env, p, id, &a, now, err);
-	if (rc != 0)
-		return rc;
+	*out = NULL;
 	struct stix_producer prod;
-	rc = stix_producer_init(&prod, (enum tlp)a.tlp, a.org_name, a.published, err);
+	int rc = stix_producer_init(&prod, (enum tlp)a->tlp, a->org_name, a->published, err);
 	json_t *objs = rc == 0 ? json_array() : NULL;
-	json_t *inds = rc == 0 ? json_loads(a.indicators, 0, NULL) : NULL;
+	json_t *inds = rc == 0 ? json_loads(a->indicators, 0, NULL) : NULL;
 	struct ioc_value *v = malloc(sizeof *v);
 	char *others = NULL;
 	size_t others_len = 0;
 	if (rc == 0 && (objs == NULL || inds == NULL || v == NULL))
 		rc = crix_error_set(err, CRIX_ENOMEM, "alert %lld: cannot read its indicators",
-		                    (long long)id);
+		                    (long long)a->id);
 	if (rc == 0 && (json_array_append_new(objs, stix_tlp_marking(prod.tlp)) != 0 ||
 	                json_array_append_new(objs, stix_identity(&prod)) != 0))
 		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
@@ -605,29 +611,90 @@ int alert_stix(const struct alert_env *env, const struct principal *p, int64_t i
 		}
 		json_t *these = NULL;
 		rc = stix_objects(&prod, v, &these, err);
-		if (rc == 0 && a.expires[0])
-			rc = set_valid_until(these, a.expires, err);
+		if (rc == 0 && a->expires[0])
+			rc = set_valid_until(these, a->expires, err);
 		if (rc == 0 && json_array_extend(objs, these) != 0)
 			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
 		json_decref(these);
 	}
 	json_t *report = NULL;
 	if (rc == 0)
-		rc = alert_report_object(&prod, &a, objs, others != NULL ? others : "", &report,
+		rc = alert_report_object(&prod, a, objs, others != NULL ? others : "", &report,
 		                         err);
 	if (rc == 0 && json_array_append_new(objs, report) != 0)
 		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
-	if (rc == 0) {
-		char bid[STIX_ID_MAX];
-		stix_bundle_id(bid);
-		*bundle = json_pack("{s:s,s:s,s:O}", "type", "bundle", "id", bid, "objects", objs);
-		if (*bundle == NULL)
-			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
-	}
 	free(others);
 	free(v);
 	json_decref(inds);
-	json_decref(objs);
+	if (rc != 0) {
+		json_decref(objs);
+		return rc;
+	}
+	*out = objs;
+	return 0;
+}
+
+int alert_stix_withdrawal(const struct store_alert *a, json_t **out, struct crix_error *err)
+{
+	*out = NULL;
+	json_t *all, *objs = json_array();
+	int rc = alert_stix_objects(a, &all, err);
+	if (rc != 0) {
+		json_decref(objs);
+		return rc;
+	}
+	char name[64];
+	snprintf(name, sizeof name, "Withdrawn alert %lld", (long long)a->id);
+	size_t i;
+	json_t *o;
+	json_array_foreach(all, i, o)
+	{
+		const char *t = json_string_value(json_object_get(o, "type"));
+		bool report = t != NULL && strcmp(t, "report") == 0;
+		if (rc != 0 || t == NULL || (!report && strcmp(t, "indicator") != 0))
+			continue;
+		json_t *r = json_deep_copy(o);
+		if (r != NULL && report) {
+			json_object_del(r, "description");
+			json_object_del(r, "labels");
+		}
+		if (r == NULL ||
+		    json_object_set_new(r, "modified", json_string(a->withdrawn)) != 0 ||
+		    json_object_set_new(r, "revoked", json_true()) != 0 ||
+		    (report && json_object_set_new(r, "name", json_string(name)) != 0)) {
+			json_decref(r);
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		} else if (json_array_append_new(objs, r) != 0) {
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		}
+	}
+	json_decref(all);
+	if (rc != 0) {
+		json_decref(objs);
+		return rc;
+	}
+	*out = objs;
+	return 0;
+}
+
+int alert_stix(const struct alert_env *env, const struct principal *p, int64_t id, json_t **bundle,
+               struct crix_error *err)
+{
+	*bundle = NULL;
+	struct store_alert a;
+	char now[CLOCK_ISO_LEN];
+	int rc = fetch_visible(env, p, id, &a, now, err);
+	if (rc != 0)
+		return rc;
+	json_t *objs;
+	rc = alert_stix_objects(&a, &objs, err);
+	if (rc == 0) {
+		char bid[STIX_ID_MAX];
+		stix_bundle_id(bid);
+		*bundle = json_pack("{s:s,s:s,s:o}", "type", "bundle", "id", bid, "objects", objs);
+		if (*bundle == NULL)
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	}
 	store_alert_clear(&a);
 	return rc;
 }

@@ -58,6 +58,17 @@ bool alert_current(const struct store_alert *a, const char *now);
  * only by its own organisation. */
 bool alert_may_see(const struct principal *p, const struct store_alert *a, const char *now);
 
+/* What the TAXII collection of alerts (share/alertfeed.h) serves p of a at
+ * now: ALERT_FEED_CURRENT, its objects, when a is current and p may see it
+ * (alert_may_see); ALERT_FEED_WITHDRAWN, the revocation of its report and
+ * indicators (alert_stix_withdrawal), when a was withdrawn and TLP let p
+ * see it, so that partners who pulled it learn it is withdrawn;
+ * ALERT_FEED_NONE otherwise (an expired alert's indicators carry
+ * valid_until already).  The author's organisation is served the same. */
+enum alert_feed { ALERT_FEED_NONE, ALERT_FEED_CURRENT, ALERT_FEED_WITHDRAWN };
+enum alert_feed alert_feed_of(const struct principal *p, const struct store_alert *a,
+                              const char *now);
+
 /* The alert as p sees it (the author's username only for its organisation). */
 json_t *alert_json(const struct catalogue *cat, const struct principal *p,
                    const struct store_alert *a, const char *now);
@@ -81,6 +92,16 @@ int alert_view(const struct alert_env *env, const struct principal *p, int64_t i
  * description.  CRIX_ENOTFOUND when p may not see it.  OUT: *bundle. */
 int alert_stix(const struct alert_env *env, const struct principal *p, int64_t id, json_t **bundle,
                struct crix_error *err);
+
+/* The objects of alert_stix's bundle for a, without asking who may see
+ * them (the caller has).  OUT: *objs, a new array. */
+int alert_stix_objects(const struct store_alert *a, json_t **objs, struct crix_error *err);
+
+/* For a withdrawn alert a: new versions (modified a->withdrawn, revoked) of
+ * its indicators and of its report, the report without its title, summary
+ * and advice (a withdrawn alert may have named an innocent party).  OUT:
+ * *objs, a new array. */
+int alert_stix_withdrawal(const struct store_alert *a, json_t **objs, struct crix_error *err);
 
 /* Which alerts alert_list gives. */
 struct alert_query {

@@ -737,6 +737,14 @@ static int store_files(const struct report_env *env, struct store_tx *tx, int64_
 	return 0;
 }
 
+bool report_consented(const char *body, const char *key)
+{
+	json_t *b = body != NULL ? json_loads(body, 0, NULL) : NULL;
+	bool yes = json_is_true(json_object_get(json_object_get(b, "consents"), key));
+	json_decref(b);
+	return yes;
+}
+
 int report_validate(const struct report_env *env, json_t *in, struct crix_error *err)
 {
 	struct draft d;

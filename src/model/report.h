@@ -65,6 +65,12 @@ int report_submit(const struct report_env *env, const struct principal *p, json_
  * fuzzing and for checking a bulk file before sending it). */
 int report_validate(const struct report_env *env, json_t *in, struct crix_error *err);
 
+/* Did the reporter give the consent key ("share_with_partners",
+ * "share_with_law_enforcement", "contact") in the report's stored body
+ * (store_report_body)?  Only an explicit true is consent: a report without
+ * consents, or a body that cannot be read, has none. */
+bool report_consented(const char *body, const char *key);
+
 /*
  * The victim's view (reference and tracking secret): status, outcome and the
  * history of status changes and victim-visible notes.  A wrong reference or

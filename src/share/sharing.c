@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ struct smeta {
 	int64_t id;
 	int64_t owner_org, owner_user;
 	int tlp;
+	bool revoked;  /* a revoked version of its object arrived: no longer matched */
 	uint32_t coll; /* index in colls (append-only, so stable) */
 	char *stix_id;
 	char added[CLOCK_ISO_LEN + 8];
@@ -70,13 +72,38 @@ struct sharing {
 	int64_t last_us;       /* the newest date_added handed out, in microseconds */
 	struct warnlist *warn; /* known-benign values: never indicators; or NULL */
 	struct sagg **saggs;   /* sightings' totals by indicator object: SAGG_BUCKETS chains */
+	/* Bumped by every change to what anyone may see, once memory is in step
+	 * with the store (so under the write lock, or after it): a cached result
+	 * built while it held one value is served only while it still does. */
+	atomic_ulong gen;
+	pthread_mutex_t cache_lock;
+	struct cache_ent *cache; /* SHARING_CACHE_ENTRIES */
+	size_t cache_next;       /* the slot the next put takes when none is free */
 };
+
+/* A result cached for one caller class (sharing_cache_get). */
+struct cache_ent {
+	char what[16];
+	char key[SHARING_CLASS_MAX];
+	unsigned long gen;
+	time_t at;
+	char *text;
+	size_t len;
+};
+
+static void changed(struct sharing *sh)
+{
+	atomic_fetch_add(&sh->gen, 1);
+}
 
 #define SAGG_BUCKETS 16384
 
 struct sagg;
 struct buf;
-static int load_sightings(struct sharing *sh, struct crix_error *err);
+static int load_sightings(struct sharing *sh, struct store_sighting *newest,
+                          struct crix_error *err);
+static int backfill_sighting_objects(struct sharing *sh, const struct store_sighting *newest,
+                                     struct crix_error *err);
 static void saggs_free(struct sharing *sh);
 static struct sagg *sagg_get(struct sharing *sh, const char *coll, const char *stix_id,
                              bool create);
@@ -239,6 +266,30 @@ static bool visible(const struct principal *p, const struct ids *groups, const s
 	o.owner_org = org;
 	o.owner_user = user;
 	return tlp_may_see(p, &m, &o);
+}
+
+/* The sightings of an indicator object (its TLP and owner in collection k)
+ * are seen by those who may see the indicator and may see sightings (its
+ * owner organisation, law enforcement: account_may_see_sightings): the one
+ * rule for the REST routes and for the sighting objects TAXII serves. */
+static bool sightings_visible(const struct principal *p, const struct ids *groups,
+                              const struct coll *k, int tlp, int64_t org, int64_t user)
+{
+	return visible(p, groups, k, tlp, org, user) && account_may_see_sightings(p, org);
+}
+
+/* Rows of stix_objects with this source are the sighting objects crix made
+ * of partners' sightings (their TLP and owner are the indicator's). */
+#define SIGHTING_SOURCE "crix:sighting"
+
+/* A stored object row as TAXII serves it: a sighting crix made under the
+ * sightings rule, anything else under visible. */
+static bool row_visible(const struct principal *p, const struct ids *groups, const struct coll *k,
+                        const struct store_object *o)
+{
+	if (strcmp(o->source, SIGHTING_SOURCE) == 0)
+		return sightings_visible(p, groups, k, o->tlp, o->owner_org, o->owner_user);
+	return visible(p, groups, k, o->tlp, o->owner_org, o->owner_user);
 }
 
 static bool coll_visible(const struct principal *p, const struct ids *groups, const struct coll *k)
@@ -473,6 +524,8 @@ int sharing_open(struct store *s, const struct ioc_ctx *ioc, struct sharing **ou
 	sh->ioc = ioc;
 	pthread_rwlock_init(&sh->lock, NULL);
 	pthread_mutex_init(&sh->added_lock, NULL);
+	pthread_mutex_init(&sh->cache_lock, NULL);
+	atomic_init(&sh->gen, 1);
 	struct match_source src = {"shared objects", NULL, NULL};
 	struct store_collection *c = NULL;
 	size_t n = 0;
@@ -494,19 +547,24 @@ int sharing_open(struct store *s, const struct ioc_ctx *ioc, struct sharing **ou
 		if (coll_fill(&sh->colls[sh->n_colls], &c[i]) == 0)
 			sh->n_colls++;
 	free(c);
-	if (rc == 0 && (sh->saggs = calloc(SAGG_BUCKETS, sizeof *sh->saggs)) == NULL)
+	if (rc == 0 && ((sh->saggs = calloc(SAGG_BUCKETS, sizeof *sh->saggs)) == NULL ||
+	                (sh->cache = calloc(SHARING_CACHE_ENTRIES, sizeof *sh->cache)) == NULL))
 		rc = crix_error_set(err, CRIX_ENOMEM, "sharing: out of memory");
 	if (rc == 0)
 		rc = load_indicators(sh, err);
+	struct store_sighting newest = {0};
 	if (rc == 0)
-		rc = load_sightings(sh, err);
+		rc = load_sightings(sh, &newest, err);
 	if (rc == 0)
 		rc = store_object_last_added(s, last, err);
+	if (rc == 0) {
+		sh->last_us = parse_us(last);
+		rc = backfill_sighting_objects(sh, &newest, err);
+	}
 	if (rc != 0) {
 		sharing_free(sh);
 		return rc;
 	}
-	sh->last_us = parse_us(last);
 	*out = sh;
 	return 0;
 }
@@ -526,10 +584,93 @@ void sharing_free(struct sharing *sh)
 	free(sh->colls);
 	free(sh->groups);
 	saggs_free(sh);
+	for (size_t i = 0; sh->cache != NULL && i < SHARING_CACHE_ENTRIES; i++)
+		free(sh->cache[i].text);
+	free(sh->cache);
 	match_index_free(sh->ix);
 	pthread_rwlock_destroy(&sh->lock);
 	pthread_mutex_destroy(&sh->added_lock);
+	pthread_mutex_destroy(&sh->cache_lock);
 	free(sh);
+}
+
+/* ---- results cached per caller class ---- */
+
+void sharing_caller_class(const struct principal *p, char out[SHARING_CLASS_MAX])
+{
+	if (!p->authenticated)
+		snprintf(out, SHARING_CLASS_MAX, "public");
+	else
+		snprintf(out, SHARING_CLASS_MAX, "u%" PRId64 ":o%" PRId64 ":r%d:k%d", p->user_id,
+		         p->org_id, (int)p->role, (int)p->org_kind);
+}
+
+unsigned long sharing_generation(struct sharing *sh)
+{
+	return atomic_load(&sh->gen);
+}
+
+int sharing_cache_get(struct sharing *sh, const char *what, const char *cls, char **text,
+                      size_t *len)
+{
+	*text = NULL;
+	*len = 0;
+	unsigned long gen = sharing_generation(sh);
+	time_t now = time(NULL);
+	int rc = CRIX_ENOTFOUND;
+	pthread_mutex_lock(&sh->cache_lock);
+	for (size_t i = 0; i < SHARING_CACHE_ENTRIES; i++) {
+		struct cache_ent *e = &sh->cache[i];
+		if (e->text == NULL || e->gen != gen || now - e->at >= SHARING_CACHE_TTL ||
+		    now < e->at || strcmp(e->what, what) != 0 || strcmp(e->key, cls) != 0)
+			continue;
+		*text = malloc(e->len + 1);
+		if (*text != NULL) {
+			memcpy(*text, e->text, e->len + 1);
+			*len = e->len;
+			rc = 0;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&sh->cache_lock);
+	return rc;
+}
+
+void sharing_cache_put(struct sharing *sh, const char *what, const char *cls, unsigned long gen,
+                       const char *text, size_t len)
+{
+	if (len > SHARING_CACHE_BYTES || gen != sharing_generation(sh))
+		return; /* too big to keep, or out of date already */
+	char *copy = malloc(len + 1);
+	if (copy == NULL)
+		return; /* a cache: not keeping it is fine */
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	time_t now = time(NULL);
+	pthread_mutex_lock(&sh->cache_lock);
+	/* the class's own slot, else a free or out-of-date one, else in turn */
+	size_t slot = SHARING_CACHE_ENTRIES;
+	for (size_t i = 0; i < SHARING_CACHE_ENTRIES && slot == SHARING_CACHE_ENTRIES; i++) {
+		const struct cache_ent *e = &sh->cache[i];
+		if (e->text != NULL && strcmp(e->what, what) == 0 && strcmp(e->key, cls) == 0)
+			slot = i;
+	}
+	for (size_t i = 0; i < SHARING_CACHE_ENTRIES && slot == SHARING_CACHE_ENTRIES; i++) {
+		const struct cache_ent *e = &sh->cache[i];
+		if (e->text == NULL || e->gen != gen || now - e->at >= SHARING_CACHE_TTL)
+			slot = i;
+	}
+	if (slot == SHARING_CACHE_ENTRIES)
+		slot = sh->cache_next++ % SHARING_CACHE_ENTRIES;
+	struct cache_ent *e = &sh->cache[slot];
+	free(e->text);
+	snprintf(e->what, sizeof e->what, "%s", what);
+	snprintf(e->key, sizeof e->key, "%s", cls);
+	e->gen = gen;
+	e->at = now;
+	e->text = copy;
+	e->len = len;
+	pthread_mutex_unlock(&sh->cache_lock);
 }
 
 size_t sharing_indicator_count(struct sharing *sh)
@@ -611,6 +752,7 @@ int sharing_group_create(struct sharing *sh, const struct principal *p, const js
 	if (rc == 0) {
 		struct group gg = {.g = g, .members = members};
 		*out = group_json(&gg);
+		changed(sh);
 	}
 	pthread_rwlock_unlock(&sh->lock);
 	return rc;
@@ -657,6 +799,8 @@ int sharing_group_member(struct sharing *sh, const struct principal *p, int64_t 
 	}
 	if (rc == 0)
 		rc = load_groups(sh, err);
+	if (rc == 0)
+		changed(sh);
 	pthread_rwlock_unlock(&sh->lock);
 	return rc;
 }
@@ -840,6 +984,7 @@ int sharing_collection_create(struct sharing *sh, const struct principal *p, con
 		if (coll_fill(k, &c) == 0)
 			sh->n_colls++;
 		*out = coll_json(p, k, true, true);
+		changed(sh);
 	}
 	pthread_rwlock_unlock(&sh->lock);
 	return rc;
@@ -869,6 +1014,7 @@ int sharing_collection_update(struct sharing *sh, const struct principal *p, con
 	if (rc == 0) {
 		coll_fill(k, &c);
 		*out = coll_json(p, k, true, true);
+		changed(sh);
 	}
 	pthread_rwlock_unlock(&sh->lock);
 	return rc;
@@ -1031,8 +1177,36 @@ struct take_ctx {
 	size_t n_added, cap_added;
 	struct crix_error *err;
 	const struct store_object *obj;
-	size_t n_warn; /* values left out because a warning list holds them */
+	size_t n_warn;   /* values left out because a warning list holds them */
+	json_t *revoked; /* [[collection, stix_id, owner_org]] revoked in this batch, or NULL */
 };
+
+/*
+ * After a batch with revocations is committed and indexed (under the write
+ * lock): the revoked objects' indicators are matched no more.  Only the
+ * versions posted by the revoker's organisation: STIX lets the creator
+ * revoke, and a writer of someone else's collection may not take its
+ * indicators away.  (The store dropped their rows in the same batch.)
+ */
+static void apply_revoked(struct sharing *sh, json_t *revoked)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(revoked, i, r)
+	{
+		const char *coll = json_string_value(json_array_get(r, 0));
+		const char *id = json_string_value(json_array_get(r, 1));
+		int64_t org = json_integer_value(json_array_get(r, 2));
+		char key[STORE_NAME_MAX + 8];
+		snprintf(key, sizeof key, "stix\t%s", id);
+		struct vslot *slot = map_get(sh, key, false);
+		for (uint32_t j = 0; slot != NULL && j < slot->n; j++) {
+			struct smeta *m = &sh->metas[slot->idx[j]];
+			if (m->owner_org == org && strcmp(sh->colls[m->coll].c.id, coll) == 0)
+				m->revoked = true;
+		}
+	}
+}
 
 static int take_value(void *arg, enum ioc_type type, const char *value, size_t len)
 {
@@ -1095,13 +1269,24 @@ static int store_one(struct take_ctx *t, struct store_object *so, const json_t *
 	}
 	if (rc != 0 || strcmp(so->type, "indicator") != 0)
 		return rc;
+	if (json_is_true(json_object_get(o, "revoked"))) {
+		snprintf(pwhy, cap, "revoked indicator");
+		rc = store_shared_indicator_drop(t->tx, so->collection, so->stix_id, so->owner_org,
+		                                 t->err);
+		if (rc == 0 && t->revoked == NULL)
+			t->revoked = json_array();
+		if (rc == 0 && (t->revoked == NULL ||
+		                json_array_append_new(
+		                        t->revoked, json_pack("[ssI]", so->collection, so->stix_id,
+		                                              (json_int_t)so->owner_org)) != 0))
+			rc = crix_error_set(t->err, CRIX_ENOMEM, "out of memory");
+		return rc;
+	}
 	const char *pat = json_string_value(json_object_get(o, "pattern"));
 	const char *ptype = json_string_value(json_object_get(o, "pattern_type"));
 	t->row = so->row;
 	t->obj = so;
-	if (json_is_true(json_object_get(o, "revoked")))
-		snprintf(pwhy, cap, "revoked indicator");
-	else if (pat == NULL)
+	if (pat == NULL)
 		snprintf(pwhy, cap, "no pattern");
 	else if (ptype != NULL && strcmp(ptype, "stix") != 0)
 		snprintf(pwhy, cap, "pattern_type %.40s", ptype);
@@ -1219,9 +1404,12 @@ int sharing_add_objects(struct sharing *sh, const struct principal *p, const cha
 		pthread_rwlock_wrlock(&sh->lock);
 		for (size_t j = 0; j < t.n_added && rc == 0; j++)
 			rc = index_add(sh, &t.added[j], err);
+		apply_revoked(sh, t.revoked);
+		changed(sh);
 		pthread_rwlock_unlock(&sh->lock);
 	}
 	store_shared_indicator_array_free(t.added, t.n_added);
+	json_decref(t.revoked);
 	if (rc != 0) {
 		json_decref(*status);
 		*status = NULL;
@@ -1323,10 +1511,14 @@ static int import_flush(struct sharing_import *im, struct crix_error *err)
 		pthread_rwlock_wrlock(&im->sh->lock);
 		for (size_t j = 0; j < t->n_added && rc == 0; j++)
 			rc = index_add(im->sh, &t->added[j], err);
+		apply_revoked(im->sh, t->revoked);
+		changed(im->sh);
 		pthread_rwlock_unlock(&im->sh->lock);
 		im->indicators += t->n_added;
 	}
 	store_shared_indicator_array_free(t->added, t->n_added);
+	json_decref(t->revoked);
+	t->revoked = NULL;
 	t->added = NULL;
 	t->n_added = t->cap_added = 0;
 	return rc;
@@ -1398,6 +1590,8 @@ int sharing_import_object(struct sharing_import *im, size_t index, const char *t
 		store_shared_indicator_array_free(t->added, t->n_added);
 		t->added = NULL;
 		t->n_added = t->cap_added = 0;
+		json_decref(t->revoked);
+		t->revoked = NULL;
 		return rc;
 	}
 	if (held)
@@ -1433,6 +1627,7 @@ void sharing_import_free(struct sharing_import *im)
 	if (im->t.tx != NULL)
 		store_tx_rollback(im->t.tx);
 	store_shared_indicator_array_free(im->t.added, im->t.n_added);
+	json_decref(im->t.revoked);
 	json_decref(im->skipped);
 	json_decref(im->invalid);
 	free(im);
@@ -1617,7 +1812,7 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 			    (mode == 2 && strcmp(o->version, q->version) != 0) ||
 			    (q->spec_versions && !in_list(q->spec_versions, o->spec_version)))
 				continue;
-			if (!visible(p, &groups, &k, o->tlp, o->owner_org, o->owner_user))
+			if (!row_visible(p, &groups, &k, o))
 				continue;
 			if (page->count)
 				puts_(&b, ",");
@@ -1713,7 +1908,7 @@ static int on_hit(void *arg, const struct match_hit *hit)
 	for (uint32_t i = 0; slot != NULL && i < slot->n; i++) {
 		const struct smeta *m = &l->sh->metas[slot->idx[i]];
 		const struct coll *k = &l->sh->colls[m->coll];
-		if (!visible(l->p, l->groups, k, m->tlp, m->owner_org, m->owner_user))
+		if (m->revoked || !visible(l->p, l->groups, k, m->tlp, m->owner_org, m->owner_user))
 			continue;
 		puts_(l->b, l->matches++ ? ",{\"indicator\":" : "{\"indicator\":");
 		put_json_string(l->b, hit->indicator);
@@ -1926,7 +2121,8 @@ static void saggs_free(struct sharing *sh)
 	free(sh->saggs);
 }
 
-static int load_sightings(struct sharing *sh, struct crix_error *err)
+/* OUT: *newest, the last sighting stored (id 0 when there is none). */
+static int load_sightings(struct sharing *sh, struct store_sighting *newest, struct crix_error *err)
 {
 	int64_t after = 0;
 	for (;;) {
@@ -1938,8 +2134,10 @@ static int load_sightings(struct sharing *sh, struct crix_error *err)
 		for (size_t i = 0; i < n && rc == 0; i++)
 			if (sagg_add(sh, &a[i]) != 0)
 				rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
-		if (n > 0)
+		if (n > 0) {
 			after = a[n - 1].id;
+			*newest = a[n - 1];
+		}
 		free(a);
 		if (rc != 0 || n < 4096)
 			return rc;
@@ -2134,7 +2332,7 @@ static void target_add(struct starget *t, uint32_t mi)
 {
 	const struct smeta *m = &t->sh->metas[mi];
 	const struct coll *k = &t->sh->colls[m->coll];
-	if (!visible(t->p, t->groups, k, m->tlp, m->owner_org, m->owner_user))
+	if (m->revoked || !visible(t->p, t->groups, k, m->tlp, m->owner_org, m->owner_user))
 		return;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct smeta *o = &t->sh->metas[t->metas[i]];
@@ -2184,6 +2382,134 @@ static void resolve(struct sharing *sh, const struct sharing_sighting_in *s, str
 		match_lookup(sh->ix, &iv, on_sight_hit, t);
 }
 
+/* What a sighting's object takes from the indicator object it names. */
+struct sobj {
+	int tlp;
+	int64_t owner_user;
+};
+
+/*
+ * Stores (in tx) the STIX sighting object TAXII serves for the stored
+ * sighting sg from the organisation org (its name and kind), in the
+ * indicator's collection: created by that organisation, sighted where it
+ * is (where_sighted_refs), marked with the indicator's TLP but never below
+ * AMBER+STRICT (who saw what is not to be passed on, so crix sync never
+ * federates it).  The row carries the indicator's TLP and owner, which
+ * sightings_visible decides on.  Its date_added is when it was stored.
+ */
+static int sighting_object_store(struct sharing *sh, struct store_tx *tx,
+                                 const struct store_sighting *sg, const struct sobj *ind,
+                                 const struct store_org *org, struct crix_error *err)
+{
+	struct stix_producer prod;
+	enum tlp mark = ind->tlp > TLP_AMBER_STRICT ? (enum tlp)ind->tlp : TLP_AMBER_STRICT;
+	int rc = stix_producer_init(&prod, mark, org->name, sg->created, err);
+	if (rc != 0)
+		return rc;
+	json_t *o = stix_sighting(&prod, sg->sid, sg->stix_id, prod.identity_id, sg->count,
+	                          sg->first_seen, sg->last_seen, sg->place, sg->observed, err);
+	if (o == NULL)
+		return err->code ? err->code : crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	struct store_object so = {
+	        .tlp = ind->tlp,
+	        .owner_org = sg->owner_org,
+	        .owner_user = ind->owner_user,
+	};
+	snprintf(so.collection, sizeof so.collection, "%s", sg->collection);
+	snprintf(so.stix_id, sizeof so.stix_id, "%s", sg->sid);
+	snprintf(so.type, sizeof so.type, "sighting");
+	snprintf(so.spec_version, sizeof so.spec_version, "2.1");
+	snprintf(so.version, sizeof so.version, "%s",
+	         json_string_value(json_object_get(o, "modified")));
+	snprintf(so.source, sizeof so.source, "%s", SIGHTING_SOURCE);
+	next_added(sh, so.added);
+	so.body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (so.body == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	rc = store_object_insert(tx, &so, err);
+	free(so.body);
+	return rc;
+}
+
+/* Has the sighting sg its object in stix_objects? */
+static int sighting_has_object(struct sharing *sh, const struct store_sighting *sg, bool *has,
+                               struct crix_error *err)
+{
+	struct store_object_filter f = {
+	        .collection = sg->collection, .stix_id = sg->sid, .limit = 1};
+	struct store_object *a = NULL;
+	size_t n = 0;
+	int rc = store_object_page(sh->store, &f, &a, &n, err);
+	if (rc == 0)
+		store_object_array_free(a, n);
+	*has = rc == 0 && n > 0;
+	return rc;
+}
+
+/*
+ * Sightings stored before crix served them over TAXII have no object: they
+ * get one at start, dated then (so that TAXII clients polling by
+ * added_after find them).  Since then a sighting and its object are stored
+ * in one transaction, so when the newest sighting has its object every one
+ * has, and a normal start costs one query.
+ */
+static int backfill_sighting_objects(struct sharing *sh, const struct store_sighting *newest,
+                                     struct crix_error *err)
+{
+	bool has = true;
+	int rc = newest->id > 0 ? sighting_has_object(sh, newest, &has, err) : 0;
+	if (rc != 0 || has)
+		return rc;
+	int64_t after = 0;
+	struct store_org org = {0};
+	for (;;) {
+		struct store_sighting *a;
+		size_t n;
+		rc = store_sighting_page(sh->store, NULL, after, 1024, &a, &n, err);
+		if (rc != 0)
+			return rc;
+		struct store_tx *tx = NULL;
+		rc = n > 0 ? store_tx_begin(sh->store, &tx, err) : 0;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			rc = sighting_has_object(sh, &a[i], &has, err);
+			if (rc != 0 || has)
+				continue;
+			/* the indicator object, as the lookup index holds it */
+			char key[STORE_NAME_MAX + 8];
+			snprintf(key, sizeof key, "stix\t%s", a[i].stix_id);
+			struct vslot *slot = map_get(sh, key, false);
+			const struct smeta *m = NULL;
+			for (uint32_t j = 0; slot != NULL && j < slot->n && m == NULL; j++)
+				if (strcmp(sh->colls[sh->metas[slot->idx[j]].coll].c.id,
+				           a[i].collection) == 0)
+					m = &sh->metas[slot->idx[j]];
+			if (m == NULL)
+				continue; /* no longer an indicator crix holds */
+			if (org.id != a[i].org_id)
+				rc = store_org_get(sh->store, a[i].org_id, &org, err);
+			if (rc == CRIX_ENOTFOUND) { /* its reporter is gone: nobody to name */
+				crix_error_clear(err);
+				org.id = 0;
+				rc = 0;
+				continue;
+			}
+			struct sobj ind = {m->tlp, m->owner_user};
+			if (rc == 0)
+				rc = sighting_object_store(sh, tx, &a[i], &ind, &org, err);
+		}
+		if (n > 0)
+			after = a[n - 1].id;
+		free(a);
+		if (tx != NULL && rc == 0)
+			rc = store_tx_commit(tx, err);
+		else if (tx != NULL)
+			store_tx_rollback(tx);
+		if (rc != 0 || n < 1024)
+			return rc;
+	}
+}
+
 int sharing_sightings_add(struct sharing *sh, const struct principal *p, const json_t *req,
                           json_t **out, struct crix_error *err)
 {
@@ -2197,7 +2523,14 @@ int sharing_sightings_add(struct sharing *sh, const struct principal *p, const j
 	int rc = sharing_sightings_parse(req, &in, &n, err);
 	if (rc != 0)
 		return rc;
+	struct store_org reporter;
+	rc = store_org_get(sh->store, p->org_id, &reporter, err);
+	if (rc != 0) {
+		free(in);
+		return rc;
+	}
 	struct store_sighting *rows = NULL;
+	struct sobj *inds = NULL;
 	size_t n_rows = 0, cap_rows = 0;
 	json_t *matched = json_array(), *unmatched = json_array();
 	struct starget t = {.sh = sh, .p = p};
@@ -2230,16 +2563,20 @@ int sharing_sightings_add(struct sharing *sh, const struct principal *p, const j
 			while (nc < n_rows + t.n)
 				nc *= 2;
 			struct store_sighting *x = realloc(rows, nc * sizeof *x);
-			if (x == NULL) {
+			if (x != NULL)
+				rows = x;
+			struct sobj *y = x != NULL ? realloc(inds, nc * sizeof *y) : NULL;
+			if (y == NULL) {
 				rc = crix_error_set(err, CRIX_ENOMEM, "sightings: out of memory");
 				break;
 			}
-			rows = x;
+			inds = y;
 			cap_rows = nc;
 		}
 		json_t *ids = json_array();
 		for (size_t j = 0; j < t.n; j++) {
 			const struct smeta *m = &sh->metas[t.metas[j]];
+			inds[n_rows] = (struct sobj){m->tlp, m->owner_user};
 			struct store_sighting *sg = &rows[n_rows++];
 			memset(sg, 0, sizeof *sg);
 			struct uuid u;
@@ -2270,8 +2607,12 @@ int sharing_sightings_add(struct sharing *sh, const struct principal *p, const j
 	if (rc == 0 && n_rows > 0) {
 		struct store_tx *tx;
 		rc = store_tx_begin(sh->store, &tx, err);
-		for (size_t i = 0; rc == 0 && i < n_rows; i++)
+		for (size_t i = 0; rc == 0 && i < n_rows; i++) {
 			rc = store_sighting_insert(tx, &rows[i], err);
+			if (rc == 0)
+				rc = sighting_object_store(sh, tx, &rows[i], &inds[i], &reporter,
+				                           err);
+		}
 		if (rc == 0) {
 			char detail[96], org[24];
 			snprintf(detail, sizeof detail, "%zu sightings of %zu values", n_rows, n);
@@ -2290,9 +2631,11 @@ int sharing_sightings_add(struct sharing *sh, const struct principal *p, const j
 		for (size_t i = 0; i < n_rows; i++)
 			if (sagg_add(sh, &rows[i]) != 0)
 				break;
+		changed(sh);
 		pthread_rwlock_unlock(&sh->lock);
 	}
 	free(rows);
+	free(inds);
 	if (rc != 0) {
 		json_decref(matched);
 		json_decref(unmatched);
@@ -2336,8 +2679,7 @@ int sharing_sightings_json(struct sharing *sh, const struct principal *p, const 
 	for (uint32_t i = 0; slot != NULL && i < slot->n && n_colls < 8; i++) {
 		const struct smeta *m = &sh->metas[slot->idx[i]];
 		const struct coll *k = &sh->colls[m->coll];
-		if (!visible(p, &groups, k, m->tlp, m->owner_org, m->owner_user) ||
-		    !account_may_see_sightings(p, m->owner_org))
+		if (!sightings_visible(p, &groups, k, m->tlp, m->owner_org, m->owner_user))
 			continue;
 		size_t j = 0;
 		while (j < n_colls && strcmp(colls[j], k->c.id) != 0)

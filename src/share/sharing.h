@@ -160,7 +160,10 @@ enum sharing_view { SHARING_OBJECTS, SHARING_MANIFEST, SHARING_VERSIONS };
 
 /*
  * A page of the objects p may see, as TAXII JSON text (an envelope, a
- * manifest or a versions resource): objects as they were received.  OUT:
+ * manifest or a versions resource): objects as they were received, and the
+ * sighting objects crix made of partners' sightings of the collection's
+ * indicators when p may see those sightings (the indicator's owner
+ * organisation, law enforcement).  OUT:
  * *json (malloc'd), *len, *page.  CRIX_ENOTFOUND for an unknown or invisible
  * collection; CRIX_EINVAL naming a bad filter.
  */
@@ -247,6 +250,37 @@ int sharing_sightings_json(struct sharing *sh, const struct principal *p, const 
 int sharing_sightings_stix(struct sharing *sh, const struct principal *p, const char *stix_id,
                            int64_t after, size_t limit, json_t **out, int64_t *next,
                            struct crix_error *err);
+
+/* ---- results cached per caller class ---- */
+
+/*
+ * Results that are costly to build and the same for every caller who sees
+ * the same things (the MISP feed manifest reads every visible indicator
+ * object) may be kept here, per caller class: the inputs of every
+ * visibility decision (the public; else the user, who may be named on RED,
+ * the organisation, its kind and the role).  An entry is served only while
+ * nothing anyone may see has changed since it was built (objects, imports,
+ * sightings, collections, groups: each bumps sharing_generation), and for
+ * at most SHARING_CACHE_TTL seconds (organisation names and the like change
+ * outside it).  Memory: SHARING_CACHE_ENTRIES of at most SHARING_CACHE_BYTES.
+ */
+#define SHARING_CLASS_MAX     96
+#define SHARING_CACHE_ENTRIES 256
+#define SHARING_CACHE_BYTES   (1u << 20)
+#define SHARING_CACHE_TTL     60
+
+/* p's caller class, as the cache's key. */
+void sharing_caller_class(const struct principal *p, char out[SHARING_CLASS_MAX]);
+/* The change counter: read it before building a result to cache. */
+unsigned long sharing_generation(struct sharing *sh);
+/* A copy (malloc'd, NUL-terminated) of the result `what` kept for class cls
+ * when still current.  CRIX_ENOTFOUND otherwise. */
+int sharing_cache_get(struct sharing *sh, const char *what, const char *cls, char **text,
+                      size_t *len);
+/* Keeps text[0..len) as `what` for cls, built when sharing_generation was
+ * gen (dropped when that is out of date already, or it is too big). */
+void sharing_cache_put(struct sharing *sh, const char *what, const char *cls, unsigned long gen,
+                       const char *text, size_t len);
 
 /* How many shared indicators the lookup index holds. */
 size_t sharing_indicator_count(struct sharing *sh);

@@ -379,6 +379,12 @@ int store_status_get(struct store *s, const char *id, struct store_status *out,
 	return s->ops->status_get(s, id, out, err);
 }
 
+int store_shared_indicator_drop(struct store_tx *tx, const char *collection, const char *stix_id,
+                                int64_t owner_org, struct crix_error *err)
+{
+	return tx->s->ops->shared_indicator_drop(tx, collection, stix_id, owner_org, err);
+}
+
 int store_shared_indicator_insert(struct store_tx *tx, struct store_shared_indicator *si,
                                   struct crix_error *err)
 {
@@ -421,6 +427,11 @@ int store_report_brief_scan(struct store *s, int64_t after, size_t limit, struct
                             size_t *n, struct crix_error *err)
 {
 	return s->ops->report_brief_scan(s, after, limit, out, n, err);
+}
+
+int store_report_body(struct store *s, int64_t id, char **body, struct crix_error *err)
+{
+	return s->ops->report_body(s, id, body, err);
 }
 
 int store_alert_insert(struct store_tx *tx, struct store_alert *a, struct crix_error *err)

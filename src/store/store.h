@@ -410,6 +410,10 @@ int store_status_get(struct store *s, const char *id, struct store_status *out,
 
 int store_shared_indicator_insert(struct store_tx *tx, struct store_shared_indicator *si,
                                   struct crix_error *err);
+/* Takes out of the lookup the indicators of every stored version of the
+ * object stix_id in collection posted by owner_org (it was revoked). */
+int store_shared_indicator_drop(struct store_tx *tx, const char *collection, const char *stix_id,
+                                int64_t owner_org, struct crix_error *err);
 /* Shared indicators by id after after_id, up to limit, with their object's
  * visibility.  OUT: *out, *n (free with store_shared_indicator_array_free). */
 int store_shared_indicator_scan(struct store *s, int64_t after_id, size_t limit,
@@ -470,6 +474,9 @@ int store_report_brief(struct store *s, int64_t id, struct store_report *out,
  * OUT: *out (store_report_array_free), *n. */
 int store_report_brief_scan(struct store *s, int64_t after, size_t limit, struct store_report **out,
                             size_t *n, struct crix_error *err);
+/* The report's body alone (JSON without the victim's personal data: what an
+ * export may read, e.g. the reporter's consents).  OUT: *body (free()). */
+int store_report_body(struct store *s, int64_t id, char **body, struct crix_error *err);
 
 /* ---- alerts: scam advisories published to partners and the public ---- */
 
@@ -499,6 +506,7 @@ struct store_alert_filter {
 	int max_tlp;                        /* only tlp <= max_tlp; 0 for any */
 	const char *now;  /* current ones: published, and expires "" or after now */
 	int64_t also_org; /* and this organisation's withdrawn and expired ones (0: none) */
+	int withdrawn;    /* and every withdrawn one (the TAXII alerts feed: their revocations) */
 };
 
 /* Sets a->id. */

@@ -100,6 +100,9 @@ struct store_ops {
 	                     struct crix_error *err);
 	int (*status_get)(struct store *s, const char *id, struct store_status *out,
 	                  struct crix_error *err);
+	int (*shared_indicator_drop)(struct store_tx *tx, const char *collection,
+	                             const char *stix_id, int64_t owner_org,
+	                             struct crix_error *err);
 	int (*shared_indicator_insert)(struct store_tx *tx, struct store_shared_indicator *si,
 	                               struct crix_error *err);
 	int (*shared_indicator_scan)(struct store *s, int64_t after_id, size_t limit,
@@ -113,6 +116,7 @@ struct store_ops {
 	                    struct crix_error *err);
 	int (*report_brief_scan)(struct store *s, int64_t after, size_t limit,
 	                         struct store_report **out, size_t *n, struct crix_error *err);
+	int (*report_body)(struct store *s, int64_t id, char **body, struct crix_error *err);
 	int (*alert_insert)(struct store_tx *tx, struct store_alert *a, struct crix_error *err);
 	int (*alert_withdraw)(struct store_tx *tx, int64_t id, const char *at,
 	                      struct crix_error *err);

@@ -195,11 +195,13 @@ enum st {
 	ST_STATUS_INSERT,
 	ST_STATUS_GET,
 	ST_SIND_INSERT,
+	ST_SIND_DROP,
 	ST_SIND_SCAN,
 	ST_DECISION_INSERT,
 	ST_DECISION_LIST,
 	ST_REPORT_BRIEF,
 	ST_REPORT_BRIEF_SCAN,
+	ST_REPORT_BODY,
 	ST_ALERT_INSERT,
 	ST_ALERT_WITHDRAW,
 	ST_ALERT_GET,
@@ -349,6 +351,8 @@ static const char *const sql[ST_COUNT] = {
         [ST_STATUS_INSERT] = "INSERT OR REPLACE INTO taxii_status (id, user_id, created, body)"
                              " VALUES (?, ?, ?, ?)",
         [ST_STATUS_GET] = "SELECT id, user_id, created, body FROM taxii_status WHERE id = ?",
+        [ST_SIND_DROP] = "DELETE FROM shared_indicators WHERE object_row IN (SELECT row FROM"
+                         " stix_objects WHERE collection = ? AND stix_id = ? AND owner_org = ?)",
         [ST_SIND_INSERT] =
                 "INSERT INTO shared_indicators (object_row, type, value) VALUES (?, ?, ?)",
         [ST_SIND_SCAN] = "SELECT i.id, i.object_row, i.type, i.value, o.collection, o.stix_id,"
@@ -362,6 +366,7 @@ static const char *const sql[ST_COUNT] = {
         [ST_REPORT_BRIEF] = "SELECT " REP_BRIEF_COLS " FROM reports WHERE id = ?",
         [ST_REPORT_BRIEF_SCAN] = "SELECT " REP_BRIEF_COLS " FROM reports WHERE id > ?"
                                  " ORDER BY id LIMIT ?",
+        [ST_REPORT_BODY] = "SELECT body FROM reports WHERE id = ?",
         [ST_ALERT_INSERT] = "INSERT INTO alerts (title, category, tlp, status, org_id, user_id,"
                             " org_name, author, published, expires, withdrawn, summary, advice,"
                             " indicators) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -370,7 +375,8 @@ static const char *const sql[ST_COUNT] = {
         [ST_ALERT_GET] = "SELECT " ALERT_COLS " FROM alerts WHERE id = ?",
         [ST_ALERT_LIST] = "SELECT " ALERT_COLS " FROM alerts WHERE (?1 = '' OR category = ?1)"
                           " AND (?2 = 0 OR tlp <= ?2) AND ((status = 'published'"
-                          " AND (expires = '' OR expires > ?3)) OR (?4 <> 0 AND org_id = ?4))"
+                          " AND (expires = '' OR expires > ?3)) OR (?4 <> 0 AND org_id = ?4)"
+                          " OR (?7 <> 0 AND status = 'withdrawn'))"
                           " AND (?5 = 0 OR id < ?5) ORDER BY id DESC LIMIT ?6",
         [ST_CASE_ID_INSERT] = "INSERT INTO case_ids (seq, name, report_id, merged_into, created)"
                               " VALUES (?, ?, ?, ?, ?)",
@@ -2043,6 +2049,19 @@ static int sq_status_get(struct store *s, const char *id, struct store_status *o
 	return get_one(s, ST_STATUS_GET, bind_text1, id, status_out, out, "status", err);
 }
 
+static int sq_shared_indicator_drop(struct store_tx *tx, const char *collection,
+                                    const char *stix_id, int64_t owner_org, struct crix_error *err)
+{
+	struct conn *c = wconn(tx);
+	sqlite3_stmt *q = stmt(c, ST_SIND_DROP, err);
+	if (q == NULL)
+		return CRIX_EIO;
+	bind_text(q, 1, collection);
+	bind_text(q, 2, stix_id);
+	sqlite3_bind_int64(q, 3, owner_org);
+	return exec_done(c, q, "shared indicator", err);
+}
+
 static int sq_shared_indicator_insert(struct store_tx *tx, struct store_shared_indicator *si,
                                       struct crix_error *err)
 {
@@ -2213,6 +2232,20 @@ static int sq_report_brief(struct store *s, int64_t id, struct store_report *out
 	return get_one(s, ST_REPORT_BRIEF, bind_id, &id, report_out, out, "report", err);
 }
 
+static int body_out(sqlite3_stmt *q, void *out)
+{
+	return col_dup(q, 0, out);
+}
+
+static int sq_report_body(struct store *s, int64_t id, char **body, struct crix_error *err)
+{
+	*body = NULL;
+	int rc = get_one(s, ST_REPORT_BODY, bind_id, &id, body_out, body, "report", err);
+	if (rc == CRIX_ENOMEM)
+		crix_error_set(err, rc, "out of memory");
+	return rc;
+}
+
 static int sq_report_brief_scan(struct store *s, int64_t after, size_t limit,
                                 struct store_report **out, size_t *n, struct crix_error *err)
 {
@@ -2326,6 +2359,7 @@ static void bind_alert_list(sqlite3_stmt *q, const void *arg)
 	sqlite3_bind_int64(q, 4, a->f->also_org);
 	sqlite3_bind_int64(q, 5, a->before);
 	sqlite3_bind_int64(q, 6, a->limit);
+	sqlite3_bind_int(q, 7, a->f->withdrawn);
 }
 
 static int sq_alert_list(struct store *s, const struct store_alert_filter *f, int64_t before,
@@ -2506,12 +2540,14 @@ static const struct store_ops sqlite_ops = {
         .object_last_added = sq_object_last_added,
         .status_insert = sq_status_insert,
         .status_get = sq_status_get,
+        .shared_indicator_drop = sq_shared_indicator_drop,
         .shared_indicator_insert = sq_shared_indicator_insert,
         .shared_indicator_scan = sq_shared_indicator_scan,
         .decision_insert = sq_decision_insert,
         .decision_list = sq_decision_list,
         .report_brief = sq_report_brief,
         .report_brief_scan = sq_report_brief_scan,
+        .report_body = sq_report_body,
         .alert_insert = sq_alert_insert,
         .alert_withdraw = sq_alert_withdraw,
         .alert_get = sq_alert_get,

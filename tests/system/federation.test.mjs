@@ -143,6 +143,48 @@ describe('federation: crix sync between crix instances', () => {
 		assert.equal(read.status, 403);
 	});
 
+	it('a GREEN alert published on the hub reaches B through crix-alerts; its withdrawal follows', async () => {
+		const FEED = 'c0d5a4a4-40a3-5697-b3ae-39824ac5a28f';
+		const pub = await req(hub.srv, 'POST', '/api/v1/alerts', { token: hub.u.aaa.token, json: {
+			title: 'Courier scam texts', tlp: 'green', category: 'phishing', summary: 'Texts ask for a redelivery fee.',
+			advice: 'Do not pay.', indicators: ['courier-fee.example.com'],
+		} });
+		assert.equal(pub.status, 201, pub.text);
+		C.balerts = await collection(ib.srv, ib.u.syncb, { title: 'hub alerts', tlp: 'green' });
+		const rule = [{ collection: FEED, into: C.balerts }];
+		let r = sync(ib.dir, cfg(ib, ib.u.syncb, hub.u.bbb, rule));
+		assert.equal(r.status, 0, r.stderr);
+		assert.match(r.stdout, /(\d+) fetched, \1 passed on, 0 withheld/, 'CLEAR and GREEN: all passed on');
+		const latest = async () => {
+			const x = await fetch(`${ib.srv.base}/taxii2/api/collections/${C.balerts}/objects/`, { headers: { Accept: TAXII, Authorization: `Bearer ${ib.u.syncb.token}` } });
+			assert.equal(x.status, 200);
+			return (await x.json()).objects || [];
+		};
+		let got = await latest();
+		const report = got.find((o) => o.type === 'report');
+		assert.equal(report.name, 'Courier scam texts');
+		assert.ok(got.some((o) => o.type === 'indicator' && o.pattern === "[domain-name:value = 'courier-fee.example.com']"));
+		// matchable on B at once
+		const look = await req(ib.srv, 'POST', '/api/v1/lookup', { token: ib.u.syncb.token, json: { values: ['courier-fee.example.com'] } });
+		assert.equal(look.json.matched, 1);
+		// withdrawn on the hub: the hub serves its revocation, and the next sync brings it to B
+		const w = await req(hub.srv, 'POST', `/api/v1/alerts/${pub.json.id}/withdraw`, { token: hub.u.aaa.token });
+		assert.equal(w.status, 200, w.text);
+		const hubNow = await fetch(`${hub.srv.base}/taxii2/api/collections/${FEED}/objects/`, { headers: { Accept: TAXII, Authorization: `Bearer ${hub.u.bbb.token}` } });
+		const hubObjs = (await hubNow.json()).objects;
+		assert.ok(hubObjs.every((o) => o.type === 'report' || o.type === 'indicator'), 'the alert itself is no longer served');
+		assert.ok(hubObjs.every((o) => o.revoked === true));
+		r = sync(ib.dir, cfg(ib, ib.u.syncb, hub.u.bbb, rule));
+		assert.equal(r.status, 0, r.stderr);
+		assert.match(r.stdout, /2 fetched, 2 passed on, 0 withheld/, 'the report and the indicator, revoked');
+		got = await latest();
+		assert.equal(got.find((o) => o.id === report.id).revoked, true, 'B serves the report revoked');
+		assert.equal(got.find((o) => o.type === 'indicator').revoked, true, 'and the indicator');
+		assert.equal(got.find((o) => o.id === report.id).description, undefined);
+		const gone = await req(ib.srv, 'POST', '/api/v1/lookup', { token: ib.u.syncb.token, json: { values: ['courier-fee.example.com'] } });
+		assert.equal(gone.json.matched, 0, 'the revoked indicator is matched no more on B');
+	});
+
 	it('bad configurations are named', async () => {
 		const file = path.join(ib.dir, 'bad.json');
 		fs.writeFileSync(file, JSON.stringify({ local: { url: 'ftp://x', username: 'a', token: 'b' }, partners: [] }), { mode: 0o600 });

@@ -294,6 +294,48 @@ describe('MISP: feeds per caller, events imported back', () => {
 		assert.equal(r.status, 404);
 	});
 
+	it('the manifest is cached per caller class until something shared changes', async () => {
+		const get = async (who) => {
+			const m = await req(srv, 'GET', '/api/v1/misp/manifest.json', { token: who && U[who].token });
+			assert.equal(m.status, 200, m.text);
+			return { cache: m.headers.get('x-crix-cache'), json: m.json };
+		};
+		// each class has its own entry: a hit gives what the miss gave
+		for (const who of ['a1', 'a2', 'c1', null]) {
+			const first = await get(who);
+			const again = await get(who);
+			assert.equal(again.cache, 'hit', `${who}: second read`);
+			assert.deepEqual(again.json, first.json, `${who}: the cached manifest is the built one`);
+		}
+		assert.deepEqual(Object.keys((await get(null)).json), [C.Z], 'the public\'s entry is not a member\'s');
+		assert.equal(Object.keys((await get('a2')).json).length, 4);
+		// a share that lets C see X: C's next read is rebuilt and shows it
+		const p = await req(srv, 'PATCH', `/api/v1/collections/${C.X}`, { token: U.a1.token, json: { shared_with: { orgs: [acc.orgs.B, acc.orgs.C] } } });
+		assert.equal(p.status, 200, p.text);
+		let c = await get('c1');
+		assert.equal(c.cache, 'miss');
+		assert.deepEqual(Object.keys(c.json).sort(), [C.X, C.Y, C.Z].sort());
+		// a new object (RED, for its poster a2 only): every class is rebuilt,
+		// and only a2's event is newer
+		const before = { a1: (await get('a1')).json[C.Y].timestamp, a2: (await get('a2')).json[C.Y].timestamp };
+		await new Promise((r) => setTimeout(r, 1100));
+		const red = indicator("[domain-name:value = 'misp-cache.crix-test.net']", { object_marking_refs: ['marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1'] });
+		const r = await req(srv, 'POST', `/api/v1/collections/${C.Y}/import`, { token: U.a2.token, type: STIX, body: JSON.stringify(bundle([red])) });
+		assert.equal(r.status, 200, r.text);
+		const a2 = await get('a2');
+		assert.equal(a2.cache, 'miss');
+		assert.ok(Number(a2.json[C.Y].timestamp) > Number(before.a2), 'a2\'s event is newer');
+		const a1 = await get('a1');
+		assert.equal(a1.cache, 'miss');
+		assert.equal(a1.json[C.Y].timestamp, before.a1, 'a1 does not see a2\'s RED object');
+		c = await get('c1');
+		assert.equal(c.cache, 'miss');
+		// put back as it was for the tests after this one
+		const back = await req(srv, 'PATCH', `/api/v1/collections/${C.X}`, { token: U.a1.token, json: { shared_with: { orgs: [acc.orgs.B] } } });
+		assert.equal(back.status, 200, back.text);
+		assert.deepEqual(Object.keys((await get('c1')).json).sort(), [C.Y, C.Z].sort());
+	});
+
 	it('round trip: crix export misp -> crix import misp into another collection -> the same values', async () => {
 		const feed = path.join(dir, 'feed');
 		let r = crix(['export', 'misp', '--data', dir, '--user', 'aa1', '--out', feed]);

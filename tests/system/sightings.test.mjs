@@ -5,7 +5,10 @@
 // reporting organisations) are visible to the indicator's owner and to law
 // enforcement only, over GET /api/v1/indicators/{id}/sightings and in the
 // lookup answer; every bad field is a 400 naming it; totals survive a
-// restart; and `crix scan --report-to` sends a scan's hits as sightings.
+// restart; `crix scan --report-to` sends a scan's hits as sightings; and
+// over TAXII each sighting is a sighting object of its indicator's collection
+// for exactly the same callers (a matrix of callers x TLP x routes), paged
+// exactly among the other objects and valid against the official schemas.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -155,6 +158,152 @@ describe('sightings', () => {
 			fs.writeFileSync(file, r.text);
 			const v = spawnSync('node', [path.join(ROOT, 'tests/system/stix-validate.mjs'), SCHEMAS, file], { encoding: 'utf8' });
 			assert.equal(v.status, 0, v.stdout + v.stderr);
+		}
+	});
+
+	async function taxii(p, user) {
+		const headers = { Accept: TAXII };
+		if (user) headers.Authorization = `Bearer ${user.token}`;
+		const r = await fetch(srv.base + p, { headers });
+		const text = await r.text();
+		return { status: r.status, headers: r.headers, json: text ? JSON.parse(text) : undefined, text };
+	}
+
+	// every object of a collection for user, one page of `limit` at a time
+	async function allObjects(coll, user, limit, extra = '') {
+		let out = [], next, page = 0;
+		do {
+			const r = await taxii(`/taxii2/api/collections/${coll}/objects/?limit=${limit}${extra}${next ? `&next=${next}` : ''}`, user);
+			assert.equal(r.status, 200, r.text);
+			assert.match(r.headers.get('content-type'), /^application\/taxii\+json;version=2\.1/);
+			const objs = r.json.objects || [];
+			assert.ok(objs.length <= limit);
+			if (objs.length) {
+				assert.ok(r.headers.get('x-taxii-date-added-first'), 'X-TAXII-Date-Added-First');
+				assert.ok(r.headers.get('x-taxii-date-added-last'), 'X-TAXII-Date-Added-Last');
+			}
+			out = out.concat(objs.map((o) => ({ ...o, first: r.headers.get('x-taxii-date-added-first'), last: r.headers.get('x-taxii-date-added-last') })));
+			next = r.json.more ? r.json.next : undefined;
+			assert.ok(++page < 1000, 'paging ends');
+		} while (next);
+		return out;
+	}
+
+	it('over TAXII: sightings are sighting objects of the indicator\'s collection, for the owner and law enforcement only (matrix), valid against the schemas', async () => {
+		// a CLEAR collection too: anonymous callers read it, but never its sightings
+		const clear = expectStatus(await req(srv, 'POST', '/api/v1/collections', { token: U.a1.token, json: { title: 'clear', tlp: 'clear' } }), 201, 'clear').json.id;
+		IND.clear = indicator('198.51.100.200', 'ipv4');
+		let r = await fetch(`${srv.base}/taxii2/api/collections/${clear}/objects/`, {
+			method: 'POST', headers: { Authorization: `Bearer ${U.a1.token}`, 'Content-Type': TAXII, Accept: TAXII },
+			body: JSON.stringify({ objects: [IND.clear] }),
+		});
+		assert.equal(r.status, 202);
+		expectStatus(await post(U.d1, [{ indicator: IND.clear.id, count: 4, first_seen: '2026-01-05T00:00:00Z', where: 'firewall' }]), 200, 'D sights the CLEAR one');
+		const colls = { clear, green: null, amber: null };
+		const ids = {}; // collection name -> the sightings' STIX ids, from the REST route
+		for (const [name, ind] of [['clear', IND.clear], ['green', IND.green], ['amber', IND.amber]]) {
+			const all = await allSightings(ind.id, U.a1);
+			colls[name] = all.totals[0].collection;
+			ids[name] = all.sightings.map((x) => x.stix_id).sort();
+		}
+		assert.equal(ids.green.length, 2);
+		assert.equal(ids.amber.length, 1);
+		assert.equal(ids.clear.length, 1);
+		// who: [clear, green, amber] as the sightings each sees: 1 all, 0 none (collection readable), -1 collection 404
+		const MATRIX = {
+			public: [0, -1, -1], // anonymous: CLEAR objects, no sightings
+			a1: [1, 1, 1], // the indicator's owner organisation (CERT analyst)
+			l1: [1, 1, 1], // law enforcement (investigator), shared the AMBER one
+			b1: [0, 0, 0], // a partner who reported sightings itself: the indicators, not the sightings
+			b2: [0, 0, 0], // its viewer
+			d1: [0, 0, -1], // an unrelated business
+		};
+		for (const [who, row] of Object.entries(MATRIX)) {
+			const user = who === 'public' ? null : U[who];
+			for (const [i, name] of ['clear', 'green', 'amber'].entries()) {
+				const what = `${who} x ${name}`;
+				const base = `/taxii2/api/collections/${colls[name]}`;
+				const want = row[i] === 1 ? ids[name] : [];
+				const objs = await taxii(`${base}/objects/`, user);
+				const man = await taxii(`${base}/manifest/`, user);
+				const typed = await taxii(`${base}/objects/?match[type]=sighting`, user);
+				const one = await taxii(`${base}/objects/${ids[name][0]}/`, user);
+				const vers = await taxii(`${base}/objects/${ids[name][0]}/versions/`, user);
+				if (row[i] === -1) {
+					for (const x of [objs, man, typed, one, vers]) assert.equal(x.status, 404, `${what}: ${x.text}`);
+					continue;
+				}
+				assert.equal(objs.status, 200, what);
+				assert.deepEqual((objs.json.objects || []).filter((o) => o.type === 'sighting').map((o) => o.id).sort(), want, `${what}: objects`);
+				assert.ok((objs.json.objects || []).some((o) => o.type === 'indicator'), `${what}: the indicator itself`);
+				assert.deepEqual((man.json.objects || []).filter((o) => o.id.startsWith('sighting--')).map((o) => o.id).sort(), want, `${what}: manifest`);
+				assert.deepEqual((typed.json.objects || []).map((o) => o.id).sort(), want, `${what}: match[type]=sighting`);
+				// an object the caller may not see is as unknown as one that does not exist
+				assert.equal(one.status, row[i] === 1 ? 200 : 404, `${what}: object by id`);
+				if (row[i] === 1) assert.equal(one.json.objects[0].id, ids[name][0], `${what}: object by id`);
+				assert.equal(vers.status, row[i] === 1 ? 200 : 404, `${what}: versions`);
+				if (row[i] === 1) assert.deepEqual(vers.json.versions, [one.json.objects[0].modified], `${what}: versions`);
+			}
+		}
+		// what a sighting object says: the same id as the REST route, the
+		// indicator, its counts and times, the reporter's identity, a marking
+		// never below AMBER+STRICT
+		const stixB = expectStatus(await req(srv, 'GET', `/api/v1/indicators/${IND.green.id}/sightings?format=stix`, { token: U.a1.token }), 200, 'stix').json;
+		const identOf = new Map(stixB.objects.filter((o) => o.type === 'identity').map((o) => [o.name, o.id]));
+		const objs = await allObjects(colls.green, U.l1, 100, '&match[type]=sighting');
+		const byWhere = new Map(objs.map((o) => [o.description, o]));
+		const mail = byWhere.get('mail gateway');
+		assert.equal(mail.sighting_of_ref, IND.green.id);
+		assert.equal(mail.count, 5);
+		assert.match(mail.first_seen, /^2026-01-02T03:04:05/);
+		assert.match(mail.last_seen, /^2026-01-03T00:00:00/);
+		assert.deepEqual(mail.where_sighted_refs, [identOf.get('Bank B')]);
+		assert.equal(mail.created_by_ref, identOf.get('Bank B'));
+		assert.equal(byWhere.get('dns resolver').created_by_ref, identOf.get('Telco D'));
+		for (const o of objs) assert.deepEqual(o.object_marking_refs, ['marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003'], 'AMBER+STRICT');
+		const amberObj = (await allObjects(colls.amber, U.a1, 10, '&match[type]=sighting'))[0];
+		assert.equal(amberObj.observed_data_refs.length, 1);
+		if (SCHEMAS) {
+			const file = path.join(dir, 'taxii-sightings.json');
+			const clean = (await allObjects(colls.green, U.a1, 100)).concat(await allObjects(colls.amber, U.a1, 100)).map(({ first, last, ...o }) => o);
+			assert.ok(clean.filter((o) => o.type === 'sighting').length >= 3);
+			fs.writeFileSync(file, JSON.stringify({ type: 'bundle', id: `bundle--${crypto.randomUUID()}`, objects: clean }));
+			const v = spawnSync('node', [path.join(ROOT, 'tests/system/stix-validate.mjs'), SCHEMAS, file], { encoding: 'utf8' });
+			assert.equal(v.status, 0, v.stdout + v.stderr);
+		}
+	});
+
+	it('over TAXII: paging by limit/next and added_after stays exact with sightings interleaved', async () => {
+		const amberColl = (await allSightings(IND.amber.id, U.a1)).totals[0].collection;
+		// indicators and sightings alternate in date_added
+		for (let i = 0; i < 4; i++) {
+			const o = indicator(`203.0.113.${100 + i}`, 'ipv4');
+			const r = await fetch(`${srv.base}/taxii2/api/collections/${amberColl}/objects/`, {
+				method: 'POST', headers: { Authorization: `Bearer ${U.a1.token}`, 'Content-Type': TAXII, Accept: TAXII },
+				body: JSON.stringify({ objects: [o] }),
+			});
+			assert.equal(r.status, 202);
+			expectStatus(await post(U.b1, [{ indicator: o.id, count: i + 1, first_seen: '2026-02-01T00:00:00Z' }]), 200, 'sighting');
+		}
+		for (const [who, sightings] of [['a1', true], ['l1', true], ['b1', false]]) {
+			const whole = await allObjects(amberColl, U[who], 1000);
+			assert.equal(whole.filter((o) => o.type === 'sighting').length, sightings ? 5 : 0, who);
+			assert.equal(whole.filter((o) => o.type === 'indicator').length, 5, who);
+			const man = (await taxii(`/taxii2/api/collections/${amberColl}/manifest/?limit=1000`, U[who])).json.objects;
+			assert.deepEqual(man.map((m) => m.id), whole.map((o) => o.id), `${who}: manifest in date_added order`);
+			const added = man.map((m) => m.date_added);
+			assert.deepEqual([...added].sort(), added, 'increasing');
+			for (const limit of [1, 2, 3]) {
+				const paged = await allObjects(amberColl, U[who], limit);
+				assert.deepEqual(paged.map((o) => o.id), whole.map((o) => o.id), `${who}: pages of ${limit}`);
+				if (limit === 1)
+					paged.forEach((o, i) => assert.deepEqual([o.first, o.last], [added[i], added[i]], `${who}: headers of page ${i}`));
+			}
+			// added_after each object: exactly those after it
+			for (let i = 0; i < man.length; i++) {
+				const rest = await allObjects(amberColl, U[who], 2, `&added_after=${added[i]}`);
+				assert.deepEqual(rest.map((o) => o.id), whole.slice(i + 1).map((o) => o.id), `${who}: added_after ${i}`);
+			}
 		}
 	});
 

@@ -5,7 +5,9 @@
 // sighting objects; every object valid against the official STIX 2.1
 // schemas (stix-validate.mjs, STIX_SCHEMAS); and no victim name, e-mail,
 // phone or account anywhere in the bundle, although the victims gave them
-// (and the description names one).
+// (and the description names one).  Only reports whose reporter consented
+// to sharing with partners are exported (--law-enforcement: with law
+// enforcement), and the others are counted.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -20,6 +22,12 @@ after(killAll);
 
 const SCHEMAS = process.env.STIX_SCHEMAS;
 const TAXII = 'application/taxii+json;version=2.1';
+// who consented to what: 0 both, 1 partners only, 2 law enforcement only
+const CONSENTS = [
+	{ contact: true, share_with_partners: true, share_with_law_enforcement: true },
+	{ share_with_partners: true, share_with_law_enforcement: false },
+	{ contact: true, share_with_law_enforcement: true },
+];
 const VICTIMS = [
 	{ name: 'Alice Victimova', email: 'alice.victimova@home-mail.example', phone: '+44 7700 900123', accounts: ['GB33BUKB20201555555555', 'alice-acct-778899'] },
 	{ name: 'Bertram Zwoelfer', email: 'bertram.zwoelfer@home-mail.example', phone: '+44 7700 900456', accounts: ['GB94BARC10201530093459'] },
@@ -34,7 +42,7 @@ function report(i, website, email, phone) {
 		loss: { amount_minor: 100000 * (i + 1), currency: 'GBP' }, payment_method: 'bank-transfer',
 		suspect: { emails: [email], phones: [phone], websites: [website] },
 		victim: { type: 'person', name: v.name, email: v.email, phone: v.phone, accounts: v.accounts, country: 'GB', region: 'Kent' },
-		consents: { contact: true },
+		consents: CONSENTS[i],
 	};
 }
 
@@ -75,7 +83,7 @@ describe('crix export stix --data', () => {
 	it('reports, a case, organisations and sightings: valid STIX, linked, no victim data', async (t) => {
 		if (!SCHEMAS) return t.skip('no STIX_SCHEMAS');
 		const r = crix(['export', 'stix', '--data', dir, '--reports', '--cases', '--orgs', '--sightings', '--org', 'National Reporting Centre', '--tlp', 'amber', '--time', '2026-05-01T00:00:00Z']);
-		assert.match(r.stderr, /3 reports .*1 cases, 4 organisations, 1 sightings/); // 4: crix admin init's too
+		assert.match(r.stderr, /2 reports \(0 without an exportable indicator left out, 1 without consent to share with partners left out\), 1 cases, 4 organisations, 1 sightings/); // 4: crix admin init's too
 		const file = path.join(dir, 'bundle.json');
 		fs.writeFileSync(file, r.stdout);
 		const v = spawnSync('node', [path.join(ROOT, 'tests/system/stix-validate.mjs'), SCHEMAS, file], { encoding: 'utf8' });
@@ -90,7 +98,8 @@ describe('crix export stix --data', () => {
 		assert.ok(centre);
 		// reports: named by reference, created by the centre, refs resolve
 		const reports = by('report').filter((o) => !o.labels.includes('case'));
-		assert.deepEqual(reports.map((o) => o.name).sort(), [...refs].sort());
+		assert.deepEqual(reports.map((o) => o.name).sort(), [refs[0], refs[1]].sort(), 'the reports consenting to partners');
+		assert.ok(!r.stdout.includes('lonely-scam'), 'nothing of the report without consent, its indicators neither');
 		for (const o of reports) {
 			assert.equal(o.created_by_ref, centre.id);
 			assert.deepEqual(o.labels, ['investment-fraud']);
@@ -127,8 +136,37 @@ describe('crix export stix --data', () => {
 		assert.equal(none.status, 1);
 	});
 
+	it('--law-enforcement: the reports consenting to law enforcement instead, counted likewise', async (t) => {
+		const r = crix(['export', 'stix', '--data', dir, '--cases', '--law-enforcement', '--org', 'National Reporting Centre']);
+		assert.match(r.stderr, /2 reports \(0 without an exportable indicator left out, 1 without consent to share with law enforcement left out\), 0 cases/);
+		const b = JSON.parse(r.stdout);
+		const reports = b.objects.filter((o) => o.type === 'report');
+		assert.deepEqual(reports.map((o) => o.name).sort(), [refs[0], refs[2]].sort(), 'no case: the linked report did not consent');
+		assert.ok(!r.stdout.includes('other-scam.net'), 'nothing of the report consenting to partners only');
+		assert.ok(r.stdout.includes('lonely-scam.org'));
+		// no report consents to anything: nothing exported, exit 1
+		const dir2 = scratch('stix-export-none');
+		const acc2 = new Accounts(dir2).init();
+		const srv2 = await startServer(dir2);
+		const plain = { ...report(0, 'quiet-scam.com', 'a@quiet-scam.com', '+44 20 7946 0999') };
+		delete plain.consents;
+		expectStatus(await req(srv2, 'POST', '/api/v1/reports', { json: plain }), 201, 'report without consents');
+		await srv2.stop();
+		const none = crix(['export', 'stix', '--data', dir2, '--reports'], { allowFail: true });
+		assert.equal(none.status, 1);
+		assert.match(none.stderr, /0 reports \(0 without an exportable indicator left out, 1 without consent to share with partners left out\)/);
+		assert.ok(acc2);
+		if (SCHEMAS) {
+			const file = path.join(dir, 'le.json');
+			fs.writeFileSync(file, r.stdout);
+			const v = spawnSync('node', [path.join(ROOT, 'tests/system/stix-validate.mjs'), SCHEMAS, file], { encoding: 'utf8' });
+			assert.equal(v.status, 0, v.stdout + v.stderr);
+		}
+		t.diagnostic('consent honoured both ways');
+	});
+
 	it('usage errors', () => {
-		for (const args of [['--reports'], ['--data', dir], ['--data', dir, '--reports', 'file.txt'], ['--data', dir, '--orgs', '--status', 'x'], ['--data', path.join(dir, 'nope'), '--orgs']]) {
+		for (const args of [['--reports'], ['--data', dir], ['--data', dir, '--reports', 'file.txt'], ['--data', dir, '--orgs', '--status', 'x'], ['--data', dir, '--orgs', '--law-enforcement'], ['--data', path.join(dir, 'nope'), '--orgs']]) {
 			const r = crix(['export', 'stix', ...args], { allowFail: true });
 			assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
 			assert.match(r.stderr, /--data|--status|--reports|no crix database/);

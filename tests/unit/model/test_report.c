@@ -1108,6 +1108,32 @@ static void test_move_tx(void **state)
 	store_report_clear(&r);
 }
 
+/* Consent is an explicit true in the stored body, as data. */
+static void test_consented(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *body, *key;
+		bool yes;
+	} cases[] = {
+	        {"{\"consents\":{\"share_with_partners\":true}}", "share_with_partners", true},
+	        {"{\"consents\":{\"share_with_partners\":true}}", "share_with_law_enforcement",
+	         false},
+	        {"{\"consents\":{\"share_with_partners\":false}}", "share_with_partners", false},
+	        {"{\"consents\":{\"share_with_partners\":1}}", "share_with_partners", false},
+	        {"{\"consents\":{\"share_with_law_enforcement\":true,\"contact\":true}}",
+	         "share_with_law_enforcement", true},
+	        {"{\"share_with_partners\":true}", "share_with_partners", false},
+	        {"{}", "share_with_partners", false},
+	        {"not json", "share_with_partners", false},
+	        {NULL, "share_with_partners", false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (report_consented(cases[i].body, cases[i].key) != cases[i].yes)
+			fail_msg("case %zu: %s / %s", i, cases[i].body ? cases[i].body : "NULL",
+			         cases[i].key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1121,6 +1147,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_note, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_move_tx, setup, teardown),
+	        cmocka_unit_test(test_consented),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

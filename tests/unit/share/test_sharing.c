@@ -457,6 +457,164 @@ static void test_sightings_add(void **state)
 	free(amber);
 }
 
+/* How many sighting objects a TAXII page of coll shows p. */
+static size_t count_sighting_objects(struct fx *f, const struct principal *p, const char *coll)
+{
+	struct crix_error err = {0};
+	struct sharing_query q = {.collection = coll, .types = "sighting", .limit = 1000};
+	char *json = NULL;
+	size_t len;
+	struct sharing_page page;
+	OK(sharing_objects(f->sh, p, &q, SHARING_OBJECTS, &json, &len, &page, &err));
+	free(json);
+	return page.count;
+}
+
+/* A sighting is served over TAXII as a sighting object of its indicator's
+ * collection, to the indicator's owner only here (no law enforcement); one
+ * stored before that existed (no object) gets its object at the next open,
+ * once. */
+static void test_sighting_objects(void **state)
+{
+	struct fx *f = *state;
+	char spec[256];
+	snprintf(spec, sizeof spec,
+	         "{\"title\":\"amber\",\"tlp\":\"amber\",\"shared_with\":{\"orgs\":[%lld]}}",
+	         (long long)f->partner_org);
+	char *amber = collection(f, spec);
+	json_decref(post(f, amber,
+	                 "{\"objects\":[" IND(ID1, "[domain-name:value = 'evil.com']",
+	                                      "2024-01-01T00:00:00Z") "]}"));
+	struct crix_error err = {0};
+	json_t *req = json_loads(
+	               "[{\"value\":\"evil.com\",\"count\":3,\"first_seen\":\"2026-01-02\"}]", 0,
+	               NULL),
+	       *out = NULL;
+	OK(sharing_sightings_add(f->sh, &f->partner, req, &out, &err));
+	json_decref(out);
+	json_decref(req);
+	assert_int_equal(count_sighting_objects(f, &f->owner, amber), 1);
+	assert_int_equal(count_sighting_objects(f, &f->partner, amber), 0);
+	int rc;
+	assert_int_equal(count_objects(f, &f->partner, amber, NULL, &rc), 1); /* the indicator */
+
+	/* a sighting as an older crix stored it: the row alone */
+	struct store_sighting sg = {.owner_org = f->owner.org_id,
+	                            .org_id = f->partner.org_id,
+	                            .user_id = f->partner.user_id,
+	                            .count = 2};
+	snprintf(sg.sid, sizeof sg.sid, "sighting--33333333-3333-4333-8333-333333333333");
+	snprintf(sg.collection, sizeof sg.collection, "%s", amber);
+	snprintf(sg.stix_id, sizeof sg.stix_id, "indicator--" ID1);
+	snprintf(sg.first_seen, sizeof sg.first_seen, "2026-01-01T00:00:00.000Z");
+	snprintf(sg.last_seen, sizeof sg.last_seen, "2026-01-01T00:00:00.000Z");
+	snprintf(sg.created, sizeof sg.created, "2026-01-03T00:00:00.000Z");
+	struct store_tx *tx;
+	OK(store_tx_begin(f->s, &tx, &err));
+	OK(store_sighting_insert(tx, &sg, &err));
+	OK(store_tx_commit(tx, &err));
+	for (int round = 0; round < 2; round++) {
+		sharing_free(f->sh);
+		OK(sharing_open(f->s, f->ioc, &f->sh, &err));
+		assert_int_equal(count_sighting_objects(f, &f->owner, amber), 2);
+	}
+	struct sharing_query q = {.collection = amber, .ids = sg.sid};
+	char *json = NULL;
+	size_t len;
+	struct sharing_page page;
+	OK(sharing_objects(f->sh, &f->owner, &q, SHARING_OBJECTS, &json, &len, &page, &err));
+	assert_non_null(strstr(json, "\"sighting_of_ref\":\"indicator--" ID1 "\""));
+	assert_non_null(strstr(json, "\"count\":2"));
+	/* TLP:AMBER+STRICT: who saw what is not passed on */
+	assert_non_null(strstr(json, "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"));
+	free(json);
+	free(amber);
+}
+
+/* The per-class cache: a hit only for the class and generation it was built
+ * for; any change (here a collection) makes it a miss; a result built
+ * before a change is not kept. */
+static void test_cache(void **state)
+{
+	struct fx *f = *state;
+	char owner[SHARING_CLASS_MAX], partner[SHARING_CLASS_MAX], pub[SHARING_CLASS_MAX];
+	sharing_caller_class(&f->owner, owner);
+	sharing_caller_class(&f->partner, partner);
+	sharing_caller_class(&f->public, pub);
+	assert_string_not_equal(owner, partner);
+	assert_string_equal(pub, "public");
+	char *text;
+	size_t len;
+	assert_int_equal(sharing_cache_get(f->sh, "m", owner, &text, &len), CRIX_ENOTFOUND);
+	unsigned long gen = sharing_generation(f->sh);
+	sharing_cache_put(f->sh, "m", owner, gen, "{\"a\":1}", 7);
+	OK(sharing_cache_get(f->sh, "m", owner, &text, &len));
+	assert_int_equal(len, 7);
+	assert_string_equal(text, "{\"a\":1}");
+	free(text);
+	assert_int_equal(sharing_cache_get(f->sh, "m", partner, &text, &len), CRIX_ENOTFOUND);
+	assert_int_equal(sharing_cache_get(f->sh, "other", owner, &text, &len), CRIX_ENOTFOUND);
+	free(collection(f, "{\"title\":\"c\",\"tlp\":\"green\"}"));
+	assert_true(sharing_generation(f->sh) != gen);
+	assert_int_equal(sharing_cache_get(f->sh, "m", owner, &text, &len), CRIX_ENOTFOUND);
+	/* built before the change: dropped */
+	sharing_cache_put(f->sh, "m", owner, gen, "{\"a\":1}", 7);
+	assert_int_equal(sharing_cache_get(f->sh, "m", owner, &text, &len), CRIX_ENOTFOUND);
+	/* more classes than entries: the newest are kept */
+	gen = sharing_generation(f->sh);
+	for (int i = 0; i < SHARING_CACHE_ENTRIES + 10; i++) {
+		char cls[32];
+		snprintf(cls, sizeof cls, "c%d", i);
+		sharing_cache_put(f->sh, "m", cls, gen, "x", 1);
+	}
+	OK(sharing_cache_get(f->sh, "m", "c265", &text, &len));
+	free(text);
+}
+
+/* A revoked version of an indicator takes it out of lookups, for good (its
+ * rows go from the store too), when its creator's organisation posts it; a
+ * writer of another organisation may not revoke it. */
+static void test_revoked(void **state)
+{
+	struct fx *f = *state;
+	char spec[256];
+	snprintf(spec, sizeof spec, "{\"title\":\"inbox\",\"tlp\":\"green\",\"writers\":[%lld]}",
+	         (long long)f->partner_org);
+	char *coll = collection(f, spec);
+	json_decref(post(f, coll,
+	                 "{\"objects\":[" IND(ID1, "[domain-name:value = 'revoke-me.com']",
+	                                      "2024-01-01T00:00:00Z") "]}"));
+	assert_int_equal(lookup(f, &f->other, "revoke-me.com"), 1);
+	/* the partner writes a revoked version: not its indicator, still matched */
+	struct crix_error err = {0};
+	json_t *env = json_loads("{\"objects\":[{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+	                         "\"id\":\"indicator--" ID1
+	                         "\",\"created\":\"2024-01-01T00:00:00Z\",\"modified\":\"2024-02-"
+	                         "01T00:00:00Z\","
+	                         "\"valid_from\":\"2024-01-01T00:00:00Z\",\"pattern_type\":"
+	                         "\"stix\",\"pattern\":"
+	                         "\"[domain-name:value = 'revoke-me.com']\",\"revoked\":true}]}",
+	                         0, NULL),
+	       *status = NULL;
+	assert_non_null(env);
+	OK(sharing_add_objects(f->sh, &f->partner, coll, env, "test", &status, &err));
+	json_decref(status);
+	assert_int_equal(lookup(f, &f->other, "revoke-me.com"), 1);
+	/* its owner revokes it: gone, and still gone after a restart */
+	json_object_set_new(json_array_get(json_object_get(env, "objects"), 0), "modified",
+	                    json_string("2024-03-01T00:00:00Z"));
+	OK(sharing_add_objects(f->sh, &f->owner, coll, env, "test", &status, &err));
+	assert_int_equal(json_integer_value(json_object_get(status, "success_count")), 1);
+	json_decref(status);
+	json_decref(env);
+	assert_int_equal(lookup(f, &f->other, "revoke-me.com"), 0);
+	assert_int_equal(lookup(f, &f->owner, "www.revoke-me.com"), 0);
+	sharing_free(f->sh);
+	OK(sharing_open(f->s, f->ioc, &f->sh, &err));
+	assert_int_equal(lookup(f, &f->owner, "revoke-me.com"), 0);
+	free(coll);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +625,9 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_lookup_bounds, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sightings_parse, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sightings_add, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_sighting_objects, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_cache, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_revoked, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1121,6 +1121,16 @@ static void test_case_decisions(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(a[0].id, r2);
 	store_report_array_free(a, n);
+	/* the body alone (an export reads consents from it) */
+	char *body = NULL;
+	OK(store_report_body(f->s, r2, &body, E));
+	assert_non_null(body);
+	OK(store_report_get(f->s, "CRX26AAAAAAAA2", &r, E));
+	assert_string_equal(body, r.body);
+	store_report_clear(&r);
+	free(body);
+	assert_int_equal(store_report_body(f->s, 999, &body, &err), CRIX_ENOTFOUND);
+	assert_null(body);
 }
 
 /* ---- alerts ---- */
