@@ -23,8 +23,11 @@
 
 static void taxii_error(struct http_resp *rs, int status, const char *title, const char *detail)
 {
-	json_t *e = json_pack("{ss ss sI}", "title", title, "description", detail ? detail : "",
-	                      "http_status", (json_int_t)status);
+	/* TAXII 2.1 section 3.6.1 types http_status as a string */
+	char code[8];
+	snprintf(code, sizeof code, "%d", status);
+	json_t *e = json_pack("{ss ss ss}", "title", title, "description", detail ? detail : "",
+	                      "http_status", code);
 	char *s = json_dumps(e, JSON_COMPACT);
 	json_decref(e);
 	if (s == NULL) {
@@ -79,20 +82,14 @@ static int taxii_accept(struct http_req *rq, struct http_resp *rs)
 	return -1;
 }
 
-static void absolute(struct http_req *rq, struct http_app *app, const char *path, char *out,
-                     size_t cap)
-{
-	const char *host = http_header(rq, "Host");
-	snprintf(out, cap, "%s://%s%s", app->opt.tls ? "https" : "http",
-	         host != NULL ? host : "localhost", path);
-}
-
 void api_taxii_discovery(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 {
 	if (taxii_accept(rq, rs) != 0)
 		return;
-	char root[512];
-	absolute(rq, app, TAXII_ROOT, root, sizeof root);
+	(void)app;
+	/* Relative: TAXII 2.1 section 4.1.1 allows only HTTPS absolute URLs or
+	 * relative ones, and a relative root does not echo the Host header. */
+	const char *root = TAXII_ROOT;
 	taxii_json(
 	        rs, 200,
 	        json_pack("{ss ss ss s[s]}", "title", "crix TAXII 2.1", "description",
