@@ -1542,17 +1542,9 @@ static void put_json_string(struct buf *b, const char *s)
 		free(esc);
 }
 
-/*
- * match[version] (TAXII 2.1 section 3.4.1): a comma-separated list of last,
- * first, all and timestamps, ORed; all stands alone and nothing repeats.
- * OUT: *mode: 1 only the newest versions, -1 only the oldest, 0 every
- * version, 2 a list checked row by row (in_list for the timestamps, and
- * *first / *last for the keywords).
- */
-static int version_mode(const char *v, int *mode, bool *first, bool *last, struct crix_error *err)
+int sharing_versions_parse(const char *v, struct sharing_versions *out, struct crix_error *err)
 {
-	*mode = 1;
-	*first = *last = false;
+	*out = (struct sharing_versions){.mode = 1};
 	if (v == NULL)
 		return 0;
 	bool all = false;
@@ -1565,8 +1557,8 @@ static int version_mode(const char *v, int *mode, bool *first, bool *last, struc
 		if (ok) {
 			memcpy(item, p, n);
 			item[n] = '\0';
-			bool *kw = strcmp(item, "first") == 0  ? first
-			           : strcmp(item, "last") == 0 ? last
+			bool *kw = strcmp(item, "first") == 0  ? &out->first
+			           : strcmp(item, "last") == 0 ? &out->last
 			           : strcmp(item, "all") == 0  ? &all
 			                                       : NULL;
 			if (kw != NULL) {
@@ -1577,18 +1569,37 @@ static int version_mode(const char *v, int *mode, bool *first, bool *last, struc
 				ok = time_ok(item) && strstr(e ? e + 1 : "", item) == NULL;
 			}
 		}
-		if (!ok)
+		if (!ok) {
+			*out = (struct sharing_versions){.mode = 1};
 			return crix_error_field(err, "match[version]", CRIX_EINVAL,
 			                        "match[version]: last, first, all or timestamps, "
 			                        "separated by commas, each once");
+		}
 		if (e == NULL)
 			break;
 		p = e + 1;
 	}
-	if (all && items > 0)
+	if (all && items > 0) {
+		*out = (struct sharing_versions){.mode = 1};
 		return crix_error_field(err, "match[version]", CRIX_EINVAL,
 		                        "match[version]: all goes alone");
-	*mode = all ? 0 : items == 0 && *last ? 1 : items == 0 && *first ? -1 : 2;
+	}
+	out->mode = all ? 0 : items == 0 && out->last ? 1 : items == 0 && out->first ? -1 : 2;
+	return 0;
+}
+
+int sharing_taxii_time(const char *s, const char *field, char out[CLOCK_ISO_LEN],
+                       struct crix_error *err)
+{
+	out[0] = '\0';
+	if (!time_ok(s))
+		return crix_error_field(err, field, CRIX_EINVAL, "%s: an RFC 3339 UTC time", field);
+	char us[CLOCK_ISO_LEN + 8];
+	format_us(parse_us(s), us);
+	size_t n = strlen(us); /* 27: the fields keep their widths */
+	if (n >= CLOCK_ISO_LEN)
+		return crix_error_field(err, field, CRIX_EINVAL, "%s: out of range", field);
+	memcpy(out, us, n + 1);
 	return 0;
 }
 
@@ -1616,20 +1627,18 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 {
 	memset(page, 0, sizeof *page);
 	*json = NULL;
-	int mode;
-	bool want_first, want_last;
-	int vrc = version_mode(view == SHARING_VERSIONS ? "all" : q->version, &mode, &want_first,
-	                       &want_last, err);
+	struct sharing_versions vs;
+	int vrc = sharing_versions_parse(view == SHARING_VERSIONS ? "all" : q->version, &vs, err);
 	if (vrc != 0)
 		return vrc;
-	if (q->added_after != NULL && !time_ok(q->added_after))
-		return crix_error_field(err, "added_after", CRIX_EINVAL,
-		                        "added_after: an RFC 3339 UTC time");
+	int mode = vs.mode;
+	bool want_first = vs.first, want_last = vs.last;
 	/* date_added is compared as text in the store: given at any precision,
 	 * added_after is brought to the same microsecond form first. */
-	char after_us[CLOCK_ISO_LEN + 8];
-	if (q->added_after != NULL)
-		format_us(parse_us(q->added_after), after_us);
+	char after_us[CLOCK_ISO_LEN];
+	if (q->added_after != NULL &&
+	    (vrc = sharing_taxii_time(q->added_after, "added_after", after_us, err)) != 0)
+		return vrc;
 	int64_t after = 0;
 	if (q->next != NULL) {
 		char *end;
