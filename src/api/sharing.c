@@ -14,6 +14,8 @@
 #include "share/bundle.h"
 #include "share/sharing.h"
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,19 +66,51 @@ static void taxii_json(struct http_resp *rs, int status, json_t *j)
 	free(s);
 }
 
+/* A lowercase copy of a header value (NULL when absent or out of memory):
+ * media types and their parameter names are case-insensitive (RFC 7231
+ * section 3.1.1.1). */
+static char *lower_dup(const char *s)
+{
+	char *d = s != NULL ? strdup(s) : NULL;
+	for (char *p = d; p != NULL && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return d;
+}
+
+/* Does any entry of the lowercase media type list s name TAXII 2.1, that is
+ * application/taxii+json with no version parameter or version 2.1? */
+static bool names_taxii21(const char *s)
+{
+	static const char mt[] = "application/taxii+json";
+	for (const char *t = strstr(s, mt); t != NULL; t = strstr(t + 1, mt)) {
+		const char *after = t + sizeof mt - 1;
+		if (*after != '\0' && strchr("; ,", *after) == NULL)
+			continue; /* application/taxii+jsonx */
+		size_t entry = strcspn(t, ",");
+		const char *v = strstr(t, "version=");
+		if (v == NULL || v >= t + entry)
+			return true; /* no version: the latest this server speaks */
+		v += 8;
+		if (*v == '"')
+			v++;
+		if (strncmp(v, "2.1", 3) == 0 && (v[3] == '\0' || strchr("\"; ,", v[3]) != NULL))
+			return true;
+	}
+	return false;
+}
+
 /* 0 when the Accept header admits a TAXII 2.1 response; else answers 406. */
 static int taxii_accept(struct http_req *rq, struct http_resp *rs)
 {
-	const char *a = http_header(rq, "Accept");
-	if (a == NULL || strstr(a, "*/*") != NULL || strstr(a, "application/*") != NULL)
+	const char *raw = http_header(rq, "Accept");
+	if (raw == NULL)
 		return 0;
-	const char *t = strstr(a, "application/taxii+json");
-	if (t != NULL) {
-		const char *v = strstr(t, "version=");
-		if (v == NULL || strncmp(v + 8, "2.1", 3) == 0)
-			return 0;
-	}
-	if (strstr(a, "application/json") != NULL)
+	char *a = lower_dup(raw);
+	bool ok = a == NULL /* out of memory: let the request through */ ||
+	          strstr(a, "*/*") != NULL || strstr(a, "application/*") != NULL ||
+	          names_taxii21(a) || strstr(a, "application/json") != NULL;
+	free(a);
+	if (ok)
 		return 0;
 	taxii_error(rs, 406, "not acceptable", "this server speaks " TAXII_MEDIA);
 	return -1;
@@ -219,9 +253,11 @@ void api_taxii_add(struct http_app *app, struct http_req *rq, struct http_resp *
 		            "Bearer token");
 		return;
 	}
-	const char *ct = http_header(rq, "Content-Type");
-	if (ct == NULL || strncmp(ct, "application/taxii+json", 22) != 0 ||
-	    (strstr(ct, "version=") != NULL && strstr(ct, "version=2.1") == NULL)) {
+	char *ct = lower_dup(http_header(rq, "Content-Type"));
+	bool taxii = ct != NULL && strncmp(ct, "application/taxii+json", 22) == 0 &&
+	             strchr(ct, ',') == NULL && names_taxii21(ct);
+	free(ct);
+	if (!taxii) {
 		taxii_error(rs, 415, "unsupported media type",
 		            "Content-Type: must be " TAXII_MEDIA);
 		return;

@@ -140,7 +140,7 @@ struct sharing_query {
 	const char *added_after;   /* NULL for any */
 	const char *ids;           /* match[id]: comma-separated, or NULL */
 	const char *types;         /* match[type] */
-	const char *version;       /* match[version]: last (default), first, all, or a time */
+	const char *version;       /* match[version]: last (default), first, all, times: a list */
 	const char *spec_versions; /* match[spec_version] */
 	size_t limit;
 };

@@ -106,9 +106,10 @@ describe('TAXII 2.1 conformance (OASIS TAXII 2.1 OS)', () => {
 		return c;
 	};
 
-	it('1.6.8 / 3.1: the TAXII 2.1 media type, with or without its version, is never 406', async () => {
+	it('1.6.8 / 3.1: the TAXII 2.1 media type, with or without its version, in any case, among others, is never 406', async () => {
 		for (const accept of [TAXII, 'application/taxii+json', 'application/taxii+json; version=2.1',
-			`${TAXII},application/stix+json;version=2.1`]) {
+			`${TAXII},application/stix+json;version=2.1`, 'Application/TAXII+JSON;Version=2.1',
+			'application/taxii+json;version=2.0, application/taxii+json;version=2.1', 'application/taxii+json;version="2.1"']) {
 			for (const p of ['/taxii2/', '/taxii2/api/', '/taxii2/api/collections/', `/taxii2/api/collections/${C.paging}/objects/`]) {
 				const r = await call(srv, 'GET', p, { auth: basic(U.b1), accept });
 				assert.equal(r.status, 200, `${accept} on ${p}: ${r.text.slice(0, 200)}`);
@@ -118,7 +119,8 @@ describe('TAXII 2.1 conformance (OASIS TAXII 2.1 OS)', () => {
 	});
 
 	it('1.6.8 / 4.1 (406): an Accept with no TAXII media type is 406, as a TAXII error', async () => {
-		for (const accept of ['text/html', 'application/xml', 'application/taxii+json;version=2.0', 'application/stix+json;version=2.1']) {
+		for (const accept of ['text/html', 'application/xml', 'application/taxii+json;version=2.0', 'application/stix+json;version=2.1',
+			'application/taxii+jsonx;version=2.1', 'application/taxii+json;version=2.10']) {
 			for (const p of ['/taxii2/', '/taxii2/api/', `/taxii2/api/collections/${C.paging}/`, `/taxii2/api/collections/${C.paging}/manifest/`]) {
 				assertTaxiiError(await call(srv, 'GET', p, { auth: basic(U.a1), accept }), 406, `Accept ${accept} on ${p}`);
 			}
@@ -129,9 +131,13 @@ describe('TAXII 2.1 conformance (OASIS TAXII 2.1 OS)', () => {
 
 	it('3.1 / 5.5 (415): POST takes application/taxii+json (with or without version); anything else is 415', async () => {
 		const p = `/taxii2/api/collections/${C.paging}/objects/`;
-		let r = await call(srv, 'POST', p, { auth: basic(U.a1), type: 'application/taxii+json', body: '{"objects":[]}' });
-		assert.equal(r.status, 202, `no version parameter: ${r.text}`);
-		for (const type of ['application/json', 'text/plain', 'application/stix+json;version=2.1', 'application/taxii+json;version=2.0']) {
+		let r;
+		for (const type of ['application/taxii+json', 'Application/TAXII+JSON; Version=2.1']) {
+			r = await call(srv, 'POST', p, { auth: basic(U.a1), type, body: '{"objects":[]}' });
+			assert.equal(r.status, 202, `${type}: ${r.text}`);
+		}
+		for (const type of ['application/json', 'text/plain', 'application/stix+json;version=2.1', 'application/taxii+json;version=2.0',
+			'application/taxii+jsonx;version=2.1']) {
 			r = await call(srv, 'POST', p, { auth: basic(U.a1), type, body: '{"objects":[]}' });
 			assertTaxiiError(r, 415, `Content-Type ${type}`);
 		}
