@@ -15,6 +15,8 @@
 #include "share/bundle.h"
 #include "share/sharing.h"
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +26,11 @@
 
 static void taxii_error(struct http_resp *rs, int status, const char *title, const char *detail)
 {
-	json_t *e = json_pack("{ss ss sI}", "title", title, "description", detail ? detail : "",
-	                      "http_status", (json_int_t)status);
+	/* TAXII 2.1 section 3.6.1 types http_status as a string */
+	char code[8];
+	snprintf(code, sizeof code, "%d", status);
+	json_t *e = json_pack("{ss ss ss}", "title", title, "description", detail ? detail : "",
+	                      "http_status", code);
 	char *s = json_dumps(e, JSON_COMPACT);
 	json_decref(e);
 	if (s == NULL) {
@@ -62,38 +67,64 @@ static void taxii_json(struct http_resp *rs, int status, json_t *j)
 	free(s);
 }
 
+/* A lowercase copy of a header value (NULL when absent or out of memory):
+ * media types and their parameter names are case-insensitive (RFC 7231
+ * section 3.1.1.1). */
+static char *lower_dup(const char *s)
+{
+	char *d = s != NULL ? strdup(s) : NULL;
+	for (char *p = d; p != NULL && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return d;
+}
+
+/* Does any entry of the lowercase media type list s name TAXII 2.1, that is
+ * application/taxii+json with no version parameter or version 2.1? */
+static bool names_taxii21(const char *s)
+{
+	static const char mt[] = "application/taxii+json";
+	for (const char *t = strstr(s, mt); t != NULL; t = strstr(t + 1, mt)) {
+		const char *after = t + sizeof mt - 1;
+		if (*after != '\0' && strchr("; ,", *after) == NULL)
+			continue; /* application/taxii+jsonx */
+		size_t entry = strcspn(t, ",");
+		const char *v = strstr(t, "version=");
+		if (v == NULL || v >= t + entry)
+			return true; /* no version: the latest this server speaks */
+		v += 8;
+		if (*v == '"')
+			v++;
+		if (strncmp(v, "2.1", 3) == 0 && (v[3] == '\0' || strchr("\"; ,", v[3]) != NULL))
+			return true;
+	}
+	return false;
+}
+
 /* 0 when the Accept header admits a TAXII 2.1 response; else answers 406. */
 static int taxii_accept(struct http_req *rq, struct http_resp *rs)
 {
-	const char *a = http_header(rq, "Accept");
-	if (a == NULL || strstr(a, "*/*") != NULL || strstr(a, "application/*") != NULL)
+	const char *raw = http_header(rq, "Accept");
+	if (raw == NULL)
 		return 0;
-	const char *t = strstr(a, "application/taxii+json");
-	if (t != NULL) {
-		const char *v = strstr(t, "version=");
-		if (v == NULL || strncmp(v + 8, "2.1", 3) == 0)
-			return 0;
-	}
-	if (strstr(a, "application/json") != NULL)
+	char *a = lower_dup(raw);
+	bool ok = a == NULL /* out of memory: let the request through */ ||
+	          strstr(a, "*/*") != NULL || strstr(a, "application/*") != NULL ||
+	          names_taxii21(a) || strstr(a, "application/json") != NULL;
+	free(a);
+	if (ok)
 		return 0;
 	taxii_error(rs, 406, "not acceptable", "this server speaks " TAXII_MEDIA);
 	return -1;
-}
-
-static void absolute(struct http_req *rq, struct http_app *app, const char *path, char *out,
-                     size_t cap)
-{
-	const char *host = http_header(rq, "Host");
-	snprintf(out, cap, "%s://%s%s", app->opt.tls ? "https" : "http",
-	         host != NULL ? host : "localhost", path);
 }
 
 void api_taxii_discovery(struct http_app *app, struct http_req *rq, struct http_resp *rs)
 {
 	if (taxii_accept(rq, rs) != 0)
 		return;
-	char root[512];
-	absolute(rq, app, TAXII_ROOT, root, sizeof root);
+	(void)app;
+	/* Relative: TAXII 2.1 section 4.1.1 allows only HTTPS absolute URLs or
+	 * relative ones, and a relative root does not echo the Host header. */
+	const char *root = TAXII_ROOT;
 	taxii_json(
 	        rs, 200,
 	        json_pack("{ss ss ss s[s]}", "title", "crix TAXII 2.1", "description",
@@ -288,9 +319,11 @@ void api_taxii_add(struct http_app *app, struct http_req *rq, struct http_resp *
 			            "POST /api/v1/alerts");
 		return;
 	}
-	const char *ct = http_header(rq, "Content-Type");
-	if (ct == NULL || strncmp(ct, "application/taxii+json", 22) != 0 ||
-	    (strstr(ct, "version=") != NULL && strstr(ct, "version=2.1") == NULL)) {
+	char *ct = lower_dup(http_header(rq, "Content-Type"));
+	bool taxii = ct != NULL && strncmp(ct, "application/taxii+json", 22) == 0 &&
+	             strchr(ct, ',') == NULL && names_taxii21(ct);
+	free(ct);
+	if (!taxii) {
 		taxii_error(rs, 415, "unsupported media type",
 		            "Content-Type: must be " TAXII_MEDIA);
 		return;

@@ -701,9 +701,46 @@ char *http_metrics_text(struct http_app *app)
 
 /* ---- the request cycle ---- */
 
+/*
+ * Under /taxii2/, an error answered before a TAXII handler ran (401, 404,
+ * 405, 413, 429, 503) is still a TAXII 2.1 error message (section 3.6.1) in
+ * the TAXII media type, which TAXII clients expect of every answer there; and
+ * a 401 challenges for Basic first, the scheme they speak (section 1.6.9).
+ */
+static void taxii_error_shape(const struct http_req *rq, struct http_resp *rs)
+{
+	if (strncmp(rq->path, "/taxii2/", 8) != 0 || rs->status < 400 || rs->content_type == NULL ||
+	    strcmp(rs->content_type, "application/json") != 0)
+		return;
+	json_t *in = rs->body ? json_loadb(rs->body, rs->len, 0, NULL) : NULL;
+	json_t *e = json_object_get(in, "error");
+	const char *code = json_string_value(json_object_get(e, "code"));
+	const char *msg = json_string_value(json_object_get(e, "message"));
+	char st[8];
+	snprintf(st, sizeof st, "%d", rs->status);
+	json_t *out = json_pack("{ss ss ss}", "title", code ? code : error_code(rs->status),
+	                        "description", msg ? msg : "", "http_status", st);
+	char *s = out ? json_dumps(out, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	json_decref(out);
+	json_decref(in);
+	if (s == NULL)
+		return; /* out of memory: the crix error goes out as it is */
+	resp_set(rs, rs->status, "application/taxii+json;version=2.1", s, strlen(s));
+	for (size_t i = 0; rs->status == 401 && i < rs->n_headers; i++) {
+		if (rs->headers[i][0] && strcasecmp(rs->headers[i][0], "WWW-Authenticate") == 0) {
+			char *v = strdup("Basic realm=\"crix TAXII\", Bearer realm=\"crix\"");
+			if (v != NULL) {
+				free(rs->headers[i][1]);
+				rs->headers[i][1] = v;
+			}
+		}
+	}
+}
+
 static enum MHD_Result respond(struct MHD_Connection *c, struct http_req *rq, struct http_resp *rs,
                                struct http_app *app)
 {
+	taxii_error_shape(rq, rs);
 	struct MHD_Response *r = MHD_create_response_from_buffer(
 	        rs->len, rs->body ? rs->body : (char *)"",
 	        rs->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
@@ -787,7 +824,7 @@ static int admit(struct http_app *app, struct http_req *rq, struct http_resp *rs
 	}
 	/* Any other GET outside /api/ is a web page (when there is a web/). */
 	if (rq->route == NULL && app->web_dir[0] != '\0' && strcmp(method, "GET") == 0 &&
-	    strncmp(rq->path, "/api/", 5) != 0) {
+	    strncmp(rq->path, "/api/", 5) != 0 && strncmp(rq->path, "/taxii2/", 8) != 0) {
 		http_static_serve(app->web_dir, rq->path, http_header(rq, "If-None-Match"), rs);
 		return 1;
 	}

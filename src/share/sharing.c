@@ -491,17 +491,10 @@ static int64_t parse_us(const char *s)
 	return us;
 }
 
-/* A date_added later than every one before, "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
-static void next_added(struct sharing *sh, char out[CLOCK_ISO_LEN + 8])
+/* A TAXII timestamp, "YYYY-MM-DDTHH:MM:SS.ffffffZ" (microseconds, as TAXII
+ * 2.1 section 2 requires). */
+static void format_us(int64_t us, char out[CLOCK_ISO_LEN + 8])
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	int64_t us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-	pthread_mutex_lock(&sh->added_lock);
-	if (us <= sh->last_us)
-		us = sh->last_us + 1;
-	sh->last_us = us;
-	pthread_mutex_unlock(&sh->added_lock);
 	time_t secs = (time_t)(us / 1000000);
 	struct tm tm;
 	gmtime_r(&secs, &tm);
@@ -510,6 +503,25 @@ static void next_added(struct sharing *sh, char out[CLOCK_ISO_LEN + 8])
 	         (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
 	         (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
 	         (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u, (unsigned)(us % 1000000));
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A date_added later than every one before. */
+static void next_added(struct sharing *sh, char out[CLOCK_ISO_LEN + 8])
+{
+	int64_t us = now_us();
+	pthread_mutex_lock(&sh->added_lock);
+	if (us <= sh->last_us)
+		us = sh->last_us + 1;
+	sh->last_us = us;
+	pthread_mutex_unlock(&sh->added_lock);
+	format_us(us, out);
 }
 
 /* ---- open, free ---- */
@@ -1327,6 +1339,7 @@ int sharing_add_objects(struct sharing *sh, const struct principal *p, const cha
 		return rc;
 
 	char req_time[CLOCK_ISO_LEN], sid[UUID_STR_LEN];
+	int64_t req_start = now_us();
 	clock_now_iso(req_time);
 	struct uuid u;
 	uuid_v4(&u);
@@ -1351,9 +1364,14 @@ int sharing_add_objects(struct sharing *sh, const struct principal *p, const cha
 		snprintf(so.source, sizeof so.source, "%s", source);
 		const char *oid = json_string_value(json_object_get(o, "id"));
 		if (!object_check(o, &so, default_tlp, why, sizeof why)) {
-			json_array_append_new(
-			        failures,
-			        json_pack("{ss ss}", "id", oid != NULL ? oid : "", "message", why));
+			/* status-details need a version (section 4.3.1): modified, else created */
+			const char *ov = json_string_value(json_object_get(o, "modified"));
+			if (ov == NULL)
+				ov = json_string_value(json_object_get(o, "created"));
+			json_array_append_new(failures,
+			                      json_pack("{ss ss ss}", "id", oid != NULL ? oid : "",
+			                                "version", ov != NULL ? ov : "", "message",
+			                                why));
 			continue;
 		}
 		so.body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
@@ -1377,11 +1395,19 @@ int sharing_add_objects(struct sharing *sh, const struct principal *p, const cha
 		        successes, json_pack("{ss ss}", "id", so.stix_id, "version", so.version));
 	}
 	size_t ok = json_array_size(successes), bad = json_array_size(failures);
-	*status = json_pack("{ss ss ss sI sI so sI so sI s[]}", "id", sid, "status", "complete",
-	                    "request_timestamp", req_time, "total_count",
+	char req_us[CLOCK_ISO_LEN + 8];
+	format_us(req_start, req_us);
+	*status = json_pack("{ss ss ss sI sI sI sI}", "id", sid, "status", "complete",
+	                    "request_timestamp", req_us, "total_count",
 	                    (json_int_t)json_array_size(objs), "success_count", (json_int_t)ok,
-	                    "successes", successes, "failure_count", (json_int_t)bad, "failures",
-	                    failures, "pending_count", (json_int_t)0, "pendings");
+	                    "failure_count", (json_int_t)bad, "pending_count", (json_int_t)0);
+	/* TAXII lists are never empty (section 2): an empty one is left out */
+	if (*status != NULL && ok > 0)
+		json_object_set(*status, "successes", successes);
+	if (*status != NULL && bad > 0)
+		json_object_set(*status, "failures", failures);
+	json_decref(successes);
+	json_decref(failures);
 	char *body = json_dumps(*status, JSON_COMPACT);
 	struct store_status st = {.user_id = p->user_id, .body = body};
 	snprintf(st.id, sizeof st.id, "%s", sid);
@@ -1721,17 +1747,83 @@ static void put_json_string(struct buf *b, const char *s)
 		free(esc);
 }
 
-/* OUT: *mode: 1 last, -1 first, 0 all, 2 one version. */
-static int version_mode(const char *v, int *mode, struct crix_error *err)
+int sharing_versions_parse(const char *v, struct sharing_versions *out, struct crix_error *err)
 {
-	*mode = 1;
-	if (v == NULL || strcmp(v, "last") == 0)
+	*out = (struct sharing_versions){.mode = 1};
+	if (v == NULL)
 		return 0;
-	*mode = strcmp(v, "first") == 0 ? -1 : strcmp(v, "all") == 0 ? 0 : time_ok(v) ? 2 : 9;
-	if (*mode != 9)
-		return 0;
-	return crix_error_field(err, "match[version]", CRIX_EINVAL,
-	                        "match[version]: last, first, all or a timestamp");
+	bool all = false;
+	size_t items = 0;
+	for (const char *p = v;; items++) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char item[48];
+		bool ok = n > 0 && n < sizeof item;
+		if (ok) {
+			memcpy(item, p, n);
+			item[n] = '\0';
+			bool *kw = strcmp(item, "first") == 0  ? &out->first
+			           : strcmp(item, "last") == 0 ? &out->last
+			           : strcmp(item, "all") == 0  ? &all
+			                                       : NULL;
+			if (kw != NULL) {
+				ok = !*kw;
+				*kw = true;
+			} else {
+				/* a timestamp, given once */
+				ok = time_ok(item) && strstr(e ? e + 1 : "", item) == NULL;
+			}
+		}
+		if (!ok) {
+			*out = (struct sharing_versions){.mode = 1};
+			return crix_error_field(err, "match[version]", CRIX_EINVAL,
+			                        "match[version]: last, first, all or timestamps, "
+			                        "separated by commas, each once");
+		}
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	if (all && items > 0) {
+		*out = (struct sharing_versions){.mode = 1};
+		return crix_error_field(err, "match[version]", CRIX_EINVAL,
+		                        "match[version]: all goes alone");
+	}
+	out->mode = all ? 0 : items == 0 && out->last ? 1 : items == 0 && out->first ? -1 : 2;
+	return 0;
+}
+
+int sharing_taxii_time(const char *s, const char *field, char out[CLOCK_ISO_LEN],
+                       struct crix_error *err)
+{
+	out[0] = '\0';
+	if (!time_ok(s))
+		return crix_error_field(err, field, CRIX_EINVAL, "%s: an RFC 3339 UTC time", field);
+	char us[CLOCK_ISO_LEN + 8];
+	format_us(parse_us(s), us);
+	size_t n = strlen(us); /* 27: the fields keep their widths */
+	if (n >= CLOCK_ISO_LEN)
+		return crix_error_field(err, field, CRIX_EINVAL, "%s: out of range", field);
+	memcpy(out, us, n + 1);
+	return 0;
+}
+
+/* Is o the newest (newest true) or the oldest version of its object? */
+static int version_is(struct sharing *sh, const struct store_object *o, bool newest, bool *is,
+                      struct crix_error *err)
+{
+	struct store_object_filter f = {.collection = o->collection,
+	                                .stix_id = o->stix_id,
+	                                .latest_only = newest ? 1 : -1,
+	                                .limit = 1};
+	struct store_object *a;
+	size_t n;
+	int rc = store_object_page(sh->store, &f, &a, &n, err);
+	if (rc != 0)
+		return rc;
+	*is = n > 0 && strcmp(a[0].version, o->version) == 0;
+	store_object_array_free(a, n);
+	return 0;
 }
 
 int sharing_objects(struct sharing *sh, const struct principal *p, const struct sharing_query *q,
@@ -1740,13 +1832,18 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 {
 	memset(page, 0, sizeof *page);
 	*json = NULL;
-	int mode;
-	int vrc = version_mode(view == SHARING_VERSIONS ? "all" : q->version, &mode, err);
+	struct sharing_versions vs;
+	int vrc = sharing_versions_parse(view == SHARING_VERSIONS ? "all" : q->version, &vs, err);
 	if (vrc != 0)
 		return vrc;
-	if (q->added_after != NULL && !time_ok(q->added_after))
-		return crix_error_field(err, "added_after", CRIX_EINVAL,
-		                        "added_after: an RFC 3339 UTC time");
+	int mode = vs.mode;
+	bool want_first = vs.first, want_last = vs.last;
+	/* date_added is compared as text in the store: given at any precision,
+	 * added_after is brought to the same microsecond form first. */
+	char after_us[CLOCK_ISO_LEN];
+	if (q->added_after != NULL &&
+	    (vrc = sharing_taxii_time(q->added_after, "added_after", after_us, err)) != 0)
+		return vrc;
 	int64_t after = 0;
 	if (q->next != NULL) {
 		char *end;
@@ -1782,7 +1879,7 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 	struct store_object_filter f = {
 	        .collection = q->collection,
 	        .after_row = after,
-	        .added_after = q->added_after,
+	        .added_after = q->added_after != NULL ? after_us : NULL,
 	        .stix_id = one_id ? q->ids : NULL,
 	        .type = one_type ? q->types : NULL,
 	        .latest_only = mode == 1    ? 1
@@ -1796,7 +1893,8 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 	size_t scanned = 0;
 	bool exhausted = false;
 	/* Filtering in C may drop rows: read on, up to a bound, to fill the page. */
-	while (!exhausted && !page->more && page->count < limit && scanned < 20 * limit + 1000) {
+	while (rc == 0 && !exhausted && !page->more && page->count < limit &&
+	       scanned < 20 * limit + 1000) {
 		struct store_object *a;
 		size_t n;
 		rc = store_object_page(sh->store, &f, &a, &n, err);
@@ -1809,8 +1907,16 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 			f.after_row = o->row;
 			if ((q->ids && !one_id && !in_list(q->ids, o->stix_id)) ||
 			    (q->types && !one_type && !in_list(q->types, o->type)) ||
-			    (mode == 2 && strcmp(o->version, q->version) != 0) ||
 			    (q->spec_versions && !in_list(q->spec_versions, o->spec_version)))
+				continue;
+			bool pick = mode != 2 || in_list(q->version, o->version);
+			if (!pick && want_last)
+				rc = version_is(sh, o, true, &pick, err);
+			if (rc == 0 && !pick && want_first)
+				rc = version_is(sh, o, false, &pick, err);
+			if (rc != 0)
+				break;
+			if (!pick)
 				continue;
 			if (!row_visible(p, &groups, &k, o))
 				continue;
@@ -1859,11 +1965,16 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 		free(b.p);
 		return rc;
 	}
-	/* TAXII: an empty envelope has no objects member at all. */
-	if (page->count == 0 && !page->more && view != SHARING_VERSIONS) {
+	/* TAXII lists are never empty (section 2): an empty envelope (or
+	 * versions) has no objects member at all. */
+	if (page->count == 0) {
 		free(b.p);
 		b = (struct buf){0};
-		puts_(&b, "{\"more\":false}");
+		puts_(&b, page->more ? "{\"more\":true,\"next\":\"" : "{\"more\":false}");
+		if (page->more) {
+			puts_(&b, page->next);
+			puts_(&b, "\"}");
+		}
 		if (b.oom)
 			return crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	}

@@ -143,7 +143,7 @@ struct sharing_query {
 	const char *added_after;   /* NULL for any */
 	const char *ids;           /* match[id]: comma-separated, or NULL */
 	const char *types;         /* match[type] */
-	const char *version;       /* match[version]: last (default), first, all, or a time */
+	const char *version;       /* match[version]: last (default), first, all, times: a list */
 	const char *spec_versions; /* match[spec_version] */
 	size_t limit;
 };
@@ -170,6 +170,24 @@ enum sharing_view { SHARING_OBJECTS, SHARING_MANIFEST, SHARING_VERSIONS };
 int sharing_objects(struct sharing *sh, const struct principal *p, const struct sharing_query *q,
                     enum sharing_view view, char **json, size_t *len, struct sharing_page *page,
                     struct crix_error *err);
+
+/* match[version] (TAXII 2.1 section 3.4.1), parsed.  mode: 1 only each
+ * object's newest version, -1 only its oldest, 0 every version, 2 a list
+ * checked version by version (the timestamps in it, and first and last). */
+struct sharing_versions {
+	int mode;
+	bool first, last;
+};
+
+/* NULL is last.  CRIX_EINVAL naming match[version] for anything but last,
+ * first, all and timestamps separated by commas, each once, all alone. */
+int sharing_versions_parse(const char *v, struct sharing_versions *out, struct crix_error *err);
+
+/* A TAXII timestamp ("YYYY-MM-DDTHH:MM:SS.ffffffZ", section 2) for an RFC
+ * 3339 UTC time given at any precision (digits past the microsecond are
+ * dropped).  CRIX_EINVAL naming field when s is not such a time. */
+int sharing_taxii_time(const char *s, const char *field, char out[CLOCK_ISO_LEN],
+                       struct crix_error *err);
 
 /* A status resource p (or p's organisation) created.  CRIX_ENOTFOUND otherwise. */
 int sharing_status(struct sharing *sh, const struct principal *p, const char *id, json_t **out,

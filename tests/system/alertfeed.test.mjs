@@ -141,7 +141,7 @@ describe('alerts over TAXII: the crix-alerts collection', () => {
 		for (const q of ['next=abc', 'added_after=yesterday', 'match[version]=soon', 'limit=0']) {
 			const r = await taxii(`collections/${FEED}/objects/?${q}`, 'bob');
 			assert.equal(r.status, 400, q);
-			assert.equal(r.json.http_status, 400);
+			assert.equal(r.json.http_status, '400');
 		}
 		// an identity two alerts of one organisation share: one version each, the last by default
 		const idents = await all('bob', '&match[type]=identity&match[version]=all');

@@ -103,7 +103,7 @@ async function call(method, url, headers) {
 				if (taxii && ct.startsWith('application/taxii+json;version=2.1')) {
 					// TAXII 2.1's own error message, under /taxii2/ only
 					const j = JSON.parse(r.body);
-					if (typeof j.title !== 'string' || j.http_status !== r.status)
+					if (typeof j.title !== 'string' || j.http_status !== String(r.status))
 						bad(what, `not a TAXII error message: ${r.body.slice(0, 200)}`);
 					continue;
 				}
@@ -127,7 +127,12 @@ async function call(method, url, headers) {
 			const what = `${other.toUpperCase()} ${path}`;
 			const r = await call(other, base + fill(path));
 			if (r.status !== 405) { bad(what, `answered ${r.status}, want 405`); continue; }
-			errorShape(what, r.body);
+			if (path.startsWith('/taxii2/')) {
+				// under /taxii2/ every error is a TAXII 2.1 error message
+				const j = JSON.parse(r.body);
+				if (typeof j.title !== 'string' || j.http_status !== '405' || !(r.headers.get('content-type') || '').startsWith('application/taxii+json;version=2.1'))
+					bad(what, `not a TAXII error message: ${r.body.slice(0, 200)}`);
+			} else errorShape(what, r.body);
 			// The path itself, or, when no literal path of the document is
 			// the URL, every template that matches it (a literal path such
 			// as /api/v1/reports/bulk wins over /api/v1/reports/{ref}).

@@ -143,7 +143,7 @@ describe('sharing: groups, collections, TAXII 2.1, lookups, visibility', () => {
 		assert.equal(r.status, 415);
 		r = await taxii(srv, 'GET', '/taxii2/', null, { accept: 'text/html' });
 		assert.equal(r.status, 406);
-		assert.equal(r.json.http_status, 406);
+		assert.equal(r.json.http_status, '406');
 		r = await taxii(srv, 'POST', `/taxii2/api/collections/${C.green}/objects/`, U.a1, { body: { objects: 'no' } });
 		assert.equal(r.status, 400);
 		const wrong = await fetch(srv.base + '/taxii2/api/collections/', { headers: { Accept: TAXII, Authorization: 'Basic ' + Buffer.from(`bb1:${U.a1.token}`).toString('base64') } });

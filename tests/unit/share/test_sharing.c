@@ -227,6 +227,85 @@ static void test_objects_and_visibility(void **state)
 	free(amber);
 }
 
+/* Count of objects with added_after set (and version left to the default). */
+static size_t count_after(struct fx *f, const char *coll, const char *after)
+{
+	struct crix_error err = {0};
+	struct sharing_query q = {.collection = coll, .added_after = after};
+	char *json = NULL;
+	size_t len;
+	struct sharing_page page;
+	OK(sharing_objects(f->sh, &f->owner, &q, SHARING_OBJECTS, &json, &len, &page, &err));
+	free(json);
+	return page.count;
+}
+
+/* TAXII 2.1 section 3.4.1: match[version] lists (ORed, all alone, no
+ * repeats); section 2: no empty lists in a status, microsecond timestamps,
+ * a version in every status-details; section 3.4: added_after at a coarser
+ * precision than date_added still compares by time, not text. */
+static void test_taxii_versions_status_added_after(void **state)
+{
+	struct fx *f = *state;
+	char *coll = collection(f, "{\"title\":\"clear\",\"tlp\":\"clear\"}");
+	/* three versions of ID1, one of ID2 */
+#define PAT1 "[ipv4-addr:value = '192.0.2.1']"
+#define PAT2 "[ipv4-addr:value = '192.0.2.2']"
+	char env[4096];
+	snprintf(env, sizeof env, "{\"objects\":[%s,%s,%s,%s]}",
+	         IND(ID1, PAT1, "2024-01-01T00:00:00Z"), IND(ID1, PAT1, "2024-02-01T00:00:00Z"),
+	         IND(ID1, PAT1, "2024-03-01T00:00:00Z"), IND(ID2, PAT2, "2024-01-01T00:00:00Z"));
+	json_t *st = post(f, coll, env);
+	assert_int_equal(json_integer_value(json_object_get(st, "success_count")), 4);
+	assert_int_equal(json_array_size(json_object_get(st, "successes")), 4);
+	assert_null(json_object_get(st, "failures"));
+	assert_null(json_object_get(st, "pendings"));
+	const char *ts = json_string_value(json_object_get(st, "request_timestamp"));
+	assert_non_null(ts);
+	assert_int_equal(strlen(ts), 27); /* YYYY-MM-DDTHH:MM:SS.ffffffZ */
+	json_decref(st);
+	int rc;
+	assert_int_equal(count_objects(f, &f->owner, coll, NULL, &rc), 2);
+	assert_int_equal(count_objects(f, &f->owner, coll, "first,last", &rc), 3);
+	assert_int_equal(count_objects(f, &f->owner, coll, "first,2024-02-01T00:00:00Z", &rc), 3);
+	assert_int_equal(
+	        count_objects(f, &f->owner, coll, "2024-03-01T00:00:00Z,2024-02-01T00:00:00Z", &rc),
+	        2);
+	assert_int_equal(count_objects(f, &f->owner, coll, "last,all", &rc), 0);
+	assert_int_equal(rc, CRIX_EINVAL);
+	assert_int_equal(count_objects(f, &f->owner, coll, "first,first", &rc), 0);
+	assert_int_equal(rc, CRIX_EINVAL);
+	assert_int_equal(count_objects(f, &f->owner, coll, "first,", &rc), 0);
+	assert_int_equal(rc, CRIX_EINVAL);
+	/* a failure names the version it could not take */
+	st = post(f, coll,
+	          "{\"objects\":[{\"type\":\"indicator\",\"spec_version\":\"2.0\",\"id\":"
+	          "\"indicator--" ID2 "\",\"created\":\"2024-01-01T00:00:00Z\","
+	          "\"modified\":\"2024-05-01T00:00:00Z\"}]}");
+	json_t *fail0 = json_array_get(json_object_get(st, "failures"), 0);
+	assert_string_equal(json_string_value(json_object_get(fail0, "version")),
+	                    "2024-05-01T00:00:00Z");
+	assert_null(json_object_get(st, "successes"));
+	json_decref(st);
+	/* added_after at seconds: everything added since that second began */
+	struct crix_error err = {0};
+	struct sharing_query q = {.collection = coll, .version = "all"};
+	char *json = NULL;
+	size_t len;
+	struct sharing_page page;
+	OK(sharing_objects(f->sh, &f->owner, &q, SHARING_MANIFEST, &json, &len, &page, &err));
+	free(json);
+	char secs[32];
+	snprintf(secs, sizeof secs, "%.19sZ", page.first_added);
+	if (strcmp(page.first_added + 19, ".000000Z") != 0)
+		assert_int_equal(count_after(f, coll, secs), 2);
+	char ms[32];
+	snprintf(ms, sizeof ms, "%.23sZ", page.first_added);
+	assert_int_equal(count_after(f, coll, ms), 2); /* not after ID1's first version */
+	assert_int_equal(count_after(f, coll, page.last_added), 0);
+	free(coll);
+}
+
 static void test_object_tlp_narrows(void **state)
 {
 	struct fx *f = *state;
@@ -621,6 +700,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_collection_checks, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_objects_and_visibility, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_object_tlp_narrows, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_taxii_versions_status_added_after, setup,
+	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_collection_told, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_lookup_bounds, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sightings_parse, setup, teardown),
