@@ -14,7 +14,8 @@
 //               lookups/s and p99; peer: GET /healthz, the HTTP floor.
 // Environment: CRIX (binary), SHARE_OBJECTS (default 1000000), SECONDS
 // (per wrk run, default 10), TMPDIR, SHARE_ONLY=lookup1 (import the objects,
-// then measure single lookups and their peer only).  Prints one table.  Exit 1 on a failed
+// then measure single lookups and their peer only), CRIX_SERVE_ARGS (more
+// options for crix serve, e.g. "--threads 2").  Prints one table.  Exit 1 on a failed
 // request or a missing tool.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -40,7 +41,8 @@ const org = Number(run(['admin', '--data', dir, 'org', 'add', '--name', 'Bench C
 run(['admin', '--data', dir, 'user', 'add', '--org', String(org), '--username', 'bench', '--role', 'analyst']);
 const token = run(['admin', '--data', dir, 'token', 'add', '--username', 'bench']).trim();
 
-const srv = spawn(CRIX, ['serve', '--data', dir, '--listen', '127.0.0.1:0', '--catalogue', path.join(ROOT, 'data')], { stdio: ['ignore', 'pipe', 'ignore'] });
+const EXTRA = (process.env.CRIX_SERVE_ARGS || '').split(/\s+/).filter(Boolean);
+const srv = spawn(CRIX, ['serve', '--data', dir, '--listen', '127.0.0.1:0', '--catalogue', path.join(ROOT, 'data'), ...EXTRA], { stdio: ['ignore', 'pipe', 'ignore'] });
 const port = await new Promise((resolve) => {
 	let out = '';
 	srv.stdout.on('data', (d) => { out += d; const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out); if (m) resolve(Number(m[1])); });
