@@ -334,6 +334,29 @@ describe('TAXII 2.1 conformance (OASIS TAXII 2.1 OS)', () => {
 		assertTaxiiError(await call(srv, 'GET', `/taxii2/api/collections/${C.paging}/objects/?next=zzz`, { auth: basic(U.c1) }), 400, 'next=zzz');
 	});
 
+	it('3.4 a query parameter given twice is 400 naming it, never resolved quietly', async () => {
+		const p = `/taxii2/api/collections/${C.paging}/objects/`;
+		const o = C.pagingObjects;
+		for (const [q, name] of [
+			['limit=2&limit=5', 'limit'],
+			['next=1&next=2', 'next'],
+			[`added_after=${C.pagingAdded[0]}&added_after=${C.pagingAdded[3]}`, 'added_after'],
+			[`match%5Bid%5D=${o[0].id}&match[id]=${o[1].id}`, 'match[id]'],
+			['match[type]=indicator&match[version]=all&match[type]=malware', 'match[type]'],
+			['match[version]=first&match[version]=last', 'match[version]'],
+			['match[spec_version]=2.1&match[spec_version]=2.0', 'match[spec_version]'],
+		]) {
+			for (const view of ['', 'manifest/']) {
+				const path = view ? p.replace(/objects\/$/, view) : p;
+				const ex = await call(srv, 'GET', `${path}?${q}`, { auth: basic(U.c1) });
+				assertTaxiiError(ex, 400, q);
+				assert.ok(ex.json.description.includes(name), `${q}: the error names ${name}: ${ex.json.description}`);
+			}
+		}
+		const ok = await call(srv, 'GET', `${p}?limit=2&match[type]=indicator`, { auth: basic(U.c1) });
+		assert.equal(ok.status, 200, 'different parameters once each are fine');
+	});
+
 	it('3.4 / 3.4.1 match[id] and match[type]: one or several values (OR), fields ANDed, query keys percent-encoded as clients send them', async () => {
 		const coll = new Collection(`${root}collections/${C.paging}/`, client(U.c1), { id: C.paging, title: 'x', can_read: true, can_write: false });
 		const o = C.pagingObjects;
