@@ -14,7 +14,8 @@
  *     timestamp;
  *   - added_after: a failure names added_after with a message and leaves
  *     out empty; a success is "YYYY-MM-DDTHH:MM:SS.ffffffZ" (27 bytes,
- *     digits where digits go), and normalising it again gives it back.
+ *     digits where digits go), normalising it again gives it back, and it
+ *     is the same instant (clock_parse_iso_us, sharing_versions_listed).
  */
 #include "share/sharing.h"
 
@@ -77,6 +78,10 @@ static void check_time(const char *s)
 		abort();
 	struct crix_error e2 = {0};
 	if (sharing_taxii_time(out, "added_after", again, &e2) != 0 || strcmp(out, again) != 0)
+		abort();
+	/* the normal form names the same instant, as match[version] compares */
+	int64_t us = clock_parse_iso_us(s);
+	if (us < 0 || clock_parse_iso_us(out) != us || !sharing_versions_listed(out, us))
 		abort();
 }
 

@@ -243,6 +243,14 @@ static void objects_view(struct http_app *app, struct http_req *rq, struct http_
 {
 	if (taxii_accept(rq, rs) != 0)
 		return;
+	/* libmicrohttpd would quietly take the first of two: refuse instead */
+	const char *twice = http_query_repeated(rq);
+	if (twice != NULL) {
+		char why[160];
+		snprintf(why, sizeof why, "%.100s: given more than once", twice);
+		taxii_error(rs, 400, "bad request", why);
+		return;
+	}
 	struct sharing_query q = {
 	        .collection = rq->params[0],
 	        .next = http_query(rq, "next"),

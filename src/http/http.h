@@ -151,6 +151,9 @@ void http_stop(struct http_app *app, double grace_seconds);
 
 /* A query parameter, or NULL. */
 const char *http_query(struct http_req *rq, const char *name);
+/* The name of the first query parameter given more than once (http_query
+ * sees only the first of them), or NULL. */
+const char *http_query_repeated(struct http_req *rq);
 /* A request header, or NULL. */
 const char *http_header(struct http_req *rq, const char *name);
 /* Parses the body as a JSON object or array; on failure fills rs with a 400

@@ -177,6 +177,36 @@ const char *http_query(struct http_req *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct repeat_scan {
+	const char *names[64];
+	size_t n;
+	const char *repeated;
+};
+
+static enum MHD_Result repeat_scan_one(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value)
+{
+	(void)kind;
+	(void)value;
+	struct repeat_scan *r = cls;
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->names[i], key) == 0) {
+			r->repeated = key;
+			return MHD_NO;
+		}
+	/* past the table a repeat goes unseen; no route takes that many */
+	if (r->n < sizeof r->names / sizeof r->names[0])
+		r->names[r->n++] = key;
+	return MHD_YES;
+}
+
+const char *http_query_repeated(struct http_req *rq)
+{
+	struct repeat_scan r = {.n = 0};
+	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, repeat_scan_one, &r);
+	return r.repeated;
+}
+
 const char *http_header(struct http_req *rq, const char *name)
 {
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);

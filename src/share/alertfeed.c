@@ -19,6 +19,7 @@ struct ent {
 	json_t *obj;   /* borrowed from feed.hold */
 	const char *id, *type, *spec;
 	char version[ADDED_LEN]; /* modified, else created, else date_added */
+	int64_t version_us;      /* version as an instant: first and last compare these */
 	char added[ADDED_LEN];
 	bool revocation; /* of a withdrawn alert */
 	bool keep;
@@ -29,21 +30,6 @@ struct feed {
 	size_t n, cap;
 	json_t *hold; /* the object arrays the entries point into */
 };
-
-/* Microseconds since the epoch of an RFC 3339 UTC time; -1 when it is none. */
-static int64_t iso_us(const char *s)
-{
-	char norm[CLOCK_ISO_LEN];
-	int64_t t;
-	struct crix_error e = {0};
-	if (s == NULL || s[0] == '\0' || clock_parse_iso(s, "time", norm, &t, &e) != 0)
-		return -1;
-	int64_t us = t * 1000000, scale = 100000;
-	const char *f = strchr(s, '.');
-	for (f = f ? f + 1 : ""; *f >= '0' && *f <= '9' && scale > 0; f++, scale /= 10)
-		us += (*f - '0') * scale;
-	return us;
-}
 
 /* "YYYY-MM-DDTHH:MM:SS.ffffffZ", as sharing.c writes date_added. */
 static void us_format(int64_t us, char out[ADDED_LEN])
@@ -164,7 +150,7 @@ static int add_alert(void *arg, const struct store_alert *a, enum alert_feed k)
 		f->e = x;
 		f->cap = nc;
 	}
-	int64_t at = iso_us(k == ALERT_FEED_CURRENT ? a->published : a->withdrawn);
+	int64_t at = clock_parse_iso_us(k == ALERT_FEED_CURRENT ? a->published : a->withdrawn);
 	if (at < 0)
 		return crix_error_set(b->err, CRIX_EIO, "alert %lld: its times are unreadable",
 		                      (long long)a->id);
@@ -190,6 +176,7 @@ static int add_alert(void *arg, const struct store_alert *a, enum alert_feed k)
 		if (v == NULL)
 			v = json_string_value(json_object_get(o, "created"));
 		snprintf(e->version, sizeof e->version, "%s", v != NULL ? v : e->added);
+		e->version_us = clock_parse_iso_us(e->version);
 	}
 	return 0;
 }
@@ -202,73 +189,87 @@ static int ent_cmp(const void *x, const void *y)
 	return a->alert < b->alert ? -1 : a->alert > b->alert;
 }
 
-/*
- * Keeps, of each object, the versions the mode asks for: 1 the last, -1 the
- * first, 0 all, 2 the one named (each version once, at its first
- * date_added).  A withdrawn alert's revocation of an indicator that a
- * current alert still holds is dropped: the current alert wins.
- */
-static int select_versions(struct feed *f, int mode, const char *version, struct crix_error *err)
+/* An object's oldest and newest version, as instants. */
+struct span {
+	int64_t first, last;
+};
+
+static int span_widen(json_t *spans, const struct ent *e, struct crix_error *err)
 {
-	json_t *cur = json_object(), *seen = json_object();
-	int rc =
-	        cur != NULL && seen != NULL ? 0 : crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	json_t *x = json_object_get(spans, e->id);
+	if (x == NULL) {
+		x = json_pack("[II]", (json_int_t)e->version_us, (json_int_t)e->version_us);
+		if (x == NULL || json_object_set_new(spans, e->id, x) != 0)
+			return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		return 0;
+	}
+	if (e->version_us < json_integer_value(json_array_get(x, 0)))
+		json_array_set_new(x, 0, json_integer((json_int_t)e->version_us));
+	if (e->version_us > json_integer_value(json_array_get(x, 1)))
+		json_array_set_new(x, 1, json_integer((json_int_t)e->version_us));
+	return 0;
+}
+
+/*
+ * Keeps, of each object, the versions vs asks for, as an ordinary
+ * collection does (sharing_versions_parse): the newest, the oldest, all, or
+ * a list of first, last and timestamps ORed.  Versions are compared as
+ * instants, so "...:00Z" and "...:00.5Z" order by time, not text.  Each
+ * version is kept once, at its first date_added; "last" alone keeps the
+ * newest once, at its last date_added.  A withdrawn alert's revocation of an
+ * indicator that a current alert still holds is dropped: the current alert
+ * wins.
+ */
+static int select_versions(struct feed *f, const struct sharing_versions *vs, const char *list,
+                           struct crix_error *err)
+{
+	json_t *cur = json_object(), *seen = json_object(), *spans = json_object();
+	int rc = cur != NULL && seen != NULL && spans != NULL
+	                 ? 0
+	                 : crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	for (size_t i = 0; rc == 0 && i < f->n; i++)
 		if (!f->e[i].revocation && json_object_set_new(cur, f->e[i].id, json_true()) != 0)
 			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	for (size_t i = 0; rc == 0 && i < f->n; i++) {
 		struct ent *e = &f->e[i];
-		if (e->revocation && json_object_get(cur, e->id) != NULL) {
+		if (e->revocation && json_object_get(cur, e->id) != NULL)
 			e->keep = false;
+		else
+			rc = span_widen(spans, e, err);
+	}
+	for (size_t i = 0; rc == 0 && i < f->n; i++) {
+		struct ent *e = &f->e[i];
+		if (!e->keep)
 			continue;
-		}
-		if (mode == 2 && strcmp(e->version, version) != 0) {
+		json_t *sp = json_object_get(spans, e->id);
+		struct span s = {json_integer_value(json_array_get(sp, 0)),
+		                 json_integer_value(json_array_get(sp, 1))};
+		bool want = vs->mode == 0    ? true
+		            : vs->mode == 1  ? e->version_us == s.last
+		            : vs->mode == -1 ? e->version_us == s.first
+		                             : (vs->last && e->version_us == s.last) ||
+		                                       (vs->first && e->version_us == s.first) ||
+		                                       sharing_versions_listed(list, e->version_us);
+		if (!want) {
 			e->keep = false;
 			continue;
 		}
 		char key[256];
-		if (mode == 0 || mode == 2)
-			snprintf(key, sizeof key, "%s|%s", e->id, e->version);
-		else
-			snprintf(key, sizeof key, "%s", e->id);
-		json_t *best = json_object_get(seen, key);
-		if (best == NULL) {
-			if (json_object_set_new(seen, key, json_integer((json_int_t)i)) != 0)
-				rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		snprintf(key, sizeof key, "%s|%" PRId64, e->id, e->version_us);
+		json_t *prev = json_object_get(seen, key);
+		if (prev != NULL && vs->mode == 1) {
+			f->e[json_integer_value(prev)].keep = false; /* the later stays */
+		} else if (prev != NULL) {
+			e->keep = false;
 			continue;
 		}
-		struct ent *b = &f->e[json_integer_value(best)];
-		int c = strcmp(e->version, b->version);
-		/* entries come in date_added order: on a tie the first stays for
-		 * "first" and for each version, the later wins for "last" */
-		bool better = mode == 1 ? c >= 0 : mode == -1 ? c < 0 : false;
-		if (better) {
-			b->keep = false;
-			json_object_set_new(seen, key, json_integer((json_int_t)i));
-		} else {
-			e->keep = false;
-		}
+		if (json_object_set_new(seen, key, json_integer((json_int_t)i)) != 0)
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	}
 	json_decref(cur);
 	json_decref(seen);
+	json_decref(spans);
 	return rc;
-}
-
-/* OUT: *mode as select_versions takes it. */
-static int version_mode(const char *v, int *mode, struct crix_error *err)
-{
-	*mode = 1;
-	if (v == NULL || strcmp(v, "last") == 0)
-		return 0;
-	if (strcmp(v, "first") == 0 || strcmp(v, "all") == 0) {
-		*mode = v[0] == 'f' ? -1 : 0;
-		return 0;
-	}
-	*mode = 2;
-	if (iso_us(v) >= 0)
-		return 0;
-	return crix_error_field(err, "match[version]", CRIX_EINVAL,
-	                        "match[version]: last, first, all or a timestamp");
 }
 
 /* The cursor "US-ALERT" of the last entry a page gave. */
@@ -303,12 +304,13 @@ int alertfeed_objects(const struct alert_env *env, const struct principal *p,
 	memset(page, 0, sizeof *page);
 	*json = NULL;
 	*len = 0;
-	int mode;
-	int rc = version_mode(view == SHARING_VERSIONS ? "all" : q->version, &mode, err);
+	struct sharing_versions vs;
+	const char *vlist = view == SHARING_VERSIONS ? "all" : q->version;
+	int rc = sharing_versions_parse(vlist, &vs, err);
 	if (rc != 0)
 		return rc;
 	int64_t after_us = -1, cur_us = -1, cur_alert = 0;
-	if (q->added_after != NULL && (after_us = iso_us(q->added_after)) < 0)
+	if (q->added_after != NULL && (after_us = clock_parse_iso_us(q->added_after)) < 0)
 		return crix_error_field(err, "added_after", CRIX_EINVAL,
 		                        "added_after: an RFC 3339 UTC time");
 	if (q->next != NULL && (rc = cursor_parse(q->next, &cur_us, &cur_alert, err)) != 0)
@@ -328,7 +330,7 @@ int alertfeed_objects(const struct alert_env *env, const struct principal *p,
 		rc = crix_error_set(err, CRIX_ENOTFOUND, "collection %s not found", ALERTFEED_ID);
 	if (rc == 0) {
 		qsort(f.e, f.n, sizeof *f.e, ent_cmp);
-		rc = select_versions(&f, mode, q->version, err);
+		rc = select_versions(&f, &vs, vlist, err);
 	}
 	json_t *list = json_array();
 	if (rc == 0 && list == NULL)

@@ -1793,6 +1793,25 @@ int sharing_versions_parse(const char *v, struct sharing_versions *out, struct c
 	return 0;
 }
 
+bool sharing_versions_listed(const char *v, int64_t us)
+{
+	for (const char *p = v; p != NULL && *p;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char item[48];
+		if (n < sizeof item) {
+			memcpy(item, p, n);
+			item[n] = '\0';
+			if (clock_parse_iso_us(item) == us && us >= 0)
+				return true;
+		}
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	return false;
+}
+
 int sharing_taxii_time(const char *s, const char *field, char out[CLOCK_ISO_LEN],
                        struct crix_error *err)
 {
@@ -1821,7 +1840,7 @@ static int version_is(struct sharing *sh, const struct store_object *o, bool new
 	int rc = store_object_page(sh->store, &f, &a, &n, err);
 	if (rc != 0)
 		return rc;
-	*is = n > 0 && strcmp(a[0].version, o->version) == 0;
+	*is = n > 0 && a[0].version_us == o->version_us;
 	store_object_array_free(a, n);
 	return 0;
 }
@@ -1909,7 +1928,7 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 			    (q->types && !one_type && !in_list(q->types, o->type)) ||
 			    (q->spec_versions && !in_list(q->spec_versions, o->spec_version)))
 				continue;
-			bool pick = mode != 2 || in_list(q->version, o->version);
+			bool pick = mode != 2 || sharing_versions_listed(q->version, o->version_us);
 			if (!pick && want_last)
 				rc = version_is(sh, o, true, &pick, err);
 			if (rc == 0 && !pick && want_first)

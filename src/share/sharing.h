@@ -183,6 +183,10 @@ struct sharing_versions {
  * first, all and timestamps separated by commas, each once, all alone. */
 int sharing_versions_parse(const char *v, struct sharing_versions *out, struct crix_error *err);
 
+/* Does the match[version] list v name the instant us (microseconds) among
+ * its timestamps?  Compared as instants: "...:00Z" names "...:00.000Z". */
+bool sharing_versions_listed(const char *v, int64_t us);
+
 /* A TAXII timestamp ("YYYY-MM-DDTHH:MM:SS.ffffffZ", section 2) for an RFC
  * 3339 UTC time given at any precision (digits past the microsecond are
  * dropped).  CRIX_EINVAL naming field when s is not such a time. */

@@ -337,7 +337,8 @@ struct store_object {
 	char type[STORE_SHORT_MAX * 2];
 	char spec_version[8];
 	char version[CLOCK_ISO_LEN + 8]; /* modified, else created, else added */
-	char added[CLOCK_ISO_LEN + 8];   /* date_added, unique and increasing */
+	int64_t version_us; /* version in microseconds, set by the store: orders versions */
+	char added[CLOCK_ISO_LEN + 8]; /* date_added, unique and increasing */
 	int tlp;
 	int64_t owner_org;
 	int64_t owner_user;

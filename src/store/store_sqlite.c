@@ -133,6 +133,11 @@ static const char *const migrations[] = {
         " first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, place TEXT NOT NULL,"
         " observed TEXT NOT NULL, created TEXT NOT NULL);"
         "CREATE INDEX sightings_indicator ON sightings(stix_id, id);",
+        /* 7: a version's time as a number, so that first and last compare
+         * instants, not text written at different precisions (issue 5);
+         * existing rows are filled by fill_version_us */
+        "ALTER TABLE stix_objects ADD COLUMN version_us BIGINT NOT NULL DEFAULT -1;"
+        "CREATE INDEX stix_objects_versions ON stix_objects(collection, stix_id, version_us);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -333,14 +338,14 @@ static const char *const sql[ST_COUNT] = {
                          " share_groups, share_users, writers, created FROM collections"
                          " ORDER BY created, id",
         [ST_OBJ_INSERT] = "INSERT INTO stix_objects (collection, stix_id, type, spec_version,"
-                          " version, added, tlp, owner_org, owner_user, source, body)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          " version, added, tlp, owner_org, owner_user, source, body, version_us)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [ST_OBJ_PAGE] = "SELECT row, collection, stix_id, type, spec_version, version, added, tlp,"
-                        " owner_org, owner_user, source, body FROM stix_objects o"
+                        " owner_org, owner_user, source, body, version_us FROM stix_objects o"
                         " WHERE collection = ?1 AND row > ?2"
                         " AND (?4 IS NULL OR stix_id = ?4) AND (?5 IS NULL OR type = ?5)"
-                        " AND (?6 = 0 OR version = (SELECT CASE WHEN ?6 > 0 THEN max(version)"
-                        " ELSE min(version) END FROM stix_objects p"
+                        " AND (?6 = 0 OR version_us = (SELECT CASE WHEN ?6 > 0"
+                        " THEN max(version_us) ELSE min(version_us) END FROM stix_objects p"
                         " WHERE p.collection = o.collection AND p.stix_id = o.stix_id))"
                         " ORDER BY row LIMIT ?7",
         [ST_OBJ_LAST_ADDED] = "SELECT coalesce(max(added), '') FROM stix_objects",
@@ -645,6 +650,33 @@ static int user_version(struct conn *c, int *v, struct crix_error *err)
 	return 0;
 }
 
+/* Migration 7's column for the rows stored before it, inside the migration's
+ * transaction: the parse is C's (clock_parse_iso_us), not SQL's. */
+static int fill_version_us(struct conn *c, struct crix_error *err)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(c->db, "SELECT row, version FROM stix_objects", -1, &sel, NULL) !=
+	            SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "UPDATE stix_objects SET version_us = ? WHERE row = ?", -1,
+	                       &upd, NULL) != SQLITE_OK)
+		rc = db_error(err, c->db, "migration 7");
+	int step;
+	while (rc == 0 && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+		sqlite3_bind_int64(upd, 1,
+		                   clock_parse_iso_us((const char *)sqlite3_column_text(sel, 1)));
+		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
+		if (sqlite3_step(upd) != SQLITE_DONE)
+			rc = db_error(err, c->db, "migration 7");
+		sqlite3_reset(upd);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(err, c->db, "migration 7");
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
 static int migrate(struct sq_store *s, struct crix_error *err)
 {
 	struct conn *c = &s->writer;
@@ -662,6 +694,8 @@ static int migrate(struct sq_store *s, struct crix_error *err)
 		if (sqlite3_exec(c->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(c->db, pragma, NULL, NULL, NULL) != SQLITE_OK)
 			rc = db_error(err, c->db, "migration");
+		else if (v + 1 == 7)
+			rc = fill_version_us(c, err);
 	}
 	if (rc != 0) {
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1932,6 +1966,8 @@ static int sq_object_insert(struct store_tx *tx, struct store_object *o, struct 
 	sqlite3_bind_int64(q, 9, o->owner_user);
 	bind_text(q, 10, o->source);
 	bind_text(q, 11, o->body);
+	o->version_us = clock_parse_iso_us(o->version); /* as fill_version_us does */
+	sqlite3_bind_int64(q, 12, o->version_us);
 	int rc = exec_done(c, q, "STIX object", err);
 	if (rc == 0)
 		o->row = sqlite3_last_insert_rowid(c->db);
@@ -1965,6 +2001,7 @@ static int object_out(sqlite3_stmt *q, void *out)
 	o->owner_org = sqlite3_column_int64(q, 8);
 	o->owner_user = sqlite3_column_int64(q, 9);
 	col_text(q, 10, o->source, sizeof o->source);
+	o->version_us = sqlite3_column_int64(q, 12);
 	return col_dup(q, 11, &o->body);
 }
 

@@ -134,3 +134,17 @@ bad:
 	                      "2026-11-23T14:30:00Z)",
 	                      field, s);
 }
+
+int64_t clock_parse_iso_us(const char *s)
+{
+	char norm[CLOCK_ISO_LEN];
+	int64_t t;
+	struct crix_error e = {0};
+	if (s == NULL || s[0] == '\0' || clock_parse_iso(s, "time", norm, &t, &e) != 0)
+		return -1;
+	int64_t us = t * 1000000, scale = 100000;
+	const char *f = strchr(s, '.');
+	for (f = f ? f + 1 : ""; *f >= '0' && *f <= '9' && scale > 0; f++, scale /= 10)
+		us += (*f - '0') * scale;
+	return us;
+}

@@ -28,6 +28,12 @@ char *clock_format_iso(int64_t t, int ms, char out[CLOCK_ISO_LEN]);
 int clock_parse_iso(const char *s, const char *field, char out[CLOCK_ISO_LEN], int64_t *t,
                     struct crix_error *err);
 
+/* Microseconds since the epoch of a time clock_parse_iso takes, its
+ * fraction read to the microsecond (further digits dropped); -1 when s is
+ * NULL or not such a time.  For ordering times given at different
+ * precisions, which their text does not order. */
+int64_t clock_parse_iso_us(const char *s);
+
 /* Monotonic seconds, for latencies and rate limits. */
 double clock_mono(void);
 

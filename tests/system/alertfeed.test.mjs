@@ -147,6 +147,26 @@ describe('alerts over TAXII: the crix-alerts collection', () => {
 		const idents = await all('bob', '&match[type]=identity&match[version]=all');
 		assert.ok(idents.length >= 3, 'an identity version per alert');
 		assert.equal((await all('bob', '&match[type]=identity')).length, 2, 'two organisations, latest versions');
+		// match[version] lists, as an ordinary collection takes them (sharing_versions_parse)
+		const byIdent = new Map();
+		for (const o of idents) byIdent.set(o.id, [...(byIdent.get(o.id) || []), o]);
+		const [identId, versOf] = [...byIdent].find(([, v]) => v.length >= 2);
+		const times = versOf.map((o) => o.modified).sort((x, y) => Date.parse(x) - Date.parse(y));
+		const [t0, tn] = [times[0], times.at(-1)];
+		const pick = async (v) => (await all('bob', `&match[id]=${identId}&match[version]=${v}`)).map((o) => o.modified).sort((x, y) => Date.parse(x) - Date.parse(y));
+		assert.deepEqual(await pick('first'), [t0]);
+		assert.deepEqual(await pick('last'), [tn]);
+		assert.deepEqual(await pick(`${tn}`), [tn], 'one timestamp');
+		assert.deepEqual(await pick('first,last'), [t0, tn], 'first,last');
+		assert.deepEqual(await pick(`last,${t0}`), [t0, tn], 'last,<timestamp>');
+		assert.deepEqual(await pick(`${tn},${t0}`), [t0, tn], 'two timestamps');
+		const manifest = (await taxii(`collections/${FEED}/manifest/?match[id]=${identId}&match[version]=first,last`, 'bob')).json.objects;
+		assert.deepEqual(manifest.map((m) => m.version).sort(), [t0, tn].sort(), 'and the manifest');
+		for (const bad of ['all,first', 'first,first', `${t0},${t0}`, 'first,soon']) {
+			const r = await taxii(`collections/${FEED}/objects/?match[version]=${bad}`, 'bob');
+			assert.equal(r.status, 400, `match[version]=${bad}`);
+			assert.match(r.json.description, /match\[version\]/);
+		}
 	});
 
 	it('read-only: a POST is 403 for those who see it, 401 for the public', async () => {

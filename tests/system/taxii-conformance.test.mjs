@@ -334,6 +334,29 @@ describe('TAXII 2.1 conformance (OASIS TAXII 2.1 OS)', () => {
 		assertTaxiiError(await call(srv, 'GET', `/taxii2/api/collections/${C.paging}/objects/?next=zzz`, { auth: basic(U.c1) }), 400, 'next=zzz');
 	});
 
+	it('3.4 a query parameter given twice is 400 naming it, never resolved quietly', async () => {
+		const p = `/taxii2/api/collections/${C.paging}/objects/`;
+		const o = C.pagingObjects;
+		for (const [q, name] of [
+			['limit=2&limit=5', 'limit'],
+			['next=1&next=2', 'next'],
+			[`added_after=${C.pagingAdded[0]}&added_after=${C.pagingAdded[3]}`, 'added_after'],
+			[`match%5Bid%5D=${o[0].id}&match[id]=${o[1].id}`, 'match[id]'],
+			['match[type]=indicator&match[version]=all&match[type]=malware', 'match[type]'],
+			['match[version]=first&match[version]=last', 'match[version]'],
+			['match[spec_version]=2.1&match[spec_version]=2.0', 'match[spec_version]'],
+		]) {
+			for (const view of ['', 'manifest/']) {
+				const path = view ? p.replace(/objects\/$/, view) : p;
+				const ex = await call(srv, 'GET', `${path}?${q}`, { auth: basic(U.c1) });
+				assertTaxiiError(ex, 400, q);
+				assert.ok(ex.json.description.includes(name), `${q}: the error names ${name}: ${ex.json.description}`);
+			}
+		}
+		const ok = await call(srv, 'GET', `${p}?limit=2&match[type]=indicator`, { auth: basic(U.c1) });
+		assert.equal(ok.status, 200, 'different parameters once each are fine');
+	});
+
 	it('3.4 / 3.4.1 match[id] and match[type]: one or several values (OR), fields ANDed, query keys percent-encoded as clients send them', async () => {
 		const coll = new Collection(`${root}collections/${C.paging}/`, client(U.c1), { id: C.paging, title: 'x', can_read: true, can_write: false });
 		const o = C.pagingObjects;
@@ -378,6 +401,29 @@ describe('TAXII 2.1 conformance (OASIS TAXII 2.1 OS)', () => {
 			assertTaxiiError(await call(srv, 'GET', `/taxii2/api/collections/${C.paging}/objects/${v1.id}/?match[version]=${bad}`, { auth: basic(U.c1) }), 400, `match[version]=${bad}`);
 		}
 		C.versioned = [v1, v2, v3];
+	});
+
+	it('3.4.1 match[version]: first and last compare instants, not text: versions written at different precisions', async () => {
+		const made = await req(srv, 'POST', '/api/v1/collections', { token: U.a1.token, json: { title: 'conformance precision', tlp: 'green' } });
+		assert.equal(made.status, 201, made.text);
+		const id = made.json.id;
+		const w = new Collection(`${root}collections/${id}/`, client(U.a1), { id, title: 'x', can_read: true, can_write: true });
+		// as text "...00Z" sorts after "...00.75Z" and "...00.25Z"; as time it is the oldest
+		const v1 = indicator(201, { created: '2024-07-01T00:00:00Z', modified: '2024-07-01T00:00:00Z' });
+		const v2 = { ...v1, modified: '2024-07-01T00:00:00.25Z', name: 'v2' };
+		const v3 = { ...v1, modified: '2024-07-01T00:00:00.5Z', name: 'v3' };
+		const v4 = { ...v1, modified: '2024-07-01T00:00:00.75Z', name: 'v4' };
+		await w.addObjects({ objects: [v3, v1, v4, v2] });
+		const coll = new Collection(`${root}collections/${id}/`, client(U.c1), { id, title: 'x', can_read: true, can_write: false });
+		const get = async (kw) => ((await coll.getObject(v1.id, kw)).json.objects || []).map((x) => x.modified);
+		assert.deepEqual(await get({}), [v4.modified], 'default: the latest in time');
+		assert.deepEqual(await get({ version: 'first' }), [v1.modified], 'the oldest in time');
+		assert.deepEqual(await get({ version: ['first', 'last'] }), [v1.modified, v4.modified]);
+		// a timestamp names an instant at any precision
+		assert.deepEqual(await get({ version: '2024-07-01T00:00:00.500000Z' }), [v3.modified]);
+		assert.deepEqual(await get({ version: '2024-07-01T00:00:00.000Z' }), [v1.modified]);
+		const man = await coll.getManifest({ id: v1.id, version: 'last' });
+		assert.deepEqual(man.json.objects.map((m) => m.version), [v4.modified], 'and the manifest');
 	});
 
 	it('3.4.1 match[spec_version]: 2.1 gives the objects; 2.0 none (crix holds STIX 2.1 only)', async () => {
@@ -507,6 +553,28 @@ describe('TAXII 2.1 conformance (OASIS TAXII 2.1 OS)', () => {
 			assert.equal(ex.status, 200);
 		}
 		assert.deepEqual(filterParams({ limit: 7, next: 'n', version: ['first', 'last'] }), [['limit', '7'], ['next', 'n'], ['match[version]', 'first,last']]);
+	});
+
+	it('3.4.1 match[version] lists on the built-in crix-alerts collection, as on any other (last: it adds that collection to the list)', async () => {
+		const FEED = 'c0d5a4a4-40a3-5697-b3ae-39824ac5a28f';
+		const ids = [];
+		for (const title of ['Conformance one', 'Conformance two']) {
+			const r = await req(srv, 'POST', '/api/v1/alerts', { token: U.a1.token, json: {
+				title, tlp: 'clear', category: 'phishing', summary: `${title}: texts about a parcel.`, advice: 'Do not click.', indicators: [`${title.toLowerCase().replace(/ /g, '-')}.example.com`],
+			} });
+			assert.equal(r.status, 201, r.text);
+			ids.push(r.json.id);
+			await new Promise((res) => setTimeout(res, 20)); // the two publish times differ
+		}
+		const coll = new Collection(`${root}collections/${FEED}/`, client(U.b1), { id: FEED, title: 'crix-alerts', can_read: true, can_write: false });
+		const idents = (await coll.getObjects({ type: 'identity', version: 'all' })).json.objects;
+		assert.equal(idents.length, 2, 'CERT A\'s identity, one version per alert');
+		const [t0, t1] = idents.map((o) => o.modified).sort((x, y) => Date.parse(x) - Date.parse(y));
+		const get = async (version) => ((await coll.getObjects({ type: 'identity', version })).json.objects || []).map((o) => o.modified).sort();
+		assert.deepEqual(await get(['first', 'last']), [t0, t1].sort(), 'first,last');
+		assert.deepEqual(await get(['first', t1]), [t0, t1].sort(), 'first,<timestamp>');
+		assert.deepEqual(await get([t1]), [t1]);
+		assertTaxiiError(await call(srv, 'GET', `/taxii2/api/collections/${FEED}/objects/?match[version]=all,last`, { auth: basic(U.b1) }), 400, 'all,last on crix-alerts');
 	});
 
 	it('3.6.1 / 3.1 / 2: every TAXII answer carries the TAXII media type; every error is a TAXII error; no empty lists', () => {

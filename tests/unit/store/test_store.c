@@ -121,11 +121,11 @@ static void test_schema_and_reopen(void **state)
 {
 	struct fx *f = *state;
 	int version = store_schema_version(f->s);
-	assert_int_equal(version, 6);
+	assert_int_equal(version, 7);
 	int64_t id = add_org(f->s, "Met Police", "law-enforcement");
 	store_close(f->s);
 	f->s = open_in(f->dir);
-	assert_int_equal(store_schema_version(f->s), 6);
+	assert_int_equal(store_schema_version(f->s), 7);
 	struct store_org o;
 	OK(store_org_get(f->s, id, &o, E));
 	assert_string_equal(o.name, "Met Police");
@@ -1354,6 +1354,78 @@ static void test_sightings(void **state)
 	free(a);
 }
 
+/* ---- migration 7: versions ordered as instants ---- */
+
+static void put_version(struct store *s, const char *version, int64_t row_marker)
+{
+	struct store_object o = {.tlp = 1, .owner_org = row_marker};
+	snprintf(o.collection, sizeof o.collection, "coll-1");
+	snprintf(o.stix_id, sizeof o.stix_id, "indicator--1");
+	snprintf(o.type, sizeof o.type, "indicator");
+	snprintf(o.spec_version, sizeof o.spec_version, "2.1");
+	snprintf(o.version, sizeof o.version, "%s", version);
+	snprintf(o.added, sizeof o.added, "2026-01-01T00:00:0%lld.000000Z", (long long)row_marker);
+	snprintf(o.source, sizeof o.source, "post");
+	o.body = "{}";
+	struct store_tx *tx = begin(s);
+	OK(store_object_insert(tx, &o, E));
+	commit(tx);
+}
+
+/* The version latest_only picks: 1 the newest, -1 the oldest. */
+static void assert_picks(struct store *s, int latest_only, const char *want)
+{
+	struct store_object_filter flt = {.collection = "coll-1",
+	                                  .stix_id = "indicator--1",
+	                                  .latest_only = latest_only,
+	                                  .limit = 10};
+	struct store_object *a;
+	size_t n;
+	OK(store_object_page(s, &flt, &a, &n, E));
+	assert_int_equal(n, 1);
+	assert_string_equal(a[0].version, want);
+	store_object_array_free(a, n);
+}
+
+static void test_versions_by_instant(void **state)
+{
+	struct fx *f = *state;
+	/* as text "...00Z" sorts last; as time it is the oldest */
+	put_version(f->s, "2026-01-01T00:00:00.5Z", 1);
+	put_version(f->s, "2026-01-01T00:00:00Z", 2);
+	put_version(f->s, "2026-01-01T00:00:00.75Z", 3);
+	assert_picks(f->s, 1, "2026-01-01T00:00:00.75Z");
+	assert_picks(f->s, -1, "2026-01-01T00:00:00Z");
+
+	/* rows stored at schema 6 (no version_us) are filled by migration 7 */
+	store_close(f->s);
+	f->s = NULL;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/crix.db", f->dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "DROP INDEX stix_objects_versions;"
+	                              "ALTER TABLE stix_objects DROP COLUMN version_us;"
+	                              "PRAGMA user_version = 6;",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	f->s = open_in(f->dir);
+	assert_int_equal(store_schema_version(f->s), 7);
+	assert_picks(f->s, 1, "2026-01-01T00:00:00.75Z");
+	assert_picks(f->s, -1, "2026-01-01T00:00:00Z");
+	struct store_object_filter all = {.collection = "coll-1", .limit = 10};
+	struct store_object *a;
+	size_t n;
+	OK(store_object_page(f->s, &all, &a, &n, E));
+	assert_int_equal(n, 3);
+	assert_int_equal(a[0].version_us, 1767225600500000LL);
+	assert_int_equal(a[1].version_us, 1767225600000000LL);
+	assert_int_equal(a[2].version_us, 1767225600750000LL);
+	store_object_array_free(a, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1374,6 +1446,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_alerts, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_case_ids_and_records, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sightings, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_versions_by_instant, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -242,12 +242,34 @@ static void test_offset_out_of_range(void **state)
 	}
 }
 
+/* clock_parse_iso_us: one instant at any precision; digits past the
+ * microsecond dropped; -1 for what is not a time. */
+static void test_parse_us(void **state)
+{
+	(void)state;
+	int64_t t = 1767225600LL * 1000000;
+	assert_true(clock_parse_iso_us("2026-01-01T00:00:00Z") == t);
+	assert_true(clock_parse_iso_us("2026-01-01T00:00:00.000Z") == t);
+	assert_true(clock_parse_iso_us("2026-01-01T00:00:00.5Z") == t + 500000);
+	assert_true(clock_parse_iso_us("2026-01-01T00:00:00.500000Z") == t + 500000);
+	assert_true(clock_parse_iso_us("2026-01-01T00:00:00.0000019Z") == t + 1);
+	assert_true(clock_parse_iso_us("2026-01-01T01:00:00.25+01:00") == t + 250000);
+	/* text order is not time order; this order is */
+	assert_true(clock_parse_iso_us("2026-01-01T00:00:00Z") <
+	            clock_parse_iso_us("2026-01-01T00:00:00.25Z"));
+	assert_true(clock_parse_iso_us(NULL) == -1);
+	assert_true(clock_parse_iso_us("") == -1);
+	assert_true(clock_parse_iso_us("soon") == -1);
+	assert_true(clock_parse_iso_us("2026-13-01T00:00:00Z") == -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_parse_good), cmocka_unit_test(test_parse_bad),
 	        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_sorts_as_text),
 	        cmocka_unit_test(test_now),        cmocka_unit_test(test_offset_out_of_range),
+	        cmocka_unit_test(test_parse_us),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
