@@ -31,9 +31,9 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-/* The collection's id: UUIDv5 of "crix-alerts" in STIX_CRIX_NAMESPACE, the
- * same on every instance. */
-#define ALERTFEED_ID "c0d5a4a4-40a3-5697-b3ae-39824ac5a28f"
+/* The collection's id: one fixed UUIDv4 (TAXII 2.1 identifiers are version 4
+ * UUIDs), the same on every instance so that partners can name it. */
+#define ALERTFEED_ID "c0d5a4a4-40a3-4697-b3ae-39824ac5a28f"
 
 /* Objects one read may build, over all alerts served. */
 #define ALERTFEED_OBJECTS_MAX 200000

@@ -18,7 +18,7 @@ import { Accounts, startServer, req, expectStatus, seen, scratch, killAll, sleep
 after(killAll);
 
 const TAXII = 'application/taxii+json;version=2.1';
-const FEED = 'c0d5a4a4-40a3-5697-b3ae-39824ac5a28f';
+const FEED = 'c0d5a4a4-40a3-4697-b3ae-39824ac5a28f';
 const SCHEMAS = [process.env.CRIX_SHARED, path.join(ROOT, '..', 'shared'), '/work/shared']
 	.filter(Boolean).map((d) => path.join(d, 'data/stix21-schemas/schemas')).find((d) => fs.existsSync(d));
 

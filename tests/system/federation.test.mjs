@@ -144,7 +144,7 @@ describe('federation: crix sync between crix instances', () => {
 	});
 
 	it('a GREEN alert published on the hub reaches B through crix-alerts; its withdrawal follows', async () => {
-		const FEED = 'c0d5a4a4-40a3-5697-b3ae-39824ac5a28f';
+		const FEED = 'c0d5a4a4-40a3-4697-b3ae-39824ac5a28f';
 		const pub = await req(hub.srv, 'POST', '/api/v1/alerts', { token: hub.u.aaa.token, json: {
 			title: 'Courier scam texts', tlp: 'green', category: 'phishing', summary: 'Texts ask for a redelivery fee.',
 			advice: 'Do not pay.', indicators: ['courier-fee.example.com'],

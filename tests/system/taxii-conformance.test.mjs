@@ -556,7 +556,7 @@ describe('TAXII 2.1 conformance (OASIS TAXII 2.1 OS)', () => {
 	});
 
 	it('3.4.1 match[version] lists on the built-in crix-alerts collection, as on any other (last: it adds that collection to the list)', async () => {
-		const FEED = 'c0d5a4a4-40a3-5697-b3ae-39824ac5a28f';
+		const FEED = 'c0d5a4a4-40a3-4697-b3ae-39824ac5a28f';
 		const ids = [];
 		for (const title of ['Conformance one', 'Conformance two']) {
 			const r = await req(srv, 'POST', '/api/v1/alerts', { token: U.a1.token, json: {
