@@ -432,6 +432,14 @@ static void test_urls(void **state)
 	         {"http://evil.com/x", "evil.com", "https://bad-site.org/login?u=1",
 	          "http://evil.com/x", "evil.com", "evil.com"}},
 	        {"https://bad-site.org/login#?u=1", false, {NULL}},
+	        /* a URL's host read once for both lookups: trimmed edges, upper
+	         * case, an address, a hash, a host that is two runs, a '?' */
+	        {"http://" L "WWW.Evil.Com" R "./a http://-" L "evil.com" R "_/ http://" L
+	         "1.2.3.4" R "/p http://" L MD5 R "/ http://" L "a.evil.com" R "," L "x.bad.co.uk" R
+	         "/ http://" L "x.evil.com" R "?a=1 http://" L "a.evil.com" R "?",
+	         false,
+	         {"evil.com", "evil.com", "1.2.3.4", MD5, "evil.com", "bad.co.uk", "evil.com",
+	          "evil.com"}},
 	};
 	RUN(cases);
 }
