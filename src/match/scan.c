@@ -1254,6 +1254,13 @@ static void skipper_load(struct skipper *k, const unsigned char *t, size_t len, 
 	}
 	uint64_t tok = r.tok;
 	uint64_t seed = r.seed & ~idle_colons(r.colon, tok, r.brk | r.high, r.high, r.next >> 1);
+	/* the '.' of a run that is digit, '.', digit alone ("HTTP/1.1",
+	 * "bingbot/2.0;"): scan_run would find nothing in it (too short for
+	 * an address, no letter for a host, an e-mail domain is reached from
+	 * its '@' seed, an IPv6 start from its ':'); bytes 0, 1, 62 and 63 are
+	 * left, since their neighbours may be in the blocks around */
+	uint64_t dig = r.digdot & ~r.dot;
+	seed &= ~(r.dot & dig << 1 & dig >> 1 & ~(tok << 2) & ~(tok >> 2) & 0x3ffffffffffffffcull);
 	k->quote = quotes ? r.quote & (r.space << 1) : 0;
 	seed |= k->quote;
 	k->dot = r.dot;

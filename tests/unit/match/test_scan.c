@@ -45,6 +45,7 @@ static const struct {
         {IOC_DOMAIN, "bad.co.uk", 0},
         {IOC_DOMAIN, "www.shady.net", 0},
         {IOC_DOMAIN, "xn--bcher-kva.de", 0},
+        {IOC_DOMAIN, "7.cc", 0},
         {IOC_URL, "http://evil.com/x", 0},
         {IOC_URL, "https://bad-site.org/login?u=1", 0},
         {IOC_URL, "http://evil.com:8080/admin", 0},
@@ -373,6 +374,12 @@ static void test_versions(void **state)
 	        {"http://" L "1.2.3.4" R "/ host.example/" L "1.2.3.4" R " Chrome/" L "evil.com" R,
 	         false,
 	         {"1.2.3.4", "1.2.3.4", "evil.com"}},
+	        /* "HTTP/1.1": a digit, '.' and digit alone is no seed, one before a
+	         * letter is ("7.cc"), and an address around it is found */
+	        {"\"GET / HTTP/1.1\" " L "7.cc" R " 5.0 (" L "1.2.3.4" R ") 1.1 " L "1.2.3.4" R
+	         " 1.1:" L "7.cc" R ".",
+	         false,
+	         {"7.cc", "1.2.3.4", "1.2.3.4", "7.cc"}},
 	        /* defanged: the rule reads the refanged text */
 	        {"Chrome/1[.]2[.]3[.]4 /p/" L "1[.]2[.]3[.]4" R, true, {"1.2.3.4"}},
 	};
