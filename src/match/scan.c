@@ -684,6 +684,104 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 	return body;
 }
 
+/*
+ * ioc_ipv6_bytes without its copy and inet_pton: the same addresses
+ * accepted (and the same bytes) and the same refused, for any input, by
+ * the rules of glibc's inet_pton6: groups of 1 to 4 hex digits, one "::",
+ * no ':' at either end but as part of "::", and a dotted quad (decimal
+ * parts without leading zeros) only as the last 4 bytes.  Unit test and
+ * fuzz_scan compare the two.
+ */
+bool match_ipv6_bytes(const char *str, size_t n, uint8_t out[16])
+{
+	const unsigned char *s = (const unsigned char *)str, *end = s + n;
+	uint8_t tmp[16] = {0};
+	size_t tp = 0, colonp = SIZE_MAX;
+	if (n == 0 || n >= 64)
+		return false;
+	if (*s == ':' && (++s == end || *s != ':'))
+		return false;
+	const unsigned char *curtok = s;
+	unsigned val = 0, seen = 0;
+	while (s < end) {
+		unsigned char c = *s++;
+		if (ioc_is_hex(c)) {
+			if (seen == 4)
+				return false;
+			val = val << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+			seen++;
+			continue;
+		}
+		if (c == ':') {
+			curtok = s;
+			if (seen == 0) {
+				if (colonp != SIZE_MAX)
+					return false;
+				colonp = tp;
+				continue;
+			}
+			if (s == end || tp + 2 > 16)
+				return false;
+			tmp[tp++] = (uint8_t)(val >> 8);
+			tmp[tp++] = (uint8_t)val;
+			seen = 0;
+			val = 0;
+			continue;
+		}
+		if (c != '.' || tp + 4 > 16)
+			return false;
+		/* the dotted quad from the last ':' to the end */
+		unsigned octets = 0, v = 0;
+		bool digit = false;
+		for (const unsigned char *q = curtok; q < end; q++) {
+			if (*q >= '0' && *q <= '9') {
+				if (digit && v == 0)
+					return false; /* a leading zero */
+				v = v * 10 + (unsigned)(*q - '0');
+				if (v > 255)
+					return false;
+				if (!digit) {
+					if (++octets > 4)
+						return false;
+					digit = true;
+				}
+			} else if (*q == '.' && digit) {
+				if (octets == 4)
+					return false;
+				tmp[tp + octets - 1] = (uint8_t)v;
+				v = 0;
+				digit = false;
+			} else {
+				return false;
+			}
+		}
+		if (octets < 4)
+			return false;
+		tmp[tp + 3] = (uint8_t)v;
+		tp += 4;
+		seen = 0;
+		break;
+	}
+	if (seen > 0) {
+		if (tp + 2 > 16)
+			return false;
+		tmp[tp++] = (uint8_t)(val >> 8);
+		tmp[tp++] = (uint8_t)val;
+	}
+	if (colonp != SIZE_MAX) {
+		if (tp == 16)
+			return false; /* "::" standing for no group */
+		size_t k = tp - colonp;
+		memmove(tmp + 16 - k, tmp + colonp, k);
+		memset(tmp + colonp, 0, 16 - k - colonp);
+		tp = 16;
+	}
+	if (tp != 16)
+		return false;
+	memcpy(out, tmp, 16);
+	return true;
+}
+
 /* An IPv6 candidate at t[a]: hex digits, colons and (for a trailing dotted
  * quad) dots.  Returns its end, or a when it is not an address. */
 static size_t ipv6_token(struct scanner *s, size_t a)
@@ -708,7 +806,7 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 	if (colons < 6 && !dbl)
 		return a;
 	uint8_t addr[16];
-	if (!ioc_ipv6_bytes((const char *)t + a, e - a, addr))
+	if (!match_ipv6_bytes((const char *)t + a, e - a, addr))
 		return a;
 	defer(s, P_IPV6, IOC_IPV6, a, e, NULL, 0, addr);
 	return e;
