@@ -18,9 +18,12 @@
  *   - an input with a '"', three times (each copy after a '\n') and padded
  *     with spaces to a text long enough for the scanner's table of misses
  *     and memo of quoted fields, finds three times the tokenizer hits of
- *     the input alone.
+ *     the input alone;
+ *   - the scanner's IPv6 parser (match_ipv6_bytes) gives the answer and
+ *     bytes of ioc_ipv6_bytes (inet_pton) for the input.
  */
 #include "match/match.h"
+#include "match/match_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +230,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (text == NULL)
 		return 0;
 	memcpy(text, data, size);
+	uint8_t v6want[16], v6got[16];
+	bool v6ok = ioc_ipv6_bytes(text, size, v6want);
+	if (v6ok != match_ipv6_bytes(text, size, v6got) ||
+	    (v6ok && memcmp(v6want, v6got, 16) != 0)) {
+		fprintf(stderr, "match_ipv6_bytes disagrees with inet_pton\n");
+		abort();
+	}
 	for (int refang = 0; refang < 2; refang++) {
 		struct check c = {text, size, refang != 0, 0, 0};
 		struct match_scan_opts o = {.refang = refang != 0};

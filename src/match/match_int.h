@@ -161,4 +161,8 @@ int match_scan_simd(const char *want);
 const char *match_scan_simd_name(void);
 bool match_scan_simd_agrees(const unsigned char block[64]);
 
+/* ioc_ipv6_bytes without inet_pton (the scanner's parser): the same
+ * answer and bytes for any input. */
+bool match_ipv6_bytes(const char *s, size_t n, uint8_t out[16]);
+
 #endif

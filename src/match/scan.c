@@ -508,6 +508,30 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 	defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL)->h[0] = h;
 }
 
+/* Trims the run at [*a, *b) of its punctuation edges ("evil.example." and
+ * "-evil.example") and, when that changed it, recomputes its sc[] bits *f
+ * ("<sha256>." is a hash).  False when nothing is left. */
+static inline __attribute__((always_inline)) bool trim_run(const unsigned char *t, size_t *a,
+                                                           size_t *b, unsigned *f)
+{
+	size_t a0 = *a, b0 = *b;
+	while (*b > *a && (t[*b - 1] == '.' || t[*b - 1] == '-' || t[*b - 1] == '_'))
+		(*b)--;
+	while (*a < *b && (t[*a] == '.' || t[*a] == '-'))
+		(*a)++;
+	if (*a == *b)
+		return false;
+	if (*b != b0 || *a != a0) {
+		*f = 0;
+		for (size_t q = *a; q < *b; q++)
+			*f |= sc[t[q]];
+	}
+	return true;
+}
+
+static inline __attribute__((always_inline)) void run_lookups(struct scanner *s, size_t a, size_t b,
+                                                              unsigned f);
+
 /* The end of the URL whose body (after "://") starts at t[body]: white
  * space, a quote or typographic punctuation, less trailing punctuation. */
 static size_t url_end(const struct scanner *s, size_t body, bool esc)
@@ -539,25 +563,34 @@ static size_t url_end(const struct scanner *s, size_t body, bool esc)
  * stored URL has this host (flush).  Returns false for everything else
  * (userinfo, a port, an IPv6 literal, a non-ASCII or empty host, a URL
  * that ends inside its host), which url_token reads the long way.
+ * Otherwise returns where the tokenizer goes on: when the host is one run
+ * (the common case), its own lookups (a host, an address) are queued here
+ * from the same pass and the tokenizer goes on after it, instead of
+ * reading it again as the next run.
  */
-static bool url_host_fast(struct scanner *s, size_t a, size_t body)
+static size_t url_host_fast(struct scanner *s, size_t a, size_t body)
 {
 	const unsigned char *t = s->t;
 	size_t q = body;
 	while (q < s->len && !hoststop[t[q]])
 		q++;
 	if (q == body || q >= s->len || q - body >= sizeof s->buf)
-		return false;
+		return 0;
 	if (t[q] == '?') {
 		/* a '?' is trimmed off the URL's end unless more follows */
 		if (q + 1 >= s->len || urlstop[t[q + 1]] || strchr(".,;:!?)]*", t[q + 1]) != NULL)
-			return false;
+			return 0;
 	} else if (t[q] != '/' && t[q] != '#') {
-		return false;
+		return 0;
 	}
 	size_t hn = q - body;
-	for (size_t k = 0; k < hn; k++)
+	unsigned f = 0, all = S_TOK; /* sc[] bits of the host: any, every */
+	for (size_t k = 0; k < hn; k++) {
+		unsigned c = sc[t[body + k]];
+		f |= c;
+		all &= c;
 		s->buf[k] = (char)ioc_lower(t[body + k]);
+	}
 	if (s->buf[hn - 1] == '.')
 		hn--;
 	uint64_t uh = match_urlhost_hash(s->buf, hn);
@@ -566,23 +599,33 @@ static bool url_host_fast(struct scanner *s, size_t a, size_t body)
 		p->h[0] = uh;
 		p->body = body;
 	}
-	return true;
+	if (!(all & S_TOK))
+		return body; /* "a.example,b.example/": runs the tokenizer cuts */
+	/* [body, q) is a whole run: t[body - 1] is '/', t[q] is not a run
+	 * byte and neither is ':', so scan_run would do just this with it */
+	size_t ra = body, rb = q;
+	if (trim_run(t, &ra, &rb, &f))
+		run_lookups(s, ra, rb, f);
+	return q;
 }
 
 /* The run at [a, b) is followed by "://" (esc: by JSON's ":\/\/", and "\/"
  * is "/" throughout): report the URL if it is one. */
-static void url_token(struct scanner *s, size_t a, size_t b, bool esc)
+static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 {
 	const unsigned char *t = s->t;
 	size_t body = b + (esc ? 5 : 3);
-	if (!esc && url_host_fast(s, a, body))
-		return;
+	if (!esc) {
+		size_t next = url_host_fast(s, a, body);
+		if (next != 0)
+			return next;
+	}
 	size_t e = url_end(s, body, esc);
 	const char *u = (const char *)t + a;
 	size_t un = e - a;
 	if (esc) {
 		if (un >= sizeof s->ubuf)
-			return;
+			return body;
 		un = 0;
 		for (size_t q = a; q < e; q++) {
 			if (t[q] == '\\' && q + 1 < e && t[q + 1] == '/')
@@ -609,7 +652,7 @@ static void url_token(struct scanner *s, size_t a, size_t b, bool esc)
 			he++;
 	}
 	if (he == h || he - h >= sizeof s->buf)
-		return;
+		return body;
 	for (size_t q = h; q < he; q++)
 		s->buf[q - h] = (char)ioc_lower((unsigned char)u[q]);
 	size_t hn = he - h;
@@ -626,18 +669,117 @@ static void url_token(struct scanner *s, size_t a, size_t b, bool esc)
 		uint64_t uh = match_urlhost_hash(s->buf, hn);
 		if (!miss_has(s, P_URL, uh, s->buf, hn))
 			defer(s, P_URL, IOC_URL, a, e, s->buf, hn, NULL)->h[0] = uh;
-		return;
+		return body;
 	}
 	if (!spelled && !match_store_has_urlhost(&s->ix->main, s->buf, hn))
-		return;
+		return body;
 	if (need_ioc(s) == NULL || ioc_parse(s->ioc, IOC_URL, u, un, NULL, &s->v, NULL) != 0)
-		return;
+		return body;
 	uint32_t id = match_store_url(&s->ix->main, s->v.v, s->v.len);
 	if (id != MATCH_NONE) {
 		s->tok_start = a;
 		s->tok_end = e;
 		match_report_chain(s->ix, id, on_hit_now, s);
 	}
+	return body;
+}
+
+/*
+ * ioc_ipv6_bytes without its copy and inet_pton: the same addresses
+ * accepted (and the same bytes) and the same refused, for any input, by
+ * the rules of glibc's inet_pton6: groups of 1 to 4 hex digits, one "::",
+ * no ':' at either end but as part of "::", and a dotted quad (decimal
+ * parts without leading zeros) only as the last 4 bytes.  Unit test and
+ * fuzz_scan compare the two.
+ */
+bool match_ipv6_bytes(const char *str, size_t n, uint8_t out[16])
+{
+	const unsigned char *s = (const unsigned char *)str, *end = s + n;
+	uint8_t tmp[16] = {0};
+	size_t tp = 0, colonp = SIZE_MAX;
+	if (n == 0 || n >= 64)
+		return false;
+	if (*s == ':' && (++s == end || *s != ':'))
+		return false;
+	const unsigned char *curtok = s;
+	unsigned val = 0, seen = 0;
+	while (s < end) {
+		unsigned char c = *s++;
+		if (ioc_is_hex(c)) {
+			if (seen == 4)
+				return false;
+			val = val << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+			seen++;
+			continue;
+		}
+		if (c == ':') {
+			curtok = s;
+			if (seen == 0) {
+				if (colonp != SIZE_MAX)
+					return false;
+				colonp = tp;
+				continue;
+			}
+			if (s == end || tp + 2 > 16)
+				return false;
+			tmp[tp++] = (uint8_t)(val >> 8);
+			tmp[tp++] = (uint8_t)val;
+			seen = 0;
+			val = 0;
+			continue;
+		}
+		if (c != '.' || tp + 4 > 16)
+			return false;
+		/* the dotted quad from the last ':' to the end */
+		unsigned octets = 0, v = 0;
+		bool digit = false;
+		for (const unsigned char *q = curtok; q < end; q++) {
+			if (*q >= '0' && *q <= '9') {
+				if (digit && v == 0)
+					return false; /* a leading zero */
+				v = v * 10 + (unsigned)(*q - '0');
+				if (v > 255)
+					return false;
+				if (!digit) {
+					if (++octets > 4)
+						return false;
+					digit = true;
+				}
+			} else if (*q == '.' && digit) {
+				if (octets == 4)
+					return false;
+				tmp[tp + octets - 1] = (uint8_t)v;
+				v = 0;
+				digit = false;
+			} else {
+				return false;
+			}
+		}
+		if (octets < 4)
+			return false;
+		tmp[tp + 3] = (uint8_t)v;
+		tp += 4;
+		seen = 0;
+		break;
+	}
+	if (seen > 0) {
+		if (tp + 2 > 16)
+			return false;
+		tmp[tp++] = (uint8_t)(val >> 8);
+		tmp[tp++] = (uint8_t)val;
+	}
+	if (colonp != SIZE_MAX) {
+		if (tp == 16)
+			return false; /* "::" standing for no group */
+		size_t k = tp - colonp;
+		memmove(tmp + 16 - k, tmp + colonp, k);
+		memset(tmp + colonp, 0, 16 - k - colonp);
+		tp = 16;
+	}
+	if (tp != 16)
+		return false;
+	memcpy(out, tmp, 16);
+	return true;
 }
 
 /* An IPv6 candidate at t[a]: hex digits, colons and (for a trailing dotted
@@ -664,7 +806,7 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 	if (colons < 6 && !dbl)
 		return a;
 	uint8_t addr[16];
-	if (!ioc_ipv6_bytes((const char *)t + a, e - a, addr))
+	if (!match_ipv6_bytes((const char *)t + a, e - a, addr))
 		return a;
 	defer(s, P_IPV6, IOC_IPV6, a, e, NULL, 0, addr);
 	return e;
@@ -771,6 +913,33 @@ static bool is_version(const unsigned char *t, size_t a)
 	return k == 0 || t[k - 1] <= ' ' || t[k - 1] == '"' || t[k - 1] == '\'' || t[k - 1] == '(';
 }
 
+/* The lookups of a trimmed run at [a, b) with sc[] bits f that is not
+ * followed by ':' (or whose ':' started nothing). */
+static inline __attribute__((always_inline)) void run_lookups(struct scanner *s, size_t a, size_t b,
+                                                              unsigned f)
+{
+	const unsigned char *t = s->t;
+	size_t n = b - a;
+	if (a > 0 && t[a - 1] == '@' && s->want_email)
+		email_token(s, a - 1, b);
+	if (f & S_DOT) {
+		if (!(f & S_NOTDIGDOT)) {
+			uint8_t ip[4];
+			if (s->want_ip4 && parse_ipv4(t + a, n, ip) && !is_version(t, a) &&
+			    !miss_has(s, P_IPV4, ip4_miss_hash(ip), ip, 4))
+				defer(s, P_IPV4, IOC_IPV4, a, b, NULL, 0, ip);
+		} else if (s->want_host && (f & (S_ALPHA | S_HIGH))) {
+			host_token(s, a, b, f);
+		}
+	}
+	if (s->want_hash && n >= 32) {
+		if (!(f & S_NOTHEX) && is_hash_len(n))
+			hash_token(s, a, b);
+		else if (n > 32)
+			hash_segments(s, a, b);
+	}
+}
+
 /*
  * The block of 64 bytes the tokenizer is in, classified at once (see
  * skip_to_seed): which bytes are run bytes and seeds, and the bits of sc[]
@@ -826,7 +995,7 @@ static size_t scan_run(struct scanner *s, size_t i, const struct skipper *blk)
 		if (k > 0)
 			return i + k;
 	}
-	size_t a = i, run = i;
+	size_t a = i;
 	unsigned f = 0;
 	uint64_t rest = blk->valid && i >= blk->base && i < blk->base + 64
 	                        ? ~blk->tok >> (i - blk->base)
@@ -854,33 +1023,20 @@ static size_t scan_run(struct scanner *s, size_t i, const struct skipper *blk)
 			}
 	}
 	size_t b = i;
-	/* "evil.example." and "-evil.example": edges that are punctuation */
-	while (b > a && (t[b - 1] == '.' || t[b - 1] == '-' || t[b - 1] == '_'))
-		b--;
-	while (a < b && (t[a] == '.' || t[a] == '-'))
-		a++;
-	if (a == b)
+	if (!trim_run(t, &a, &b, &f))
 		return i;
-	if (b != i || a != run) {
-		/* the shape of what is left: "<sha256>." is a hash */
-		f = 0;
-		for (size_t q = a; q < b; q++)
-			f |= sc[t[q]];
-	}
 	size_t n = b - a;
 	unsigned char next = i < len ? t[i] : 0;
 
 	if (next == ':') {
 		if (s->want_url && !(f & ~(S_TOK | S_ALPHA | S_UPPER | S_NOTHEX | S_NOTDIGDOT)) &&
 		    n <= 5 && i + 2 < len && t[i + 1] == '/' && t[i + 2] == '/') {
-			url_token(s, a, i, false);
-			return i + 3; /* the host is the next run */
+			return url_token(s, a, i, false); /* after the host, or at it */
 		}
 		if (s->want_url && !(f & ~(S_TOK | S_ALPHA | S_UPPER | S_NOTHEX | S_NOTDIGDOT)) &&
 		    n <= 5 && i + 4 < len && t[i + 1] == '\\' && t[i + 2] == '/' &&
 		    t[i + 3] == '\\' && t[i + 4] == '/') {
-			url_token(s, a, i, true); /* JSON: "http:\/\/host\/path" */
-			return i + 5;
+			return url_token(s, a, i, true); /* JSON: "http:\/\/host\/path" */
 		}
 		if (s->want_ip6 && n <= 4 && !(f & (S_NOTHEX | S_DOT)) && !time_tail(t, i, len)) {
 			size_t e = ipv6_token(s, a);
@@ -888,24 +1044,7 @@ static size_t scan_run(struct scanner *s, size_t i, const struct skipper *blk)
 				return e;
 		}
 	}
-	if (a > 0 && t[a - 1] == '@' && s->want_email)
-		email_token(s, a - 1, b);
-	if (f & S_DOT) {
-		if (!(f & S_NOTDIGDOT)) {
-			uint8_t ip[4];
-			if (s->want_ip4 && parse_ipv4(t + a, n, ip) && !is_version(t, a) &&
-			    !miss_has(s, P_IPV4, ip4_miss_hash(ip), ip, 4))
-				defer(s, P_IPV4, IOC_IPV4, a, b, NULL, 0, ip);
-		} else if (s->want_host && (f & (S_ALPHA | S_HIGH))) {
-			host_token(s, a, b, f);
-		}
-	}
-	if (s->want_hash && n >= 32) {
-		if (!(f & S_NOTHEX) && is_hash_len(n))
-			hash_token(s, a, b);
-		else if (n > 32)
-			hash_segments(s, a, b);
-	}
+	run_lookups(s, a, b, f);
 	return i;
 }
 
@@ -1213,6 +1352,13 @@ static void skipper_load(struct skipper *k, const unsigned char *t, size_t len, 
 	}
 	uint64_t tok = r.tok;
 	uint64_t seed = r.seed & ~idle_colons(r.colon, tok, r.brk | r.high, r.high, r.next >> 1);
+	/* the '.' of a run that is digit, '.', digit alone ("HTTP/1.1",
+	 * "bingbot/2.0;"): scan_run would find nothing in it (too short for
+	 * an address, no letter for a host, an e-mail domain is reached from
+	 * its '@' seed, an IPv6 start from its ':'); bytes 0, 1, 62 and 63 are
+	 * left, since their neighbours may be in the blocks around */
+	uint64_t dig = r.digdot & ~r.dot;
+	seed &= ~(r.dot & dig << 1 & dig >> 1 & ~(tok << 2) & ~(tok >> 2) & 0x3ffffffffffffffcull);
 	k->quote = quotes ? r.quote & (r.space << 1) : 0;
 	seed |= k->quote;
 	k->dot = r.dot;

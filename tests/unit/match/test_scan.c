@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "match/match.h"
 #include "match/match_int.h"
 
@@ -45,6 +47,7 @@ static const struct {
         {IOC_DOMAIN, "bad.co.uk", 0},
         {IOC_DOMAIN, "www.shady.net", 0},
         {IOC_DOMAIN, "xn--bcher-kva.de", 0},
+        {IOC_DOMAIN, "7.cc", 0},
         {IOC_URL, "http://evil.com/x", 0},
         {IOC_URL, "https://bad-site.org/login?u=1", 0},
         {IOC_URL, "http://evil.com:8080/admin", 0},
@@ -373,6 +376,12 @@ static void test_versions(void **state)
 	        {"http://" L "1.2.3.4" R "/ host.example/" L "1.2.3.4" R " Chrome/" L "evil.com" R,
 	         false,
 	         {"1.2.3.4", "1.2.3.4", "evil.com"}},
+	        /* "HTTP/1.1": a digit, '.' and digit alone is no seed, one before a
+	         * letter is ("7.cc"), and an address around it is found */
+	        {"\"GET / HTTP/1.1\" " L "7.cc" R " 5.0 (" L "1.2.3.4" R ") 1.1 " L "1.2.3.4" R
+	         " 1.1:" L "7.cc" R ".",
+	         false,
+	         {"7.cc", "1.2.3.4", "1.2.3.4", "7.cc"}},
 	        /* defanged: the rule reads the refanged text */
 	        {"Chrome/1[.]2[.]3[.]4 /p/" L "1[.]2[.]3[.]4" R, true, {"1.2.3.4"}},
 	};
@@ -432,6 +441,14 @@ static void test_urls(void **state)
 	         {"http://evil.com/x", "evil.com", "https://bad-site.org/login?u=1",
 	          "http://evil.com/x", "evil.com", "evil.com"}},
 	        {"https://bad-site.org/login#?u=1", false, {NULL}},
+	        /* a URL's host read once for both lookups: trimmed edges, upper
+	         * case, an address, a hash, a host that is two runs, a '?' */
+	        {"http://" L "WWW.Evil.Com" R "./a http://-" L "evil.com" R "_/ http://" L
+	         "1.2.3.4" R "/p http://" L MD5 R "/ http://" L "a.evil.com" R "," L "x.bad.co.uk" R
+	         "/ http://" L "x.evil.com" R "?a=1 http://" L "a.evil.com" R "?",
+	         false,
+	         {"evil.com", "evil.com", "1.2.3.4", MD5, "evil.com", "bad.co.uk", "evil.com",
+	          "evil.com"}},
 	};
 	RUN(cases);
 }
@@ -737,6 +754,114 @@ static int setup(void **state)
  * the edges of A-F, a-f, A-Z, a-z, digits, '.', '-', '_', ':', '@', '/',
  * '\', 0x7f, 0x80, 0xff and their neighbours).
  */
+/* The scanner's IPv6 parser against inet_pton (through a NUL-terminated
+ * copy, as ioc_ipv6_bytes calls it): the same answer and the same bytes
+ * for listed spellings and for strings pieced together from groups,
+ * colons, dotted quads and stray bytes. */
+static void check_ipv6(const char *s, size_t n)
+{
+	char z[80];
+	uint8_t want[16] = {0}, got[16] = {0};
+	assert_true(n < sizeof z);
+	memcpy(z, s, n);
+	z[n] = '\0';
+	/* inet_pton reads up to a NUL: inputs with one are refused by both */
+	bool ok = strlen(z) == n && n > 0 && n < 64 && inet_pton(AF_INET6, z, want) == 1;
+	bool mine = match_ipv6_bytes(s, n, got);
+	if (ok != mine || (ok && memcmp(want, got, 16) != 0))
+		fail_msg("\"%s\": inet_pton %d, match_ipv6_bytes %d", z, ok, mine);
+}
+
+static void test_ipv6_parser(void **state)
+{
+	(void)state;
+	static const char *const spellings[] = {"::",
+	                                        "::1",
+	                                        "1::",
+	                                        ":",
+	                                        ":::",
+	                                        "1:",
+	                                        ":1",
+	                                        "1::2::3",
+	                                        "::ffff:1.2.3.4",
+	                                        "::1.2.3.4",
+	                                        "1.2.3.4",
+	                                        "::01.2.3.4",
+	                                        "::1.2.3.04",
+	                                        "::256.1.2.3",
+	                                        "::1.2.3",
+	                                        "::1.2.3.4.5",
+	                                        "::1..2.3",
+	                                        "::.1.2.3",
+	                                        "1:2:3:4:5:6:7:8",
+	                                        "1:2:3:4:5:6:7:8:9",
+	                                        "1:2:3:4:5:6:7::",
+	                                        "::2:3:4:5:6:7:8",
+	                                        "1:2:3:4:5:6:7::8",
+	                                        "1:2:3:4:5:6:1.2.3.4",
+	                                        "1:2:3:4:5:6:7:1.2.3.4",
+	                                        "1:2:3:4:5::1.2.3.4",
+	                                        "2001:db8::1",
+	                                        "2001:DB8::A",
+	                                        "12345::",
+	                                        "00000::",
+	                                        "0000::",
+	                                        "ffff::",
+	                                        "fffff::",
+	                                        "::g",
+	                                        "2001:db8:::1",
+	                                        "1:2:3:4:5:6:7:8:",
+	                                        "1::2:",
+	                                        "::1:",
+	                                        "1.2.3.4::",
+	                                        "::1a.2.3.4",
+	                                        "::1.2.3.4:5",
+	                                        "fe80::1%eth0",
+	                                        "",
+	                                        "1",
+	                                        "1:2",
+	                                        "::ffff:255.255.255.255",
+	                                        "::ffff:0.0.0.0"};
+	for (size_t i = 0; i < sizeof spellings / sizeof spellings[0]; i++)
+		check_ipv6(spellings[i], strlen(spellings[i]));
+	static const char *const parts[] = {"0",       "1",        "ff",
+	                                    "FFFF",    "abcd",     "12345",
+	                                    "0000",    "00000",    ":",
+	                                    "::",      ":::",      ".",
+	                                    "1.2.3.4", "01.2.3.4", "255.255.255.255",
+	                                    "256.1.1", "1.2.3",    "1.2.3.4.5",
+	                                    "a",       "db8",      "g",
+	                                    "1..2",    "0.0.0.0"};
+	uint64_t x = 88172645463325252ull;
+	size_t accepted = 0;
+	for (int it = 0; it < 300000; it++) {
+		char buf[72];
+		size_t n = 0;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		uint64_t y = x;
+		for (unsigned j = 0, k = 1 + (unsigned)(x % 12); j < k; j++) {
+			y = y * 6364136223846793005ull + 1442695040888963407ull;
+			char one[2] = {"0123456789abcdefABCDEF:./g"[(y >> 32) % 26], '\0'};
+			const char *p =
+			        (y >> 60) < 3 ? one
+			                      : parts[(y >> 33) % (sizeof parts / sizeof parts[0])];
+			size_t l = strlen(p);
+			if (n + l >= 70)
+				break;
+			memcpy(buf + n, p, l);
+			n += l;
+			if ((y >> 40) % 3 == 0 && n < 69)
+				buf[n++] = ':';
+		}
+		check_ipv6(buf, n);
+		uint8_t a[16];
+		accepted += match_ipv6_bytes(buf, n, a);
+	}
+	assert_true(accepted > 1000); /* the generator makes addresses too */
+}
+
 static void test_classifiers_agree(void **state)
 {
 	(void)state;
@@ -781,6 +906,7 @@ int main(void)
 	        cmocka_unit_test(test_refang),          cmocka_unit_test(test_extractor_types),
 	        cmocka_unit_test(test_stop_and_order),  cmocka_unit_test(test_empty_index),
 	        cmocka_unit_test(test_repeated_fields), cmocka_unit_test(test_classifiers_agree),
+	        cmocka_unit_test(test_ipv6_parser),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
