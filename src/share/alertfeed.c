@@ -43,21 +43,6 @@ static void us_format(int64_t us, char out[ADDED_LEN])
 	         (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u, (unsigned)(us % 1000000));
 }
 
-static bool in_list(const char *list, const char *s)
-{
-	size_t n = strlen(s);
-	for (const char *p = list; *p;) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		if (len == n && memcmp(p, s, n) == 0)
-			return true;
-		if (e == NULL)
-			break;
-		p = e + 1;
-	}
-	return false;
-}
-
 /*
  * Calls fn for every alert the feed serves p at now, with what it serves
  * (never ALERT_FEED_NONE), newest first.  fn returns 0 to go on, 1 to stop,
@@ -341,9 +326,9 @@ int alertfeed_objects(const struct alert_env *env, const struct principal *p,
 		if (!e->keep || (after_us >= 0 && e->us <= after_us) ||
 		    (cur_us >= 0 &&
 		     (e->us < cur_us || (e->us == cur_us && e->alert <= cur_alert))) ||
-		    (q->ids && !in_list(q->ids, e->id)) ||
-		    (q->types && !in_list(q->types, e->type)) ||
-		    (q->spec_versions && !in_list(q->spec_versions, e->spec)))
+		    (q->ids && !sharing_in_list(q->ids, e->id)) ||
+		    (q->types && !sharing_in_list(q->types, e->type)) ||
+		    (q->spec_versions && !sharing_in_list(q->spec_versions, e->spec)))
 			continue;
 		if (page->count == limit) {
 			page->more = true;

@@ -1683,8 +1683,7 @@ int sharing_collection_brief(struct sharing *sh, const struct principal *p, cons
 
 /* ---- reading objects ---- */
 
-/* Is s one of the comma-separated items of list? */
-static bool in_list(const char *list, const char *s)
+bool sharing_in_list(const char *list, const char *s)
 {
 	size_t n = strlen(s);
 	for (const char *p = list; *p;) {
@@ -1924,9 +1923,10 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
 			const struct store_object *o = &a[i];
 			scanned++;
 			f.after_row = o->row;
-			if ((q->ids && !one_id && !in_list(q->ids, o->stix_id)) ||
-			    (q->types && !one_type && !in_list(q->types, o->type)) ||
-			    (q->spec_versions && !in_list(q->spec_versions, o->spec_version)))
+			if ((q->ids && !one_id && !sharing_in_list(q->ids, o->stix_id)) ||
+			    (q->types && !one_type && !sharing_in_list(q->types, o->type)) ||
+			    (q->spec_versions &&
+			     !sharing_in_list(q->spec_versions, o->spec_version)))
 				continue;
 			bool pick = mode != 2 || sharing_versions_listed(q->version, o->version_us);
 			if (!pick && want_last)

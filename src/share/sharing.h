@@ -171,6 +171,9 @@ int sharing_objects(struct sharing *sh, const struct principal *p, const struct 
                     enum sharing_view view, char **json, size_t *len, struct sharing_page *page,
                     struct crix_error *err);
 
+/* Is s one of the comma-separated items of list (match[...] values)? */
+bool sharing_in_list(const char *list, const char *s);
+
 /* match[version] (TAXII 2.1 section 3.4.1), parsed.  mode: 1 only each
  * object's newest version, -1 only its oldest, 0 every version, 2 a list
  * checked version by version (the timestamps in it, and first and last). */
