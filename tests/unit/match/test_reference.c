@@ -171,6 +171,11 @@ static void label(char *out, size_t cap)
 	static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 	unsigned n = 3 + rnd(8);
 	size_t o = 0;
+	if (chance(4) && cap > 1) { /* a one-digit label: "7.cc" next to "HTTP/1.1" */
+		out[0] = (char)('0' + rnd(10));
+		out[1] = '\0';
+		return;
+	}
 	out[o++] = (char)('a' + rnd(26));
 	for (unsigned i = 1; i < n && o + 2 < cap; i++) {
 		if (i + 1 < n && i > 1 && chance(8) && out[o - 1] != '-')
@@ -664,6 +669,15 @@ static void token(char *out, size_t cap, bool *defanged)
 		        "0.0.0.0",
 		        "10/Oct/2023:13:55:36",
 		        "x.y.z",
+		        "HTTP/1.1",
+		        "bot/2.0",
+		        "1.2.3.4.5",
+		        "01.2.3.4",
+		        "256.1.1.1",
+		        "1..2.3.4",
+		        ".1.2.3.4",
+		        "1.2.3.4.",
+		        "9.9",
 		};
 		if (chance(30)) {
 			domain(out, cap);
