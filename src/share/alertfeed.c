@@ -31,18 +31,6 @@ struct feed {
 	json_t *hold; /* the object arrays the entries point into */
 };
 
-/* "YYYY-MM-DDTHH:MM:SS.ffffffZ", as sharing.c writes date_added. */
-static void us_format(int64_t us, char out[ADDED_LEN])
-{
-	time_t secs = (time_t)(us / 1000000);
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	snprintf(out, ADDED_LEN, "%04u-%02u-%02uT%02u:%02u:%02u.%06uZ",
-	         (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
-	         (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
-	         (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u, (unsigned)(us % 1000000));
-}
-
 /*
  * Calls fn for every alert the feed serves p at now, with what it serves
  * (never ALERT_FEED_NONE), newest first.  fn returns 0 to go on, 1 to stop,
@@ -156,7 +144,7 @@ static int add_alert(void *arg, const struct store_alert *a, enum alert_feed k)
 			e->spec = "2.1";
 		e->revocation = k == ALERT_FEED_WITHDRAWN;
 		e->keep = true;
-		us_format(e->us, e->added);
+		clock_format_iso_us(e->us, e->added);
 		const char *v = json_string_value(json_object_get(o, "modified"));
 		if (v == NULL)
 			v = json_string_value(json_object_get(o, "created"));

@@ -477,32 +477,11 @@ static int load_indicators(struct sharing *sh, struct crix_error *err)
 
 /* ---- date_added ---- */
 
+/* 0 for a missing or bad time (the first date_added to come). */
 static int64_t parse_us(const char *s)
 {
-	char norm[CLOCK_ISO_LEN];
-	int64_t t;
-	struct crix_error e = {0};
-	if (s[0] == '\0' || clock_parse_iso(s, "date_added", norm, &t, &e) != 0)
-		return 0;
-	int64_t us = t * 1000000, scale = 100000;
-	const char *f = strchr(s, '.');
-	for (f = f ? f + 1 : ""; *f >= '0' && *f <= '9' && scale > 0; f++, scale /= 10)
-		us += (*f - '0') * scale;
-	return us;
-}
-
-/* A TAXII timestamp, "YYYY-MM-DDTHH:MM:SS.ffffffZ" (microseconds, as TAXII
- * 2.1 section 2 requires). */
-static void format_us(int64_t us, char out[CLOCK_ISO_LEN + 8])
-{
-	time_t secs = (time_t)(us / 1000000);
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	/* years 1970-9999 (clock.c's range), so the fields keep their widths */
-	snprintf(out, CLOCK_ISO_LEN + 8, "%04u-%02u-%02uT%02u:%02u:%02u.%06uZ",
-	         (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
-	         (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
-	         (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u, (unsigned)(us % 1000000));
+	int64_t us = clock_parse_iso_us(s);
+	return us < 0 ? 0 : us;
 }
 
 static int64_t now_us(void)
@@ -521,7 +500,7 @@ static void next_added(struct sharing *sh, char out[CLOCK_ISO_LEN + 8])
 		us = sh->last_us + 1;
 	sh->last_us = us;
 	pthread_mutex_unlock(&sh->added_lock);
-	format_us(us, out);
+	clock_format_iso_us(us, out);
 }
 
 /* ---- open, free ---- */
@@ -1396,7 +1375,7 @@ int sharing_add_objects(struct sharing *sh, const struct principal *p, const cha
 	}
 	size_t ok = json_array_size(successes), bad = json_array_size(failures);
 	char req_us[CLOCK_ISO_LEN + 8];
-	format_us(req_start, req_us);
+	clock_format_iso_us(req_start, req_us);
 	*status = json_pack("{ss ss ss sI sI sI sI}", "id", sid, "status", "complete",
 	                    "request_timestamp", req_us, "total_count",
 	                    (json_int_t)json_array_size(objs), "success_count", (json_int_t)ok,
@@ -1818,7 +1797,7 @@ int sharing_taxii_time(const char *s, const char *field, char out[CLOCK_ISO_LEN]
 	if (!time_ok(s))
 		return crix_error_field(err, field, CRIX_EINVAL, "%s: an RFC 3339 UTC time", field);
 	char us[CLOCK_ISO_LEN + 8];
-	format_us(parse_us(s), us);
+	clock_format_iso_us(parse_us(s), us);
 	size_t n = strlen(us); /* 27: the fields keep their widths */
 	if (n >= CLOCK_ISO_LEN)
 		return crix_error_field(err, field, CRIX_EINVAL, "%s: out of range", field);

@@ -148,3 +148,16 @@ int64_t clock_parse_iso_us(const char *s)
 		us += (*f - '0') * scale;
 	return us;
 }
+
+char *clock_format_iso_us(int64_t us, char out[CLOCK_ISO_LEN])
+{
+	time_t secs = (time_t)(us / 1000000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	/* years 1970-9999 (clock_parse_iso's range), so the fields keep their widths */
+	snprintf(out, CLOCK_ISO_LEN, "%04u-%02u-%02uT%02u:%02u:%02u.%06uZ",
+	         (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
+	         (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
+	         (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u, (unsigned)(us % 1000000));
+	return out;
+}

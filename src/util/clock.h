@@ -34,6 +34,10 @@ int clock_parse_iso(const char *s, const char *field, char out[CLOCK_ISO_LEN], i
  * precisions, which their text does not order. */
 int64_t clock_parse_iso_us(const char *s);
 
+/* Formats us (microseconds since the epoch, years 1970-9999) as
+ * "YYYY-MM-DDTHH:MM:SS.ffffffZ", the TAXII timestamp.  Returns out. */
+char *clock_format_iso_us(int64_t us, char out[CLOCK_ISO_LEN]);
+
 /* Monotonic seconds, for latencies and rate limits. */
 double clock_mono(void);
 
