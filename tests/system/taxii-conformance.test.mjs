@@ -2,9 +2,10 @@
 // over real HTTP, against the OASIS TAXII 2.1 OS (10 June 2021) section by
 // section (the number leads each test's name), and a whole consumer flow
 // through taxii-client.mjs, which speaks as taxii2-client 2.3 does.
-// OASIS's own Python client cannot run here (PyPI is out of reach, and no
-// TAXII 2.1 client is packaged in Debian or on npm), so this is the next best
-// thing: its wire behaviour, written again.  See docs/sharing.md, Conformance.
+// OASIS's own Python client cannot run in make check (PyPI is out of reach,
+// and no TAXII 2.1 client is packaged in Debian or on npm), so this is its
+// wire behaviour, written again; scripts/taxii2client-check runs the client
+// itself where it can be had.  See docs/sharing.md, Conformance.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
