@@ -439,6 +439,18 @@ void api_collection_list(struct http_app *app, struct http_req *rq, struct http_
 			json_array_append_new(out, full);
 	}
 	json_decref(c);
+	/* The built-in alerts feed too, for whoever TAXII lists it to: one rule
+	 * (alertfeed_visible) for both listings. */
+	struct alert_env env = alert_env_of(app);
+	struct crix_error err = {0};
+	bool yes = false;
+	if (alertfeed_visible(&env, &rq->who, &yes, &err) != 0) {
+		json_decref(out);
+		http_error_from(rs, &err);
+		return;
+	}
+	if (yes)
+		json_array_append_new(out, alertfeed_collection_json());
 	http_json(rs, 200, json_pack("{so}", "collections", out));
 }
 

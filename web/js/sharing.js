@@ -36,7 +36,12 @@ const groupName = (id) => { const g = groups.find((x) => x.id === id); return g 
 const orgName = (id) => (id === me.org_id ? 'your organisation' : names.get(id) || `organisation ${id}`);
 const orgChips = (list) => list.map((id) => ({ id, label: orgName(id) }));
 
+// The built-in alerts feed (share/alertfeed.h): no TLP or shares of its
+// own; each alert it serves carries its own label.
+const ALERT_FEED = 'c0d5a4a4-40a3-4697-b3ae-39824ac5a28f';
+
 function shares(c) {
+	if (c.id === ALERT_FEED) return 'each alert by its TLP: CLEAR ones everyone, GREEN ones every member';
 	if (!c.shared_with) return 'set by the owner';
 	const sw = c.shared_with, out = [];
 	if (sw.orgs.length) out.push(`organisations ${sw.orgs.map((id) => names.get(id) || id).join(', ')}`);
@@ -52,7 +57,7 @@ async function loadCollections() {
 		const edit = mine ? h('button', { type: 'button', class: 'secondary', text: `Change ${c.title}`, onclick: () => startEdit(c) }) : '';
 		return h('tr', { 'data-id': c.id },
 			h('th', { scope: 'row' }, h('span', { text: c.title }), c.description ? h('span', { class: 'hint block', text: c.description }) : null),
-			h('td', {}, c.tlp ? h('span', { class: `tlp tlp-${c.tlp.replace('+', '-')}`, text: tlpName(c.tlp) }) : 'set by the owner'),
+			h('td', {}, c.tlp ? h('span', { class: `tlp tlp-${c.tlp.replace('+', '-')}`, text: tlpName(c.tlp) }) : c.id === ALERT_FEED ? 'each alert\'s own' : 'set by the owner'),
 			h('td', { text: shares(c) }), h('td', { text: c.writers ? c.writers.map(orgName).join(', ') || 'the owner only' : '' }),
 			h('td', { text: [c.can_read ? 'read' : '', c.can_write ? 'add objects' : ''].filter(Boolean).join(', ') }),
 			h('td', {}, edit));
