@@ -9,7 +9,8 @@
  * persons prosecuted and convicted and suppress small cells for the public.
  * Dissemination is one transaction: a report that cannot move in the middle
  * of a case of 1200 leaves nothing written; a case larger than
- * CASEWORK_MOVE_MAX is refused, not moved in part.
+ * CASEWORK_MOVE_MAX is refused, not moved in part.  A split is in the
+ * history of both cases.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -525,12 +526,88 @@ static void test_dissemination_refuses_huge_case(void **state)
 	free(dir);
 }
 
+/* The number of entries of kind "split" in the history of the case of ref. */
+static size_t splits_in(const struct casework_env *env, const struct principal *p, const char *ref)
+{
+	json_t *out, *e;
+	size_t i, n = 0;
+	OK(casework_history(env, p, ref, 0, 100, &out, E));
+	json_array_foreach(json_object_get(out, "entries"), i, e) n +=
+	        strcmp(json_string_value(json_object_get(e, "kind")), "split") == 0;
+	json_decref(out);
+	return n;
+}
+
+/* A split shows in the history of the case the report left as well as in
+ * that of its new case, also when the report split off is the case's
+ * oldest, and again after a restart (the decisions are replayed). */
+static void test_split_in_both_histories(void **state)
+{
+	(void)state;
+	char *dir = tmpdir_new();
+	struct store *s;
+	struct catalogue *cat;
+	OK(secret_init(E));
+	OK(catalogue_load("data", &cat, E));
+	OK(store_open(NULL, dir, &s, E));
+	int64_t cert = add_org(s, "CERT", "cert");
+	char ra[REF_LEN + 1], rb[REF_LEN + 1], rc[REF_LEN + 1], rd[REF_LEN + 1];
+	add_report(s, "+447700900031", "Kent", "phishing", ra);
+	add_report(s, "+447700900031", "Kent", "phishing", rb);
+	add_report(s, "+447700900031", "Kent", "phishing", rc);
+	add_report(s, "+447700900032", "Kent", "phishing", rd); /* another case */
+	struct cases *k;
+	uint64_t n_ind;
+	OK(cases_open(s, 0, NULL, &k, &n_ind, E));
+	struct report_env renv = {.store = s, .cat = cat, .cases = k};
+	struct casework_env env = {.reports = &renv};
+	struct principal ana = who(cert, ROLE_ANALYST, ORG_CERT);
+	json_t *out, *in;
+	char body_text[128];
+
+	snprintf(body_text, sizeof body_text, "{\"report\": \"%s\", \"note\": \"not him\"}", rb);
+	in = body(body_text);
+	OK(cases_split(k, s, NULL, &ana, ra, in, &out, E));
+	json_decref(in);
+	json_decref(out);
+	assert_int_equal(splits_in(&env, &ana, rb), 1); /* its new case */
+	assert_int_equal(splits_in(&env, &ana, ra), 1); /* the case it left */
+	assert_int_equal(splits_in(&env, &ana, rd), 0);
+	/* the oldest report split off: the case it left (c's) shows it too */
+	snprintf(body_text, sizeof body_text, "{\"report\": \"%s\"}", ra);
+	in = body(body_text);
+	OK(cases_split(k, s, NULL, &ana, rc, in, &out, E));
+	json_decref(in);
+	json_decref(out);
+	assert_int_equal(splits_in(&env, &ana, ra), 2);
+	assert_int_equal(splits_in(&env, &ana, rb), 1);
+	/* c's case: the split of a; b's split is told through a (the report it
+	 * records as its source), which has left c's case since */
+	assert_int_equal(splits_in(&env, &ana, rc), 1);
+	cases_free(k);
+	/* after a restart: the same */
+	OK(cases_open(s, 0, NULL, &k, &n_ind, E));
+	renv.cases = k;
+	assert_int_equal(splits_in(&env, &ana, rb), 1);
+	assert_int_equal(splits_in(&env, &ana, ra), 2);
+	assert_int_equal(splits_in(&env, &ana, rc), 1);
+	int64_t checked, bad;
+	OK(audit_verify(s, &checked, &bad, E));
+	assert_int_equal(bad, 0);
+	cases_free(k);
+	store_close(s);
+	catalogue_free(cat);
+	tmpdir_remove(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_review_disseminate_package_outcome_stats),
 	        cmocka_unit_test(test_dissemination_all_or_nothing),
 	        cmocka_unit_test(test_dissemination_refuses_huge_case),
+	        cmocka_unit_test(test_split_in_both_histories),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
