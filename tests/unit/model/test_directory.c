@@ -18,7 +18,7 @@
 
 #include "model/account.h"
 #include "model/directory.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 #define OWN   5
 #define OTHER 6
@@ -131,13 +131,8 @@ static void user(struct fx *f, int64_t o, const char *name, bool disabled)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	if (f == NULL || secret_init(NULL) != 0 || (f->dir = tmpdir_new()) == NULL)
+	if (f == NULL || secret_init(NULL) != 0 || storefx_open(&f->dir, &f->s) != 0)
 		return -1;
-	struct crix_error err = {0};
-	if (store_open(NULL, f->dir, &f->s, &err) != 0) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		return -1;
-	}
 	account_principal_cli(&f->cli);
 	*state = f;
 	return 0;
@@ -146,9 +141,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->s);
-	tmpdir_remove(f->dir);
-	free(f->dir);
+	storefx_close(f->dir, f->s);
 	free(f);
 	return 0;
 }
