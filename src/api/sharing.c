@@ -149,6 +149,17 @@ static struct alert_env alert_env_of(struct http_app *app)
 	return (struct alert_env){app->store, app->cat, app->reports.ioc};
 }
 
+/* Is the built-in collection of alerts listed to the caller (served at
+ * least one alert)?  The one rule for the TAXII and the REST listings and
+ * reads.  OUT: *yes. */
+static int alerts_listed(struct http_app *app, struct http_req *rq, bool *yes,
+                         struct crix_error *err)
+{
+	struct alert_env env = alert_env_of(app);
+	*yes = false;
+	return alertfeed_visible(&env, &rq->who, yes, err);
+}
+
 /* Is id the built-in collection of alerts, and may the caller see it?  When
  * it is and the caller may not, answers 404 (as for an unknown collection)
  * and *answered is set. */
@@ -158,10 +169,9 @@ static bool alert_collection(struct http_app *app, struct http_req *rq, struct h
 	*answered = false;
 	if (strcmp(id, ALERTFEED_ID) != 0)
 		return false;
-	struct alert_env env = alert_env_of(app);
 	struct crix_error err = {0};
 	bool yes;
-	if (alertfeed_visible(&env, &rq->who, &yes, &err) != 0) {
+	if (alerts_listed(app, rq, &yes, &err) != 0) {
 		taxii_error_from(rs, &err);
 		*answered = true;
 	} else if (!yes) {
@@ -177,10 +187,9 @@ void api_taxii_collections(struct http_app *app, struct http_req *rq, struct htt
 		return;
 	json_t *c = sharing_collections_json(app->sharing, &rq->who);
 	/* the alerts, for those who are served at least one */
-	struct alert_env env = alert_env_of(app);
 	struct crix_error err = {0};
-	bool yes = false;
-	if (alertfeed_visible(&env, &rq->who, &yes, &err) != 0) {
+	bool yes;
+	if (alerts_listed(app, rq, &yes, &err) != 0) {
 		json_decref(c);
 		taxii_error_from(rs, &err);
 		return;
@@ -439,6 +448,16 @@ void api_collection_list(struct http_app *app, struct http_req *rq, struct http_
 			json_array_append_new(out, full);
 	}
 	json_decref(c);
+	/* The built-in alerts feed too, for whoever TAXII lists it to. */
+	struct crix_error err = {0};
+	bool yes;
+	if (alerts_listed(app, rq, &yes, &err) != 0) {
+		json_decref(out);
+		http_error_from(rs, &err);
+		return;
+	}
+	if (yes)
+		json_array_append_new(out, alertfeed_collection_json());
 	http_json(rs, 200, json_pack("{so}", "collections", out));
 }
 

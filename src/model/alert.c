@@ -123,7 +123,7 @@ static int take_indicator(const struct alert_env *env, json_t *e, size_t i, stru
 	/* Analysts paste defanged values (evil[.]example, hxxp://...). */
 	char *plain = malloc(n + 1);
 	if (plain == NULL)
-		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		return crix_error_oom(err);
 	size_t pn = 0;
 	struct crix_error e2 = {0};
 	int rc = ioc_refang(s, n, plain, n + 1, NULL, &pn, &e2);
@@ -163,7 +163,7 @@ static int take_indicators(const struct alert_env *env, json_t *in, json_t **out
 	if (res == NULL || v == NULL) {
 		json_decref(res);
 		free(v);
-		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		return crix_error_oom(err);
 	}
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < json_array_size(arr); i++) {
@@ -179,7 +179,7 @@ static int take_indicators(const struct alert_env *env, json_t *in, json_t **out
 		}
 		if (!dup && json_array_append_new(res, json_pack("{s:s,s:s#}", "type", tn, "value",
 		                                                 v->v, (int)v->len)) != 0)
-			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+			rc = crix_error_oom(err);
 	}
 	free(v);
 	if (rc != 0) {
@@ -252,7 +252,7 @@ int alert_validate(const struct alert_env *env, json_t *in, const char *now, str
 	a->indicators = ind_text;
 	if (a->summary == NULL || a->advice == NULL || a->indicators == NULL) {
 		store_alert_clear(a);
-		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		return crix_error_oom(err);
 	}
 	return 0;
 }
@@ -313,6 +313,15 @@ json_t *alert_json(const struct catalogue *cat, const struct principal *p,
 
 /* ---- publishing and withdrawing ---- */
 
+/* *out: a as p sees it now; the end of every call that answers one alert. */
+static int answer(const struct alert_env *env, const struct principal *p,
+                  const struct store_alert *a, const char *now, json_t **out,
+                  struct crix_error *err)
+{
+	*out = alert_json(env->cat, p, a, now);
+	return *out != NULL ? 0 : crix_error_oom(err);
+}
+
 /* Writes the change and its audit entry in one transaction. */
 static int commit_with_audit(struct store *s, const struct principal *p, struct store_alert *a,
                              bool insert, struct crix_error *err)
@@ -330,7 +339,7 @@ static int commit_with_audit(struct store *s, const struct principal *p, struct 
 	char *dt = d != NULL ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(d);
 	if (rc == 0 && dt == NULL)
-		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		rc = crix_error_oom(err);
 	if (rc == 0)
 		rc = audit_append(tx, p->actor, insert ? "alert.publish" : "alert.withdraw",
 		                  "alert", id, dt, err);
@@ -366,11 +375,8 @@ int alert_publish(const struct alert_env *env, const struct principal *p, json_t
 		memcpy(a.published, now, sizeof now);
 		rc = commit_with_audit(env->store, p, &a, true, err);
 	}
-	if (rc == 0) {
-		*out = alert_json(env->cat, p, &a, now);
-		if (*out == NULL)
-			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
-	}
+	if (rc == 0)
+		rc = answer(env, p, &a, now, out, err);
 	store_alert_clear(&a);
 	return rc;
 }
@@ -416,9 +422,7 @@ int alert_withdraw(const struct alert_env *env, const struct principal *p, int64
 	}
 	if (rc == 0) {
 		snprintf(a.status, sizeof a.status, "withdrawn");
-		*out = alert_json(env->cat, p, &a, now);
-		if (*out == NULL)
-			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		rc = answer(env, p, &a, now, out, err);
 	}
 	store_alert_clear(&a);
 	return rc;
@@ -427,15 +431,15 @@ int alert_withdraw(const struct alert_env *env, const struct principal *p, int64
 int alert_view(const struct alert_env *env, const struct principal *p, int64_t id, json_t **out,
                struct crix_error *err)
 {
-	*out = NULL;
 	struct store_alert a;
 	char now[CLOCK_ISO_LEN];
+	*out = NULL;
 	int rc = fetch_visible(env, p, id, &a, now, err);
-	if (rc != 0)
-		return rc;
-	*out = alert_json(env->cat, p, &a, now);
-	store_alert_clear(&a);
-	return *out != NULL ? 0 : crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	if (rc == 0) {
+		rc = answer(env, p, &a, now, out, err);
+		store_alert_clear(&a);
+	}
+	return rc;
 }
 
 /* ---- listing ---- */
@@ -474,7 +478,7 @@ int alert_list(const struct alert_env *env, const struct principal *p, const str
 
 	json_t *list = json_array();
 	if (list == NULL)
-		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		return crix_error_oom(err);
 	int64_t before = q->before, next = 0;
 	int rc = 0;
 	for (int round = 0; rc == 0 && round < LIST_ROUNDS && json_array_size(list) < q->limit;
@@ -490,7 +494,7 @@ int alert_list(const struct alert_env *env, const struct principal *p, const str
 				continue;
 			if (json_array_append_new(list, alert_json(env->cat, p, &rows[i], now)) !=
 			    0)
-				rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+				rc = crix_error_oom(err);
 		}
 		store_alert_array_free(rows, n);
 		/* A short page means the store has no more. */
@@ -504,7 +508,7 @@ int alert_list(const struct alert_env *env, const struct principal *p, const str
 	}
 	*out = json_pack("{s:o,s:o}", "alerts", list, "next",
 	                 next > 0 ? json_integer(next) : json_null());
-	return *out != NULL ? 0 : crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	return *out != NULL ? 0 : crix_error_oom(err);
 }
 
 /* ---- STIX 2.1 ---- */
@@ -516,7 +520,7 @@ static int note_unexported(char **buf, size_t *len, const char *type, const char
 	size_t add = strlen(type) + strlen(value) + 4;
 	char *p = realloc(*buf, *len + add + 1);
 	if (p == NULL)
-		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		return crix_error_oom(err);
 	*len += (size_t)snprintf(p + *len, add + 1, "%s%s %s", *len ? ", " : "", type, value);
 	*buf = p;
 	return 0;
@@ -533,7 +537,7 @@ static int set_valid_until(json_t *objs, const char *expires, struct crix_error 
 		const char *t = json_string_value(json_object_get(o, "type"));
 		if (t != NULL && strcmp(t, "indicator") == 0 &&
 		    json_object_set_new(o, "valid_until", json_string(expires)) != 0)
-			return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+			return crix_error_oom(err);
 	}
 	return 0;
 }
@@ -547,7 +551,7 @@ static int alert_report_object(const struct stix_producer *prod, const struct st
 	json_t *props = json_pack("{s:s,s:I,s:s}", "type", "report", "alert", (json_int_t)a->id,
 	                          "created_by_ref", prod->identity_id);
 	if (props == NULL)
-		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		return crix_error_oom(err);
 	int rc = stix_id_v5("report", STIX_CRIX_NAMESPACE, props, id, err);
 	json_decref(props);
 	if (rc != 0)
@@ -555,7 +559,7 @@ static int alert_report_object(const struct stix_producer *prod, const struct st
 	size_t dlen = strlen(a->summary) + strlen(a->advice) + strlen(others) + 128;
 	char *desc = malloc(dlen);
 	if (desc == NULL)
-		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		return crix_error_oom(err);
 	snprintf(desc, dlen, "%s\n\nAdvice:\n%s%s%s", a->summary, a->advice,
 	         others[0] ? "\n\nIndicators without a STIX 2.1 object: " : "", others);
 	json_t *refs = json_array();
@@ -575,7 +579,7 @@ static int alert_report_object(const struct stix_producer *prod, const struct st
 	if (r != NULL && a->withdrawn[0])
 		json_object_set_new(r, "revoked", json_true());
 	if (r == NULL)
-		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		return crix_error_oom(err);
 	*out = r;
 	return 0;
 }
@@ -595,7 +599,7 @@ int alert_stix_objects(const struct store_alert *a, json_t **out, struct crix_er
 		                    (long long)a->id);
 	if (rc == 0 && (json_array_append_new(objs, stix_tlp_marking(prod.tlp)) != 0 ||
 	                json_array_append_new(objs, stix_identity(&prod)) != 0))
-		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		rc = crix_error_oom(err);
 	for (size_t i = 0; rc == 0 && i < json_array_size(inds); i++) {
 		json_t *o = json_array_get(inds, i);
 		const char *t = json_string_value(json_object_get(o, "type"));
@@ -614,7 +618,7 @@ int alert_stix_objects(const struct store_alert *a, json_t **out, struct crix_er
 		if (rc == 0 && a->expires[0])
 			rc = set_valid_until(these, a->expires, err);
 		if (rc == 0 && json_array_extend(objs, these) != 0)
-			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+			rc = crix_error_oom(err);
 		json_decref(these);
 	}
 	json_t *report = NULL;
@@ -622,7 +626,7 @@ int alert_stix_objects(const struct store_alert *a, json_t **out, struct crix_er
 		rc = alert_report_object(&prod, a, objs, others != NULL ? others : "", &report,
 		                         err);
 	if (rc == 0 && json_array_append_new(objs, report) != 0)
-		rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		rc = crix_error_oom(err);
 	free(others);
 	free(v);
 	json_decref(inds);
@@ -663,9 +667,9 @@ int alert_stix_withdrawal(const struct store_alert *a, json_t **out, struct crix
 		    json_object_set_new(r, "revoked", json_true()) != 0 ||
 		    (report && json_object_set_new(r, "name", json_string(name)) != 0)) {
 			json_decref(r);
-			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+			rc = crix_error_oom(err);
 		} else if (json_array_append_new(objs, r) != 0) {
-			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+			rc = crix_error_oom(err);
 		}
 	}
 	json_decref(all);
@@ -693,7 +697,7 @@ int alert_stix(const struct alert_env *env, const struct principal *p, int64_t i
 		stix_bundle_id(bid);
 		*bundle = json_pack("{s:s,s:s,s:o}", "type", "bundle", "id", bid, "objects", objs);
 		if (*bundle == NULL)
-			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+			rc = crix_error_oom(err);
 	}
 	store_alert_clear(&a);
 	return rc;

@@ -366,6 +366,24 @@ static uint32_t anchor_of(struct cases *k, uint32_t report)
 	return a ? a : report;
 }
 
+/*
+ * The report a split records as its source (other_id): the case's oldest
+ * report, whose case keeps the case's id (settle_split), unless it is the
+ * one split off, then the oldest other member; 0 for a case of one.  The
+ * split then shows in the history of the case it left as well as in that
+ * of the report's new case.
+ */
+static int64_t split_source(int64_t report, const uint32_t *m, size_t n, uint32_t anchor)
+{
+	if (anchor != report)
+		return anchor;
+	uint32_t best = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m[i] != report && (best == 0 || m[i] < best))
+			best = m[i];
+	return best;
+}
+
 /* Gives the case of report its one live id: a new one when its reports
  * carry none, the oldest when they carry several (the others retire into
  * it).  OUT: *seq. */
@@ -740,13 +758,7 @@ int cases_decide(struct cases *k, struct store *s, const struct principal *p,
 	snprintf(d->actor, sizeof d->actor, "%s", p->actor);
 	char object[STORE_NAME_MAX];
 	snprintf(object, sizeof object, "%lld", (long long)d->report_id);
-	json_t *detail = json_pack("{s:s,s:I,s:s,s:s,s:s}", "kind", d->kind, "other",
-	                           (json_int_t)d->other_id, "type", d->type, "value", d->value,
-	                           "note", d->note);
-	char *dt = detail != NULL ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(detail);
-	if (dt == NULL)
-		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	char *dt = NULL;
 	char action[STORE_SHORT_MAX + 8];
 	snprintf(action, sizeof action, "case.%s", d->kind);
 	/* The lock is held across the commit so that the engine applies
@@ -769,6 +781,18 @@ int cases_decide(struct cases *k, struct store *s, const struct principal *p,
 	if (rc == 0 && splits) {
 		pre_anchor = anchor_of(k, (uint32_t)d->report_id);
 		if (members_all(k, (uint32_t)d->report_id, &pre_m, &pre_n) != 0)
+			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
+		else
+			d->other_id = split_source(d->report_id, pre_m, pre_n, pre_anchor);
+	}
+	/* the audit detail is the decision as stored, a split's source too */
+	if (rc == 0) {
+		json_t *detail = json_pack("{s:s,s:I,s:s,s:s,s:s}", "kind", d->kind, "other",
+		                           (json_int_t)d->other_id, "type", d->type, "value",
+		                           d->value, "note", d->note);
+		dt = detail != NULL ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		json_decref(detail);
+		if (dt == NULL)
 			rc = crix_error_set(err, CRIX_ENOMEM, "out of memory");
 	}
 	struct store_tx *tx = NULL;

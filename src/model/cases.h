@@ -50,6 +50,8 @@ void cases_set_triage(struct cases *k, const struct triage_weights *w);
  * note as checked by the caller; at and actor are filled) with its audit
  * entry in one transaction, then applies it to the engine, so that it holds
  * from now on and again after every restart (cases_open replays them).
+ * A split (exclude, detach) gets other_id set to a report of the case it
+ * leaves, so that both cases' histories show it.
  * CRIX_EACCES unless account_may_decide_cases.
  */
 int cases_decide(struct cases *k, struct store *s, const struct principal *p,

@@ -176,9 +176,26 @@ static const struct kind ORGS = {sizeof(struct store_org), org_name, org_page, o
 static const struct kind USERS = {sizeof(struct store_user), user_name, user_page, user_id,
                                   user_listed};
 
-/* Reads every row of k in scope a page at a time, keeping the best. */
-static int search(struct store *s, const struct kind *k, int64_t scope, const char *folded,
-                  void **out, size_t *n, bool *more, struct crix_error *err)
+/* Whose users the caller may list: p and its partners; NULL: any (the
+ * scope was checked before the search). */
+struct audience {
+	const struct principal *p;
+	const struct directory_partners *pt;
+};
+
+static bool may_list_org(const struct audience *a, int64_t org_id)
+{
+	if (a == NULL)
+		return true;
+	bool partner = a->p->org_id > 0 && org_id != a->p->org_id && a->pt != NULL &&
+	               a->pt->shares_group(a->pt->arg, org_id);
+	return directory_may_list_users(a->p, org_id, partner);
+}
+
+/* Reads every row of k in scope a page at a time, keeping the best of
+ * those aud may see (user rows only). */
+static int search(struct store *s, const struct kind *k, int64_t scope, const struct audience *aud,
+                  const char *folded, void **out, size_t *n, bool *more, struct crix_error *err)
 {
 	*out = NULL;
 	*n = 0;
@@ -198,7 +215,9 @@ static int search(struct store *s, const struct kind *k, int64_t scope, const ch
 		}
 		for (size_t i = 0; i < got; i++) {
 			void *row = (char *)page + i * k->size;
-			if (k->listed(row))
+			if (k->listed(row) &&
+			    (aud == NULL ||
+			     may_list_org(aud, ((const struct store_user *)row)->org_id)))
 				offer(&b, row, directory_match(k->name(row), folded));
 		}
 		if (got > 0)
@@ -215,7 +234,7 @@ int directory_orgs(struct store *s, const char *folded, struct store_org **out, 
                    bool *more, struct crix_error *err)
 {
 	void *rows;
-	int rc = search(s, &ORGS, 0, folded, &rows, n, more, err);
+	int rc = search(s, &ORGS, 0, NULL, folded, &rows, n, more, err);
 	*out = rows;
 	return rc;
 }
@@ -224,7 +243,49 @@ int directory_users(struct store *s, int64_t org_id, const char *folded, struct 
                     size_t *n, bool *more, struct crix_error *err)
 {
 	void *rows;
-	int rc = search(s, &USERS, org_id, folded, &rows, n, more, err);
+	int rc = search(s, &USERS, org_id, NULL, folded, &rows, n, more, err);
 	*out = rows;
 	return rc;
+}
+
+int directory_users_visible(struct store *s, const struct principal *p,
+                            const struct directory_partners *pt, const char *folded,
+                            struct store_user **out, size_t *n, bool *more, struct crix_error *err)
+{
+	void *rows;
+	struct audience aud = {p, pt};
+	int rc = search(s, &USERS, 0, &aud, folded, &rows, n, more, err);
+	*out = rows;
+	return rc;
+}
+
+int directory_users_named(struct store *s, const struct principal *p,
+                          const struct directory_partners *pt, const int64_t *ids, size_t n_ids,
+                          struct store_user **out, size_t *n, struct crix_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (n_ids > DIRECTORY_IDS_MAX)
+		return crix_error_field(err, "ids", CRIX_EINVAL, "ids: at most %d",
+		                        DIRECTORY_IDS_MAX);
+	struct store_user *u = calloc(n_ids ? n_ids : 1, sizeof *u);
+	if (u == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	struct audience aud = {p, pt};
+	for (size_t i = 0; i < n_ids; i++) {
+		struct crix_error e = {0};
+		int rc = store_user_get(s, ids[i], &u[*n], &e);
+		if (rc == CRIX_ENOTFOUND)
+			continue;
+		if (rc != 0) {
+			free(u);
+			*n = 0;
+			crix_error_set(err, rc, "%s", e.msg);
+			return rc;
+		}
+		if (user_listed(&u[*n]) && may_list_org(&aud, u[*n].org_id))
+			(*n)++;
+	}
+	*out = u;
+	return 0;
 }

@@ -53,4 +53,33 @@ int directory_orgs(struct store *s, const char *folded, struct store_org **out, 
 int directory_users(struct store *s, int64_t org_id, const char *folded, struct store_user **out,
                     size_t *n, bool *more, struct crix_error *err);
 
+/* Does org_id share a sharing group with the caller's organisation?  The
+ * sharing module knows (sharing_orgs_share_group); the directory asks. */
+struct directory_partners {
+	bool (*shares_group)(void *arg, int64_t org_id);
+	void *arg;
+};
+
+/*
+ * The same over every organisation p may list the users of
+ * (directory_may_list_users: its own, its group partners; an admin all),
+ * so that a picker finds users across organisations without naming one.
+ * One pass over all users; nothing from an organisation p may not list.
+ */
+int directory_users_visible(struct store *s, const struct principal *p,
+                            const struct directory_partners *pt, const char *folded,
+                            struct store_user **out, size_t *n, bool *more, struct crix_error *err);
+
+#define DIRECTORY_IDS_MAX 64 /* users named at once (a collection's IDS_MAX) */
+
+/*
+ * The enabled users among ids[0..n_ids) that p may list, in the order
+ * given, so that pages show the names of users stored by id.  An id p may
+ * not list, or of nobody, is left out, never named.  CRIX_EINVAL naming
+ * "ids" past DIRECTORY_IDS_MAX.  OUT: *out (free()), *n.
+ */
+int directory_users_named(struct store *s, const struct principal *p,
+                          const struct directory_partners *pt, const int64_t *ids, size_t n_ids,
+                          struct store_user **out, size_t *n, struct crix_error *err);
+
 #endif

@@ -364,11 +364,6 @@ static int no_object(const struct ioc_value *v, struct crix_error *err)
 	                      ioc_type_name(v->type));
 }
 
-static int oom(struct crix_error *err)
-{
-	return crix_error_set(err, CRIX_ENOMEM, "out of memory");
-}
-
 /* A string member; fails (NULL) on invalid UTF-8 like json_stringn. */
 static int set_str(json_t *o, const char *k, const char *s)
 {
@@ -405,10 +400,10 @@ static int append(json_t *a, json_t *o, bool ok, struct crix_error *err)
 {
 	if (!ok || o == NULL) {
 		json_decref(o);
-		return oom(err);
+		return crix_error_oom(err);
 	}
 	if (json_array_append_new(a, o) != 0) /* it released o */
-		return oom(err);
+		return crix_error_oom(err);
 	return 0;
 }
 
@@ -425,7 +420,7 @@ int stix_sco(const struct stix_producer *p, const struct ioc_value *v, json_t **
 	json_int_t asn = 0;
 	char *val = malloc(IOC_VALUE_MAX);
 	if (val == NULL)
-		return oom(err);
+		return crix_error_oom(err);
 	int rc = stix_value(v, val, IOC_VALUE_MAX, err);
 	if (rc != 0) {
 		free(val);
@@ -453,7 +448,7 @@ int stix_sco(const struct stix_producer *p, const struct ioc_value *v, json_t **
 	if (o == NULL || json_object_update(o, props) != 0 || add_marking(o, p) != 0) {
 		json_decref(o);
 		json_decref(props);
-		return oom(err);
+		return crix_error_oom(err);
 	}
 	json_decref(props);
 	*sco = o;
@@ -504,7 +499,7 @@ int stix_pattern(const struct ioc_value *v, char *out, size_t cap, struct crix_e
 	} else {
 		char *val = malloc(IOC_VALUE_MAX), *q = malloc(STIX_PATTERN_MAX);
 		size_t qlen;
-		int rc = val == NULL || q == NULL ? oom(err) : 0;
+		int rc = val == NULL || q == NULL ? crix_error_oom(err) : 0;
 		if (rc == 0)
 			rc = stix_value(v, val, IOC_VALUE_MAX, err);
 		if (rc == 0)
@@ -556,11 +551,11 @@ static int crix_id(const struct stix_producer *p, const char *type, json_t *prop
                    char id[STIX_ID_MAX], struct crix_error *err)
 {
 	if (props == NULL)
-		return oom(err);
+		return crix_error_oom(err);
 	int rc = json_object_set_new(props, "type", json_string(type));
 	if (rc == 0 && p->identity_id[0] != '\0')
 		rc = set_str(props, "created_by_ref", p->identity_id);
-	rc = rc != 0 ? oom(err) : stix_id_v5(type, STIX_CRIX_NAMESPACE, props, id, err);
+	rc = rc != 0 ? crix_error_oom(err) : stix_id_v5(type, STIX_CRIX_NAMESPACE, props, id, err);
 	json_decref(props);
 	return rc;
 }
@@ -587,7 +582,7 @@ static int indicator(const struct stix_producer *p, const struct ioc_value *v, j
 {
 	char *pattern = malloc(STIX_PATTERN_MAX);
 	if (pattern == NULL)
-		return oom(err);
+		return crix_error_oom(err);
 	int rc = stix_pattern(v, pattern, STIX_PATTERN_MAX, err);
 	if (rc == 0)
 		rc = crix_id(p, "indicator", json_pack("{s:s}", "pattern", pattern), id, err);
@@ -632,7 +627,7 @@ int stix_objects(const struct stix_producer *p, const struct ioc_value *v, json_
 		return no_object(v, err);
 	json_t *a = json_array();
 	if (a == NULL)
-		return oom(err);
+		return crix_error_oom(err);
 	int rc;
 	if (v->type == IOC_CVE) {
 		rc = vulnerability(p, v, a, err);
@@ -698,7 +693,7 @@ json_t *stix_org_identity(const struct stix_producer *p, const char *name, const
 		ok = set_str(o, "created_by_ref", p->identity_id) == 0;
 	if (!ok) {
 		json_decref(o);
-		oom(err);
+		crix_error_oom(err);
 		return NULL;
 	}
 	return o;
@@ -724,7 +719,7 @@ static json_t *container(const struct stix_producer *p, const char *type, const 
 	          add_marking(o, p) == 0;
 	if (!ok) {
 		json_decref(o);
-		oom(err);
+		crix_error_oom(err);
 		return NULL;
 	}
 	return o;
@@ -743,7 +738,7 @@ json_t *stix_report(const struct stix_producer *p, const char *name, const char 
 	           json_object_set_new(o, "labels", json_pack("[s]", label)) == 0);
 	if (!ok) {
 		json_decref(o);
-		oom(err);
+		crix_error_oom(err);
 		return NULL;
 	}
 	return o;
@@ -780,7 +775,7 @@ json_t *stix_sighting(const struct stix_producer *p, const char *id, const char 
 	ok = ok && add_marking(o, p) == 0;
 	if (!ok) {
 		json_decref(o);
-		oom(err);
+		crix_error_oom(err);
 		return NULL;
 	}
 	return o;

@@ -457,7 +457,7 @@ struct store_case_decision {
 	char actor[STORE_ACTOR_MAX];
 	char kind[STORE_SHORT_MAX];
 	int64_t report_id;
-	int64_t other_id; /* "link" only, else 0 */
+	int64_t other_id; /* "link": the other case; a split: a report of the case it left */
 	char type[STORE_SHORT_MAX];
 	char value[4097];              /* canonical indicator value (IOC_VALUE_MAX + 1) */
 	char note[STORE_NAME_MAX * 4]; /* the analyst's reason */

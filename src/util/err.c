@@ -82,6 +82,11 @@ int crix_error_set(struct crix_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
+int crix_error_oom(struct crix_error *err)
+{
+	return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+}
+
 int crix_error_field(struct crix_error *err, const char *field, int code, const char *fmt, ...)
 {
 	if (err == NULL)

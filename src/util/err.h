@@ -39,6 +39,10 @@ struct crix_error {
 int crix_error_set(struct crix_error *err, int code, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/* crix_error_set(err, CRIX_ENOMEM, "out of memory"): the one failure every
+ * allocating path shares. */
+int crix_error_oom(struct crix_error *err);
+
 /* As crix_error_set, and records the name of the input field at fault; the
  * message should name it too, for readers of the message alone. */
 int crix_error_field(struct crix_error *err, const char *field, int code, const char *fmt, ...)

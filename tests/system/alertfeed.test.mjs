@@ -1,5 +1,6 @@
 // alertfeed.test.mjs - the built-in TAXII 2.1 collection "crix-alerts" over
 // real HTTP (src/share/alertfeed.c): listed under /taxii2/api/collections/
+// (and GET /api/v1/collections for the signed-in)
 // for whoever is served at least one alert (the public: current CLEAR ones;
 // members: CLEAR and GREEN), 404 otherwise; its objects exactly those of
 // GET /api/v1/alerts/{id}?format=stix; paging by limit/next and added_after
@@ -62,6 +63,15 @@ describe('alerts over TAXII: the crix-alerts collection', () => {
 		indicators: [`${title.toLowerCase().replace(/[^a-z]+/g, '-')}.example.com`, '+44 7700 900123', '203.0.113.9'],
 		...extra,
 	});
+	// GET /api/v1/collections lists the feed exactly when TAXII does (signed-in callers)
+	async function restListed(who) {
+		const r = expectStatus(await req(srv, 'GET', '/api/v1/collections', { token: T[who] }), 200, 'collections');
+		const mine = r.json.collections.filter((x) => x.id === FEED);
+		const t = (await taxii('collections/', who)).json.collections || [];
+		assert.equal(mine.length, t.some((x) => x.id === FEED) ? 1 : 0, `${who}: REST lists the feed as TAXII does`);
+		if (mine.length) assert.deepEqual(mine[0], t.find((x) => x.id === FEED), `${who}: the same resource`);
+		return mine.length === 1;
+	}
 	const stixOf = async (id, who) => expectStatus(await req(srv, 'GET', `/api/v1/alerts/${id}?format=stix`, { token: T[who] }), 200, 'stix').json.objects;
 
 	before(async () => {
@@ -82,6 +92,7 @@ describe('alerts over TAXII: the crix-alerts collection', () => {
 			assert.ok(!(c.json.collections || []).some((x) => x.id === FEED), who);
 			assert.equal((await taxii(`collections/${FEED}/`, who)).status, 404);
 			assert.equal((await taxii(`collections/${FEED}/objects/`, who)).status, 404);
+			if (who !== 'anon') assert.equal(await restListed(who), false);
 		}
 	});
 
@@ -92,6 +103,7 @@ describe('alerts over TAXII: the crix-alerts collection', () => {
 			const mine = (c.json.collections || []).find((x) => x.id === FEED);
 			assert.equal(!!mine, listed, `${who}: listed`);
 			assert.equal((await taxii(`collections/${FEED}/objects/`, who)).status, listed ? 200 : 404, `${who}: objects`);
+			if (who !== 'anon') assert.equal(await restListed(who), listed, `${who}: REST`);
 			if (listed) assert.deepEqual([mine.title, mine.can_read, mine.can_write, mine.media_types], ['crix-alerts', true, false, ['application/stix+json;version=2.1']]);
 		}
 		A.clear = await publish('ann', alert('Parcel texts', 'clear'));

@@ -81,7 +81,7 @@ describe('directory', () => {
 		}
 		// Its own organisation, with or without org=.
 		assert.deepEqual((await get('/api/v1/directory/users?q=cy', 'cyd', 200)).json,
-			{ users: [{ id: acc.users.cyd.id, org_id: acc.orgs.shop, username: 'cyd', role: 'analyst' }], more: false });
+			{ users: [{ id: acc.users.cyd.id, org_id: acc.orgs.shop, org_name: 'Shop C', username: 'cyd', role: 'analyst' }], more: false });
 		assert.deepEqual((await get(`/api/v1/directory/users?org=${acc.orgs.shop}&q=cy`, 'cyd', 200)).json.users.map((u) => u.username), ['cyd']);
 		// The centre and the CERT share a group: each sees the other's users.
 		assert.deepEqual((await get(`/api/v1/directory/users?org=${acc.orgs.cert}&q=be`, 'vic', 200)).json.users.map((u) => u.username), ['ben']);
@@ -91,9 +91,38 @@ describe('directory', () => {
 		// An admin may list any organisation's users; its own org is admin's.
 		assert.deepEqual((await get(`/api/v1/directory/users?org=${acc.orgs.bank}&q=be`, 'admin', 200)).json.users.map((u) => u.username), ['bea']);
 		// Bad org: 400 naming org.
-		for (const o of ['0', 'x', '-1', '99999999999999999999']) {
+		for (const o of ['0', 'x', '-1', '99999999999999999999', 'all']) {
 			const r = await get(`/api/v1/directory/users?org=${o}&q=an`, 'ana', 400);
 			assert.equal(r.json.error.field, 'org', r.text);
 		}
+	});
+
+	it('org=any: users of every organisation the caller may list, and nobody else\'s', async () => {
+		const names = async (who, q) => (await get(`/api/v1/directory/users?org=any&q=${q}`, who, 200)).json.users.map((u) => `${u.username}@${u.org_name}`);
+		// The centre sees its own and its partner CERT's; never the bank's or the shop's.
+		assert.deepEqual(await names('vic', 'be'), ['ben@Partner CERT']);
+		assert.deepEqual((await names('ana', 'an')), ['ana@National Reporting Centre']);
+		assert.deepEqual(await names('ben', 'an'), ['ana@National Reporting Centre']);
+		// The shop is in no group: only its own.
+		assert.deepEqual(await names('cyd', 'an'), []);
+		assert.deepEqual(await names('cyd', 'cy'), ['cyd@Shop C']);
+		// An admin: everyone.
+		assert.deepEqual(await names('admin', 'be'), ['bea@Bank B', 'ben@Partner CERT']);
+		await get('/api/v1/directory/users?org=any&q=a', 'ana', 400);
+		await get('/api/v1/directory/users?org=any&q=be', 'anon', 401);
+	});
+
+	it('ids=: names for stored ids, only of users the caller may list', async () => {
+		const U = acc.users;
+		const named = async (who, ids) => (await get(`/api/v1/directory/users?ids=${ids.join(',')}`, who, 200)).json.users.map((u) => u.username);
+		const all = [U.ana.id, U.ben.id, U.bea.id, U.cyd.id, 999999];
+		assert.deepEqual(await named('ana', all), ['ana', 'ben'], 'the bank\'s and the shop\'s left out, as is an unknown id');
+		assert.deepEqual(await named('cyd', all), ['cyd']);
+		assert.deepEqual(await named('admin', all), ['ana', 'ben', 'bea', 'cyd']);
+		for (const bad of ['', 'x', '1,,2', '-1', Array.from({ length: 65 }, (_, i) => i + 1).join(',')]) {
+			const r = await get(`/api/v1/directory/users?ids=${bad}`, 'ana', 400);
+			assert.equal(r.json.error.field, 'ids', r.text);
+		}
+		await get(`/api/v1/directory/users?ids=${U.ana.id}`, 'anon', 401);
 	});
 });

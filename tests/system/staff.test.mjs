@@ -4,7 +4,8 @@
 // controls seen from three organisations.  Run by tests/system/web.sh after
 // web.test.mjs; every page is checked for its CSP, console errors, labels,
 // contrast and a 390-px screen, and saved as a screenshot in $SCREENSHOTS
-// (or SCRATCH/staff-screenshots).
+// (or SCRATCH/staff-screenshots).  The user picker finds users across
+// organisations where the directory allows it (group partners), by name.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -401,6 +402,63 @@ test('sharing by name, keyboard only: a partner picked by typing part of its nam
 	const r = expectStatus(await req(srv, 'GET', '/api/v1/collections', { token: acc.users.ana.token }), 200, 'collections');
 	assert.deepEqual(r.json.collections.find((c) => c.title === 'Partner feed').shared_with.orgs, [acc.orgs.cert]);
 	await ctx.close();
+	assert.deepEqual(problems, []);
+});
+
+test('users picked across organisations: a group partner\'s by name, never an outsider\'s', async () => {
+	// The centre and the CERT share "Fraud partners" (the sharing test); the shop is in no group with them.
+	const ctx = await context();
+	const page = await signIn(ctx, acc.users.ana, '/staff/sharing');
+	await page.waitForSelector('#tlp-choices input[value=red]');
+	await page.fill('#c-title', 'Named only');
+	await page.check('#tlp-choices input[value=red]');
+	const box = page.locator('#c-users');
+	const list = page.locator(`#${await box.getAttribute('aria-controls')}`);
+	const options = async (q) => {
+		await box.fill('');
+		await box.pressSequentially(q);
+		await page.waitForSelector('#c-users[aria-expanded=true]');
+		return list.locator('li').allInnerTexts();
+	};
+	assert.deepEqual(await options('be'), ['ben (analyst, Partner CERT)'], 'a partner organisation\'s user, named with it');
+	assert.deepEqual(await options('iv'), ['ivy (investigator, your organisation)']);
+	assert.deepEqual(await options('cy'), ['No user by that name.'], 'the shop is no partner: its users are not listed');
+	await shot(page, 'sharing-user-picker');
+	await box.fill('be');
+	await box.fill('');
+	await box.pressSequentially('ben');
+	await page.waitForSelector('#c-users[aria-expanded=true]');
+	await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('Enter');
+	assert.deepEqual(await page.$$eval('#c-users-chips li', (l) => l.map((c) => [Number(c.dataset.id), c.firstChild.textContent])),
+		[[acc.users.ben.id, 'ben (analyst, Partner CERT)']]);
+	// The shop's analyst named by a bare id (the API takes any user): kept as an id on the page.
+	await box.fill(String(acc.users.cyd.id));
+	await page.click('#coll-submit');
+	await page.click('#coll-form .confirm-yes');
+	await page.waitForSelector('#colls tr:has-text("Named only")');
+	const want = new RegExp(`users ben \\(analyst, Partner CERT\\), user ${acc.users.cyd.id}`);
+	assert.match(await page.locator('#colls tr', { hasText: 'Named only' }).innerText(), want);
+	await ctx.close();
+	// A fresh page names them from the directory by id, and the form's chips too.
+	const c2 = await context();
+	const p2 = await signIn(c2, acc.users.ana, '/staff/sharing');
+	await p2.waitForSelector('#colls tr:has-text("Named only")');
+	const row = p2.locator('#colls tr', { hasText: 'Named only' });
+	assert.match(await row.innerText(), want);
+	assert.doesNotMatch(await row.innerText(), /cyd/, 'never the name of a user ana may not list');
+	await row.locator('button:text("Change Named only")').click();
+	assert.deepEqual(await p2.$$eval('#c-users-chips li', (l) => l.map((c) => c.firstChild.textContent)),
+		['ben (analyst, Partner CERT)', `user ${acc.users.cyd.id}`]);
+	await c2.close();
+	// The shop's analyst finds nobody of the centre or the CERT.
+	const c3 = await context();
+	const p3 = await signIn(c3, acc.users.cyd, '/staff/sharing');
+	await p3.waitForSelector('#tlp-choices input[value=red]');
+	await p3.locator('#c-users').pressSequentially('an');
+	await p3.waitForSelector('#c-users[aria-expanded=true]');
+	assert.deepEqual(await p3.locator(`#${await p3.locator('#c-users').getAttribute('aria-controls')} li`).allInnerTexts(), ['No user by that name.']);
+	await c3.close();
 	assert.deepEqual(problems, []);
 });
 

@@ -6,7 +6,7 @@
 // would refuse, as the case page does with its decisions; the API decides.
 import { api } from './api.js';
 import { STAFF_KINDS, mayRecordOutcome } from './staff.js';
-import { h, $, put, when } from './dom.js';
+import { h, $, put, when, actorName } from './dom.js';
 import { onSubmit, confirmStep } from './forms.js';
 
 const LINE_KINDS = ['account', 'phone', 'email', 'website', 'wallet', 'ip', 'other'];
@@ -33,8 +33,7 @@ function mayReadPackage() {
 	return me.role === 'admin' || received() || (STAFF_KINDS.has(me.org_kind) && me.org_kind !== 'law-enforcement');
 }
 
-// An actor as the audit trail names it ("user:2:ana", "token:5:feed"): the name.
-const who = (actor) => String(actor || '').replace(/^[a-z]+:\d+:/, '');
+const who = actorName;
 
 const path = (what) => `/api/v1/cases/${encodeURIComponent(sum.id)}/${what}`;
 

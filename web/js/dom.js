@@ -45,6 +45,10 @@ export function when(iso) {
 	return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+// An actor as the audit trail names it ("user:2:ana", "token:5:feed"):
+// the name, which is what people know each other by.
+export const actorName = (actor) => String(actor || '').replace(/^[a-z]+:\d+:/, '');
+
 // Money in minor units as "1,234.56 EUR".
 export function money(minor, currency) {
 	const n = Number(minor) / 100;

@@ -18,6 +18,7 @@ let editing = null; // the collection being changed, or null for a new one
 const form = $('#coll-form');
 const pick = {}; // the collection form's pickers by field name
 const names = new Map(); // organisation id -> name, as the directory told it
+const userNames = new Map(); // user id -> label, as the directory told it
 
 // The directory's answers as picker options; names are kept to show later.
 async function findOrgs(q) {
@@ -26,33 +27,57 @@ async function findOrgs(q) {
 	return { found: r.orgs.map((o) => ({ id: o.id, label: `${o.name} (${o.kind}, ${o.country})` })), more: r.more };
 }
 
+// A user as the picker and the list show them: the organisation says
+// which of two same-named accounts it is.
+const userLabel = (u) => `${u.username} (${u.role}, ${u.org_id === me.org_id ? 'your organisation' : u.org_name})`;
+
+// Users of every organisation the caller may list (its own and its group
+// partners'; GET /api/v1/directory/users?org=any), not only its own.
 async function findUsers(q) {
-	const r = await api('GET', `/api/v1/directory/users?q=${encodeURIComponent(q)}`);
-	return { found: r.users.map((u) => ({ id: u.id, label: `${u.username} (${u.role})` })), more: r.more };
+	const r = await api('GET', `/api/v1/directory/users?org=any&q=${encodeURIComponent(q)}`);
+	for (const u of r.users) userNames.set(u.id, userLabel(u));
+	return { found: r.users.map((u) => ({ id: u.id, label: userLabel(u) })), more: r.more };
 }
+
+// Names for user ids the collections hold (?ids=, 64 at a time): those the
+// caller may list; the others stay "user N".
+async function nameUsers(list) {
+	const want = [...new Set(list)].filter((id) => !userNames.has(id));
+	for (let i = 0; i < want.length; i += 64) {
+		const r = await api('GET', `/api/v1/directory/users?ids=${want.slice(i, i + 64).join(',')}`);
+		for (const u of r.users) userNames.set(u.id, userLabel(u));
+	}
+}
+const userName = (id) => (id === me.id ? 'you' : userNames.get(id) || `user ${id}`);
 
 const ids = (field) => pick[field].ids();
 const groupName = (id) => { const g = groups.find((x) => x.id === id); return g ? g.name : `group ${id}`; };
 const orgName = (id) => (id === me.org_id ? 'your organisation' : names.get(id) || `organisation ${id}`);
 const orgChips = (list) => list.map((id) => ({ id, label: orgName(id) }));
 
+// The built-in alerts feed (share/alertfeed.h): no TLP or shares of its
+// own; each alert it serves carries its own label.
+const ALERT_FEED = 'c0d5a4a4-40a3-4697-b3ae-39824ac5a28f';
+
 function shares(c) {
+	if (c.id === ALERT_FEED) return 'each alert by its TLP: CLEAR ones everyone, GREEN ones every member';
 	if (!c.shared_with) return 'set by the owner';
 	const sw = c.shared_with, out = [];
 	if (sw.orgs.length) out.push(`organisations ${sw.orgs.map((id) => names.get(id) || id).join(', ')}`);
 	if (sw.groups.length) out.push(`groups ${sw.groups.map(groupName).join(', ')}`);
-	if (sw.users.length) out.push(`users ${sw.users.join(', ')}`);
+	if (sw.users.length) out.push(`users ${sw.users.map(userName).join(', ')}`);
 	return out.join('; ') || 'nobody else';
 }
 
 async function loadCollections() {
 	const r = await api('GET', '/api/v1/collections');
+	await nameUsers(r.collections.flatMap((c) => (c.shared_with ? c.shared_with.users : [])));
 	put($('#colls tbody'), ...r.collections.map((c) => {
 		const mine = c.owner_org !== undefined;
 		const edit = mine ? h('button', { type: 'button', class: 'secondary', text: `Change ${c.title}`, onclick: () => startEdit(c) }) : '';
 		return h('tr', { 'data-id': c.id },
 			h('th', { scope: 'row' }, h('span', { text: c.title }), c.description ? h('span', { class: 'hint block', text: c.description }) : null),
-			h('td', {}, c.tlp ? h('span', { class: `tlp tlp-${c.tlp.replace('+', '-')}`, text: tlpName(c.tlp) }) : 'set by the owner'),
+			h('td', {}, c.tlp ? h('span', { class: `tlp tlp-${c.tlp.replace('+', '-')}`, text: tlpName(c.tlp) }) : c.id === ALERT_FEED ? 'each alert\'s own' : 'set by the owner'),
 			h('td', { text: shares(c) }), h('td', { text: c.writers ? c.writers.map(orgName).join(', ') || 'the owner only' : '' }),
 			h('td', { text: [c.can_read ? 'read' : '', c.can_write ? 'add objects' : ''].filter(Boolean).join(', ') }),
 			h('td', {}, edit));
@@ -119,7 +144,7 @@ function startEdit(c) {
 	form.querySelector(`input[name=tlp][value="${c.tlp}"]`).checked = true;
 	for (const p of Object.values(pick)) p.clear();
 	pick['shared_with.orgs'].set(orgChips(c.shared_with.orgs));
-	pick['shared_with.users'].set(c.shared_with.users.map((id) => ({ id, label: id === me.id ? 'you' : `user ${id}` })));
+	pick['shared_with.users'].set(c.shared_with.users.map((id) => ({ id, label: userName(id) })));
 	pick.writers.set(orgChips(c.writers));
 	groupChoices(c.shared_with.groups);
 	$('#coll-h').textContent = `Change ${c.title}`;

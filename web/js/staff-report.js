@@ -3,7 +3,7 @@
 // read is audited by the API); status changes and notes.
 import { api } from './api.js';
 import { staffPage, maySeeVictim, mayMoveOn, mayRecordOutcome, NEXT } from './staff.js';
-import { h, $, put, say, when, money, param } from './dom.js';
+import { h, $, put, say, when, money, param, actorName } from './dom.js';
 
 const ref = (param('ref') || '').trim();
 let me;
@@ -71,7 +71,7 @@ async function load() {
 		` (${e.type}, ${e.size} bytes, SHA-256 ${e.sha256})`)));
 	if (!(r.evidence || []).length) put($('#evidence'), h('li', { text: 'No files.' }));
 	put($('#events'), ...(r.events || []).map((e) => h('li', {}, h('strong', { text: when(e.at) }), ` ${e.type}`,
-		e.status ? ` → ${e.status}` : '', e.outcome ? ` (${e.outcome})` : '', ` by ${e.actor}`,
+		e.status ? ` → ${e.status}` : '', e.outcome ? ` (${e.outcome})` : '', ` by ${actorName(e.actor)}`,
 		e.detail ? `: ${detail(e.detail)}` : '', e.victim_visible && e.type === 'note' ? ' [victim sees this]' : '')));
 	put($('#advice'), ...(r.advice || []).map((a) => h('li', { text: a.title })));
 	const next = (NEXT[r.status] || []).filter((s) => s !== 'outcome' || mayRecordOutcome(me));

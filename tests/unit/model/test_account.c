@@ -22,7 +22,7 @@
 
 #include "model/account.h"
 #include "model/audit.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define N_ROLES  6 /* ROLE_NONE .. ROLE_ADMIN */
@@ -476,13 +476,8 @@ static int64_t make_user(struct fx *f, const struct principal *p, int64_t org, c
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	if (f == NULL || secret_init(NULL) != 0 || (f->dir = tmpdir_new()) == NULL)
+	if (f == NULL || secret_init(NULL) != 0 || storefx_open(&f->dir, &f->s) != 0)
 		return -1;
-	struct crix_error err = {0};
-	if (store_open(NULL, f->dir, &f->s, &err) != 0) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		return -1;
-	}
 	secret_random(f->key, sizeof f->key);
 	account_principal_cli(&f->cli);
 	f->le = make_org(f, "Met Police", "law-enforcement");
@@ -498,9 +493,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->s);
-	tmpdir_remove(f->dir);
-	free(f->dir);
+	storefx_close(f->dir, f->s);
 	free(f);
 	return 0;
 }

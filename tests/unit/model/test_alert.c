@@ -19,7 +19,7 @@
 #include "model/alert.h"
 #include "model/audit.h"
 #include "share/tlp.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 #define OK(call)                                                                                   \
 	do {                                                                                       \
@@ -289,8 +289,7 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	struct crix_error err = {0};
-	if (f == NULL || (f->dir = tmpdir_new()) == NULL ||
-	    store_open(NULL, f->dir, &f->s, &err) != 0)
+	if (f == NULL || storefx_open(&f->dir, &f->s) != 0)
 		return -1;
 	struct store_org o1 = {0}, o2 = {0};
 	snprintf(o1.name, sizeof o1.name, "National CERT");
@@ -311,9 +310,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->s);
-	tmpdir_remove(f->dir);
-	free(f->dir);
+	storefx_close(f->dir, f->s);
 	free(f);
 	return 0;
 }

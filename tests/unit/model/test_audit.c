@@ -21,7 +21,7 @@
 
 #include "model/audit.h"
 #include "util/secret.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -34,14 +34,9 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	if (f == NULL || secret_init(NULL) != 0 || (f->dir = tmpdir_new()) == NULL)
+	if (f == NULL || secret_init(NULL) != 0 || storefx_open(&f->dir, &f->s) != 0)
 		return -1;
 	snprintf(f->db, sizeof f->db, "%s/crix.db", f->dir);
-	struct crix_error err = {0};
-	if (store_open(NULL, f->dir, &f->s, &err) != 0) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		return -1;
-	}
 	*state = f;
 	return 0;
 }
@@ -49,9 +44,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->s);
-	tmpdir_remove(f->dir);
-	free(f->dir);
+	storefx_close(f->dir, f->s);
 	free(f);
 	return 0;
 }

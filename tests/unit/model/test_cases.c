@@ -18,7 +18,7 @@
 #include "ioc/ioc.h"
 #include "model/audit.h"
 #include "model/cases.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 #define OK(call)                                                                                   \
 	do {                                                                                       \
@@ -90,9 +90,9 @@ static void decide(struct cases *k, struct store *s, const struct principal *p, 
 static void test_decisions_survive_reopen(void **state)
 {
 	(void)state;
-	char *dir = tmpdir_new();
+	char *dir;
 	struct store *s;
-	OK(store_open(NULL, dir, &s, E));
+	assert_int_equal(storefx_open(&dir, &s), 0);
 	int64_t r[10];
 	/* 1-3 share a phone, 4-5 a domain, 6 alone; 7-10 share an over-common
 	 * (cap 3) address */
@@ -162,9 +162,7 @@ static void test_decisions_survive_reopen(void **state)
 	OK(audit_verify(s, &checked, &bad, E));
 	assert_true(checked >= 4);
 	cases_free(k);
-	store_close(s);
-	tmpdir_remove(dir);
-	free(dir);
+	storefx_close(dir, s);
 }
 
 /* The name of the case of report r (settled). */
@@ -184,9 +182,9 @@ static void name_of(struct cases *k, int64_t r, char out[STORE_SHORT_MAX])
 static void test_stable_ids(void **state)
 {
 	(void)state;
-	char *dir = tmpdir_new();
+	char *dir;
 	struct store *s;
-	OK(store_open(NULL, dir, &s, E));
+	assert_int_equal(storefx_open(&dir, &s), 0);
 	int64_t a1 = add_report(s, 1, "phone", "+447700900001", 0);
 	int64_t b1 = add_report(s, 2, "phone", "+447700900002", 0);
 	int64_t a2 = add_report(s, 3, "phone", "+447700900001", 0);
@@ -259,9 +257,7 @@ static void test_stable_ids(void **state)
 	assert_string_equal(h.name, nb);
 	assert_string_equal(h.moved_from, na);
 	cases_free(k);
-	store_close(s);
-	tmpdir_remove(dir);
-	free(dir);
+	storefx_close(dir, s);
 }
 
 int main(void)

@@ -9,7 +9,8 @@
  * persons prosecuted and convicted and suppress small cells for the public.
  * Dissemination is one transaction: a report that cannot move in the middle
  * of a case of 1200 leaves nothing written; a case larger than
- * CASEWORK_MOVE_MAX is refused, not moved in part.
+ * CASEWORK_MOVE_MAX is refused, not moved in part.  A split is in the
+ * history of both cases.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,7 +24,7 @@
 
 #include "model/audit.h"
 #include "model/casework.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 #include <sqlite3.h>
 
@@ -103,15 +104,45 @@ static void status_is(struct store *s, int64_t id, const char *want)
 	store_report_clear(&r);
 }
 
+/* A test's world: a real store in a temporary directory, the catalogue
+ * and, once the test's reports are stored, the cases engine over them. */
+struct world {
+	char *dir;
+	struct store *s;
+	struct catalogue *cat;
+	struct cases *k;
+};
+
+static void world_open(struct world *w)
+{
+	memset(w, 0, sizeof *w);
+	OK(secret_init(E));
+	OK(catalogue_load("data", &w->cat, E));
+	assert_int_equal(storefx_open(&w->dir, &w->s), 0);
+}
+
+/* Opens the cases engine (cap: correlate's over-common cap, 0 for its
+ * default) over the reports stored so far; world_close frees it. */
+static struct cases *world_cases(struct world *w, uint32_t cap)
+{
+	uint64_t n_ind;
+	OK(cases_open(w->s, cap, NULL, &w->k, &n_ind, E));
+	return w->k;
+}
+
+static void world_close(struct world *w)
+{
+	cases_free(w->k);
+	catalogue_free(w->cat);
+	storefx_close(w->dir, w->s);
+}
+
 static void test_review_disseminate_package_outcome_stats(void **state)
 {
 	(void)state;
-	char *dir = tmpdir_new();
-	struct store *s;
-	struct catalogue *cat;
-	OK(secret_init(E));
-	OK(catalogue_load("data", &cat, E));
-	OK(store_open(NULL, dir, &s, E));
+	struct world w;
+	world_open(&w);
+	struct store *s = w.s;
 	int64_t metro = add_org(s, "Metro", "law-enforcement");
 	int64_t other = add_org(s, "Other", "law-enforcement");
 	int64_t cert = add_org(s, "CERT", "cert");
@@ -122,10 +153,8 @@ static void test_review_disseminate_package_outcome_stats(void **state)
 	char rus[REF_LEN + 1], ras[REF_LEN + 1];
 	add_report(s, "+12125550123", "Kent", "phishing", rus); /* New York or Canada */
 	add_report(s, "+16845550123", "Kent", "phishing", ras); /* American Samoa */
-	struct cases *k;
-	uint64_t n_ind;
-	OK(cases_open(s, 0, NULL, &k, &n_ind, E));
-	struct report_env renv = {.store = s, .cat = cat, .cases = k};
+	struct cases *k = world_cases(&w, 0);
+	struct report_env renv = {.store = s, .cat = w.cat, .cases = k};
 	const char *rules = "{\"rules\": [{\"name\": \"cert is not police\", \"category\": "
 	                    "[\"phishing\"], \"org\": \"CERT\"}, {\"name\": \"London\", "
 	                    "\"victim_region\": [\"London\"], \"org\": \"Metro\"}], "
@@ -322,11 +351,7 @@ static void test_review_disseminate_package_outcome_stats(void **state)
 	assert_true(checked >= 6);
 	jurisdiction_free(j);
 	casefacts_free(facts);
-	cases_free(k);
-	store_close(s);
-	catalogue_free(cat);
-	tmpdir_remove(dir);
-	free(dir);
+	world_close(&w);
 }
 
 /* n reports holding one phone number, in one transaction (fast); the
@@ -393,21 +418,16 @@ static int64_t audit_count(const char *dir)
 static void test_dissemination_all_or_nothing(void **state)
 {
 	(void)state;
-	char *dir = tmpdir_new();
-	struct store *s;
-	struct catalogue *cat;
-	OK(secret_init(E));
-	OK(catalogue_load("data", &cat, E));
-	OK(store_open(NULL, dir, &s, E));
+	struct world w;
+	world_open(&w);
+	struct store *s = w.s;
 	add_org(s, "Metro", "law-enforcement");
 	int64_t cert = add_org(s, "CERT", "cert");
 	enum { N = 1200 };
 	static int64_t ids[N];
 	add_many(s, N, "+447700900123", ids);
-	struct cases *k;
-	uint64_t n_ind;
-	OK(cases_open(s, 100000, NULL, &k, &n_ind, E)); /* the phone is not over-common */
-	struct report_env renv = {.store = s, .cat = cat, .cases = k};
+	struct cases *k = world_cases(&w, 100000); /* the phone is not over-common */
+	struct report_env renv = {.store = s, .cat = w.cat, .cases = k};
 	const char *rules = "{\"rules\": [], \"fallback\": {\"org\": \"Metro\"}}";
 	struct jurisdiction *j = jurisdiction_new();
 	OK(jurisdiction_parse(j, "r.json", rules, strlen(rules), E));
@@ -429,14 +449,14 @@ static void test_dissemination_all_or_nothing(void **state)
 	         "CREATE TRIGGER stuck BEFORE UPDATE OF status ON reports WHEN old.id = %lld "
 	         "BEGIN SELECT RAISE(ABORT, 'report is stuck'); END",
 	         (long long)ids[900]);
-	sql(dir, trig);
-	int64_t audits = audit_count(dir);
+	sql(w.dir, trig);
+	int64_t audits = audit_count(w.dir);
 	char ref900[STORE_REF_MAX];
 	OK(store_report_ref(s, ids[900], ref900, st, E));
 	in = body("{}");
 	assert_int_not_equal(casework_disseminate(&env, &ana, ref0, in, &out, &err), 0);
 	assert_non_null(strstr(err.msg, ref900));
-	assert_int_equal(audit_count(dir), audits);
+	assert_int_equal(audit_count(w.dir), audits);
 	json_t *view = json_object();
 	OK(casework_attach(&env, ref0, view, E));
 	assert_int_equal(json_array_size(json_object_get(view, "disseminations")), 0);
@@ -447,7 +467,7 @@ static void test_dissemination_all_or_nothing(void **state)
 
 	/* without the fault every report moves, beyond the first 1000 too; the
 	 * closed ones are listed as not moved */
-	sql(dir, "DROP TRIGGER stuck");
+	sql(w.dir, "DROP TRIGGER stuck");
 	OK(casework_disseminate(&env, &ana, ref0, in, &out, E));
 	json_decref(in);
 	json_t *list = json_object_get(out, "reports");
@@ -462,16 +482,12 @@ static void test_dissemination_all_or_nothing(void **state)
 	status_is(s, ids[N - 1], "disseminated");
 	/* each report took three steps (received -> triaged -> under-review ->
 	 * disseminated), each with its audit entry, plus the record's */
-	assert_int_equal(audit_count(dir), audits + 3 * (int64_t)moved + 1);
+	assert_int_equal(audit_count(w.dir), audits + 3 * (int64_t)moved + 1);
 	int64_t checked, bad;
 	OK(audit_verify(s, &checked, &bad, E));
 	assert_int_equal(bad, 0);
 	jurisdiction_free(j);
-	cases_free(k);
-	store_close(s);
-	catalogue_free(cat);
-	tmpdir_remove(dir);
-	free(dir);
+	world_close(&w);
 }
 
 /* A case larger than one transaction may hold is refused with the bound
@@ -479,21 +495,16 @@ static void test_dissemination_all_or_nothing(void **state)
 static void test_dissemination_refuses_huge_case(void **state)
 {
 	(void)state;
-	char *dir = tmpdir_new();
-	struct store *s;
-	struct catalogue *cat;
-	OK(secret_init(E));
-	OK(catalogue_load("data", &cat, E));
-	OK(store_open(NULL, dir, &s, E));
+	struct world w;
+	world_open(&w);
+	struct store *s = w.s;
 	add_org(s, "Metro", "law-enforcement");
 	int64_t cert = add_org(s, "CERT", "cert");
 	int64_t first;
 	add_many(s, 1, "+447700900124", &first);
 	add_many(s, CASEWORK_MOVE_MAX, "+447700900124", NULL);
-	struct cases *k;
-	uint64_t n_ind;
-	OK(cases_open(s, 100000, NULL, &k, &n_ind, E));
-	struct report_env renv = {.store = s, .cat = cat, .cases = k};
+	struct cases *k = world_cases(&w, 100000);
+	struct report_env renv = {.store = s, .cat = w.cat, .cases = k};
 	const char *rules = "{\"rules\": [], \"fallback\": {\"org\": \"Metro\"}}";
 	struct jurisdiction *j = jurisdiction_new();
 	OK(jurisdiction_parse(j, "r.json", rules, strlen(rules), E));
@@ -518,11 +529,73 @@ static void test_dissemination_refuses_huge_case(void **state)
 	assert_int_equal(json_array_size(json_object_get(view, "disseminations")), 0);
 	json_decref(view);
 	jurisdiction_free(j);
+	world_close(&w);
+}
+
+/* The number of entries of kind "split" in the history of the case of ref. */
+static size_t splits_in(const struct casework_env *env, const struct principal *p, const char *ref)
+{
+	json_t *out, *e;
+	size_t i, n = 0;
+	OK(casework_history(env, p, ref, 0, 100, &out, E));
+	json_array_foreach(json_object_get(out, "entries"), i, e) n +=
+	        strcmp(json_string_value(json_object_get(e, "kind")), "split") == 0;
+	json_decref(out);
+	return n;
+}
+
+/* A split shows in the history of the case the report left as well as in
+ * that of its new case, also when the report split off is the case's
+ * oldest, and again after a restart (the decisions are replayed). */
+static void test_split_in_both_histories(void **state)
+{
+	(void)state;
+	struct world w;
+	world_open(&w);
+	struct store *s = w.s;
+	int64_t cert = add_org(s, "CERT", "cert");
+	char ra[REF_LEN + 1], rb[REF_LEN + 1], rc[REF_LEN + 1], rd[REF_LEN + 1];
+	add_report(s, "+447700900031", "Kent", "phishing", ra);
+	add_report(s, "+447700900031", "Kent", "phishing", rb);
+	add_report(s, "+447700900031", "Kent", "phishing", rc);
+	add_report(s, "+447700900032", "Kent", "phishing", rd); /* another case */
+	struct cases *k = world_cases(&w, 0);
+	struct report_env renv = {.store = s, .cat = w.cat, .cases = k};
+	struct casework_env env = {.reports = &renv};
+	struct principal ana = who(cert, ROLE_ANALYST, ORG_CERT);
+	json_t *out, *in;
+	char body_text[128];
+
+	snprintf(body_text, sizeof body_text, "{\"report\": \"%s\", \"note\": \"not him\"}", rb);
+	in = body(body_text);
+	OK(cases_split(k, s, NULL, &ana, ra, in, &out, E));
+	json_decref(in);
+	json_decref(out);
+	assert_int_equal(splits_in(&env, &ana, rb), 1); /* its new case */
+	assert_int_equal(splits_in(&env, &ana, ra), 1); /* the case it left */
+	assert_int_equal(splits_in(&env, &ana, rd), 0);
+	/* the oldest report split off: the case it left (c's) shows it too */
+	snprintf(body_text, sizeof body_text, "{\"report\": \"%s\"}", ra);
+	in = body(body_text);
+	OK(cases_split(k, s, NULL, &ana, rc, in, &out, E));
+	json_decref(in);
+	json_decref(out);
+	assert_int_equal(splits_in(&env, &ana, ra), 2);
+	assert_int_equal(splits_in(&env, &ana, rb), 1);
+	/* c's case: the split of a; b's split is told through a (the report it
+	 * records as its source), which has left c's case since */
+	assert_int_equal(splits_in(&env, &ana, rc), 1);
 	cases_free(k);
-	store_close(s);
-	catalogue_free(cat);
-	tmpdir_remove(dir);
-	free(dir);
+	/* after a restart: the same */
+	k = world_cases(&w, 0);
+	renv.cases = k;
+	assert_int_equal(splits_in(&env, &ana, rb), 1);
+	assert_int_equal(splits_in(&env, &ana, ra), 2);
+	assert_int_equal(splits_in(&env, &ana, rc), 1);
+	int64_t checked, bad;
+	OK(audit_verify(s, &checked, &bad, E));
+	assert_int_equal(bad, 0);
+	world_close(&w);
 }
 
 int main(void)
@@ -531,6 +604,7 @@ int main(void)
 	        cmocka_unit_test(test_review_disseminate_package_outcome_stats),
 	        cmocka_unit_test(test_dissemination_all_or_nothing),
 	        cmocka_unit_test(test_dissemination_refuses_huge_case),
+	        cmocka_unit_test(test_split_in_both_histories),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * name (src/model/directory.c): who may list what, as a table; the search
  * text's checks, each naming q; and searches through a real store in a
  * temporary directory: prefix matches first, at most DIRECTORY_RESULTS with
- * "more" said, disabled users and password hashes left out.
+ * "more" said, disabled users and password hashes left out; users across
+ * the organisations a caller may list, and by id.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,7 @@
 
 #include "model/account.h"
 #include "model/directory.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 #define OWN   5
 #define OTHER 6
@@ -130,13 +131,8 @@ static void user(struct fx *f, int64_t o, const char *name, bool disabled)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	if (f == NULL || secret_init(NULL) != 0 || (f->dir = tmpdir_new()) == NULL)
+	if (f == NULL || secret_init(NULL) != 0 || storefx_open(&f->dir, &f->s) != 0)
 		return -1;
-	struct crix_error err = {0};
-	if (store_open(NULL, f->dir, &f->s, &err) != 0) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		return -1;
-	}
 	account_principal_cli(&f->cli);
 	*state = f;
 	return 0;
@@ -145,9 +141,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->s);
-	tmpdir_remove(f->dir);
-	free(f->dir);
+	storefx_close(f->dir, f->s);
 	free(f);
 	return 0;
 }
@@ -222,6 +216,64 @@ static void test_users(void **state)
 	free(u);
 }
 
+/* The partner rule as the sharing module would answer it: one partner. */
+static bool partner_of(void *arg, int64_t org_id)
+{
+	return org_id == *(int64_t *)arg;
+}
+
+static void test_users_across(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = org(f, "Org A"), b = org(f, "Org B"), c = org(f, "Org C");
+	user(f, a, "ben.a", false);
+	user(f, b, "ben.b", false);
+	user(f, b, "benedict", true);
+	user(f, c, "ben.c", false);
+	struct directory_partners pt = {partner_of, &b};
+	struct principal p = who(ROLE_ANALYST, a);
+	struct store_user *u;
+	size_t n;
+	bool more;
+	struct crix_error err = {0};
+	/* a's analyst: its own and its partner b's; not c's, not the disabled */
+	assert_int_equal(directory_users_visible(f->s, &p, &pt, "ben", &u, &n, &more, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(u[0].username, "ben.a");
+	assert_string_equal(u[1].username, "ben.b");
+	assert_string_equal(u[1].pw_hash, "");
+	assert_false(more);
+	free(u);
+	/* no partner: its own only; an admin: everyone enabled */
+	struct directory_partners none = {partner_of, &(int64_t){0}};
+	assert_int_equal(directory_users_visible(f->s, &p, &none, "ben", &u, &n, &more, &err), 0);
+	assert_int_equal(n, 1);
+	free(u);
+	account_principal_cli(&p);
+	assert_int_equal(directory_users_visible(f->s, &p, NULL, "ben", &u, &n, &more, &err), 0);
+	assert_int_equal(n, 3);
+	free(u);
+	/* by id: in the order given, leaving out c's and an unknown id */
+	p = who(ROLE_VIEWER, a);
+	struct store_user *all;
+	assert_int_equal(directory_users_visible(f->s, &f->cli, NULL, "be", &all, &n, &more, &err),
+	                 0);
+	int64_t ids[6] = {9999};
+	for (size_t i = 0; i < n; i++)
+		ids[i + 1] = all[n - 1 - i].id;
+	free(all);
+	assert_int_equal(directory_users_named(f->s, &p, &pt, ids, n + 1, &u, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(u[0].username, "ben.b");
+	assert_string_equal(u[1].username, "ben.a");
+	free(u);
+	int64_t many[DIRECTORY_IDS_MAX + 1] = {0};
+	assert_int_equal(
+	        directory_users_named(f->s, &p, &pt, many, DIRECTORY_IDS_MAX + 1, &u, &n, &err),
+	        CRIX_EINVAL);
+	assert_string_equal(err.field, "ids");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +282,7 @@ int main(void)
 	        cmocka_unit_test(test_match),
 	        cmocka_unit_test_setup_teardown(test_orgs, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_users, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_users_across, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

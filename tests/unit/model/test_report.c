@@ -27,7 +27,7 @@
 
 #include "model/audit.h"
 #include "model/report.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -79,13 +79,8 @@ static struct principal staff(int64_t uid, int64_t org, enum role r, enum org_ki
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	if (f == NULL || (f->dir = tmpdir_new()) == NULL)
+	if (f == NULL || storefx_open(&f->dir, &f->s) != 0)
 		return -1;
-	struct crix_error err = {0};
-	if (store_open(NULL, f->dir, &f->s, &err) != 0) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		return -1;
-	}
 	secret_random(f->key, sizeof f->key);
 	f->env = (struct report_env){f->s, cat, ioc, f->key, f->dir, NULL, NULL};
 	account_principal_public(&f->pub);
@@ -104,9 +99,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->s);
-	tmpdir_remove(f->dir);
-	free(f->dir);
+	storefx_close(f->dir, f->s);
 	free(f);
 	return 0;
 }

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "model/stats.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 struct fx {
 	char *dir;
@@ -50,8 +50,7 @@ static void put(struct store *s, int n, const char *category, const char *create
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	f->dir = tmpdir_new();
-	if (f->dir == NULL || store_open(NULL, f->dir, &f->s, NULL) != 0 ||
+	if (f == NULL || storefx_open(&f->dir, &f->s) != 0 ||
 	    catalogue_load("data", &f->cat, NULL) != 0)
 		return -1;
 	/* 6 investment frauds in London (GBP 1000..6000, one vulnerable), 2 in
@@ -69,10 +68,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->s);
 	catalogue_free(f->cat);
-	tmpdir_remove(f->dir);
-	free(f->dir);
+	storefx_close(f->dir, f->s);
 	free(f);
 	return 0;
 }
@@ -234,10 +231,10 @@ static int cmp64(const void *x, const void *y)
 static void test_medians_against_sort(void **state)
 {
 	(void)state;
-	char *dir = tmpdir_new();
+	char *dir;
 	struct store *s;
 	struct catalogue *cat;
-	assert_int_equal(store_open(NULL, dir, &s, NULL), 0);
+	assert_int_equal(storefx_open(&dir, &s), 0);
 	assert_int_equal(catalogue_load("data", &cat, NULL), 0);
 	struct facts *t;
 	assert_int_equal(facts_open(s, &t, NULL), 0);
@@ -275,10 +272,8 @@ static void test_medians_against_sort(void **state)
 		json_decref(out);
 	}
 	facts_free(t);
-	store_close(s);
 	catalogue_free(cat);
-	tmpdir_remove(dir);
-	free(dir);
+	storefx_close(dir, s);
 }
 
 /* The table follows new reports (also one committed out of id order) and

@@ -19,7 +19,7 @@
 #include "model/cases.h"
 #include "model/warnlist.h"
 #include "store/store.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 #define LISTS "../shared/data/warninglists"
 
@@ -103,10 +103,10 @@ static void test_cases_ignore_benign(void **state)
 	struct fx *f = *state;
 	if (f == NULL)
 		skip();
-	char *dir = tmpdir_new();
+	char *dir;
 	struct store *s;
 	struct crix_error err = {0};
-	assert_int_equal(store_open(NULL, dir, &s, &err), 0);
+	assert_int_equal(storefx_open(&dir, &s), 0);
 	struct cases *k;
 	uint64_t n;
 	assert_int_equal(cases_open(s, 0, f->w, &k, &n, &err), 0);
@@ -125,9 +125,7 @@ static void test_cases_ignore_benign(void **state)
 	assert_int_equal(cases_of(k, 9, &size), 9);
 	assert_int_equal(size, 1);
 	cases_free(k);
-	store_close(s);
-	tmpdir_remove(dir);
-	free(dir);
+	storefx_close(dir, s);
 }
 
 int main(void)

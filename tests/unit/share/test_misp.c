@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "share/misp.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 #define OK(x) assert_int_equal((x), 0)
 
@@ -165,11 +165,11 @@ static void add_user(struct store *s, const char *org_name, const char *name, st
 static void test_writer(void **state)
 {
 	(void)state;
-	char *dir = tmpdir_new();
+	char *dir;
 	struct store *s;
 	struct sharing *sh;
 	struct crix_error err = {0};
-	OK(store_open(NULL, dir, &s, &err));
+	assert_int_equal(storefx_open(&dir, &s), 0);
 	struct principal owner, colleague;
 	add_user(s, "CERT A", "owner1", &owner);
 	add_user(s, "CERT A", "colleague1", &colleague);
@@ -259,9 +259,7 @@ static void test_writer(void **state)
 
 	json_decref(c);
 	sharing_free(sh);
-	store_close(s);
-	tmpdir_remove(dir);
-	free(dir);
+	storefx_close(dir, s);
 }
 
 static int setup(void **state)

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "share/sharing.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 #define OK(x) assert_int_equal((x), 0)
 
@@ -64,9 +64,7 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	struct crix_error err = {0};
-	if (f == NULL || (f->dir = tmpdir_new()) == NULL)
-		return -1;
-	if (store_open(NULL, f->dir, &f->s, &err) != 0 || ioc_ctx_new(&f->ioc, &err) != 0)
+	if (f == NULL || storefx_open(&f->dir, &f->s) != 0 || ioc_ctx_new(&f->ioc, &err) != 0)
 		return -1;
 	struct store_org a, b, c;
 	add_org(f->s, "Owner", &a);
@@ -86,10 +84,8 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	sharing_free(f->sh);
-	store_close(f->s);
 	ioc_ctx_free(f->ioc);
-	tmpdir_remove(f->dir);
-	free(f->dir);
+	storefx_close(f->dir, f->s);
 	free(f);
 	return 0;
 }

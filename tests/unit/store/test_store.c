@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "store/store.h"
-#include "unit/store/tmpdir.h"
+#include "unit/store/storefx.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -45,9 +45,8 @@ static struct store *open_in(const char *dir)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	if (f == NULL || (f->dir = tmpdir_new()) == NULL)
+	if (f == NULL || storefx_open(&f->dir, &f->s) != 0)
 		return -1;
-	f->s = open_in(f->dir);
 	*state = f;
 	return 0;
 }
@@ -55,9 +54,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->s);
-	tmpdir_remove(f->dir);
-	free(f->dir);
+	storefx_close(f->dir, f->s);
 	free(f);
 	return 0;
 }

@@ -52,6 +52,13 @@ static void test_set_null(void **state)
 	assert_int_equal(crix_error_set(NULL, CRIX_ENOMEM, "out of %s", "memory"), CRIX_ENOMEM);
 	assert_int_equal(crix_error_set(NULL, CRIX_OK, "fine"), CRIX_OK);
 	crix_error_clear(NULL);
+	/* the allocation failure every path shares: with and without err */
+	assert_int_equal(crix_error_oom(NULL), CRIX_ENOMEM);
+	struct crix_error err = {.field = "x"};
+	assert_int_equal(crix_error_oom(&err), CRIX_ENOMEM);
+	assert_int_equal(err.code, CRIX_ENOMEM);
+	assert_string_equal(err.msg, "out of memory");
+	assert_string_equal(err.field, "");
 }
 
 /* A message longer than the buffer is cut, still NUL-terminated, and nothing
