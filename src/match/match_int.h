@@ -48,6 +48,11 @@ struct match_store {
 	 * only when its host is here */
 	uint64_t *urlhosts;
 	size_t uh_mask, uh_used;
+	/* one bit per IPv4 /24 where v4map, v4net or v4cover has its bit (2
+	 * MiB, made with the first of them): the one word most scanned
+	 * addresses read, so that an address in no listed /24 costs one
+	 * cache line, not three */
+	uint64_t *v4any;
 	/* one bit per IPv4 /24 that holds a stored address (2 MiB, made with
 	 * the first address) */
 	uint64_t *v4map;
@@ -105,6 +110,11 @@ void match_store_prefetch(const struct match_store *st, uint64_t h);
 /* For an IPv4 lookup: the summaries (second: false), then, once they are
  * in the cache, what the summaries say the lookup reads next. */
 void match_store_prefetch_ipv4(const struct match_store *st, const uint8_t a[4], bool second);
+
+/* Can a be stored or in a stored network?  False for most addresses (from
+ * the one word of v4any, or of the IPv4 prefix lengths): then
+ * match_store_ipv4 would say MATCH_NONE. */
+bool match_store_ipv4_maybe(const struct match_store *st, const uint8_t a[4]);
 
 /* The stored address a, or else the most specific stored network holding
  * it, or MATCH_NONE. */

@@ -347,9 +347,14 @@ static void flush(struct scanner *s)
 			}
 			continue;
 		}
-		if (p->kind == P_IPV4)
+		if (p->kind == P_IPV4) {
+			/* most addresses stop at v4any; the rest ask the table
+			 * of misses first (a client's session repeats it) */
+			if (!match_store_ipv4_maybe(st, p->ip) ||
+			    miss_has(s, P_IPV4, ip4_miss_hash(p->ip), p->ip, 4))
+				continue;
 			id = match_store_ipv4(st, p->ip);
-		else if (p->kind == P_EXACT)
+		} else if (p->kind == P_EXACT)
 			id = match_store_find_h(st, p->type, key, p->n, p->h[0]);
 		else
 			id = probe_suffix(st, p, key);
@@ -436,27 +441,57 @@ static size_t utf8_punct(const unsigned char *t, size_t len, size_t i)
 	return p ? 3 : 0;
 }
 
+/* One part of a dotted quad, the digits p[0..n): its value, or -1 when it
+ * has no digit, more than 3 or a leading zero, or is over 255.  p[1] and
+ * p[2] are read whatever n is (the caller has them), so that the value is
+ * picked, not branched to: a log's octets are 1, 2 or 3 digits at random. */
+static inline int quad_part(const unsigned char *p, size_t n)
+{
+	int d0 = p[0] - '0', d1 = p[1] - '0', d2 = p[2] - '0';
+	int v = n == 1 ? d0 : n == 2 ? d0 * 10 + d1 : d0 * 100 + d1 * 10 + d2;
+	bool bad = n - 1 > 2 || (n > 1 && d0 == 0) || v > 255;
+	return bad ? -1 : v;
+}
+
 /* A dotted quad, strictly (no leading zeros), into 4 bytes: what
  * ioc_ipv4_bytes says, for a run of digits and dots only, which the
- * tokenizer has (a loop that need not tell digits from other bytes). */
-static bool parse_ipv4(const unsigned char *p, size_t n, uint8_t a[4])
+ * tokenizer has (a loop that need not tell digits from other bytes).
+ * wide: 16 bytes may be read from p, so that the dots are found with one
+ * compare and the parts parsed without a loop. */
+static bool parse_ipv4(const unsigned char *p, size_t n, uint8_t a[4], bool wide)
 {
 	if (n < 7 || n > 15)
 		return false;
-	size_t i = 0;
-	for (unsigned part = 0; part < 4; part++) {
-		size_t start = i;
-		unsigned v = 0;
-		while (i < n && p[i] != '.')
-			v = v * 10 + (unsigned)(p[i++] - '0');
-		size_t digits = i - start;
-		if (digits == 0 || digits > 3 || v > 255 || (digits > 1 && p[start] == '0'))
-			return false;
-		a[part] = (uint8_t)v;
-		if (part < 3 && i++ >= n)
-			return false; /* fewer than four parts */
+	unsigned char w[18] = {0}; /* p[0..n), then NULs: quad_part reads 2 past a part */
+	uint32_t dots = 0;
+#ifdef __SSE2__
+	if (wide) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		dots = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+		_mm_storeu_si128((__m128i *)(void *)w, v);
 	}
-	return i == n;
+#endif
+	if (!wide) {
+		memcpy(w, p, n);
+		for (size_t i = 0; i < n; i++)
+			dots |= (uint32_t)(p[i] == '.') << i;
+	}
+	dots &= (1u << n) - 1;
+	/* exactly three dots: clearing the lowest three leaves none */
+	uint32_t r1 = dots & (dots - 1), r2 = r1 & (r1 - 1);
+	if (r2 == 0 || (r2 & (r2 - 1)) != 0)
+		return false;
+	size_t d1 = (size_t)__builtin_ctz(dots), d2 = (size_t)__builtin_ctz(r1),
+	       d3 = (size_t)__builtin_ctz(r2);
+	int v0 = quad_part(w, d1), v1 = quad_part(w + d1 + 1, d2 - d1 - 1),
+	    v2 = quad_part(w + d2 + 1, d3 - d2 - 1), v3 = quad_part(w + d3 + 1, n - d3 - 1);
+	if ((v0 | v1 | v2 | v3) < 0)
+		return false;
+	a[0] = (uint8_t)v0;
+	a[1] = (uint8_t)v1;
+	a[2] = (uint8_t)v2;
+	a[3] = (uint8_t)v3;
+	return true;
 }
 
 static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
@@ -925,8 +960,8 @@ static inline __attribute__((always_inline)) void run_lookups(struct scanner *s,
 	if (f & S_DOT) {
 		if (!(f & S_NOTDIGDOT)) {
 			uint8_t ip[4];
-			if (s->want_ip4 && parse_ipv4(t + a, n, ip) && !is_version(t, a) &&
-			    !miss_has(s, P_IPV4, ip4_miss_hash(ip), ip, 4))
+			if (s->want_ip4 && parse_ipv4(t + a, n, ip, s->len - a >= 16) &&
+			    !is_version(t, a))
 				defer(s, P_IPV4, IOC_IPV4, a, b, NULL, 0, ip);
 		} else if (s->want_host && (f & (S_ALPHA | S_HIGH))) {
 			host_token(s, a, b, f);
