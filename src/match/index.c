@@ -213,7 +213,7 @@ static uint32_t store_find_h(const struct match_store *st, unsigned type, const 
 			const struct match_entry *e = &st->entries[id];
 			size_t kl = e->keylen ? e->keylen : e->textlen;
 			if ((e->type & ~MATCH_DEAD) == type && kl == n &&
-			    memcmp(st->arena + e->off, key, n) == 0)
+			    match_same(st->arena + e->off, key, n))
 				return id;
 		}
 		i = (i + 1) & st->mask;

@@ -8,6 +8,7 @@
 #include "match/match.h"
 
 #include <pthread.h>
+#include <string.h>
 
 #define MATCH_NONE UINT32_MAX
 /* Longest key: canonical text up to IOC_VALUE_MAX. */
@@ -88,6 +89,37 @@ struct match_index {
 };
 
 uint64_t match_hash(unsigned type, const void *key, size_t n);
+
+/* Are a[0..n) and b[0..n) the same bytes?  memcmp for the short keys of a
+ * lookup (hosts, addresses), inline: words that may overlap, no call, and
+ * no read outside either range. */
+static inline bool match_same(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	uint64_t u, v, d = 0;
+	if (n >= 8) {
+		size_t i = 0;
+		for (; i + 8 < n; i += 8) {
+			memcpy(&u, x + i, 8);
+			memcpy(&v, y + i, 8);
+			d |= u ^ v;
+		}
+		memcpy(&u, x + n - 8, 8);
+		memcpy(&v, y + n - 8, 8);
+		return (d | (u ^ v)) == 0;
+	}
+	if (n >= 4) {
+		uint32_t p, q, r, w;
+		memcpy(&p, x, 4);
+		memcpy(&q, y, 4);
+		memcpy(&r, x + n - 4, 4);
+		memcpy(&w, y + n - 4, 4);
+		return ((p ^ q) | (r ^ w)) == 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		d |= (uint64_t)(x[i] ^ y[i]);
+	return d == 0;
+}
 
 /* The binary or text key of a canonical value.  OUT: key (MATCH_KEY_MAX
  * bytes), *n.  Returns -1 when v is not canonical. */

@@ -166,6 +166,8 @@ struct memo {
 	uint32_t n; /* 0: empty */
 };
 
+#define TLDC_SLOTS 64
+
 struct scanner {
 	struct match_index *ix;
 	const unsigned char *t; /* scanned text (refanged copy or the input) */
@@ -198,6 +200,13 @@ struct scanner {
 	size_t fa, fb, fsnap;
 	uint64_t fh;
 	bool fopen;
+	/* answers of match_store_has_tld for last labels of up to 8 bytes,
+	 * by their bytes (see tld_known) */
+	struct {
+		uint64_t v; /* the label, byte i at bits 8i */
+		uint8_t n;  /* its length; 0: empty */
+		bool has;
+	} tldc[TLDC_SLOTS];
 };
 
 static inline struct miss *miss_slot(const struct scanner *s, uint64_t h)
@@ -212,7 +221,7 @@ static inline bool miss_has(const struct scanner *s, unsigned kind, uint64_t h, 
 	if (s->miss == NULL)
 		return false;
 	const struct miss *m = miss_slot(s, h);
-	return m->h == h && m->kind == kind + 1 && m->n == n && memcmp(m->key, key, n) == 0;
+	return m->h == h && m->kind == kind + 1 && m->n == n && match_same(m->key, key, n);
 }
 
 static void miss_put(struct scanner *s, unsigned kind, uint64_t h, const void *key, size_t n)
@@ -265,6 +274,15 @@ static void url_lookup(struct scanner *s, const char *u, size_t n)
 
 static size_t url_end(const struct scanner *s, size_t body, bool esc);
 
+/* The first '.' in key[at, n), or n: a host's labels are a few bytes,
+ * shorter than a call to memchr costs. */
+static inline size_t next_dot(const char *key, size_t at, size_t n)
+{
+	while (at < n && key[at] != '.')
+		at++;
+	return at;
+}
+
 /* Stage 1 of a batch: hashes, and prefetches of what stage 2 reads. */
 static void batch_prefetch(struct scanner *s)
 {
@@ -287,13 +305,13 @@ static void batch_prefetch(struct scanner *s)
 			 * domain (not the bare TLD) */
 			size_t at = 0;
 			for (unsigned j = 0; j < HOST_HASHES; j++) {
-				const char *dot = memchr(key + at, '.', p->n - at);
-				if (dot == NULL)
+				size_t dot = next_dot(key, at, p->n);
+				if (dot == p->n)
 					break;
 				if (j > 0)
 					p->h[j] = match_hash(IOC_DOMAIN, key + at, p->n - at);
 				match_store_prefetch(st, p->h[j]);
-				at = (size_t)(dot - key) + 1;
+				at = dot + 1;
 			}
 		}
 	}
@@ -308,15 +326,15 @@ static uint32_t probe_suffix(const struct match_store *st, const struct probe *p
 {
 	size_t at = 0;
 	for (unsigned j = 0;; j++) {
-		const char *dot = memchr(key + at, '.', p->n - at);
-		if (dot == NULL)
+		size_t dot = next_dot(key, at, p->n);
+		if (dot == p->n)
 			return MATCH_NONE; /* a bare TLD is never an indicator */
 		uint64_t h =
 		        j < HOST_HASHES ? p->h[j] : match_hash(IOC_DOMAIN, key + at, p->n - at);
 		uint32_t id = match_store_find_h(st, IOC_DOMAIN, key + at, p->n - at, h);
 		if (id != MATCH_NONE)
 			return id;
-		at = (size_t)(dot - key) + 1;
+		at = dot + 1;
 	}
 }
 
@@ -494,6 +512,41 @@ static bool parse_ipv4(const unsigned char *p, size_t n, uint8_t a[4], bool wide
 	return true;
 }
 
+/*
+ * match_store_has_tld for the last label tld[0..n) of a host, which is at
+ * offset at of a buffer (so that the 8 bytes that end it can be read
+ * whole when at + n >= 8).  A log names a few dozen TLDs over and over:
+ * the answers for labels of up to 8 bytes are kept by their bytes (the
+ * key compared whole, so the answer is exact; the index cannot change
+ * while the scan holds the read lock), a multiply and a compare instead of
+ * hashing the label and probing the set.
+ */
+static bool tld_known(struct scanner *s, const char *tld, size_t n, size_t at)
+{
+	if (n > 8 || n == 0)
+		return match_store_has_tld(&s->ix->main, tld, n);
+	uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (at + n >= 8) {
+		memcpy(&v, tld + n - 8, 8);
+		v >>= 64 - 8 * n;
+	} else
+#endif
+	{
+		(void)at;
+		for (size_t i = 0; i < n; i++)
+			v |= (uint64_t)(unsigned char)tld[i] << (8 * i);
+	}
+	size_t slot = (size_t)(((v ^ n) * 0x9e3779b97f4a7c15ull) >> 58) & (TLDC_SLOTS - 1);
+	if (s->tldc[slot].n == n && s->tldc[slot].v == v)
+		return s->tldc[slot].has;
+	bool has = match_store_has_tld(&s->ix->main, tld, n);
+	s->tldc[slot].v = v;
+	s->tldc[slot].n = (uint8_t)n;
+	s->tldc[slot].has = has;
+	return has;
+}
+
 static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 {
 	const unsigned char *t = s->t;
@@ -527,14 +580,16 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 		if (!match_store_has_tld(&s->ix->main, host + k, n - k))
 			return;
 	} else {
+		size_t at = k; /* the TLD's offset in the text, or in buf */
 		if (flags & S_UPPER) {
 			for (size_t q = 0; q < n; q++)
 				s->buf[q] = (char)ioc_lower(t[a + q]);
 			host = s->buf;
+			at = k - a;
 		} else {
 			host = (const char *)t + a;
 		}
-		if (!match_store_has_tld(&s->ix->main, host + (k - a), b - k))
+		if (!tld_known(s, host + (k - a), b - k, at))
 			return;
 	}
 	uint64_t h = match_hash(IOC_DOMAIN, host, n);

@@ -702,6 +702,51 @@ static void test_repeated_fields(void **state)
 	free(text);
 }
 
+/*
+ * The answers about last labels (tld_known) are kept by the label's bytes
+ * for the rest of a scan: labels that differ in one byte or in length, at
+ * the start of the text (read a byte at a time) and further on (read as
+ * one word), in lower and upper case, must each get their own answer.
+ */
+static void test_tld_answers(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {"x.evil.dom " L "x.evil.com" R, false, {"evil.com"}},
+	        {"a.dom " L "evil.com" R " a.con evil.co evil.comm " L "b.evil.com" R,
+	         false,
+	         {"evil.com", "evil.com"}},
+	        {"X.EVIL.DOM " L "X.EVIL.COM" R " EVIL.CON", false, {"evil.com"}},
+	        {"a.bc " L "7.cc" R " 7.cd 7.dc " L "x.7.cc" R, false, {"7.cc", "7.cc"}},
+	        {"www.shady.nez www.shady.ne www.shady.nett " L "www.shady.net" R,
+	         false,
+	         {"www.shady.net"}},
+	        {"x.bad.co.ux " L "x.bad.co.uk" R, false, {"bad.co.uk"}},
+	};
+	RUN(cases);
+	/* hundreds of labels in one scan, so that they share the kept slots:
+	 * only the listed ones hit */
+	static char text[16384];
+	size_t len = 0, planted = 0;
+	for (unsigned i = 0; i < 600; i++) {
+		char label[16];
+		unsigned l = 2 + i % 7;
+		for (unsigned k = 0; k < l; k++)
+			label[k] = (char)('a' + (i * 31 + k * 7) % 26);
+		label[l] = '\0';
+		bool listed = i % 50 == 7;
+		len += (size_t)snprintf(text + len, sizeof text - len, "h.evil.%s ",
+		                        listed ? "com" : label);
+		planted += listed || strcmp(label, "com") == 0;
+	}
+	static struct got g;
+	memset(&g, 0, sizeof g);
+	assert_int_equal(scan_exact(text, len, false, &g), 0);
+	assert_int_equal(g.n, planted);
+	for (size_t i = 0; i < g.n; i++)
+		assert_string_equal(g.h[i].ind, "evil.com");
+}
+
 /* Adds value of type to the index ix (source src). */
 static void add_one(enum ioc_type type, const char *value, uint32_t src)
 {
@@ -1037,6 +1082,7 @@ int main(void)
 	        cmocka_unit_test(test_stop_and_order),  cmocka_unit_test(test_empty_index),
 	        cmocka_unit_test(test_repeated_fields), cmocka_unit_test(test_classifiers_agree),
 	        cmocka_unit_test(test_ipv6_parser),     cmocka_unit_test(test_ipv4_clients),
+	        cmocka_unit_test(test_tld_answers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
