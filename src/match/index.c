@@ -1000,27 +1000,11 @@ uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4])
 	return id;
 }
 
-void match_store_prefetch_ipv4(const struct match_store *st, const uint8_t a[4], bool second)
+void match_store_prefetch_ipv4(const struct match_store *st, const uint8_t a[4])
 {
-	uint32_t addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
-	uint32_t s24 = addr >> 8;
-	if (st->v4any == NULL)
-		return;
-	if (!second) {
+	uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+	if (st->v4any != NULL)
 		__builtin_prefetch(&st->v4any[s24 / 64]);
-		return;
-	}
-	/* v4any is (nearly) loaded: most addresses stop at it (about 96% of
-	 * a log's clients at 1M indicators); the few in a listed /24 load the
-	 * summaries that match_store_ipv4 reads next */
-	if (!((st->v4any[s24 / 64] >> (s24 % 64)) & 1))
-		return;
-	if (st->v4map != NULL)
-		__builtin_prefetch(&st->v4map[s24 / 64]);
-	if (st->v4net != NULL)
-		__builtin_prefetch(&st->v4net[s24 / 64]);
-	if (st->v4cover != NULL)
-		__builtin_prefetch(&st->v4cover[s24 / 64]);
 }
 
 int match_lookup_ipv4_locked(struct match_index *ix, const uint8_t a[4], match_hit_fn fn, void *arg)

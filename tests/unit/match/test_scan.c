@@ -747,6 +747,50 @@ static void test_tld_answers(void **state)
 		assert_string_equal(g.h[i].ind, "evil.com");
 }
 
+/*
+ * URL hosts read 16 bytes at a time (host_read16) and a byte at a time
+ * (near the text's end, or when a byte that is no run byte comes first):
+ * hosts across 16-byte steps with their only upper case or dot in a later
+ * step, at the end of the text and before more of it.
+ */
+static void test_url_hosts(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {L "http://" L "evil.com" R "/x" R, false, {"http://evil.com/x", "evil.com"}},
+	        {L "http://" L "evil.com" R "/x" R " and more text after it",
+	         false,
+	         {"http://evil.com/x", "evil.com"}},
+	        {L "http://" L "EVIL.COM" R "/x" R " and more text after it",
+	         false,
+	         {"http://evil.com/x", "evil.com"}},
+	        {"http://" L "aaaaaaaaaaaaaaaaaaaaaaa.EVIL.com" R "/p and more text after it",
+	         false,
+	         {"evil.com"}},
+	        {"http://" L "aaaaaaaaaaaaaaaaaaaaaaaa-b_c.evil.com" R "/p and more text after it",
+	         false,
+	         {"evil.com"}},
+	        {"http://" L "abcdefg.evil.com" R "/p and more text after it", false, {"evil.com"}},
+	        {"http://" L "abcdefgh.evil.com" R "#p and more text after it",
+	         false,
+	         {"evil.com"}},
+	        {"http://" L "abcdefgh.evil.com" R "?p=1 and more text after it",
+	         false,
+	         {"evil.com"}},
+	        {"http://" L "abcdefgh.evil.com" R ":8080/ and more text after it",
+	         false,
+	         {"evil.com"}},
+	        {"http://" L "x.evil.com" R ",y.example/ and more text after it",
+	         false,
+	         {"evil.com"}},
+	        {"http://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.evil.comx/ and more text after it",
+	         false,
+	         {NULL}},
+	        {"http://" L "1.2.3.4" R "/x and more text after it", false, {"1.2.3.4"}},
+	};
+	RUN(cases);
+}
+
 /* Adds value of type to the index ix (source src). */
 static void add_one(enum ioc_type type, const char *value, uint32_t src)
 {
@@ -1082,7 +1126,7 @@ int main(void)
 	        cmocka_unit_test(test_stop_and_order),  cmocka_unit_test(test_empty_index),
 	        cmocka_unit_test(test_repeated_fields), cmocka_unit_test(test_classifiers_agree),
 	        cmocka_unit_test(test_ipv6_parser),     cmocka_unit_test(test_ipv4_clients),
-	        cmocka_unit_test(test_tld_answers),
+	        cmocka_unit_test(test_tld_answers),     cmocka_unit_test(test_url_hosts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
