@@ -166,7 +166,7 @@ struct memo {
 	uint32_t n; /* 0: empty */
 };
 
-#define TLDC_SLOTS 64
+#define TLDC_SLOTS 256
 
 struct scanner {
 	struct match_index *ix;
@@ -534,7 +534,7 @@ static bool tld_known(struct scanner *s, const char *tld, size_t n, size_t at)
 		for (size_t i = 0; i < n; i++)
 			v |= (uint64_t)(unsigned char)tld[i] << (8 * i);
 	}
-	size_t slot = (size_t)(((v ^ n) * 0x9e3779b97f4a7c15ull) >> 58) & (TLDC_SLOTS - 1);
+	size_t slot = (size_t)(((v ^ n) * 0x9e3779b97f4a7c15ull) >> 56) & (TLDC_SLOTS - 1);
 	if (s->tldc[slot].n == n && s->tldc[slot].v == v)
 		return s->tldc[slot].has;
 	bool has = match_store_has_tld(&s->ix->main, tld, n);
@@ -547,19 +547,18 @@ static bool tld_known(struct scanner *s, const char *tld, size_t n, size_t at)
 static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 {
 	const unsigned char *t = s->t;
-	/* last label: letters only (or an xn-- label), two or more */
+	/* last label: letters only (or an xn-- label), two or more; found
+	 * and checked in one loop back from its end */
 	size_t k = b;
+	unsigned alpha = S_ALPHA;
 	while (k > a && t[k - 1] != '.')
-		k--;
+		alpha &= sc[t[--k]];
 	if (k == a || b - k < 2)
 		return;
 	bool ace = b - k > 4 && (t[k] | 0x20) == 'x' && (t[k + 1] | 0x20) == 'n' &&
 	           t[k + 2] == '-' && t[k + 3] == '-';
-	if (!ace && !(flags & S_HIGH)) {
-		for (size_t q = k; q < b; q++)
-			if (!ioc_is_alpha(t[q]))
-				return;
-	}
+	if (!ace && !(flags & S_HIGH) && !alpha)
+		return;
 	size_t n = b - a;
 	if (n >= sizeof s->buf)
 		return;
