@@ -961,13 +961,6 @@ static uint32_t find_net4(const struct match_store *st, uint32_t addr, unsigned 
 	return match_store_find(st, IOC_CIDR4, key, 5);
 }
 
-bool match_store_ipv4_maybe(const struct match_store *st, const uint8_t a[4])
-{
-	uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
-	return (st->v4any != NULL && (st->v4any[s24 / 64] >> (s24 % 64)) & 1) ||
-	       (st->len4 & 0xffffull) != 0;
-}
-
 uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4])
 {
 	uint32_t addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];

@@ -148,7 +148,12 @@ void match_store_prefetch_ipv4(const struct match_store *st, const uint8_t a[4])
 /* Can a be stored or in a stored network?  False for most addresses (from
  * the one word of v4any, or of the IPv4 prefix lengths): then
  * match_store_ipv4 would say MATCH_NONE. */
-bool match_store_ipv4_maybe(const struct match_store *st, const uint8_t a[4]);
+static inline bool match_store_ipv4_maybe(const struct match_store *st, const uint8_t a[4])
+{
+	uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+	return (st->v4any != NULL && (st->v4any[s24 / 64] >> (s24 % 64)) & 1) ||
+	       (st->len4 & 0xffffull) != 0;
+}
 
 /* The stored address a, or else the most specific stored network holding
  * it, or MATCH_NONE. */

@@ -408,8 +408,10 @@ static struct probe *defer(struct scanner *s, enum probe_kind kind, unsigned typ
 	if (n > 0)
 		memcpy(s->keys + s->nkeys, key, n);
 	s->nkeys += n;
-	if (ip != NULL)
-		memcpy(p->ip, ip, kind == P_IPV6 ? 16 : 4);
+	if (ip != NULL && kind == P_IPV6)
+		memcpy(p->ip, ip, 16);
+	else if (ip != NULL)
+		memcpy(p->ip, ip, 4);
 	return p;
 }
 
@@ -845,6 +847,17 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
  * parts without leading zeros) only as the last 4 bytes.  Unit test and
  * fuzz_scan compare the two.
  */
+/* Hex digit values plus one, 0 for every other byte: one load tells a
+ * digit and gives its value. */
+#define HV16(c, v) [c] = (v) + 1
+static const uint8_t hexval1[256] = {
+        HV16('0', 0),  HV16('1', 1),  HV16('2', 2),  HV16('3', 3),  HV16('4', 4),  HV16('5', 5),
+        HV16('6', 6),  HV16('7', 7),  HV16('8', 8),  HV16('9', 9),  HV16('a', 10), HV16('b', 11),
+        HV16('c', 12), HV16('d', 13), HV16('e', 14), HV16('f', 15), HV16('A', 10), HV16('B', 11),
+        HV16('C', 12), HV16('D', 13), HV16('E', 14), HV16('F', 15),
+};
+#undef HV16
+
 bool match_ipv6_bytes(const char *str, size_t n, uint8_t out[16])
 {
 	const unsigned char *s = (const unsigned char *)str, *end = s + n;
@@ -858,10 +871,11 @@ bool match_ipv6_bytes(const char *str, size_t n, uint8_t out[16])
 	unsigned val = 0, seen = 0;
 	while (s < end) {
 		unsigned char c = *s++;
-		if (ioc_is_hex(c)) {
+		unsigned hv = hexval1[c];
+		if (hv != 0) {
 			if (seen == 4)
 				return false;
-			val = val << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+			val = val << 4 | (hv - 1);
 			seen++;
 			continue;
 		}
@@ -1028,6 +1042,17 @@ static bool is_hash_len(size_t n)
 	return n == 32 || n == 40 || n == 64 || n == 128;
 }
 
+/* For hash_segments, one load per byte: a hex digit, a separator, or 0. */
+enum { SEG_HEX = 1, SEG_SEP = 2 };
+#define SH(c) [c] = SEG_HEX
+static const uint8_t segc[256] = {
+        SH('0'), SH('1'),         SH('2'),         SH('3'),         SH('4'), SH('5'), SH('6'),
+        SH('7'), SH('8'),         SH('9'),         SH('a'),         SH('b'), SH('c'), SH('d'),
+        SH('e'), SH('f'),         SH('A'),         SH('B'),         SH('C'), SH('D'), SH('E'),
+        SH('F'), ['_'] = SEG_SEP, ['.'] = SEG_SEP, ['-'] = SEG_SEP,
+};
+#undef SH
+
 /* "sample_<md5>.bin": hashes between '_' and '.' inside a longer run. */
 static void hash_segments(struct scanner *s, size_t a, size_t b)
 {
@@ -1035,9 +1060,9 @@ static void hash_segments(struct scanner *s, size_t a, size_t b)
 	size_t p = a;
 	while (p < b && s->rc == 0) {
 		size_t q = p;
-		bool hex = true;
-		while (q < b && t[q] != '_' && t[q] != '.' && t[q] != '-') {
-			hex &= ioc_is_hex(t[q]);
+		unsigned hex = 1, c;
+		while (q < b && (c = segc[t[q]]) != SEG_SEP) {
+			hex &= c; /* SEG_HEX or 0 */
 			q++;
 		}
 		if (hex && is_hash_len(q - p) && (p > a || q < b))

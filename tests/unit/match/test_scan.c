@@ -791,6 +791,34 @@ static void test_url_hosts(void **state)
 	RUN(cases);
 }
 
+/*
+ * Hashes inside longer runs (hash_segments reads a byte at a time through
+ * a table of hex digits and separators): upper and mixed case, every
+ * separator, a non-hex letter anywhere in a segment, segments one byte
+ * short or long.
+ */
+static void test_hash_segment_bytes(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {"sample_" L "D41D8CD98F00B204E9800998ECF8427E" R ".bin", false, {MD5}},
+	        {"x-" L "D41d8Cd98F00b204E9800998eCF8427e" R "_y", false, {MD5}},
+	        {"x." L SHA1 R ".y-" L "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709" R "_z",
+	         false,
+	         {SHA1, SHA1}},
+	        {"x_g41d8cd98f00b204e9800998ecf8427e.bin x_d41d8cd98f00b204e9800998ecf8427g.bin",
+	         false,
+	         {NULL}},
+	        {"x_d41d8cd98f00b2G4e9800998ecf8427e.bin x_d41d8cd98f00b204e9800998ecf8427.bin",
+	         false,
+	         {NULL}},
+	        {"x_d41d8cd98f00b204e9800998ecf8427e0.bin x_Zd41d8cd98f00b204e9800998ecf8427e",
+	         false,
+	         {NULL}},
+	};
+	RUN(cases);
+}
+
 /* Adds value of type to the index ix (source src). */
 static void add_one(enum ioc_type type, const char *value, uint32_t src)
 {
@@ -1118,15 +1146,25 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_whole_tokens),    cmocka_unit_test(test_unicode_punctuation),
-	        cmocka_unit_test(test_ipv6_spellings),  cmocka_unit_test(test_ports_and_networks),
-	        cmocka_unit_test(test_versions),        cmocka_unit_test(test_urls),
-	        cmocka_unit_test(test_hashes),          cmocka_unit_test(test_emails),
-	        cmocka_unit_test(test_refang),          cmocka_unit_test(test_extractor_types),
-	        cmocka_unit_test(test_stop_and_order),  cmocka_unit_test(test_empty_index),
-	        cmocka_unit_test(test_repeated_fields), cmocka_unit_test(test_classifiers_agree),
-	        cmocka_unit_test(test_ipv6_parser),     cmocka_unit_test(test_ipv4_clients),
-	        cmocka_unit_test(test_tld_answers),     cmocka_unit_test(test_url_hosts),
+	        cmocka_unit_test(test_whole_tokens),
+	        cmocka_unit_test(test_unicode_punctuation),
+	        cmocka_unit_test(test_ipv6_spellings),
+	        cmocka_unit_test(test_ports_and_networks),
+	        cmocka_unit_test(test_versions),
+	        cmocka_unit_test(test_urls),
+	        cmocka_unit_test(test_hashes),
+	        cmocka_unit_test(test_emails),
+	        cmocka_unit_test(test_refang),
+	        cmocka_unit_test(test_extractor_types),
+	        cmocka_unit_test(test_stop_and_order),
+	        cmocka_unit_test(test_empty_index),
+	        cmocka_unit_test(test_repeated_fields),
+	        cmocka_unit_test(test_classifiers_agree),
+	        cmocka_unit_test(test_ipv6_parser),
+	        cmocka_unit_test(test_ipv4_clients),
+	        cmocka_unit_test(test_tld_answers),
+	        cmocka_unit_test(test_url_hosts),
+	        cmocka_unit_test(test_hash_segment_bytes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
