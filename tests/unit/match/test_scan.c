@@ -819,6 +819,48 @@ static void test_hash_segment_bytes(void **state)
 	RUN(cases);
 }
 
+/*
+ * The table of misses keeps keys of up to MISS_KEY (26) bytes: in a text
+ * long enough to have it, hosts and URL hosts around that length, listed
+ * and not, with the same first 26 bytes, repeated line after line, hit
+ * exactly as often as alone.
+ */
+static void test_miss_key_lengths(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+	        "x aaaaaaaaaaaaaaaaa.evil.com y\n",          /* 26 bytes, listed */
+	        "x aaaaaaaaaaaaaaaaa.good.com y\n",          /* 26, not */
+	        "x aaaaaaaaaaaaaaaaaa.evil.com y\n",         /* 27, listed */
+	        "x aaaaaaaaaaaaaaaaaa.good.com y\n",         /* 27, not */
+	        "x aaaaaaaaaaaaaaaaaaaaaaaaaa.good.com y\n", /* same 26 first bytes */
+	        "x aaaaaaaaaaaaaaaaaaaaaaaaaa.evil.com y\n", /* as this, listed */
+	        "\"http://aaaaaaaaaaaaaaaaaaaaaaaaaa.evil.com/x\"\n",
+	        "\"http://aaaaaaaaaaaaaaaaaaaaaaaaaa.good.com/x\"\n",
+	};
+	enum { NL = sizeof lines / sizeof lines[0] };
+	size_t ends[NL], period = 0;
+	for (size_t j = 0; j < NL; j++) {
+		period += strlen(lines[j]);
+		ends[j] = period;
+	}
+	size_t reps = (300u << 10) / period + 1, len = reps * period;
+	char *text = malloc(len);
+	assert_non_null(text);
+	for (size_t r = 0, o = 0; r < reps; r++)
+		for (size_t j = 0; j < NL; j++) {
+			memcpy(text + o, lines[j], strlen(lines[j]));
+			o += strlen(lines[j]);
+		}
+	const size_t want[NL] = {1, 0, 1, 0, 0, 1, 1, 0};
+	struct per_line pl = {.ends = ends, .nlines = NL, .period = period};
+	assert_int_equal(match_scan(ix, text, len, NULL, count_per_line, &pl, NULL), 0);
+	for (size_t j = 0; j < NL; j++)
+		if (pl.count[j] != want[j] * reps)
+			fail_msg("line %zu: %zu hits, want %zu", j, pl.count[j], want[j] * reps);
+	free(text);
+}
+
 /* Adds value of type to the index ix (source src). */
 static void add_one(enum ioc_type type, const char *value, uint32_t src)
 {
@@ -1165,6 +1207,7 @@ int main(void)
 	        cmocka_unit_test(test_tld_answers),
 	        cmocka_unit_test(test_url_hosts),
 	        cmocka_unit_test(test_hash_segment_bytes),
+	        cmocka_unit_test(test_miss_key_lengths),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
