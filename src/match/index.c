@@ -213,7 +213,7 @@ static uint32_t store_find_h(const struct match_store *st, unsigned type, const 
 			const struct match_entry *e = &st->entries[id];
 			size_t kl = e->keylen ? e->keylen : e->textlen;
 			if ((e->type & ~MATCH_DEAD) == type && kl == n &&
-			    memcmp(st->arena + e->off, key, n) == 0)
+			    match_same(st->arena + e->off, key, n))
 				return id;
 		}
 		i = (i + 1) & st->mask;
@@ -451,6 +451,7 @@ static void store_free(struct match_store *st)
 	free(st->arena);
 	free(st->tlds);
 	free(st->urlhosts);
+	free(st->v4any);
 	free(st->v4map);
 	free(st->v4net);
 	free(st->v4cover);
@@ -591,12 +592,17 @@ static int v4map_mark(struct match_store *st, unsigned type, const unsigned char
 	uint64_t **map = type == IOC_IPV4 ? &st->v4map : &st->v4net;
 	size_t words = V4MAP_WORDS;
 	uint32_t bit = addr >> 8;
+	if (st->v4any == NULL && (st->v4any = calloc(V4MAP_WORDS, 8)) == NULL)
+		return -1;
+	st->v4any[bit / 64] |= 1ull << (bit % 64);
 	if (type == IOC_CIDR4 && key[0] <= 24) {
 		if (st->v4cover == NULL && (st->v4cover = calloc(V4MAP_WORDS, 8)) == NULL)
 			return -1;
 		uint32_t first = addr >> 8, count = 1u << (24 - key[0]);
-		for (uint32_t k = 0; k < count; k++)
+		for (uint32_t k = 0; k < count; k++) {
 			st->v4cover[(first + k) / 64] |= 1ull << ((first + k) % 64);
+			st->v4any[(first + k) / 64] |= 1ull << ((first + k) % 64);
+		}
 		map = &st->v4len[key[0] - 16];
 		words = ((size_t)1 << key[0]) / 64;
 		bit = addr >> (32 - key[0]);
@@ -908,6 +914,7 @@ void match_index_stats(struct match_index *ix, struct match_stats *s)
 	const struct match_store *st = &ix->main;
 	s->value_bytes = st->arena_len;
 	s->memory = st->arena_cap + st->capentries * sizeof(struct match_entry) +
+	            (st->v4any != NULL ? V4MAP_WORDS * 8 : 0) +
 	            (st->v4map != NULL ? V4MAP_WORDS * 8 : 0) +
 	            (st->v4net != NULL ? V4MAP_WORDS * 8 : 0) +
 	            (st->v4cover != NULL ? V4MAP_WORDS * 8 : 0) +
@@ -958,6 +965,10 @@ uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4])
 {
 	uint32_t addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 	uint32_t s24 = addr >> 8, id = NONE;
+	if (st->v4any == NULL || !((st->v4any[s24 / 64] >> (s24 % 64)) & 1))
+		return (st->len4 & 0xffffull) != 0
+		               ? match_store_lpm(st, IOC_CIDR4, a, 15, &st->len4)
+		               : NONE;
 	/* the address itself when its /24 holds an address, then networks
 	 * longest first: /32../25 only when its /24 holds one of those,
 	 * /24../16 only where v4len says a network of that length is, shorter
@@ -982,26 +993,11 @@ uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4])
 	return id;
 }
 
-void match_store_prefetch_ipv4(const struct match_store *st, const uint8_t a[4], bool second)
+void match_store_prefetch_ipv4(const struct match_store *st, const uint8_t a[4])
 {
-	uint32_t addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
-	uint32_t s24 = addr >> 8;
-	if (!second) {
-		if (st->v4map != NULL)
-			__builtin_prefetch(&st->v4map[s24 / 64]);
-		if (st->v4net != NULL)
-			__builtin_prefetch(&st->v4net[s24 / 64]);
-		if (st->v4cover != NULL)
-			__builtin_prefetch(&st->v4cover[s24 / 64]);
-		return;
-	}
-	/* the summaries are (nearly) loaded: what the lookup reads next */
-	if (st->v4map != NULL && (st->v4map[s24 / 64] >> (s24 % 64)) & 1)
-		match_store_prefetch(st, match_hash(IOC_IPV4, a, 4));
-	if (st->v4cover != NULL && (st->v4cover[s24 / 64] >> (s24 % 64)) & 1)
-		for (unsigned l = 16; l <= 24; l++)
-			if (st->v4len[l - 16] != NULL)
-				__builtin_prefetch(&st->v4len[l - 16][(addr >> (32 - l)) / 64]);
+	uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+	if (st->v4any != NULL)
+		__builtin_prefetch(&st->v4any[s24 / 64]);
 }
 
 int match_lookup_ipv4_locked(struct match_index *ix, const uint8_t a[4], match_hit_fn fn, void *arg)

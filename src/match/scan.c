@@ -130,11 +130,11 @@ struct probe {
  * lock is held throughout it, so the index cannot change under the table.
  */
 #define MISS_SLOTS   2048
-#define MISS_KEY     54
+#define MISS_KEY     26           /* 99.9% of an access log's hosts; entries of 32 bytes */
 #define MISS_MIN_LEN (256u << 10) /* shorter texts: the table costs more than it saves */
 
 struct miss {
-	uint64_t h;
+	uint32_t h;   /* the key hash's low half */
 	uint8_t kind; /* enum probe_kind + 1; 0: empty */
 	uint8_t n;
 	char key[MISS_KEY];
@@ -165,6 +165,8 @@ struct memo {
 	size_t off; /* the latest copy, in the scanned text */
 	uint32_t n; /* 0: empty */
 };
+
+#define TLDC_SLOTS 256
 
 struct scanner {
 	struct match_index *ix;
@@ -198,6 +200,13 @@ struct scanner {
 	size_t fa, fb, fsnap;
 	uint64_t fh;
 	bool fopen;
+	/* answers of match_store_has_tld for last labels of up to 8 bytes,
+	 * by their bytes (see tld_known) */
+	struct {
+		uint64_t v; /* the label, byte i at bits 8i */
+		uint8_t n;  /* its length; 0: empty */
+		bool has;
+	} tldc[TLDC_SLOTS];
 };
 
 static inline struct miss *miss_slot(const struct scanner *s, uint64_t h)
@@ -212,7 +221,8 @@ static inline bool miss_has(const struct scanner *s, unsigned kind, uint64_t h, 
 	if (s->miss == NULL)
 		return false;
 	const struct miss *m = miss_slot(s, h);
-	return m->h == h && m->kind == kind + 1 && m->n == n && memcmp(m->key, key, n) == 0;
+	return m->h == (uint32_t)h && m->kind == kind + 1 && m->n == n &&
+	       match_same(m->key, key, n);
 }
 
 static void miss_put(struct scanner *s, unsigned kind, uint64_t h, const void *key, size_t n)
@@ -220,7 +230,7 @@ static void miss_put(struct scanner *s, unsigned kind, uint64_t h, const void *k
 	if (s->miss == NULL || n > MISS_KEY)
 		return;
 	struct miss *m = miss_slot(s, h);
-	m->h = h;
+	m->h = (uint32_t)h;
 	m->kind = (uint8_t)(kind + 1);
 	m->n = (uint8_t)n;
 	memcpy(m->key, key, n);
@@ -265,6 +275,15 @@ static void url_lookup(struct scanner *s, const char *u, size_t n)
 
 static size_t url_end(const struct scanner *s, size_t body, bool esc);
 
+/* The first '.' in key[at, n), or n: a host's labels are a few bytes,
+ * shorter than a call to memchr costs. */
+static inline size_t next_dot(const char *key, size_t at, size_t n)
+{
+	while (at < n && key[at] != '.')
+		at++;
+	return at;
+}
+
 /* Stage 1 of a batch: hashes, and prefetches of what stage 2 reads. */
 static void batch_prefetch(struct scanner *s)
 {
@@ -273,7 +292,7 @@ static void batch_prefetch(struct scanner *s)
 		struct probe *p = &s->q[k];
 		const char *key = s->keys + p->key;
 		if (p->kind == P_IPV4) {
-			match_store_prefetch_ipv4(st, p->ip, false);
+			match_store_prefetch_ipv4(st, p->ip);
 		} else if (p->kind == P_IPV6) {
 			if (st->types & (1u << IOC_IPV6))
 				match_store_prefetch(st, match_hash(IOC_IPV6, p->ip, 16));
@@ -287,19 +306,16 @@ static void batch_prefetch(struct scanner *s)
 			 * domain (not the bare TLD) */
 			size_t at = 0;
 			for (unsigned j = 0; j < HOST_HASHES; j++) {
-				const char *dot = memchr(key + at, '.', p->n - at);
-				if (dot == NULL)
+				size_t dot = next_dot(key, at, p->n);
+				if (dot == p->n)
 					break;
 				if (j > 0)
 					p->h[j] = match_hash(IOC_DOMAIN, key + at, p->n - at);
 				match_store_prefetch(st, p->h[j]);
-				at = (size_t)(dot - key) + 1;
+				at = dot + 1;
 			}
 		}
 	}
-	for (size_t k = 0; k < s->nq; k++)
-		if (s->q[k].kind == P_IPV4)
-			match_store_prefetch_ipv4(st, s->q[k].ip, true);
 }
 
 /* The most specific stored domain that the host of p is or is under (as
@@ -308,15 +324,15 @@ static uint32_t probe_suffix(const struct match_store *st, const struct probe *p
 {
 	size_t at = 0;
 	for (unsigned j = 0;; j++) {
-		const char *dot = memchr(key + at, '.', p->n - at);
-		if (dot == NULL)
+		size_t dot = next_dot(key, at, p->n);
+		if (dot == p->n)
 			return MATCH_NONE; /* a bare TLD is never an indicator */
 		uint64_t h =
 		        j < HOST_HASHES ? p->h[j] : match_hash(IOC_DOMAIN, key + at, p->n - at);
 		uint32_t id = match_store_find_h(st, IOC_DOMAIN, key + at, p->n - at, h);
 		if (id != MATCH_NONE)
 			return id;
-		at = (size_t)(dot - key) + 1;
+		at = dot + 1;
 	}
 }
 
@@ -347,9 +363,14 @@ static void flush(struct scanner *s)
 			}
 			continue;
 		}
-		if (p->kind == P_IPV4)
+		if (p->kind == P_IPV4) {
+			/* most addresses stop at v4any; the rest ask the table
+			 * of misses first (a client's session repeats it) */
+			if (!match_store_ipv4_maybe(st, p->ip) ||
+			    miss_has(s, P_IPV4, ip4_miss_hash(p->ip), p->ip, 4))
+				continue;
 			id = match_store_ipv4(st, p->ip);
-		else if (p->kind == P_EXACT)
+		} else if (p->kind == P_EXACT)
 			id = match_store_find_h(st, p->type, key, p->n, p->h[0]);
 		else
 			id = probe_suffix(st, p, key);
@@ -388,8 +409,10 @@ static struct probe *defer(struct scanner *s, enum probe_kind kind, unsigned typ
 	if (n > 0)
 		memcpy(s->keys + s->nkeys, key, n);
 	s->nkeys += n;
-	if (ip != NULL)
-		memcpy(p->ip, ip, kind == P_IPV6 ? 16 : 4);
+	if (ip != NULL && kind == P_IPV6)
+		memcpy(p->ip, ip, 16);
+	else if (ip != NULL)
+		memcpy(p->ip, ip, 4);
 	return p;
 }
 
@@ -436,45 +459,109 @@ static size_t utf8_punct(const unsigned char *t, size_t len, size_t i)
 	return p ? 3 : 0;
 }
 
+/* One part of a dotted quad, the digits p[0..n): its value, or -1 when it
+ * has no digit, more than 3 or a leading zero, or is over 255.  p[1] and
+ * p[2] are read whatever n is (the caller has them), so that the value is
+ * picked, not branched to: a log's octets are 1, 2 or 3 digits at random. */
+static inline int quad_part(const unsigned char *p, size_t n)
+{
+	int d0 = p[0] - '0', d1 = p[1] - '0', d2 = p[2] - '0';
+	int v = n == 1 ? d0 : n == 2 ? d0 * 10 + d1 : d0 * 100 + d1 * 10 + d2;
+	bool bad = n - 1 > 2 || (n > 1 && d0 == 0) || v > 255;
+	return bad ? -1 : v;
+}
+
 /* A dotted quad, strictly (no leading zeros), into 4 bytes: what
  * ioc_ipv4_bytes says, for a run of digits and dots only, which the
- * tokenizer has (a loop that need not tell digits from other bytes). */
-static bool parse_ipv4(const unsigned char *p, size_t n, uint8_t a[4])
+ * tokenizer has (a loop that need not tell digits from other bytes).
+ * wide: 16 bytes may be read from p, so that the dots are found with one
+ * compare and the parts parsed without a loop. */
+static bool parse_ipv4(const unsigned char *p, size_t n, uint8_t a[4], bool wide)
 {
 	if (n < 7 || n > 15)
 		return false;
-	size_t i = 0;
-	for (unsigned part = 0; part < 4; part++) {
-		size_t start = i;
-		unsigned v = 0;
-		while (i < n && p[i] != '.')
-			v = v * 10 + (unsigned)(p[i++] - '0');
-		size_t digits = i - start;
-		if (digits == 0 || digits > 3 || v > 255 || (digits > 1 && p[start] == '0'))
-			return false;
-		a[part] = (uint8_t)v;
-		if (part < 3 && i++ >= n)
-			return false; /* fewer than four parts */
+	unsigned char w[18] = {0}; /* p[0..n), then NULs: quad_part reads 2 past a part */
+	uint32_t dots = 0;
+#ifdef __SSE2__
+	if (wide) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		dots = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+		_mm_storeu_si128((__m128i *)(void *)w, v);
 	}
-	return i == n;
+#endif
+	if (!wide) {
+		memcpy(w, p, n);
+		for (size_t i = 0; i < n; i++)
+			dots |= (uint32_t)(p[i] == '.') << i;
+	}
+	dots &= (1u << n) - 1;
+	/* exactly three dots: clearing the lowest three leaves none */
+	uint32_t r1 = dots & (dots - 1), r2 = r1 & (r1 - 1);
+	if (r2 == 0 || (r2 & (r2 - 1)) != 0)
+		return false;
+	size_t d1 = (size_t)__builtin_ctz(dots), d2 = (size_t)__builtin_ctz(r1),
+	       d3 = (size_t)__builtin_ctz(r2);
+	int v0 = quad_part(w, d1), v1 = quad_part(w + d1 + 1, d2 - d1 - 1),
+	    v2 = quad_part(w + d2 + 1, d3 - d2 - 1), v3 = quad_part(w + d3 + 1, n - d3 - 1);
+	if ((v0 | v1 | v2 | v3) < 0)
+		return false;
+	a[0] = (uint8_t)v0;
+	a[1] = (uint8_t)v1;
+	a[2] = (uint8_t)v2;
+	a[3] = (uint8_t)v3;
+	return true;
+}
+
+/*
+ * match_store_has_tld for the last label tld[0..n) of a host, which is at
+ * offset at of a buffer (so that the 8 bytes that end it can be read
+ * whole when at + n >= 8).  A log names a few dozen TLDs over and over:
+ * the answers for labels of up to 8 bytes are kept by their bytes (the
+ * key compared whole, so the answer is exact; the index cannot change
+ * while the scan holds the read lock), a multiply and a compare instead of
+ * hashing the label and probing the set.
+ */
+static bool tld_known(struct scanner *s, const char *tld, size_t n, size_t at)
+{
+	if (n > 8 || n == 0)
+		return match_store_has_tld(&s->ix->main, tld, n);
+	uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (at + n >= 8) {
+		memcpy(&v, tld + n - 8, 8);
+		v >>= 64 - 8 * n;
+	} else
+#endif
+	{
+		(void)at;
+		for (size_t i = 0; i < n; i++)
+			v |= (uint64_t)(unsigned char)tld[i] << (8 * i);
+	}
+	size_t slot = (size_t)(((v ^ n) * 0x9e3779b97f4a7c15ull) >> 56) & (TLDC_SLOTS - 1);
+	if (s->tldc[slot].n == n && s->tldc[slot].v == v)
+		return s->tldc[slot].has;
+	bool has = match_store_has_tld(&s->ix->main, tld, n);
+	s->tldc[slot].v = v;
+	s->tldc[slot].n = (uint8_t)n;
+	s->tldc[slot].has = has;
+	return has;
 }
 
 static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 {
 	const unsigned char *t = s->t;
-	/* last label: letters only (or an xn-- label), two or more */
+	/* last label: letters only (or an xn-- label), two or more; found
+	 * and checked in one loop back from its end */
 	size_t k = b;
+	unsigned alpha = S_ALPHA;
 	while (k > a && t[k - 1] != '.')
-		k--;
+		alpha &= sc[t[--k]];
 	if (k == a || b - k < 2)
 		return;
 	bool ace = b - k > 4 && (t[k] | 0x20) == 'x' && (t[k + 1] | 0x20) == 'n' &&
 	           t[k + 2] == '-' && t[k + 3] == '-';
-	if (!ace && !(flags & S_HIGH)) {
-		for (size_t q = k; q < b; q++)
-			if (!ioc_is_alpha(t[q]))
-				return;
-	}
+	if (!ace && !(flags & S_HIGH) && !alpha)
+		return;
 	size_t n = b - a;
 	if (n >= sizeof s->buf)
 		return;
@@ -492,14 +579,16 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 		if (!match_store_has_tld(&s->ix->main, host + k, n - k))
 			return;
 	} else {
+		size_t at = k; /* the TLD's offset in the text, or in buf */
 		if (flags & S_UPPER) {
 			for (size_t q = 0; q < n; q++)
 				s->buf[q] = (char)ioc_lower(t[a + q]);
 			host = s->buf;
+			at = k - a;
 		} else {
 			host = (const char *)t + a;
 		}
-		if (!match_store_has_tld(&s->ix->main, host + (k - a), b - k))
+		if (!tld_known(s, host + (k - a), b - k, at))
 			return;
 	}
 	uint64_t h = match_hash(IOC_DOMAIN, host, n);
@@ -557,6 +646,69 @@ static size_t url_end(const struct scanner *s, size_t body, bool esc)
 }
 
 /*
+ * The host of a URL at t[body] when it is ASCII run bytes up to a byte that
+ * ends the fast read of a host (hoststop: '/', '?', '#', ':', ...), read 16
+ * bytes at a time: OUT: *q, where it ends, *f, the sc[] bits of its bytes
+ * ORed, and s->buf, the host in lower case.  False (and nothing written
+ * that counts) when the text ends within 16 bytes of a step, the host is
+ * longer than buf, or the first byte that is not a run byte does not end
+ * the host ("a.example,b.example/", "%41.example/"): url_host_fast reads
+ * those a byte at a time.
+ */
+#ifdef __SSE2__
+/* x <= lim, as unsigned bytes */
+static inline __m128i u8_le(__m128i x, __m128i lim)
+{
+	return _mm_cmpeq_epi8(_mm_min_epu8(x, lim), x);
+}
+#endif
+
+static bool host_read16(struct scanner *s, size_t body, size_t *q, unsigned *f)
+{
+#ifdef __SSE2__
+	const unsigned char *t = s->t;
+	unsigned bits = S_TOK;
+	for (size_t off = 0; body + off + 16 <= s->len && off + 16 <= sizeof s->buf; off += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + body + off));
+		__m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		__m128i al = u8_le(_mm_sub_epi8(lo, _mm_set1_epi8('a')), _mm_set1_epi8(25));
+		__m128i up = u8_le(_mm_sub_epi8(v, _mm_set1_epi8('A')), _mm_set1_epi8(25));
+		__m128i dg = u8_le(_mm_sub_epi8(v, _mm_set1_epi8('0')), _mm_set1_epi8(9));
+		__m128i hx = u8_le(_mm_sub_epi8(lo, _mm_set1_epi8('a')), _mm_set1_epi8(5));
+		__m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+		__m128i tok = _mm_or_si128(
+		        _mm_or_si128(al, dg),
+		        _mm_or_si128(dot, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+		                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('_')))));
+		unsigned stop = ~(unsigned)_mm_movemask_epi8(tok) & 0xffff;
+		unsigned m = stop != 0 ? (1u << __builtin_ctz(stop)) - 1 : 0xffff; /* the host's */
+		unsigned hexm = (unsigned)_mm_movemask_epi8(_mm_or_si128(dg, hx));
+		unsigned dd = (unsigned)_mm_movemask_epi8(_mm_or_si128(dg, dot));
+		bits |= ((unsigned)_mm_movemask_epi8(dot) & m ? S_DOT : 0) |
+		        ((unsigned)_mm_movemask_epi8(up) & m ? S_UPPER : 0) |
+		        ((unsigned)_mm_movemask_epi8(al) & m ? S_ALPHA : 0) |
+		        (~hexm & m ? S_NOTHEX : 0) | (~dd & m ? S_NOTDIGDOT : 0);
+		_mm_storeu_si128((__m128i *)(void *)(s->buf + off),
+		                 _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+		if (stop != 0) {
+			size_t e = body + off + (unsigned)__builtin_ctz(stop);
+			if (!hoststop[t[e]])
+				return false;
+			*q = e;
+			*f = bits;
+			return true;
+		}
+	}
+#else
+	(void)s;
+	(void)body;
+	(void)q;
+	(void)f;
+#endif
+	return false;
+}
+
+/*
  * The common URL, "scheme://host/...", read without finding its end first:
  * when the host is followed by '/', '#' or a '?' that stays in the URL,
  * it ends there whatever the URL's end, so the end is found only when a
@@ -571,9 +723,14 @@ static size_t url_end(const struct scanner *s, size_t body, bool esc)
 static size_t url_host_fast(struct scanner *s, size_t a, size_t body)
 {
 	const unsigned char *t = s->t;
-	size_t q = body;
-	while (q < s->len && !hoststop[t[q]])
-		q++;
+	size_t q;
+	unsigned f = 0, all = S_TOK; /* sc[] bits of the host: any, every */
+	bool lowered = host_read16(s, body, &q, &f);
+	if (!lowered) {
+		q = body;
+		while (q < s->len && !hoststop[t[q]])
+			q++;
+	}
 	if (q == body || q >= s->len || q - body >= sizeof s->buf)
 		return 0;
 	if (t[q] == '?') {
@@ -584,8 +741,7 @@ static size_t url_host_fast(struct scanner *s, size_t a, size_t body)
 		return 0;
 	}
 	size_t hn = q - body;
-	unsigned f = 0, all = S_TOK; /* sc[] bits of the host: any, every */
-	for (size_t k = 0; k < hn; k++) {
+	for (size_t k = 0; k < hn && !lowered; k++) {
 		unsigned c = sc[t[body + k]];
 		f |= c;
 		all &= c;
@@ -692,6 +848,17 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
  * parts without leading zeros) only as the last 4 bytes.  Unit test and
  * fuzz_scan compare the two.
  */
+/* Hex digit values plus one, 0 for every other byte: one load tells a
+ * digit and gives its value. */
+#define HV16(c, v) [c] = (v) + 1
+static const uint8_t hexval1[256] = {
+        HV16('0', 0),  HV16('1', 1),  HV16('2', 2),  HV16('3', 3),  HV16('4', 4),  HV16('5', 5),
+        HV16('6', 6),  HV16('7', 7),  HV16('8', 8),  HV16('9', 9),  HV16('a', 10), HV16('b', 11),
+        HV16('c', 12), HV16('d', 13), HV16('e', 14), HV16('f', 15), HV16('A', 10), HV16('B', 11),
+        HV16('C', 12), HV16('D', 13), HV16('E', 14), HV16('F', 15),
+};
+#undef HV16
+
 bool match_ipv6_bytes(const char *str, size_t n, uint8_t out[16])
 {
 	const unsigned char *s = (const unsigned char *)str, *end = s + n;
@@ -705,10 +872,11 @@ bool match_ipv6_bytes(const char *str, size_t n, uint8_t out[16])
 	unsigned val = 0, seen = 0;
 	while (s < end) {
 		unsigned char c = *s++;
-		if (ioc_is_hex(c)) {
+		unsigned hv = hexval1[c];
+		if (hv != 0) {
 			if (seen == 4)
 				return false;
-			val = val << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+			val = val << 4 | (hv - 1);
 			seen++;
 			continue;
 		}
@@ -875,6 +1043,17 @@ static bool is_hash_len(size_t n)
 	return n == 32 || n == 40 || n == 64 || n == 128;
 }
 
+/* For hash_segments, one load per byte: a hex digit, a separator, or 0. */
+enum { SEG_HEX = 1, SEG_SEP = 2 };
+#define SH(c) [c] = SEG_HEX
+static const uint8_t segc[256] = {
+        SH('0'), SH('1'),         SH('2'),         SH('3'),         SH('4'), SH('5'), SH('6'),
+        SH('7'), SH('8'),         SH('9'),         SH('a'),         SH('b'), SH('c'), SH('d'),
+        SH('e'), SH('f'),         SH('A'),         SH('B'),         SH('C'), SH('D'), SH('E'),
+        SH('F'), ['_'] = SEG_SEP, ['.'] = SEG_SEP, ['-'] = SEG_SEP,
+};
+#undef SH
+
 /* "sample_<md5>.bin": hashes between '_' and '.' inside a longer run. */
 static void hash_segments(struct scanner *s, size_t a, size_t b)
 {
@@ -882,9 +1061,9 @@ static void hash_segments(struct scanner *s, size_t a, size_t b)
 	size_t p = a;
 	while (p < b && s->rc == 0) {
 		size_t q = p;
-		bool hex = true;
-		while (q < b && t[q] != '_' && t[q] != '.' && t[q] != '-') {
-			hex &= ioc_is_hex(t[q]);
+		unsigned hex = 1, c;
+		while (q < b && (c = segc[t[q]]) != SEG_SEP) {
+			hex &= c; /* SEG_HEX or 0 */
 			q++;
 		}
 		if (hex && is_hash_len(q - p) && (p > a || q < b))
@@ -925,8 +1104,8 @@ static inline __attribute__((always_inline)) void run_lookups(struct scanner *s,
 	if (f & S_DOT) {
 		if (!(f & S_NOTDIGDOT)) {
 			uint8_t ip[4];
-			if (s->want_ip4 && parse_ipv4(t + a, n, ip) && !is_version(t, a) &&
-			    !miss_has(s, P_IPV4, ip4_miss_hash(ip), ip, 4))
+			if (s->want_ip4 && parse_ipv4(t + a, n, ip, s->len - a >= 16) &&
+			    !is_version(t, a))
 				defer(s, P_IPV4, IOC_IPV4, a, b, NULL, 0, ip);
 		} else if (s->want_host && (f & (S_ALPHA | S_HIGH))) {
 			host_token(s, a, b, f);

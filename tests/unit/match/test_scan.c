@@ -702,6 +702,295 @@ static void test_repeated_fields(void **state)
 	free(text);
 }
 
+/*
+ * The answers about last labels (tld_known) are kept by the label's bytes
+ * for the rest of a scan: labels that differ in one byte or in length, at
+ * the start of the text (read a byte at a time) and further on (read as
+ * one word), in lower and upper case, must each get their own answer.
+ */
+static void test_tld_answers(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {"x.evil.dom " L "x.evil.com" R, false, {"evil.com"}},
+	        {"a.dom " L "evil.com" R " a.con evil.co evil.comm " L "b.evil.com" R,
+	         false,
+	         {"evil.com", "evil.com"}},
+	        {"X.EVIL.DOM " L "X.EVIL.COM" R " EVIL.CON", false, {"evil.com"}},
+	        {"a.bc " L "7.cc" R " 7.cd 7.dc " L "x.7.cc" R, false, {"7.cc", "7.cc"}},
+	        {"www.shady.nez www.shady.ne www.shady.nett " L "www.shady.net" R,
+	         false,
+	         {"www.shady.net"}},
+	        {"x.bad.co.ux " L "x.bad.co.uk" R, false, {"bad.co.uk"}},
+	};
+	RUN(cases);
+	/* hundreds of labels in one scan, so that they share the kept slots:
+	 * only the listed ones hit */
+	static char text[16384];
+	size_t len = 0, planted = 0;
+	for (unsigned i = 0; i < 600; i++) {
+		char label[16];
+		unsigned l = 2 + i % 7;
+		for (unsigned k = 0; k < l; k++)
+			label[k] = (char)('a' + (i * 31 + k * 7) % 26);
+		label[l] = '\0';
+		bool listed = i % 50 == 7;
+		len += (size_t)snprintf(text + len, sizeof text - len, "h.evil.%s ",
+		                        listed ? "com" : label);
+		planted += listed || strcmp(label, "com") == 0;
+	}
+	static struct got g;
+	memset(&g, 0, sizeof g);
+	assert_int_equal(scan_exact(text, len, false, &g), 0);
+	assert_int_equal(g.n, planted);
+	for (size_t i = 0; i < g.n; i++)
+		assert_string_equal(g.h[i].ind, "evil.com");
+}
+
+/*
+ * URL hosts read 16 bytes at a time (host_read16) and a byte at a time
+ * (near the text's end, or when a byte that is no run byte comes first):
+ * hosts across 16-byte steps with their only upper case or dot in a later
+ * step, at the end of the text and before more of it.
+ */
+static void test_url_hosts(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {L "http://" L "evil.com" R "/x" R, false, {"http://evil.com/x", "evil.com"}},
+	        {L "http://" L "evil.com" R "/x" R " and more text after it",
+	         false,
+	         {"http://evil.com/x", "evil.com"}},
+	        {L "http://" L "EVIL.COM" R "/x" R " and more text after it",
+	         false,
+	         {"http://evil.com/x", "evil.com"}},
+	        {"http://" L "aaaaaaaaaaaaaaaaaaaaaaa.EVIL.com" R "/p and more text after it",
+	         false,
+	         {"evil.com"}},
+	        {"http://" L "aaaaaaaaaaaaaaaaaaaaaaaa-b_c.evil.com" R "/p and more text after it",
+	         false,
+	         {"evil.com"}},
+	        {"http://" L "abcdefg.evil.com" R "/p and more text after it", false, {"evil.com"}},
+	        {"http://" L "abcdefgh.evil.com" R "#p and more text after it",
+	         false,
+	         {"evil.com"}},
+	        {"http://" L "abcdefgh.evil.com" R "?p=1 and more text after it",
+	         false,
+	         {"evil.com"}},
+	        {"http://" L "abcdefgh.evil.com" R ":8080/ and more text after it",
+	         false,
+	         {"evil.com"}},
+	        {"http://" L "x.evil.com" R ",y.example/ and more text after it",
+	         false,
+	         {"evil.com"}},
+	        {"http://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.evil.comx/ and more text after it",
+	         false,
+	         {NULL}},
+	        {"http://" L "1.2.3.4" R "/x and more text after it", false, {"1.2.3.4"}},
+	};
+	RUN(cases);
+}
+
+/*
+ * Hashes inside longer runs (hash_segments reads a byte at a time through
+ * a table of hex digits and separators): upper and mixed case, every
+ * separator, a non-hex letter anywhere in a segment, segments one byte
+ * short or long.
+ */
+static void test_hash_segment_bytes(void **state)
+{
+	(void)state;
+	static const struct scan_case cases[] = {
+	        {"sample_" L "D41D8CD98F00B204E9800998ECF8427E" R ".bin", false, {MD5}},
+	        {"x-" L "D41d8Cd98F00b204E9800998eCF8427e" R "_y", false, {MD5}},
+	        {"x." L SHA1 R ".y-" L "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709" R "_z",
+	         false,
+	         {SHA1, SHA1}},
+	        {"x_g41d8cd98f00b204e9800998ecf8427e.bin x_d41d8cd98f00b204e9800998ecf8427g.bin",
+	         false,
+	         {NULL}},
+	        {"x_d41d8cd98f00b2G4e9800998ecf8427e.bin x_d41d8cd98f00b204e9800998ecf8427.bin",
+	         false,
+	         {NULL}},
+	        {"x_d41d8cd98f00b204e9800998ecf8427e0.bin x_Zd41d8cd98f00b204e9800998ecf8427e",
+	         false,
+	         {NULL}},
+	};
+	RUN(cases);
+}
+
+/*
+ * The table of misses keeps keys of up to MISS_KEY (26) bytes: in a text
+ * long enough to have it, hosts and URL hosts around that length, listed
+ * and not, with the same first 26 bytes, repeated line after line, hit
+ * exactly as often as alone.
+ */
+static void test_miss_key_lengths(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+	        "x aaaaaaaaaaaaaaaaa.evil.com y\n",          /* 26 bytes, listed */
+	        "x aaaaaaaaaaaaaaaaa.good.com y\n",          /* 26, not */
+	        "x aaaaaaaaaaaaaaaaaa.evil.com y\n",         /* 27, listed */
+	        "x aaaaaaaaaaaaaaaaaa.good.com y\n",         /* 27, not */
+	        "x aaaaaaaaaaaaaaaaaaaaaaaaaa.good.com y\n", /* same 26 first bytes */
+	        "x aaaaaaaaaaaaaaaaaaaaaaaaaa.evil.com y\n", /* as this, listed */
+	        "\"http://aaaaaaaaaaaaaaaaaaaaaaaaaa.evil.com/x\"\n",
+	        "\"http://aaaaaaaaaaaaaaaaaaaaaaaaaa.good.com/x\"\n",
+	};
+	enum { NL = sizeof lines / sizeof lines[0] };
+	size_t ends[NL], period = 0;
+	for (size_t j = 0; j < NL; j++) {
+		period += strlen(lines[j]);
+		ends[j] = period;
+	}
+	size_t reps = (300u << 10) / period + 1, len = reps * period;
+	char *text = malloc(len);
+	assert_non_null(text);
+	for (size_t r = 0, o = 0; r < reps; r++)
+		for (size_t j = 0; j < NL; j++) {
+			memcpy(text + o, lines[j], strlen(lines[j]));
+			o += strlen(lines[j]);
+		}
+	const size_t want[NL] = {1, 0, 1, 0, 0, 1, 1, 0};
+	struct per_line pl = {.ends = ends, .nlines = NL, .period = period};
+	assert_int_equal(match_scan(ix, text, len, NULL, count_per_line, &pl, NULL), 0);
+	for (size_t j = 0; j < NL; j++)
+		if (pl.count[j] != want[j] * reps)
+			fail_msg("line %zu: %zu hits, want %zu", j, pl.count[j], want[j] * reps);
+	free(text);
+}
+
+/* Adds value of type to the index ix (source src). */
+static void add_one(enum ioc_type type, const char *value, uint32_t src)
+{
+	static struct ioc_value v;
+	struct crix_error err = {0};
+	if (ioc_parse(ctx, type, value, strlen(value), NULL, &v, &err) != 0 ||
+	    match_index_add(ix, &v, src, 1, NULL, &err) != 0)
+		fail_msg("%s: %s", value, err.msg);
+}
+
+/*
+ * Clients at the start of log lines, against an index of addresses and
+ * networks only (no network shorter than /16 at first): an address in no
+ * listed /24 stops at v4any, one in a /24 with a listed address, a network
+ * of /25../32 or one of /16../24 goes on to the exact probe and the
+ * networks.  Each dotted quad (and its look-alikes: leading zeros, a fifth
+ * part, parts over 255 or of 4 digits) is scanned at the end of the text,
+ * where fewer than 16 bytes are left to read, and before more text, where
+ * parse_ipv4 reads 16 at once.  Then a long text repeats them, so that the
+ * misses are remembered (struct miss), and a /10 is added, which every
+ * address must now be probed for.
+ */
+static void test_ipv4_clients(void **state)
+{
+	(void)state;
+	struct match_index *saved = ix;
+	struct crix_error err = {0};
+	assert_int_equal(match_index_new(&ix, &err), 0);
+	uint32_t src;
+	struct match_source ms = {.name = "v4"};
+	assert_int_equal(match_index_add_source(ix, &ms, &src, &err), 0);
+	add_one(IOC_IPV4, "192.0.2.1", src);
+	add_one(IOC_IPV4, "8.8.8.8", src);
+	add_one(IOC_IPV4, "255.255.255.255", src);
+	add_one(IOC_CIDR4, "198.51.100.128/25", src);
+	add_one(IOC_CIDR4, "203.0.113.0/24", src);
+	add_one(IOC_CIDR4, "172.16.0.0/16", src);
+	match_index_shrink(ix);
+	static const struct {
+		const char *quad, *want; /* want NULL: no hit */
+	} cases[] = {
+	        {"192.0.2.1", "192.0.2.1"},
+	        {"192.0.2.2", NULL}, /* its /24 holds a listed address */
+	        {"8.8.8.8", "8.8.8.8"},
+	        {"8.8.4.4", NULL},
+	        {"9.9.9.9", NULL},
+	        {"255.255.255.255", "255.255.255.255"},
+	        {"198.51.100.200", "198.51.100.128/25"},
+	        {"198.51.100.128", "198.51.100.128/25"},
+	        {"198.51.100.127", NULL}, /* its /24 holds a /25, not this half */
+	        {"203.0.113.77", "203.0.113.0/24"},
+	        {"172.16.254.1", "172.16.0.0/16"},
+	        {"172.17.0.1", NULL},
+	        {"192.0.2.01", NULL},
+	        {"0192.0.2.1", NULL},
+	        {"192.0.02.1", NULL},
+	        {"192.00.2.1", NULL},
+	        {"192.0.2.1.5", NULL},
+	        {"5.192.0.2.1", NULL},
+	        {"192.0.2.1000", NULL},
+	        {"1920.0.2.1", NULL},
+	        {"192..0.2.1", NULL},
+	        {"192.0.2", NULL},
+	        {"256.8.8.8", NULL},
+	        {"8.8.8.256", NULL},
+	        {"8.8.8.8888", NULL},
+	        {"203.0.113.255", "203.0.113.0/24"},
+	        {"100.100.1.1", NULL}, /* until the /10 is added */
+	};
+	static const char *const after[] = {"", " - - [10/Oct/2023:13:55:36 +0000] \"GET /\"\n"};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		for (size_t k = 0; k < 2; k++) {
+			char text[128];
+			int n = snprintf(text, sizeof text, "%s%s", cases[i].quad, after[k]);
+			static struct got g;
+			memset(&g, 0, sizeof g);
+			assert_int_equal(scan_exact(text, (size_t)n, false, &g), 0);
+			if (cases[i].want == NULL
+			            ? g.n != 0
+			            : g.n != 1 || strcmp(g.h[0].ind, cases[i].want) != 0 ||
+			                      g.h[0].off != 0 ||
+			                      g.h[0].len != strlen(cases[i].quad))
+				fail_msg("\"%s\": %zu hits (first %s), want %s", text, g.n,
+				         g.n > 0 ? g.h[0].ind : "-",
+				         cases[i].want ? cases[i].want : "none");
+		}
+
+	/* the same as the clients of a long log, twice each per period */
+	static const char *const lines[] = {
+	        "192.0.2.2 - - \"GET /\"\n",      "192.0.2.1 - - \"GET /\"\n",
+	        "9.9.9.9 - - \"GET /\"\n",        "198.51.100.7 - - \"GET /\"\n",
+	        "198.51.100.200 - - \"GET /\"\n", "192.0.2.2 - - \"GET /\"\n",
+	        "100.100.1.1 - - \"GET /\"\n",    "192.0.2.1 - - \"GET /\"\n",
+	};
+	enum { NL = sizeof lines / sizeof lines[0] };
+	size_t ends[NL], period = 0;
+	for (size_t j = 0; j < NL; j++) {
+		period += strlen(lines[j]);
+		ends[j] = period;
+	}
+	size_t reps = (300u << 10) / period + 1, len = reps * period;
+	char *text = malloc(len);
+	assert_non_null(text);
+	for (size_t r = 0, o = 0; r < reps; r++)
+		for (size_t j = 0; j < NL; j++) {
+			memcpy(text + o, lines[j], strlen(lines[j]));
+			o += strlen(lines[j]);
+		}
+	for (int slash10 = 0; slash10 < 2; slash10++) {
+		if (slash10) {
+			add_one(IOC_CIDR4, "100.64.0.0/10", src);
+			static struct got g;
+			memset(&g, 0, sizeof g);
+			assert_int_equal(scan_exact("100.100.1.1", 11, false, &g), 0);
+			assert_int_equal(g.n, 1);
+			assert_string_equal(g.h[0].ind, "100.64.0.0/10");
+		}
+		const size_t want[NL] = {0, 1, 0, 0, 1, 0, (size_t)slash10, 1};
+		struct per_line pl = {.ends = ends, .nlines = NL, .period = period};
+		assert_int_equal(match_scan(ix, text, len, NULL, count_per_line, &pl, NULL), 0);
+		for (size_t j = 0; j < NL; j++)
+			if (pl.count[j] != want[j] * reps)
+				fail_msg("/10 %d, line %zu: %zu hits, want %zu", slash10, j,
+				         pl.count[j], want[j] * reps);
+	}
+	free(text);
+	match_index_free(ix);
+	ix = saved;
+}
+
 /* An index without a type is not searched for it; an empty index finds
  * nothing and does not fail. */
 static void test_empty_index(void **state)
@@ -899,14 +1188,26 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_whole_tokens),    cmocka_unit_test(test_unicode_punctuation),
-	        cmocka_unit_test(test_ipv6_spellings),  cmocka_unit_test(test_ports_and_networks),
-	        cmocka_unit_test(test_versions),        cmocka_unit_test(test_urls),
-	        cmocka_unit_test(test_hashes),          cmocka_unit_test(test_emails),
-	        cmocka_unit_test(test_refang),          cmocka_unit_test(test_extractor_types),
-	        cmocka_unit_test(test_stop_and_order),  cmocka_unit_test(test_empty_index),
-	        cmocka_unit_test(test_repeated_fields), cmocka_unit_test(test_classifiers_agree),
+	        cmocka_unit_test(test_whole_tokens),
+	        cmocka_unit_test(test_unicode_punctuation),
+	        cmocka_unit_test(test_ipv6_spellings),
+	        cmocka_unit_test(test_ports_and_networks),
+	        cmocka_unit_test(test_versions),
+	        cmocka_unit_test(test_urls),
+	        cmocka_unit_test(test_hashes),
+	        cmocka_unit_test(test_emails),
+	        cmocka_unit_test(test_refang),
+	        cmocka_unit_test(test_extractor_types),
+	        cmocka_unit_test(test_stop_and_order),
+	        cmocka_unit_test(test_empty_index),
+	        cmocka_unit_test(test_repeated_fields),
+	        cmocka_unit_test(test_classifiers_agree),
 	        cmocka_unit_test(test_ipv6_parser),
+	        cmocka_unit_test(test_ipv4_clients),
+	        cmocka_unit_test(test_tld_answers),
+	        cmocka_unit_test(test_url_hosts),
+	        cmocka_unit_test(test_hash_segment_bytes),
+	        cmocka_unit_test(test_miss_key_lengths),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
