@@ -40,6 +40,8 @@ static const struct {
         {IOC_IPV4, "198.51.100.7", 1},
         {IOC_IPV6, "2001:db8::1", 0},
         {IOC_IPV6, "::ffff:192.0.2.1", 0},
+        {IOC_IPV6, "1:22:33:44:55:66:77:88", 0},
+        {IOC_IPV6, "2024:13:55:36::", 0},
         {IOC_CIDR4, "10.0.0.0/8", 0},
         {IOC_CIDR4, "10.1.2.0/24", 1},
         {IOC_CIDR6, "2001:db8:bad::/48", 0},
@@ -333,6 +335,29 @@ static void test_ipv6_spellings(void **state)
 	         {"1.2.3.4"}},
 	};
 	RUN(cases);
+}
+
+/* Addresses whose groups of two digits look like a time at first ("2024:13:55"
+ * then ':' or "::"), among real times, at every offset against the 64-byte
+ * blocks: the classifier drops the ':' of a time from its seeds, never that
+ * of an address. */
+static void test_time_colons(void **state)
+{
+	(void)state;
+	static const char body[] =
+	        "[10/Oct/2023:13:55:36 +0000] " L "2024:13:55:36::" R " at 13:55:36 " L
+	        "1:22:33:44:55:66:77:88" R " 2024:13:55:36] " L "2024:13:55:36::" R
+	        " 13:55 1:22:33:44:55:66:77:8x x2024:13:55:36:: 2024:13:55:36]";
+	for (size_t pad = 0; pad < 64; pad++) {
+		char text[64 + sizeof body];
+		memset(text, ' ', pad);
+		memcpy(text + pad, body, sizeof body);
+		struct scan_case c = {
+		        text,
+		        false,
+		        {"2024:13:55:36::", "1:22:33:44:55:66:77:88", "2024:13:55:36::"}};
+		run_case(&c);
+	}
 }
 
 static void test_ports_and_networks(void **state)
@@ -906,7 +931,7 @@ int main(void)
 	        cmocka_unit_test(test_refang),          cmocka_unit_test(test_extractor_types),
 	        cmocka_unit_test(test_stop_and_order),  cmocka_unit_test(test_empty_index),
 	        cmocka_unit_test(test_repeated_fields), cmocka_unit_test(test_classifiers_agree),
-	        cmocka_unit_test(test_ipv6_parser),
+	        cmocka_unit_test(test_ipv6_parser),     cmocka_unit_test(test_time_colons),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
