@@ -1194,49 +1194,71 @@ static void classify_sse2(const unsigned char *p, struct raw_masks *r)
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HAVE_X86_DISPATCH 1
 
-/* The same over two halves of 32 bytes, on CPUs with AVX2. */
+/* One half of a block, 32 bytes, as the masks of struct raw_masks. */
+struct raw_half {
+	uint32_t tok, seed, colon, next, brk, high, dot, upper, alpha, hex, digdot, quote, space;
+};
+
+__attribute__((target("avx2"))) static inline struct raw_half
+classify_half_avx2(const unsigned char *p)
+{
+	__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	__m256i lo = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+	__m256i al =
+	        LE_U8(_mm256, _mm256_sub_epi8(lo, _mm256_set1_epi8('a')), _mm256_set1_epi8(25));
+	__m256i up = LE_U8(_mm256, _mm256_sub_epi8(v, _mm256_set1_epi8('A')), _mm256_set1_epi8(25));
+	__m256i dg = LE_U8(_mm256, _mm256_sub_epi8(v, _mm256_set1_epi8('0')), _mm256_set1_epi8(9));
+	__m256i hx = LE_U8(_mm256, _mm256_sub_epi8(lo, _mm256_set1_epi8('a')), _mm256_set1_epi8(5));
+#define MM(x) ((uint32_t)_mm256_movemask_epi8(x))
+	uint32_t dot = MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('.')));
+	uint32_t dash = MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')));
+	uint32_t cl = MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')));
+	uint32_t at = MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('@')));
+	uint32_t sl = MM(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')),
+	                                 _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))));
+	uint32_t us = MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')));
+	uint32_t hi = MM(v), a = MM(al), d = MM(dg);
+	struct raw_half h = {
+	        .tok = a | d | dot | dash | us | hi,
+	        .seed = dot | cl | at | hi,
+	        .colon = cl,
+	        .next = cl | sl,
+	        .brk = dot | dash,
+	        .high = hi,
+	        .dot = dot,
+	        .upper = MM(up),
+	        .alpha = a,
+	        .hex = d | MM(hx),
+	        .digdot = d | dot,
+	        .quote = MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'))),
+	        .space = MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(' '))),
+	};
+#undef MM
+	return h;
+}
+
+/* The same over two halves of 32 bytes, on CPUs with AVX2: the masks of
+ * each half in registers, joined once (not ORed into memory a half at a
+ * time). */
 __attribute__((target("avx2"))) static void classify_avx2(const unsigned char *p,
                                                           struct raw_masks *r)
 {
-	memset(r, 0, sizeof *r);
-	for (unsigned k = 0; k < 2; k++) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
-		__m256i lo = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-		__m256i al = LE_U8(_mm256, _mm256_sub_epi8(lo, _mm256_set1_epi8('a')),
-		                   _mm256_set1_epi8(25));
-		__m256i up = LE_U8(_mm256, _mm256_sub_epi8(v, _mm256_set1_epi8('A')),
-		                   _mm256_set1_epi8(25));
-		__m256i dg = LE_U8(_mm256, _mm256_sub_epi8(v, _mm256_set1_epi8('0')),
-		                   _mm256_set1_epi8(9));
-		__m256i hx = LE_U8(_mm256, _mm256_sub_epi8(lo, _mm256_set1_epi8('a')),
-		                   _mm256_set1_epi8(5));
-		__m256i dot = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'));
-		__m256i dash = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('-'));
-		__m256i cl = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(':'));
-		__m256i at = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('@'));
-		__m256i sl = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')),
-		                             _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')));
-		__m256i us = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_'));
-		__m256i tok = _mm256_or_si256(
-		        _mm256_or_si256(_mm256_or_si256(al, dg), _mm256_or_si256(dot, dash)),
-		        _mm256_or_si256(us, v));
-		unsigned sh = 32 * k;
-#define MM(x) ((uint64_t)(uint32_t)_mm256_movemask_epi8(x) << sh)
-		r->tok |= MM(tok);
-		r->seed |= MM(_mm256_or_si256(_mm256_or_si256(dot, cl), _mm256_or_si256(at, v)));
-		r->colon |= MM(cl);
-		r->next |= MM(_mm256_or_si256(cl, sl));
-		r->brk |= MM(_mm256_or_si256(dot, dash));
-		r->high |= MM(v);
-		r->dot |= MM(dot);
-		r->upper |= MM(up);
-		r->alpha |= MM(al);
-		r->hex |= MM(_mm256_or_si256(dg, hx));
-		r->digdot |= MM(_mm256_or_si256(dg, dot));
-		r->quote |= MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')));
-		r->space |= MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(' ')));
-#undef MM
-	}
+	struct raw_half l = classify_half_avx2(p), h = classify_half_avx2(p + 32);
+#define JOIN(f) r->f = (uint64_t)l.f | (uint64_t)h.f << 32
+	JOIN(tok);
+	JOIN(seed);
+	JOIN(colon);
+	JOIN(next);
+	JOIN(brk);
+	JOIN(high);
+	JOIN(dot);
+	JOIN(upper);
+	JOIN(alpha);
+	JOIN(hex);
+	JOIN(digdot);
+	JOIN(quote);
+	JOIN(space);
+#undef JOIN
 }
 
 /* The whole block in one register, on CPUs with AVX-512BW, whose compares
