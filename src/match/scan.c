@@ -1403,7 +1403,17 @@ static void skipper_load(struct skipper *k, const unsigned char *t, size_t len, 
 	uint64_t dig = r.digdot & ~r.dot;
 	seed &= ~(r.dot & dig << 1 & dig >> 1 & ~(tok << 2) & ~(tok >> 2) & 0x3ffffffffffffffcull);
 	seed &= ~time_colons(r.colon, dig, ~(r.hex | r.colon | r.dot) & live);
-	k->quote = quotes ? r.quote & (r.space << 1) : 0;
+	/* bit k: a '"' in bytes k + 1 .. k + MEMO_MIN of the block; an opening
+	 * '"' with one there starts a field too short for the memo ("-",
+	 * "HEAD / HTTP/1.1"), where stretch would go straight on: no seed */
+	_Static_assert(MEMO_MIN == 32, "the smear below covers 32 bytes");
+	uint64_t near = r.quote >> 1;
+	near |= near >> 1;
+	near |= near >> 2;
+	near |= near >> 4;
+	near |= near >> 8;
+	near |= near >> 16;
+	k->quote = quotes ? r.quote & (r.space << 1) & ~near : 0;
 	k->dq = r.quote;
 	seed |= k->quote;
 	k->dot = r.dot;

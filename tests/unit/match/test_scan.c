@@ -887,6 +887,58 @@ static void test_ipv6_parser(void **state)
 	assert_true(accepted > 1000); /* the generator makes addresses too */
 }
 
+static int count_hits(void *arg, const struct match_scan_hit *sh)
+{
+	(void)sh;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/*
+ * Quoted fields of 28..36 bytes (the memo takes 32 and more, and the
+ * classifier does not seed the '"' of a shorter one it sees end in its
+ * block), with and without a hit at either end, repeated to a text long
+ * enough for the memo, after 0..63 spaces: every copy's hits are found.
+ */
+static void test_field_lengths(void **state)
+{
+	(void)state;
+	char period[8192];
+	size_t pn = 0;
+	for (size_t l = 28; l <= 36; l++)
+		for (int kind = 0; kind < 3; kind++) {
+			char field[64];
+			memset(field, 'a' + (char)kind, l);
+			if (kind == 1)
+				memcpy(field + l - 9, " evil.com", 9);
+			else if (kind == 2)
+				memcpy(field, "1.2.3.4 ", 8);
+			pn += (size_t)snprintf(
+			        period + pn, sizeof period - pn,
+			        "10.9.8.7 - \"%.*s\" \"-\" \"%.*s\"\n", (int)l, field,
+			        (int)(64 - l),
+			        "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz");
+		}
+	assert_true(pn < sizeof period);
+	size_t want = 0;
+	assert_int_equal(match_scan(ix, period, pn, NULL, count_hits, &want, NULL), 0);
+	assert_int_equal(want, 9 * 3 + 9 * 2); /* 10.9.8.7 in 10.0.0.0/8, the planted ones */
+	size_t reps = (300u << 10) / pn + 1;
+	char *text = malloc(64 + reps * pn);
+	assert_non_null(text);
+	for (size_t pad = 0; pad < 64; pad += 9) {
+		memset(text, ' ', pad);
+		for (size_t r = 0; r < reps; r++)
+			memcpy(text + pad + r * pn, period, pn);
+		size_t got = 0;
+		assert_int_equal(
+		        match_scan(ix, text, pad + reps * pn, NULL, count_hits, &got, NULL), 0);
+		if (got != want * reps)
+			fail_msg("pad %zu: %zu hits, want %zu", pad, got, want * reps);
+	}
+	free(text);
+}
+
 static void test_classifiers_agree(void **state)
 {
 	(void)state;
@@ -932,6 +984,7 @@ int main(void)
 	        cmocka_unit_test(test_stop_and_order),  cmocka_unit_test(test_empty_index),
 	        cmocka_unit_test(test_repeated_fields), cmocka_unit_test(test_classifiers_agree),
 	        cmocka_unit_test(test_ipv6_parser),     cmocka_unit_test(test_time_colons),
+	        cmocka_unit_test(test_field_lengths),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
