@@ -40,6 +40,8 @@ static const struct {
         {IOC_IPV4, "198.51.100.7", 1},
         {IOC_IPV6, "2001:db8::1", 0},
         {IOC_IPV6, "::ffff:192.0.2.1", 0},
+        {IOC_IPV6, "1:22:33:44:55:66:77:88", 0},
+        {IOC_IPV6, "2024:13:55:36::", 0},
         {IOC_CIDR4, "10.0.0.0/8", 0},
         {IOC_CIDR4, "10.1.2.0/24", 1},
         {IOC_CIDR6, "2001:db8:bad::/48", 0},
@@ -333,6 +335,29 @@ static void test_ipv6_spellings(void **state)
 	         {"1.2.3.4"}},
 	};
 	RUN(cases);
+}
+
+/* Addresses whose groups of two digits look like a time at first ("2024:13:55"
+ * then ':' or "::"), among real times, at every offset against the 64-byte
+ * blocks: the classifier drops the ':' of a time from its seeds, never that
+ * of an address. */
+static void test_time_colons(void **state)
+{
+	(void)state;
+	static const char body[] =
+	        "[10/Oct/2023:13:55:36 +0000] " L "2024:13:55:36::" R " at 13:55:36 " L
+	        "1:22:33:44:55:66:77:88" R " 2024:13:55:36] " L "2024:13:55:36::" R
+	        " 13:55 1:22:33:44:55:66:77:8x x2024:13:55:36:: 2024:13:55:36]";
+	for (size_t pad = 0; pad < 64; pad++) {
+		char text[64 + sizeof body];
+		memset(text, ' ', pad);
+		memcpy(text + pad, body, sizeof body);
+		struct scan_case c = {
+		        text,
+		        false,
+		        {"2024:13:55:36::", "1:22:33:44:55:66:77:88", "2024:13:55:36::"}};
+		run_case(&c);
+	}
 }
 
 static void test_ports_and_networks(void **state)
@@ -1151,6 +1176,58 @@ static void test_ipv6_parser(void **state)
 	assert_true(accepted > 1000); /* the generator makes addresses too */
 }
 
+static int count_hits(void *arg, const struct match_scan_hit *sh)
+{
+	(void)sh;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/*
+ * Quoted fields of 28..36 bytes (the memo takes 32 and more, and the
+ * classifier does not seed the '"' of a shorter one it sees end in its
+ * block), with and without a hit at either end, repeated to a text long
+ * enough for the memo, after 0..63 spaces: every copy's hits are found.
+ */
+static void test_field_lengths(void **state)
+{
+	(void)state;
+	char period[8192];
+	size_t pn = 0;
+	for (size_t l = 28; l <= 36; l++)
+		for (int kind = 0; kind < 3; kind++) {
+			char field[64];
+			memset(field, 'a' + (char)kind, l);
+			if (kind == 1)
+				memcpy(field + l - 9, " evil.com", 9);
+			else if (kind == 2)
+				memcpy(field, "1.2.3.4 ", 8);
+			pn += (size_t)snprintf(
+			        period + pn, sizeof period - pn,
+			        "10.9.8.7 - \"%.*s\" \"-\" \"%.*s\"\n", (int)l, field,
+			        (int)(64 - l),
+			        "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz");
+		}
+	assert_true(pn < sizeof period);
+	size_t want = 0;
+	assert_int_equal(match_scan(ix, period, pn, NULL, count_hits, &want, NULL), 0);
+	assert_int_equal(want, 9 * 3 + 9 * 2); /* 10.9.8.7 in 10.0.0.0/8, the planted ones */
+	size_t reps = (300u << 10) / pn + 1;
+	char *text = malloc(64 + reps * pn);
+	assert_non_null(text);
+	for (size_t pad = 0; pad < 64; pad += 9) {
+		memset(text, ' ', pad);
+		for (size_t r = 0; r < reps; r++)
+			memcpy(text + pad + r * pn, period, pn);
+		size_t got = 0;
+		assert_int_equal(
+		        match_scan(ix, text, pad + reps * pn, NULL, count_hits, &got, NULL), 0);
+		if (got != want * reps)
+			fail_msg("pad %zu: %zu hits, want %zu", pad, got, want * reps);
+	}
+	free(text);
+}
+
 static void test_classifiers_agree(void **state)
 {
 	(void)state;
@@ -1208,6 +1285,8 @@ int main(void)
 	        cmocka_unit_test(test_url_hosts),
 	        cmocka_unit_test(test_hash_segment_bytes),
 	        cmocka_unit_test(test_miss_key_lengths),
+	        cmocka_unit_test(test_time_colons),
+	        cmocka_unit_test(test_field_lengths),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
