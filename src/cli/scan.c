@@ -728,6 +728,7 @@ int cli_scan(int argc, char **argv)
 		struct match_load_stats st = {0};
 		lists[k].o.strict = strict;
 		lists[k].o.refang = lists[k].o.refang || refang;
+		lists[k].o.threads = (unsigned)nthreads; /* -j parses the lists too */
 		if (match_load_file(ix, ctx, lists[k].path, &lists[k].o, &st, &err) != 0) {
 			fprintf(stderr, "crix scan: %s\n", err.msg);
 			goto out;
