@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "match/load.h"
 #include "match/match_int.h"
@@ -381,6 +382,32 @@ static void test_threads_jsonl(void **state)
 	compare_all(".jsonl", &t, (struct match_load_opts){.format = MATCH_FMT_AUTO});
 }
 
+/* Many distinct values: the filter in front of the slots is built by
+ * several threads too (match_index_shrink_threads), and must be the same. */
+static void test_threads_large(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	for (unsigned i = 0; i < 60000; i++) {
+		switch (i % 4) {
+		case 0: add(&t, "10.%u.%u.%u\n", i >> 16, (i >> 8) & 255, i & 255); break;
+		case 1: add(&t, "n%u.example.com\n", i); break;
+		case 2: add(&t, "https://u%u.example.net/x\n", i % 5000); break;
+		default:
+			add_value(&t, true);
+			add(&t, "\n");
+			break;
+		}
+	}
+	char path[64];
+	write_temp(path, ".txt", t.s, t.n);
+	struct match_load_opts o = {.format = MATCH_FMT_PLAIN};
+	compare_loads(path, o, 4, 65536);
+	compare_loads(path, o, 2, 0);
+	unlink(path);
+	free(t.s);
+}
+
 /* ---- known answers (one thread and several) ---- */
 
 /* Loads text with 1 and with 3 threads in pieces of 8 bytes; both must
@@ -467,6 +494,55 @@ static void test_known_jsonl(void **state)
 	      "PATH:3: not JSON: string or '}' expected near 'broken'\n", 5, 3, 1, 1);
 }
 
+/* A list of 2 MiB exactly, a value and no newline at its end: mapped, a
+ * read past its end would fault.  Loaded mapped (plain) and read (gzip, the same bytes),
+ * with one thread and with two, it gives the same values. */
+static void test_mapped_and_read(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	gen_plain(&t, 25000, false);
+	size_t size = (size_t)2 << 20;
+	assert_true(t.n + 4 < size);
+	add(&t, "\n#");
+	while (t.n < size - 9)
+		add(&t, "x");
+	add(&t, "\nlast.com"); /* the last byte of the file ends a value */
+	assert_int_equal(t.n, size);
+	char plain[64], gz[80];
+	write_temp(plain, ".txt", t.s, t.n);
+	snprintf(gz, sizeof gz, "%s.gz", plain);
+	gzFile g = gzopen(gz, "wb");
+	assert_non_null(g);
+	assert_int_equal(gzwrite(g, t.s, (unsigned)t.n), (int)t.n);
+	assert_int_equal(gzclose(g), Z_OK);
+	struct match_load_opts o = {.format = MATCH_FMT_PLAIN};
+	struct load a, b;
+	for (unsigned threads = 1; threads <= 2; threads++) {
+		o.threads = threads;
+		load_run(&a, plain, o);
+		load_run(&b, gz, o);
+		assert_int_equal(a.rc, 0);
+		assert_int_equal(b.rc, 0);
+		assert_true(a.st.records > 20000 && a.st.added > 100);
+		assert_int_equal(a.st.records, b.st.records);
+		assert_int_equal(a.st.added, b.st.added);
+		assert_int_equal(a.st.invalid, b.st.invalid);
+		assert_int_equal(a.st.duplicates, b.st.duplicates);
+		assert_int_equal(a.ix->main.nentries, b.ix->main.nentries);
+		assert_memory_equal(a.ix->main.entries, b.ix->main.entries,
+		                    a.ix->main.nentries * sizeof *a.ix->main.entries);
+		assert_int_equal(a.ix->main.arena_len, b.ix->main.arena_len);
+		assert_memory_equal(a.ix->main.arena, b.ix->main.arena, a.ix->main.arena_len);
+		load_free(&a);
+		load_free(&b);
+	}
+	compare_loads(plain, o, 2, 0);
+	unlink(plain);
+	unlink(gz);
+	free(t.s);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -491,7 +567,8 @@ int main(void)
 	        cmocka_unit_test(test_known_plain),   cmocka_unit_test(test_known_csv),
 	        cmocka_unit_test(test_known_jsonl),   cmocka_unit_test(test_threads_plain),
 	        cmocka_unit_test(test_threads_hosts), cmocka_unit_test(test_threads_csv),
-	        cmocka_unit_test(test_threads_jsonl),
+	        cmocka_unit_test(test_threads_jsonl), cmocka_unit_test(test_mapped_and_read),
+	        cmocka_unit_test(test_threads_large),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
