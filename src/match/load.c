@@ -171,6 +171,7 @@ struct loader {
 	size_t nbatch;
 	char tmp[IOC_VALUE_MAX]; /* a CSV field */
 	char refanged[IOC_VALUE_MAX];
+	uint64_t line; /* the line being read, for diagnostics whose where is NULL */
 	/* a parsing thread's loader: values and bad values are recorded in
 	 * the piece being parsed, for the loading thread to add in order */
 	struct chunk *rec;
@@ -179,6 +180,7 @@ struct loader {
 static const char *const tlp_names[6] = {NULL, "clear", "green", "amber", "amber+strict", "red"};
 
 static int rec_bad(struct loader *l, const char *where, const char *msg);
+static void where_line(char *buf, size_t sz, uint64_t line);
 
 /* Counts a bad value and prints "file:where: msg"; fails the load when strict. */
 static int report_bad(struct loader *l, const char *where, const char *msg)
@@ -206,6 +208,12 @@ __attribute__((format(printf, 3, 4))) static int bad(struct loader *l, const cha
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* most values are good: the line number is only made into text here */
+	char line[24];
+	if (where == NULL) {
+		where_line(line, sizeof line, l->line);
+		where = line;
+	}
 	return l->rec != NULL ? rec_bad(l, where, msg) : report_bad(l, where, msg);
 }
 
@@ -315,7 +323,8 @@ static int rec_value(struct loader *l, int tlp, uint64_t line);
 /*
  * Canonicalises one value of the given type (IOC_NONE: the source's type or
  * a guess) and adds it to the index or the allow-list.  where names the
- * record in diagnostics.  Returns non-zero only to end the load.
+ * record in diagnostics (NULL: line l->line).  Returns non-zero only to end
+ * the load.
  */
 static int take(struct loader *l, const char *s, size_t n, enum ioc_type type, int tlp,
                 uint64_t line, const char *where)
@@ -404,20 +413,25 @@ static const char *uncomment(const char *s, size_t *n)
 		*n = 0;
 		return s;
 	}
-	for (size_t k = 1; k < *n; k++)
-		if (s[k] == '#' && (s[k - 1] == ' ' || s[k - 1] == '\t')) {
-			*n = k;
+	const char *h = s + 1, *end = s + *n;
+	while (h < end && (h = memchr(h, '#', (size_t)(end - h))) != NULL) {
+		if (h[-1] == ' ' || h[-1] == '\t') {
+			*n = (size_t)(h - s);
 			break;
 		}
+		h++;
+	}
 	return trim(s, n);
 }
 
+/* The length of the first blank-free token of s[0..n): two memchr, not a
+ * loop over every byte of every line. */
 static size_t token_len(const char *s, size_t n)
 {
-	size_t k = 0;
-	while (k < n && s[k] != ' ' && s[k] != '\t')
-		k++;
-	return k;
+	const char *sp = memchr(s, ' ', n);
+	size_t k = sp != NULL ? (size_t)(sp - s) : n;
+	const char *tab = memchr(s, '\t', k);
+	return tab != NULL ? (size_t)(tab - s) : k;
 }
 
 static int load_plain(struct loader *l, const char *data, size_t len, uint64_t line0)
@@ -425,21 +439,20 @@ static int load_plain(struct loader *l, const char *data, size_t len, uint64_t l
 	struct lines it = {.p = data, .end = data + len, .no = line0 - 1};
 	const char *s;
 	size_t n;
-	char where[24];
 	while (next_line(&it, &s, &n)) {
 		uint64_t lineno = it.no;
 		s = uncomment(s, &n);
 		if (n == 0)
 			continue;
 		size_t t = token_len(s, n);
-		where_line(where, sizeof where, lineno);
+		l->line = lineno;
 		int rc;
 		if (t < n) {
 			l->st->records++;
-			rc = bad(l, where, "more than one value on the line ('%.*s')",
+			rc = bad(l, NULL, "more than one value on the line ('%.*s')",
 			         n > 80 ? 80 : (int)n, s);
 		} else {
-			rc = take(l, s, n, IOC_NONE, 0, lineno, where);
+			rc = take(l, s, n, IOC_NONE, 0, lineno, NULL);
 		}
 		if (rc != 0)
 			return rc;
@@ -467,16 +480,15 @@ static int load_hosts(struct loader *l, const char *data, size_t len, uint64_t l
 	struct lines it = {.p = data, .end = data + len, .no = line0 - 1};
 	const char *s;
 	size_t n;
-	char where[24];
 	while (next_line(&it, &s, &n)) {
 		uint64_t lineno = it.no;
 		s = uncomment(s, &n);
 		if (n == 0)
 			continue;
-		where_line(where, sizeof where, lineno);
+		l->line = lineno;
 		size_t t = token_len(s, n);
 		if (t == n) { /* a bare name, as some blocklists mix in */
-			int rc = take(l, s, n, IOC_DOMAIN, 0, lineno, where);
+			int rc = take(l, s, n, IOC_DOMAIN, 0, lineno, NULL);
 			if (rc != 0)
 				return rc;
 			continue;
@@ -492,7 +504,7 @@ static int load_hosts(struct loader *l, const char *data, size_t len, uint64_t l
 				l->st->records++;
 				skip(l, "hosts entry for the local machine");
 			} else {
-				int rc = take(l, s, t, IOC_DOMAIN, 0, lineno, where);
+				int rc = take(l, s, t, IOC_DOMAIN, 0, lineno, NULL);
 				if (rc != 0)
 					return rc;
 			}
@@ -664,7 +676,6 @@ static int csv_rows(struct loader *l, struct csv c, size_t col, bool first)
 	size_t flen, ncols;
 	bool found, too_long, bad_quote;
 	uint64_t line;
-	char where[24];
 	for (;;) {
 		csv_comments(&c);
 		if (!csv_record(&c, col, field, IOC_VALUE_MAX, &flen, &found, &too_long, &ncols,
@@ -676,17 +687,17 @@ static int csv_rows(struct loader *l, struct csv c, size_t col, bool first)
 			first = false;
 			continue;
 		}
-		where_line(where, sizeof where, line);
+		l->line = line;
 		int rc = 0;
 		if (bad_quote) {
 			l->st->records++;
-			rc = bad(l, where, "a quoted field is not closed");
+			rc = bad(l, NULL, "a quoted field is not closed");
 		} else if (!found) {
 			l->st->records++;
-			rc = bad(l, where, "no column %zu (the row has %zu)", col + 1, ncols);
+			rc = bad(l, NULL, "no column %zu (the row has %zu)", col + 1, ncols);
 		} else if (too_long) {
 			l->st->records++;
-			rc = bad(l, where, "column %zu is longer than %d bytes", col + 1,
+			rc = bad(l, NULL, "column %zu is longer than %d bytes", col + 1,
 			         IOC_VALUE_MAX - 1);
 		} else if (first) {
 			/* without a header name, a first row that is not an indicator is
@@ -697,9 +708,9 @@ static int csv_rows(struct loader *l, struct csv c, size_t col, bool first)
 				first = false;
 				continue;
 			}
-			rc = take(l, v, n, IOC_NONE, 0, line, where);
+			rc = take(l, v, n, IOC_NONE, 0, line, NULL);
 		} else {
-			rc = take(l, v, n, IOC_NONE, 0, line, where);
+			rc = take(l, v, n, IOC_NONE, 0, line, NULL);
 		}
 		first = false;
 		if (rc != 0)
@@ -786,19 +797,18 @@ static int load_jsonl(struct loader *l, const char *data, size_t len, uint64_t l
 	struct lines it = {.p = data, .end = data + len, .no = line0 - 1};
 	const char *s;
 	size_t n;
-	char where[24];
 	while (next_line(&it, &s, &n)) {
 		uint64_t lineno = it.no;
 		s = trim(s, &n);
 		if (n == 0 || s[0] == '#')
 			continue;
-		where_line(where, sizeof where, lineno);
+		l->line = lineno;
 		json_error_t je;
 		json_t *obj = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
 		int rc = 0;
 		if (obj == NULL) {
 			l->st->records++;
-			rc = bad(l, where, "not JSON: %s", je.text);
+			rc = bad(l, NULL, "not JSON: %s", je.text);
 		} else {
 			json_t *v = json_path(obj, field);
 			enum ioc_type type = IOC_NONE;
@@ -807,18 +817,18 @@ static int load_jsonl(struct loader *l, const char *data, size_t len, uint64_t l
 				type = type_hint(json_string_value(t));
 			if (v == NULL) {
 				l->st->records++;
-				rc = bad(l, where, "no field '%s'", field);
+				rc = bad(l, NULL, "no field '%s'", field);
 			} else if (json_is_array(v)) {
 				size_t i;
 				json_t *e;
 				json_array_foreach(v, i, e)
 				{
-					rc = take_json_value(l, e, type, lineno, where, field);
+					rc = take_json_value(l, e, type, lineno, NULL, field);
 					if (rc != 0)
 						break;
 				}
 			} else {
-				rc = take_json_value(l, v, type, lineno, where, field);
+				rc = take_json_value(l, v, type, lineno, NULL, field);
 			}
 			json_decref(obj);
 		}
