@@ -229,6 +229,8 @@ static void gen_plain(struct text *t, size_t lines, bool hosts)
 		}
 		if (hosts && rnd(3) != 0)
 			add(t, "%s ", rnd(2) ? "0.0.0.0" : "127.0.0.1");
+		if (hosts && rnd(8) == 0)
+			add(t, "localhost "); /* skipped, with its reason */
 		add_value(t, rnd(4) == 0);
 		if (rnd(6) == 0)
 			add(t, " # trailing comment");
