@@ -23,12 +23,15 @@
  *   - the counters add up: added + duplicates + allowed + invalid + skipped
  *     never exceed records, the index holds exactly `added` indicators, and
  *     its counts by type sum to that;
+ *   - a load by several threads in small pieces (match_load_opts.threads)
+ *     gives what one thread gives: result, message, counters, entries;
  *   - the allow-list pass only removes, counts what it removed as allowed,
  *     and (when both loads succeed) leaves nothing: a list allowed removes
  *     every value it lists.
  */
 #define _GNU_SOURCE
 #include "match/load.h"
+#include "match/match_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +139,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sum += ms.by_type[t];
 	if (sum != ms.indicators || ms.by_type[IOC_NONE] != 0)
 		abort();
+
+	/* the same with threads, the file cut into pieces of a few bytes */
+	struct match_index *px = NULL;
+	if (match_index_new(&px, &err) != 0)
+		abort();
+	struct match_load_opts po = o;
+	po.threads = 2 + (unsigned)(size % 3);
+	po.chunk_bytes = 1 + size % 61;
+	struct match_load_stats pst = {0};
+	struct crix_error perr = {0};
+	int prc = match_load_file(px, ctx, path, &po, &pst, &perr);
+	if (prc != rc || strcmp(perr.msg, err.msg) != 0 || pst.records != st.records ||
+	    pst.added != st.added || pst.duplicates != st.duplicates || pst.invalid != st.invalid ||
+	    pst.skipped != st.skipped || strcmp(pst.skip_reason, st.skip_reason) != 0 ||
+	    px->main.nentries != ix->main.nentries || px->main.arena_len != ix->main.arena_len ||
+	    (ix->main.nentries > 0 &&
+	     (memcmp(px->main.entries, ix->main.entries,
+	             ix->main.nentries * sizeof *ix->main.entries) != 0 ||
+	      memcmp(px->main.arena, ix->main.arena, ix->main.arena_len) != 0))) {
+		fprintf(stderr,
+		        "fuzz_load: %u threads, pieces of %zu: rc %d '%s', one: rc %d '%s'\n",
+		        po.threads, po.chunk_bytes, prc, perr.msg, rc, err.msg);
+		abort();
+	}
+	match_index_free(px);
 
 	if ((sel & 32) && (o.format == MATCH_FMT_PLAIN || o.format == MATCH_FMT_WARNINGLIST)) {
 		struct match_load_stats ast = {0};

@@ -63,7 +63,7 @@ void cli_scan_help(FILE *f)
 	        "  --tlp TLP, --tags T    recorded with the next -i and shown in its hits\n"
 	        "  --strict               a bad indicator line is an error, not a warning\n"
 	        "  --refang               undo defanging in the logs first\n"
-	        "  -j N                   scan with N threads (default 1)\n"
+	        "  -j N                   scan (and parse the lists) with N threads (default 1)\n"
 	        "  --count                print only the number of hits\n"
 	        "  --stats                print a summary of hits per type and source\n"
 	        "  --report-to URL        after the scan, send the hits to the crix server at URL\n"
@@ -728,6 +728,7 @@ int cli_scan(int argc, char **argv)
 		struct match_load_stats st = {0};
 		lists[k].o.strict = strict;
 		lists[k].o.refang = lists[k].o.refang || refang;
+		lists[k].o.threads = (unsigned)nthreads; /* -j parses the lists too */
 		if (match_load_file(ix, ctx, lists[k].path, &lists[k].o, &st, &err) != 0) {
 			fprintf(stderr, "crix scan: %s\n", err.msg);
 			goto out;

@@ -133,15 +133,55 @@ uint64_t match_store_key_hash(const struct match_store *st, uint32_t id)
 	                  e->keylen ? e->keylen : e->textlen);
 }
 
+/* Entries [from, to) of st set their bits in the filter b; atomic: with
+ * threads, each sets those of a part of the entries (the OR of all bits
+ * is the same whichever thread sets which). */
+struct bloom_part {
+	const struct match_store *st;
+	uint64_t *b;
+	size_t from, to;
+	bool atomic;
+};
+
+static void *bloom_fill(void *arg)
+{
+	const struct bloom_part *bp = arg;
+	const struct match_store *st = bp->st;
+	uint64_t *b = bp->b;
+	/* the words are set 32 hashes at a time, after prefetching them: for
+	 * 10M keys the filter is 16 MB and each word a cache miss */
+	uint64_t hs[32];
+	for (size_t id = bp->from; id < bp->to; id += 32) {
+		size_t m = bp->to - id < 32 ? bp->to - id : 32;
+		for (size_t k = 0; k < m; k++) {
+			hs[k] = match_store_key_hash(st, (uint32_t)(id + k));
+			__builtin_prefetch(&b[bloom_word(st, hs[k])], 1);
+		}
+		if (bp->atomic)
+			for (size_t k = 0; k < m; k++)
+				__atomic_fetch_or(&b[bloom_word(st, hs[k])], bloom_bits(hs[k]),
+				                  __ATOMIC_RELAXED);
+		else
+			for (size_t k = 0; k < m; k++)
+				b[bloom_word(st, hs[k])] |= bloom_bits(hs[k]);
+	}
+	return NULL;
+}
+
+/* Entries per thread below which building the filter is not split. */
+#define BLOOM_PART_MIN    8192
+#define BLOOM_MAX_THREADS 64
+
 /*
  * (Re)builds the filter for the keys stored: one word per 8 slots.  It is
  * built once a bulk load is over (match_index_shrink), from the entries in
  * order (sequential reads), not kept up during the load, where a filter
  * that mostly says "new" saves nothing and costs a cache miss per value.
  * Once built, additions set their bits; when the slots grow it is dropped
- * until the next build (lookups without it are exact, only slower).
+ * until the next build (lookups without it are exact, only slower).  With
+ * threads > 1, that many threads hash parts of the entries.
  */
-static int bloom_build(struct match_store *st)
+static int bloom_build(struct match_store *st, unsigned threads)
 {
 	size_t words = st->slots != NULL ? (st->mask + 1) / 8 : 0;
 	if (words < 8)
@@ -155,18 +195,32 @@ static int bloom_build(struct match_store *st)
 	memset(b, 0, words * 8);
 	st->bloom = b;
 	st->bloom_mask = words - 1;
-	/* the words are set 32 hashes at a time, after prefetching them: for
-	 * 10M keys the filter is 16 MB and each word a cache miss */
-	uint64_t hs[32];
-	for (size_t id = 0; id < st->nentries; id += 32) {
-		size_t m = st->nentries - id < 32 ? st->nentries - id : 32;
-		for (size_t k = 0; k < m; k++) {
-			hs[k] = match_store_key_hash(st, (uint32_t)(id + k));
-			__builtin_prefetch(&b[bloom_word(st, hs[k])], 1);
-		}
-		for (size_t k = 0; k < m; k++)
-			b[bloom_word(st, hs[k])] |= bloom_bits(hs[k]);
+	size_t nt = threads < BLOOM_MAX_THREADS ? threads : BLOOM_MAX_THREADS;
+	if (nt > st->nentries / BLOOM_PART_MIN)
+		nt = st->nentries / BLOOM_PART_MIN;
+	if (nt <= 1) {
+		struct bloom_part all = {.st = st, .b = b, .from = 0, .to = st->nentries};
+		bloom_fill(&all);
+		return 0;
 	}
+	struct bloom_part parts[BLOOM_MAX_THREADS];
+	pthread_t th[BLOOM_MAX_THREADS];
+	bool started[BLOOM_MAX_THREADS];
+	for (size_t k = 0; k < nt; k++) {
+		parts[k] = (struct bloom_part){.st = st,
+		                               .b = b,
+		                               .from = st->nentries * k / nt,
+		                               .to = st->nentries * (k + 1) / nt,
+		                               .atomic = true};
+		/* part 0 is this thread's; a part without a thread is done here */
+		started[k] = k > 0 && pthread_create(&th[k], NULL, bloom_fill, &parts[k]) == 0;
+	}
+	for (size_t k = 0; k < nt; k++)
+		if (!started[k])
+			bloom_fill(&parts[k]);
+	for (size_t k = 1; k < nt; k++)
+		if (started[k])
+			pthread_join(th[k], NULL);
 	return 0;
 }
 
@@ -881,6 +935,11 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
 
 void match_index_shrink(struct match_index *ix)
 {
+	match_index_shrink_threads(ix, 1);
+}
+
+void match_index_shrink_threads(struct match_index *ix, unsigned threads)
+{
 	pthread_rwlock_wrlock(&ix->lock);
 	struct match_store *st = &ix->main;
 	if (st->nentries > 0 && st->nentries < st->capentries) {
@@ -899,7 +958,7 @@ void match_index_shrink(struct match_index *ix)
 	}
 	/* without memory for the filter, lookups are only slower */
 	if (st->nentries > 0)
-		(void)bloom_build(st);
+		(void)bloom_build(st, threads);
 	pthread_rwlock_unlock(&ix->lock);
 }
 

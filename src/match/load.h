@@ -41,6 +41,13 @@ struct match_load_opts {
 	const char *tags;       /* tags of the source, or NULL */
 	FILE *diag;             /* where "file:line: reason" goes; NULL: nowhere */
 	size_t max_diag;        /* stop printing after this many (0: 20) */
+	/* Parse plain lists, hosts files, CSV and JSON lines with this many
+	 * threads (0 or 1: the calling thread alone).  The index, counters,
+	 * diagnostics and errors are the same as with one thread: the file
+	 * is cut on line (CSV: record) boundaries and the parsed values are
+	 * added in file order. */
+	unsigned threads;
+	size_t chunk_bytes; /* bytes per parsed piece (0: 1 MiB); tests make it small */
 };
 
 struct match_load_stats {

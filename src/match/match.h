@@ -112,6 +112,8 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
  * bulk load (the loaders do), since growth by doubling leaves up to half,
  * and scans are fastest after it. */
 void match_index_shrink(struct match_index *ix);
+/* The same, building the filter with this many threads (the same filter). */
+void match_index_shrink_threads(struct match_index *ix, unsigned threads);
 
 struct match_stats {
 	size_t indicators; /* entries stored (a value listed by 2 sources counts 2) */

@@ -130,6 +130,31 @@ expect_exit 0 scan -q --refang -i iocs.txt defanged.txt
 expect_contains "$OUT" '"match":"1.2.3[.]4"'
 expect_contains "$OUT" '"indicator":"http://phish.example.net/login.php?a=1"'
 
+check "-j N parses a large list (1.5 MB, in pieces) as one thread does"
+awk 'BEGIN {
+	for (i = 1; i <= 70000; i++) {
+		if (i % 97 == 0) print "bad_value_" i
+		else if (i % 101 == 0) print "# comment " i
+		else if (i % 5 == 0) printf "10.%d.%d.%d\n", int(i / 65536) % 256, int(i / 256) % 256, i % 256
+		else if (i % 5 == 1) print "host" i ".example.com"
+		else if (i % 5 == 2) print "host" (i - 1) ".example.com"
+		else if (i % 5 == 3) print "http://u" i ".example.net/p?q=" i
+		else print "user" i "@mail.example.org"
+	}
+	print "1.2.3.4"; print "evil.example.com"; printf "www.evil.example.com"
+}' >big.txt
+[ "$(wc -c <big.txt)" -gt 1100000 ] || fail "big.txt is too small to be cut into pieces"
+expect_exit 0 scan -j1 -i big.txt log.txt
+cp "$OUT" one.out
+grep -v "loaded in\|scanned" "$ERR" >one.err
+expect_exit 0 scan -j3 -i big.txt log.txt
+cmp one.out "$OUT" || fail "-j3 hits differ from -j1"
+grep -v "loaded in\|scanned" "$ERR" | cmp one.err - || fail "-j3 load report differs from -j1"
+expect_contains one.err "big.txt:97: 'bad_value_97' is not an indicator"
+expect_contains one.err "69317 records, 55157 added, 13439 duplicates, 0 allow-listed, 721 invalid"
+expect_exit 2 scan -j3 --strict -i big.txt log.txt
+expect_contains "$ERR" "big.txt:97: 'bad_value_97' is not an indicator"
+
 check "bad options"
 expect_exit 2 scan log.txt
 expect_exit 2 scan -j 0 -i iocs.txt log.txt
