@@ -153,6 +153,9 @@ const health = wrk(32, null, '/healthz', 'GET');
 // wrk's two threads and the server's threads share both CPUs, so a request
 // can wait a scheduler time slice behind the client itself, and the p99
 // follows the scheduler rather than crix (GET /healthz shows the same tail).
+// Pinned, all of the server's threads share CPU 0: with the default
+// --threads 4 that measured worse (p99 8.8 ms, session 7); try it with
+// CRIX_SERVE_ARGS="--threads 1".
 let singlePinned = null, healthPinned = null;
 if (os.cpus().length >= 2 && spawnSync('which', ['taskset']).status === 0) {
 	execFileSync('taskset', ['-a', '-p', '-c', '0', String(srv.pid)], { stdio: 'ignore' });
