@@ -661,6 +661,29 @@ static int count_per_line(void *arg, const struct match_scan_hit *sh)
 	return 0;
 }
 
+/* lines[0..nl) repeated until the text holds at least min bytes (texts that
+ * long turn the field memo on).  ends[j] is where line j ends within one
+ * period of *period bytes; *reps periods make *len bytes.  Free the text. */
+static char *repeat_lines(const char *const *lines, size_t nl, size_t min, size_t *ends,
+                          size_t *period, size_t *reps, size_t *len)
+{
+	*period = 0;
+	for (size_t j = 0; j < nl; j++) {
+		*period += strlen(lines[j]);
+		ends[j] = *period;
+	}
+	*reps = min / *period + 1;
+	*len = *reps * *period;
+	char *text = malloc(*len);
+	assert_non_null(text);
+	for (size_t r = 0, o = 0; r < *reps; r++)
+		for (size_t j = 0; j < nl; j++) {
+			memcpy(text + o, lines[j], strlen(lines[j]));
+			o += strlen(lines[j]);
+		}
+	return text;
+}
+
 /*
  * Quoted fields that repeat line after line, in a text long enough for the
  * scanner to remember fields that found nothing and skip them: a field
@@ -688,19 +711,8 @@ static void test_repeated_fields(void **state)
 	        "\"\n",
 	};
 	enum { NL = sizeof lines / sizeof lines[0] };
-	size_t ends[NL], period = 0;
-	for (size_t j = 0; j < NL; j++) {
-		period += strlen(lines[j]);
-		ends[j] = period;
-	}
-	size_t reps = (600u << 10) / period + 1, len = reps * period;
-	char *text = malloc(len);
-	assert_non_null(text);
-	for (size_t r = 0, o = 0; r < reps; r++)
-		for (size_t j = 0; j < NL; j++) {
-			memcpy(text + o, lines[j], strlen(lines[j]));
-			o += strlen(lines[j]);
-		}
+	size_t ends[NL], period, reps, len;
+	char *text = repeat_lines(lines, NL, (size_t)600 << 10, ends, &period, &reps, &len);
 	for (int refang = 0; refang < 2; refang++) {
 		/* each line alone: a short text, scanned without the memo */
 		size_t want[NL];
@@ -864,19 +876,8 @@ static void test_miss_key_lengths(void **state)
 	        "\"http://aaaaaaaaaaaaaaaaaaaaaaaaaa.good.com/x\"\n",
 	};
 	enum { NL = sizeof lines / sizeof lines[0] };
-	size_t ends[NL], period = 0;
-	for (size_t j = 0; j < NL; j++) {
-		period += strlen(lines[j]);
-		ends[j] = period;
-	}
-	size_t reps = (300u << 10) / period + 1, len = reps * period;
-	char *text = malloc(len);
-	assert_non_null(text);
-	for (size_t r = 0, o = 0; r < reps; r++)
-		for (size_t j = 0; j < NL; j++) {
-			memcpy(text + o, lines[j], strlen(lines[j]));
-			o += strlen(lines[j]);
-		}
+	size_t ends[NL], period, reps, len;
+	char *text = repeat_lines(lines, NL, (size_t)300 << 10, ends, &period, &reps, &len);
 	const size_t want[NL] = {1, 0, 1, 0, 0, 1, 1, 0};
 	struct per_line pl = {.ends = ends, .nlines = NL, .period = period};
 	assert_int_equal(match_scan(ix, text, len, NULL, count_per_line, &pl, NULL), 0);
@@ -981,19 +982,8 @@ static void test_ipv4_clients(void **state)
 	        "100.100.1.1 - - \"GET /\"\n",    "192.0.2.1 - - \"GET /\"\n",
 	};
 	enum { NL = sizeof lines / sizeof lines[0] };
-	size_t ends[NL], period = 0;
-	for (size_t j = 0; j < NL; j++) {
-		period += strlen(lines[j]);
-		ends[j] = period;
-	}
-	size_t reps = (300u << 10) / period + 1, len = reps * period;
-	char *text = malloc(len);
-	assert_non_null(text);
-	for (size_t r = 0, o = 0; r < reps; r++)
-		for (size_t j = 0; j < NL; j++) {
-			memcpy(text + o, lines[j], strlen(lines[j]));
-			o += strlen(lines[j]);
-		}
+	size_t ends[NL], period, reps, len;
+	char *text = repeat_lines(lines, NL, (size_t)300 << 10, ends, &period, &reps, &len);
 	for (int slash10 = 0; slash10 < 2; slash10++) {
 		if (slash10) {
 			add_one(IOC_CIDR4, "100.64.0.0/10", src);
