@@ -24,9 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #define CHUNK_MIN    (4u << 20)
 #define CHUNK_MAX    (64u << 20)
@@ -116,26 +113,11 @@ struct scan_job {
 	pthread_cond_t cv;
 };
 
-struct hit_ctx {
-	struct chunk *c;
-	size_t line_cursor;
-	uint64_t line;
-};
-
+/* Keeps a hit of chunk arg; its line comes from the scanner, which counts
+ * newlines in the blocks it reads anyway. */
 static int collect_hit(void *arg, const struct match_scan_hit *h)
 {
-	struct hit_ctx *hc = arg;
-	struct chunk *c = hc->c;
-	while (hc->line_cursor < h->offset) {
-		const char *nl =
-		        memchr(c->data + hc->line_cursor, '\n', h->offset - hc->line_cursor);
-		if (nl == NULL) {
-			hc->line_cursor = h->offset;
-			break;
-		}
-		hc->line++;
-		hc->line_cursor = (size_t)(nl - c->data) + 1;
-	}
+	struct chunk *c = arg;
 	if (c->nhits == c->caphits) {
 		size_t cap = c->caphits ? c->caphits * 2 : 64;
 		struct hit_rec *p = realloc(c->hits, cap * sizeof *p);
@@ -147,7 +129,7 @@ static int collect_hit(void *arg, const struct match_scan_hit *h)
 	c->hits[c->nhits++] = (struct hit_rec){
 	        .offset = h->offset,
 	        .len = h->len,
-	        .line = hc->line,
+	        .line = h->line + 1,
 	        .type = h->hit->type,
 	        .indicator = h->hit->indicator,
 	        .ilen = (uint32_t)h->hit->indicator_len,
@@ -157,36 +139,12 @@ static int collect_hit(void *arg, const struct match_scan_hit *h)
 	return 0;
 }
 
-/* Newlines in p[0..n): 16 bytes at a time (memchr per line costs a call and
- * a mispredicted branch per line).  The compare results (-1 per newline)
- * are summed per byte lane for up to 255 rounds, then added up with
- * _mm_sad_epu8: baseline x86-64 has no popcnt instruction. */
-static size_t count_lines(const char *p, size_t n)
-{
-	size_t k = 0, i = 0;
-#ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-	while (i + 16 <= n) {
-		__m128i acc = zero;
-		for (unsigned r = 0; r < 255 && i + 16 <= n; r++, i += 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
-		}
-		__m128i sum = _mm_sad_epu8(acc, zero);
-		k += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_extract_epi16(sum, 4);
-	}
-#endif
-	for (; i < n; i++)
-		k += p[i] == '\n';
-	return k;
-}
-
 static void scan_chunk(struct scan_job *j, struct chunk *c)
 {
-	struct hit_ctx hc = {.c = c, .line = 1};
 	struct crix_error err;
-	c->rc = match_scan(j->ix, c->data, c->len, &j->so, collect_hit, &hc, &err);
-	c->lines = count_lines(c->data, c->len);
+	struct match_scan_opts so = j->so;
+	so.newlines = &c->lines; /* the next chunk's first line follows from it */
+	c->rc = match_scan(j->ix, c->data, c->len, &so, collect_hit, c, &err);
 	atomic_fetch_add(&j->bytes_done, c->len);
 	pthread_mutex_lock(&j->mu);
 	c->done = true;

@@ -136,6 +136,7 @@ int match_lookup(struct match_index *ix, const struct ioc_value *v, match_hit_fn
 struct match_scan_hit {
 	size_t offset; /* of the matched text in the scanned buffer */
 	size_t len;    /* of the matched text */
+	uint64_t line; /* newlines in the buffer before offset: the hit's line, from 0 */
 	const struct match_hit *hit;
 };
 
@@ -147,6 +148,10 @@ struct match_scan_opts {
 	 * finds; NULL: match_scan makes one when it needs one (which loads the
 	 * public suffix list: callers that scan many buffers pass theirs) */
 	const struct ioc_ctx *ioc;
+	/* OUT when not NULL and the scan ran to the end: the newlines in the
+	 * buffer, counted by the scanner as it goes (callers that number lines
+	 * over several buffers need not read them again) */
+	uint64_t *newlines;
 };
 
 /*

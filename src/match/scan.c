@@ -168,6 +168,18 @@ struct memo {
 
 #define TLDC_SLOTS 256
 
+/*
+ * Line numbers.  Every block the skipper classifies also gives its count of
+ * '\n' (one more compare), and the bytes the tokenizer jumps over (a known
+ * stretch, a URL, an IPv6 address) are counted when a block beyond them is
+ * loaded, so the text is read once: callers need not count lines in a second
+ * pass over text that has left the caches.  Hits are reported late (lookups
+ * are queued), so the count before each page of LINE_PAGE bytes is kept, and
+ * a hit's line is that plus the newlines from the page's start (or from the
+ * last hit, when that is nearer) to the hit.
+ */
+#define LINE_PAGE 4096
+
 struct scanner {
 	struct match_index *ix;
 	const unsigned char *t; /* scanned text (refanged copy or the input) */
@@ -200,6 +212,18 @@ struct scanner {
 	size_t fa, fb, fsnap;
 	uint64_t fh;
 	bool fopen;
+	/* newlines: t[0, nl_at) holds nl_n (nl_at is a multiple of 64, or
+	 * len); nl_page[p], those before t[p * LINE_PAGE], for every page that
+	 * starts before nl_at; the last hit's line nl_qn, at t[nl_qa] */
+	size_t nl_at, nl_qa;
+	uint64_t nl_n, nl_qn;
+	uint64_t *nl_page;
+	/* hits of the extractor's pass (offsets in the input, which is not t
+	 * when refanged): their line, counted from the last one's (nl_oa) */
+	size_t nl_oa;
+	uint64_t nl_on;
+	bool line_given; /* on_hit reports given_line, not the line of tok_start */
+	uint64_t given_line;
 	/* answers of match_store_has_tld for last labels of up to 8 bytes,
 	 * by their bytes (see tld_known) */
 	struct {
@@ -244,18 +268,23 @@ static inline uint64_t ip4_miss_hash(const uint8_t a[4])
 	return (uint64_t)v * 0x9e3779b97f4a7c15ull;
 }
 
+static uint64_t line_of(struct scanner *s, size_t a);
+
 static int on_hit(void *arg, const struct match_hit *h)
 {
 	struct scanner *s = arg;
 	size_t a = s->tok_start, b = s->tok_end;
 	s->produced++;
+	/* refanging keeps every '\n' and makes none, in order: the newlines
+	 * before t[a] are those before the input's byte map[a] */
+	uint64_t line = s->line_given ? s->given_line : line_of(s, a);
 	if (s->map != NULL) {
 		size_t ra = s->map[a];
 		size_t rb = b < s->len ? s->map[b] : s->orig_len;
 		a = ra;
 		b = rb;
 	}
-	struct match_scan_hit sh = {.offset = a, .len = b - a, .hit = h};
+	struct match_scan_hit sh = {.offset = a, .len = b - a, .line = line, .hit = h};
 	s->rc = s->fn(s->arg, &sh);
 	return s->rc;
 }
@@ -1299,6 +1328,8 @@ struct raw_masks {
 	uint64_t digdot; /* [0-9.] */
 	uint64_t quote;  /* '"' */
 	uint64_t space;  /* ' ' */
+	uint64_t nl;     /* '\n' */
+	uint64_t nlines; /* bits in nl */
 };
 
 /* The reference classifier, a byte at a time: any CPU, and the one the
@@ -1322,7 +1353,18 @@ static void classify_portable(const unsigned char *p, struct raw_masks *r)
 		r->digdot |= ioc_is_digit(c) || c == '.' ? b : 0;
 		r->quote |= c == '"' ? b : 0;
 		r->space |= c == ' ' ? b : 0;
+		r->nl |= c == '\n' ? b : 0;
 	}
+	r->nlines = (uint64_t)__builtin_popcountll(r->nl);
+}
+
+/* '\n' in p[0, n), a byte at a time. */
+static uint64_t count_nl_portable(const unsigned char *p, size_t n)
+{
+	uint64_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += p[i] == '\n';
+	return k;
 }
 
 #ifdef __SSE2__
@@ -1365,8 +1407,30 @@ static void classify_sse2(const unsigned char *p, struct raw_masks *r)
 		r->digdot |= MM(_mm_or_si128(dg, dot));
 		r->quote |= MM(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
 		r->space |= MM(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+		r->nl |= MM(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
 #undef MM
 	}
+	r->nlines = (uint64_t)__builtin_popcountll(r->nl);
+}
+
+/* '\n' in p[0, n), 16 bytes at a time: the compare results (-1 per
+ * newline) summed per byte lane for up to 255 rounds, then added up with
+ * _mm_sad_epu8 (baseline x86-64 has no popcnt instruction). */
+static uint64_t count_nl_sse2(const unsigned char *p, size_t n)
+{
+	uint64_t k = 0;
+	size_t i = 0;
+	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+	while (i + 16 <= n) {
+		__m128i acc = zero;
+		for (unsigned r = 0; r < 255 && i + 16 <= n; r++, i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
+		}
+		__m128i sum = _mm_sad_epu8(acc, zero);
+		k += (uint64_t)_mm_cvtsi128_si32(sum) + (uint64_t)_mm_extract_epi16(sum, 4);
+	}
+	return k + count_nl_portable(p + i, n - i);
 }
 #endif
 
@@ -1375,7 +1439,8 @@ static void classify_sse2(const unsigned char *p, struct raw_masks *r)
 
 /* One half of a block, 32 bytes, as the masks of struct raw_masks. */
 struct raw_half {
-	uint32_t tok, seed, colon, next, brk, high, dot, upper, alpha, hex, digdot, quote, space;
+	uint32_t tok, seed, colon, next, brk, high, dot, upper, alpha, hex, digdot, quote, space,
+	        nl;
 };
 
 __attribute__((target("avx2"))) static inline struct raw_half
@@ -1411,6 +1476,7 @@ classify_half_avx2(const unsigned char *p)
 	        .digdot = d | dot,
 	        .quote = MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'))),
 	        .space = MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(' '))),
+	        .nl = MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n'))),
 	};
 #undef MM
 	return h;
@@ -1419,8 +1485,8 @@ classify_half_avx2(const unsigned char *p)
 /* The same over two halves of 32 bytes, on CPUs with AVX2: the masks of
  * each half in registers, joined once (not ORed into memory a half at a
  * time). */
-__attribute__((target("avx2"))) static void classify_avx2(const unsigned char *p,
-                                                          struct raw_masks *r)
+__attribute__((target("avx2,popcnt"))) static void classify_avx2(const unsigned char *p,
+                                                                 struct raw_masks *r)
 {
 	struct raw_half l = classify_half_avx2(p), h = classify_half_avx2(p + 32);
 #define JOIN(f) r->f = (uint64_t)l.f | (uint64_t)h.f << 32
@@ -1437,13 +1503,29 @@ __attribute__((target("avx2"))) static void classify_avx2(const unsigned char *p
 	JOIN(digdot);
 	JOIN(quote);
 	JOIN(space);
+	JOIN(nl);
 #undef JOIN
+	r->nlines = (uint64_t)__builtin_popcountll(r->nl);
+}
+
+/* '\n' in p[0, n), 32 bytes at a time. */
+__attribute__((target("avx2,popcnt"))) static uint64_t count_nl_avx2(const unsigned char *p,
+                                                                     size_t n)
+{
+	uint64_t k = 0;
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+		k += (uint64_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(
+		        _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n'))));
+	}
+	return k + count_nl_portable(p + i, n - i);
 }
 
 /* The whole block in one register, on CPUs with AVX-512BW, whose compares
  * give the 64-bit masks directly. */
-__attribute__((target("avx512f,avx512bw"))) static void classify_avx512(const unsigned char *p,
-                                                                        struct raw_masks *r)
+__attribute__((target("avx512f,avx512bw,popcnt"))) static void
+classify_avx512(const unsigned char *p, struct raw_masks *r)
 {
 	__m512i v = _mm512_loadu_si512((const void *)p);
 	__m512i lo = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
@@ -1476,11 +1558,33 @@ __attribute__((target("avx512f,avx512bw"))) static void classify_avx512(const un
 	r->digdot = dg | dot;
 	r->quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
 	r->space = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
+	r->nl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+	r->nlines = (uint64_t)__builtin_popcountll(r->nl);
+}
+
+/* '\n' in p[0, n), 64 bytes at a time; the last bytes with a masked load,
+ * which reads nothing outside p[0, n). */
+__attribute__((target("avx512f,avx512bw,popcnt"))) static uint64_t
+count_nl_avx512(const unsigned char *p, size_t n)
+{
+	const __m512i nl = _mm512_set1_epi8('\n');
+	uint64_t k = 0;
+	size_t i = 0;
+	for (; i + 64 <= n; i += 64)
+		k += (uint64_t)__builtin_popcountll(
+		        _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(p + i)), nl));
+	if (i < n) {
+		__m512i v = _mm512_maskz_loadu_epi8((1ull << (n - i)) - 1, p + i);
+		k += (uint64_t)__builtin_popcountll(_mm512_cmpeq_epi8_mask(v, nl));
+	}
+	return k;
 }
 #endif
 
 /* The classifier this CPU runs best, chosen once (match_scan_simd). */
 static void (*classify)(const unsigned char *p, struct raw_masks *r) = classify_portable;
+/* and the newline counter of the same instruction set */
+static uint64_t (*count_nl)(const unsigned char *p, size_t n) = count_nl_portable;
 
 static const char *simd_name = "portable";
 
@@ -1489,21 +1593,25 @@ static int set_classifier(const char *want)
 	struct {
 		const char *name;
 		void (*fn)(const unsigned char *, struct raw_masks *);
+		uint64_t (*count)(const unsigned char *, size_t);
 		bool ok;
 	} impls[] = {
 #ifdef HAVE_X86_DISPATCH
-	        {"avx512", classify_avx512,
-	         __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")},
-	        {"avx2", classify_avx2, __builtin_cpu_supports("avx2")},
+	        {"avx512", classify_avx512, count_nl_avx512,
+	         __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	                 __builtin_cpu_supports("popcnt")},
+	        {"avx2", classify_avx2, count_nl_avx2,
+	         __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")},
 #endif
 #ifdef __SSE2__
-	        {"sse2", classify_sse2, true},
+	        {"sse2", classify_sse2, count_nl_sse2, true},
 #endif
-	        {"portable", classify_portable, true},
+	        {"portable", classify_portable, count_nl_portable, true},
 	};
 	for (size_t i = 0; i < sizeof impls / sizeof impls[0]; i++)
 		if (impls[i].ok && (want == NULL || strcmp(want, impls[i].name) == 0)) {
 			classify = impls[i].fn;
+			count_nl = impls[i].count;
 			simd_name = impls[i].name;
 			return 0;
 		}
@@ -1531,6 +1639,23 @@ bool match_scan_simd_agrees(const unsigned char block[64])
 		if (memcmp(&want, &got, sizeof want) != 0)
 			return false;
 	}
+	/* and the newline counters, over lengths of the block (a few: the
+	 * unit test calls this for many blocks) */
+	uint64_t (*counts[])(const unsigned char *, size_t) = {
+#ifdef HAVE_X86_DISPATCH
+	        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+	                ? count_nl_avx512
+	                : count_nl_portable,
+	        __builtin_cpu_supports("avx2") ? count_nl_avx2 : count_nl_portable,
+#endif
+#ifdef __SSE2__
+	        count_nl_sse2,
+#endif
+	        count_nl_portable};
+	for (size_t n = 0; n <= 64; n += n < 60 ? 7 : 1)
+		for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+			if (counts[i](block, n) != count_nl_portable(block, n))
+				return false;
 	return true;
 }
 
@@ -1551,14 +1676,57 @@ const char *match_scan_simd_name(void)
 	return simd_name;
 }
 
+/* Counts the newlines of t[nl_at, end) (end: a multiple of 64, or len),
+ * keeping the count before each page. */
+static void lines_count_to(struct scanner *s, size_t end)
+{
+	size_t at = s->nl_at;
+	if (end > s->len)
+		end = s->len;
+	while (at < end) {
+		if (at % LINE_PAGE == 0)
+			s->nl_page[at / LINE_PAGE] = s->nl_n;
+		size_t stop = (at / LINE_PAGE + 1) * LINE_PAGE;
+		if (stop > end)
+			stop = end;
+		s->nl_n += count_nl(s->t + at, stop - at);
+		at = stop;
+	}
+	if (at > s->nl_at)
+		s->nl_at = at;
+}
+
+/* The newlines in t before t[a]: from the page's count, or from the last
+ * hit's when it is in the same page before a (hits come in order). */
+static uint64_t line_of(struct scanner *s, size_t a)
+{
+	if (a >= s->nl_at)
+		lines_count_to(s, (a | 63) + 1); /* a hit beyond the skipper's blocks */
+	size_t from = a - a % LINE_PAGE;
+	uint64_t n = s->nl_page[from / LINE_PAGE];
+	if (s->nl_qa >= from && s->nl_qa <= a) {
+		from = s->nl_qa;
+		n = s->nl_qn;
+	}
+	n += count_nl(s->t + from, a - from);
+	s->nl_qa = a;
+	s->nl_qn = n;
+	return n;
+}
+
 /* Classifies the block at t[base], with the tok mask of the 64 bytes
  * before it (0 when not contiguous): seeds include the 32nd byte of every
- * run, counting the run from the block before, and with quotes, every '"'
+ * run, counting the run from the block before, and with a memo, every '"'
  * after a space (a field's opening quote in an access log: the stretch
- * from it to the next '"' is looked up in the memo, see struct memo). */
-static void skipper_load(struct skipper *k, const unsigned char *t, size_t len, size_t base,
-                         uint64_t prev_tok, bool quotes)
+ * from it to the next '"' is looked up in the memo, see struct memo).
+ * Counts the newlines up to the block's end (see LINE_PAGE). */
+static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok)
 {
+	const unsigned char *t = s->t;
+	size_t len = s->len;
+	bool quotes = s->memo != NULL;
+	if (base > s->nl_at)
+		lines_count_to(s, base); /* the bytes jumped over */
 	struct raw_masks r;
 	uint64_t live = ~0ull; /* bytes inside the text */
 	if (base + 64 <= len) {
@@ -1571,6 +1739,12 @@ static void skipper_load(struct skipper *k, const unsigned char *t, size_t len, 
 		memcpy(pad, t + base, len - base);
 		classify(pad, &r);
 		live = (1ull << (len - base)) - 1;
+	}
+	if (base == s->nl_at) {
+		if (base % LINE_PAGE == 0)
+			s->nl_page[base / LINE_PAGE] = s->nl_n;
+		s->nl_n += r.nlines; /* the padding holds none */
+		s->nl_at = base + 64 < len ? base + 64 : len;
 	}
 	uint64_t tok = r.tok;
 	uint64_t seed = r.seed & ~idle_colons(r.colon, tok, r.brk | r.high, r.high, r.next >> 1);
@@ -1630,7 +1804,7 @@ static size_t skip_to_seed(struct scanner *s, struct skipper *k, size_t i)
 			 * longer count than scan_run's from i only adds seeds) */
 			size_t base = i & ~(size_t)63;
 			uint64_t prev = k->valid && k->base + 64 == base ? k->tok : 0;
-			skipper_load(k, t, len, base, prev, s->memo != NULL);
+			skipper_load(s, k, base, prev);
 		}
 		uint64_t m = k->seed & (~0ull << (i - k->base));
 		if (m != 0) {
@@ -1654,7 +1828,7 @@ static size_t skip_to_seed(struct scanner *s, struct skipper *k, size_t i)
 		size_t next = k->base + 64;
 		if (next >= len)
 			return len;
-		skipper_load(k, t, len, next, k->tok, s->memo != NULL);
+		skipper_load(s, k, next, k->tok);
 		i = next;
 	}
 }
@@ -1789,9 +1963,18 @@ static int other_hit(void *arg, const struct ioc_match *m)
 	uint32_t id = match_store_find(&s->ix->main, m->type, m->value, m->value_len);
 	if (id == MATCH_NONE)
 		return 0;
-	/* ioc_extract reports offsets in the original text already */
+	/* ioc_extract reports offsets in the original text already; their
+	 * lines are counted in it, from the hit before (they come in order) */
+	if (m->offset < s->nl_oa) {
+		s->nl_oa = 0;
+		s->nl_on = 0;
+	}
+	s->nl_on += count_nl((const unsigned char *)o->base + s->nl_oa, m->offset - s->nl_oa);
+	s->nl_oa = m->offset;
 	struct scanner tmp = *s;
 	tmp.map = NULL;
+	tmp.line_given = true;
+	tmp.given_line = s->nl_on;
 	tmp.tok_start = m->offset;
 	tmp.tok_end = m->offset + m->raw_len;
 	match_report_chain(s->ix, id, on_hit, &tmp);
@@ -1849,7 +2032,14 @@ int match_scan(struct match_index *ix, const char *text, size_t len,
 		s->len = n;
 		s->map = map;
 	}
+	s->nl_page = malloc((s->len / LINE_PAGE + 1) * sizeof *s->nl_page);
+	if (s->nl_page == NULL) {
+		rc = crix_error_set(err, CRIX_ENOMEM, "scan: out of memory");
+		goto out;
+	}
 	scan(s);
+	if (s->rc == 0)
+		lines_count_to(s, s->len); /* after the last block loaded */
 	if (s->rc == 0 && (types & OTHER_TYPES) && need_ioc(s) != NULL) {
 		struct ioc_extract_opts eo = {.types = types & OTHER_TYPES, .refang = refang};
 		struct other_ctx oc = {.s = s, .base = text};
@@ -1859,11 +2049,14 @@ int match_scan(struct match_index *ix, const char *text, size_t len,
 	}
 	if (rc == 0)
 		rc = s->rc;
+	if (rc == 0 && opts != NULL && opts->newlines != NULL)
+		*opts->newlines = s->nl_n;
 out:
 	pthread_rwlock_unlock(&ix->lock);
 	ioc_ctx_free(s->own_ioc);
 	free(s->miss);
 	free(s->memo);
+	free(s->nl_page);
 	free(s);
 	free(copy);
 	free(map);

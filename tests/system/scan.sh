@@ -123,6 +123,25 @@ expect_same_file "$OUT" j1.jsonl "-j 2 output"
 expect_exit 0 scan -q -j2 --count -i iocs.txt big4.txt
 expect_eq "$(cat "$OUT")" "$(wc -l <j1.jsonl)" "-j2 --count"
 
+check "every hit's line holds its offset: -j 2 over 4 MiB chunks, gzip over 16 MiB stream chunks, CRLF"
+{ cat big4.txt; sed 's/$/\r/' big4.txt; printf 'no final newline 1.2.3.4'; } >big8.txt
+gzip -1 -c big8.txt >big8.txt.gz
+for f in big8.txt big8.txt.gz; do
+	expect_exit 0 scan -q -j 2 -i iocs.txt "$f"
+	node -e '
+const t = require("fs").readFileSync(process.argv[2]);
+const starts = [0];
+for (let i = 0; i < t.length; i++) if (t[i] === 10) starts.push(i + 1);
+const hits = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+if (hits.length < 8) { console.error("only " + hits.length + " hits"); process.exit(1); }
+for (const h of hits) {
+  const a = starts[h.line - 1], b = h.line < starts.length ? starts[h.line] : t.length + 1;
+  if (!(h.offset >= a && h.offset < b)) { console.error("line " + h.line + " does not hold offset " + h.offset); process.exit(1); }
+}
+if (hits[hits.length - 1].line !== starts.length) { console.error("last hit not on the last line"); process.exit(1); }
+' "$OUT" big8.txt || fail "$f: a hit's line does not hold its offset"
+done
+
 check "refang"
 printf 'seen hxxp://phish[.]example[.]net/login.php?a=1 and 1.2.3[.]4\n' >defanged.txt
 expect_exit 1 scan -q -i iocs.txt defanged.txt

@@ -1272,6 +1272,10 @@ struct whole_got {
 	struct hit *h;
 	size_t n, cap, last_off;
 	bool out_of_order;
+	/* each hit's line against a count a byte at a time, up to nl_at */
+	const char *text;
+	size_t nl_at, bad_lines;
+	uint64_t nl;
 };
 
 static int on_whole_hit(void *arg, const struct match_scan_hit *sh)
@@ -1280,6 +1284,11 @@ static int on_whole_hit(void *arg, const struct match_scan_hit *sh)
 	if (g->n > 0 && sh->offset < g->last_off)
 		g->out_of_order = true;
 	g->last_off = sh->offset;
+	for (; g->nl_at < sh->offset; g->nl_at++)
+		g->nl += g->text[g->nl_at] == '\n';
+	if (sh->line != g->nl && g->bad_lines++ < 3)
+		fprintf(stderr, "whole text: hit @%zu on line %llu, want %llu\n", sh->offset,
+		        (unsigned long long)sh->line, (unsigned long long)g->nl);
 	if (g->n == g->cap) {
 		g->cap = g->cap * 2 + 64;
 		g->h = realloc(g->h, g->cap * sizeof *g->h);
@@ -1303,11 +1312,17 @@ static void check_whole(struct whole *w, bool refang, size_t pad)
 	memset(t, ' ', pad);
 	for (size_t r = 0; r < reps; r++)
 		memcpy(t + pad + r * w->n, w->t, w->n);
-	struct whole_got g = {0};
-	struct match_scan_opts o = {.refang = refang};
+	struct whole_got g = {.text = t};
+	uint64_t newlines = 0;
+	struct match_scan_opts o = {.refang = refang, .newlines = &newlines};
 	struct crix_error err = {0};
 	assert_int_equal(match_scan(ix, t, pad + w->n * reps, &o, on_whole_hit, &g, &err), 0);
 	assert_false(g.out_of_order);
+	assert_int_equal(g.bad_lines, 0);
+	uint64_t want_nl = 0;
+	for (size_t i = 0; i < pad + w->n * reps; i++)
+		want_nl += t[i] == '\n';
+	assert_int_equal(newlines, want_nl);
 	qsort(g.h, g.n, sizeof *g.h, cmp_hit);
 	size_t mismatches = g.n == w->nh * reps ? 0 : 1;
 	for (size_t r = 0; r < reps && mismatches == 0; r++)

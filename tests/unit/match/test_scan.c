@@ -116,6 +116,11 @@ static int on_hit(void *arg, const struct match_scan_hit *sh)
 	assert_true(sh->offset <= g->len && sh->len <= g->len - sh->offset);
 	assert_int_equal(strlen(sh->hit->indicator), sh->hit->indicator_len);
 	assert_non_null(match_index_source(ix, sh->hit->source));
+	/* the line the scanner gives is the newlines before the hit */
+	uint64_t nl = 0;
+	for (size_t i = 0; i < sh->offset; i++)
+		nl += g->text[i] == '\n';
+	assert_int_equal(sh->line, nl);
 	if (!extractor_type(sh->hit->type)) {
 		/* the tokenizer's hits come in order of offset */
 		if (g->n > 0 && sh->offset < g->last_off)
@@ -1221,10 +1226,10 @@ static void test_field_lengths(void **state)
 static void test_classifiers_agree(void **state)
 {
 	(void)state;
-	static const unsigned char edge[] = {'@',  'A',  'F',  'G',  'Z',  '[',  '`',  'a',
-	                                     'f',  'g',  'z',  '{',  '/',  '0',  '9',  ':',
-	                                     '.',  '-',  ',',  '_',  '^',  '\\', ' ',  0,
-	                                     0x7f, 0x80, 0xc0, 0xdf, 0xe0, 0xff, 0xa0, 0x3b};
+	static const unsigned char edge[] = {'@',  'A',  'F',  'G',  'Z',  '[',  '`',  'a',  'f',
+	                                     'g',  'z',  '{',  '/',  '0',  '9',  ':',  '.',  '-',
+	                                     ',',  '_',  '^',  '\\', ' ',  0,    0x7f, 0x80, 0xc0,
+	                                     0xdf, 0xe0, 0xff, 0xa0, 0x3b, '\n', '\r', '"'};
 	uint64_t x = 0x243f6a8885a308d3ull;
 	unsigned char block[64];
 	for (int n = 0; n < 200000; n++) {
@@ -1242,6 +1247,111 @@ static void test_classifiers_agree(void **state)
 		memset(block, c, sizeof block);
 		assert_true(match_scan_simd_agrees(block));
 	}
+}
+
+/* ---- line numbers ---- */
+
+/* Checks each hit's line against the newlines counted before it, a byte at
+ * a time (from the last hit's; the extractor's hits start again). */
+struct line_got {
+	const char *text;
+	size_t at, hits, other;
+	uint64_t n;
+};
+
+static int check_line_hit(void *arg, const struct match_scan_hit *sh)
+{
+	struct line_got *g = arg;
+	if (sh->offset < g->at) {
+		g->at = 0;
+		g->n = 0;
+	}
+	for (; g->at < sh->offset; g->at++)
+		g->n += g->text[g->at] == '\n';
+	if (sh->line != g->n)
+		fail_msg("hit %zu at %zu (%s): line %llu, want %llu", g->hits, sh->offset,
+		         sh->hit->indicator, (unsigned long long)sh->line,
+		         (unsigned long long)g->n);
+	g->hits++;
+	g->other += extractor_type(sh->hit->type);
+	return 0;
+}
+
+/*
+ * Hits' lines and the count of newlines, from the scanner, against a count a
+ * byte at a time: lines that end in CRLF, a line longer than a page of the
+ * count (4 KiB) with a hit at its end, known fields the memo skips, URLs
+ * and IPv6 addresses the tokenizer jumps over, the extractor's types (its
+ * own pass), defanged tokens, no final newline; short texts and long ones
+ * (the memo on), under every classifier, at 4 alignments, refang off and on.
+ */
+static void test_lines(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+	        "1.2.3.4 - - [10/Oct/2023:13:55:36 +0000] \"GET /a HTTP/1.1\" 200 5 \"-\" "
+	        "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) Gecko/20100101 Firefox/122.0\"\n",
+	        "call +44 20 7946 0958 or pay GB82 WEST 1234 5698 7654 32\r\n",
+	        "\"http://evil.com/x\" \"see http://example.org/" MD5 "/a/b/c/d/e/f/g\"\r\n",
+	        "[2001:db8::1]:443 1:22:33:44:55:66:77:88 hxxp://evil[.]com/x 1.2.3[.]4\n",
+	        "\n\n\r\n",
+	        "eve@evil.com " SHA256 " www.evil.com. " SHA1 "\n",
+	};
+	char *long_line = malloc(9000);
+	assert_non_null(long_line);
+	memset(long_line, ' ', 8900);
+	memcpy(long_line + 8900, " 10.1.2.3 evil.com\n", 20); /* 20: with its NUL */
+	size_t cap = (600u << 10) + 64, n = 0;
+	char *text = malloc(cap), *copy = malloc(cap);
+	assert_non_null(text);
+	assert_non_null(copy);
+	unsigned seed = 11;
+	while (n + 9100 < cap) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned k = (seed >> 16) % 64;
+		const char *l = k == 0 ? long_line : lines[k % (sizeof lines / sizeof lines[0])];
+		memcpy(text + n, l, strlen(l));
+		n += strlen(l);
+	}
+	memcpy(text + n, "last 1.2.3.4", 12); /* no final newline */
+	n += 12;
+	uint64_t want_nl = 0;
+	for (size_t i = 0; i < n; i++)
+		want_nl += text[i] == '\n';
+	static const char *const simd[] = {"avx512", "avx2", "sse2", "portable"};
+	static const size_t pads[] = {0, 1, 31, 63};
+	static const size_t sizes[] = {5000, 100000, 0}; /* 0: all of it */
+	for (size_t c = 0; c < sizeof simd / sizeof simd[0]; c++) {
+		if (match_scan_simd(simd[c]) != 0)
+			continue;
+		for (size_t p = 0; p < sizeof pads / sizeof pads[0]; p++)
+			for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
+				for (int refang = 0; refang < 2; refang++) {
+					size_t len = sizes[z] != 0 ? sizes[z] : n;
+					memset(copy, '\n', pads[p]);
+					memcpy(copy + pads[p], text, len);
+					len += pads[p];
+					uint64_t nl = 0, want = want_nl + pads[p];
+					if (sizes[z] != 0) {
+						want = 0;
+						for (size_t i = 0; i < len; i++)
+							want += copy[i] == '\n';
+					}
+					struct line_got g = {.text = copy};
+					struct match_scan_opts o = {.refang = refang,
+					                            .newlines = &nl};
+					assert_int_equal(match_scan(ix, copy, len, &o,
+					                            check_line_hit, &g, NULL),
+					                 0);
+					assert_int_equal(nl, want);
+					assert_true(g.hits > (sizes[z] == 5000 ? 20u : 500u));
+					assert_true(g.other > 0);
+				}
+	}
+	assert_int_equal(match_scan_simd(NULL), 0);
+	free(long_line);
+	free(text);
+	free(copy);
 }
 
 static int teardown(void **state)
@@ -1277,6 +1387,7 @@ int main(void)
 	        cmocka_unit_test(test_miss_key_lengths),
 	        cmocka_unit_test(test_time_colons),
 	        cmocka_unit_test(test_field_lengths),
+	        cmocka_unit_test(test_lines),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
