@@ -155,6 +155,11 @@ static int on_hit(void *arg, const struct match_scan_hit *h)
 		die("indicator not NUL-terminated at indicator_len", NULL, h);
 	if (match_index_source(ix, h->hit->source) == NULL)
 		die("unknown source", NULL, h);
+	uint64_t nl = 0;
+	for (size_t q = 0; q < h->offset; q++)
+		nl += c->text[q] == '\n';
+	if (h->line != nl)
+		die("the hit's line is not the newlines before it", c->text, h);
 	if (!extractor_type(h->hit->type)) {
 		if (c->count > 0 && h->offset < c->last_offset)
 			die("hits out of order", c->text, h);
@@ -239,9 +244,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (int refang = 0; refang < 2; refang++) {
 		struct check c = {text, size, refang != 0, 0, 0};
-		struct match_scan_opts o = {.refang = refang != 0};
+		uint64_t newlines = UINT64_MAX, want_nl = 0;
+		struct match_scan_opts o = {.refang = refang != 0, .newlines = &newlines};
 		struct crix_error err = {0};
 		int rc = match_scan(ix, text, size, &o, on_hit, &c, &err);
+		for (size_t q = 0; q < size; q++)
+			want_nl += text[q] == '\n';
+		if (rc == 0 && newlines != want_nl) {
+			fprintf(stderr, "fuzz_scan: %llu newlines, want %llu\n",
+			        (unsigned long long)newlines, (unsigned long long)want_nl);
+			abort();
+		}
 		if (rc > 0) {
 			fprintf(stderr,
 			        "fuzz_scan: match_scan returned %d; the callback never stops\n",
