@@ -209,6 +209,11 @@ int match_lookup_host_locked(struct match_index *ix, const char *host, size_t n,
 int match_scan_simd(const char *want);
 const char *match_scan_simd_name(void);
 bool match_scan_simd_agrees(const unsigned char block[64]);
+/* For tests: the field memo's hash of p[0, n) (a '"' at p[n], none before,
+ * n >= 32), made while looking for its end, equals the one made when the
+ * end is known, and the end is found at n (also with the end further than
+ * the 2049 bytes a field may be: then not found). */
+bool match_scan_stretch_agrees(const unsigned char *p, size_t n);
 
 /* ioc_ipv6_bytes without inet_pton (the scanner's parser): the same
  * answer and bytes for any input. */

@@ -1833,25 +1833,40 @@ static size_t skip_to_seed(struct scanner *s, struct skipper *k, size_t i)
 	}
 }
 
-/* A hash of a stretch of MEMO_MIN bytes or more, for the memo: two lanes of
+/*
+ * A hash of a stretch of MEMO_MIN bytes or more, for the memo: two lanes of
  * 8-byte words, so that the multiplies overlap; the bytes are compared
- * anyway, so it only has to spread stretches over the slots. */
-static uint64_t stretch_hash(const unsigned char *p, size_t n)
+ * anyway, so it only has to spread stretches over the slots.  The words
+ * of each whole 16 bytes from the start, then the last 16 (overlapping),
+ * then the length: stretch_end computes the same while it looks for the
+ * end.
+ */
+#define SH_A0 0x9e3779b97f4a7c15ull
+#define SH_B0 0xc2b2ae3d27d4eb4full
+#define SH_MA 0xff51afd7ed558ccdull
+#define SH_MB 0xc4ceb9fe1a85ec53ull
+
+static inline uint64_t stretch_hash_end(uint64_t a, uint64_t b, const unsigned char *p, size_t n)
 {
-	uint64_t a = 0x9e3779b97f4a7c15ull ^ n, b = 0xc2b2ae3d27d4eb4full, w, x;
-	size_t i = 0;
-	for (; i + 16 <= n; i += 16) {
-		memcpy(&w, p + i, 8);
-		memcpy(&x, p + i + 8, 8);
-		a = (a ^ w) * 0xff51afd7ed558ccdull;
-		b = (b ^ x) * 0xc4ceb9fe1a85ec53ull;
-	}
+	uint64_t w, x;
 	memcpy(&w, p + n - 16, 8); /* the last 16 bytes, overlapping: n >= 16 */
 	memcpy(&x, p + n - 8, 8);
-	a = (a ^ w) * 0xff51afd7ed558ccdull;
-	b = (b ^ x) * 0xc4ceb9fe1a85ec53ull;
-	uint64_t h = (a ^ (b >> 29) ^ (b << 35)) * 0x9e3779b97f4a7c15ull;
+	a = (a ^ w) * SH_MA;
+	b = (b ^ x) * SH_MB;
+	uint64_t h = (a ^ (b >> 29) ^ (b << 35) ^ n) * 0x9e3779b97f4a7c15ull;
 	return h ^ (h >> 32);
+}
+
+static uint64_t stretch_hash(const unsigned char *p, size_t n)
+{
+	uint64_t a = SH_A0, b = SH_B0, w, x;
+	for (size_t i = 0; i + 16 <= n; i += 16) {
+		memcpy(&w, p + i, 8);
+		memcpy(&x, p + i + 8, 8);
+		a = (a ^ w) * SH_MA;
+		b = (b ^ x) * SH_MB;
+	}
+	return stretch_hash_end(a, b, p, n);
 }
 
 /* The first '"' in t[a, lim), or lim. */
@@ -1870,6 +1885,48 @@ static size_t next_quote(const unsigned char *t, size_t a, size_t lim)
 		if (t[i] == '"')
 			return i;
 	return lim;
+}
+
+/* The first '"' in t[a, lim), or lim, and when it is MEMO_MIN bytes or more
+ * after t[a], OUT: *h, stretch_hash of t[a, b): the words are hashed as
+ * the 16 bytes that hold them are searched, so that the stretch is read
+ * once, not once to find its end and again to hash it. */
+static size_t stretch_end(const unsigned char *t, size_t a, size_t lim, uint64_t *h)
+{
+	size_t i = a, b;
+#ifdef __SSE2__
+	uint64_t x = SH_A0, y = SH_B0;
+	for (; i + 16 <= lim; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+		if (m != 0) {
+			b = i + (unsigned)__builtin_ctz(m);
+			if (b - a >= MEMO_MIN)
+				*h = stretch_hash_end(x, y, t + a, b - a);
+			return b;
+		}
+		/* 16 bytes before the end: a word of the hash */
+		x = (x ^ (uint64_t)_mm_cvtsi128_si64(v)) * SH_MA;
+		y = (y ^ (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v))) * SH_MB;
+	}
+	b = next_quote(t, i, lim);
+	if (b < lim && b - a >= MEMO_MIN)
+		*h = stretch_hash_end(x, y, t + a, b - a);
+	return b;
+#else
+	b = next_quote(t, i, lim);
+	if (b < lim && b - a >= MEMO_MIN)
+		*h = stretch_hash(t + a, b - a);
+	return b;
+#endif
+}
+
+bool match_scan_stretch_agrees(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0;
+	if (stretch_end(p, 0, n + 1, &h) != n || h != stretch_hash(p, n))
+		return false;
+	return stretch_end(p, 0, n < 16 ? n : n - 16, &h) == (n < 16 ? n : n - 16);
 }
 
 /* The tokenizer has passed the end of the stretch it was tokenizing for the
@@ -1897,19 +1954,20 @@ static size_t stretch(struct scanner *s, size_t q, const struct skipper *k)
 	size_t a = q + 1;
 	size_t lim = s->len - a < MEMO_MAX + 1 ? s->len : a + MEMO_MAX + 1;
 	size_t b;
+	uint64_t h = 0;
 	/* the closing '"' from the block's mask when it is in the block (the
-	 * padding of a last block holds none) */
+	 * padding of a last block holds none), else found while hashing */
 	uint64_t dq = k->valid && q >= k->base && q - k->base < 63 ? k->dq >> (q - k->base + 1) : 0;
-	if (dq != 0)
+	if (dq != 0) {
 		b = q + 1 + (size_t)__builtin_ctzll(dq);
-	else if (k->valid && q >= k->base && q < k->base + 64)
-		b = next_quote(t, k->base + 64 < lim ? k->base + 64 : lim, lim);
-	else
-		b = next_quote(t, a, lim);
+		if (b - a >= MEMO_MIN)
+			h = stretch_hash(t + a, b - a);
+	} else {
+		b = stretch_end(t, a, lim, &h);
+	}
 	if (b == lim || b - a < MEMO_MIN)
 		return a;
 	size_t n = b - a;
-	uint64_t h = stretch_hash(t + a, n);
 	struct memo *m = &s->memo[h & (MEMO_SLOTS - 1)];
 	if (m->h == h && m->n == n && memcmp(t + m->off, t + a, n) == 0) {
 		m->off = a; /* the latest copy is the likeliest in the cache */

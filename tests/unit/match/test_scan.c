@@ -1249,6 +1249,29 @@ static void test_classifiers_agree(void **state)
 	}
 }
 
+/* The memo's hash, made while the end of a field is looked for, is the one
+ * made when the end is known (else known fields would never be found):
+ * every length a field may have, at every alignment of 16. */
+static void test_stretch_hash(void **state)
+{
+	(void)state;
+	static unsigned char buf[2100 + 16];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (size_t n = 32; n <= 2048; n++) {
+		size_t at = n % 16;
+		for (size_t i = 0; i < sizeof buf; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			buf[i] = (unsigned char)(x % 94 + 33) == '"' ? 'q'
+			                                             : (unsigned char)(x % 94 + 33);
+		}
+		buf[at + n] = '"';
+		if (!match_scan_stretch_agrees(buf + at, n))
+			fail_msg("a field of %zu bytes: hashed or ended differently", n);
+	}
+}
+
 /* ---- line numbers ---- */
 
 /* Checks each hit's line against the newlines counted before it, a byte at
@@ -1388,6 +1411,7 @@ int main(void)
 	        cmocka_unit_test(test_time_colons),
 	        cmocka_unit_test(test_field_lengths),
 	        cmocka_unit_test(test_lines),
+	        cmocka_unit_test(test_stretch_hash),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
