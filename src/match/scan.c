@@ -166,6 +166,25 @@ struct memo {
 	uint32_t n; /* 0: empty */
 };
 
+/*
+ * Whether the memo pays, per class of field (its first byte): in an access
+ * log the user agents ('M' for "Mozilla/...") repeat, but requests ("GET
+ * /...") and referers ("http...") are mostly new each line, and for those
+ * the memo only costs a hash, a slot read and, when kept, the slot of a
+ * field that would have come back.  Each class is tried MEMO_TRY times;
+ * when fewer than 1 in MEMO_PAYS of those were known, its next MEMO_REST
+ * fields are tokenized without the memo, and then it is tried again, so a
+ * log whose fields change is served.  Only a matter of speed: a field the
+ * memo does not look at is tokenized, which finds the same hits.
+ */
+#define MEMO_TRY  64
+#define MEMO_PAYS 8
+#define MEMO_REST 1024
+
+struct memo_class {
+	uint16_t tries, known, rest;
+};
+
 #define TLDC_SLOTS 256
 
 /*
@@ -212,6 +231,7 @@ struct scanner {
 	size_t fa, fb, fsnap;
 	uint64_t fh;
 	bool fopen;
+	struct memo_class mclass[256]; /* by a field's first byte */
 	/* newlines: t[0, nl_at) holds nl_n (nl_at is a multiple of 64, or
 	 * len); nl_page[p], those before t[p * LINE_PAGE], for every page that
 	 * starts before nl_at; the last hit's line nl_qn, at t[nl_qa] */
@@ -1952,6 +1972,13 @@ static size_t stretch(struct scanner *s, size_t q, const struct skipper *k)
 {
 	const unsigned char *t = s->t;
 	size_t a = q + 1;
+	if (a >= s->len)
+		return a;
+	struct memo_class *mc = &s->mclass[t[a]];
+	if (mc->rest > 0) {
+		mc->rest--;
+		return a;
+	}
 	size_t lim = s->len - a < MEMO_MAX + 1 ? s->len : a + MEMO_MAX + 1;
 	size_t b;
 	uint64_t h = 0;
@@ -1969,7 +1996,15 @@ static size_t stretch(struct scanner *s, size_t q, const struct skipper *k)
 		return a;
 	size_t n = b - a;
 	struct memo *m = &s->memo[h & (MEMO_SLOTS - 1)];
-	if (m->h == h && m->n == n && memcmp(t + m->off, t + a, n) == 0) {
+	bool known = m->h == h && m->n == n && memcmp(t + m->off, t + a, n) == 0;
+	mc->known += known;
+	if (++mc->tries == MEMO_TRY) {
+		if (mc->known < MEMO_TRY / MEMO_PAYS)
+			mc->rest = MEMO_REST;
+		mc->tries = 0;
+		mc->known = 0;
+	}
+	if (known) {
 		m->off = a; /* the latest copy is the likeliest in the cache */
 		return b;
 	}

@@ -1223,6 +1223,34 @@ static void test_field_lengths(void **state)
 	free(text);
 }
 
+/*
+ * Fields of a class the memo gives up on (requests, all new) and takes up
+ * again: 4000 lines whose requests are new each line and hold a hit, then
+ * 4000 whose requests repeat and hold none, then new ones with hits again,
+ * each beside a user agent that repeats; every hit is found in each part.
+ */
+static void test_memo_classes(void **state)
+{
+	(void)state;
+	size_t cap = 12000 * 160, n = 0, want = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	for (unsigned k = 0; k < 12000; k++) {
+		bool plain = k >= 4000 && k < 8000;
+		int w = snprintf(text + n, cap - n,
+		                 "203.0.113.9 - \"GET /p%06u?r=%s HTTP/1.1\" 200 \"Mozilla/5.0 "
+		                 "(X11; Linux x86_64) Firefox/122.0\"\n",
+		                 plain ? k % 3 : k, plain ? "nothing-here" : "evil.com");
+		assert_true(w > 0 && (size_t)w < cap - n);
+		n += (size_t)w;
+		want += !plain;
+	}
+	size_t got = 0;
+	assert_int_equal(match_scan(ix, text, n, NULL, count_hits, &got, NULL), 0);
+	assert_int_equal(got, want);
+	free(text);
+}
+
 static void test_classifiers_agree(void **state)
 {
 	(void)state;
@@ -1412,6 +1440,7 @@ int main(void)
 	        cmocka_unit_test(test_field_lengths),
 	        cmocka_unit_test(test_lines),
 	        cmocka_unit_test(test_stretch_hash),
+	        cmocka_unit_test(test_memo_classes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
