@@ -14,6 +14,53 @@
 
 #define DOMAIN_MAX 253
 
+/*
+ * Answers of "is this last label a known top-level domain?" kept per thread.
+ * Every domain, URL host and e-mail domain asks libpsl, and its DAFSA walk
+ * costs 100-200 ns per call, while a list of millions of names has a few
+ * hundred distinct last labels.  Direct-mapped, keyed by the label's bytes
+ * (compared whole) and by the context's serial number, so an answer is never
+ * taken from another context's list; labels longer than the slot go to
+ * libpsl every time.  Per thread, so no locking and no sharing.
+ */
+#define TLD_SLOTS 256
+#define TLD_KEY   30
+
+struct tld_slot {
+	uint64_t serial; /* 0: empty (serials start at 1) */
+	uint8_t len;
+	bool known;
+	char key[TLD_KEY];
+};
+
+static _Thread_local struct tld_slot tld_cache[TLD_SLOTS];
+
+/* FNV-1a of the label, folded to a slot. */
+static size_t tld_slot_of(const char *tld, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)tld[i]) * 16777619u;
+	return (h ^ (h >> 16)) & (TLD_SLOTS - 1);
+}
+
+bool ioc_known_tld(const struct ioc_ctx *ctx, const char *tld, size_t n)
+{
+	if (n > TLD_KEY)
+		return psl_is_public_suffix2(ctx->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) !=
+		       0;
+	struct tld_slot *e = &tld_cache[tld_slot_of(tld, n)];
+	if (e->serial == ctx->serial && e->len == n && memcmp(e->key, tld, n) == 0)
+		return e->known;
+	bool known =
+	        psl_is_public_suffix2(ctx->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
+	e->serial = ctx->serial;
+	e->len = (uint8_t)n;
+	e->known = known;
+	memcpy(e->key, tld, n);
+	return known;
+}
+
 /* Checks the LDH label syntax of an ASCII, lower-case name. */
 static int check_labels(const char *d, size_t n, struct crix_error *err)
 {
@@ -108,7 +155,7 @@ int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct 
 			numeric = false;
 	if (numeric)
 		return crix_error_set(err, CRIX_EINVAL, "domain: the last label is a number");
-	if (!psl_is_public_suffix2(ctx->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
+	if (!ioc_known_tld(ctx, tld, len - (size_t)(tld - name)))
 		return crix_error_set(err, CRIX_EINVAL,
 		                      "domain: '.%s' is not a known top-level domain", tld);
 	if (psl_is_public_suffix2(ctx->psl, name, PSL_TYPE_ICANN))
