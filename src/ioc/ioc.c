@@ -165,13 +165,12 @@ static const enum ioc_type guess_order[] = {
  */
 static uint32_t guess_types(const char *s, size_t len)
 {
-	bool at = false, slash = false, colon = false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		at |= c == '@';
-		slash |= c == '/';
-		colon |= c == ':';
-	}
+	/* one table load and OR per byte */
+	static const uint8_t cls[256] = {['@'] = 1, ['/'] = 2, [':'] = 4};
+	unsigned f = 0;
+	for (size_t i = 0; i < len; i++)
+		f |= cls[(unsigned char)s[i]];
+	bool at = f & 1, slash = f & 2, colon = f & 4;
 	uint32_t m = 1u << IOC_IBAN | 1u << IOC_BTC | 1u << IOC_DOMAIN | 1u << IOC_PHONE |
 	             1u << IOC_CARD;
 	if (colon && slash)
