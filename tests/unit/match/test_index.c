@@ -1159,6 +1159,71 @@ static void test_add_many(void **state)
 	match_index_free(ix);
 }
 
+/* Tables of 2 MiB and more come from the huge-page allocator (slots, the
+ * URL host set, the IPv4 bitmaps): enough values that each is that large,
+ * every one found with its line, none of the absent ones. */
+static void test_large_tables(void **state)
+{
+	(void)state;
+	enum { N = 300000 };
+	struct match_index *ix = new_index();
+	uint32_t a = new_source(ix, "a");
+	struct crix_error err = {0};
+	static struct ioc_value v[MATCH_ADD_MAX];
+	struct match_add items[MATCH_ADD_MAX];
+	char s[128];
+	size_t nb = 0;
+	for (uint32_t i = 0; i < N; i++) {
+		switch (i % 3) {
+		case 0: snprintf(s, sizeof s, "d%u.example.com", i); break;
+		case 1:
+			snprintf(s, sizeof s, "10.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255,
+			         i & 255);
+			break;
+		default: snprintf(s, sizeof s, "http://h%u.example.net/p", i); break;
+		}
+		enum ioc_type t = i % 3 == 0 ? IOC_DOMAIN : i % 3 == 1 ? IOC_IPV4 : IOC_URL;
+		v[nb] = *parse(t, s);
+		items[nb] = (struct match_add){.v = &v[nb], .source = a, .line = i + 1};
+		if (++nb == MATCH_ADD_MAX || i + 1 == N) {
+			assert_int_equal(match_index_add_many(ix, items, nb, &err), 0);
+			nb = 0;
+		}
+	}
+	match_index_shrink(ix);
+	assert_true((ix->main.mask + 1) * 8 >= ((size_t)2 << 20));
+	assert_true((ix->main.uh_mask + 1) * 8 >= ((size_t)2 << 20));
+	static struct hits hs;
+	for (uint32_t i = 0; i < N; i += 7) {
+		enum ioc_type t = i % 3 == 0 ? IOC_DOMAIN : i % 3 == 1 ? IOC_IPV4 : IOC_URL;
+		if (i % 3 == 0)
+			snprintf(s, sizeof s, "d%u.example.com", i);
+		else if (i % 3 == 1)
+			snprintf(s, sizeof s, "10.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255,
+			         i & 255);
+		else
+			snprintf(s, sizeof s, "http://h%u.example.net/p", i);
+		lookup(ix, t, s, &hs);
+		if (hs.n != 1 || hs.h[0].line != i + 1)
+			fail_msg("%s: %zu hits", s, hs.n);
+		/* absent: another TLD, another /8, another path */
+		if (i % 3 == 0)
+			snprintf(s, sizeof s, "d%u.example.org", i);
+		else if (i % 3 == 1)
+			snprintf(s, sizeof s, "11.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255,
+			         i & 255);
+		else
+			snprintf(s, sizeof s, "http://h%u.example.net/q", i);
+		lookup(ix, t, s, &hs);
+		if (hs.n != 0)
+			fail_msg("%s: %zu hits, want none", s, hs.n);
+	}
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.indicators, N);
+	match_index_free(ix);
+}
+
 /* ---- the key hash ---- */
 
 #define HQ_N (1u << 18)
@@ -1305,6 +1370,7 @@ int main(void)
 	        cmocka_unit_test(test_reserve_and_stats),
 	        cmocka_unit_test(test_one_writer_two_readers),
 	        cmocka_unit_test(test_add_many),
+	        cmocka_unit_test(test_large_tables),
 	        cmocka_unit_test(test_hash_quality),
 	        cmocka_unit_test(test_same_bytes),
 	};
