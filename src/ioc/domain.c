@@ -89,16 +89,12 @@ static int check_labels(const char *d, size_t n, struct crix_error *err)
 	return 0;
 }
 
-int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc_value *out,
-                     struct crix_error *err)
+/*
+ * The lower-case name of s[0..n) in name (DOMAIN_MAX + 2 bytes), through
+ * IDNA when it is not ASCII, with its labels checked.  OUT: *outlen.
+ */
+static int lower_name(const char *s, size_t n, char *name, size_t *outlen, struct crix_error *err)
 {
-	if (n > 0 && s[n - 1] == '.')
-		n--;
-	if (n == 0)
-		return crix_error_set(err, CRIX_EINVAL, "domain: empty name");
-	if (n > 4 * DOMAIN_MAX)
-		return crix_error_set(err, CRIX_EINVAL, "domain: longer than %d characters",
-		                      DOMAIN_MAX);
 	/* the IDNA and PSL libraries read C strings: a NUL would end the name
 	 * early and the rest would be silently dropped */
 	if (memchr(s, '\0', n) != NULL)
@@ -108,7 +104,6 @@ int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct 
 		if ((unsigned char)s[i] >= 0x80)
 			ascii = false;
 
-	char name[DOMAIN_MAX + 2];
 	size_t len;
 	if (ascii) {
 		if (n > DOMAIN_MAX)
@@ -140,10 +135,69 @@ int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct 
 		idn2_free(alabel);
 	}
 	name[len] = '\0';
+	*outlen = len;
+	return check_labels(name, len, err);
+}
 
-	int rc = check_labels(name, len, err);
-	if (rc != 0)
-		return rc;
+/* Byte to its lower case when it may stand in a label (letter, digit, '-'),
+ * else 0: the one table of ldh_name. */
+static const unsigned char ldh_lower[256] = {
+        ['-'] = '-', ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
+        ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c',
+        ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+        ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q',
+        ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+        ['y'] = 'y', ['z'] = 'z', ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+        ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l',
+        ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's',
+        ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+};
+
+/*
+ * The common case in one pass: an ASCII name of at most DOMAIN_MAX bytes
+ * whose labels are all well formed, lowered into name.  Anything else
+ * returns false and goes the long way (lower_name), which also words the
+ * error; what both accept they write alike.
+ */
+static bool ldh_name(const char *s, size_t n, char *name)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != '.') {
+			unsigned char c = ldh_lower[(unsigned char)s[i]];
+			if (c == 0)
+				return false;
+			name[i] = (char)c;
+			continue;
+		}
+		size_t len = i - start;
+		if (len == 0 || len > 63 || name[start] == '-' || name[i - 1] == '-')
+			return false;
+		if (i < n)
+			name[i] = '.';
+		start = i + 1;
+	}
+	name[n] = '\0';
+	return true;
+}
+
+int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc_value *out,
+                     struct crix_error *err)
+{
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0)
+		return crix_error_set(err, CRIX_EINVAL, "domain: empty name");
+	if (n > 4 * DOMAIN_MAX)
+		return crix_error_set(err, CRIX_EINVAL, "domain: longer than %d characters",
+		                      DOMAIN_MAX);
+	char name[DOMAIN_MAX + 2];
+	size_t len = n;
+	if (n > DOMAIN_MAX || !ldh_name(s, n, name)) {
+		int rc = lower_name(s, n, name, &len, err);
+		if (rc != 0)
+			return rc;
+	}
 	const char *tld = strrchr(name, '.');
 	if (tld == NULL)
 		return crix_error_set(err, CRIX_EINVAL,

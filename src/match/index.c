@@ -702,7 +702,7 @@ static int v4map_mark(struct match_store *st, unsigned type, const unsigned char
  * (OUT: *dup); from another source it joins the key's chain.
  */
 static int store_add_h(struct match_store *st, const struct ioc_value *v, const unsigned char *key,
-                       size_t n, uint64_t h, uint32_t source, uint64_t line, bool *dup)
+                       size_t n, uint64_t h, uint64_t uh, uint32_t source, uint64_t line, bool *dup)
 {
 	*dup = false;
 	uint32_t ln = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
@@ -759,8 +759,8 @@ static int store_add_h(struct match_store *st, const struct ioc_value *v, const 
 	if (host != NULL && note_tld(st, host, hn) != 0)
 		return -1;
 	if (v->type == IOC_URL && host != NULL &&
-	    hset_add(&st->urlhosts, &st->uh_mask, &st->uh_used, match_hash(T_URLHOST, host, hn)) !=
-	            0)
+	    hset_add(&st->urlhosts, &st->uh_mask, &st->uh_used,
+	             uh != 0 ? uh : match_hash(T_URLHOST, host, hn)) != 0)
 		return -1;
 	return 0;
 }
@@ -768,7 +768,7 @@ static int store_add_h(struct match_store *st, const struct ioc_value *v, const 
 static int store_add(struct match_store *st, const struct ioc_value *v, const unsigned char *key,
                      size_t n, uint32_t source, uint64_t line, bool *dup)
 {
-	return store_add_h(st, v, key, n, match_hash(v->type, key, n), source, line, dup);
+	return store_add_h(st, v, key, n, match_hash(v->type, key, n), 0, source, line, dup);
 }
 
 /* Is v covered by the allow-list?  Caller holds the lock. */
@@ -804,6 +804,7 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		const unsigned char *key;
 		size_t n;
 		uint64_t h;
+		uint64_t uh; /* a URL's host hash, or 0 */
 	} k[MATCH_ADD_MAX];
 	unsigned char bin[MATCH_ADD_MAX][17]; /* binary keys of addresses and networks */
 	if (n > MATCH_ADD_MAX)
@@ -828,6 +829,22 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 			k[i].n = v->len;
 		}
 		k[i].h = match_hash(v->type, k[i].key, k[i].n);
+		k[i].uh = 0;
+		if (v->type == IOC_URL) {
+			/* a new URL's host goes into the URL host set, as random
+			 * a word as the slot */
+			const char *host;
+			size_t hn;
+			host_of(v, &host, &hn);
+			if (host != NULL) {
+				k[i].uh = match_hash(T_URLHOST, host, hn);
+				if (ix->main.urlhosts != NULL)
+					__builtin_prefetch(
+					        &ix->main.urlhosts[(size_t)(k[i].uh >> 32) &
+					                           ix->main.uh_mask],
+					        1);
+			}
+		}
 		if (ix->main.slots != NULL)
 			__builtin_prefetch(&ix->main.slots[(size_t)(k[i].h >> 32) & ix->main.mask]);
 		/* an address sets a bit of its /24 in two 2 MiB bitmaps: as random
@@ -850,8 +867,8 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		} else if (allowed_locked(ix, v, k[i].key, k[i].n)) {
 			ix->nallowed++;
 			items[i].result = MATCH_ALLOWED;
-		} else if (store_add_h(&ix->main, v, k[i].key, k[i].n, k[i].h, items[i].source,
-		                       items[i].line, &dup) != 0) {
+		} else if (store_add_h(&ix->main, v, k[i].key, k[i].n, k[i].h, k[i].uh,
+		                       items[i].source, items[i].line, &dup) != 0) {
 			rc = crix_error_set(err, CRIX_ENOMEM,
 			                    "match: out of memory (or more than 4 GiB of values)");
 		} else if (dup) {
