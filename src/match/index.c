@@ -790,6 +790,33 @@ static bool allowed_locked(const struct match_index *ix, const struct ioc_value 
 	}
 }
 
+int match_prepare(const struct ioc_value *v, struct match_prep *p)
+{
+	p->uh = 0;
+	p->keylen = 0;
+	if (v->type <= IOC_NONE || v->type >= IOC_TYPE_COUNT)
+		return -1;
+	const unsigned char *key = (const unsigned char *)v->v;
+	size_t n = v->len;
+	if (is_net(v->type)) {
+		if (match_key_of(v, p->key, &n) != 0)
+			return -1;
+		key = p->key;
+		p->keylen = (uint8_t)n;
+	} else if (v->len == 0 || v->len > MATCH_KEY_MAX) {
+		return -1;
+	}
+	p->h = match_hash(v->type, key, n);
+	if (v->type == IOC_URL) {
+		const char *host;
+		size_t hn;
+		host_of(v, &host, &hn);
+		if (host != NULL)
+			p->uh = match_hash(T_URLHOST, host, hn);
+	}
+	return 0;
+}
+
 /*
  * The values of a bulk add: their keys and hashes are made, and the slots
  * they probe start loading, before the lock is taken; then one lock holds
@@ -806,7 +833,7 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		uint64_t h;
 		uint64_t uh; /* a URL's host hash, or 0 */
 	} k[MATCH_ADD_MAX];
-	unsigned char bin[MATCH_ADD_MAX][17]; /* binary keys of addresses and networks */
+	struct match_prep own[MATCH_ADD_MAX]; /* for the items without one */
 	if (n > MATCH_ADD_MAX)
 		return crix_error_set(err, CRIX_EINVAL, "match: more than %d values in one add",
 		                      MATCH_ADD_MAX);
@@ -815,43 +842,29 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		size_t i = valid;
 		const struct ioc_value *v = items[i].v;
 		items[i].result = MATCH_ADDED;
-		if (v->type <= IOC_NONE || v->type >= IOC_TYPE_COUNT)
-			break;
-		if (is_net(v->type)) {
-			if (match_key_of(v, bin[i], &k[i].n) != 0)
+		const struct match_prep *pp = items[i].prep;
+		if (pp == NULL) {
+			if (match_prepare(v, &own[i]) != 0)
 				break;
-			k[i].key = bin[i];
-		} else {
-			/* the key of every other type is its canonical text */
-			if (v->len == 0 || v->len > MATCH_KEY_MAX)
-				break;
-			k[i].key = (const unsigned char *)v->v;
-			k[i].n = v->len;
+			pp = &own[i];
 		}
-		k[i].h = match_hash(v->type, k[i].key, k[i].n);
-		k[i].uh = 0;
-		if (v->type == IOC_URL) {
-			/* a new URL's host goes into the URL host set, as random
-			 * a word as the slot */
-			const char *host;
-			size_t hn;
-			host_of(v, &host, &hn);
-			if (host != NULL) {
-				k[i].uh = match_hash(T_URLHOST, host, hn);
-				if (ix->main.urlhosts != NULL)
-					__builtin_prefetch(
-					        &ix->main.urlhosts[(size_t)(k[i].uh >> 32) &
-					                           ix->main.uh_mask],
-					        1);
-			}
-		}
+		/* the key of addresses and networks is binary, of the rest the text */
+		k[i].key = pp->keylen > 0 ? pp->key : (const unsigned char *)v->v;
+		k[i].n = pp->keylen > 0 ? pp->keylen : v->len;
+		k[i].h = pp->h;
+		k[i].uh = pp->uh;
+		/* a new URL's host goes into the URL host set, as random a word
+		 * as the slot */
+		if (k[i].uh != 0 && ix->main.urlhosts != NULL)
+			__builtin_prefetch(
+			        &ix->main.urlhosts[(size_t)(k[i].uh >> 32) & ix->main.uh_mask], 1);
 		if (ix->main.slots != NULL)
 			__builtin_prefetch(&ix->main.slots[(size_t)(k[i].h >> 32) & ix->main.mask]);
 		/* an address sets a bit of its /24 in two 2 MiB bitmaps: as random
 		 * as the slot and as likely to miss the cache */
 		if (v->type == IOC_IPV4 && ix->main.v4map != NULL) {
-			uint32_t s24 =
-			        (uint32_t)bin[i][0] << 16 | (uint32_t)bin[i][1] << 8 | bin[i][2];
+			const unsigned char *a = k[i].key;
+			uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
 			__builtin_prefetch(&ix->main.v4any[s24 / 64], 1);
 			__builtin_prefetch(&ix->main.v4map[s24 / 64], 1);
 		}
