@@ -161,18 +161,20 @@ static const enum ioc_type guess_order[] = {
  *   ipv6   a ':'                           cve    "CVE-" ("cve-") and >= 13 bytes
  *   asn    "AS" first (bare numbers are never guessed as ASNs)
  *   eth    "0x" and 42 bytes               hashes 32, 40, 64 or 128 bytes
- * IBAN, BTC, domain, phone and card are always tried.
+ *   iban, btc  no '.' (letters, digits and, for IBAN, spaces)
+ * Domain, phone and card are always tried.
  */
 static uint32_t guess_types(const char *s, size_t len)
 {
 	/* one table load and OR per byte */
-	static const uint8_t cls[256] = {['@'] = 1, ['/'] = 2, [':'] = 4};
+	static const uint8_t cls[256] = {['@'] = 1, ['/'] = 2, [':'] = 4, ['.'] = 8};
 	unsigned f = 0;
 	for (size_t i = 0; i < len; i++)
 		f |= cls[(unsigned char)s[i]];
-	bool at = f & 1, slash = f & 2, colon = f & 4;
-	uint32_t m = 1u << IOC_IBAN | 1u << IOC_BTC | 1u << IOC_DOMAIN | 1u << IOC_PHONE |
-	             1u << IOC_CARD;
+	bool at = f & 1, slash = f & 2, colon = f & 4, dot = f & 8;
+	uint32_t m = 1u << IOC_DOMAIN | 1u << IOC_PHONE | 1u << IOC_CARD;
+	if (!dot)
+		m |= 1u << IOC_IBAN | 1u << IOC_BTC;
 	if (colon && slash)
 		m |= 1u << IOC_URL;
 	if (at)
