@@ -13,10 +13,13 @@
  *   - a failed parse leaves a NUL-terminated message;
  *   - ioc_guess, when it succeeds, gives a real type, and the value it gives
  *     is what ioc_parse of that type gives for the same input, and is itself
- *     a fixed point (except card).
+ *     a fixed point (except card);
+ *   - ioc_guess picks the type that trying every type in its documented
+ *     order picks (it skips the types a value's shape rules out).
  */
 #include "ioc/ioc.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +81,30 @@ static void check_error(const char *what, const struct crix_error *err)
 	}
 }
 
+/* ioc_guess's documented order, every type tried (ASN only after "AS"). */
+static const enum ioc_type guess_order[] = {
+        IOC_URL,    IOC_EMAIL, IOC_CIDR4, IOC_CIDR6,  IOC_IPV4,  IOC_IPV6,
+        IOC_CVE,    IOC_ASN,   IOC_ETH,   IOC_MD5,    IOC_SHA1,  IOC_SHA256,
+        IOC_SHA512, IOC_IBAN,  IOC_BTC,   IOC_DOMAIN, IOC_PHONE, IOC_CARD,
+};
+
+static enum ioc_type reference_guess(const char *s, size_t n, const struct ioc_opts *opts)
+{
+	static struct ioc_value v;
+	size_t a = 0;
+	while (a < n && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n'))
+		a++;
+	bool as =
+	        n - a >= 2 && (s[a] == 'A' || s[a] == 'a') && (s[a + 1] == 'S' || s[a + 1] == 's');
+	for (size_t i = 0; i < sizeof guess_order / sizeof guess_order[0]; i++) {
+		if (guess_order[i] == IOC_ASN && !as)
+			continue;
+		if (ioc_parse(ctx, guess_order[i], s, n, opts, &v, NULL) == 0)
+			return guess_order[i];
+	}
+	return IOC_NONE;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ioc_value out, guessed, direct;
@@ -110,7 +137,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	struct crix_error gerr = {0};
-	if (ioc_guess(ctx, s, n, &opts, &guessed, &gerr) == 0) {
+	int grc = ioc_guess(ctx, s, n, &opts, &guessed, &gerr);
+	if ((grc == 0 ? guessed.type : IOC_NONE) != reference_guess(s, n, &opts))
+		fail("ioc_guess and trying every type disagree", grc == 0 ? guessed.type : IOC_NONE,
+		     s, n, grc == 0 ? &guessed : NULL, NULL);
+	if (grc == 0) {
 		enum ioc_type g = guessed.type;
 		if ((int)g <= IOC_NONE || g >= IOC_TYPE_COUNT)
 			fail("ioc_guess gave an invalid type", g, s, n, &guessed, NULL);

@@ -14,6 +14,53 @@
 
 #define DOMAIN_MAX 253
 
+/*
+ * Answers of "is this last label a known top-level domain?" kept per thread.
+ * Every domain, URL host and e-mail domain asks libpsl, and its DAFSA walk
+ * costs 100-200 ns per call, while a list of millions of names has a few
+ * hundred distinct last labels.  Direct-mapped, keyed by the label's bytes
+ * (compared whole) and by the context's serial number, so an answer is never
+ * taken from another context's list; labels longer than the slot go to
+ * libpsl every time.  Per thread, so no locking and no sharing.
+ */
+#define TLD_SLOTS 256
+#define TLD_KEY   30
+
+struct tld_slot {
+	uint64_t serial; /* 0: empty (serials start at 1) */
+	uint8_t len;
+	bool known;
+	char key[TLD_KEY];
+};
+
+static _Thread_local struct tld_slot tld_cache[TLD_SLOTS];
+
+/* FNV-1a of the label, folded to a slot. */
+static size_t tld_slot_of(const char *tld, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)tld[i]) * 16777619u;
+	return (h ^ (h >> 16)) & (TLD_SLOTS - 1);
+}
+
+bool ioc_known_tld(const struct ioc_ctx *ctx, const char *tld, size_t n)
+{
+	if (n > TLD_KEY)
+		return psl_is_public_suffix2(ctx->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) !=
+		       0;
+	struct tld_slot *e = &tld_cache[tld_slot_of(tld, n)];
+	if (e->serial == ctx->serial && e->len == n && memcmp(e->key, tld, n) == 0)
+		return e->known;
+	bool known =
+	        psl_is_public_suffix2(ctx->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
+	e->serial = ctx->serial;
+	e->len = (uint8_t)n;
+	e->known = known;
+	memcpy(e->key, tld, n);
+	return known;
+}
+
 /* Checks the LDH label syntax of an ASCII, lower-case name. */
 static int check_labels(const char *d, size_t n, struct crix_error *err)
 {
@@ -42,16 +89,12 @@ static int check_labels(const char *d, size_t n, struct crix_error *err)
 	return 0;
 }
 
-int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc_value *out,
-                     struct crix_error *err)
+/*
+ * The lower-case name of s[0..n) in name (DOMAIN_MAX + 2 bytes), through
+ * IDNA when it is not ASCII, with its labels checked.  OUT: *outlen.
+ */
+static int lower_name(const char *s, size_t n, char *name, size_t *outlen, struct crix_error *err)
 {
-	if (n > 0 && s[n - 1] == '.')
-		n--;
-	if (n == 0)
-		return crix_error_set(err, CRIX_EINVAL, "domain: empty name");
-	if (n > 4 * DOMAIN_MAX)
-		return crix_error_set(err, CRIX_EINVAL, "domain: longer than %d characters",
-		                      DOMAIN_MAX);
 	/* the IDNA and PSL libraries read C strings: a NUL would end the name
 	 * early and the rest would be silently dropped */
 	if (memchr(s, '\0', n) != NULL)
@@ -61,7 +104,6 @@ int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct 
 		if ((unsigned char)s[i] >= 0x80)
 			ascii = false;
 
-	char name[DOMAIN_MAX + 2];
 	size_t len;
 	if (ascii) {
 		if (n > DOMAIN_MAX)
@@ -93,10 +135,69 @@ int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct 
 		idn2_free(alabel);
 	}
 	name[len] = '\0';
+	*outlen = len;
+	return check_labels(name, len, err);
+}
 
-	int rc = check_labels(name, len, err);
-	if (rc != 0)
-		return rc;
+/* Byte to its lower case when it may stand in a label (letter, digit, '-'),
+ * else 0: the one table of ldh_name. */
+static const unsigned char ldh_lower[256] = {
+        ['-'] = '-', ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
+        ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c',
+        ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+        ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q',
+        ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+        ['y'] = 'y', ['z'] = 'z', ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+        ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l',
+        ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's',
+        ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+};
+
+/*
+ * The common case in one pass: an ASCII name of at most DOMAIN_MAX bytes
+ * whose labels are all well formed, lowered into name.  Anything else
+ * returns false and goes the long way (lower_name), which also words the
+ * error; what both accept they write alike.
+ */
+static bool ldh_name(const char *s, size_t n, char *name)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != '.') {
+			unsigned char c = ldh_lower[(unsigned char)s[i]];
+			if (c == 0)
+				return false;
+			name[i] = (char)c;
+			continue;
+		}
+		size_t len = i - start;
+		if (len == 0 || len > 63 || name[start] == '-' || name[i - 1] == '-')
+			return false;
+		if (i < n)
+			name[i] = '.';
+		start = i + 1;
+	}
+	name[n] = '\0';
+	return true;
+}
+
+int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc_value *out,
+                     struct crix_error *err)
+{
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0)
+		return crix_error_set(err, CRIX_EINVAL, "domain: empty name");
+	if (n > 4 * DOMAIN_MAX)
+		return crix_error_set(err, CRIX_EINVAL, "domain: longer than %d characters",
+		                      DOMAIN_MAX);
+	char name[DOMAIN_MAX + 2];
+	size_t len = n;
+	if (n > DOMAIN_MAX || !ldh_name(s, n, name)) {
+		int rc = lower_name(s, n, name, &len, err);
+		if (rc != 0)
+			return rc;
+	}
 	const char *tld = strrchr(name, '.');
 	if (tld == NULL)
 		return crix_error_set(err, CRIX_EINVAL,
@@ -108,7 +209,7 @@ int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct 
 			numeric = false;
 	if (numeric)
 		return crix_error_set(err, CRIX_EINVAL, "domain: the last label is a number");
-	if (!psl_is_public_suffix2(ctx->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
+	if (!ioc_known_tld(ctx, tld, len - (size_t)(tld - name)))
 		return crix_error_set(err, CRIX_EINVAL,
 		                      "domain: '.%s' is not a known top-level domain", tld);
 	if (psl_is_public_suffix2(ctx->psl, name, PSL_TYPE_ICANN))

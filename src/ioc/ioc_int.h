@@ -21,7 +21,8 @@
 
 struct ioc_ctx {
 	psl_ctx_t *psl;
-	bool psl_owned; /* false when it is libpsl's built-in list */
+	bool psl_owned;  /* false when it is libpsl's built-in list */
+	uint64_t serial; /* unique per context, from 1: keys per-thread caches */
 };
 
 /* Character classes of ascii bytes. */
@@ -67,6 +68,9 @@ bool ioc_ipv6_bytes(const char *s, size_t n, uint8_t a[16]);
  * public suffix or no registrable part. */
 int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc_value *out,
                      struct crix_error *err);
+/* Whether the lower-case label tld[0..n) (NUL-terminated) is a top-level
+ * domain of ctx's public suffix list; answers are kept per thread. */
+bool ioc_known_tld(const struct ioc_ctx *ctx, const char *tld, size_t n);
 /* Canonical host of a URL or email: a domain (as above, but a bare public
  * suffix host such as "localhost" is refused too) or an IP literal. */
 

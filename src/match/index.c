@@ -16,10 +16,39 @@
  */
 #include "match/match_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define NONE MATCH_NONE
+
+/* ---- memory for the tables ---- */
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/*
+ * A zeroed table of n 8-byte words, freed with free().  From 2 MiB on it
+ * is aligned to 2 MiB and advised as huge pages: its probes are random,
+ * and with 4 KiB pages nearly each probe of a table of 100+ MB also
+ * misses the TLB (a two-level walk under a VM) and the first touch of
+ * each page faults, both on the loading thread.  Without transparent huge
+ * pages the advice is ignored and only the alignment remains.
+ */
+static uint64_t *table_alloc(size_t n)
+{
+	if (n > SIZE_MAX / 8)
+		return NULL;
+	size_t bytes = n * 8;
+	if (bytes < HUGE_PAGE)
+		return calloc(n, 8);
+	void *p = NULL;
+	if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+		return NULL;
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	memset(p, 0, bytes);
+	return p;
+}
 
 /* ---- hashing ---- */
 
@@ -84,7 +113,7 @@ static int slots_grow(uint64_t **slots, size_t *mask, size_t want)
 		cap *= 2;
 	if (*slots != NULL && cap == *mask + 1)
 		return 0;
-	uint64_t *ns = calloc(cap, sizeof *ns);
+	uint64_t *ns = table_alloc(cap);
 	if (ns == NULL)
 		return -1;
 	size_t nm = cap - 1;
@@ -186,13 +215,14 @@ static int bloom_build(struct match_store *st, unsigned threads)
 	size_t words = st->slots != NULL ? (st->mask + 1) / 8 : 0;
 	if (words < 8)
 		words = 8;
-	uint64_t *b =
-	        st->bloom != NULL && st->bloom_mask + 1 == words ? st->bloom : malloc(words * 8);
-	if (b == NULL)
-		return -1;
-	if (b != st->bloom)
+	uint64_t *b = st->bloom;
+	if (b != NULL && st->bloom_mask + 1 == words) {
+		memset(b, 0, words * 8);
+	} else {
+		if ((b = table_alloc(words)) == NULL)
+			return -1;
 		free(st->bloom);
-	memset(b, 0, words * 8);
+	}
 	st->bloom = b;
 	st->bloom_mask = words - 1;
 	size_t nt = threads < BLOOM_MAX_THREADS ? threads : BLOOM_MAX_THREADS;
@@ -646,11 +676,11 @@ static int v4map_mark(struct match_store *st, unsigned type, const unsigned char
 	uint64_t **map = type == IOC_IPV4 ? &st->v4map : &st->v4net;
 	size_t words = V4MAP_WORDS;
 	uint32_t bit = addr >> 8;
-	if (st->v4any == NULL && (st->v4any = calloc(V4MAP_WORDS, 8)) == NULL)
+	if (st->v4any == NULL && (st->v4any = table_alloc(V4MAP_WORDS)) == NULL)
 		return -1;
 	st->v4any[bit / 64] |= 1ull << (bit % 64);
 	if (type == IOC_CIDR4 && key[0] <= 24) {
-		if (st->v4cover == NULL && (st->v4cover = calloc(V4MAP_WORDS, 8)) == NULL)
+		if (st->v4cover == NULL && (st->v4cover = table_alloc(V4MAP_WORDS)) == NULL)
 			return -1;
 		uint32_t first = addr >> 8, count = 1u << (24 - key[0]);
 		for (uint32_t k = 0; k < count; k++) {
@@ -661,7 +691,7 @@ static int v4map_mark(struct match_store *st, unsigned type, const unsigned char
 		words = ((size_t)1 << key[0]) / 64;
 		bit = addr >> (32 - key[0]);
 	}
-	if (*map == NULL && (*map = calloc(words, sizeof **map)) == NULL)
+	if (*map == NULL && (*map = table_alloc(words)) == NULL)
 		return -1;
 	(*map)[bit / 64] |= 1ull << (bit % 64);
 	return 0;
@@ -672,7 +702,7 @@ static int v4map_mark(struct match_store *st, unsigned type, const unsigned char
  * (OUT: *dup); from another source it joins the key's chain.
  */
 static int store_add_h(struct match_store *st, const struct ioc_value *v, const unsigned char *key,
-                       size_t n, uint64_t h, uint32_t source, uint64_t line, bool *dup)
+                       size_t n, uint64_t h, uint64_t uh, uint32_t source, uint64_t line, bool *dup)
 {
 	*dup = false;
 	uint32_t ln = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
@@ -729,8 +759,8 @@ static int store_add_h(struct match_store *st, const struct ioc_value *v, const 
 	if (host != NULL && note_tld(st, host, hn) != 0)
 		return -1;
 	if (v->type == IOC_URL && host != NULL &&
-	    hset_add(&st->urlhosts, &st->uh_mask, &st->uh_used, match_hash(T_URLHOST, host, hn)) !=
-	            0)
+	    hset_add(&st->urlhosts, &st->uh_mask, &st->uh_used,
+	             uh != 0 ? uh : match_hash(T_URLHOST, host, hn)) != 0)
 		return -1;
 	return 0;
 }
@@ -738,7 +768,7 @@ static int store_add_h(struct match_store *st, const struct ioc_value *v, const 
 static int store_add(struct match_store *st, const struct ioc_value *v, const unsigned char *key,
                      size_t n, uint32_t source, uint64_t line, bool *dup)
 {
-	return store_add_h(st, v, key, n, match_hash(v->type, key, n), source, line, dup);
+	return store_add_h(st, v, key, n, match_hash(v->type, key, n), 0, source, line, dup);
 }
 
 /* Is v covered by the allow-list?  Caller holds the lock. */
@@ -760,6 +790,33 @@ static bool allowed_locked(const struct match_index *ix, const struct ioc_value 
 	}
 }
 
+int match_prepare(const struct ioc_value *v, struct match_prep *p)
+{
+	p->uh = 0;
+	p->keylen = 0;
+	if (v->type <= IOC_NONE || v->type >= IOC_TYPE_COUNT)
+		return -1;
+	const unsigned char *key = (const unsigned char *)v->v;
+	size_t n = v->len;
+	if (is_net(v->type)) {
+		if (match_key_of(v, p->key, &n) != 0)
+			return -1;
+		key = p->key;
+		p->keylen = (uint8_t)n;
+	} else if (v->len == 0 || v->len > MATCH_KEY_MAX) {
+		return -1;
+	}
+	p->h = match_hash(v->type, key, n);
+	if (v->type == IOC_URL) {
+		const char *host;
+		size_t hn;
+		host_of(v, &host, &hn);
+		if (host != NULL)
+			p->uh = match_hash(T_URLHOST, host, hn);
+	}
+	return 0;
+}
+
 /*
  * The values of a bulk add: their keys and hashes are made, and the slots
  * they probe start loading, before the lock is taken; then one lock holds
@@ -774,8 +831,9 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		const unsigned char *key;
 		size_t n;
 		uint64_t h;
+		uint64_t uh; /* a URL's host hash, or 0 */
 	} k[MATCH_ADD_MAX];
-	unsigned char bin[MATCH_ADD_MAX][17]; /* binary keys of addresses and networks */
+	struct match_prep own[MATCH_ADD_MAX]; /* for the items without one */
 	if (n > MATCH_ADD_MAX)
 		return crix_error_set(err, CRIX_EINVAL, "match: more than %d values in one add",
 		                      MATCH_ADD_MAX);
@@ -784,22 +842,32 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		size_t i = valid;
 		const struct ioc_value *v = items[i].v;
 		items[i].result = MATCH_ADDED;
-		if (v->type <= IOC_NONE || v->type >= IOC_TYPE_COUNT)
-			break;
-		if (is_net(v->type)) {
-			if (match_key_of(v, bin[i], &k[i].n) != 0)
+		const struct match_prep *pp = items[i].prep;
+		if (pp == NULL) {
+			if (match_prepare(v, &own[i]) != 0)
 				break;
-			k[i].key = bin[i];
-		} else {
-			/* the key of every other type is its canonical text */
-			if (v->len == 0 || v->len > MATCH_KEY_MAX)
-				break;
-			k[i].key = (const unsigned char *)v->v;
-			k[i].n = v->len;
+			pp = &own[i];
 		}
-		k[i].h = match_hash(v->type, k[i].key, k[i].n);
+		/* the key of addresses and networks is binary, of the rest the text */
+		k[i].key = pp->keylen > 0 ? pp->key : (const unsigned char *)v->v;
+		k[i].n = pp->keylen > 0 ? pp->keylen : v->len;
+		k[i].h = pp->h;
+		k[i].uh = pp->uh;
+		/* a new URL's host goes into the URL host set, as random a word
+		 * as the slot */
+		if (k[i].uh != 0 && ix->main.urlhosts != NULL)
+			__builtin_prefetch(
+			        &ix->main.urlhosts[(size_t)(k[i].uh >> 32) & ix->main.uh_mask], 1);
 		if (ix->main.slots != NULL)
 			__builtin_prefetch(&ix->main.slots[(size_t)(k[i].h >> 32) & ix->main.mask]);
+		/* an address sets a bit of its /24 in two 2 MiB bitmaps: as random
+		 * as the slot and as likely to miss the cache */
+		if (v->type == IOC_IPV4 && ix->main.v4map != NULL) {
+			const unsigned char *a = k[i].key;
+			uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+			__builtin_prefetch(&ix->main.v4any[s24 / 64], 1);
+			__builtin_prefetch(&ix->main.v4map[s24 / 64], 1);
+		}
 	}
 	pthread_rwlock_wrlock(&ix->lock);
 	int rc = 0;
@@ -812,8 +880,8 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		} else if (allowed_locked(ix, v, k[i].key, k[i].n)) {
 			ix->nallowed++;
 			items[i].result = MATCH_ALLOWED;
-		} else if (store_add_h(&ix->main, v, k[i].key, k[i].n, k[i].h, items[i].source,
-		                       items[i].line, &dup) != 0) {
+		} else if (store_add_h(&ix->main, v, k[i].key, k[i].n, k[i].h, k[i].uh,
+		                       items[i].source, items[i].line, &dup) != 0) {
 			rc = crix_error_set(err, CRIX_ENOMEM,
 			                    "match: out of memory (or more than 4 GiB of values)");
 		} else if (dup) {

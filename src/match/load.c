@@ -168,6 +168,9 @@ struct loader {
 	struct ioc_value *v;
 	struct ioc_value batch[MATCH_ADD_MAX];
 	struct match_add items[MATCH_ADD_MAX];
+	/* replayed values: the keys and hashes their parsing thread made */
+	struct match_prep preps[MATCH_ADD_MAX];
+	bool prepped; /* preps[nbatch] belongs to the value being added */
 	size_t nbatch;
 	char tmp[IOC_VALUE_MAX]; /* a CSV field */
 	char refanged[IOC_VALUE_MAX];
@@ -311,7 +314,11 @@ static int add_value(struct loader *l, int tlp, uint64_t line)
 	uint32_t src = 0;
 	if (source_for(l, tlp, &src) != 0)
 		return l->err->code;
-	l->items[l->nbatch++] = (struct match_add){.v = l->v, .source = src, .line = line};
+	l->items[l->nbatch] = (struct match_add){.v = l->v,
+	                                         .source = src,
+	                                         .line = line,
+	                                         .prep = l->prepped ? &l->preps[l->nbatch] : NULL};
+	l->nbatch++;
 	if (l->nbatch == MATCH_ADD_MAX)
 		return flush_batch(l);
 	l->v = &l->batch[l->nbatch];
@@ -1334,8 +1341,11 @@ enum match_format match_guess_format(const char *path, const char *head, size_t 
 
 enum { EV_VALUE = 1, EV_BAD = 2 };
 enum { CH_TODO, CH_PARSING, CH_DONE };
-/* EV_VALUE: tag, tlp, type, length (2 bytes), line (8), the text */
+/* EV_VALUE: tag, tlp, type, length (2 bytes), line (8); whether it is
+ * prepared (1), its hash (8), URL host hash (8), key length (1), the key
+ * (match_prepare: made by the parsing thread, not the one adding); the text */
 #define EV_VALUE_HEAD 13
+#define EV_PREP_HEAD  18
 /* EV_BAD: tag, where's and msg's lengths with their NULs (2 + 2), where, msg */
 #define EV_BAD_HEAD 5
 
@@ -1394,7 +1404,11 @@ static int rec_value(struct loader *l, int tlp, uint64_t line)
 {
 	struct chunk *c = l->rec;
 	size_t n = l->v->len; /* < IOC_VALUE_MAX: fits 2 bytes */
-	unsigned char *e = ev_room(c, EV_VALUE_HEAD + n);
+	struct match_prep pr = {0};
+	bool prepared = match_prepare(l->v, &pr) == 0;
+	size_t kl = prepared ? pr.keylen : 0;
+	size_t size = EV_VALUE_HEAD + EV_PREP_HEAD + kl + n;
+	unsigned char *e = ev_room(c, size);
 	if (e == NULL)
 		return crix_error_set(l->err, CRIX_ENOMEM, "%s: out of memory", l->path);
 	uint16_t n16 = (uint16_t)n;
@@ -1403,8 +1417,14 @@ static int rec_value(struct loader *l, int tlp, uint64_t line)
 	e[2] = (unsigned char)l->v->type;
 	memcpy(e + 3, &n16, 2);
 	memcpy(e + 5, &line, 8);
-	memcpy(e + EV_VALUE_HEAD, l->v->v, n);
-	c->evlen += EV_VALUE_HEAD + n;
+	unsigned char *q = e + EV_VALUE_HEAD;
+	q[0] = prepared;
+	memcpy(q + 1, &pr.h, 8);
+	memcpy(q + 9, &pr.uh, 8);
+	q[17] = (unsigned char)kl;
+	memcpy(q + EV_PREP_HEAD, pr.key, kl);
+	memcpy(q + EV_PREP_HEAD + kl, l->v->v, n);
+	c->evlen += size;
 	return 0;
 }
 
@@ -1458,12 +1478,23 @@ static int replay(struct loader *l, struct chunk *c)
 			uint64_t line;
 			memcpy(&n, e + 3, 2);
 			memcpy(&line, e + 5, 8);
+			const unsigned char *q = e + EV_VALUE_HEAD;
+			size_t kl = q[17];
 			l->v->type = (enum ioc_type)e[2];
 			l->v->len = n;
-			memcpy(l->v->v, e + EV_VALUE_HEAD, n);
+			memcpy(l->v->v, q + EV_PREP_HEAD + kl, n);
 			l->v->v[n] = '\0';
+			l->prepped = q[0] != 0;
+			if (l->prepped) {
+				struct match_prep *pr = &l->preps[l->nbatch];
+				memcpy(&pr->h, q + 1, 8);
+				memcpy(&pr->uh, q + 9, 8);
+				pr->keylen = (uint8_t)kl;
+				memcpy(pr->key, q + EV_PREP_HEAD, kl);
+			}
 			rc = add_value(l, e[1], line);
-			e += EV_VALUE_HEAD + n;
+			l->prepped = false;
+			e += EV_VALUE_HEAD + EV_PREP_HEAD + kl + n;
 		} else {
 			uint16_t wn, mn;
 			memcpy(&wn, e + 1, 2);

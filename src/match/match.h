@@ -71,12 +71,27 @@ const struct match_source *match_index_source(const struct match_index *ix, uint
 int match_index_add(struct match_index *ix, const struct ioc_value *v, uint32_t source,
                     uint64_t line, bool *allowed, struct crix_error *err);
 
+/* What match_index_add_many works out from a value before it takes the
+ * lock (match_prepare): made by the threads that parse a list, it is work
+ * taken off the one thread that adds. */
+struct match_prep {
+	uint64_t h;     /* hash of (type, key) */
+	uint64_t uh;    /* a URL's host hash, 0 for other types */
+	uint8_t keylen; /* > 0: key is the binary key (addresses, networks); 0: the text */
+	unsigned char key[17];
+};
+
+/* Fills p for the canonical value v; -1 when v is not canonical (then
+ * match_index_add_many refuses it as it would without p). */
+int match_prepare(const struct ioc_value *v, struct match_prep *p);
+
 /* One value of match_index_add_many. */
 struct match_add {
 	const struct ioc_value *v; /* canonical */
 	uint32_t source;
 	uint64_t line;
-	int result; /* OUT: MATCH_ADDED, MATCH_DUPLICATE or MATCH_ALLOWED */
+	int result;                    /* OUT: MATCH_ADDED, MATCH_DUPLICATE or MATCH_ALLOWED */
+	const struct match_prep *prep; /* match_prepare(v), or NULL: made here */
 };
 enum { MATCH_ADDED, MATCH_DUPLICATE, MATCH_ALLOWED };
 #define MATCH_ADD_MAX 64

@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,12 +246,70 @@ static void test_very_long(void **state)
 	free(s);
 }
 
+/* The per-thread answers about last labels (ioc_known_tld) are libpsl's:
+ * cold, warm, after more distinct labels than the cache has slots, for
+ * labels too long to be kept, and never taken from another context. */
+static void check_tld(const struct ioc_ctx *ctx, const char *tld)
+{
+	bool want = psl_is_public_suffix2(ctx->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
+	if (ioc_known_tld(ctx, tld, strlen(tld)) != want)
+		fail_msg("'%s': ioc_known_tld says %d, libpsl %d", tld, !want, want);
+}
+
+static void test_known_tld_cache(void **state)
+{
+	static const char *const real[] = {"com", "uk", "de",       "cn",     "ru",
+	                                   "br",  "io", "xn--p1ai", "museum", "amsterdam"};
+	static const char *const fake[] = {"exe",
+	                                   "php",
+	                                   "invalidtld",
+	                                   "zz",
+	                                   "a23456789012345678901234567890",
+	                                   "a234567890123456789012345678901"};
+	const struct ioc_ctx *ctx = *state;
+	char label[16];
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < COUNT(real); i++) {
+			assert_true(ioc_known_tld(ctx, real[i], strlen(real[i])));
+			check_tld(ctx, real[i]);
+		}
+		for (size_t i = 0; i < COUNT(fake); i++)
+			check_tld(ctx, fake[i]);
+		for (int i = 0; i < 700; i++) { /* evicts and collides */
+			snprintf(label, sizeof label, "q%dz", i);
+			check_tld(ctx, label);
+		}
+	}
+	/* another context with a list of its own (only "com"): the answers
+	 * kept for the first context are not its answers */
+	struct ioc_ctx *other = NULL;
+	assert_int_equal(ioc_ctx_new(&other, NULL), 0);
+	assert_true(other->serial != ctx->serial);
+	FILE *f = fmemopen((void *)"com\n", 4, "r");
+	assert_non_null(f);
+	psl_ctx_t *own = psl_load_fp(f);
+	fclose(f);
+	assert_non_null(own);
+	if (other->psl_owned)
+		psl_free(other->psl);
+	other->psl = own;
+	other->psl_owned = true;
+	struct ioc_value out;
+	assert_int_equal(ioc_parse_domain(ctx, "evil.de", 7, &out, NULL), 0);
+	assert_int_equal(ioc_parse_domain(other, "evil.de", 7, &out, NULL), CRIX_EINVAL);
+	assert_int_equal(ioc_parse_domain(other, "evil.com", 8, &out, NULL), 0);
+	for (size_t i = 0; i < COUNT(real); i++)
+		check_tld(other, real[i]);
+	ioc_ctx_free(other);
+	assert_int_equal(ioc_parse_domain(ctx, "evil.de", 7, &out, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_valid),      cmocka_unit_test(test_invalid),
 	        cmocka_unit_test(test_idempotent), cmocka_unit_test(test_length_not_nul),
-	        cmocka_unit_test(test_very_long),
+	        cmocka_unit_test(test_very_long),  cmocka_unit_test(test_known_tld_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -368,6 +369,121 @@ static void test_guess_agrees_with_parse(void **state)
 	}
 }
 
+/*
+ * ioc_guess tries only the types a value's shape allows (an '@' for e-mail,
+ * a '/' for networks, ...).  Reference: every type in the documented order,
+ * ASN only after "AS", the first that ioc_parse accepts.  Compared over the
+ * cases above and each of them with one byte replaced, cut or appended, so
+ * that every shape test sits on both sides of its edge.
+ */
+static const enum ioc_type reference_order[] = {
+        IOC_URL,    IOC_EMAIL, IOC_CIDR4, IOC_CIDR6,  IOC_IPV4,  IOC_IPV6,
+        IOC_CVE,    IOC_ASN,   IOC_ETH,   IOC_MD5,    IOC_SHA1,  IOC_SHA256,
+        IOC_SHA512, IOC_IBAN,  IOC_BTC,   IOC_DOMAIN, IOC_PHONE, IOC_CARD,
+};
+
+static int reference_guess(const struct ioc_ctx *ctx, const char *s, size_t n,
+                           struct ioc_value *out)
+{
+	const char *t = s;
+	size_t k = n;
+	while (k > 0 && strchr(" \t\r\n", *t) != NULL && *t != '\0') {
+		t++;
+		k--;
+	}
+	bool as = k >= 2 && (t[0] == 'A' || t[0] == 'a') && (t[1] == 'S' || t[1] == 's');
+	for (size_t i = 0; i < COUNT(reference_order); i++) {
+		if (reference_order[i] == IOC_ASN && !as)
+			continue;
+		if (ioc_parse(ctx, reference_order[i], s, n, NULL, out, NULL) == 0)
+			return 0;
+	}
+	return CRIX_EINVAL;
+}
+
+static void guess_like_reference(const struct ioc_ctx *ctx, const char *s, size_t n)
+{
+	static struct ioc_value g, r;
+	int rg = ioc_guess(ctx, s, n, NULL, &g, NULL);
+	int rr = reference_guess(ctx, s, n, &r);
+	if (rg != rr)
+		fail_msg("\"%.*s\": guess rc %d, reference rc %d", (int)n, s, rg, rr);
+	if (rg == 0 && (g.type != r.type || g.len != r.len || strcmp(g.v, r.v) != 0))
+		fail_msg("\"%.*s\": guess %s \"%s\", reference %s \"%s\"", (int)n, s,
+		         ioc_type_name(g.type), g.v, ioc_type_name(r.type), r.v);
+}
+
+static void test_guess_shapes(void **state)
+{
+	static const char *const extra[] = {
+	        "255.255.255.255",
+	        "255.255.255.2555",
+	        "1.2.3.4/32",
+	        "1.2.3.4:80",
+	        "[::1]",
+	        "::1",
+	        "1::",
+	        "::ffff:1.2.3.4/120",
+	        "http://a.com",
+	        "http:/a.com",
+	        "a.com/x",
+	        "CVE-2021-4422",
+	        "CVE-2021-44228",
+	        "xVE-2021-44228",
+	        "0x" SHA1_ABC "0",
+	        "1x" SHA1_ABC,
+	        "AS1",
+	        "as 1",
+	        "bob@evil.com",
+	        "@evil.com",
+	        "bob@",
+	        "evil.com@",
+	        "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+	        "+1 202 555 0123",
+	        "020 7946 0958",
+	        "GB82-WEST",
+	        "evil.com:8080",
+	        "evil.com/",
+	        "xn--bcher-kva.de",
+	        "bücher.de",
+	        "bücher。de",
+	        "evil。com",
+	        "5500 0000 0000 0004",
+	        "CVE-2021-44228 ",
+	};
+	const char *seeds[COUNT(guess_valid) + COUNT(guess_invalid) + COUNT(extra)];
+	size_t ns = 0;
+	for (size_t i = 0; i < COUNT(guess_valid); i++)
+		seeds[ns++] = guess_valid[i].in;
+	for (size_t i = 0; i < COUNT(guess_invalid); i++)
+		seeds[ns++] = guess_invalid[i];
+	for (size_t i = 0; i < COUNT(extra); i++)
+		seeds[ns++] = extra[i];
+	static const char swaps[] = "@/:.0C cAS x-[]\t";
+	char buf[256];
+	for (size_t i = 0; i < ns; i++) {
+		size_t n = strlen(seeds[i]);
+		assert_true(n + 2 < sizeof buf);
+		guess_like_reference(*state, seeds[i], n);
+		for (size_t k = 0; k < n; k++) {
+			guess_like_reference(*state, seeds[i], k); /* cut */
+			for (size_t w = 0; w + 1 < sizeof swaps; w++) {
+				memcpy(buf, seeds[i], n);
+				buf[k] = swaps[w];
+				guess_like_reference(*state, buf, n); /* replaced */
+			}
+		}
+		for (size_t w = 0; w + 1 < sizeof swaps; w++) {
+			memcpy(buf, seeds[i], n);
+			buf[n] = swaps[w];
+			guess_like_reference(*state, buf, n + 1); /* appended */
+			buf[0] = swaps[w];
+			memcpy(buf + 1, seeds[i], n);
+			guess_like_reference(*state, buf, n + 1); /* prepended */
+		}
+	}
+}
+
 /* ---------------------------------------------------------------- ctx */
 
 static void test_ctx(void **state)
@@ -398,6 +514,7 @@ int main(void)
 	        cmocka_unit_test(test_guess),
 	        cmocka_unit_test(test_guess_invalid),
 	        cmocka_unit_test(test_guess_agrees_with_parse),
+	        cmocka_unit_test(test_guess_shapes),
 	        cmocka_unit_test(test_ctx),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1159,6 +1159,135 @@ static void test_add_many(void **state)
 	match_index_free(ix);
 }
 
+/* Values prepared elsewhere (match_prepare, as the threads that parse a list
+ * do) are added as the same values without: same results, same tables. */
+static void test_add_prepared(void **state)
+{
+	(void)state;
+	static const struct {
+		enum ioc_type type;
+		const char *s;
+	} in[] = {
+	        {IOC_IPV4, "192.0.2.1"},
+	        {IOC_DOMAIN, "evil.com"},
+	        {IOC_IPV4, "192.0.2.1"},
+	        {IOC_CIDR4, "198.51.100.0/24"},
+	        {IOC_IPV6, "2001:db8::1"},
+	        {IOC_CIDR6, "2001:db8::/48"},
+	        {IOC_URL, "http://a.evil.com/x"},
+	        {IOC_EMAIL, "bob@evil.org"},
+	        {IOC_MD5, "d41d8cd98f00b204e9800998ecf8427e"},
+	};
+	enum { N = sizeof in / sizeof in[0] };
+	static struct ioc_value v[N];
+	struct match_prep prep[N];
+	struct match_add plain[N], prepared[N];
+	struct match_index *a = new_index(), *b = new_index();
+	uint32_t sa = new_source(a, "a"), sb = new_source(b, "a");
+	for (size_t i = 0; i < N; i++) {
+		v[i] = *parse(in[i].type, in[i].s);
+		assert_int_equal(match_prepare(&v[i], &prep[i]), 0);
+		assert_int_equal(prep[i].keylen, v[i].type == IOC_IPV4    ? 4
+		                                 : v[i].type == IOC_IPV6  ? 16
+		                                 : v[i].type == IOC_CIDR4 ? 5
+		                                 : v[i].type == IOC_CIDR6 ? 17
+		                                                          : 0);
+		assert_true((prep[i].uh != 0) == (v[i].type == IOC_URL));
+		plain[i] = (struct match_add){.v = &v[i], .source = sa, .line = i + 1};
+		prepared[i] = (struct match_add){
+		        .v = &v[i], .source = sb, .line = i + 1, .prep = &prep[i]};
+	}
+	struct crix_error err = {0};
+	assert_int_equal(match_index_add_many(a, plain, N, &err), 0);
+	assert_int_equal(match_index_add_many(b, prepared, N, &err), 0);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(plain[i].result, prepared[i].result);
+	assert_int_equal(a->main.mask, b->main.mask);
+	assert_memory_equal(a->main.slots, b->main.slots, (a->main.mask + 1) * 8);
+	assert_int_equal(a->main.uh_mask, b->main.uh_mask);
+	assert_memory_equal(a->main.urlhosts, b->main.urlhosts, (a->main.uh_mask + 1) * 8);
+	static struct hits hs;
+	lookup(b, IOC_IPV4, "198.51.100.9", &hs);
+	assert_int_equal(hs.n, 1);
+	lookup(b, IOC_URL, "http://a.evil.com/x", &hs);
+	assert_int_equal(hs.n, 2); /* the URL, and its host under evil.com */
+	/* what is not canonical is not prepared */
+	struct ioc_value bad = {.type = IOC_IPV4, .len = 8};
+	memcpy(bad.v, "1.2.3.04", 9);
+	assert_int_equal(match_prepare(&bad, &prep[0]), -1);
+	bad = (struct ioc_value){.type = IOC_NONE, .len = 1};
+	assert_int_equal(match_prepare(&bad, &prep[0]), -1);
+	bad = (struct ioc_value){.type = IOC_DOMAIN, .len = 0};
+	assert_int_equal(match_prepare(&bad, &prep[0]), -1);
+	match_index_free(a);
+	match_index_free(b);
+}
+
+/* Tables of 2 MiB and more come from the huge-page allocator (slots, the
+ * URL host set, the IPv4 bitmaps): enough values that each is that large,
+ * every one found with its line, none of the absent ones. */
+static void test_large_tables(void **state)
+{
+	(void)state;
+	enum { N = 300000 };
+	struct match_index *ix = new_index();
+	uint32_t a = new_source(ix, "a");
+	struct crix_error err = {0};
+	static struct ioc_value v[MATCH_ADD_MAX];
+	struct match_add items[MATCH_ADD_MAX];
+	char s[128];
+	size_t nb = 0;
+	for (uint32_t i = 0; i < N; i++) {
+		switch (i % 3) {
+		case 0: snprintf(s, sizeof s, "d%u.example.com", i); break;
+		case 1:
+			snprintf(s, sizeof s, "10.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255,
+			         i & 255);
+			break;
+		default: snprintf(s, sizeof s, "http://h%u.example.net/p", i); break;
+		}
+		enum ioc_type t = i % 3 == 0 ? IOC_DOMAIN : i % 3 == 1 ? IOC_IPV4 : IOC_URL;
+		v[nb] = *parse(t, s);
+		items[nb] = (struct match_add){.v = &v[nb], .source = a, .line = i + 1};
+		if (++nb == MATCH_ADD_MAX || i + 1 == N) {
+			assert_int_equal(match_index_add_many(ix, items, nb, &err), 0);
+			nb = 0;
+		}
+	}
+	match_index_shrink(ix);
+	assert_true((ix->main.mask + 1) * 8 >= ((size_t)2 << 20));
+	assert_true((ix->main.uh_mask + 1) * 8 >= ((size_t)2 << 20));
+	static struct hits hs;
+	for (uint32_t i = 0; i < N; i += 7) {
+		enum ioc_type t = i % 3 == 0 ? IOC_DOMAIN : i % 3 == 1 ? IOC_IPV4 : IOC_URL;
+		if (i % 3 == 0)
+			snprintf(s, sizeof s, "d%u.example.com", i);
+		else if (i % 3 == 1)
+			snprintf(s, sizeof s, "10.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255,
+			         i & 255);
+		else
+			snprintf(s, sizeof s, "http://h%u.example.net/p", i);
+		lookup(ix, t, s, &hs);
+		if (hs.n != 1 || hs.h[0].line != i + 1)
+			fail_msg("%s: %zu hits", s, hs.n);
+		/* absent: another TLD, another /8, another path */
+		if (i % 3 == 0)
+			snprintf(s, sizeof s, "d%u.example.org", i);
+		else if (i % 3 == 1)
+			snprintf(s, sizeof s, "11.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255,
+			         i & 255);
+		else
+			snprintf(s, sizeof s, "http://h%u.example.net/q", i);
+		lookup(ix, t, s, &hs);
+		if (hs.n != 0)
+			fail_msg("%s: %zu hits, want none", s, hs.n);
+	}
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.indicators, N);
+	match_index_free(ix);
+}
+
 /* ---- the key hash ---- */
 
 #define HQ_N (1u << 18)
@@ -1305,6 +1434,8 @@ int main(void)
 	        cmocka_unit_test(test_reserve_and_stats),
 	        cmocka_unit_test(test_one_writer_two_readers),
 	        cmocka_unit_test(test_add_many),
+	        cmocka_unit_test(test_large_tables),
+	        cmocka_unit_test(test_add_prepared),
 	        cmocka_unit_test(test_hash_quality),
 	        cmocka_unit_test(test_same_bytes),
 	};
