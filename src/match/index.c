@@ -21,6 +21,31 @@
 
 #define NONE MATCH_NONE
 
+#ifdef MATCH_COUNTERS
+unsigned long long match_count[MC_N];
+const char *const match_count_name[MC_N] = {"batches",
+                                            "ipv4 queued",
+                                            "ipv4 v4any pass",
+                                            "ipv4 miss-table hit",
+                                            "ipv4 v4map pass",
+                                            "ipv4 v4net pass",
+                                            "ipv4 v4cover pass",
+                                            "host_token calls",
+                                            "host TLD pass",
+                                            "host miss-table hit",
+                                            "host queued",
+                                            "host suffixes probed",
+                                            "url queued",
+                                            "url miss-table hit",
+                                            "url urlhost pass",
+                                            "exact queued",
+                                            "ipv6 queued",
+                                            "store_find_h",
+                                            "bloom pass",
+                                            "slots read",
+                                            "found"};
+#endif
+
 /* ---- hashing ---- */
 
 static inline uint64_t rd64(const unsigned char *p)
@@ -254,12 +279,15 @@ static int store_insert(struct match_store *st, uint64_t h, uint32_t id)
 static uint32_t store_find_h(const struct match_store *st, unsigned type, const void *key, size_t n,
                              uint64_t h)
 {
+	MATCH_COUNT(MC_FIND);
 	if (st->slots == NULL || !bloom_maybe(st, h))
 		return NONE;
+	MATCH_COUNT(MC_BLOOM);
 	uint32_t frag = (uint32_t)(h >> 32);
 	size_t i = (size_t)frag & st->mask;
 	for (;;) {
 		uint64_t s = st->slots[i];
+		MATCH_COUNT(MC_SLOTS);
 		if (s == 0)
 			return NONE;
 		if ((uint32_t)(s >> 32) == frag) {
@@ -267,8 +295,10 @@ static uint32_t store_find_h(const struct match_store *st, unsigned type, const 
 			const struct match_entry *e = &st->entries[id];
 			size_t kl = e->keylen ? e->keylen : e->textlen;
 			if ((e->type & ~MATCH_DEAD) == type && kl == n &&
-			    match_same(st->arena + e->off, key, n))
+			    match_same(st->arena + e->off, key, n)) {
+				MATCH_COUNT(MC_FOUND);
 				return id;
+			}
 		}
 		i = (i + 1) & st->mask;
 	}
@@ -1032,14 +1062,18 @@ uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4])
 	 * longest first: /32../25 only when its /24 holds one of those,
 	 * /24../16 only where v4len says a network of that length is, shorter
 	 * ones by probing */
-	if (st->v4map != NULL && (st->v4map[s24 / 64] >> (s24 % 64)) & 1)
+	if (st->v4map != NULL && (st->v4map[s24 / 64] >> (s24 % 64)) & 1) {
+		MATCH_COUNT(MC_IP4_MAP);
 		id = match_store_find(st, IOC_IPV4, a, 4);
+	}
 	if (id == NONE && st->v4net != NULL && (st->v4net[s24 / 64] >> (s24 % 64)) & 1) {
+		MATCH_COUNT(MC_IP4_NET);
 		for (unsigned l = 32; id == NONE && l >= 25; l--)
 			if ((st->len4 >> l) & 1)
 				id = find_net4(st, addr, l);
 	}
 	if (id == NONE && st->v4cover != NULL && (st->v4cover[s24 / 64] >> (s24 % 64)) & 1) {
+		MATCH_COUNT(MC_IP4_COVER);
 		for (unsigned l = 24; id == NONE && l >= 16; l--) {
 			const uint64_t *m = st->v4len[l - 16];
 			uint32_t b = addr >> (32 - l);

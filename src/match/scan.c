@@ -329,6 +329,7 @@ static uint32_t probe_suffix(const struct match_store *st, const struct probe *p
 			return MATCH_NONE; /* a bare TLD is never an indicator */
 		uint64_t h =
 		        j < HOST_HASHES ? p->h[j] : match_hash(IOC_DOMAIN, key + at, p->n - at);
+		MATCH_COUNT(MC_HOST_SUF);
 		uint32_t id = match_store_find_h(st, IOC_DOMAIN, key + at, p->n - at, h);
 		if (id != MATCH_NONE)
 			return id;
@@ -344,6 +345,7 @@ static void flush(struct scanner *s)
 	const struct match_store *st = &s->ix->main;
 	size_t ts = s->tok_start, te = s->tok_end;
 	s->flushing = true;
+	MATCH_COUNT(MC_FLUSH);
 	batch_prefetch(s);
 	for (size_t k = 0; k < s->nq && s->rc == 0; k++) {
 		const struct probe *p = &s->q[k];
@@ -355,6 +357,7 @@ static void flush(struct scanner *s)
 			if (p->kind == P_IPV6) {
 				match_lookup_ipv6_locked(s->ix, p->ip, on_hit, s);
 			} else if (match_store_has_urlhost_h(st, p->h[0])) {
+				MATCH_COUNT(MC_URL_PASS);
 				if (p->end == 0)
 					s->tok_end = url_end(s, p->body, false);
 				url_lookup(s, (const char *)s->t + p->start, s->tok_end - p->start);
@@ -366,9 +369,13 @@ static void flush(struct scanner *s)
 		if (p->kind == P_IPV4) {
 			/* most addresses stop at v4any; the rest ask the table
 			 * of misses first (a client's session repeats it) */
-			if (!match_store_ipv4_maybe(st, p->ip) ||
-			    miss_has(s, P_IPV4, ip4_miss_hash(p->ip), p->ip, 4))
+			if (!match_store_ipv4_maybe(st, p->ip))
 				continue;
+			MATCH_COUNT(MC_IP4_ANY);
+			if (miss_has(s, P_IPV4, ip4_miss_hash(p->ip), p->ip, 4)) {
+				MATCH_COUNT(MC_IP4_MISSED);
+				continue;
+			}
 			id = match_store_ipv4(st, p->ip);
 		} else if (p->kind == P_EXACT)
 			id = match_store_find_h(st, p->type, key, p->n, p->h[0]);
@@ -399,6 +406,11 @@ static struct probe *defer(struct scanner *s, enum probe_kind kind, unsigned typ
 	if (s->nq == BATCH || s->nkeys + n > sizeof s->keys)
 		flush(s);
 	s->produced++;
+#ifdef MATCH_COUNTERS
+	static const enum match_counter qc[] = {MC_IP4_Q, MC_IP6_Q, MC_HOST_Q, MC_EXACT_Q,
+	                                        MC_URL_Q};
+	MATCH_COUNT(qc[kind]);
+#endif
 	struct probe *p = &s->q[s->nq++];
 	p->kind = (uint8_t)kind;
 	p->type = (uint8_t)type;
@@ -565,6 +577,7 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 	size_t n = b - a;
 	if (n >= sizeof s->buf)
 		return;
+	MATCH_COUNT(MC_HOST_TOK);
 	const char *host;
 	if (flags & S_HIGH) {
 		/* an internationalised name: canonicalise it properly */
@@ -591,9 +604,12 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 		if (!tld_known(s, host + (k - a), b - k, at))
 			return;
 	}
+	MATCH_COUNT(MC_HOST_TLD);
 	uint64_t h = match_hash(IOC_DOMAIN, host, n);
-	if (miss_has(s, P_HOST, h, host, n))
+	if (miss_has(s, P_HOST, h, host, n)) {
+		MATCH_COUNT(MC_HOST_MISSED);
 		return;
+	}
 	defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL)->h[0] = h;
 }
 
@@ -750,7 +766,9 @@ static size_t url_host_fast(struct scanner *s, size_t a, size_t body)
 	if (s->buf[hn - 1] == '.')
 		hn--;
 	uint64_t uh = match_urlhost_hash(s->buf, hn);
-	if (!miss_has(s, P_URL, uh, s->buf, hn)) {
+	if (miss_has(s, P_URL, uh, s->buf, hn))
+		MATCH_COUNT(MC_URL_MISSED);
+	else {
 		struct probe *p = defer(s, P_URL, IOC_URL, a, 0, s->buf, hn, NULL);
 		p->h[0] = uh;
 		p->body = body;
@@ -825,6 +843,8 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 		uint64_t uh = match_urlhost_hash(s->buf, hn);
 		if (!miss_has(s, P_URL, uh, s->buf, hn))
 			defer(s, P_URL, IOC_URL, a, e, s->buf, hn, NULL)->h[0] = uh;
+		else
+			MATCH_COUNT(MC_URL_MISSED);
 		return body;
 	}
 	if (!spelled && !match_store_has_urlhost(&s->ix->main, s->buf, hn))
