@@ -288,11 +288,13 @@ static inline size_t next_dot(const char *key, size_t at, size_t n)
 static void batch_prefetch(struct scanner *s)
 {
 	const struct match_store *st = &s->ix->main;
+	size_t nip4 = 0;
 	for (size_t k = 0; k < s->nq; k++) {
 		struct probe *p = &s->q[k];
 		const char *key = s->keys + p->key;
 		if (p->kind == P_IPV4) {
 			match_store_prefetch_ipv4(st, p->ip);
+			nip4++;
 		} else if (p->kind == P_IPV6) {
 			if (st->types & (1u << IOC_IPV6))
 				match_store_prefetch(st, match_hash(IOC_IPV6, p->ip, 16));
@@ -315,6 +317,21 @@ static void batch_prefetch(struct scanner *s)
 				at = dot + 1;
 			}
 		}
+	}
+	/* stage 1b: the addresses whose /24 v4any lists (its word prefetched
+	 * above, while the hosts were hashed) get the other words they read
+	 * prefetched too: at 10M indicators one in ten of a log's clients,
+	 * each of them three or four cache misses read one after another
+	 * otherwise.  h[1]: h[0] is the hash of the address's key */
+	for (size_t k = 0; k < s->nq && nip4 > 0; k++) {
+		struct probe *p = &s->q[k];
+		if (p->kind != P_IPV4)
+			continue;
+		nip4--;
+		uint32_t s24 = (uint32_t)p->ip[0] << 16 | (uint32_t)p->ip[1] << 8 | p->ip[2];
+		p->h[1] = st->v4any != NULL && (st->v4any[s24 / 64] >> (s24 % 64)) & 1;
+		if (p->h[1])
+			p->h[0] = match_store_prefetch_ipv4_listed(st, p->ip);
 	}
 }
 
@@ -376,7 +393,8 @@ static void flush(struct scanner *s)
 				MATCH_COUNT(MC_IP4_MISSED);
 				continue;
 			}
-			id = match_store_ipv4(st, p->ip);
+			id = p->h[1] ? match_store_ipv4_h(st, p->ip, p->h[0])
+			             : match_store_ipv4(st, p->ip);
 		} else if (p->kind == P_EXACT)
 			id = match_store_find_h(st, p->type, key, p->n, p->h[0]);
 		else
