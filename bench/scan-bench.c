@@ -82,6 +82,9 @@ int main(int argc, char **argv)
 	size_t lines = 0;
 	for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + size - p))) != NULL; p++)
 		lines++;
+#ifdef MATCH_COUNTERS
+	memset(match_count, 0, sizeof match_count); /* the scans', not the load's */
+#endif
 	struct match_scan_opts so = {.ioc = ctx};
 	double best = 0;
 	size_t hits = 0;
@@ -102,6 +105,12 @@ int main(int argc, char **argv)
 	       "%s)\n",
 	       (double)size / 1e6 / best, best * 1e9 / (double)lines, ls.added, (double)size / 1e6,
 	       lines, match_scan_simd_name());
+#ifdef MATCH_COUNTERS
+	/* what the runs' lookups did, per line (make CFLAGS=-DMATCH_COUNTERS) */
+	for (int k = 0; k < MC_N; k++)
+		printf("%-22s %12llu  %.4f per line\n", match_count_name[k], match_count[k],
+		       (double)match_count[k] / (double)runs / (double)lines);
+#endif
 	free(text);
 	match_index_free(ix);
 	ioc_ctx_free(ctx);

@@ -31,9 +31,12 @@
  * A zeroed table of n 8-byte words, freed with free().  From 2 MiB on it
  * is aligned to 2 MiB and advised as huge pages: its probes are random,
  * and with 4 KiB pages nearly each probe of a table of 100+ MB also
- * misses the TLB (a two-level walk under a VM) and the first touch of
- * each page faults, both on the loading thread.  Without transparent huge
- * pages the advice is ignored and only the alignment remains.
+ * misses the TLB (a two-level walk under a VM), both while loading and
+ * while scanning (a 16 MB Bloom filter spans 4096 small pages, more than
+ * the TLB holds; at 10M indicators the IPv4 lookups past v4any spent most
+ * of their time there), and the first touch of each page faults on the
+ * loading thread.  Without transparent huge pages the advice is ignored
+ * and only the alignment remains.  Zeroed here, not trusted to be fresh.
  */
 static uint64_t *table_alloc(size_t n)
 {
@@ -42,13 +45,39 @@ static uint64_t *table_alloc(size_t n)
 	size_t bytes = n * 8;
 	if (bytes < HUGE_PAGE)
 		return calloc(n, 8);
+	size_t rounded = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1); /* advised whole */
 	void *p = NULL;
-	if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+	if (posix_memalign(&p, HUGE_PAGE, rounded) != 0)
 		return NULL;
-	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	(void)madvise(p, rounded, MADV_HUGEPAGE);
 	memset(p, 0, bytes);
 	return p;
 }
+
+#ifdef MATCH_COUNTERS
+unsigned long long match_count[MC_N];
+const char *const match_count_name[MC_N] = {"batches",
+                                            "ipv4 queued",
+                                            "ipv4 v4any pass",
+                                            "ipv4 miss-table hit",
+                                            "ipv4 v4map pass",
+                                            "ipv4 v4net pass",
+                                            "ipv4 v4cover pass",
+                                            "host_token calls",
+                                            "host TLD pass",
+                                            "host miss-table hit",
+                                            "host queued",
+                                            "host suffixes probed",
+                                            "url queued",
+                                            "url miss-table hit",
+                                            "url urlhost pass",
+                                            "exact queued",
+                                            "ipv6 queued",
+                                            "store_find_h",
+                                            "bloom pass",
+                                            "slots read",
+                                            "found"};
+#endif
 
 /* ---- hashing ---- */
 
@@ -284,12 +313,15 @@ static int store_insert(struct match_store *st, uint64_t h, uint32_t id)
 static uint32_t store_find_h(const struct match_store *st, unsigned type, const void *key, size_t n,
                              uint64_t h)
 {
+	MATCH_COUNT(MC_FIND);
 	if (st->slots == NULL || !bloom_maybe(st, h))
 		return NONE;
+	MATCH_COUNT(MC_BLOOM);
 	uint32_t frag = (uint32_t)(h >> 32);
 	size_t i = (size_t)frag & st->mask;
 	for (;;) {
 		uint64_t s = st->slots[i];
+		MATCH_COUNT(MC_SLOTS);
 		if (s == 0)
 			return NONE;
 		if ((uint32_t)(s >> 32) == frag) {
@@ -297,8 +329,10 @@ static uint32_t store_find_h(const struct match_store *st, unsigned type, const 
 			const struct match_entry *e = &st->entries[id];
 			size_t kl = e->keylen ? e->keylen : e->textlen;
 			if ((e->type & ~MATCH_DEAD) == type && kl == n &&
-			    match_same(st->arena + e->off, key, n))
+			    match_same(st->arena + e->off, key, n)) {
+				MATCH_COUNT(MC_FOUND);
 				return id;
+			}
 		}
 		i = (i + 1) & st->mask;
 	}
@@ -1088,7 +1122,8 @@ static uint32_t find_net4(const struct match_store *st, uint32_t addr, unsigned 
 	return match_store_find(st, IOC_CIDR4, key, 5);
 }
 
-uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4])
+/* match_store_ipv4 with hp, when not NULL, the hash of a's exact key. */
+static uint32_t store_ipv4(const struct match_store *st, const uint8_t a[4], const uint64_t *hp)
 {
 	uint32_t addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 	uint32_t s24 = addr >> 8, id = NONE;
@@ -1100,14 +1135,19 @@ uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4])
 	 * longest first: /32../25 only when its /24 holds one of those,
 	 * /24../16 only where v4len says a network of that length is, shorter
 	 * ones by probing */
-	if (st->v4map != NULL && (st->v4map[s24 / 64] >> (s24 % 64)) & 1)
-		id = match_store_find(st, IOC_IPV4, a, 4);
+	if (st->v4map != NULL && (st->v4map[s24 / 64] >> (s24 % 64)) & 1) {
+		MATCH_COUNT(MC_IP4_MAP);
+		id = match_store_find_h(st, IOC_IPV4, a, 4,
+		                        hp != NULL ? *hp : match_hash(IOC_IPV4, a, 4));
+	}
 	if (id == NONE && st->v4net != NULL && (st->v4net[s24 / 64] >> (s24 % 64)) & 1) {
+		MATCH_COUNT(MC_IP4_NET);
 		for (unsigned l = 32; id == NONE && l >= 25; l--)
 			if ((st->len4 >> l) & 1)
 				id = find_net4(st, addr, l);
 	}
 	if (id == NONE && st->v4cover != NULL && (st->v4cover[s24 / 64] >> (s24 % 64)) & 1) {
+		MATCH_COUNT(MC_IP4_COVER);
 		for (unsigned l = 24; id == NONE && l >= 16; l--) {
 			const uint64_t *m = st->v4len[l - 16];
 			uint32_t b = addr >> (32 - l);
@@ -1118,6 +1158,31 @@ uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4])
 	if (id == NONE && (st->len4 & 0xffffull) != 0)
 		id = match_store_lpm(st, IOC_CIDR4, a, 15, &st->len4);
 	return id;
+}
+
+uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4])
+{
+	return store_ipv4(st, a, NULL);
+}
+
+uint32_t match_store_ipv4_h(const struct match_store *st, const uint8_t a[4], uint64_t h)
+{
+	return store_ipv4(st, a, &h);
+}
+
+uint64_t match_store_prefetch_ipv4_listed(const struct match_store *st, const uint8_t a[4])
+{
+	uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+	uint64_t h = match_hash(IOC_IPV4, a, 4);
+	if (st->v4map != NULL) {
+		__builtin_prefetch(&st->v4map[s24 / 64]);
+		match_store_prefetch(st, h);
+	}
+	if (st->v4net != NULL)
+		__builtin_prefetch(&st->v4net[s24 / 64]);
+	if (st->v4cover != NULL)
+		__builtin_prefetch(&st->v4cover[s24 / 64]);
+	return h;
 }
 
 void match_store_prefetch_ipv4(const struct match_store *st, const uint8_t a[4])

@@ -159,6 +159,14 @@ static inline bool match_store_ipv4_maybe(const struct match_store *st, const ui
  * it, or MATCH_NONE. */
 uint32_t match_store_ipv4(const struct match_store *st, const uint8_t a[4]);
 
+/* For an address whose /24 v4any lists (~10% of a log's clients at 10M
+ * indicators): prefetches the words of the other summaries and the Bloom
+ * word that match_store_ipv4 reads for it next, each a cache miss in a
+ * large index, and returns the hash of its key for match_store_ipv4_h. */
+uint64_t match_store_prefetch_ipv4_listed(const struct match_store *st, const uint8_t a[4]);
+/* match_store_ipv4 with h = match_hash(IOC_IPV4, a, 4). */
+uint32_t match_store_ipv4_h(const struct match_store *st, const uint8_t a[4], uint64_t h);
+
 /* The stored URL that the canonical url[0..n) is, or is with its #fragment
  * taken off, or MATCH_NONE. */
 uint32_t match_store_url(const struct match_store *st, const char *url, size_t n);
@@ -218,5 +226,42 @@ bool match_scan_stretch_agrees(const unsigned char *p, size_t n);
 /* ioc_ipv6_bytes without inet_pton (the scanner's parser): the same
  * answer and bytes for any input. */
 bool match_ipv6_bytes(const char *s, size_t n, uint8_t out[16]);
+
+/*
+ * Counts of what a scan's lookups do, for tuning the scanner against a
+ * large index (make CFLAGS=-DMATCH_COUNTERS; bench/scan-bench prints them).
+ * Not thread-safe and never in a normal build: MATCH_COUNT is nothing then.
+ */
+#ifdef MATCH_COUNTERS
+enum match_counter {
+	MC_FLUSH,       /* batches done */
+	MC_IP4_Q,       /* IPv4 lookups queued */
+	MC_IP4_ANY,     /* ... that passed v4any (or the short networks) */
+	MC_IP4_MISSED,  /* ... then answered by the table of misses */
+	MC_IP4_MAP,     /* ... whose /24 holds a stored address (v4map) */
+	MC_IP4_NET,     /* ... whose /24 holds a network of length >= 25 */
+	MC_IP4_COVER,   /* ... whose /24 is in a network of length 16..24 */
+	MC_HOST_TOK,    /* host_token calls (runs with a dot and a letter) */
+	MC_HOST_TLD,    /* ... whose last label is a stored TLD */
+	MC_HOST_MISSED, /* ... then answered by the table of misses */
+	MC_HOST_Q,      /* host lookups queued */
+	MC_HOST_SUF,    /* suffixes probed (store_find_h) for them */
+	MC_URL_Q,       /* URL-host tests queued */
+	MC_URL_MISSED,  /* URL hosts answered by the table of misses */
+	MC_URL_PASS,    /* URL hosts in the set of stored URLs' hosts */
+	MC_EXACT_Q,     /* hashes, e-mail addresses queued */
+	MC_IP6_Q,       /* IPv6 lookups queued */
+	MC_FIND,        /* store_find_h calls */
+	MC_BLOOM,       /* ... that passed the Bloom filter */
+	MC_SLOTS,       /* slots read by them */
+	MC_FOUND,       /* ... that found an entry */
+	MC_N
+};
+extern unsigned long long match_count[MC_N];
+extern const char *const match_count_name[MC_N];
+#define MATCH_COUNT(k) (match_count[k]++)
+#else
+#define MATCH_COUNT(k) ((void)0)
+#endif
 
 #endif

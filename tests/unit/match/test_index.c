@@ -1092,6 +1092,44 @@ static int teardown(void **state)
 /* match_index_add_many does what match_index_add does one by one: added,
  * duplicates and allow-listed values told apart, and on a value that is not
  * canonical the ones before it added and the error named. */
+/*
+ * The tables of 2 MiB and more (slots, the IPv4 summaries) are allocated
+ * aligned for huge pages, not by calloc: they must still start all zero
+ * when their memory was used before.  glibc gives a freed 8 MiB block back
+ * from its heap once one such block was freed, so the memory is dirtied
+ * first; a table that kept that garbage would find entries never added.
+ */
+static void test_big_tables_from_used_memory(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 2; round++) {
+		unsigned char *junk = malloc(8u << 20);
+		assert_non_null(junk);
+		memset(junk, 0xa5, 8u << 20);
+		free(junk);
+	}
+	struct match_index *ix = new_index();
+	uint32_t src = new_source(ix, "big");
+	struct crix_error err = {0};
+	assert_int_equal(match_index_reserve(ix, 200000, &err), 0);
+	for (unsigned i = 0; i < 200000; i++) {
+		char s[32];
+		snprintf(s, sizeof s, "10.%u.%u.%u", i >> 16, (i >> 8) & 255, i & 255);
+		add(ix, IOC_IPV4, s, src, i + 1);
+	}
+	match_index_shrink(ix);
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.indicators, 200000);
+	assert_true(st.memory >= (4u << 20)); /* slots and summaries of 2 MiB and more */
+	want_one(ix, IOC_IPV4, "10.3.13.63", IOC_IPV4, "10.3.13.63");
+	want_none(ix, IOC_IPV4, "10.3.13.64");
+	want_none(ix, IOC_IPV4, "11.0.0.1");
+	want_none(ix, IOC_DOMAIN, "never-added.com");
+	want_none(ix, IOC_CIDR4, "10.0.0.0/8");
+	match_index_free(ix);
+}
+
 static void test_add_many(void **state)
 {
 	(void)state;
@@ -1436,6 +1474,7 @@ int main(void)
 	        cmocka_unit_test(test_add_many),
 	        cmocka_unit_test(test_large_tables),
 	        cmocka_unit_test(test_add_prepared),
+	        cmocka_unit_test(test_big_tables_from_used_memory),
 	        cmocka_unit_test(test_hash_quality),
 	        cmocka_unit_test(test_same_bytes),
 	};

@@ -903,6 +903,62 @@ static void add_one(enum ioc_type type, const char *value, uint32_t src)
 }
 
 /*
+ * Every shape of a dotted quad (parts of 1 to 4 digits), each part drawn
+ * from values at the edges (a leading zero, 255, 256, 999), against an
+ * index holding 0.0.0.0/0: the scanner's parser (the 16-byte vector one,
+ * and the one for the last bytes of a text) must take exactly what
+ * ioc_ipv4_bytes takes, with the same address.
+ */
+static void test_ipv4_shapes(void **state)
+{
+	(void)state;
+	struct match_index *saved = ix;
+	struct crix_error err = {0};
+	assert_int_equal(match_index_new(&ix, &err), 0);
+	uint32_t src;
+	struct match_source ms = {.name = "all"};
+	assert_int_equal(match_index_add_source(ix, &ms, &src, &err), 0);
+	add_one(IOC_CIDR4, "0.0.0.0/0", src);
+	static const char *const parts[] = {"0",   "7",   "10",  "99",  "05",   "100",
+	                                    "255", "256", "999", "010", "1000", "0255"};
+	enum { NP = sizeof parts / sizeof parts[0], NQ = NP * NP * NP * NP };
+	/* the valid ones are listed too: the hit must be the address itself */
+	for (size_t i = 0; i < NQ; i++) {
+		char quad[32];
+		snprintf(quad, sizeof quad, "%s.%s.%s.%s", parts[i % NP], parts[i / NP % NP],
+		         parts[i / NP / NP % NP], parts[i / NP / NP / NP]);
+		uint8_t b[4];
+		if (ioc_ipv4_bytes(quad, strlen(quad), b))
+			add_one(IOC_IPV4, quad, src);
+	}
+	match_index_shrink(ix);
+	size_t taken = 0;
+	for (size_t i = 0; i < NQ; i++) {
+		char quad[32];
+		snprintf(quad, sizeof quad, "%s.%s.%s.%s", parts[i % NP], parts[i / NP % NP],
+		         parts[i / NP / NP % NP], parts[i / NP / NP / NP]);
+		uint8_t want[4];
+		bool valid = ioc_ipv4_bytes(quad, strlen(quad), want);
+		taken += valid;
+		for (int wide = 0; wide < 2; wide++) {
+			char text[64];
+			int n = snprintf(text, sizeof text, "%s%s", quad,
+			                 wide ? " - - [10/Oct/2023:13:55:36 +0000]\n" : "");
+			static struct got g;
+			memset(&g, 0, sizeof g);
+			assert_int_equal(scan_exact(text, (size_t)n, false, &g), 0);
+			if (g.n != (valid ? 1u : 0u) || (valid && (g.h[0].len != strlen(quad) ||
+			                                           strcmp(g.h[0].ind, quad) != 0)))
+				fail_msg("\"%s\": %zu hits (first %s), want %s", text, g.n,
+				         g.n > 0 ? g.h[0].ind : "-", valid ? quad : "none");
+		}
+	}
+	assert_true(taken > 1000 && taken < NQ); /* both kinds were tried */
+	match_index_free(ix);
+	ix = saved;
+}
+
+/*
  * Clients at the start of log lines, against an index of addresses and
  * networks only (no network shorter than /16 at first): an address in no
  * listed /24 stops at v4any, one in a /24 with a listed address, a network
@@ -1441,6 +1497,7 @@ int main(void)
 	        cmocka_unit_test(test_lines),
 	        cmocka_unit_test(test_stretch_hash),
 	        cmocka_unit_test(test_memo_classes),
+	        cmocka_unit_test(test_ipv4_shapes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
