@@ -21,8 +21,7 @@
 
 #include "match/match.h"
 #include "match/match_int.h"
-
-static struct ioc_ctx *ctx;
+#include "unit/match/iocfx.h"
 
 /* ---- helpers ---- */
 
@@ -1069,24 +1068,6 @@ static void test_one_writer_two_readers(void **state)
 	match_index_free(r.ix);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	struct crix_error err = {0};
-	if (ioc_ctx_new(&ctx, &err) != 0) {
-		fprintf(stderr, "ioc_ctx_new: %s\n", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ioc_ctx_free(ctx);
-	return 0;
-}
-
 /* ---- bulk adds ---- */
 
 /* match_index_add_many does what match_index_add does one by one: added,
@@ -1264,6 +1245,21 @@ static void test_add_prepared(void **state)
 /* Tables of 2 MiB and more come from the huge-page allocator (slots, the
  * URL host set, the IPv4 bitmaps): enough values that each is that large,
  * every one found with its line, none of the absent ones. */
+/* Value i of test_large_tables, of type i % 3 (domain, IPv4 address, URL)
+ * into s; absent: one a step away that the index does not hold (another
+ * TLD, another /8, another path).  Returns its type. */
+static enum ioc_type large_value(uint32_t i, bool absent, char *s, size_t n)
+{
+	switch (i % 3) {
+	case 0: snprintf(s, n, "d%u.example.%s", i, absent ? "org" : "com"); return IOC_DOMAIN;
+	case 1:
+		snprintf(s, n, "%u.%u.%u.%u", absent ? 11u : 10u, (i >> 16) & 255, (i >> 8) & 255,
+		         i & 255);
+		return IOC_IPV4;
+	default: snprintf(s, n, "http://h%u.example.net/%c", i, absent ? 'q' : 'p'); return IOC_URL;
+	}
+}
+
 static void test_large_tables(void **state)
 {
 	(void)state;
@@ -1276,15 +1272,7 @@ static void test_large_tables(void **state)
 	char s[128];
 	size_t nb = 0;
 	for (uint32_t i = 0; i < N; i++) {
-		switch (i % 3) {
-		case 0: snprintf(s, sizeof s, "d%u.example.com", i); break;
-		case 1:
-			snprintf(s, sizeof s, "10.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255,
-			         i & 255);
-			break;
-		default: snprintf(s, sizeof s, "http://h%u.example.net/p", i); break;
-		}
-		enum ioc_type t = i % 3 == 0 ? IOC_DOMAIN : i % 3 == 1 ? IOC_IPV4 : IOC_URL;
+		enum ioc_type t = large_value(i, false, s, sizeof s);
 		v[nb] = *parse(t, s);
 		items[nb] = (struct match_add){.v = &v[nb], .source = a, .line = i + 1};
 		if (++nb == MATCH_ADD_MAX || i + 1 == N) {
@@ -1297,25 +1285,11 @@ static void test_large_tables(void **state)
 	assert_true((ix->main.uh_mask + 1) * 8 >= ((size_t)2 << 20));
 	static struct hits hs;
 	for (uint32_t i = 0; i < N; i += 7) {
-		enum ioc_type t = i % 3 == 0 ? IOC_DOMAIN : i % 3 == 1 ? IOC_IPV4 : IOC_URL;
-		if (i % 3 == 0)
-			snprintf(s, sizeof s, "d%u.example.com", i);
-		else if (i % 3 == 1)
-			snprintf(s, sizeof s, "10.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255,
-			         i & 255);
-		else
-			snprintf(s, sizeof s, "http://h%u.example.net/p", i);
+		enum ioc_type t = large_value(i, false, s, sizeof s);
 		lookup(ix, t, s, &hs);
 		if (hs.n != 1 || hs.h[0].line != i + 1)
 			fail_msg("%s: %zu hits", s, hs.n);
-		/* absent: another TLD, another /8, another path */
-		if (i % 3 == 0)
-			snprintf(s, sizeof s, "d%u.example.org", i);
-		else if (i % 3 == 1)
-			snprintf(s, sizeof s, "11.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255,
-			         i & 255);
-		else
-			snprintf(s, sizeof s, "http://h%u.example.net/q", i);
+		large_value(i, true, s, sizeof s);
 		lookup(ix, t, s, &hs);
 		if (hs.n != 0)
 			fail_msg("%s: %zu hits, want none", s, hs.n);

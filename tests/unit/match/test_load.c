@@ -22,8 +22,7 @@
 
 #include "match/load.h"
 #include "match/match_int.h"
-
-static struct ioc_ctx *ctx;
+#include "unit/match/iocfx.h"
 
 /* ---- helpers ---- */
 
@@ -543,24 +542,6 @@ static void test_mapped_and_read(void **state)
 	unlink(plain);
 	unlink(gz);
 	free(t.s);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	struct crix_error err;
-	if (ioc_ctx_new(&ctx, &err) != 0) {
-		fprintf(stderr, "ioc_ctx_new: %s\n", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ioc_ctx_free(ctx);
-	return 0;
 }
 
 int main(void)

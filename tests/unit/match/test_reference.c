@@ -38,14 +38,13 @@
 
 #include "match/match.h"
 #include "match/match_int.h"
+#include "unit/match/iocfx.h"
 
 #define SEED     0x5eed2025c0ffeeull
 #define LINES    5000
 #define MAX_INDS 600
 #define VMAX     256 /* longest generated value */
 #define LINE_MAX 2048
-
-static struct ioc_ctx *ctx;
 
 /* ---- a deterministic generator (splitmix64) ---- */
 
@@ -1423,24 +1422,6 @@ static void test_against_reference(void **state)
 			         ioc_type_name(every[i]));
 	match_index_free(ix);
 	ix = NULL;
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	struct crix_error err = {0};
-	if (ioc_ctx_new(&ctx, &err) != 0) {
-		fprintf(stderr, "ioc_ctx_new: %s\n", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ioc_ctx_free(ctx);
-	return 0;
 }
 
 int main(void)
