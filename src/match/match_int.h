@@ -255,6 +255,8 @@ enum match_counter {
 	MC_BLOOM,       /* ... that passed the Bloom filter */
 	MC_SLOTS,       /* slots read by them */
 	MC_FOUND,       /* ... that found an entry */
+	MC_TEXT_HASH,   /* hashes of hosts, URL hosts and their suffixes */
+	MC_MISS_LOOK,   /* looks in the table of misses */
 	MC_N
 };
 extern unsigned long long match_count[MC_N];

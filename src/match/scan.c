@@ -135,10 +135,16 @@ struct probe {
 
 struct miss {
 	uint32_t h;   /* the key hash's low half */
-	uint8_t kind; /* enum probe_kind + 1; 0: empty */
+	uint8_t kind; /* MISS_TEXT or not, and a bit (1 << enum probe_kind) per
+	               * kind of lookup that missed; 0: empty */
 	uint8_t n;
 	char key[MISS_KEY];
 };
+
+/* A host and the host of a URL are one entry, keyed by the host's one hash
+ * (match_hash(IOC_DOMAIN, ...)), with a bit for each answer; an address's
+ * binary key is kept apart from them by this bit. */
+#define MISS_TEXT 0x80u
 
 /*
  * Quoted fields known to hold nothing, for the rest of one match_scan.  In
@@ -242,6 +248,13 @@ struct scanner {
 	 * when refanged): their line, counted from the last one's (nl_oa) */
 	size_t nl_oa;
 	uint64_t nl_on;
+	/* the host of the URL being read (url_host_fast), when host_token is
+	 * about to see it as a run: t[known_a, known_a + known_n), its hash
+	 * and its bits in the table of misses, so it is hashed and looked up
+	 * there once for both; known_a is SIZE_MAX otherwise */
+	size_t known_a, known_n;
+	uint64_t known_h;
+	unsigned known_missed;
 	bool line_given; /* on_hit reports given_line, not the line of tok_start */
 	uint64_t given_line;
 	/* answers of match_store_has_tld for last labels of up to 8 bytes,
@@ -258,24 +271,49 @@ static inline struct miss *miss_slot(const struct scanner *s, uint64_t h)
 	return &s->miss[(h >> 40) & (MISS_SLOTS - 1)];
 }
 
+static inline unsigned miss_space(unsigned kind)
+{
+	return kind == P_IPV4 ? 0 : MISS_TEXT;
+}
+
+/* Is m the entry of key[0..n) (hash h) in the space of kind (addresses or
+ * texts)? */
+static inline bool miss_is(const struct miss *m, unsigned kind, uint64_t h, const void *key,
+                           size_t n)
+{
+	return m->h == (uint32_t)h && (m->kind & MISS_TEXT) == miss_space(kind) && m->n == n &&
+	       m->kind != 0 && match_same(m->key, key, n);
+}
+
+/* The bits (1 << kind) of the lookups of key[0..n) (hash h) that found
+ * nothing in this scan, in the space of kind, or 0. */
+static inline unsigned miss_kinds(const struct scanner *s, unsigned kind, uint64_t h,
+                                  const void *key, size_t n)
+{
+	if (s->miss == NULL)
+		return 0;
+	MATCH_COUNT(MC_MISS_LOOK);
+	const struct miss *m = miss_slot(s, h);
+	return miss_is(m, kind, h, key, n) ? m->kind & ~MISS_TEXT : 0;
+}
+
 /* Has a lookup of kind for key[0..n) (hash h) found nothing in this scan? */
 static inline bool miss_has(const struct scanner *s, unsigned kind, uint64_t h, const void *key,
                             size_t n)
 {
-	if (s->miss == NULL)
-		return false;
-	const struct miss *m = miss_slot(s, h);
-	return m->h == (uint32_t)h && m->kind == kind + 1 && m->n == n &&
-	       match_same(m->key, key, n);
+	return (miss_kinds(s, kind, h, key, n) >> kind) & 1;
 }
 
+/* Remembers that the lookup of kind for key[0..n) found nothing, beside
+ * the other kinds' answers for the same key. */
 static void miss_put(struct scanner *s, unsigned kind, uint64_t h, const void *key, size_t n)
 {
 	if (s->miss == NULL || n > MISS_KEY)
 		return;
 	struct miss *m = miss_slot(s, h);
+	unsigned bits = miss_is(m, kind, h, key, n) ? m->kind : miss_space(kind);
 	m->h = (uint32_t)h;
-	m->kind = (uint8_t)(kind + 1);
+	m->kind = (uint8_t)(bits | 1u << kind);
 	m->n = (uint8_t)n;
 	memcpy(m->key, key, n);
 }
@@ -286,6 +324,20 @@ static inline uint64_t ip4_miss_hash(const uint8_t a[4])
 	uint32_t v;
 	memcpy(&v, a, 4);
 	return (uint64_t)v * 0x9e3779b97f4a7c15ull;
+}
+
+/* match_hash and match_urlhost_hash for hosts, URL hosts and suffixes,
+ * counted (MATCH_COUNTERS). */
+static inline uint64_t text_hash(unsigned type, const void *key, size_t n)
+{
+	MATCH_COUNT(MC_TEXT_HASH);
+	return match_hash(type, key, n);
+}
+
+static inline uint64_t urlhost_hash(const char *host, size_t n)
+{
+	MATCH_COUNT(MC_TEXT_HASH);
+	return match_urlhost_hash(host, n);
 }
 
 static uint64_t line_of(struct scanner *s, size_t a);
@@ -348,7 +400,7 @@ static void batch_prefetch(struct scanner *s)
 			if (st->types & (1u << IOC_IPV6))
 				match_store_prefetch(st, match_hash(IOC_IPV6, p->ip, 16));
 		} else if (p->kind == P_URL) {
-			match_store_prefetch_urlhost(st, p->h[0]); /* hashed by url_token */
+			match_store_prefetch_urlhost(st, p->h[1]); /* hashed by url_token */
 		} else if (p->kind == P_EXACT) {
 			p->h[0] = match_hash(p->type, key, p->n);
 			match_store_prefetch(st, p->h[0]);
@@ -361,7 +413,7 @@ static void batch_prefetch(struct scanner *s)
 				if (dot == p->n)
 					break;
 				if (j > 0)
-					p->h[j] = match_hash(IOC_DOMAIN, key + at, p->n - at);
+					p->h[j] = text_hash(IOC_DOMAIN, key + at, p->n - at);
 				match_store_prefetch(st, p->h[j]);
 				at = dot + 1;
 			}
@@ -393,8 +445,7 @@ static uint32_t probe_suffix(const struct match_store *st, const struct probe *p
 		size_t dot = next_dot(key, at, p->n);
 		if (dot == p->n)
 			return MATCH_NONE; /* a bare TLD is never an indicator */
-		uint64_t h =
-		        j < HOST_HASHES ? p->h[j] : match_hash(IOC_DOMAIN, key + at, p->n - at);
+		uint64_t h = j < HOST_HASHES ? p->h[j] : text_hash(IOC_DOMAIN, key + at, p->n - at);
 		MATCH_COUNT(MC_HOST_SUF);
 		uint32_t id = match_store_find_h(st, IOC_DOMAIN, key + at, p->n - at, h);
 		if (id != MATCH_NONE)
@@ -422,7 +473,7 @@ static void flush(struct scanner *s)
 			s->tok_end = p->end;
 			if (p->kind == P_IPV6) {
 				match_lookup_ipv6_locked(s->ix, p->ip, on_hit, s);
-			} else if (match_store_has_urlhost_h(st, p->h[0])) {
+			} else if (match_store_has_urlhost_h(st, p->h[1])) {
 				MATCH_COUNT(MC_URL_PASS);
 				if (p->end == 0)
 					s->tok_end = url_end(s, p->body, false);
@@ -747,8 +798,16 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 			return;
 	}
 	MATCH_COUNT(MC_HOST_TLD);
-	uint64_t h = match_hash(IOC_DOMAIN, host, n);
-	if (miss_has(s, P_HOST, h, host, n)) {
+	uint64_t h;
+	unsigned missed;
+	if (a == s->known_a && n == s->known_n && !(flags & S_HIGH)) {
+		h = s->known_h; /* the same bytes, lowered, as url_host_fast's */
+		missed = s->known_missed;
+	} else {
+		h = text_hash(IOC_DOMAIN, host, n);
+		missed = miss_kinds(s, P_HOST, h, host, n);
+	}
+	if ((missed >> P_HOST) & 1) {
 		MATCH_COUNT(MC_HOST_MISSED);
 		return;
 	}
@@ -907,12 +966,16 @@ static size_t url_host_fast(struct scanner *s, size_t a, size_t body)
 	}
 	if (s->buf[hn - 1] == '.')
 		hn--;
-	uint64_t uh = match_urlhost_hash(s->buf, hn);
-	if (miss_has(s, P_URL, uh, s->buf, hn))
+	/* one hash and one look in the table of misses for the URL's host
+	 * and, below, the same bytes as a host */
+	uint64_t hh = text_hash(IOC_DOMAIN, s->buf, hn);
+	unsigned missed = miss_kinds(s, P_URL, hh, s->buf, hn);
+	if ((missed >> P_URL) & 1)
 		MATCH_COUNT(MC_URL_MISSED);
 	else {
 		struct probe *p = defer(s, P_URL, IOC_URL, a, 0, s->buf, hn, NULL);
-		p->h[0] = uh;
+		p->h[0] = hh;
+		p->h[1] = urlhost_hash(s->buf, hn);
 		p->body = body;
 	}
 	if (!(all & S_TOK))
@@ -920,8 +983,16 @@ static size_t url_host_fast(struct scanner *s, size_t a, size_t body)
 	/* [body, q) is a whole run: t[body - 1] is '/', t[q] is not a run
 	 * byte and neither is ':', so scan_run would do just this with it */
 	size_t ra = body, rb = q;
-	if (trim_run(t, &ra, &rb, &f))
+	if (trim_run(t, &ra, &rb, &f)) {
+		if (ra == body && rb - ra == hn) {
+			s->known_a = ra;
+			s->known_n = hn;
+			s->known_h = hh;
+			s->known_missed = missed;
+		}
 		run_lookups(s, ra, rb, f);
+		s->known_a = SIZE_MAX;
+	}
 	return q;
 }
 
@@ -982,11 +1053,14 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 	if (!spelled && !esc) {
 		/* the common case: the URL is in the text as it is; its host is
 		 * tested against the set of URL hosts with the batch */
-		uint64_t uh = match_urlhost_hash(s->buf, hn);
-		if (!miss_has(s, P_URL, uh, s->buf, hn))
-			defer(s, P_URL, IOC_URL, a, e, s->buf, hn, NULL)->h[0] = uh;
-		else
+		uint64_t hh = text_hash(IOC_DOMAIN, s->buf, hn);
+		if (!miss_has(s, P_URL, hh, s->buf, hn)) {
+			struct probe *p = defer(s, P_URL, IOC_URL, a, e, s->buf, hn, NULL);
+			p->h[0] = hh;
+			p->h[1] = urlhost_hash(s->buf, hn);
+		} else {
 			MATCH_COUNT(MC_URL_MISSED);
+		}
 		return body;
 	}
 	if (!spelled && !match_store_has_urlhost(&s->ix->main, s->buf, hn))
@@ -2204,6 +2278,7 @@ int match_scan(struct match_index *ix, const char *text, size_t len,
 		return crix_error_set(err, CRIX_ENOMEM, "scan: out of memory");
 	}
 	s->ix = ix;
+	s->known_a = SIZE_MAX;
 	s->ioc = opts != NULL ? opts->ioc : NULL;
 	s->t = (const unsigned char *)text;
 	s->len = len;

@@ -892,6 +892,47 @@ static void test_miss_key_lengths(void **state)
 	free(text);
 }
 
+/*
+ * A host and the host of a URL share one entry of the table of misses,
+ * with a bit per answer: a host that is no domain but a stored URL's host,
+ * a URL host that is no stored URL's host but under a listed domain, each
+ * seen first as the one and then as the other, repeated line after line,
+ * hit exactly as often as each line alone; so do hosts that trimming makes
+ * other than the URL's host, and an address whose 4 bytes spell a listed
+ * 4-byte host.
+ */
+static void test_shared_misses(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+	        "x bad-site.org y\n",                   /* no domain */
+	        "\"https://bad-site.org/login?u=1\"\n", /* but a URL host */
+	        "\"http://sub.evil.com/y\"\n",          /* no URL host, a domain */
+	        "x sub.evil.com y\n",
+	        "\"http://qhost.org/?q=1\"\n",
+	        "x qhost.org y\n",
+	        "\"http://-sub.evil.com-/y\" \"http://sub.evil.com./y\"\n",
+	        "x 55.46.99.99 x.7.cc y\n", /* the bytes of "7.cc" */
+	};
+	enum { NL = sizeof lines / sizeof lines[0] };
+	const size_t want[NL] = {0, 1, 1, 1, 1, 0, 2, 1};
+	for (size_t j = 0; j < NL; j++) {
+		static struct got g;
+		memset(&g, 0, sizeof g);
+		assert_int_equal(scan_exact(lines[j], strlen(lines[j]), false, &g), 0);
+		if (g.n != want[j])
+			fail_msg("line %zu alone: %zu hits, want %zu", j, g.n, want[j]);
+	}
+	size_t ends[NL], period, reps, len;
+	char *text = repeat_lines(lines, NL, (size_t)300 << 10, ends, &period, &reps, &len);
+	struct per_line pl = {.ends = ends, .nlines = NL, .period = period};
+	assert_int_equal(match_scan(ix, text, len, NULL, count_per_line, &pl, NULL), 0);
+	for (size_t j = 0; j < NL; j++)
+		if (pl.count[j] != want[j] * reps)
+			fail_msg("line %zu: %zu hits, want %zu", j, pl.count[j], want[j] * reps);
+	free(text);
+}
+
 /* Adds value of type to the index ix (source src). */
 static void add_one(enum ioc_type type, const char *value, uint32_t src)
 {
@@ -1492,6 +1533,7 @@ int main(void)
 	        cmocka_unit_test(test_url_hosts),
 	        cmocka_unit_test(test_hash_segment_bytes),
 	        cmocka_unit_test(test_miss_key_lengths),
+	        cmocka_unit_test(test_shared_misses),
 	        cmocka_unit_test(test_time_colons),
 	        cmocka_unit_test(test_field_lengths),
 	        cmocka_unit_test(test_lines),
