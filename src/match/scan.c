@@ -385,6 +385,29 @@ static inline size_t next_dot(const char *key, size_t at, size_t n)
 	return at;
 }
 
+/*
+ * A host lookup just queued (p, its hash in h[0]): the hashes of its parent
+ * domains (not the bare TLD), and prefetches of the filter words of all of
+ * them, now rather than when the batch is done, so that they have the time
+ * of up to a batch of tokens to arrive (in a large index each is a cache
+ * miss, and read right after its prefetch it still stalls).
+ */
+static void host_queued(const struct scanner *s, struct probe *p)
+{
+	const struct match_store *st = &s->ix->main;
+	const char *key = s->keys + p->key;
+	size_t at = 0;
+	for (unsigned j = 0; j < HOST_HASHES; j++) {
+		size_t dot = next_dot(key, at, p->n);
+		if (dot == p->n)
+			break;
+		if (j > 0)
+			p->h[j] = text_hash(IOC_DOMAIN, key + at, p->n - at);
+		match_store_prefetch(st, p->h[j]);
+		at = dot + 1;
+	}
+}
+
 /* Stage 1 of a batch: hashes, and prefetches of what stage 2 reads. */
 static void batch_prefetch(struct scanner *s)
 {
@@ -399,25 +422,11 @@ static void batch_prefetch(struct scanner *s)
 		} else if (p->kind == P_IPV6) {
 			if (st->types & (1u << IOC_IPV6))
 				match_store_prefetch(st, match_hash(IOC_IPV6, p->ip, 16));
-		} else if (p->kind == P_URL) {
-			match_store_prefetch_urlhost(st, p->h[1]); /* hashed by url_token */
 		} else if (p->kind == P_EXACT) {
 			p->h[0] = match_hash(p->type, key, p->n);
 			match_store_prefetch(st, p->h[0]);
-		} else {
-			/* the host (hashed by host_token) and each parent
-			 * domain (not the bare TLD) */
-			size_t at = 0;
-			for (unsigned j = 0; j < HOST_HASHES; j++) {
-				size_t dot = next_dot(key, at, p->n);
-				if (dot == p->n)
-					break;
-				if (j > 0)
-					p->h[j] = text_hash(IOC_DOMAIN, key + at, p->n - at);
-				match_store_prefetch(st, p->h[j]);
-				at = dot + 1;
-			}
 		}
+		/* hosts and URL hosts: prefetched when queued (host_queued) */
 	}
 	/* stage 1b: the addresses whose /24 v4any lists (its word prefetched
 	 * above, while the hosts were hashed) get the other words they read
@@ -811,7 +820,9 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 		MATCH_COUNT(MC_HOST_MISSED);
 		return;
 	}
-	defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL)->h[0] = h;
+	struct probe *p = defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL);
+	p->h[0] = h;
+	host_queued(s, p);
 }
 
 /* Trims the run at [*a, *b) of its punctuation edges ("evil.example." and
@@ -977,6 +988,7 @@ static size_t url_host_fast(struct scanner *s, size_t a, size_t body)
 		p->h[0] = hh;
 		p->h[1] = urlhost_hash(s->buf, hn);
 		p->body = body;
+		match_store_prefetch_urlhost(&s->ix->main, p->h[1]);
 	}
 	if (!(all & S_TOK))
 		return body; /* "a.example,b.example/": runs the tokenizer cuts */
@@ -1058,6 +1070,7 @@ static size_t url_token(struct scanner *s, size_t a, size_t b, bool esc)
 			struct probe *p = defer(s, P_URL, IOC_URL, a, e, s->buf, hn, NULL);
 			p->h[0] = hh;
 			p->h[1] = urlhost_hash(s->buf, hn);
+			match_store_prefetch_urlhost(&s->ix->main, p->h[1]);
 		} else {
 			MATCH_COUNT(MC_URL_MISSED);
 		}
