@@ -277,20 +277,61 @@ void match_store_prefetch(const struct match_store *st, uint64_t h)
 		__builtin_prefetch(&st->slots[(size_t)(h >> 32) & st->mask]);
 }
 
-static int store_insert(struct match_store *st, uint64_t h, uint32_t id)
+/*
+ * The adding side's one walk of the slots for hash h: the chain's head when
+ * key is stored (as store_find_h finds it), else NONE with *empty the first
+ * empty slot of the walk, where store_insert_at puts the new value.  A load
+ * of millions of values otherwise walked each cold run of slots twice.
+ * Ignores the Bloom filter, which can only say "absent" early, and an
+ * absent value needs its empty slot anyway.
+ */
+static uint32_t store_probe(const struct match_store *st, unsigned type, const void *key, size_t n,
+                            uint64_t h, size_t *empty)
+{
+	*empty = SIZE_MAX;
+	if (st->slots == NULL)
+		return NONE;
+	uint32_t frag = (uint32_t)(h >> 32);
+	size_t i = (size_t)frag & st->mask;
+	for (;;) {
+		uint64_t s = st->slots[i];
+		if (s == 0) {
+			*empty = i;
+			return NONE;
+		}
+		if ((uint32_t)(s >> 32) == frag) {
+			uint32_t id = (uint32_t)s - 1;
+			const struct match_entry *e = &st->entries[id];
+			size_t kl = e->keylen ? e->keylen : e->textlen;
+			if ((e->type & ~MATCH_DEAD) == type && kl == n &&
+			    match_same(st->arena + e->off, key, n))
+				return id;
+		}
+		i = (i + 1) & st->mask;
+	}
+}
+
+/* Puts id with hash h into the slots, at slot empty (from store_probe) when
+ * the table need not grow first, else (SIZE_MAX, or a full table) walks the
+ * new table for one. */
+static int store_insert_at(struct match_store *st, uint64_t h, uint32_t id, size_t empty)
 {
 	if (st->slots == NULL || (st->used + 1) * 4 > (st->mask + 1) * 3) {
 		if (slots_grow(&st->slots, &st->mask, st->used + 1) != 0)
 			return -1;
 		free(st->bloom); /* until match_index_shrink builds it again */
 		st->bloom = NULL;
+		empty = SIZE_MAX; /* the slot was of the old table */
 	}
 	if (st->bloom != NULL)
 		st->bloom[bloom_word(st, h)] |= bloom_bits(h);
 	uint32_t frag = (uint32_t)(h >> 32);
-	size_t i = (size_t)frag & st->mask;
-	while (st->slots[i] != 0)
-		i = (i + 1) & st->mask;
+	size_t i = empty;
+	if (i == SIZE_MAX) {
+		i = (size_t)frag & st->mask;
+		while (st->slots[i] != 0)
+			i = (i + 1) & st->mask;
+	}
 	st->slots[i] = ((uint64_t)frag << 32) | (uint64_t)(id + 1);
 	st->used++;
 	return 0;
@@ -726,7 +767,8 @@ static int store_add_h(struct match_store *st, const struct ioc_value *v, const 
 {
 	*dup = false;
 	uint32_t ln = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
-	uint32_t head = store_find_h(st, v->type, key, n, h);
+	size_t empty;
+	uint32_t head = store_probe(st, v->type, key, n, h, &empty);
 	uint32_t id;
 	if (head != NONE) {
 		uint32_t last = head;
@@ -763,7 +805,7 @@ static int store_add_h(struct match_store *st, const struct ioc_value *v, const 
 	        .keylen = (uint8_t)(bin ? n : 0),
 	        .type = (uint8_t)v->type,
 	};
-	if (store_insert(st, h, id) != 0)
+	if (store_insert_at(st, h, id, empty) != 0)
 		return -1;
 	st->types |= 1u << v->type;
 	if ((v->type == IOC_IPV4 || (v->type == IOC_CIDR4 && key[0] >= 16)) &&

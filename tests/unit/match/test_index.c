@@ -635,6 +635,42 @@ static void test_duplicates(void **state)
 	match_index_free(ix);
 }
 
+/*
+ * The adding side walks the slots once (store_probe), keeps the empty slot
+ * it ended on and puts a new value there, unless the table grows first.
+ * Values added one by one through every growth of the slots (16 to 4096),
+ * each followed by its duplicate and by one of an earlier value; then,
+ * after the filter is built, more values and duplicates: every value is
+ * found once and every duplicate counted.
+ */
+static void test_duplicates_through_growth(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t src = new_source(ix, "grow");
+	enum { N = 3000, MORE = 500 };
+	char s[32];
+	for (unsigned i = 0; i < N + MORE; i++) {
+		if (i == N)
+			match_index_shrink(ix); /* the Bloom filter, kept up by later adds */
+		snprintf(s, sizeof s, "grow-%u.example.com", i);
+		add(ix, IOC_DOMAIN, s, src, i + 1);
+		add(ix, IOC_DOMAIN, s, src, i + 1);
+		snprintf(s, sizeof s, "grow-%u.example.com", i / 2);
+		add(ix, IOC_DOMAIN, s, src, i + 1);
+	}
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.indicators, N + MORE);
+	assert_int_equal(st.duplicates, 2 * (N + MORE));
+	for (unsigned i = 0; i < N + MORE; i++) {
+		snprintf(s, sizeof s, "grow-%u.example.com", i);
+		want_one(ix, IOC_DOMAIN, s, IOC_DOMAIN, s);
+	}
+	want_none(ix, IOC_DOMAIN, "grow-3500.example.com");
+	match_index_free(ix);
+}
+
 /* ---- the allow-list ---- */
 
 static void test_allow_exact(void **state)
@@ -1438,6 +1474,7 @@ int main(void)
 	        cmocka_unit_test(test_url_and_email_hosts),
 	        cmocka_unit_test(test_sources),
 	        cmocka_unit_test(test_duplicates),
+	        cmocka_unit_test(test_duplicates_through_growth),
 	        cmocka_unit_test(test_allow_exact),
 	        cmocka_unit_test(test_allow_networks),
 	        cmocka_unit_test(test_allow_domains),
