@@ -1301,6 +1301,8 @@ struct skipper {
 	bool valid;
 };
 
+static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok);
+
 /* The sc[] bits of the run bytes in mask r of block k, ORed. */
 static inline unsigned run_flags(const struct skipper *k, uint64_t r)
 {
@@ -1317,7 +1319,7 @@ static inline unsigned run_flags(const struct skipper *k, uint64_t r)
  * start of one: skips to the next run, looks at it, and returns where the
  * next step starts.
  */
-static size_t scan_run(struct scanner *s, size_t i, const struct skipper *blk)
+static size_t scan_run(struct scanner *s, size_t i, struct skipper *blk)
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len;
@@ -1348,6 +1350,28 @@ static size_t scan_run(struct scanner *s, size_t i, const struct skipper *blk)
 		         to = from + (unsigned)__builtin_ctzll(rest);
 		i = blk->base + to;
 		f = run_flags(blk, (~0ull << from) & ~(~0ull << to));
+	} else if (blk->valid && i >= blk->base && i < blk->base + 64) {
+		/* the run reaches past the block: the blocks after it are the
+		 * ones skip_to_seed would load next (contiguous, each once), so
+		 * load them here and take the run's end and bits from their
+		 * masks instead of a loop over its bytes */
+		f = run_flags(blk, ~0ull << (i - blk->base));
+		for (;;) {
+			size_t next = blk->base + 64;
+			if (next >= len) {
+				i = len;
+				break;
+			}
+			skipper_load(s, blk, next, blk->tok);
+			uint64_t gaps = ~blk->tok; /* the padding of a last block: gaps */
+			if (gaps != 0) {
+				unsigned to = (unsigned)__builtin_ctzll(gaps);
+				i = next + to;
+				f |= run_flags(blk, (1ull << to) - 1);
+				break;
+			}
+			f |= run_flags(blk, ~0ull);
+		}
 	} else {
 		while (i < len && (sc[t[i]] & S_TOK))
 			f |= sc[t[i++]];
