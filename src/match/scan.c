@@ -1341,21 +1341,30 @@ static size_t scan_run(struct scanner *s, size_t i, struct skipper *blk)
 	}
 	size_t a = i;
 	unsigned f = 0;
-	uint64_t rest = blk->valid && i >= blk->base && i < blk->base + 64
-	                        ? ~blk->tok >> (i - blk->base)
-	                        : 0;
-	if (rest != 0) {
+	bool ended = false;
+	if (blk->valid && i < blk->base && blk->base - i < 64) {
+		/* the run began in the block before (skip_to_seed went back to
+		 * its start): its bytes there one by one, the rest from the masks */
+		while (i < blk->base && (sc[t[i]] & S_TOK))
+			f |= sc[t[i++]];
+		ended = i < blk->base;
+	}
+	bool inside = blk->valid && i >= blk->base && i < blk->base + 64;
+	uint64_t rest = inside ? ~blk->tok >> (i - blk->base) : 0;
+	if (ended) {
+		/* measured */
+	} else if (rest != 0) {
 		/* the run ends in this block: its end and bits from the masks */
 		unsigned from = (unsigned)(i - blk->base),
 		         to = from + (unsigned)__builtin_ctzll(rest);
 		i = blk->base + to;
-		f = run_flags(blk, (~0ull << from) & ~(~0ull << to));
-	} else if (blk->valid && i >= blk->base && i < blk->base + 64) {
+		f |= run_flags(blk, (~0ull << from) & ~(~0ull << to));
+	} else if (inside) {
 		/* the run reaches past the block: the blocks after it are the
 		 * ones skip_to_seed would load next (contiguous, each once), so
 		 * load them here and take the run's end and bits from their
 		 * masks instead of a loop over its bytes */
-		f = run_flags(blk, ~0ull << (i - blk->base));
+		f |= run_flags(blk, ~0ull << (i - blk->base));
 		for (;;) {
 			size_t next = blk->base + 64;
 			if (next >= len) {
