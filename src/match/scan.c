@@ -1941,16 +1941,22 @@ static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint
 	k->nothex = tok & ~r.hex;
 	k->notdigdot = tok & ~r.digdot;
 	k->high = r.high;
-	/* bit q of the high half: bits q-31..q of the 128-bit window all set */
-	__uint128_t w = (__uint128_t)tok << 64 | prev_tok;
+	/* bit q: bytes q-31..q are run bytes, counting the block before: in
+	 * 64 bits, the runs within the block (w), and the run at its start
+	 * (lead) from the bit where it and the run that ends the block before
+	 * (pn bytes) make 32 */
+	uint64_t w = tok;
 	w &= w << 1;
 	w &= w << 2;
 	w &= w << 4;
 	w &= w << 8;
 	w &= w << 16;
+	uint64_t lead = tok & ~(tok + 1);
+	unsigned pn = (unsigned)__builtin_clzll(~prev_tok | 1); /* 63: all of it */
+	w |= lead & (~0ull << (pn >= 31 ? 0 : 31 - pn));
 	k->base = base;
 	k->tok = tok;
-	k->seed = seed | (uint64_t)(w >> 64);
+	k->seed = seed | w;
 	k->prev_tok = prev_tok;
 	k->valid = true;
 }
