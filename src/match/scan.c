@@ -1388,6 +1388,8 @@ struct skipper {
 	bool valid;
 };
 
+static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok);
+
 /* The sc[] bits of the run bytes in mask r of block k, ORed. */
 static inline unsigned run_flags(const struct skipper *k, uint64_t r)
 {
@@ -1404,7 +1406,7 @@ static inline unsigned run_flags(const struct skipper *k, uint64_t r)
  * start of one: skips to the next run, looks at it, and returns where the
  * next step starts.
  */
-static size_t scan_run(struct scanner *s, size_t i, const struct skipper *blk)
+static size_t scan_run(struct scanner *s, size_t i, struct skipper *blk)
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len;
@@ -1426,15 +1428,46 @@ static size_t scan_run(struct scanner *s, size_t i, const struct skipper *blk)
 	}
 	size_t a = i;
 	unsigned f = 0;
-	uint64_t rest = blk->valid && i >= blk->base && i < blk->base + 64
-	                        ? ~blk->tok >> (i - blk->base)
-	                        : 0;
-	if (rest != 0) {
+	bool ended = false;
+	if (blk->valid && i < blk->base && blk->base - i < 64) {
+		/* the run began in the block before (skip_to_seed went back to
+		 * its start): its bytes there one by one, the rest from the masks */
+		while (i < blk->base && (sc[t[i]] & S_TOK))
+			f |= sc[t[i++]];
+		ended = i < blk->base;
+	}
+	bool inside = blk->valid && i >= blk->base && i < blk->base + 64;
+	uint64_t rest = inside ? ~blk->tok >> (i - blk->base) : 0;
+	if (ended) {
+		/* measured */
+	} else if (rest != 0) {
 		/* the run ends in this block: its end and bits from the masks */
 		unsigned from = (unsigned)(i - blk->base),
 		         to = from + (unsigned)__builtin_ctzll(rest);
 		i = blk->base + to;
-		f = run_flags(blk, (~0ull << from) & ~(~0ull << to));
+		f |= run_flags(blk, (~0ull << from) & ~(~0ull << to));
+	} else if (inside) {
+		/* the run reaches past the block: the blocks after it are the
+		 * ones skip_to_seed would load next (contiguous, each once), so
+		 * load them here and take the run's end and bits from their
+		 * masks instead of a loop over its bytes */
+		f |= run_flags(blk, ~0ull << (i - blk->base));
+		for (;;) {
+			size_t next = blk->base + 64;
+			if (next >= len) {
+				i = len;
+				break;
+			}
+			skipper_load(s, blk, next, blk->tok);
+			uint64_t gaps = ~blk->tok; /* the padding of a last block: gaps */
+			if (gaps != 0) {
+				unsigned to = (unsigned)__builtin_ctzll(gaps);
+				i = next + to;
+				f |= run_flags(blk, (1ull << to) - 1);
+				break;
+			}
+			f |= run_flags(blk, ~0ull);
+		}
 	} else {
 		while (i < len && (sc[t[i]] & S_TOK))
 			f |= sc[t[i++]];
@@ -1995,16 +2028,22 @@ static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint
 	k->nothex = tok & ~r.hex;
 	k->notdigdot = tok & ~r.digdot;
 	k->high = r.high;
-	/* bit q of the high half: bits q-31..q of the 128-bit window all set */
-	__uint128_t w = (__uint128_t)tok << 64 | prev_tok;
+	/* bit q: bytes q-31..q are run bytes, counting the block before: in
+	 * 64 bits, the runs within the block (w), and the run at its start
+	 * (lead) from the bit where it and the run that ends the block before
+	 * (pn bytes) make 32 */
+	uint64_t w = tok;
 	w &= w << 1;
 	w &= w << 2;
 	w &= w << 4;
 	w &= w << 8;
 	w &= w << 16;
+	uint64_t lead = tok & ~(tok + 1);
+	unsigned pn = (unsigned)__builtin_clzll(~prev_tok | 1); /* 63: all of it */
+	w |= lead & (~0ull << (pn >= 31 ? 0 : 31 - pn));
 	k->base = base;
 	k->tok = tok;
-	k->seed = seed | (uint64_t)(w >> 64);
+	k->seed = seed | w;
 	k->prev_tok = prev_tok;
 	k->valid = true;
 }

@@ -1321,6 +1321,47 @@ static void test_field_lengths(void **state)
 }
 
 /*
+ * Runs that reach past their 64-byte block (scan_run takes their end and
+ * bits from the masks of the blocks after it): a listed domain whose first
+ * label is 1..63 bytes, in lower and upper case, a near miss without the
+ * dot, hashes after such a label and a separator or a non-hex byte, and
+ * with a non-hex byte after them, after 0..63
+ * spaces so that each crosses one, two or three block edges at every
+ * offset, followed by a space or ending the text.
+ */
+static void test_runs_across_blocks(void **state)
+{
+	(void)state;
+	char text[512], label[64];
+	struct {
+		const char *head, *tail;
+		size_t hits;
+	} shapes[] = {
+	        {"", ".evil.com", 1}, {"", ".EVIL.COM", 1}, {"", "evil.com", 0},
+	        {"-", SHA512, 1},     {"g", SHA512, 0},     {"-", SHA512 "g", 0},
+	        {"_", MD5 ".bin", 1}, {"_", SHA256 "x", 0},
+	};
+	for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++)
+		for (size_t n = 1; n <= 63; n += (n < 8 || n > 56) ? 1 : 7)
+			for (size_t pad = 0; pad < 64; pad++)
+				for (int end = 0; end < 2; end++) {
+					memset(label, sh == 1 ? 'A' : 'a', n);
+					label[n] = '\0';
+					int k = snprintf(text, sizeof text, "%*s%s%s%s%s", (int)pad,
+					                 "", label, shapes[sh].head,
+					                 shapes[sh].tail, end ? "" : " ok");
+					assert_true(k > 0 && (size_t)k < sizeof text);
+					size_t got = 0;
+					assert_int_equal(match_scan(ix, text, (size_t)k, NULL,
+					                            count_hits, &got, NULL),
+					                 0);
+					if (got != shapes[sh].hits)
+						fail_msg("\"%s\": %zu hits, want %zu", text, got,
+						         shapes[sh].hits);
+				}
+}
+
+/*
  * Fields of a class the memo gives up on (requests, all new) and takes up
  * again: 4000 lines whose requests are new each line and hold a hit, then
  * 4000 whose requests repeat and hold none, then new ones with hits again,
@@ -1539,6 +1580,7 @@ int main(void)
 	        cmocka_unit_test(test_lines),
 	        cmocka_unit_test(test_stretch_hash),
 	        cmocka_unit_test(test_memo_classes),
+	        cmocka_unit_test(test_runs_across_blocks),
 	        cmocka_unit_test(test_ipv4_shapes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
