@@ -285,8 +285,10 @@ void match_store_prefetch(const struct match_store *st, uint64_t h)
  * Ignores the Bloom filter, which can only say "absent" early, and an
  * absent value needs its empty slot anyway.
  */
-static uint32_t store_probe(const struct match_store *st, unsigned type, const void *key, size_t n,
-                            uint64_t h, size_t *empty)
+static inline __attribute__((always_inline)) uint32_t store_probe(const struct match_store *st,
+                                                                  unsigned type, const void *key,
+                                                                  size_t n, uint64_t h,
+                                                                  size_t *empty)
 {
 	*empty = SIZE_MAX;
 	if (st->slots == NULL)
@@ -295,6 +297,7 @@ static uint32_t store_probe(const struct match_store *st, unsigned type, const v
 	size_t i = (size_t)frag & st->mask;
 	for (;;) {
 		uint64_t s = st->slots[i];
+		MATCH_COUNT(MC_SLOTS);
 		if (s == 0) {
 			*empty = i;
 			return NONE;
@@ -304,8 +307,10 @@ static uint32_t store_probe(const struct match_store *st, unsigned type, const v
 			const struct match_entry *e = &st->entries[id];
 			size_t kl = e->keylen ? e->keylen : e->textlen;
 			if ((e->type & ~MATCH_DEAD) == type && kl == n &&
-			    match_same(st->arena + e->off, key, n))
+			    match_same(st->arena + e->off, key, n)) {
+				MATCH_COUNT(MC_FOUND);
 				return id;
+			}
 		}
 		i = (i + 1) & st->mask;
 	}
@@ -337,6 +342,8 @@ static int store_insert_at(struct match_store *st, uint64_t h, uint32_t id, size
 	return 0;
 }
 
+/* The lookup side's walk: store_probe behind the Bloom filter, which
+ * answers most absent values without touching the slots. */
 static uint32_t store_find_h(const struct match_store *st, unsigned type, const void *key, size_t n,
                              uint64_t h)
 {
@@ -344,25 +351,8 @@ static uint32_t store_find_h(const struct match_store *st, unsigned type, const 
 	if (st->slots == NULL || !bloom_maybe(st, h))
 		return NONE;
 	MATCH_COUNT(MC_BLOOM);
-	uint32_t frag = (uint32_t)(h >> 32);
-	size_t i = (size_t)frag & st->mask;
-	for (;;) {
-		uint64_t s = st->slots[i];
-		MATCH_COUNT(MC_SLOTS);
-		if (s == 0)
-			return NONE;
-		if ((uint32_t)(s >> 32) == frag) {
-			uint32_t id = (uint32_t)s - 1;
-			const struct match_entry *e = &st->entries[id];
-			size_t kl = e->keylen ? e->keylen : e->textlen;
-			if ((e->type & ~MATCH_DEAD) == type && kl == n &&
-			    match_same(st->arena + e->off, key, n)) {
-				MATCH_COUNT(MC_FOUND);
-				return id;
-			}
-		}
-		i = (i + 1) & st->mask;
-	}
+	size_t empty;
+	return store_probe(st, type, key, n, h, &empty);
 }
 
 uint32_t match_store_find_h(const struct match_store *st, unsigned type, const void *key, size_t n,
