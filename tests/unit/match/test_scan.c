@@ -943,6 +943,25 @@ static void add_one(enum ioc_type type, const char *value, uint32_t src)
 		fail_msg("%s: %s", value, err.msg);
 }
 
+/* Puts a fresh index in place of the shared one, for a test that needs
+ * only what it adds, from the one source it gets in *src (named name).
+ * Returns the shared index, for own_index_end. */
+static struct match_index *own_index(const char *name, uint32_t *src)
+{
+	struct match_index *saved = ix;
+	struct crix_error err = {0};
+	assert_int_equal(match_index_new(&ix, &err), 0);
+	struct match_source ms = {.name = name};
+	assert_int_equal(match_index_add_source(ix, &ms, src, &err), 0);
+	return saved;
+}
+
+static void own_index_end(struct match_index *saved)
+{
+	match_index_free(ix);
+	ix = saved;
+}
+
 /*
  * Every shape of a dotted quad (parts of 1 to 4 digits), each part drawn
  * from values at the edges (a leading zero, 255, 256, 999), against an
@@ -953,12 +972,8 @@ static void add_one(enum ioc_type type, const char *value, uint32_t src)
 static void test_ipv4_shapes(void **state)
 {
 	(void)state;
-	struct match_index *saved = ix;
-	struct crix_error err = {0};
-	assert_int_equal(match_index_new(&ix, &err), 0);
 	uint32_t src;
-	struct match_source ms = {.name = "all"};
-	assert_int_equal(match_index_add_source(ix, &ms, &src, &err), 0);
+	struct match_index *saved = own_index("all", &src);
 	add_one(IOC_CIDR4, "0.0.0.0/0", src);
 	static const char *const parts[] = {"0",   "7",   "10",  "99",  "05",   "100",
 	                                    "255", "256", "999", "010", "1000", "0255"};
@@ -995,8 +1010,7 @@ static void test_ipv4_shapes(void **state)
 		}
 	}
 	assert_true(taken > 1000 && taken < NQ); /* both kinds were tried */
-	match_index_free(ix);
-	ix = saved;
+	own_index_end(saved);
 }
 
 /*
@@ -1014,12 +1028,8 @@ static void test_ipv4_shapes(void **state)
 static void test_ipv4_clients(void **state)
 {
 	(void)state;
-	struct match_index *saved = ix;
-	struct crix_error err = {0};
-	assert_int_equal(match_index_new(&ix, &err), 0);
 	uint32_t src;
-	struct match_source ms = {.name = "v4"};
-	assert_int_equal(match_index_add_source(ix, &ms, &src, &err), 0);
+	struct match_index *saved = own_index("v4", &src);
 	add_one(IOC_IPV4, "192.0.2.1", src);
 	add_one(IOC_IPV4, "8.8.8.8", src);
 	add_one(IOC_IPV4, "255.255.255.255", src);
@@ -1104,8 +1114,7 @@ static void test_ipv4_clients(void **state)
 				         pl.count[j], want[j] * reps);
 	}
 	free(text);
-	match_index_free(ix);
-	ix = saved;
+	own_index_end(saved);
 }
 
 /* An index without a type is not searched for it; an empty index finds
