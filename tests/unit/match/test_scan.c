@@ -689,6 +689,23 @@ static char *repeat_lines(const char *const *lines, size_t nl, size_t min, size_
 	return text;
 }
 
+/* Scans lines[0..nl) repeated to 300 KiB or more (long enough for the
+ * table of misses and the field memo) and fails unless line j hits want[j]
+ * times in each repetition. */
+static void scan_repeated(const char *const *lines, size_t nl, const size_t *want)
+{
+	struct per_line pl = {.nlines = nl};
+	size_t ends[sizeof pl.count / sizeof pl.count[0]], reps, len;
+	assert_true(nl <= sizeof ends / sizeof ends[0]);
+	char *text = repeat_lines(lines, nl, (size_t)300 << 10, ends, &pl.period, &reps, &len);
+	pl.ends = ends;
+	assert_int_equal(match_scan(ix, text, len, NULL, count_per_line, &pl, NULL), 0);
+	for (size_t j = 0; j < nl; j++)
+		if (pl.count[j] != want[j] * reps)
+			fail_msg("line %zu: %zu hits, want %zu", j, pl.count[j], want[j] * reps);
+	free(text);
+}
+
 /*
  * Quoted fields that repeat line after line, in a text long enough for the
  * scanner to remember fields that found nothing and skip them: a field
@@ -881,15 +898,8 @@ static void test_miss_key_lengths(void **state)
 	        "\"http://aaaaaaaaaaaaaaaaaaaaaaaaaa.good.com/x\"\n",
 	};
 	enum { NL = sizeof lines / sizeof lines[0] };
-	size_t ends[NL], period, reps, len;
-	char *text = repeat_lines(lines, NL, (size_t)300 << 10, ends, &period, &reps, &len);
 	const size_t want[NL] = {1, 0, 1, 0, 0, 1, 1, 0};
-	struct per_line pl = {.ends = ends, .nlines = NL, .period = period};
-	assert_int_equal(match_scan(ix, text, len, NULL, count_per_line, &pl, NULL), 0);
-	for (size_t j = 0; j < NL; j++)
-		if (pl.count[j] != want[j] * reps)
-			fail_msg("line %zu: %zu hits, want %zu", j, pl.count[j], want[j] * reps);
-	free(text);
+	scan_repeated(lines, NL, want);
 }
 
 /*
@@ -923,14 +933,7 @@ static void test_shared_misses(void **state)
 		if (g.n != want[j])
 			fail_msg("line %zu alone: %zu hits, want %zu", j, g.n, want[j]);
 	}
-	size_t ends[NL], period, reps, len;
-	char *text = repeat_lines(lines, NL, (size_t)300 << 10, ends, &period, &reps, &len);
-	struct per_line pl = {.ends = ends, .nlines = NL, .period = period};
-	assert_int_equal(match_scan(ix, text, len, NULL, count_per_line, &pl, NULL), 0);
-	for (size_t j = 0; j < NL; j++)
-		if (pl.count[j] != want[j] * reps)
-			fail_msg("line %zu: %zu hits, want %zu", j, pl.count[j], want[j] * reps);
-	free(text);
+	scan_repeated(lines, NL, want);
 }
 
 /* Adds value of type to the index ix (source src). */
