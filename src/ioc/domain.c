@@ -46,18 +46,17 @@ static size_t tld_slot_of(const char *tld, size_t n)
 
 bool ioc_known_tld(const struct ioc_ctx *ctx, const char *tld, size_t n)
 {
-	if (n > TLD_KEY)
-		return psl_is_public_suffix2(ctx->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) !=
-		       0;
-	struct tld_slot *e = &tld_cache[tld_slot_of(tld, n)];
-	if (e->serial == ctx->serial && e->len == n && memcmp(e->key, tld, n) == 0)
+	struct tld_slot *e = n <= TLD_KEY ? &tld_cache[tld_slot_of(tld, n)] : NULL;
+	if (e != NULL && e->serial == ctx->serial && e->len == n && memcmp(e->key, tld, n) == 0)
 		return e->known;
 	bool known =
 	        psl_is_public_suffix2(ctx->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
-	e->serial = ctx->serial;
-	e->len = (uint8_t)n;
-	e->known = known;
-	memcpy(e->key, tld, n);
+	if (e != NULL) {
+		e->serial = ctx->serial;
+		e->len = (uint8_t)n;
+		e->known = known;
+		memcpy(e->key, tld, n);
+	}
 	return known;
 }
 

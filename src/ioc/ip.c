@@ -141,12 +141,12 @@ static void ipv6_format(const uint8_t a[16], char *buf, size_t bufsz, size_t *le
 		for (; shift >= 0; shift -= 4)
 			t[o++] = hex[(v >> shift) & 15u];
 	}
-	if (o >= bufsz) /* never: callers pass an ioc_value's buffer */
-		o = bufsz > 0 ? bufsz - 1 : 0;
-	if (bufsz == 0) {
+	if (bufsz == 0) { /* never: callers pass an ioc_value's buffer */
 		*len = 0;
 		return;
 	}
+	if (o >= bufsz)
+		o = bufsz - 1;
 	memcpy(buf, t, o);
 	buf[o] = '\0';
 	*len = o;

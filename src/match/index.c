@@ -916,7 +916,7 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		 * as the slot and as likely to miss the cache */
 		if (v->type == IOC_IPV4 && ix->main.v4map != NULL) {
 			const unsigned char *a = k[i].key;
-			uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+			uint32_t s24 = match_s24(a);
 			__builtin_prefetch(&ix->main.v4any[s24 / 64], 1);
 			__builtin_prefetch(&ix->main.v4map[s24 / 64], 1);
 		}
@@ -1145,7 +1145,7 @@ static uint32_t store_ipv4(const struct match_store *st, const uint8_t a[4], con
 {
 	uint32_t addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 	uint32_t s24 = addr >> 8, id = NONE;
-	if (st->v4any == NULL || !((st->v4any[s24 / 64] >> (s24 % 64)) & 1))
+	if (!match_v4bit(st->v4any, s24))
 		return (st->len4 & 0xffffull) != 0
 		               ? match_store_lpm(st, IOC_CIDR4, a, 15, &st->len4)
 		               : NONE;
@@ -1153,23 +1153,22 @@ static uint32_t store_ipv4(const struct match_store *st, const uint8_t a[4], con
 	 * longest first: /32../25 only when its /24 holds one of those,
 	 * /24../16 only where v4len says a network of that length is, shorter
 	 * ones by probing */
-	if (st->v4map != NULL && (st->v4map[s24 / 64] >> (s24 % 64)) & 1) {
+	if (match_v4bit(st->v4map, s24)) {
 		MATCH_COUNT(MC_IP4_MAP);
 		id = match_store_find_h(st, IOC_IPV4, a, 4,
 		                        hp != NULL ? *hp : match_hash(IOC_IPV4, a, 4));
 	}
-	if (id == NONE && st->v4net != NULL && (st->v4net[s24 / 64] >> (s24 % 64)) & 1) {
+	if (id == NONE && match_v4bit(st->v4net, s24)) {
 		MATCH_COUNT(MC_IP4_NET);
 		for (unsigned l = 32; id == NONE && l >= 25; l--)
 			if ((st->len4 >> l) & 1)
 				id = find_net4(st, addr, l);
 	}
-	if (id == NONE && st->v4cover != NULL && (st->v4cover[s24 / 64] >> (s24 % 64)) & 1) {
+	if (id == NONE && match_v4bit(st->v4cover, s24)) {
 		MATCH_COUNT(MC_IP4_COVER);
 		for (unsigned l = 24; id == NONE && l >= 16; l--) {
-			const uint64_t *m = st->v4len[l - 16];
 			uint32_t b = addr >> (32 - l);
-			if (m != NULL && (m[b / 64] >> (b % 64)) & 1)
+			if (match_v4bit(st->v4len[l - 16], b))
 				id = find_net4(st, addr, l);
 		}
 	}
@@ -1190,7 +1189,7 @@ uint32_t match_store_ipv4_h(const struct match_store *st, const uint8_t a[4], ui
 
 uint64_t match_store_prefetch_ipv4_listed(const struct match_store *st, const uint8_t a[4])
 {
-	uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+	uint32_t s24 = match_s24(a);
 	uint64_t h = match_hash(IOC_IPV4, a, 4);
 	if (st->v4map != NULL) {
 		__builtin_prefetch(&st->v4map[s24 / 64]);
@@ -1205,7 +1204,7 @@ uint64_t match_store_prefetch_ipv4_listed(const struct match_store *st, const ui
 
 void match_store_prefetch_ipv4(const struct match_store *st, const uint8_t a[4])
 {
-	uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+	uint32_t s24 = match_s24(a);
 	if (st->v4any != NULL)
 		__builtin_prefetch(&st->v4any[s24 / 64]);
 }

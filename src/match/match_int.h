@@ -145,14 +145,26 @@ void match_store_prefetch(const struct match_store *st, uint64_t h);
  * than it saved, reading v4any right after prefetching it.) */
 void match_store_prefetch_ipv4(const struct match_store *st, const uint8_t a[4]);
 
+/* The /24 of address a: its bit in the IPv4 summaries (v4any, v4map,
+ * v4net, v4cover). */
+static inline uint32_t match_s24(const uint8_t a[4])
+{
+	return (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
+}
+
+/* Bit k of the bitmap map (an IPv4 summary or v4len), which may not exist
+ * (NULL: no bit set). */
+static inline bool match_v4bit(const uint64_t *map, uint32_t k)
+{
+	return map != NULL && (map[k / 64] >> (k % 64)) & 1;
+}
+
 /* Can a be stored or in a stored network?  False for most addresses (from
  * the one word of v4any, or of the IPv4 prefix lengths): then
  * match_store_ipv4 would say MATCH_NONE. */
 static inline bool match_store_ipv4_maybe(const struct match_store *st, const uint8_t a[4])
 {
-	uint32_t s24 = (uint32_t)a[0] << 16 | (uint32_t)a[1] << 8 | a[2];
-	return (st->v4any != NULL && (st->v4any[s24 / 64] >> (s24 % 64)) & 1) ||
-	       (st->len4 & 0xffffull) != 0;
+	return match_v4bit(st->v4any, match_s24(a)) || (st->len4 & 0xffffull) != 0;
 }
 
 /* The stored address a, or else the most specific stored network holding

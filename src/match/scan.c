@@ -438,8 +438,7 @@ static void batch_prefetch(struct scanner *s)
 		if (p->kind != P_IPV4)
 			continue;
 		nip4--;
-		uint32_t s24 = (uint32_t)p->ip[0] << 16 | (uint32_t)p->ip[1] << 8 | p->ip[2];
-		p->h[1] = st->v4any != NULL && (st->v4any[s24 / 64] >> (s24 % 64)) & 1;
+		p->h[1] = match_v4bit(st->v4any, match_s24(p->ip));
 		if (p->h[1])
 			p->h[0] = match_store_prefetch_ipv4_listed(st, p->ip);
 	}
@@ -682,28 +681,18 @@ static bool parse_ipv4(const unsigned char *p, size_t n, uint8_t a[4], bool wide
 {
 	if (n < 7 || n > 15)
 		return false;
-#if defined(__x86_64__) && defined(__GNUC__)
-	if (wide && __builtin_cpu_supports("ssse3")) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		uint32_t dots = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
-		dots &= (1u << n) - 1;
-		uint32_t r1 = dots & (dots - 1), r2 = r1 & (r1 - 1);
-		if (r2 == 0 || (r2 & (r2 - 1)) != 0)
-			return false;
-		return quad_ssse3(v, n, (size_t)__builtin_ctz(dots), (size_t)__builtin_ctz(r1),
-		                  (size_t)__builtin_ctz(r2), a);
-	}
-#endif
 	unsigned char w[18] = {0}; /* p[0..n), then NULs: quad_part reads 2 past a part */
 	uint32_t dots = 0;
+	bool loaded = false; /* p[0..16) is in v */
 #ifdef __SSE2__
+	__m128i v = _mm_setzero_si128();
 	if (wide) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		v = _mm_loadu_si128((const __m128i *)(const void *)p);
 		dots = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
-		_mm_storeu_si128((__m128i *)(void *)w, v);
+		loaded = true;
 	}
 #endif
-	if (!wide) {
+	if (!loaded) {
 		memcpy(w, p, n);
 		for (size_t i = 0; i < n; i++)
 			dots |= (uint32_t)(p[i] == '.') << i;
@@ -715,6 +704,14 @@ static bool parse_ipv4(const unsigned char *p, size_t n, uint8_t a[4], bool wide
 		return false;
 	size_t d1 = (size_t)__builtin_ctz(dots), d2 = (size_t)__builtin_ctz(r1),
 	       d3 = (size_t)__builtin_ctz(r2);
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (loaded && __builtin_cpu_supports("ssse3"))
+		return quad_ssse3(v, n, d1, d2, d3, a);
+#endif
+#ifdef __SSE2__
+	if (loaded)
+		_mm_storeu_si128((__m128i *)(void *)w, v);
+#endif
 	int v0 = quad_part(w, d1), v1 = quad_part(w + d1 + 1, d2 - d1 - 1),
 	    v2 = quad_part(w + d2 + 1, d3 - d2 - 1), v3 = quad_part(w + d3 + 1, n - d3 - 1);
 	if ((v0 | v1 | v2 | v3) < 0)
