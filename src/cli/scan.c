@@ -13,6 +13,7 @@
  * and then a bounded window ahead of the scan, and the writer unmaps what has
  * been written: that work runs beside the scan, not in it.
  */
+#define _GNU_SOURCE /* sched_getaffinity: the default -j */
 #include "cli/cli.h"
 #include "cli/report_to.h"
 #include "match/load.h"
@@ -23,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +74,8 @@ void cli_scan_help(FILE *f)
 	        "  --tlp TLP, --tags T    recorded with the next -i and shown in its hits\n"
 	        "  --strict               a bad indicator line is an error, not a warning\n"
 	        "  --refang               undo defanging in the logs first\n"
-	        "  -j N                   scan (and parse the lists) with N threads (default 1)\n"
+	        "  -j N                   scan (and parse the lists) with N threads (default: one\n"
+	        "                         per CPU; -j1 scans in one thread)\n"
 	        "  --count                print only the number of hits\n"
 	        "  --stats                print a summary of hits per type and source\n"
 	        "  --report-to URL        after the scan, send the hits to the crix server at URL\n"
@@ -679,6 +682,16 @@ static const char *log_path(const char *arg)
 	return strcmp(arg, "-") == 0 ? NULL : arg;
 }
 
+/* -j by default: one thread per CPU this process may run on (the online
+ * CPUs, unless taskset or a cpuset allows fewer), as ripgrep does. */
+static int default_threads(void)
+{
+	cpu_set_t set;
+	int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+	                                                    : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : n;
+}
+
 /* Parses a non-negative number option. */
 static int parse_count(const char *opt, const char *v, int lo, int hi, int *out)
 {
@@ -732,7 +745,7 @@ int cli_scan(int argc, char **argv)
 	struct match_load_opts next = {.diag = stderr};
 	bool refang = false, count_only = false, stats = false, strict = false, quiet = false;
 	const char *report_url = NULL, *report_token = getenv("CRIX_TOKEN"), *report_where = NULL;
-	int nthreads = 1;
+	int nthreads = default_threads();
 	int i = 1;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
