@@ -42,7 +42,7 @@
 /* Page tables are filled this far ahead of the written hits (at most a
  * quarter of the memory), a step at a time: a file larger than memory is read
  * ahead, not all at once. */
-#define POPULATE_AHEAD (512u << 20)
+#define POPULATE_AHEAD (1024u << 20)
 #define POPULATE_STEP  (4u << 20)
 
 void cli_scan_help(FILE *f)
