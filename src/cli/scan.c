@@ -9,11 +9,12 @@
  * Mapping a file costs the kernel a page fault per few pages and their
  * unmapping at the end, about a tenth of a one-thread scan of a file cached
  * in small pages.  So the first log is mapped before the indicators load, and
- * a thread fills in its page tables (MADV_POPULATE_READ) while the load runs
- * and then a bounded window ahead of the scan, and the writer unmaps what has
- * been written: that work runs beside the scan, not in it.
+ * a thread on an otherwise idle CPU fills in its page tables
+ * (MADV_POPULATE_READ) while the load runs and then a bounded window ahead of
+ * the scan, and the writer zaps the entries of what has been written: that
+ * work runs beside the scan, not in it.
  */
-#define _GNU_SOURCE /* sched_getaffinity: the default -j */
+#define _GNU_SOURCE /* sched_getaffinity (the default -j), SCHED_IDLE */
 #include "cli/cli.h"
 #include "cli/report_to.h"
 #include "match/load.h"
@@ -124,15 +125,14 @@ struct log_file {
 	int fd;           /* -1 when closed or not opened */
 	int errnum;       /* why it could not be opened or mapped, reported by log_scan */
 	bool stream;
-	const char *data; /* the mapping of size bytes; [0, unmapped) is gone */
-	size_t size, unmapped;
+	const char *data; /* the mapping of size bytes; [0, dropped) is zapped */
+	size_t size, dropped;
 	/* the populator (populate_ahead) and what it shares with the writer */
 	pthread_t populator;
 	bool populating;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	size_t front;    /* hits written up to here: the populator stays ahead of it */
-	size_t inflight; /* where the populator's step under way starts, or SIZE_MAX */
+	size_t front; /* hits written up to here: the populator stays ahead of it */
 	bool stop;
 };
 
@@ -144,10 +144,15 @@ static size_t page_size(void)
 
 /* Fills in the page tables of a mapped log, a step at a time and at most
  * POPULATE_AHEAD past the written hits, so that the scanners find the pages
- * mapped.  It starts before the load, when the scanners have not begun. */
+ * mapped.  It starts before the load, when the scanners have not begun, and
+ * runs only on a CPU that is otherwise idle (SCHED_IDLE): with every CPU
+ * loading or scanning, the scanners fault the pages in themselves, which
+ * costs no more than this thread would take from them. */
 static void *populate_ahead(void *arg)
 {
 	struct log_file *lf = arg;
+	struct sched_param idle = {0};
+	pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
 	size_t page = page_size(), ahead = POPULATE_AHEAD;
 	long pages = sysconf(_SC_PHYS_PAGES);
 	if (pages > 0 && (size_t)pages / 4 < ahead / page)
@@ -162,13 +167,11 @@ static void *populate_ahead(void *arg)
 			continue;
 		}
 		size_t len = lf->size - pos < POPULATE_STEP ? lf->size - pos : POPULATE_STEP;
-		lf->inflight = pos;
 		pthread_mutex_unlock(&lf->mu);
 		/* fails before Linux 5.14 and past the end of a file cut short: the
 		 * scanners then fault the pages in themselves */
 		int r = madvise((void *)(lf->data + pos), len, MADV_POPULATE_READ);
 		pthread_mutex_lock(&lf->mu);
-		lf->inflight = SIZE_MAX;
 		if (r != 0)
 			break;
 		pos += len;
@@ -182,7 +185,7 @@ static void *populate_ahead(void *arg)
 static int log_map(struct log_file *lf, size_t size)
 {
 	lf->size = size;
-	lf->unmapped = 0;
+	lf->dropped = 0;
 	lf->front = 0;
 	lf->stop = false;
 	if (size == 0)
@@ -200,7 +203,7 @@ static int log_map(struct log_file *lf, size_t size)
 	return 0;
 }
 
-/* Stops the populator and unmaps what is left of the mapping. */
+/* Stops the populator and unmaps the file. */
 static void log_unmap(struct log_file *lf)
 {
 	if (lf->populating) {
@@ -211,17 +214,17 @@ static void log_unmap(struct log_file *lf)
 		pthread_join(lf->populator, NULL);
 		lf->populating = false;
 	}
-	if (lf->size > lf->unmapped)
-		munmap((void *)(lf->data + lf->unmapped), lf->size - lf->unmapped);
+	if (lf->size > 0)
+		munmap((void *)lf->data, lf->size);
 	lf->data = NULL;
-	lf->size = lf->unmapped = 0;
+	lf->size = lf->dropped = 0;
 }
 
 /* Opens the log at path (NULL: standard input) and maps it when it is a
  * plain file.  A failure is kept in errnum for log_scan to report in turn. */
 static void log_open(struct log_file *lf, const char *path)
 {
-	*lf = (struct log_file){.path = path, .fd = -1, .inflight = SIZE_MAX};
+	*lf = (struct log_file){.path = path, .fd = -1};
 	pthread_mutex_init(&lf->mu, NULL);
 	pthread_cond_init(&lf->cv, NULL);
 	if (path == NULL) {
@@ -261,21 +264,21 @@ static void log_close(struct log_file *lf)
 }
 
 /* The hits before end are written: the populator may move on, and the
- * pages before end's page are unmapped, a chunk at a time beside the scan
- * instead of all at its end (later chunks only read from their start on;
- * the step under way is left to the populator). */
+ * page table entries of the pages before end's page are zapped, a chunk at
+ * a time beside the scan instead of all in the munmap at its end (later
+ * chunks read from their start on).  MADV_DONTNEED, unlike munmap, takes
+ * the mapping's lock only to read, so it never waits for the populator,
+ * nor makes a scanner's page fault wait. */
 static void log_written(struct log_file *lf, size_t end)
 {
 	size_t cut = end / page_size() * page_size();
 	pthread_mutex_lock(&lf->mu);
 	lf->front = end;
 	pthread_cond_signal(&lf->cv);
-	if (lf->inflight < cut)
-		cut = lf->inflight;
 	pthread_mutex_unlock(&lf->mu);
-	if (cut > lf->unmapped) {
-		munmap((void *)(lf->data + lf->unmapped), cut - lf->unmapped);
-		lf->unmapped = cut;
+	if (cut > lf->dropped) {
+		madvise((void *)(lf->data + lf->dropped), cut - lf->dropped, MADV_DONTNEED);
+		lf->dropped = cut;
 	}
 }
 
