@@ -5,7 +5,16 @@
  * boundaries; with -j N, N threads scan chunks and the hits are written in
  * input order.  Gzip files and standard input are read as a stream of chunks
  * (decompression is serial) and scanned by the same workers.
+ *
+ * Mapping a file costs the kernel a page fault per few pages and their
+ * unmapping at the end, about a tenth of a one-thread scan of a file cached
+ * in small pages.  So the first log is mapped before the indicators load, and
+ * a thread on an otherwise idle CPU fills in its page tables
+ * (MADV_POPULATE_READ) while the load runs and then a bounded window ahead of
+ * the scan, and the writer zaps the entries of what has been written: that
+ * work runs beside the scan, not in it.
  */
+#define _GNU_SOURCE /* sched_getaffinity (the default -j), SCHED_IDLE */
 #include "cli/cli.h"
 #include "cli/report_to.h"
 #include "match/load.h"
@@ -16,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +40,11 @@
 #define STREAM_CHUNK (16u << 20)
 #define MAX_THREADS  64
 #define MAX_LISTS    256
+/* Page tables are filled this far ahead of the written hits (at most a
+ * quarter of the memory), a step at a time: a file larger than memory is read
+ * ahead, not all at once. */
+#define POPULATE_AHEAD (1024u << 20)
+#define POPULATE_STEP  (4u << 20)
 
 void cli_scan_help(FILE *f)
 {
@@ -60,7 +75,8 @@ void cli_scan_help(FILE *f)
 	        "  --tlp TLP, --tags T    recorded with the next -i and shown in its hits\n"
 	        "  --strict               a bad indicator line is an error, not a warning\n"
 	        "  --refang               undo defanging in the logs first\n"
-	        "  -j N                   scan (and parse the lists) with N threads (default 1)\n"
+	        "  -j N                   scan (and parse the lists) with N threads (default: one\n"
+	        "                         per CPU; -j1 scans in one thread)\n"
 	        "  --count                print only the number of hits\n"
 	        "  --stats                print a summary of hits per type and source\n"
 	        "  --report-to URL        after the scan, send the hits to the crix server at URL\n"
@@ -102,11 +118,176 @@ struct chunk {
 	char *owned; /* stream chunks own their buffer */
 };
 
+/* A log to scan, opened ahead of its scan (the first one before the load).
+ * A plain file is mapped; gzip, pipes and standard input are streams. */
+struct log_file {
+	const char *path; /* NULL: standard input */
+	int fd;           /* -1 when closed or not opened */
+	int errnum;       /* why it could not be opened or mapped, reported by log_scan */
+	bool stream;
+	const char *data; /* the mapping of size bytes; [0, dropped) is zapped */
+	size_t size, dropped;
+	/* the populator (populate_ahead) and what it shares with the writer */
+	pthread_t populator;
+	bool populating;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t front; /* hits written up to here: the populator stays ahead of it */
+	bool stop;
+};
+
+static size_t page_size(void)
+{
+	long p = sysconf(_SC_PAGESIZE);
+	return p > 0 ? (size_t)p : 4096;
+}
+
+/* Fills in the page tables of a mapped log, a step at a time and at most
+ * POPULATE_AHEAD past the written hits, so that the scanners find the pages
+ * mapped.  It starts before the load, when the scanners have not begun, and
+ * runs only on a CPU that is otherwise idle (SCHED_IDLE): with every CPU
+ * loading or scanning, the scanners fault the pages in themselves, which
+ * costs no more than this thread would take from them. */
+static void *populate_ahead(void *arg)
+{
+	struct log_file *lf = arg;
+	struct sched_param idle = {0};
+	pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
+	size_t page = page_size(), ahead = POPULATE_AHEAD;
+	long pages = sysconf(_SC_PHYS_PAGES);
+	if (pages > 0 && (size_t)pages / 4 < ahead / page)
+		ahead = (size_t)pages / 4 * page;
+	size_t pos = 0;
+	pthread_mutex_lock(&lf->mu);
+	while (!lf->stop && pos < lf->size) {
+		if (pos < lf->front) /* the scan got there first */
+			pos = lf->front / page * page;
+		if (pos >= lf->front + ahead) {
+			pthread_cond_wait(&lf->cv, &lf->mu);
+			continue;
+		}
+		size_t len = lf->size - pos < POPULATE_STEP ? lf->size - pos : POPULATE_STEP;
+		pthread_mutex_unlock(&lf->mu);
+		/* fails before Linux 5.14 and past the end of a file cut short: the
+		 * scanners then fault the pages in themselves */
+		int r = madvise((void *)(lf->data + pos), len, MADV_POPULATE_READ);
+		pthread_mutex_lock(&lf->mu);
+		if (r != 0)
+			break;
+		pos += len;
+	}
+	pthread_mutex_unlock(&lf->mu);
+	return NULL;
+}
+
+/* Maps size bytes of lf's file and starts its populator (not for files of a
+ * step or less, for which a thread is no saving).  0, or -1 with errnum. */
+static int log_map(struct log_file *lf, size_t size)
+{
+	lf->size = size;
+	lf->dropped = 0;
+	lf->front = 0;
+	lf->stop = false;
+	if (size == 0)
+		return 0;
+	void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, lf->fd, 0);
+	if (p == MAP_FAILED) {
+		lf->errnum = errno;
+		lf->size = 0;
+		return -1;
+	}
+	lf->data = p;
+	madvise(p, size, MADV_SEQUENTIAL);
+	lf->populating = size > POPULATE_STEP &&
+	                 pthread_create(&lf->populator, NULL, populate_ahead, lf) == 0;
+	return 0;
+}
+
+/* Stops the populator and unmaps the file. */
+static void log_unmap(struct log_file *lf)
+{
+	if (lf->populating) {
+		pthread_mutex_lock(&lf->mu);
+		lf->stop = true;
+		pthread_cond_signal(&lf->cv);
+		pthread_mutex_unlock(&lf->mu);
+		pthread_join(lf->populator, NULL);
+		lf->populating = false;
+	}
+	if (lf->size > 0)
+		munmap((void *)lf->data, lf->size);
+	lf->data = NULL;
+	lf->size = lf->dropped = 0;
+}
+
+/* Opens the log at path (NULL: standard input) and maps it when it is a
+ * plain file.  A failure is kept in errnum for log_scan to report in turn. */
+static void log_open(struct log_file *lf, const char *path)
+{
+	*lf = (struct log_file){.path = path, .fd = -1};
+	pthread_mutex_init(&lf->mu, NULL);
+	pthread_cond_init(&lf->cv, NULL);
+	if (path == NULL) {
+		lf->fd = dup(STDIN_FILENO);
+		lf->stream = true;
+		return;
+	}
+	lf->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (lf->fd < 0) {
+		lf->errnum = errno;
+		return;
+	}
+	struct stat sb;
+	unsigned char magic[2] = {0, 0};
+	if (fstat(lf->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		if (fstat(lf->fd, &sb) == 0 && S_ISDIR(sb.st_mode))
+			lf->errnum = EISDIR;
+		else
+			lf->stream = true;
+		return;
+	}
+	if (pread(lf->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+		lf->stream = true;
+		return;
+	}
+	log_map(lf, (size_t)sb.st_size);
+}
+
+static void log_close(struct log_file *lf)
+{
+	log_unmap(lf);
+	if (lf->fd >= 0)
+		close(lf->fd);
+	lf->fd = -1;
+	pthread_mutex_destroy(&lf->mu);
+	pthread_cond_destroy(&lf->cv);
+}
+
+/* The hits before end are written: the populator may move on, and the
+ * page table entries of the pages before end's page are zapped, a chunk at
+ * a time beside the scan instead of all in the munmap at its end (later
+ * chunks read from their start on).  MADV_DONTNEED, unlike munmap, takes
+ * the mapping's lock only to read, so it never waits for the populator,
+ * nor makes a scanner's page fault wait. */
+static void log_written(struct log_file *lf, size_t end)
+{
+	size_t cut = end / page_size() * page_size();
+	pthread_mutex_lock(&lf->mu);
+	lf->front = end;
+	pthread_cond_signal(&lf->cv);
+	pthread_mutex_unlock(&lf->mu);
+	if (cut > lf->dropped) {
+		madvise((void *)(lf->data + lf->dropped), cut - lf->dropped, MADV_DONTNEED);
+		lf->dropped = cut;
+	}
+}
+
 struct scan_job {
 	struct match_index *ix;
 	struct match_scan_opts so;
 	struct chunk *chunks;
 	size_t nchunks;
+	struct log_file *log; /* a mapped file, told what is written; or NULL */
 	atomic_size_t next;
 	atomic_size_t bytes_done;
 	pthread_mutex_t mu;
@@ -285,6 +466,8 @@ static int run_job(struct scan_job *j, int nthreads, struct out_ctx *oc, const c
 		if (c->rc != 0 && rc == 0)
 			rc = c->rc;
 		write_hits(oc, file, c, *line);
+		if (j->log != NULL)
+			log_written(j->log, c->base + c->len);
 		*line += c->lines;
 		oc->bytes += c->len;
 		free(c->hits);
@@ -317,38 +500,39 @@ static void job_destroy(struct scan_job *j)
 	free(j->chunks);
 }
 
-/* A plain file: map it and cut it into chunks at line boundaries. */
-static int scan_mapped(struct match_index *ix, const char *path, int fd, size_t size, int nthreads,
-                       const struct match_scan_opts *so, struct out_ctx *oc, bool progress)
+/* The length of the next chunk of a mapped file with left bytes to go: with
+ * one thread the largest, with more a share of what is left, so that the
+ * chunks shrink towards the end and the threads finish together. */
+static size_t chunk_want(size_t left, int nthreads)
 {
-	const char *data = NULL;
-	if (size > 0) {
-		data = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (data == MAP_FAILED) {
-			fprintf(stderr, "crix scan: %s: %s\n", path, strerror(errno));
-			return -1;
-		}
-		madvise((void *)data, size, MADV_SEQUENTIAL);
-	}
-	size_t want = nthreads > 1 ? size / ((size_t)nthreads * 8) : CHUNK_MAX;
+	size_t want = nthreads > 1 ? left / ((size_t)nthreads * 4) : CHUNK_MAX;
 	if (want < CHUNK_MIN)
 		want = CHUNK_MIN;
 	if (want > CHUNK_MAX)
 		want = CHUNK_MAX;
+	return want;
+}
+
+/* A mapped file: cut it into chunks at line boundaries and scan them. */
+static int scan_mapped(struct match_index *ix, struct log_file *lf, int nthreads,
+                       const struct match_scan_opts *so, struct out_ctx *oc, bool progress)
+{
+	const char *data = lf->data;
+	size_t size = lf->size;
 	struct scan_job j;
 	job_init(&j, ix, so);
-	size_t n = size / want + 2;
-	j.chunks = calloc(n, sizeof *j.chunks);
+	j.log = lf;
+	/* every chunk but the last holds CHUNK_MIN bytes or more */
+	j.chunks = calloc(size / CHUNK_MIN + 1, sizeof *j.chunks);
 	if (j.chunks == NULL) {
-		if (data != NULL)
-			munmap((void *)data, size);
 		job_destroy(&j);
 		fprintf(stderr, "crix scan: out of memory\n");
 		return -1;
 	}
 	size_t off = 0;
 	while (off < size) {
-		size_t end = off + want < size ? off + want : size;
+		size_t want = chunk_want(size - off, nthreads);
+		size_t end = want < size - off ? off + want : size;
 		if (end < size) {
 			const char *nl = memchr(data + end, '\n', size - end);
 			end = nl != NULL ? (size_t)(nl - data) + 1 : size;
@@ -358,12 +542,10 @@ static int scan_mapped(struct match_index *ix, const char *path, int fd, size_t 
 		off = end;
 	}
 	uint64_t line = 1;
-	int rc = run_job(&j, nthreads, oc, path, &line, size, progress);
+	int rc = run_job(&j, nthreads, oc, lf->path, &line, size, progress);
 	job_destroy(&j);
-	if (data != NULL)
-		munmap((void *)data, size);
 	if (rc != 0) {
-		fprintf(stderr, "crix scan: %s: %s\n", path, crix_strerror(rc));
+		fprintf(stderr, "crix scan: %s: %s\n", lf->path, crix_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -469,32 +651,48 @@ static int scan_stream(struct match_index *ix, const char *path, int fd, int nth
 	return rc;
 }
 
-static int scan_file(struct match_index *ix, const char *path, int nthreads,
-                     const struct match_scan_opts *so, struct out_ctx *oc, bool progress)
+/* Scans a log opened by log_open. */
+static int log_scan(struct match_index *ix, struct log_file *lf, int nthreads,
+                    const struct match_scan_opts *so, struct out_ctx *oc, bool progress)
 {
-	if (path == NULL)
-		return scan_stream(ix, NULL, dup(STDIN_FILENO), nthreads, so, oc);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "crix scan: %s: %s\n", path, strerror(errno));
+	if (lf->errnum != 0) {
+		fprintf(stderr, "crix scan: %s: %s\n", lf->path, strerror(lf->errnum));
 		return -1;
 	}
+	if (lf->stream) {
+		int fd = lf->fd;
+		lf->fd = -1; /* scan_stream closes it */
+		return scan_stream(ix, lf->path, fd, nthreads, so, oc);
+	}
+	/* A log that grew or was cut (rotated) since it was opened, maybe
+	 * before the load: scan it as it is now, not past its end. */
 	struct stat sb;
-	unsigned char magic[2] = {0, 0};
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			fprintf(stderr, "crix scan: %s: is a directory\n", path);
-			close(fd);
+	if (fstat(lf->fd, &sb) == 0 && (size_t)sb.st_size != lf->size) {
+		log_unmap(lf);
+		if (log_map(lf, (size_t)sb.st_size) != 0) {
+			fprintf(stderr, "crix scan: %s: %s\n", lf->path, strerror(lf->errnum));
 			return -1;
 		}
-		return scan_stream(ix, path, fd, nthreads, so, oc);
 	}
-	ssize_t got = pread(fd, magic, 2, 0);
-	if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
-		return scan_stream(ix, path, fd, nthreads, so, oc);
-	int rc = scan_mapped(ix, path, fd, (size_t)sb.st_size, nthreads, so, oc, progress);
-	close(fd);
-	return rc;
+	if (lf->size == 0)
+		return 0;
+	return scan_mapped(ix, lf, nthreads, so, oc, progress);
+}
+
+/* A log argument's path: "-" is standard input (NULL). */
+static const char *log_path(const char *arg)
+{
+	return strcmp(arg, "-") == 0 ? NULL : arg;
+}
+
+/* -j by default: one thread per CPU this process may run on (the online
+ * CPUs, unless taskset or a cpuset allows fewer), as ripgrep does. */
+static int default_threads(void)
+{
+	cpu_set_t set;
+	int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+	                                                    : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : n;
 }
 
 /* Parses a non-negative number option. */
@@ -550,7 +748,7 @@ int cli_scan(int argc, char **argv)
 	struct match_load_opts next = {.diag = stderr};
 	bool refang = false, count_only = false, stats = false, strict = false, quiet = false;
 	const char *report_url = NULL, *report_token = getenv("CRIX_TOKEN"), *report_where = NULL;
-	int nthreads = 1;
+	int nthreads = default_threads();
 	int i = 1;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
@@ -663,6 +861,11 @@ int cli_scan(int argc, char **argv)
 		fprintf(stderr, "crix scan: %s\n", err.msg);
 		return 2;
 	}
+	/* The first log is opened and mapped now, so that its page tables are
+	 * filled in while the lists load. */
+	struct log_file lf;
+	log_open(&lf, i < argc ? log_path(argv[i]) : NULL);
+	bool lf_open = true;
 	char scan_start[CLOCK_ISO_LEN];
 	clock_now_iso(scan_start);
 	struct timespec t_load;
@@ -726,11 +929,14 @@ int cli_scan(int argc, char **argv)
 	int failed = 0;
 	/* one context for every chunk: making one loads the public suffix list */
 	struct match_scan_opts so = {.refang = refang, .ioc = ctx};
-	if (i >= argc)
-		failed |= scan_file(ix, NULL, nthreads, &so, &oc, progress);
-	for (; i < argc && out.err == 0; i++)
-		failed |= scan_file(ix, strcmp(argv[i], "-") == 0 ? NULL : argv[i], nthreads, &so,
-		                    &oc, progress);
+	for (;;) {
+		failed |= log_scan(ix, &lf, nthreads, &so, &oc, progress);
+		log_close(&lf);
+		if (++i >= argc || out.err != 0)
+			break;
+		log_open(&lf, log_path(argv[i]));
+	}
+	lf_open = false;
 	if (count_only) {
 		jsonw_out_u64(&out, oc.hits);
 		jsonw_out_str(&out, "\n");
@@ -797,6 +1003,8 @@ int cli_scan(int argc, char **argv)
 		}
 	}
 out:
+	if (lf_open)
+		log_close(&lf);
 	report_to_free(report);
 	match_index_free(ix);
 	ioc_ctx_free(ctx);

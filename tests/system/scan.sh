@@ -2,7 +2,7 @@
 # scan.sh - drives `crix scan` over real files: exact matching (no substring
 # hits), every list format's diagnostics, allow-lists, gzip and stdin, -j N
 # giving the same output as one thread, --count/--stats, and grep-like exit
-# status.
+# status; the default -j.
 #     env CRIX=$PWD/build/crix bash tests/system/scan.sh
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/system/lib.sh
@@ -112,14 +112,22 @@ expect_not_contains "$OUT" "cidr4" "hits after allow-listing 10/8"
 expect_not_contains "$OUT" "evil.example.com" "hits after allow-listing example.com"
 expect_contains "$ERR" "allow-listed"
 
-check "-j 2 on a large file gives the same output as -j 1"
+check "-j 2 and the default (a thread per CPU) on a large file give the same output as -j 1"
 for k in $(seq 1 40000); do echo "$k.1.1.1 - - [x] \"GET /p?q=$k HTTP/1.1\" 200 5 \"http://h$k.example.net/\" \"UA\""; done >big.txt
 cat log.txt >>big.txt
 for k in $(seq 1 4); do cat big.txt; done >big4.txt
-expect_exit 0 scan -q -i iocs.txt big4.txt
+expect_exit 0 scan -q -j1 -i iocs.txt big4.txt
 cp "$OUT" j1.jsonl
 expect_exit 0 scan -q -j 2 -i iocs.txt big4.txt
 expect_same_file "$OUT" j1.jsonl "-j 2 output"
+expect_exit 0 scan -q -i iocs.txt big4.txt
+expect_same_file "$OUT" j1.jsonl "default -j output"
+expect_exit 0 scan -i iocs.txt big4.txt
+expect_contains "$ERR" "with $(nproc) thread" "the default -j (nproc: the CPUs it may use)"
+if command -v taskset >/dev/null; then
+	taskset -c 0 "$CRIX" scan -i iocs.txt big4.txt >/dev/null 2>pinned.err
+	grep -q "with 1 thread;" pinned.err || fail "pinned to one CPU, the default is not -j1: $(cat pinned.err)"
+fi
 expect_exit 0 scan -q -j2 --count -i iocs.txt big4.txt
 expect_eq "$(cat "$OUT")" "$(wc -l <j1.jsonl)" "-j2 --count"
 
