@@ -1142,14 +1142,35 @@ int match_report_chain(const struct match_index *ix, uint32_t id, match_hit_fn f
 	return 0;
 }
 
-/* The network of length l holding addr, if one is stored. */
-static uint32_t find_net4(const struct match_store *st, uint32_t addr, unsigned l)
+/*
+ * The longest stored network holding addr among the lengths whose bits
+ * lens has (25..32 or 16..24), or NONE.  The filter words of all of them
+ * are prefetched before the first is read: at 10M indicators each is a
+ * cache miss, and one after another (six on average where v4net sends an
+ * address) they cost about 1% of a scan.
+ */
+static uint32_t find_nets4(const struct match_store *st, uint32_t addr, uint64_t lens)
 {
-	uint32_t net = l == 0 ? 0 : addr & ~0u << (32 - l);
-	unsigned char key[5] = {(unsigned char)l, (unsigned char)(net >> 24),
-	                        (unsigned char)(net >> 16), (unsigned char)(net >> 8),
-	                        (unsigned char)net};
-	return match_store_find(st, IOC_CIDR4, key, 5);
+	unsigned char key[33][5];
+	uint64_t h[33];
+	for (uint64_t m = lens; m != 0; m &= m - 1) {
+		unsigned l = (unsigned)__builtin_ctzll(m);
+		uint32_t net = addr & ~0u << (32 - l);
+		key[l][0] = (unsigned char)l;
+		key[l][1] = (unsigned char)(net >> 24);
+		key[l][2] = (unsigned char)(net >> 16);
+		key[l][3] = (unsigned char)(net >> 8);
+		key[l][4] = (unsigned char)net;
+		h[l] = match_hash(IOC_CIDR4, key[l], 5);
+		store_prefetch(st, h[l]);
+	}
+	for (uint64_t m = lens; m != 0; m &= ~(1ull << (63 - __builtin_clzll(m)))) {
+		unsigned l = 63 - (unsigned)__builtin_clzll(m);
+		uint32_t id = match_store_find_h(st, IOC_CIDR4, key[l], 5, h[l]);
+		if (id != NONE)
+			return id;
+	}
+	return NONE;
 }
 
 /* match_store_ipv4 with hp, when not NULL, the hash of a's exact key. */
@@ -1172,17 +1193,15 @@ static uint32_t store_ipv4(const struct match_store *st, const uint8_t a[4], con
 	}
 	if (id == NONE && match_v4bit(st->v4net, s24)) {
 		MATCH_COUNT(MC_IP4_NET);
-		for (unsigned l = 32; id == NONE && l >= 25; l--)
-			if ((st->len4 >> l) & 1)
-				id = find_net4(st, addr, l);
+		id = find_nets4(st, addr, st->len4 & 0x1fe000000ull); /* 25..32 */
 	}
 	if (id == NONE && match_v4bit(st->v4cover, s24)) {
 		MATCH_COUNT(MC_IP4_COVER);
-		for (unsigned l = 24; id == NONE && l >= 16; l--) {
-			uint32_t b = addr >> (32 - l);
-			if (match_v4bit(st->v4len[l - 16], b))
-				id = find_net4(st, addr, l);
-		}
+		uint64_t lens = 0;
+		for (unsigned l = 16; l <= 24; l++)
+			if (match_v4bit(st->v4len[l - 16], addr >> (32 - l)))
+				lens |= 1ull << l;
+		id = find_nets4(st, addr, lens);
 	}
 	if (id == NONE && (st->len4 & 0xffffull) != 0)
 		id = match_store_lpm(st, IOC_CIDR4, a, 15, &st->len4);
