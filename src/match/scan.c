@@ -97,7 +97,7 @@ static void init_classes(void)
  * the order of offset; a hit found on the spot (URLs, IPv6) first empties
  * the queue.
  */
-#define BATCH       32
+#define BATCH       32 /* at most 64: a bit each in struct scanner's live */
 #define BATCH_KEYS  8192
 #define HOST_HASHES 4 /* suffixes of a host whose hashes a probe keeps */
 
@@ -233,6 +233,7 @@ struct scanner {
 	size_t nq;
 	uint8_t q4[BATCH]; /* which of them are IPv4 lookups */
 	size_t nq4;
+	uint64_t live;         /* bit k: q[k] has a lookup to do (stage 2) */
 	char keys[BATCH_KEYS]; /* their keys */
 	size_t nkeys;
 	bool flushing;
@@ -426,10 +427,14 @@ static void host_queued(const struct scanner *s, struct probe *p)
 static void queued(struct scanner *s, struct probe *p)
 {
 	const struct match_store *st = &s->ix->main;
+	size_t k = (size_t)(p - s->q);
 	if (p->kind == P_IPV4) {
 		match_store_prefetch_ipv4(st, p->ip);
-		s->q4[s->nq4++] = (uint8_t)(p - s->q);
-	} else if (p->kind == P_IPV6) {
+		s->q4[s->nq4++] = (uint8_t)k;
+		return; /* live only if stage 1 says so */
+	}
+	s->live |= 1ull << k;
+	if (p->kind == P_IPV6) {
 		if (st->types & (1u << IOC_IPV6))
 			match_store_prefetch(st, match_hash(IOC_IPV6, p->ip, 16));
 	} else if (p->kind == P_EXACT) {
@@ -441,8 +446,9 @@ static void queued(struct scanner *s, struct probe *p)
 /* Stage 1 of a batch: the addresses whose /24 v4any lists (its word
  * prefetched when they were queued) get the other words they read
  * prefetched too: at 10M indicators one in ten of a log's clients, each of
- * them three or four cache misses read one after another otherwise.
- * h[1]: whether v4any lists it; h[0], then, the hash of its key */
+ * them three or four cache misses read one after another otherwise.  The
+ * others (most) have no lookup to do, unless networks shorter than /16 are
+ * stored.  h[1]: whether v4any lists it; h[0], then, the hash of its key */
 static void batch_prefetch(struct scanner *s)
 {
 	const struct match_store *st = &s->ix->main;
@@ -451,6 +457,8 @@ static void batch_prefetch(struct scanner *s)
 		p->h[1] = match_v4bit(st->v4any, match_s24(p->ip));
 		if (p->h[1])
 			p->h[0] = match_store_prefetch_ipv4_listed(st, p->ip);
+		if (match_store_ipv4_maybe(st, p->ip))
+			s->live |= 1ull << s->q4[k];
 	}
 }
 
@@ -482,8 +490,10 @@ static void flush(struct scanner *s)
 	s->flushing = true;
 	MATCH_COUNT(MC_FLUSH);
 	batch_prefetch(s);
-	for (size_t k = 0; k < s->nq && s->rc == 0; k++) {
-		const struct probe *p = &s->q[k];
+	/* in order of k: only the lookups left to do, not the branch on the
+	 * kind of each of the batch's addresses that v4any refused */
+	for (uint64_t m = s->live; m != 0 && s->rc == 0; m &= m - 1) {
+		const struct probe *p = &s->q[__builtin_ctzll(m)];
 		const char *key = s->keys + p->key;
 		uint32_t id;
 		if (p->kind == P_IPV6 || p->kind == P_URL) {
@@ -502,10 +512,8 @@ static void flush(struct scanner *s)
 			continue;
 		}
 		if (p->kind == P_IPV4) {
-			/* most addresses stop at v4any; the rest ask the table
-			 * of misses first (a client's session repeats it) */
-			if (!match_store_ipv4_maybe(st, p->ip))
-				continue;
+			/* past v4any (stage 1): the table of misses first (a
+			 * client's session repeats it) */
 			MATCH_COUNT(MC_IP4_ANY);
 			if (miss_has(s, P_IPV4, ip4_miss_hash(p->ip), p->ip, 4)) {
 				MATCH_COUNT(MC_IP4_MISSED);
@@ -529,6 +537,7 @@ static void flush(struct scanner *s)
 	}
 	s->nq = 0;
 	s->nq4 = 0;
+	s->live = 0;
 	s->nkeys = 0;
 	s->flushing = false;
 	s->tok_start = ts;
