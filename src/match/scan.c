@@ -1358,20 +1358,45 @@ static const uint8_t segc[256] = {
 };
 #undef SH
 
-/* "sample_<md5>.bin": hashes between '_' and '.' inside a longer run. */
+/* The first separator ('_', '.', '-') in t[q, b), or b; 16 bytes at a time
+ * while the text lasts. */
+static size_t next_sep(const struct scanner *s, size_t q, size_t b)
+{
+	const unsigned char *t = s->t;
+#ifdef __SSE2__
+	for (; q < b && q + 16 <= s->len; q += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + q));
+		__m128i sep = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+		                           _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')),
+		                                        _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+		unsigned m = (unsigned)_mm_movemask_epi8(sep);
+		if (m != 0) {
+			size_t e = q + (unsigned)__builtin_ctz(m);
+			return e < b ? e : b;
+		}
+	}
+#endif
+	while (q < b && segc[t[q]] != SEG_SEP)
+		q++;
+	return q < b ? q : b;
+}
+
+/* "sample_<md5>.bin": hashes between '_' and '.' inside a longer run.  The
+ * separators are found 16 bytes at a time, and only a segment of a hash's
+ * length has its bytes checked: a byte at a time, this loop over the long
+ * runs of user agents and paths mispredicted at every segment's end. */
 static void hash_segments(struct scanner *s, size_t a, size_t b)
 {
 	const unsigned char *t = s->t;
-	size_t p = a;
-	while (p < b && s->rc == 0) {
-		size_t q = p;
-		unsigned hex = 1, c;
-		while (q < b && (c = segc[t[q]]) != SEG_SEP) {
-			hex &= c; /* SEG_HEX or 0 */
-			q++;
+	for (size_t p = a; p < b && s->rc == 0;) {
+		size_t q = next_sep(s, p, b);
+		if (is_hash_len(q - p) && (p > a || q < b)) {
+			unsigned hex = SEG_HEX;
+			for (size_t i = p; i < q; i++)
+				hex &= segc[t[i]];
+			if (hex)
+				hash_token(s, p, q);
 		}
-		if (hex && is_hash_len(q - p) && (p > a || q < b))
-			hash_token(s, p, q);
 		p = q + 1;
 	}
 }
