@@ -1382,7 +1382,6 @@ struct skipper {
 	/* bit k: t[base + k] has S_DOT, S_UPPER, S_ALPHA, S_NOTHEX,
 	 * S_NOTDIGDOT, S_HIGH */
 	uint64_t dot, upper, alpha, nothex, notdigdot, high;
-	bool valid;
 };
 
 static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok);
@@ -1426,14 +1425,14 @@ static size_t scan_run(struct scanner *s, size_t i, struct skipper *blk)
 	size_t a = i;
 	unsigned f = 0;
 	bool ended = false;
-	if (blk->valid && i < blk->base && blk->base - i < 64) {
+	if (i < blk->base && blk->base - i < 64) {
 		/* the run began in the block before (skip_to_seed went back to
 		 * its start): its bytes there one by one, the rest from the masks */
 		while (i < blk->base && (sc[t[i]] & S_TOK))
 			f |= sc[t[i++]];
 		ended = i < blk->base;
 	}
-	bool inside = blk->valid && i >= blk->base && i < blk->base + 64;
+	bool inside = i - blk->base < 64;
 	uint64_t rest = inside ? ~blk->tok >> (i - blk->base) : 0;
 	if (ended) {
 		/* measured */
@@ -2042,43 +2041,48 @@ static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint
 	k->tok = tok;
 	k->seed = seed | w;
 	k->prev_tok = prev_tok;
-	k->valid = true;
 }
 
 /* Where scan_run must next start at or after i: the start of the run that
- * holds the first seed, or a seed between runs; len when none is left. */
-static size_t skip_to_seed(struct scanner *s, struct skipper *k, size_t i)
+ * holds the first seed, or a seed between runs; len when none is left.
+ * OUT: *quote, whether it is a '"' for stretch. k holds a block (scan
+ * loads the first). */
+static size_t skip_to_seed(struct scanner *s, struct skipper *k, size_t i, bool *quote)
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len, from = i;
 	for (;;) {
 		if (i >= len)
 			return len;
-		if (!k->valid || i < k->base || i >= k->base + 64) {
+		if (i - k->base >= 64) {
 			/* blocks are at multiples of 64, so that each is classified
 			 * once; after a jump, runs are counted from the block (a
 			 * longer count than scan_run's from i only adds seeds) */
 			size_t base = i & ~(size_t)63;
-			uint64_t prev = k->valid && k->base + 64 == base ? k->tok : 0;
-			skipper_load(s, k, base, prev);
+			skipper_load(s, k, base, k->base + 64 == base ? k->tok : 0);
 		}
 		uint64_t m = k->seed & (~0ull << (i - k->base));
 		if (m != 0) {
 			unsigned bit = (unsigned)__builtin_ctzll(m);
 			size_t p = k->base + bit;
-			if (k->quote & (1ull << bit))
+			*quote = (k->quote >> bit) & 1;
+			if (*quote)
 				return p; /* nothing before a '"' needs its run */
 			/* back to the start of its run (at most 31 bytes: a longer
 			 * stretch would have had a seed of its own), from the mask
-			 * when it starts in this block */
+			 * when it starts in this block, else from the block
+			 * before's: from < base only when this block was loaded
+			 * after it, so prev_tok is its */
 			uint64_t gaps = ~k->tok & ((1ull << bit) - 1);
-			if (gaps != 0) {
+			if (gaps != 0)
 				p = k->base + 64 - (size_t)__builtin_clzll(gaps);
-				return p < from ? from : p;
-			}
-			p = k->base;
-			while (p > from && (sc[t[p - 1]] & S_TOK))
-				p--;
+			else if (from >= k->base)
+				return from;
+			else if (~k->prev_tok != 0)
+				p = k->base - (size_t)__builtin_clzll(~k->prev_tok);
+			else
+				for (p = k->base - 64; p > from && (sc[t[p - 1]] & S_TOK); p--)
+					;
 			return p < from ? from : p;
 		}
 		size_t next = k->base + 64;
@@ -2220,7 +2224,7 @@ static size_t stretch(struct scanner *s, size_t q, const struct skipper *k)
 	uint64_t h = 0;
 	/* the closing '"' from the block's mask when it is in the block (the
 	 * padding of a last block holds none), else found while hashing */
-	uint64_t dq = k->valid && q >= k->base && q - k->base < 63 ? k->dq >> (q - k->base + 1) : 0;
+	uint64_t dq = q - k->base < 63 ? k->dq >> (q - k->base + 1) : 0;
 	if (dq != 0) {
 		b = q + 1 + (size_t)__builtin_ctzll(dq);
 		if (b - a >= MEMO_MIN)
@@ -2254,15 +2258,18 @@ static size_t stretch(struct scanner *s, size_t q, const struct skipper *k)
 
 static void scan(struct scanner *s)
 {
-	struct skipper k = {.valid = false};
+	struct skipper k;
 	size_t i = 0;
+	if (s->len > 0)
+		skipper_load(s, &k, 0, 0);
 	while (s->rc == 0) {
-		i = skip_to_seed(s, &k, i);
+		bool quote = false;
+		i = skip_to_seed(s, &k, i, &quote);
 		if (i >= s->len)
 			break;
 		if (s->fopen && i >= s->fb)
 			stretch_close(s);
-		if (s->memo != NULL && s->t[i] == '"')
+		if (quote)
 			i = stretch(s, i, &k);
 		else
 			i = scan_run(s, i, &k);
