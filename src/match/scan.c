@@ -2094,39 +2094,59 @@ static size_t skip_to_seed(struct scanner *s, struct skipper *k, size_t i, bool 
 }
 
 /*
- * A hash of a stretch of MEMO_MIN bytes or more, for the memo: two lanes of
- * 8-byte words, so that the multiplies overlap; the bytes are compared
- * anyway, so it only has to spread stretches over the slots.  The words
- * of each whole 16 bytes from the start, then the last 16 (overlapping),
- * then the length: stretch_end computes the same while it looks for the
- * end.
+ * A hash of a stretch of MEMO_MIN bytes or more, for the memo: four lanes
+ * of 8-byte words, so that the multiplies overlap (the chain of each lane
+ * is a quarter of the words); the bytes are compared anyway, so it only
+ * has to spread stretches over the slots.  The whole 16 bytes from the
+ * start, alternately into lanes (a, b) and (c, d), then the last 16
+ * (overlapping), then the length: stretch_end computes the same while it
+ * looks for the end.
  */
 #define SH_A0 0x9e3779b97f4a7c15ull
 #define SH_B0 0xc2b2ae3d27d4eb4full
 #define SH_MA 0xff51afd7ed558ccdull
 #define SH_MB 0xc4ceb9fe1a85ec53ull
 
-static inline uint64_t stretch_hash_end(uint64_t a, uint64_t b, const unsigned char *p, size_t n)
+struct stretch_lanes {
+	uint64_t a, b, c, d;
+};
+
+/* Hashes the 16 bytes at p into the lanes of even (odd: 1) chunks. */
+static inline void stretch_lanes_add(struct stretch_lanes *l, unsigned odd, uint64_t w, uint64_t x)
+{
+	if (odd) {
+		l->c = (l->c ^ w) * SH_MA;
+		l->d = (l->d ^ x) * SH_MB;
+	} else {
+		l->a = (l->a ^ w) * SH_MA;
+		l->b = (l->b ^ x) * SH_MB;
+	}
+}
+
+static inline uint64_t stretch_hash_end(const struct stretch_lanes *l, const unsigned char *p,
+                                        size_t n)
 {
 	uint64_t w, x;
 	memcpy(&w, p + n - 16, 8); /* the last 16 bytes, overlapping: n >= 16 */
 	memcpy(&x, p + n - 8, 8);
-	a = (a ^ w) * SH_MA;
-	b = (b ^ x) * SH_MB;
+	uint64_t a = (l->a ^ (l->c >> 31 | l->c << 33) ^ w) * SH_MA;
+	uint64_t b = (l->b ^ (l->d >> 29 | l->d << 35) ^ x) * SH_MB;
 	uint64_t h = (a ^ (b >> 29) ^ (b << 35) ^ n) * 0x9e3779b97f4a7c15ull;
 	return h ^ (h >> 32);
 }
 
+static const struct stretch_lanes stretch_lanes0 = {SH_A0, SH_B0, SH_B0, SH_A0};
+
 static uint64_t stretch_hash(const unsigned char *p, size_t n)
 {
-	uint64_t a = SH_A0, b = SH_B0, w, x;
+	struct stretch_lanes l = stretch_lanes0;
 	for (size_t i = 0; i + 16 <= n; i += 16) {
+		uint64_t w, x;
 		memcpy(&w, p + i, 8);
 		memcpy(&x, p + i + 8, 8);
-		a = (a ^ w) * SH_MA;
-		b = (b ^ x) * SH_MB;
+		stretch_lanes_add(&l, (unsigned)(i / 16) & 1, w, x);
 	}
-	return stretch_hash_end(a, b, p, n);
+	return stretch_hash_end(&l, p, n);
 }
 
 /* The first '"' in t[a, lim), or lim. */
@@ -2147,38 +2167,61 @@ static size_t next_quote(const unsigned char *t, size_t a, size_t lim)
 	return lim;
 }
 
+#ifdef __SSE2__
+static inline uint64_t lo64(__m128i v)
+{
+	return (uint64_t)_mm_cvtsi128_si64(v);
+}
+
+static inline uint64_t hi64(__m128i v)
+{
+	return (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+}
+#endif
+
 /* The first '"' in t[a, lim), or lim, and when it is MEMO_MIN bytes or more
  * after t[a], OUT: *h, stretch_hash of t[a, b): the words are hashed as
- * the 16 bytes that hold them are searched, so that the stretch is read
+ * the 32 bytes that hold them are searched, so that the stretch is read
  * once, not once to find its end and again to hash it. */
 static size_t stretch_end(const unsigned char *t, size_t a, size_t lim, uint64_t *h)
 {
 	size_t i = a, b;
+	struct stretch_lanes l = stretch_lanes0;
 #ifdef __SSE2__
-	uint64_t x = SH_A0, y = SH_B0;
-	for (; i + 16 <= lim; i += 16) {
+	const __m128i dq = _mm_set1_epi8('"');
+	for (; i + 32 <= lim; i += 32) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+		__m128i u = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 16));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, dq)) |
+		             (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(u, dq)) << 16;
 		if (m != 0) {
 			b = i + (unsigned)__builtin_ctz(m);
-			if (b - a >= MEMO_MIN)
-				*h = stretch_hash_end(x, y, t + a, b - a);
+			if (b - a >= MEMO_MIN) {
+				if (b - i >= 16) /* the first 16 are whole */
+					stretch_lanes_add(&l, 0, lo64(v), hi64(v));
+				*h = stretch_hash_end(&l, t + a, b - a);
+			}
 			return b;
 		}
-		/* 16 bytes before the end: a word of the hash */
-		x = (x ^ (uint64_t)_mm_cvtsi128_si64(v)) * SH_MA;
-		y = (y ^ (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v))) * SH_MB;
+		/* 32 bytes before the end: two chunks of the hash */
+		stretch_lanes_add(&l, 0, lo64(v), hi64(v));
+		stretch_lanes_add(&l, 1, lo64(u), hi64(u));
+	}
+#endif
+	/* the rest as stretch_hash does it, from an even chunk */
+	for (; i + 16 <= lim; i += 16) {
+		b = next_quote(t, i, i + 16);
+		if (b < i + 16)
+			break;
+		uint64_t w, x;
+		memcpy(&w, t + i, 8);
+		memcpy(&x, t + i + 8, 8);
+		stretch_lanes_add(&l, (unsigned)((i - a) / 16) & 1, w, x);
 	}
 	b = next_quote(t, i, lim);
 	if (b < lim && b - a >= MEMO_MIN)
-		*h = stretch_hash_end(x, y, t + a, b - a);
+		*h = stretch_hash_end(&l, t + a, b - a);
 	return b;
-#else
-	b = next_quote(t, i, lim);
-	if (b < lim && b - a >= MEMO_MIN)
-		*h = stretch_hash(t + a, b - a);
-	return b;
-#endif
 }
 
 bool match_scan_stretch_agrees(const unsigned char *p, size_t n)
