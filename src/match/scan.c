@@ -29,6 +29,7 @@
 #include <emmintrin.h>
 #endif
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -1917,8 +1918,12 @@ bool match_scan_simd_agrees(const unsigned char block[64])
 static void choose_classifier(void)
 {
 #ifdef HAVE_X86_DISPATCH
+	/* LZCNT from CPUID: not every compiler's __builtin_cpu_supports
+	 * knows it (clang 14 does not) */
+	unsigned a, b, c, d;
 	have_bmi = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
-	           __builtin_cpu_supports("lzcnt") && __builtin_cpu_supports("popcnt");
+	           __builtin_cpu_supports("popcnt") && __get_cpuid(0x80000001, &a, &b, &c, &d) &&
+	           (c & bit_LZCNT);
 #endif
 	(void)set_classifier(NULL);
 }
