@@ -29,6 +29,7 @@
 #include <emmintrin.h>
 #endif
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -1465,7 +1466,6 @@ struct skipper {
 	/* bit k: t[base + k] has S_DOT, S_UPPER, S_ALPHA, S_NOTHEX,
 	 * S_NOTDIGDOT, S_HIGH */
 	uint64_t dot, upper, alpha, nothex, notdigdot, high;
-	bool valid;
 };
 
 static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok);
@@ -1486,7 +1486,8 @@ static inline unsigned run_flags(const struct skipper *k, uint64_t r)
  * start of one: skips to the next run, looks at it, and returns where the
  * next step starts.
  */
-static size_t scan_run(struct scanner *s, size_t i, struct skipper *blk)
+static inline __attribute__((always_inline)) size_t scan_run(struct scanner *s, size_t i,
+                                                             struct skipper *blk)
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len;
@@ -1509,14 +1510,14 @@ static size_t scan_run(struct scanner *s, size_t i, struct skipper *blk)
 	size_t a = i;
 	unsigned f = 0;
 	bool ended = false;
-	if (blk->valid && i < blk->base && blk->base - i < 64) {
+	if (i < blk->base && blk->base - i < 64) {
 		/* the run began in the block before (skip_to_seed went back to
 		 * its start): its bytes there one by one, the rest from the masks */
 		while (i < blk->base && (sc[t[i]] & S_TOK))
 			f |= sc[t[i++]];
 		ended = i < blk->base;
 	}
-	bool inside = blk->valid && i >= blk->base && i < blk->base + 64;
+	bool inside = i - blk->base < 64;
 	uint64_t rest = inside ? ~blk->tok >> (i - blk->base) : 0;
 	if (ended) {
 		/* measured */
@@ -1920,6 +1921,11 @@ static void (*classify)(const unsigned char *p, struct raw_masks *r) = classify_
 static uint64_t (*count_nl)(const unsigned char *p, size_t n) = count_nl_portable;
 
 static const char *simd_name = "portable";
+#ifdef HAVE_X86_DISPATCH
+/* skipper_load and the tokenizer may use BMI1/2 and LZCNT (see
+ * skipper_load_bmi, scan_bmi) */
+static bool have_bmi;
+#endif
 
 static int set_classifier(const char *want)
 {
@@ -1994,6 +2000,14 @@ bool match_scan_simd_agrees(const unsigned char block[64])
 
 static void choose_classifier(void)
 {
+#ifdef HAVE_X86_DISPATCH
+	/* LZCNT from CPUID: not every compiler's __builtin_cpu_supports
+	 * knows it (clang 14 does not) */
+	unsigned a, b, c, d;
+	have_bmi = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+	           __builtin_cpu_supports("popcnt") && __get_cpuid(0x80000001, &a, &b, &c, &d) &&
+	           (c & bit_LZCNT);
+#endif
 	(void)set_classifier(NULL);
 }
 
@@ -2053,7 +2067,8 @@ static uint64_t line_of(struct scanner *s, size_t a)
  * after a space (a field's opening quote in an access log: the stretch
  * from it to the next '"' is looked up in the memo, see struct memo).
  * Counts the newlines up to the block's end (see LINE_PAGE). */
-static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok)
+static inline __attribute__((always_inline)) void skipper_fill(struct scanner *s, struct skipper *k,
+                                                               size_t base, uint64_t prev_tok)
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len;
@@ -2125,43 +2140,76 @@ static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint
 	k->tok = tok;
 	k->seed = seed | w;
 	k->prev_tok = prev_tok;
-	k->valid = true;
+}
+
+static void skipper_load_plain(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok)
+{
+	skipper_fill(s, k, base, prev_tok);
+}
+
+#ifdef HAVE_X86_DISPATCH
+/* The same with BMI1/2 and LZCNT, which CPUs with AVX2 have: most of the
+ * work is bit operations, and and-not, shifts by a register and counts of
+ * zeros become one instruction each (measured 1.3% faster in all) */
+__attribute__((target("bmi,bmi2,lzcnt,popcnt"))) static void
+skipper_load_bmi(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok)
+{
+	skipper_fill(s, k, base, prev_tok);
+}
+#endif
+
+static void skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok)
+{
+#ifdef HAVE_X86_DISPATCH
+	if (have_bmi) {
+		skipper_load_bmi(s, k, base, prev_tok);
+		return;
+	}
+#endif
+	skipper_load_plain(s, k, base, prev_tok);
 }
 
 /* Where scan_run must next start at or after i: the start of the run that
- * holds the first seed, or a seed between runs; len when none is left. */
-static size_t skip_to_seed(struct scanner *s, struct skipper *k, size_t i)
+ * holds the first seed, or a seed between runs; len when none is left.
+ * OUT: *quote, whether it is a '"' for stretch. k holds a block (scan
+ * loads the first). */
+static inline __attribute__((always_inline)) size_t
+skip_to_seed(struct scanner *s, struct skipper *k, size_t i, bool *quote)
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len, from = i;
 	for (;;) {
 		if (i >= len)
 			return len;
-		if (!k->valid || i < k->base || i >= k->base + 64) {
+		if (i - k->base >= 64) {
 			/* blocks are at multiples of 64, so that each is classified
 			 * once; after a jump, runs are counted from the block (a
 			 * longer count than scan_run's from i only adds seeds) */
 			size_t base = i & ~(size_t)63;
-			uint64_t prev = k->valid && k->base + 64 == base ? k->tok : 0;
-			skipper_load(s, k, base, prev);
+			skipper_load(s, k, base, k->base + 64 == base ? k->tok : 0);
 		}
 		uint64_t m = k->seed & (~0ull << (i - k->base));
 		if (m != 0) {
 			unsigned bit = (unsigned)__builtin_ctzll(m);
 			size_t p = k->base + bit;
-			if (k->quote & (1ull << bit))
+			*quote = (k->quote >> bit) & 1;
+			if (*quote)
 				return p; /* nothing before a '"' needs its run */
 			/* back to the start of its run (at most 31 bytes: a longer
 			 * stretch would have had a seed of its own), from the mask
-			 * when it starts in this block */
+			 * when it starts in this block, else from the block
+			 * before's: from < base only when this block was loaded
+			 * after it, so prev_tok is its */
 			uint64_t gaps = ~k->tok & ((1ull << bit) - 1);
-			if (gaps != 0) {
+			if (gaps != 0)
 				p = k->base + 64 - (size_t)__builtin_clzll(gaps);
-				return p < from ? from : p;
-			}
-			p = k->base;
-			while (p > from && (sc[t[p - 1]] & S_TOK))
-				p--;
+			else if (from >= k->base)
+				return from;
+			else if (~k->prev_tok != 0)
+				p = k->base - (size_t)__builtin_clzll(~k->prev_tok);
+			else
+				for (p = k->base - 64; p > from && (sc[t[p - 1]] & S_TOK); p--)
+					;
 			return p < from ? from : p;
 		}
 		size_t next = k->base + 64;
@@ -2173,39 +2221,59 @@ static size_t skip_to_seed(struct scanner *s, struct skipper *k, size_t i)
 }
 
 /*
- * A hash of a stretch of MEMO_MIN bytes or more, for the memo: two lanes of
- * 8-byte words, so that the multiplies overlap; the bytes are compared
- * anyway, so it only has to spread stretches over the slots.  The words
- * of each whole 16 bytes from the start, then the last 16 (overlapping),
- * then the length: stretch_end computes the same while it looks for the
- * end.
+ * A hash of a stretch of MEMO_MIN bytes or more, for the memo: four lanes
+ * of 8-byte words, so that the multiplies overlap (the chain of each lane
+ * is a quarter of the words); the bytes are compared anyway, so it only
+ * has to spread stretches over the slots.  The whole 16 bytes from the
+ * start, alternately into lanes (a, b) and (c, d), then the last 16
+ * (overlapping), then the length: stretch_end computes the same while it
+ * looks for the end.
  */
 #define SH_A0 0x9e3779b97f4a7c15ull
 #define SH_B0 0xc2b2ae3d27d4eb4full
 #define SH_MA 0xff51afd7ed558ccdull
 #define SH_MB 0xc4ceb9fe1a85ec53ull
 
-static inline uint64_t stretch_hash_end(uint64_t a, uint64_t b, const unsigned char *p, size_t n)
+struct stretch_lanes {
+	uint64_t a, b, c, d;
+};
+
+/* Hashes the 16 bytes at p into the lanes of even (odd: 1) chunks. */
+static inline void stretch_lanes_add(struct stretch_lanes *l, unsigned odd, uint64_t w, uint64_t x)
+{
+	if (odd) {
+		l->c = (l->c ^ w) * SH_MA;
+		l->d = (l->d ^ x) * SH_MB;
+	} else {
+		l->a = (l->a ^ w) * SH_MA;
+		l->b = (l->b ^ x) * SH_MB;
+	}
+}
+
+static inline uint64_t stretch_hash_end(const struct stretch_lanes *l, const unsigned char *p,
+                                        size_t n)
 {
 	uint64_t w, x;
 	memcpy(&w, p + n - 16, 8); /* the last 16 bytes, overlapping: n >= 16 */
 	memcpy(&x, p + n - 8, 8);
-	a = (a ^ w) * SH_MA;
-	b = (b ^ x) * SH_MB;
+	uint64_t a = (l->a ^ (l->c >> 31 | l->c << 33) ^ w) * SH_MA;
+	uint64_t b = (l->b ^ (l->d >> 29 | l->d << 35) ^ x) * SH_MB;
 	uint64_t h = (a ^ (b >> 29) ^ (b << 35) ^ n) * 0x9e3779b97f4a7c15ull;
 	return h ^ (h >> 32);
 }
 
+static const struct stretch_lanes stretch_lanes0 = {SH_A0, SH_B0, SH_B0, SH_A0};
+
 static uint64_t stretch_hash(const unsigned char *p, size_t n)
 {
-	uint64_t a = SH_A0, b = SH_B0, w, x;
+	struct stretch_lanes l = stretch_lanes0;
 	for (size_t i = 0; i + 16 <= n; i += 16) {
+		uint64_t w, x;
 		memcpy(&w, p + i, 8);
 		memcpy(&x, p + i + 8, 8);
-		a = (a ^ w) * SH_MA;
-		b = (b ^ x) * SH_MB;
+		stretch_lanes_add(&l, (unsigned)(i / 16) & 1, w, x);
 	}
-	return stretch_hash_end(a, b, p, n);
+	return stretch_hash_end(&l, p, n);
 }
 
 /* The first '"' in t[a, lim), or lim. */
@@ -2226,38 +2294,61 @@ static size_t next_quote(const unsigned char *t, size_t a, size_t lim)
 	return lim;
 }
 
+#ifdef __SSE2__
+static inline uint64_t lo64(__m128i v)
+{
+	return (uint64_t)_mm_cvtsi128_si64(v);
+}
+
+static inline uint64_t hi64(__m128i v)
+{
+	return (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+}
+#endif
+
 /* The first '"' in t[a, lim), or lim, and when it is MEMO_MIN bytes or more
  * after t[a], OUT: *h, stretch_hash of t[a, b): the words are hashed as
- * the 16 bytes that hold them are searched, so that the stretch is read
+ * the 32 bytes that hold them are searched, so that the stretch is read
  * once, not once to find its end and again to hash it. */
 static size_t stretch_end(const unsigned char *t, size_t a, size_t lim, uint64_t *h)
 {
 	size_t i = a, b;
+	struct stretch_lanes l = stretch_lanes0;
 #ifdef __SSE2__
-	uint64_t x = SH_A0, y = SH_B0;
-	for (; i + 16 <= lim; i += 16) {
+	const __m128i dq = _mm_set1_epi8('"');
+	for (; i + 32 <= lim; i += 32) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+		__m128i u = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 16));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, dq)) |
+		             (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(u, dq)) << 16;
 		if (m != 0) {
 			b = i + (unsigned)__builtin_ctz(m);
-			if (b - a >= MEMO_MIN)
-				*h = stretch_hash_end(x, y, t + a, b - a);
+			if (b - a >= MEMO_MIN) {
+				if (b - i >= 16) /* the first 16 are whole */
+					stretch_lanes_add(&l, 0, lo64(v), hi64(v));
+				*h = stretch_hash_end(&l, t + a, b - a);
+			}
 			return b;
 		}
-		/* 16 bytes before the end: a word of the hash */
-		x = (x ^ (uint64_t)_mm_cvtsi128_si64(v)) * SH_MA;
-		y = (y ^ (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v))) * SH_MB;
+		/* 32 bytes before the end: two chunks of the hash */
+		stretch_lanes_add(&l, 0, lo64(v), hi64(v));
+		stretch_lanes_add(&l, 1, lo64(u), hi64(u));
+	}
+#endif
+	/* the rest as stretch_hash does it, from an even chunk */
+	for (; i + 16 <= lim; i += 16) {
+		b = next_quote(t, i, i + 16);
+		if (b < i + 16)
+			break;
+		uint64_t w, x;
+		memcpy(&w, t + i, 8);
+		memcpy(&x, t + i + 8, 8);
+		stretch_lanes_add(&l, (unsigned)((i - a) / 16) & 1, w, x);
 	}
 	b = next_quote(t, i, lim);
 	if (b < lim && b - a >= MEMO_MIN)
-		*h = stretch_hash_end(x, y, t + a, b - a);
+		*h = stretch_hash_end(&l, t + a, b - a);
 	return b;
-#else
-	b = next_quote(t, i, lim);
-	if (b < lim && b - a >= MEMO_MIN)
-		*h = stretch_hash(t + a, b - a);
-	return b;
-#endif
 }
 
 bool match_scan_stretch_agrees(const unsigned char *p, size_t n)
@@ -2287,7 +2378,8 @@ static void stretch_close(struct scanner *s)
  * one known to hold nothing, else right after t[q], and then the stretch
  * is remembered if its tokens find nothing.
  */
-static size_t stretch(struct scanner *s, size_t q, const struct skipper *k)
+static inline __attribute__((always_inline)) size_t stretch(struct scanner *s, size_t q,
+                                                            const struct skipper *k)
 {
 	const unsigned char *t = s->t;
 	size_t a = q + 1;
@@ -2303,7 +2395,7 @@ static size_t stretch(struct scanner *s, size_t q, const struct skipper *k)
 	uint64_t h = 0;
 	/* the closing '"' from the block's mask when it is in the block (the
 	 * padding of a last block holds none), else found while hashing */
-	uint64_t dq = k->valid && q >= k->base && q - k->base < 63 ? k->dq >> (q - k->base + 1) : 0;
+	uint64_t dq = q - k->base < 63 ? k->dq >> (q - k->base + 1) : 0;
 	if (dq != 0) {
 		b = q + 1 + (size_t)__builtin_ctzll(dq);
 		if (b - a >= MEMO_MIN)
@@ -2335,17 +2427,20 @@ static size_t stretch(struct scanner *s, size_t q, const struct skipper *k)
 	return a;
 }
 
-static void scan(struct scanner *s)
+static inline __attribute__((always_inline)) void scan_text(struct scanner *s)
 {
-	struct skipper k = {.valid = false};
+	struct skipper k;
 	size_t i = 0;
+	if (s->len > 0)
+		skipper_load(s, &k, 0, 0);
 	while (s->rc == 0) {
-		i = skip_to_seed(s, &k, i);
+		bool quote = false;
+		i = skip_to_seed(s, &k, i, &quote);
 		if (i >= s->len)
 			break;
 		if (s->fopen && i >= s->fb)
 			stretch_close(s);
-		if (s->memo != NULL && s->t[i] == '"')
+		if (quote)
 			i = stretch(s, i, &k);
 		else
 			i = scan_run(s, i, &k);
@@ -2356,6 +2451,32 @@ static void scan(struct scanner *s)
 			i++;
 	}
 	flush(s);
+}
+
+static void scan_plain(struct scanner *s)
+{
+	scan_text(s);
+}
+
+#ifdef HAVE_X86_DISPATCH
+/* The tokenizer's loop with BMI1/2 and LZCNT, like skipper_load_bmi: its
+ * steps are bit operations on the block's masks too (measured 2-3% faster
+ * in all); what it calls out of line stays generic */
+__attribute__((target("bmi,bmi2,lzcnt,popcnt"))) static void scan_bmi(struct scanner *s)
+{
+	scan_text(s);
+}
+#endif
+
+static void scan(struct scanner *s)
+{
+#ifdef HAVE_X86_DISPATCH
+	if (have_bmi) {
+		scan_bmi(s);
+		return;
+	}
+#endif
+	scan_plain(s);
 }
 
 /* Types only the full extractor finds. */
