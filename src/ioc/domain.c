@@ -211,7 +211,7 @@ int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct 
 	if (!ioc_known_tld(ctx, tld, len - (size_t)(tld - name)))
 		return crix_error_set(err, CRIX_EINVAL,
 		                      "domain: '.%s' is not a known top-level domain", tld);
-	if (psl_is_public_suffix2(ctx->psl, name, PSL_TYPE_ICANN))
+	if (ioc_is_public_suffix(ctx, name, len))
 		return crix_error_set(err, CRIX_EINVAL,
 		                      "domain: '%s' is a public suffix, not a registrable domain",
 		                      name);

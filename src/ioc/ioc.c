@@ -55,13 +55,7 @@ int ioc_ctx_new(struct ioc_ctx **out, struct crix_error *err)
 	struct ioc_ctx *ctx = calloc(1, sizeof *ctx);
 	if (ctx == NULL)
 		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
-	/* The list installed by Debian's publicsuffix package is newer than the
-	 * one compiled into libpsl; fall back to the built-in one without it. */
-	ctx->psl = psl_latest(NULL);
-	ctx->psl_owned = ctx->psl != NULL;
-	if (ctx->psl == NULL)
-		ctx->psl = (psl_ctx_t *)psl_builtin();
-	if (ctx->psl == NULL) {
+	if (!ioc_suffix_load(ctx)) {
 		free(ctx);
 		return crix_error_set(err, CRIX_EIO,
 		                      "no public suffix list available "
@@ -76,8 +70,7 @@ void ioc_ctx_free(struct ioc_ctx *ctx)
 {
 	if (ctx == NULL)
 		return;
-	if (ctx->psl_owned)
-		psl_free(ctx->psl);
+	ioc_suffix_free(ctx);
 	free(ctx);
 }
 
