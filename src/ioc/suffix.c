@@ -73,15 +73,16 @@ struct walk {
 	uint32_t *set;
 	size_t mask, used;
 	size_t steps;
-	bool bad; /* the graph is not one this walk understands: no set */
+	bool bad;  /* the graph is not one this walk understands: no set */
+	bool full; /* the set is too small: walk again with a larger one */
 	char name[NAME_MAX_BYTES];
 };
 
-/* Puts h in the set; with no set yet, only counts. */
+/* Puts h in the set; one 3/4 full ends the walk (w->full). */
 static void set_put(struct walk *w, uint64_t h)
 {
-	if (w->set == NULL) {
-		w->used++;
+	if ((w->used + 1) * 4 > (w->mask + 1) * 3) {
+		w->full = true;
 		return;
 	}
 	uint32_t f = fingerprint(h);
@@ -108,7 +109,7 @@ static void walk_node(struct walk *w, size_t p, size_t n)
 		w->bad = true;
 		return;
 	}
-	for (; p < w->len && !w->bad; p++) {
+	for (; p < w->len && !w->bad && !w->full; p++) {
 		unsigned char c = w->g[p];
 		if ((c & 0xe0) == 0x80) {
 			set_put(w, name_hash(w->name, n, SEED_NAME));
@@ -133,7 +134,7 @@ static void walk_node(struct walk *w, size_t p, size_t n)
 static void walk_list(struct walk *w, size_t pos, size_t n)
 {
 	size_t node = pos;
-	while (!w->bad && pos + 2 < w->len) {
+	while (!w->bad && !w->full && pos + 2 < w->len) {
 		const unsigned char *b = w->g + pos;
 		size_t used = 1;
 		if ((b[0] & 0x60) == 0x60) {
@@ -157,23 +158,24 @@ static void walk_list(struct walk *w, size_t pos, size_t n)
 static uint32_t *rule_set(const unsigned char *g, size_t len, size_t *mask)
 {
 	struct walk *w = calloc(1, sizeof *w);
-	if (w == NULL)
-		return NULL;
-	/* the first walk counts the strings, the second puts them in a set
-	 * at most 3/4 full (64 KiB for the 9,700 strings of the 2023 list) */
-	*w = (struct walk){.g = g, .len = len};
-	walk_list(w, 0, 0);
-	size_t slots = 64;
-	while (slots * 3 < w->used * 4)
-		slots *= 2;
-	uint32_t *set = w->bad ? NULL : calloc(slots, sizeof *set);
-	if (set != NULL) {
+	/* 64 KiB holds the 9,700 strings of the 2023 list: one walk */
+	for (size_t slots = 16384; w != NULL; slots *= 2) {
+		uint32_t *set = calloc(slots, sizeof *set);
+		if (set == NULL)
+			break;
 		*w = (struct walk){.g = g, .len = len, .set = set, .mask = slots - 1};
 		walk_list(w, 0, 0);
-		*mask = slots - 1;
+		if (!w->bad && !w->full) {
+			free(w);
+			*mask = slots - 1;
+			return set;
+		}
+		free(set);
+		if (w->bad)
+			break;
 	}
 	free(w);
-	return set;
+	return NULL;
 }
 
 /* Loads path as psl_load_file would, from bytes read here, and the rule
