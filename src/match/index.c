@@ -216,28 +216,29 @@ static void *bloom_fill(void *arg)
 #define BLOOM_PART_MIN    8192
 #define BLOOM_MAX_THREADS 64
 
+/* The filter's size for the slots: one word per 8 slots. */
+static size_t bloom_words(const struct match_store *st)
+{
+	size_t words = st->slots != NULL ? (st->mask + 1) / 8 : 0;
+	return words < 8 ? 8 : words;
+}
+
 /*
- * (Re)builds the filter for the keys stored: one word per 8 slots.  It is
- * built once a bulk load is over (match_index_shrink), from the entries in
- * order (sequential reads), not kept up during the load, where a filter
- * that mostly says "new" saves nothing and costs a cache miss per value.
- * Once built, additions set their bits; when the slots grow it is dropped
- * until the next build (lookups without it are exact, only slower).  With
- * threads > 1, that many threads hash parts of the entries.
+ * Builds the filter for the keys stored, from the entries in order
+ * (sequential reads), when a bulk load is over (match_index_shrink) and
+ * the store has none: once built, or made empty with the slots a load into
+ * an empty store reserves (match_index_reserve), additions set their bits
+ * (store_insert_at), so that it always holds every key's bits; when the
+ * slots grow it is dropped until the next build (lookups without it are
+ * exact, only slower).  With threads > 1, that many threads hash parts of
+ * the entries.
  */
 static int bloom_build(struct match_store *st, unsigned threads)
 {
-	size_t words = st->slots != NULL ? (st->mask + 1) / 8 : 0;
-	if (words < 8)
-		words = 8;
-	uint64_t *b = st->bloom;
-	if (b != NULL && st->bloom_mask + 1 == words) {
-		memset(b, 0, words * 8);
-	} else {
-		if ((b = table_alloc(words)) == NULL)
-			return -1;
-		free(st->bloom);
-	}
+	size_t words = bloom_words(st);
+	uint64_t *b = table_alloc(words);
+	if (b == NULL)
+		return -1;
 	st->bloom = b;
 	st->bloom_mask = words - 1;
 	size_t nt = threads < BLOOM_MAX_THREADS ? threads : BLOOM_MAX_THREADS;
@@ -912,6 +913,9 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 			        &ix->main.urlhosts[(size_t)(k[i].uh >> 32) & ix->main.uh_mask], 1);
 		if (ix->main.slots != NULL)
 			__builtin_prefetch(&ix->main.slots[(size_t)(k[i].h >> 32) & ix->main.mask]);
+		/* and so is a new key's word of the filter, when it is kept up */
+		if (ix->main.bloom != NULL)
+			__builtin_prefetch(&ix->main.bloom[bloom_word(&ix->main, k[i].h)], 1);
 		/* an address sets a bit of its /24 in two 2 MiB bitmaps: as random
 		 * as the slot and as likely to miss the cache */
 		if (v->type == IOC_IPV4 && ix->main.v4map != NULL) {
@@ -1048,6 +1052,12 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
 		free(st->bloom); /* sized for the old slots */
 		st->bloom = NULL;
 	}
+	/* an empty store's filter is kept up as the values come, rather than
+	 * built from them all at the end (hashing each key again); without
+	 * memory for it now, it is built then */
+	if (rc == 0 && st->bloom == NULL && st->nentries == 0 &&
+	    (st->bloom = table_alloc(bloom_words(st))) != NULL)
+		st->bloom_mask = bloom_words(st) - 1;
 	pthread_rwlock_unlock(&ix->lock);
 	return rc == 0 ? 0
 	               : crix_error_set(err, CRIX_ENOMEM, "match: out of memory reserving %zu", n);
@@ -1077,7 +1087,7 @@ void match_index_shrink_threads(struct match_index *ix, unsigned threads)
 		}
 	}
 	/* without memory for the filter, lookups are only slower */
-	if (st->nentries > 0)
+	if (st->nentries > 0 && st->bloom == NULL)
 		(void)bloom_build(st, threads);
 	pthread_rwlock_unlock(&ix->lock);
 }
