@@ -36,16 +36,31 @@
 #define SEED_WILDCARD 0x6ed9eba15a827999ull
 #define FLAG_WILDCARD 2 /* libpsl's PRIV_PSL_FLAG_WILDCARD in a DAFSA value */
 
+/* 8 bytes at a time, the last 1..8 read at once (overlapping what came
+ * before, or as two halves): the length in the seed keeps such reads from
+ * making two names alike. */
 static uint64_t name_hash(const char *s, size_t n, uint64_t seed)
 {
+	const char *end = s + n;
 	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ull), w;
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-		h ^= h >> 31;
+	if (n >= 8) {
+		for (; end - s > 8; s += 8) {
+			memcpy(&w, s, 8);
+			h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+			h ^= h >> 31;
+		}
+		memcpy(&w, end - 8, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, end - 4, 4);
+		w = (uint64_t)a << 32 | b;
+	} else {
+		w = n == 0 ? 0
+		           : (uint64_t)(unsigned char)s[0] << 16 |
+		                     (uint64_t)(unsigned char)s[n / 2] << 8 |
+		                     (unsigned char)s[n - 1];
 	}
-	w = 0;
-	memcpy(&w, s, n);
 	h = (h ^ w) * 0x94d049bb133111ebull;
 	return h ^ (h >> 29);
 }
