@@ -14,6 +14,7 @@
  * found by probing each prefix length that is present, longest first;
  * domains by probing the host and each parent domain, longest first.
  */
+#define _GNU_SOURCE /* mremap: the entries and the arena grow without a copy */
 #include "match/match_int.h"
 
 #include <stdint.h>
@@ -26,32 +27,102 @@
 /* ---- memory for the tables ---- */
 
 #define HUGE_PAGE ((size_t)2 << 20)
+/* Words of a bitmap with a bit per IPv4 /24. */
+#define V4MAP_WORDS ((1u << 24) / 64)
 
 /*
- * A zeroed table of n 8-byte words, freed with free().  From 2 MiB on it
- * is aligned to 2 MiB and advised as huge pages: its probes are random,
- * and with 4 KiB pages nearly each probe of a table of 100+ MB also
- * misses the TLB (a two-level walk under a VM), both while loading and
- * while scanning (a 16 MB Bloom filter spans 4096 small pages, more than
- * the TLB holds; at 10M indicators the IPv4 lookups past v4any spent most
- * of their time there), and the first touch of each page faults on the
- * loading thread.  Without transparent huge pages the advice is ignored
- * and only the alignment remains.  Zeroed here, not trusted to be fresh.
+ * A zeroed table of n 8-byte words, freed with table_free(p, n).  From
+ * 2 MiB on it is mapped, aligned to 2 MiB and advised as huge pages: its
+ * probes are random, and with 4 KiB pages nearly each probe of a table of
+ * 100+ MB also misses the TLB (a two-level walk under a VM), both while
+ * loading and while scanning (a 16 MB Bloom filter spans 4096 small pages,
+ * more than the TLB holds; at 10M indicators the IPv4 lookups past v4any
+ * spent most of their time there).  Without transparent huge pages the
+ * advice is ignored and only the alignment remains.  A fresh mapping is
+ * zero: not written here, each page is zeroed once, by the kernel, when
+ * first used (a memset zeroed the 144 MB of slots and filter of a 10M
+ * index again, on the loading thread, before any value was added).
  */
 static uint64_t *table_alloc(size_t n)
 {
-	if (n > SIZE_MAX / 8)
+	if (n > SIZE_MAX / 8 - HUGE_PAGE)
 		return NULL;
 	size_t bytes = n * 8;
 	if (bytes < HUGE_PAGE)
 		return calloc(n, 8);
 	size_t rounded = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1); /* advised whole */
-	void *p = NULL;
-	if (posix_memalign(&p, HUGE_PAGE, rounded) != 0)
+	char *m = mmap(NULL, rounded + HUGE_PAGE, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
 		return NULL;
+	/* the aligned part of a mapping one huge page longer; the rest goes */
+	char *p = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	if (p > m)
+		munmap(m, (size_t)(p - m));
+	if (p + rounded < m + rounded + HUGE_PAGE)
+		munmap(p + rounded, (size_t)(m + rounded + HUGE_PAGE - (p + rounded)));
 	(void)madvise(p, rounded, MADV_HUGEPAGE);
-	memset(p, 0, bytes);
-	return p;
+	return (uint64_t *)p;
+}
+
+/* Frees a table of n words from table_alloc (NULL: nothing). */
+static void table_free(uint64_t *p, size_t n)
+{
+	size_t bytes = n * 8;
+	if (bytes < HUGE_PAGE)
+		free(p);
+	else if (p != NULL)
+		munmap(p, (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+}
+
+/* Bytes rounded up to whole pages, as mappings are. */
+static size_t page_round(size_t bytes)
+{
+	return (bytes + 4095) & ~(size_t)4095;
+}
+
+/*
+ * Resizes an array of the store written in order as values are added (the
+ * entries, the arena) from old to new bytes; NULL when out of memory (p is
+ * kept).  From 2 MiB on it is mapped, grown by mremap and advised as huge
+ * pages: with realloc's 4 KiB pages, faulting the 50 MB of a 1M index in
+ * cost the adding thread ~15 ms (~10,000 faults), and realloc's copies
+ * were not advised.  Freed with array_free(p, bytes).
+ */
+static void *array_resize(void *p, size_t old, size_t new)
+{
+	if (old < HUGE_PAGE && new < HUGE_PAGE)
+		return realloc(p, new);
+	void *q;
+	if (old >= HUGE_PAGE && new >= HUGE_PAGE) {
+		q = mremap(p, page_round(old), page_round(new), MREMAP_MAYMOVE);
+		if (q == MAP_FAILED)
+			return NULL;
+	} else if (new >= HUGE_PAGE) {
+		q = mmap(NULL, page_round(new), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		         -1, 0);
+		if (q == MAP_FAILED)
+			return NULL;
+		if (old > 0)
+			memcpy(q, p, old);
+		free(p);
+	} else { /* shrinks below 2 MiB */
+		if ((q = malloc(new)) == NULL)
+			return NULL;
+		memcpy(q, p, new);
+		munmap(p, page_round(old));
+		return q;
+	}
+	(void)madvise(q, page_round(new), MADV_HUGEPAGE);
+	return q;
+}
+
+static void array_free(void *p, size_t bytes)
+{
+	if (bytes < HUGE_PAGE)
+		free(p);
+	else
+		munmap(p, page_round(bytes));
 }
 
 #ifdef MATCH_COUNTERS
@@ -143,7 +214,8 @@ static int slots_grow(uint64_t **slots, size_t *mask, size_t want)
 			ns[j] = s;
 		}
 	}
-	free(*slots);
+	if (*slots != NULL)
+		table_free(*slots, *mask + 1);
 	*slots = ns;
 	*mask = nm;
 	return 0;
@@ -325,7 +397,8 @@ static int store_insert_at(struct match_store *st, uint64_t h, uint32_t id, size
 	if (st->slots == NULL || (st->used + 1) * 4 > (st->mask + 1) * 3) {
 		if (slots_grow(&st->slots, &st->mask, st->used + 1) != 0)
 			return -1;
-		free(st->bloom); /* until match_index_shrink builds it again */
+		table_free(st->bloom,
+		           st->bloom_mask + 1); /* until match_index_shrink builds it again */
 		st->bloom = NULL;
 		empty = SIZE_MAX; /* the slot was of the old table */
 	}
@@ -582,18 +655,18 @@ int match_index_new(struct match_index **out, struct crix_error *err)
 
 static void store_free(struct match_store *st)
 {
-	free(st->slots);
-	free(st->entries);
-	free(st->arena);
-	free(st->tlds);
-	free(st->urlhosts);
-	free(st->v4any);
-	free(st->v4map);
-	free(st->v4net);
-	free(st->v4cover);
-	for (size_t l = 0; l < 9; l++)
-		free(st->v4len[l]);
-	free(st->bloom);
+	table_free(st->slots, st->mask + 1);
+	array_free(st->entries, st->capentries * sizeof *st->entries);
+	array_free(st->arena, st->arena_cap);
+	table_free(st->tlds, st->tld_mask + 1);
+	table_free(st->urlhosts, st->uh_mask + 1);
+	table_free(st->v4any, V4MAP_WORDS);
+	table_free(st->v4map, V4MAP_WORDS);
+	table_free(st->v4net, V4MAP_WORDS);
+	table_free(st->v4cover, V4MAP_WORDS);
+	for (unsigned l = 16; l <= 24; l++)
+		table_free(st->v4len[l - 16], ((size_t)1 << l) / 64);
+	table_free(st->bloom, st->bloom_mask + 1);
 }
 
 void match_index_free(struct match_index *ix)
@@ -680,7 +753,7 @@ static int64_t arena_put(struct match_store *st, const void *a, size_t an, const
 			cap *= 2;
 		if (cap > UINT32_MAX)
 			cap = UINT32_MAX;
-		char *p = realloc(st->arena, cap);
+		char *p = array_resize(st->arena, st->arena_cap, cap);
 		if (p == NULL)
 			return -1;
 		st->arena = p;
@@ -701,7 +774,8 @@ static int entry_push(struct match_store *st, uint32_t *id)
 		size_t cap = st->capentries ? st->capentries * 2 : 1024;
 		if (cap >= NONE)
 			return -1;
-		struct match_entry *p = realloc(st->entries, cap * sizeof *p);
+		struct match_entry *p =
+		        array_resize(st->entries, st->capentries * sizeof *p, cap * sizeof *p);
 		if (p == NULL)
 			return -1;
 		st->entries = p;
@@ -715,8 +789,6 @@ static bool is_net(unsigned type)
 {
 	return type == IOC_IPV4 || type == IOC_IPV6 || type == IOC_CIDR4 || type == IOC_CIDR6;
 }
-
-#define V4MAP_WORDS ((1u << 24) / 64)
 
 /* Marks an address or a network of length >= 16 in the IPv4 summaries:
  * v4map for addresses and v4net for networks of length >= 25 (by their
@@ -1040,7 +1112,8 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
 	if (slots_grow(&st->slots, &st->mask, n) != 0) {
 		rc = -1;
 	} else if (n > st->capentries) {
-		struct match_entry *p = realloc(st->entries, n * sizeof *p);
+		struct match_entry *p =
+		        array_resize(st->entries, st->capentries * sizeof *p, n * sizeof *p);
 		if (p == NULL) {
 			rc = -1;
 		} else {
@@ -1049,7 +1122,7 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
 		}
 	}
 	if (st->mask + 1 != cap) {
-		free(st->bloom); /* sized for the old slots */
+		table_free(st->bloom, st->bloom_mask + 1); /* sized for the old slots */
 		st->bloom = NULL;
 	}
 	/* an empty store's filter is kept up as the values come, rather than
@@ -1073,14 +1146,15 @@ void match_index_shrink_threads(struct match_index *ix, unsigned threads)
 	pthread_rwlock_wrlock(&ix->lock);
 	struct match_store *st = &ix->main;
 	if (st->nentries > 0 && st->nentries < st->capentries) {
-		struct match_entry *p = realloc(st->entries, st->nentries * sizeof *p);
+		struct match_entry *p = array_resize(st->entries, st->capentries * sizeof *p,
+		                                     st->nentries * sizeof *p);
 		if (p != NULL) {
 			st->entries = p;
 			st->capentries = st->nentries;
 		}
 	}
 	if (st->arena_len > 0 && st->arena_len < st->arena_cap) {
-		char *p = realloc(st->arena, st->arena_len);
+		char *p = array_resize(st->arena, st->arena_cap, st->arena_len);
 		if (p != NULL) {
 			st->arena = p;
 			st->arena_cap = st->arena_len;
