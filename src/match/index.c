@@ -790,6 +790,17 @@ static bool is_net(unsigned type)
 	return type == IOC_IPV4 || type == IOC_IPV6 || type == IOC_CIDR4 || type == IOC_CIDR6;
 }
 
+/* Sets bits [first, first + count) of map: a word at a time, as a /16
+ * covers 256 /24s. */
+static void bits_set(uint64_t *map, uint32_t first, uint32_t count)
+{
+	for (uint32_t end = first + count; first < end;) {
+		uint32_t b = first % 64, n = end - first < 64 - b ? end - first : 64 - b;
+		map[first / 64] |= (n == 64 ? ~0ull : ((1ull << n) - 1)) << b;
+		first += n;
+	}
+}
+
 /* Marks an address or a network of length >= 16 in the IPv4 summaries:
  * v4map for addresses and v4net for networks of length >= 25 (by their
  * /24), v4len and v4cover for lengths 16..24. */
@@ -806,11 +817,8 @@ static int v4map_mark(struct match_store *st, unsigned type, const unsigned char
 	if (type == IOC_CIDR4 && key[0] <= 24) {
 		if (st->v4cover == NULL && (st->v4cover = table_alloc(V4MAP_WORDS)) == NULL)
 			return -1;
-		uint32_t first = addr >> 8, count = 1u << (24 - key[0]);
-		for (uint32_t k = 0; k < count; k++) {
-			st->v4cover[(first + k) / 64] |= 1ull << ((first + k) % 64);
-			st->v4any[(first + k) / 64] |= 1ull << ((first + k) % 64);
-		}
+		bits_set(st->v4cover, addr >> 8, 1u << (24 - key[0]));
+		bits_set(st->v4any, addr >> 8, 1u << (24 - key[0]));
 		map = &st->v4len[key[0] - 16];
 		words = ((size_t)1 << key[0]) / 64;
 		bit = addr >> (32 - key[0]);
