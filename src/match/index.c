@@ -14,7 +14,6 @@
  * found by probing each prefix length that is present, longest first;
  * domains by probing the host and each parent domain, longest first.
  */
-#define _GNU_SOURCE /* mremap: the entries and the arena grow without a copy */
 #include "match/match_int.h"
 
 #include <stdint.h>
@@ -73,56 +72,6 @@ static void table_free(uint64_t *p, size_t n)
 		free(p);
 	else if (p != NULL)
 		munmap(p, (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
-}
-
-/* Bytes rounded up to whole pages, as mappings are. */
-static size_t page_round(size_t bytes)
-{
-	return (bytes + 4095) & ~(size_t)4095;
-}
-
-/*
- * Resizes an array of the store written in order as values are added (the
- * entries, the arena) from old to new bytes; NULL when out of memory (p is
- * kept).  From 2 MiB on it is mapped, grown by mremap and advised as huge
- * pages: with realloc's 4 KiB pages, faulting the 50 MB of a 1M index in
- * cost the adding thread ~15 ms (~10,000 faults), and realloc's copies
- * were not advised.  Freed with array_free(p, bytes).
- */
-static void *array_resize(void *p, size_t old, size_t new)
-{
-	if (old < HUGE_PAGE && new < HUGE_PAGE)
-		return realloc(p, new);
-	void *q;
-	if (old >= HUGE_PAGE && new >= HUGE_PAGE) {
-		q = mremap(p, page_round(old), page_round(new), MREMAP_MAYMOVE);
-		if (q == MAP_FAILED)
-			return NULL;
-	} else if (new >= HUGE_PAGE) {
-		q = mmap(NULL, page_round(new), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		         -1, 0);
-		if (q == MAP_FAILED)
-			return NULL;
-		if (old > 0)
-			memcpy(q, p, old);
-		free(p);
-	} else { /* shrinks below 2 MiB */
-		if ((q = malloc(new)) == NULL)
-			return NULL;
-		memcpy(q, p, new);
-		munmap(p, page_round(old));
-		return q;
-	}
-	(void)madvise(q, page_round(new), MADV_HUGEPAGE);
-	return q;
-}
-
-static void array_free(void *p, size_t bytes)
-{
-	if (bytes < HUGE_PAGE)
-		free(p);
-	else
-		munmap(p, page_round(bytes));
 }
 
 #ifdef MATCH_COUNTERS
@@ -656,8 +605,8 @@ int match_index_new(struct match_index **out, struct crix_error *err)
 static void store_free(struct match_store *st)
 {
 	table_free(st->slots, st->mask + 1);
-	array_free(st->entries, st->capentries * sizeof *st->entries);
-	array_free(st->arena, st->arena_cap);
+	free(st->entries);
+	free(st->arena);
 	table_free(st->tlds, st->tld_mask + 1);
 	table_free(st->urlhosts, st->uh_mask + 1);
 	table_free(st->v4any, V4MAP_WORDS);
@@ -753,7 +702,7 @@ static int64_t arena_put(struct match_store *st, const void *a, size_t an, const
 			cap *= 2;
 		if (cap > UINT32_MAX)
 			cap = UINT32_MAX;
-		char *p = array_resize(st->arena, st->arena_cap, cap);
+		char *p = realloc(st->arena, cap);
 		if (p == NULL)
 			return -1;
 		st->arena = p;
@@ -774,8 +723,7 @@ static int entry_push(struct match_store *st, uint32_t *id)
 		size_t cap = st->capentries ? st->capentries * 2 : 1024;
 		if (cap >= NONE)
 			return -1;
-		struct match_entry *p =
-		        array_resize(st->entries, st->capentries * sizeof *p, cap * sizeof *p);
+		struct match_entry *p = realloc(st->entries, cap * sizeof *p);
 		if (p == NULL)
 			return -1;
 		st->entries = p;
@@ -1120,8 +1068,7 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
 	if (slots_grow(&st->slots, &st->mask, n) != 0) {
 		rc = -1;
 	} else if (n > st->capentries) {
-		struct match_entry *p =
-		        array_resize(st->entries, st->capentries * sizeof *p, n * sizeof *p);
+		struct match_entry *p = realloc(st->entries, n * sizeof *p);
 		if (p == NULL) {
 			rc = -1;
 		} else {
@@ -1154,15 +1101,14 @@ void match_index_shrink_threads(struct match_index *ix, unsigned threads)
 	pthread_rwlock_wrlock(&ix->lock);
 	struct match_store *st = &ix->main;
 	if (st->nentries > 0 && st->nentries < st->capentries) {
-		struct match_entry *p = array_resize(st->entries, st->capentries * sizeof *p,
-		                                     st->nentries * sizeof *p);
+		struct match_entry *p = realloc(st->entries, st->nentries * sizeof *p);
 		if (p != NULL) {
 			st->entries = p;
 			st->capentries = st->nentries;
 		}
 	}
 	if (st->arena_len > 0 && st->arena_len < st->arena_cap) {
-		char *p = array_resize(st->arena, st->arena_cap, st->arena_len);
+		char *p = realloc(st->arena, st->arena_len);
 		if (p != NULL) {
 			st->arena = p;
 			st->arena_cap = st->arena_len;
