@@ -493,15 +493,26 @@ static void host_of(const struct ioc_value *v, const char **h, size_t *hn)
 	}
 }
 
-static int note_tld(struct match_store *st, const char *host, size_t n)
+/* The hashes of v's host in the summaries, with bit 0 set as the sets keep
+ * them, or 0: a URL's host (OUT: *uh, the URL host set) and the host's last
+ * label (OUT: *th, the TLD set; none for an IPv6 literal or a single
+ * label). */
+static void host_hashes(const struct ioc_value *v, uint64_t *uh, uint64_t *th)
 {
+	const char *host;
+	size_t n;
+	host_of(v, &host, &n);
+	*uh = 0;
+	*th = 0;
+	if (host == NULL)
+		return;
+	if (v->type == IOC_URL)
+		*uh = match_hash(T_URLHOST, host, n) | 1;
 	size_t k = n;
 	while (k > 0 && host[k - 1] != '.')
 		k--;
-	if (k == 0)
-		return 0; /* an IP literal or a single label */
-	return hset_add(&st->tlds, &st->tld_mask, &st->tld_used,
-	                match_hash(T_TLD, host + k, n - k));
+	if (k > 0)
+		*th = match_hash(T_TLD, host + k, n - k) | 1;
 }
 
 /* ---- keys ---- */
@@ -782,12 +793,13 @@ static int v4map_mark(struct match_store *st, unsigned type, const unsigned char
  * (OUT: *dup); from another source it joins the key's chain.
  */
 static int store_add_h(struct match_store *st, const struct ioc_value *v, const unsigned char *key,
-                       size_t n, uint64_t h, uint64_t uh, uint32_t source, uint64_t line, bool *dup)
+                       size_t n, const struct match_prep *p, uint32_t source, uint64_t line,
+                       bool *dup)
 {
 	*dup = false;
 	uint32_t ln = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
 	size_t empty;
-	uint32_t head = store_probe(st, v->type, key, n, h, &empty);
+	uint32_t head = store_probe(st, v->type, key, n, p->h, &empty);
 	uint32_t id;
 	if (head != NONE) {
 		uint32_t last = head;
@@ -824,7 +836,7 @@ static int store_add_h(struct match_store *st, const struct ioc_value *v, const 
 	        .keylen = (uint8_t)(bin ? n : 0),
 	        .type = (uint8_t)v->type,
 	};
-	if (store_insert_at(st, h, id, empty) != 0)
+	if (store_insert_at(st, p->h, id, empty) != 0)
 		return -1;
 	st->types |= 1u << v->type;
 	if ((v->type == IOC_IPV4 || (v->type == IOC_CIDR4 && key[0] >= 16)) &&
@@ -834,14 +846,9 @@ static int store_add_h(struct match_store *st, const struct ioc_value *v, const 
 		st->len4 |= 1ull << key[0];
 	else if (v->type == IOC_CIDR6)
 		st->len6[key[0] / 64] |= 1ull << (key[0] % 64);
-	const char *host;
-	size_t hn;
-	host_of(v, &host, &hn);
-	if (host != NULL && note_tld(st, host, hn) != 0)
+	if (p->th != 0 && hset_add(&st->tlds, &st->tld_mask, &st->tld_used, p->th) != 0)
 		return -1;
-	if (v->type == IOC_URL && host != NULL &&
-	    hset_add(&st->urlhosts, &st->uh_mask, &st->uh_used,
-	             uh != 0 ? uh : match_hash(T_URLHOST, host, hn)) != 0)
+	if (p->uh != 0 && hset_add(&st->urlhosts, &st->uh_mask, &st->uh_used, p->uh) != 0)
 		return -1;
 	return 0;
 }
@@ -849,7 +856,10 @@ static int store_add_h(struct match_store *st, const struct ioc_value *v, const 
 static int store_add(struct match_store *st, const struct ioc_value *v, const unsigned char *key,
                      size_t n, uint32_t source, uint64_t line, bool *dup)
 {
-	return store_add_h(st, v, key, n, match_hash(v->type, key, n), 0, source, line, dup);
+	struct match_prep p;
+	if (match_prepare(v, &p) != 0)
+		return -1;
+	return store_add_h(st, v, key, n, &p, source, line, dup);
 }
 
 /* Is v covered by the allow-list?  Caller holds the lock. */
@@ -873,7 +883,6 @@ static bool allowed_locked(const struct match_index *ix, const struct ioc_value 
 
 int match_prepare(const struct ioc_value *v, struct match_prep *p)
 {
-	p->uh = 0;
 	p->keylen = 0;
 	if (v->type <= IOC_NONE || v->type >= IOC_TYPE_COUNT)
 		return -1;
@@ -888,13 +897,7 @@ int match_prepare(const struct ioc_value *v, struct match_prep *p)
 		return -1;
 	}
 	p->h = match_hash(v->type, key, n);
-	if (v->type == IOC_URL) {
-		const char *host;
-		size_t hn;
-		host_of(v, &host, &hn);
-		if (host != NULL)
-			p->uh = match_hash(T_URLHOST, host, hn);
-	}
+	host_hashes(v, &p->uh, &p->th);
 	return 0;
 }
 
@@ -911,8 +914,7 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 	struct {
 		const unsigned char *key;
 		size_t n;
-		uint64_t h;
-		uint64_t uh; /* a URL's host hash, or 0 */
+		const struct match_prep *p;
 	} k[MATCH_ADD_MAX];
 	struct match_prep own[MATCH_ADD_MAX]; /* for the items without one */
 	if (n > MATCH_ADD_MAX)
@@ -932,18 +934,17 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		/* the key of addresses and networks is binary, of the rest the text */
 		k[i].key = pp->keylen > 0 ? pp->key : (const unsigned char *)v->v;
 		k[i].n = pp->keylen > 0 ? pp->keylen : v->len;
-		k[i].h = pp->h;
-		k[i].uh = pp->uh;
+		k[i].p = pp;
 		/* a new URL's host goes into the URL host set, as random a word
 		 * as the slot */
-		if (k[i].uh != 0 && ix->main.urlhosts != NULL)
+		if (pp->uh != 0 && ix->main.urlhosts != NULL)
 			__builtin_prefetch(
-			        &ix->main.urlhosts[(size_t)(k[i].uh >> 32) & ix->main.uh_mask], 1);
+			        &ix->main.urlhosts[(size_t)(pp->uh >> 32) & ix->main.uh_mask], 1);
 		if (ix->main.slots != NULL)
-			__builtin_prefetch(&ix->main.slots[(size_t)(k[i].h >> 32) & ix->main.mask]);
+			__builtin_prefetch(&ix->main.slots[(size_t)(pp->h >> 32) & ix->main.mask]);
 		/* and so is a new key's word of the filter, when it is kept up */
 		if (ix->main.bloom != NULL)
-			__builtin_prefetch(&ix->main.bloom[bloom_word(&ix->main, k[i].h)], 1);
+			__builtin_prefetch(&ix->main.bloom[bloom_word(&ix->main, pp->h)], 1);
 		/* an address sets a bit of its /24 in two 2 MiB bitmaps: as random
 		 * as the slot and as likely to miss the cache */
 		if (v->type == IOC_IPV4 && ix->main.v4map != NULL) {
@@ -964,8 +965,8 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		} else if (allowed_locked(ix, v, k[i].key, k[i].n)) {
 			ix->nallowed++;
 			items[i].result = MATCH_ALLOWED;
-		} else if (store_add_h(&ix->main, v, k[i].key, k[i].n, k[i].h, k[i].uh,
-		                       items[i].source, items[i].line, &dup) != 0) {
+		} else if (store_add_h(&ix->main, v, k[i].key, k[i].n, k[i].p, items[i].source,
+		                       items[i].line, &dup) != 0) {
 			rc = crix_error_set(err, CRIX_ENOMEM,
 			                    "match: out of memory (or more than 4 GiB of values)");
 		} else if (dup) {

@@ -1342,10 +1342,11 @@ enum match_format match_guess_format(const char *path, const char *head, size_t 
 enum { EV_VALUE = 1, EV_BAD = 2 };
 enum { CH_TODO, CH_PARSING, CH_DONE };
 /* EV_VALUE: tag, tlp, type, length (2 bytes), line (8); whether it is
- * prepared (1), its hash (8), URL host hash (8), key length (1), the key
- * (match_prepare: made by the parsing thread, not the one adding); the text */
+ * prepared (1), its hash (8), URL host hash (8), TLD hash (8), key length
+ * (1), the key (match_prepare: made by the parsing thread, not the one
+ * adding); the text */
 #define EV_VALUE_HEAD 13
-#define EV_PREP_HEAD  18
+#define EV_PREP_HEAD  26
 /* EV_BAD: tag, where's and msg's lengths with their NULs (2 + 2), where, msg */
 #define EV_BAD_HEAD 5
 
@@ -1421,7 +1422,8 @@ static int rec_value(struct loader *l, int tlp, uint64_t line)
 	q[0] = prepared;
 	memcpy(q + 1, &pr.h, 8);
 	memcpy(q + 9, &pr.uh, 8);
-	q[17] = (unsigned char)kl;
+	memcpy(q + 17, &pr.th, 8);
+	q[25] = (unsigned char)kl;
 	memcpy(q + EV_PREP_HEAD, pr.key, kl);
 	memcpy(q + EV_PREP_HEAD + kl, l->v->v, n);
 	c->evlen += size;
@@ -1479,7 +1481,7 @@ static int replay(struct loader *l, struct chunk *c)
 			memcpy(&n, e + 3, 2);
 			memcpy(&line, e + 5, 8);
 			const unsigned char *q = e + EV_VALUE_HEAD;
-			size_t kl = q[17];
+			size_t kl = q[25];
 			l->v->type = (enum ioc_type)e[2];
 			l->v->len = n;
 			memcpy(l->v->v, q + EV_PREP_HEAD + kl, n);
@@ -1489,6 +1491,7 @@ static int replay(struct loader *l, struct chunk *c)
 				struct match_prep *pr = &l->preps[l->nbatch];
 				memcpy(&pr->h, q + 1, 8);
 				memcpy(&pr->uh, q + 9, 8);
+				memcpy(&pr->th, q + 17, 8);
 				pr->keylen = (uint8_t)kl;
 				memcpy(pr->key, q + EV_PREP_HEAD, kl);
 			}

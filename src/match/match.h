@@ -77,6 +77,7 @@ int match_index_add(struct match_index *ix, const struct ioc_value *v, uint32_t 
 struct match_prep {
 	uint64_t h;     /* hash of (type, key) */
 	uint64_t uh;    /* a URL's host hash, 0 for other types */
+	uint64_t th;    /* hash of the last label of its host (domain, URL, e-mail), or 0 */
 	uint8_t keylen; /* > 0: key is the binary key (addresses, networks); 0: the text */
 	unsigned char key[17];
 };
