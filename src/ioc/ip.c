@@ -237,7 +237,15 @@ int ioc_parse_cidr(const char *s, size_t n, struct ioc_value *out, struct crix_e
 	} else {
 		return crix_error_set(err, CRIX_EINVAL, "cidr: the network is not an IP address");
 	}
-	int w = snprintf(out->v + o, sizeof out->v - o, "/%u", bits);
-	out->len = o + (size_t)w;
+	/* "/bits" by hand, as the address: snprintf was half of the cost of
+	 * loading a network */
+	out->v[o++] = '/';
+	if (bits >= 100)
+		out->v[o++] = (char)('0' + bits / 100);
+	if (bits >= 10)
+		out->v[o++] = (char)('0' + bits / 10 % 10);
+	out->v[o++] = (char)('0' + bits % 10);
+	out->v[o] = '\0';
+	out->len = o;
 	return 0;
 }
