@@ -441,25 +441,58 @@ static size_t token_len(const char *s, size_t n)
 	return tab != NULL ? (size_t)(tab - s) : k;
 }
 
+/*
+ * The length of the run at p of bytes that a plain list's line may hold
+ * with nothing to do about them: printable ASCII but '#' (no blank, control
+ * byte, BOM or comment).  8 bytes at a time: most lines are one value and
+ * nothing else, and were trimmed three times and searched for '#', ' ' and
+ * '\t' one memchr each.
+ */
+static size_t plain_run(const char *p, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+	const char *q = p;
+	for (; end - q >= 8; q += 8) {
+		uint64_t w, x;
+		memcpy(&w, q, 8);
+		x = w ^ (ones * '#');
+		/* the lowest flagged byte is the first < 0x21, >= 0x80 or '#'
+		 * (a borrow only flags bytes above a flagged one) */
+		uint64_t stop = ((w - ones * 0x21) | w | ((x - ones) & ~x)) & high;
+		if (stop != 0)
+			return (size_t)(q - p) + (size_t)(__builtin_ctzll(stop) / 8);
+	}
+	while (q < end && (unsigned char)*q > 0x20 && (unsigned char)*q < 0x80 && *q != '#')
+		q++;
+	return (size_t)(q - p);
+}
+
 static int load_plain(struct loader *l, const char *data, size_t len, uint64_t line0)
 {
 	struct lines it = {.p = data, .end = data + len, .no = line0 - 1};
-	const char *s;
-	size_t n;
-	while (next_line(&it, &s, &n)) {
-		uint64_t lineno = it.no;
-		s = uncomment(s, &n);
+	while (it.p < it.end) {
+		const char *s = it.p;
+		size_t n = plain_run(s, it.end);
+		/* a line of such bytes alone is its one value as it is */
+		bool plain = s + n == it.end || s[n] == '\n';
+		if (plain) {
+			it.p = s + n == it.end ? it.end : s + n + 1;
+			it.no++;
+		} else {
+			next_line(&it, &s, &n);
+			s = uncomment(s, &n);
+		}
 		if (n == 0)
 			continue;
-		size_t t = token_len(s, n);
-		l->line = lineno;
+		size_t t = plain ? n : token_len(s, n);
+		l->line = it.no;
 		int rc;
 		if (t < n) {
 			l->st->records++;
 			rc = bad(l, NULL, "more than one value on the line ('%.*s')",
 			         n > 80 ? 80 : (int)n, s);
 		} else {
-			rc = take(l, s, n, IOC_NONE, 0, lineno, NULL);
+			rc = take(l, s, n, IOC_NONE, 0, it.no, NULL);
 		}
 		if (rc != 0)
 			return rc;
