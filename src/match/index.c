@@ -1093,6 +1093,30 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
 	               : crix_error_set(err, CRIX_ENOMEM, "match: out of memory reserving %zu", n);
 }
 
+/* MADV_POPULATE_WRITE over the whole pages of p[0, n). */
+static void populate(const void *p, size_t n)
+{
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	if (p != NULL && e > a)
+		(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+}
+
+void match_index_prefault(struct match_index *ix)
+{
+	/* the ranges are taken under the lock and populated without it: if
+	 * one is freed meanwhile, populating it fails or faults in another
+	 * allocation's pages, never changing a byte */
+	pthread_rwlock_rdlock(&ix->lock);
+	const struct match_store *st = &ix->main;
+	const void *p[3] = {st->slots, st->bloom, st->entries};
+	size_t n[3] = {(st->mask + 1) * 8, (st->bloom_mask + 1) * 8,
+	               st->capentries * sizeof *st->entries};
+	pthread_rwlock_unlock(&ix->lock);
+	for (size_t k = 0; k < 3; k++)
+		populate(p[k], n[k]);
+}
+
 void match_index_shrink(struct match_index *ix)
 {
 	match_index_shrink_threads(ix, 1);

@@ -71,6 +71,15 @@ const struct match_source *match_index_source(const struct match_index *ix, uint
 int match_index_add(struct match_index *ix, const struct ioc_value *v, uint32_t source,
                     uint64_t line, bool *allowed, struct crix_error *err);
 
+/*
+ * Faults in, without changing them, the pages that adding values will write
+ * at random or in order (the slots and Bloom filter of a reserved index, its
+ * reserved entries), so that the thread adding does not wait for the kernel
+ * to zero them: for a thread of its own while others parse a list.  It
+ * does not lock out adds; where the kernel cannot, it does nothing.
+ */
+void match_index_prefault(struct match_index *ix);
+
 /* What match_index_add_many works out from a value before it takes the
  * lock (match_prepare): made by the threads that parse a list, it is work
  * taken off the one thread that adds. */
