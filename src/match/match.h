@@ -129,11 +129,13 @@ int match_index_allow(struct match_index *ix, const struct ioc_value *v, size_t 
  * long allow-list costs one sweep, not one per entry).  OUT: *removed. */
 void match_index_sweep_allowed(struct match_index *ix, size_t *removed);
 
-/* Pre-sizes the tables for n indicators, to avoid rehashing while loading. */
+/* Pre-sizes the tables for n indicators, to avoid rehashing while loading
+ * (an empty index gets its filter too, kept up as values come). */
 int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err);
 
 /* Returns the spare capacity of the tables to the allocator and builds the
- * filter that keeps most failed lookups out of the table: call it after a
+ * filter that keeps most failed lookups out of the table, when there is
+ * none kept up already (the same filter): call it after a
  * bulk load (the loaders do), since growth by doubling leaves up to half,
  * and scans are fastest after it. */
 void match_index_shrink(struct match_index *ix);
