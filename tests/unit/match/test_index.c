@@ -1261,6 +1261,27 @@ static void test_bloom_kept_up(void **state)
 	match_index_free(ix);
 }
 
+/* A reserved index that gets no value (a list of bad lines) keeps neither
+ * the filter made with its slots nor the value bytes reserved: its memory
+ * is what it was before either was made at reserve. */
+static void test_reserved_empty(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	struct crix_error err = {0};
+	assert_int_equal(match_index_reserve(ix, 200000, &err), 0);
+	assert_int_equal(match_index_reserve_bytes(ix, 1 << 20, &err), 0);
+	assert_non_null(ix->main.bloom);
+	assert_true(ix->main.arena_cap >= 1 << 20);
+	match_index_shrink(ix);
+	assert_null(ix->main.bloom);
+	assert_null(ix->main.arena);
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.memory, (ix->main.mask + 1) * 8 + 200000 * sizeof(struct match_entry));
+	match_index_free(ix);
+}
+
 /* Values prepared elsewhere (match_prepare, as the threads that parse a list
  * do) are added as the same values without: same results, same tables. */
 static void test_add_prepared(void **state)
@@ -1533,6 +1554,7 @@ int main(void)
 	        cmocka_unit_test(test_large_tables),
 	        cmocka_unit_test(test_add_prepared),
 	        cmocka_unit_test(test_bloom_kept_up),
+	        cmocka_unit_test(test_reserved_empty),
 	        cmocka_unit_test(test_big_tables_from_used_memory),
 	        cmocka_unit_test(test_hash_quality),
 	        cmocka_unit_test(test_same_bytes),
