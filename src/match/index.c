@@ -703,32 +703,23 @@ const struct match_source *match_index_source(const struct match_index *ix, uint
 }
 
 /* Appends [a][b]\0 to the arena; returns the offset, or -1. */
-/* Grows the arena to hold need bytes (at most 4 GiB: offsets are 32-bit),
- * doubling from 64 KiB unless exact. */
-static int arena_grow(struct match_store *st, size_t need, bool exact)
-{
-	if (need > UINT32_MAX)
-		return -1;
-	if (need <= st->arena_cap)
-		return 0;
-	size_t cap = exact ? need : st->arena_cap ? st->arena_cap : 1 << 16;
-	while (cap < need)
-		cap *= 2;
-	if (cap > UINT32_MAX)
-		cap = UINT32_MAX;
-	char *p = realloc(st->arena, cap);
-	if (p == NULL)
-		return -1;
-	st->arena = p;
-	st->arena_cap = cap;
-	return 0;
-}
-
 static int64_t arena_put(struct match_store *st, const void *a, size_t an, const void *b, size_t bn)
 {
 	size_t need = st->arena_len + an + bn + 1;
-	if (arena_grow(st, need, false) != 0)
+	if (need > UINT32_MAX)
 		return -1;
+	if (need > st->arena_cap) {
+		size_t cap = st->arena_cap ? st->arena_cap : 1 << 16;
+		while (cap < need)
+			cap *= 2;
+		if (cap > UINT32_MAX)
+			cap = UINT32_MAX;
+		char *p = realloc(st->arena, cap);
+		if (p == NULL)
+			return -1;
+		st->arena = p;
+		st->arena_cap = cap;
+	}
 	size_t off = st->arena_len;
 	memcpy(st->arena + off, a, an);
 	if (bn > 0)
@@ -1118,24 +1109,12 @@ void match_index_prefault(struct match_index *ix)
 	 * allocation's pages, never changing a byte */
 	pthread_rwlock_rdlock(&ix->lock);
 	const struct match_store *st = &ix->main;
-	const void *p[4] = {st->slots, st->bloom, st->entries, st->arena + st->arena_len};
-	size_t n[4] = {(st->mask + 1) * 8, (st->bloom_mask + 1) * 8,
-	               st->capentries * sizeof *st->entries, st->arena_cap - st->arena_len};
+	const void *p[3] = {st->slots, st->bloom, st->entries};
+	size_t n[3] = {(st->mask + 1) * 8, (st->bloom_mask + 1) * 8,
+	               st->capentries * sizeof *st->entries};
 	pthread_rwlock_unlock(&ix->lock);
-	for (size_t k = 0; k < 4; k++)
+	for (size_t k = 0; k < 3; k++)
 		populate(p[k], n[k]);
-}
-
-int match_index_reserve_bytes(struct match_index *ix, size_t bytes, struct crix_error *err)
-{
-	pthread_rwlock_wrlock(&ix->lock);
-	struct match_store *st = &ix->main;
-	size_t need = st->arena_len + bytes;
-	int rc = arena_grow(st, need < UINT32_MAX ? need : UINT32_MAX, true);
-	pthread_rwlock_unlock(&ix->lock);
-	return rc == 0 ? 0
-	               : crix_error_set(err, CRIX_ENOMEM,
-	                                "match: out of memory reserving %zu bytes", bytes);
 }
 
 void match_index_shrink(struct match_index *ix)
@@ -1160,10 +1139,6 @@ void match_index_shrink_threads(struct match_index *ix, unsigned threads)
 			st->arena = p;
 			st->arena_cap = st->arena_len;
 		}
-	} else if (st->arena_len == 0) { /* reserved for a list of no values */
-		free(st->arena);
-		st->arena = NULL;
-		st->arena_cap = 0;
 	}
 	/* without memory for the filter, lookups are only slower; an empty
 	 * store has none (nor keeps the one made with its reserved slots) */

@@ -1669,16 +1669,6 @@ static void *count_thread(void *arg)
 	}
 }
 
-/* Reserves the index for n indicators in all, from a plain list of these
- * lines and bytes: its values take about its bytes (a value's NUL for its
- * '\n'), and a few more per line for the binary keys of addresses. */
-static int reserve_for(struct match_index *ix, size_t n, size_t lines, size_t bytes,
-                       struct crix_error *err)
-{
-	int rc = match_index_reserve(ix, n, err);
-	return rc != 0 ? rc : match_index_reserve_bytes(ix, bytes + 4 * lines, err);
-}
-
 static void *prefault_thread(void *arg)
 {
 	match_index_prefault(arg);
@@ -1729,7 +1719,7 @@ static int load_parallel(struct loader *l, enum match_format f, const char *data
 	if (f != MATCH_FMT_CSV) {
 		size_t lines;
 		number_lines(&pl, nt, &lines);
-		if (reserve && (rc = reserve_for(l->ix, base + lines, lines, len, l->err)) != 0) {
+		if (reserve && (rc = match_index_reserve(l->ix, base + lines, l->err)) != 0) {
 			free(pl.ch);
 			return rc;
 		}
@@ -1839,7 +1829,7 @@ static int load_any(struct match_index *ix, const struct ioc_ctx *ctx, const cha
 		 * not rehash on the way, and are not oversized either (with
 		 * threads, load_parallel counts them in parallel) */
 		size_t lines = 1 + count_newlines(data, len);
-		rc = reserve_for(ix, before.indicators + lines, lines, len, err);
+		rc = match_index_reserve(ix, before.indicators + lines, err);
 		if (rc != 0)
 			goto out;
 	}

@@ -74,7 +74,7 @@ int match_index_add(struct match_index *ix, const struct ioc_value *v, uint32_t 
 /*
  * Faults in, without changing them, the pages that adding values will write
  * at random or in order (the slots and Bloom filter of a reserved index, its
- * reserved entries and value bytes), so that the thread adding does not wait for the kernel
+ * reserved entries), so that the thread adding does not wait for the kernel
  * to zero them: for a thread of its own while others parse a list.  It
  * does not lock out adds; where the kernel cannot, it does nothing.
  */
@@ -132,9 +132,6 @@ void match_index_sweep_allowed(struct match_index *ix, size_t *removed);
 /* Pre-sizes the tables for n indicators, to avoid rehashing while loading
  * (an empty index gets its filter too, kept up as values come). */
 int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err);
-/* Pre-sizes the values' memory for this many more bytes (keys and text),
- * to avoid regrowing it while loading (the loaders pass a list's size). */
-int match_index_reserve_bytes(struct match_index *ix, size_t bytes, struct crix_error *err);
 
 /* Returns the spare capacity of the tables to the allocator and builds the
  * filter that keeps most failed lookups out of the table, when there is
