@@ -55,13 +55,7 @@ int ioc_ctx_new(struct ioc_ctx **out, struct crix_error *err)
 	struct ioc_ctx *ctx = calloc(1, sizeof *ctx);
 	if (ctx == NULL)
 		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
-	/* The list installed by Debian's publicsuffix package is newer than the
-	 * one compiled into libpsl; fall back to the built-in one without it. */
-	ctx->psl = psl_latest(NULL);
-	ctx->psl_owned = ctx->psl != NULL;
-	if (ctx->psl == NULL)
-		ctx->psl = (psl_ctx_t *)psl_builtin();
-	if (ctx->psl == NULL) {
+	if (!ioc_suffix_load(ctx)) {
 		free(ctx);
 		return crix_error_set(err, CRIX_EIO,
 		                      "no public suffix list available "
@@ -76,8 +70,7 @@ void ioc_ctx_free(struct ioc_ctx *ctx)
 {
 	if (ctx == NULL)
 		return;
-	if (ctx->psl_owned)
-		psl_free(ctx->psl);
+	ioc_suffix_free(ctx);
 	free(ctx);
 }
 
@@ -144,11 +137,32 @@ int ioc_parse(const struct ioc_ctx *ctx, enum ioc_type type, const char *s, size
  * a 40-hex-digit value with 0x is an Ethereum address, not a SHA-1, and a
  * digit run is a card only when Luhn and the issuer prefix agree.
  */
-static const enum ioc_type guess_order[] = {
-        IOC_URL,    IOC_EMAIL, IOC_CIDR4, IOC_CIDR6,  IOC_IPV4,  IOC_IPV6,
-        IOC_CVE,    IOC_ASN,   IOC_ETH,   IOC_MD5,    IOC_SHA1,  IOC_SHA256,
-        IOC_SHA512, IOC_IBAN,  IOC_BTC,   IOC_DOMAIN, IOC_PHONE, IOC_CARD,
-};
+#define GUESS_ORDER(X)                                                                             \
+	X(URL)                                                                                     \
+	X(EMAIL)                                                                                   \
+	X(CIDR4)                                                                                   \
+	X(CIDR6)                                                                                   \
+	X(IPV4)                                                                                    \
+	X(IPV6)                                                                                    \
+	X(CVE)                                                                                     \
+	X(ASN)                                                                                     \
+	X(ETH)                                                                                     \
+	X(MD5)                                                                                     \
+	X(SHA1)                                                                                    \
+	X(SHA256)                                                                                  \
+	X(SHA512)                                                                                  \
+	X(IBAN)                                                                                    \
+	X(BTC)                                                                                     \
+	X(DOMAIN)                                                                                  \
+	X(PHONE)                                                                                   \
+	X(CARD)
+#define GUESS_TYPE(t) IOC_##t,
+#define GUESS_RANK(t) RANK_##t,
+static const enum ioc_type guess_order[] = {GUESS_ORDER(GUESS_TYPE)};
+/* The bit of a type in a guess_types mask is its place in guess_order, so
+ * that the types are tried lowest bit first. */
+enum { GUESS_ORDER(GUESS_RANK) };
+#define G(t) (1u << RANK_##t)
 
 /*
  * The types of guess_order that can accept a value of this shape: a type is
@@ -162,44 +176,51 @@ static const enum ioc_type guess_order[] = {
  *   asn    "AS" first (bare numbers are never guessed as ASNs)
  *   eth    "0x" and 42 bytes               hashes 32, 40, 64 or 128 bytes
  *   iban, btc  no '.' (letters, digits and, for IBAN, spaces)
- * Domain, phone and card are always tried.
+ * Domain, phone and card are always tried.  A NUL byte, which every parser
+ * refuses (ioc_parse), leaves none.
  */
 static uint32_t guess_types(const char *s, size_t len)
 {
-	/* one table load and OR per byte */
-	static const uint8_t cls[256] = {['@'] = 1, ['/'] = 2, [':'] = 4, ['.'] = 8};
+	/* one table load and OR per byte, four bytes a turn */
+	static const uint8_t cls[256] = {['@'] = 1, ['/'] = 2, [':'] = 4, ['.'] = 8, ['\0'] = 16};
+	const unsigned char *u = (const unsigned char *)s;
 	unsigned f = 0;
-	for (size_t i = 0; i < len; i++)
-		f |= cls[(unsigned char)s[i]];
+	size_t i = 0;
+	for (; i + 4 <= len; i += 4)
+		f |= cls[u[i]] | cls[u[i + 1]] | cls[u[i + 2]] | cls[u[i + 3]];
+	for (; i < len; i++)
+		f |= cls[u[i]];
 	bool at = f & 1, slash = f & 2, colon = f & 4, dot = f & 8;
-	uint32_t m = 1u << IOC_DOMAIN | 1u << IOC_PHONE | 1u << IOC_CARD;
+	if (f & 16)
+		return 0;
+	uint32_t m = G(DOMAIN) | G(PHONE) | G(CARD);
 	if (!dot)
-		m |= 1u << IOC_IBAN | 1u << IOC_BTC;
+		m |= G(IBAN) | G(BTC);
 	if (colon && slash)
-		m |= 1u << IOC_URL;
+		m |= G(URL);
 	if (at)
-		m |= 1u << IOC_EMAIL;
+		m |= G(EMAIL);
 	if (slash)
-		m |= 1u << IOC_CIDR4 | 1u << IOC_CIDR6;
+		m |= G(CIDR4) | G(CIDR6);
 	if (ioc_is_digit((unsigned char)s[0]) && len <= 15)
-		m |= 1u << IOC_IPV4;
+		m |= G(IPV4);
 	if (colon)
-		m |= 1u << IOC_IPV6;
+		m |= G(IPV6);
 	if (len >= 13 && ioc_upper((unsigned char)s[0]) == 'C')
-		m |= 1u << IOC_CVE;
+		m |= G(CVE);
 	if (len >= 2 && ioc_upper((unsigned char)s[0]) == 'A' &&
 	    ioc_upper((unsigned char)s[1]) == 'S')
-		m |= 1u << IOC_ASN;
+		m |= G(ASN);
 	if (len == 42 && s[0] == '0')
-		m |= 1u << IOC_ETH;
+		m |= G(ETH);
 	if (len == 32)
-		m |= 1u << IOC_MD5;
+		m |= G(MD5);
 	if (len == 40)
-		m |= 1u << IOC_SHA1;
+		m |= G(SHA1);
 	if (len == 64)
-		m |= 1u << IOC_SHA256;
+		m |= G(SHA256);
 	if (len == 128)
-		m |= 1u << IOC_SHA512;
+		m |= G(SHA512);
 	return m;
 }
 
@@ -207,15 +228,9 @@ int ioc_guess(const struct ioc_ctx *ctx, const char *s, size_t len, const struct
               struct ioc_value *out, struct crix_error *err)
 {
 	trim(&s, &len);
-	/* every parser refuses an empty value or a NUL byte (ioc_parse) */
-	if (len > 0 && memchr(s, '\0', len) == NULL) {
-		uint32_t types = guess_types(s, len);
-		for (size_t i = 0; i < sizeof guess_order / sizeof guess_order[0]; i++) {
-			if ((types & 1u << guess_order[i]) == 0)
-				continue;
-			if (parse_trimmed(ctx, guess_order[i], s, len, opts, out, NULL) == 0)
-				return 0;
-		}
-	}
+	/* every parser refuses an empty value */
+	for (uint32_t m = len > 0 ? guess_types(s, len) : 0; m != 0; m &= m - 1)
+		if (parse_trimmed(ctx, guess_order[__builtin_ctz(m)], s, len, opts, out, NULL) == 0)
+			return 0;
 	return crix_error_set(err, CRIX_EINVAL, "not a recognised indicator of any type");
 }

@@ -23,6 +23,10 @@ struct ioc_ctx {
 	psl_ctx_t *psl;
 	bool psl_owned;  /* false when it is libpsl's built-in list */
 	uint64_t serial; /* unique per context, from 1: keys per-thread caches */
+	/* fingerprints of the strings of psl's list (suffix.c), or NULL:
+	 * then every question goes to libpsl */
+	uint32_t *rules;
+	size_t rules_mask;
 };
 
 /* Character classes of ascii bytes. */
@@ -73,6 +77,17 @@ int ioc_parse_domain(const struct ioc_ctx *ctx, const char *s, size_t n, struct 
 bool ioc_known_tld(const struct ioc_ctx *ctx, const char *tld, size_t n);
 /* Canonical host of a URL or email: a domain (as above, but a bare public
  * suffix host such as "localhost" is refused too) or an IP literal. */
+
+/* suffix.c: loads the public suffix list psl_latest(NULL) would load into
+ * ctx->psl, with its rule set (ctx->rules) when it is a DAFSA file; false
+ * when there is no list at all. */
+bool ioc_suffix_load(struct ioc_ctx *ctx);
+void ioc_suffix_free(struct ioc_ctx *ctx);
+/* psl_is_public_suffix2(ctx->psl, name, PSL_TYPE_ICANN): is the checked,
+ * lower-case LDH name[0..n) (NUL-terminated) itself a public suffix?
+ * libpsl is asked only when the rule set holds the name or, as a wildcard,
+ * its parent. */
+bool ioc_is_public_suffix(const struct ioc_ctx *ctx, const char *name, size_t n);
 
 /* url.c, email.c */
 int ioc_parse_url(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc_value *out,

@@ -33,32 +33,32 @@ static void putc_(struct sink *k, char c)
 	put(k, &c, 1);
 }
 
+/* What a byte may be in a URL (url_class): raw in the userinfo, raw in the
+ * path, query and fragment, unreserved (RFC 3986 2.3: decoded when
+ * percent-encoded); none: encoded.  One load per byte of every URL. */
+enum { RAW_USERINFO = 1, RAW_PATH = 2, UNRESERVED = 4 };
+#define U (UNRESERVED | RAW_USERINFO | RAW_PATH)
+#define S (RAW_USERINFO | RAW_PATH) /* sub-delimiters, ':' */
+#define D RAW_PATH                  /* '@', '/', '?' */
+static const uint8_t url_class[256] = {
+        ['0'] = U, ['1'] = U, ['2'] = U, ['3'] = U, ['4'] = U, ['5'] = U,  ['6'] = U, ['7'] = U,
+        ['8'] = U, ['9'] = U, ['A'] = U, ['B'] = U, ['C'] = U, ['D'] = U,  ['E'] = U, ['F'] = U,
+        ['G'] = U, ['H'] = U, ['I'] = U, ['J'] = U, ['K'] = U, ['L'] = U,  ['M'] = U, ['N'] = U,
+        ['O'] = U, ['P'] = U, ['Q'] = U, ['R'] = U, ['S'] = U, ['T'] = U,  ['U'] = U, ['V'] = U,
+        ['W'] = U, ['X'] = U, ['Y'] = U, ['Z'] = U, ['a'] = U, ['b'] = U,  ['c'] = U, ['d'] = U,
+        ['e'] = U, ['f'] = U, ['g'] = U, ['h'] = U, ['i'] = U, ['j'] = U,  ['k'] = U, ['l'] = U,
+        ['m'] = U, ['n'] = U, ['o'] = U, ['p'] = U, ['q'] = U, ['r'] = U,  ['s'] = U, ['t'] = U,
+        ['u'] = U, ['v'] = U, ['w'] = U, ['x'] = U, ['y'] = U, ['z'] = U,  ['-'] = U, ['.'] = U,
+        ['_'] = U, ['~'] = U, ['!'] = S, ['$'] = S, ['&'] = S, ['\''] = S, ['('] = S, [')'] = S,
+        ['*'] = S, ['+'] = S, [','] = S, [';'] = S, ['='] = S, [':'] = S,  ['@'] = D, ['/'] = D,
+        ['?'] = D};
+#undef U
+#undef S
+#undef D
+
 static bool is_unreserved(unsigned char c)
 {
-	return ioc_is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-/* Bytes that may stand unencoded in a path, query or fragment. */
-static bool is_urlchar(unsigned char c)
-{
-	switch (c) {
-	case '!':
-	case '$':
-	case '&':
-	case '\'':
-	case '(':
-	case ')':
-	case '*':
-	case '+':
-	case ',':
-	case ';':
-	case '=':
-	case ':':
-	case '@':
-	case '/':
-	case '?': return true;
-	default: return is_unreserved(c);
-	}
+	return url_class[c] & UNRESERVED;
 }
 
 static int hexval(unsigned char c)
@@ -69,23 +69,18 @@ static int hexval(unsigned char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Whether c (not NUL) is one of the few bytes of set: inline, as strchr
- * was a call per byte of every URL. */
-static inline bool in_set(const char *set, unsigned char c)
-{
-	for (; *set != '\0'; set++)
-		if ((unsigned char)*set == c)
-			return true;
-	return false;
-}
-
-/* Writes s[0..n) with percent-encoding normalised; bytes in `also` are
- * encoded too (delimiters that may not stand raw in this component). */
-static void put_pct_normalised(struct sink *k, const char *s, size_t n, const char *also)
+/* Writes s[0..n) with percent-encoding normalised; bytes whose url_class
+ * lacks raw (RAW_USERINFO or RAW_PATH, the component's) are encoded.  The
+ * bytes that stay as they are (most of them) are written a run at a time. */
+static void put_pct_normalised(struct sink *k, const char *s, size_t n, unsigned raw)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	size_t run = 0; /* the raw bytes from run on are not written yet */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (url_class[c] & raw)
+			continue;
+		put(k, s + run, i - run);
 		if (c == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
 		    hexval((unsigned char)s[i + 2]) >= 0) {
 			unsigned char d = (unsigned char)(hexval((unsigned char)s[i + 1]) * 16 +
@@ -97,13 +92,13 @@ static void put_pct_normalised(struct sink *k, const char *s, size_t n, const ch
 				put(k, e, 3);
 			}
 			i += 2;
-		} else if (c != '%' && is_urlchar(c) && !in_set(also, c)) {
-			putc_(k, (char)c);
 		} else {
 			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
 			put(k, e, 3);
 		}
+		run = i + 1;
 	}
+	put(k, s + run, n - run);
 }
 
 /*
@@ -264,7 +259,7 @@ int ioc_parse_url(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc
 	put(&k, "://", 3);
 	if (host > auth) {
 		/* userinfo: an '@' inside it is data, only the last one delimits */
-		put_pct_normalised(&k, s + auth, host - auth - 1, "@/?");
+		put_pct_normalised(&k, s + auth, host - auth - 1, RAW_USERINFO);
 		putc_(&k, '@');
 	}
 	if (hv.type == IOC_IPV6) {
@@ -298,7 +293,7 @@ int ioc_parse_url(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc
 	if (path_end == path)
 		putc_(&k, '/');
 	else
-		put_pct_normalised(&k, s + path, path_end - path, "");
+		put_pct_normalised(&k, s + path, path_end - path, RAW_PATH);
 	if (!k.full)
 		k.len = pstart + remove_dot_segments(k.buf + pstart, k.len - pstart);
 	if (k.len == pstart)
@@ -307,12 +302,12 @@ int ioc_parse_url(const struct ioc_ctx *ctx, const char *s, size_t n, struct ioc
 		const char *hash = memchr(s + path_end, '#', n - path_end);
 		size_t qend = hash != NULL ? (size_t)(hash - s) : n;
 		putc_(&k, '?');
-		put_pct_normalised(&k, s + path_end + 1, qend - path_end - 1, "");
+		put_pct_normalised(&k, s + path_end + 1, qend - path_end - 1, RAW_PATH);
 		path_end = qend;
 	}
 	if (path_end < n) { /* '#' fragment */
 		putc_(&k, '#');
-		put_pct_normalised(&k, s + path_end + 1, n - path_end - 1, "");
+		put_pct_normalised(&k, s + path_end + 1, n - path_end - 1, RAW_PATH);
 	}
 	if (k.full)
 		return crix_error_set(err, CRIX_ETOOBIG, "url: longer than %d bytes",

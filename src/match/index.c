@@ -26,32 +26,52 @@
 /* ---- memory for the tables ---- */
 
 #define HUGE_PAGE ((size_t)2 << 20)
+/* Words of a bitmap with a bit per IPv4 /24. */
+#define V4MAP_WORDS ((1u << 24) / 64)
 
 /*
- * A zeroed table of n 8-byte words, freed with free().  From 2 MiB on it
- * is aligned to 2 MiB and advised as huge pages: its probes are random,
- * and with 4 KiB pages nearly each probe of a table of 100+ MB also
- * misses the TLB (a two-level walk under a VM), both while loading and
- * while scanning (a 16 MB Bloom filter spans 4096 small pages, more than
- * the TLB holds; at 10M indicators the IPv4 lookups past v4any spent most
- * of their time there), and the first touch of each page faults on the
- * loading thread.  Without transparent huge pages the advice is ignored
- * and only the alignment remains.  Zeroed here, not trusted to be fresh.
+ * A zeroed table of n 8-byte words, freed with table_free(p, n).  From
+ * 2 MiB on it is mapped, aligned to 2 MiB and advised as huge pages: its
+ * probes are random, and with 4 KiB pages nearly each probe of a table of
+ * 100+ MB also misses the TLB (a two-level walk under a VM), both while
+ * loading and while scanning (a 16 MB Bloom filter spans 4096 small pages,
+ * more than the TLB holds; at 10M indicators the IPv4 lookups past v4any
+ * spent most of their time there).  Without transparent huge pages the
+ * advice is ignored and only the alignment remains.  A fresh mapping is
+ * zero: not written here, each page is zeroed once, by the kernel, when
+ * first used (a memset zeroed the 144 MB of slots and filter of a 10M
+ * index again, on the loading thread, before any value was added).
  */
 static uint64_t *table_alloc(size_t n)
 {
-	if (n > SIZE_MAX / 8)
+	if (n > SIZE_MAX / 8 - HUGE_PAGE)
 		return NULL;
 	size_t bytes = n * 8;
 	if (bytes < HUGE_PAGE)
 		return calloc(n, 8);
 	size_t rounded = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1); /* advised whole */
-	void *p = NULL;
-	if (posix_memalign(&p, HUGE_PAGE, rounded) != 0)
+	char *m = mmap(NULL, rounded + HUGE_PAGE, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
 		return NULL;
+	/* the aligned part of a mapping one huge page longer; the rest goes */
+	char *p = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	if (p > m)
+		munmap(m, (size_t)(p - m));
+	if (p + rounded < m + rounded + HUGE_PAGE)
+		munmap(p + rounded, (size_t)(m + rounded + HUGE_PAGE - (p + rounded)));
 	(void)madvise(p, rounded, MADV_HUGEPAGE);
-	memset(p, 0, bytes);
-	return p;
+	return (uint64_t *)p;
+}
+
+/* Frees a table of n words from table_alloc (NULL: nothing). */
+static void table_free(uint64_t *p, size_t n)
+{
+	size_t bytes = n * 8;
+	if (bytes < HUGE_PAGE)
+		free(p);
+	else if (p != NULL)
+		munmap(p, (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
 }
 
 #ifdef MATCH_COUNTERS
@@ -143,7 +163,8 @@ static int slots_grow(uint64_t **slots, size_t *mask, size_t want)
 			ns[j] = s;
 		}
 	}
-	free(*slots);
+	if (*slots != NULL)
+		table_free(*slots, *mask + 1);
 	*slots = ns;
 	*mask = nm;
 	return 0;
@@ -216,28 +237,29 @@ static void *bloom_fill(void *arg)
 #define BLOOM_PART_MIN    8192
 #define BLOOM_MAX_THREADS 64
 
+/* The filter's size for the slots: one word per 8 slots. */
+static size_t bloom_words(const struct match_store *st)
+{
+	size_t words = st->slots != NULL ? (st->mask + 1) / 8 : 0;
+	return words < 8 ? 8 : words;
+}
+
 /*
- * (Re)builds the filter for the keys stored: one word per 8 slots.  It is
- * built once a bulk load is over (match_index_shrink), from the entries in
- * order (sequential reads), not kept up during the load, where a filter
- * that mostly says "new" saves nothing and costs a cache miss per value.
- * Once built, additions set their bits; when the slots grow it is dropped
- * until the next build (lookups without it are exact, only slower).  With
- * threads > 1, that many threads hash parts of the entries.
+ * Builds the filter for the keys stored, from the entries in order
+ * (sequential reads), when a bulk load is over (match_index_shrink) and
+ * the store has none: once built, or made empty with the slots a load into
+ * an empty store reserves (match_index_reserve), additions set their bits
+ * (store_insert_at), so that it always holds every key's bits; when the
+ * slots grow it is dropped until the next build (lookups without it are
+ * exact, only slower).  With threads > 1, that many threads hash parts of
+ * the entries.
  */
 static int bloom_build(struct match_store *st, unsigned threads)
 {
-	size_t words = st->slots != NULL ? (st->mask + 1) / 8 : 0;
-	if (words < 8)
-		words = 8;
-	uint64_t *b = st->bloom;
-	if (b != NULL && st->bloom_mask + 1 == words) {
-		memset(b, 0, words * 8);
-	} else {
-		if ((b = table_alloc(words)) == NULL)
-			return -1;
-		free(st->bloom);
-	}
+	size_t words = bloom_words(st);
+	uint64_t *b = table_alloc(words);
+	if (b == NULL)
+		return -1;
 	st->bloom = b;
 	st->bloom_mask = words - 1;
 	size_t nt = threads < BLOOM_MAX_THREADS ? threads : BLOOM_MAX_THREADS;
@@ -336,7 +358,8 @@ static int store_insert_at(struct match_store *st, uint64_t h, uint32_t id, size
 	if (st->slots == NULL || (st->used + 1) * 4 > (st->mask + 1) * 3) {
 		if (slots_grow(&st->slots, &st->mask, st->used + 1) != 0)
 			return -1;
-		free(st->bloom); /* until match_index_shrink builds it again */
+		table_free(st->bloom,
+		           st->bloom_mask + 1); /* until match_index_shrink builds it again */
 		st->bloom = NULL;
 		empty = SIZE_MAX; /* the slot was of the old table */
 	}
@@ -488,15 +511,26 @@ static void host_of(const struct ioc_value *v, const char **h, size_t *hn)
 	}
 }
 
-static int note_tld(struct match_store *st, const char *host, size_t n)
+/* The hashes of v's host in the summaries, with bit 0 set as the sets keep
+ * them, or 0: a URL's host (OUT: *uh, the URL host set) and the host's last
+ * label (OUT: *th, the TLD set; none for an IPv6 literal or a single
+ * label). */
+static void host_hashes(const struct ioc_value *v, uint64_t *uh, uint64_t *th)
 {
+	const char *host;
+	size_t n;
+	host_of(v, &host, &n);
+	*uh = 0;
+	*th = 0;
+	if (host == NULL)
+		return;
+	if (v->type == IOC_URL)
+		*uh = match_hash(T_URLHOST, host, n) | 1;
 	size_t k = n;
 	while (k > 0 && host[k - 1] != '.')
 		k--;
-	if (k == 0)
-		return 0; /* an IP literal or a single label */
-	return hset_add(&st->tlds, &st->tld_mask, &st->tld_used,
-	                match_hash(T_TLD, host + k, n - k));
+	if (k > 0)
+		*th = match_hash(T_TLD, host + k, n - k) | 1;
 }
 
 /* ---- keys ---- */
@@ -505,7 +539,8 @@ int match_key_of(const struct ioc_value *v, unsigned char *key, size_t *n)
 {
 	switch (v->type) {
 	case IOC_IPV4: *n = 4; return ioc_ipv4_bytes(v->v, v->len, key) ? 0 : -1;
-	case IOC_IPV6: *n = 16; return ioc_ipv6_bytes(v->v, v->len, key) ? 0 : -1;
+	/* the scanner's IPv6 parser: inet_pton's answers without its cost */
+	case IOC_IPV6: *n = 16; return match_ipv6_bytes(v->v, v->len, key) ? 0 : -1;
 	case IOC_CIDR4:
 	case IOC_CIDR6: {
 		const char *slash = memchr(v->v, '/', v->len);
@@ -524,7 +559,7 @@ int match_key_of(const struct ioc_value *v, unsigned char *key, size_t *n)
 			return bits <= 32 && ioc_ipv4_bytes(v->v, alen, key + 1) ? 0 : -1;
 		}
 		*n = 17;
-		return bits <= 128 && ioc_ipv6_bytes(v->v, alen, key + 1) ? 0 : -1;
+		return bits <= 128 && match_ipv6_bytes(v->v, alen, key + 1) ? 0 : -1;
 	}
 	default:
 		if (v->len > MATCH_KEY_MAX || v->len == 0)
@@ -599,18 +634,18 @@ int match_index_new(struct match_index **out, struct crix_error *err)
 
 static void store_free(struct match_store *st)
 {
-	free(st->slots);
+	table_free(st->slots, st->mask + 1);
 	free(st->entries);
 	free(st->arena);
-	free(st->tlds);
-	free(st->urlhosts);
-	free(st->v4any);
-	free(st->v4map);
-	free(st->v4net);
-	free(st->v4cover);
-	for (size_t l = 0; l < 9; l++)
-		free(st->v4len[l]);
-	free(st->bloom);
+	table_free(st->tlds, st->tld_mask + 1);
+	table_free(st->urlhosts, st->uh_mask + 1);
+	table_free(st->v4any, V4MAP_WORDS);
+	table_free(st->v4map, V4MAP_WORDS);
+	table_free(st->v4net, V4MAP_WORDS);
+	table_free(st->v4cover, V4MAP_WORDS);
+	for (unsigned l = 16; l <= 24; l++)
+		table_free(st->v4len[l - 16], ((size_t)1 << l) / 64);
+	table_free(st->bloom, st->bloom_mask + 1);
 }
 
 void match_index_free(struct match_index *ix)
@@ -733,7 +768,16 @@ static bool is_net(unsigned type)
 	return type == IOC_IPV4 || type == IOC_IPV6 || type == IOC_CIDR4 || type == IOC_CIDR6;
 }
 
-#define V4MAP_WORDS ((1u << 24) / 64)
+/* Sets bits [first, first + count) of map: a word at a time, as a /16
+ * covers 256 /24s. */
+static void bits_set(uint64_t *map, uint32_t first, uint32_t count)
+{
+	for (uint32_t end = first + count; first < end;) {
+		uint32_t b = first % 64, n = end - first < 64 - b ? end - first : 64 - b;
+		map[first / 64] |= (n == 64 ? ~0ull : ((1ull << n) - 1)) << b;
+		first += n;
+	}
+}
 
 /* Marks an address or a network of length >= 16 in the IPv4 summaries:
  * v4map for addresses and v4net for networks of length >= 25 (by their
@@ -751,11 +795,8 @@ static int v4map_mark(struct match_store *st, unsigned type, const unsigned char
 	if (type == IOC_CIDR4 && key[0] <= 24) {
 		if (st->v4cover == NULL && (st->v4cover = table_alloc(V4MAP_WORDS)) == NULL)
 			return -1;
-		uint32_t first = addr >> 8, count = 1u << (24 - key[0]);
-		for (uint32_t k = 0; k < count; k++) {
-			st->v4cover[(first + k) / 64] |= 1ull << ((first + k) % 64);
-			st->v4any[(first + k) / 64] |= 1ull << ((first + k) % 64);
-		}
+		bits_set(st->v4cover, addr >> 8, 1u << (24 - key[0]));
+		bits_set(st->v4any, addr >> 8, 1u << (24 - key[0]));
 		map = &st->v4len[key[0] - 16];
 		words = ((size_t)1 << key[0]) / 64;
 		bit = addr >> (32 - key[0]);
@@ -771,12 +812,13 @@ static int v4map_mark(struct match_store *st, unsigned type, const unsigned char
  * (OUT: *dup); from another source it joins the key's chain.
  */
 static int store_add_h(struct match_store *st, const struct ioc_value *v, const unsigned char *key,
-                       size_t n, uint64_t h, uint64_t uh, uint32_t source, uint64_t line, bool *dup)
+                       size_t n, const struct match_prep *p, uint32_t source, uint64_t line,
+                       bool *dup)
 {
 	*dup = false;
 	uint32_t ln = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
 	size_t empty;
-	uint32_t head = store_probe(st, v->type, key, n, h, &empty);
+	uint32_t head = store_probe(st, v->type, key, n, p->h, &empty);
 	uint32_t id;
 	if (head != NONE) {
 		uint32_t last = head;
@@ -813,7 +855,7 @@ static int store_add_h(struct match_store *st, const struct ioc_value *v, const 
 	        .keylen = (uint8_t)(bin ? n : 0),
 	        .type = (uint8_t)v->type,
 	};
-	if (store_insert_at(st, h, id, empty) != 0)
+	if (store_insert_at(st, p->h, id, empty) != 0)
 		return -1;
 	st->types |= 1u << v->type;
 	if ((v->type == IOC_IPV4 || (v->type == IOC_CIDR4 && key[0] >= 16)) &&
@@ -823,14 +865,9 @@ static int store_add_h(struct match_store *st, const struct ioc_value *v, const 
 		st->len4 |= 1ull << key[0];
 	else if (v->type == IOC_CIDR6)
 		st->len6[key[0] / 64] |= 1ull << (key[0] % 64);
-	const char *host;
-	size_t hn;
-	host_of(v, &host, &hn);
-	if (host != NULL && note_tld(st, host, hn) != 0)
+	if (p->th != 0 && hset_add(&st->tlds, &st->tld_mask, &st->tld_used, p->th) != 0)
 		return -1;
-	if (v->type == IOC_URL && host != NULL &&
-	    hset_add(&st->urlhosts, &st->uh_mask, &st->uh_used,
-	             uh != 0 ? uh : match_hash(T_URLHOST, host, hn)) != 0)
+	if (p->uh != 0 && hset_add(&st->urlhosts, &st->uh_mask, &st->uh_used, p->uh) != 0)
 		return -1;
 	return 0;
 }
@@ -838,7 +875,10 @@ static int store_add_h(struct match_store *st, const struct ioc_value *v, const 
 static int store_add(struct match_store *st, const struct ioc_value *v, const unsigned char *key,
                      size_t n, uint32_t source, uint64_t line, bool *dup)
 {
-	return store_add_h(st, v, key, n, match_hash(v->type, key, n), 0, source, line, dup);
+	struct match_prep p;
+	if (match_prepare(v, &p) != 0)
+		return -1;
+	return store_add_h(st, v, key, n, &p, source, line, dup);
 }
 
 /* Is v covered by the allow-list?  Caller holds the lock. */
@@ -862,7 +902,6 @@ static bool allowed_locked(const struct match_index *ix, const struct ioc_value 
 
 int match_prepare(const struct ioc_value *v, struct match_prep *p)
 {
-	p->uh = 0;
 	p->keylen = 0;
 	if (v->type <= IOC_NONE || v->type >= IOC_TYPE_COUNT)
 		return -1;
@@ -877,13 +916,7 @@ int match_prepare(const struct ioc_value *v, struct match_prep *p)
 		return -1;
 	}
 	p->h = match_hash(v->type, key, n);
-	if (v->type == IOC_URL) {
-		const char *host;
-		size_t hn;
-		host_of(v, &host, &hn);
-		if (host != NULL)
-			p->uh = match_hash(T_URLHOST, host, hn);
-	}
+	host_hashes(v, &p->uh, &p->th);
 	return 0;
 }
 
@@ -900,8 +933,7 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 	struct {
 		const unsigned char *key;
 		size_t n;
-		uint64_t h;
-		uint64_t uh; /* a URL's host hash, or 0 */
+		const struct match_prep *p;
 	} k[MATCH_ADD_MAX];
 	struct match_prep own[MATCH_ADD_MAX]; /* for the items without one */
 	if (n > MATCH_ADD_MAX)
@@ -921,15 +953,17 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		/* the key of addresses and networks is binary, of the rest the text */
 		k[i].key = pp->keylen > 0 ? pp->key : (const unsigned char *)v->v;
 		k[i].n = pp->keylen > 0 ? pp->keylen : v->len;
-		k[i].h = pp->h;
-		k[i].uh = pp->uh;
+		k[i].p = pp;
 		/* a new URL's host goes into the URL host set, as random a word
 		 * as the slot */
-		if (k[i].uh != 0 && ix->main.urlhosts != NULL)
+		if (pp->uh != 0 && ix->main.urlhosts != NULL)
 			__builtin_prefetch(
-			        &ix->main.urlhosts[(size_t)(k[i].uh >> 32) & ix->main.uh_mask], 1);
+			        &ix->main.urlhosts[(size_t)(pp->uh >> 32) & ix->main.uh_mask], 1);
 		if (ix->main.slots != NULL)
-			__builtin_prefetch(&ix->main.slots[(size_t)(k[i].h >> 32) & ix->main.mask]);
+			__builtin_prefetch(&ix->main.slots[(size_t)(pp->h >> 32) & ix->main.mask]);
+		/* and so is a new key's word of the filter, when it is kept up */
+		if (ix->main.bloom != NULL)
+			__builtin_prefetch(&ix->main.bloom[bloom_word(&ix->main, pp->h)], 1);
 		/* an address sets a bit of its /24 in two 2 MiB bitmaps: as random
 		 * as the slot and as likely to miss the cache */
 		if (v->type == IOC_IPV4 && ix->main.v4map != NULL) {
@@ -950,8 +984,8 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		} else if (allowed_locked(ix, v, k[i].key, k[i].n)) {
 			ix->nallowed++;
 			items[i].result = MATCH_ALLOWED;
-		} else if (store_add_h(&ix->main, v, k[i].key, k[i].n, k[i].h, k[i].uh,
-		                       items[i].source, items[i].line, &dup) != 0) {
+		} else if (store_add_h(&ix->main, v, k[i].key, k[i].n, k[i].p, items[i].source,
+		                       items[i].line, &dup) != 0) {
 			rc = crix_error_set(err, CRIX_ENOMEM,
 			                    "match: out of memory (or more than 4 GiB of values)");
 		} else if (dup) {
@@ -1063,12 +1097,42 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
 		}
 	}
 	if (st->mask + 1 != cap) {
-		free(st->bloom); /* sized for the old slots */
+		table_free(st->bloom, st->bloom_mask + 1); /* sized for the old slots */
 		st->bloom = NULL;
 	}
+	/* an empty store's filter is kept up as the values come, rather than
+	 * built from them all at the end (hashing each key again); without
+	 * memory for it now, it is built then */
+	if (rc == 0 && st->bloom == NULL && st->nentries == 0 &&
+	    (st->bloom = table_alloc(bloom_words(st))) != NULL)
+		st->bloom_mask = bloom_words(st) - 1;
 	pthread_rwlock_unlock(&ix->lock);
 	return rc == 0 ? 0
 	               : crix_error_set(err, CRIX_ENOMEM, "match: out of memory reserving %zu", n);
+}
+
+/* MADV_POPULATE_WRITE over the whole pages of p[0, n). */
+static void populate(const void *p, size_t n)
+{
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	if (p != NULL && e > a)
+		(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+}
+
+void match_index_prefault(struct match_index *ix)
+{
+	/* the ranges are taken under the lock and populated without it: if
+	 * one is freed meanwhile, populating it fails or faults in another
+	 * allocation's pages, never changing a byte */
+	pthread_rwlock_rdlock(&ix->lock);
+	const struct match_store *st = &ix->main;
+	const void *p[3] = {st->slots, st->bloom, st->entries};
+	size_t n[3] = {(st->mask + 1) * 8, (st->bloom_mask + 1) * 8,
+	               st->capentries * sizeof *st->entries};
+	pthread_rwlock_unlock(&ix->lock);
+	for (size_t k = 0; k < 3; k++)
+		populate(p[k], n[k]);
 }
 
 void match_index_shrink(struct match_index *ix)
@@ -1094,9 +1158,14 @@ void match_index_shrink_threads(struct match_index *ix, unsigned threads)
 			st->arena_cap = st->arena_len;
 		}
 	}
-	/* without memory for the filter, lookups are only slower */
-	if (st->nentries > 0)
+	/* without memory for the filter, lookups are only slower; an empty
+	 * store has none (nor keeps the one made with its reserved slots) */
+	if (st->nentries > 0 && st->bloom == NULL)
 		(void)bloom_build(st, threads);
+	else if (st->nentries == 0 && st->bloom != NULL) {
+		table_free(st->bloom, st->bloom_mask + 1);
+		st->bloom = NULL;
+	}
 	pthread_rwlock_unlock(&ix->lock);
 }
 

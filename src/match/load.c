@@ -441,25 +441,58 @@ static size_t token_len(const char *s, size_t n)
 	return tab != NULL ? (size_t)(tab - s) : k;
 }
 
+/*
+ * The length of the run at p of bytes that a plain list's line may hold
+ * with nothing to do about them: printable ASCII but '#' (no blank, control
+ * byte, BOM or comment).  8 bytes at a time: most lines are one value and
+ * nothing else, and were trimmed three times and searched for '#', ' ' and
+ * '\t' one memchr each.
+ */
+static size_t plain_run(const char *p, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+	const char *q = p;
+	for (; end - q >= 8; q += 8) {
+		uint64_t w, x;
+		memcpy(&w, q, 8);
+		x = w ^ (ones * '#');
+		/* the lowest flagged byte is the first < 0x21, >= 0x80 or '#'
+		 * (a borrow only flags bytes above a flagged one) */
+		uint64_t stop = ((w - ones * 0x21) | w | ((x - ones) & ~x)) & high;
+		if (stop != 0)
+			return (size_t)(q - p) + (size_t)(__builtin_ctzll(stop) / 8);
+	}
+	while (q < end && (unsigned char)*q > 0x20 && (unsigned char)*q < 0x80 && *q != '#')
+		q++;
+	return (size_t)(q - p);
+}
+
 static int load_plain(struct loader *l, const char *data, size_t len, uint64_t line0)
 {
 	struct lines it = {.p = data, .end = data + len, .no = line0 - 1};
-	const char *s;
-	size_t n;
-	while (next_line(&it, &s, &n)) {
-		uint64_t lineno = it.no;
-		s = uncomment(s, &n);
+	while (it.p < it.end) {
+		const char *s = it.p;
+		size_t n = plain_run(s, it.end);
+		/* a line of such bytes alone is its one value as it is */
+		bool plain = s + n == it.end || s[n] == '\n';
+		if (plain) {
+			it.p = s + n == it.end ? it.end : s + n + 1;
+			it.no++;
+		} else {
+			next_line(&it, &s, &n);
+			s = uncomment(s, &n);
+		}
 		if (n == 0)
 			continue;
-		size_t t = token_len(s, n);
-		l->line = lineno;
+		size_t t = plain ? n : token_len(s, n);
+		l->line = it.no;
 		int rc;
 		if (t < n) {
 			l->st->records++;
 			rc = bad(l, NULL, "more than one value on the line ('%.*s')",
 			         n > 80 ? 80 : (int)n, s);
 		} else {
-			rc = take(l, s, n, IOC_NONE, 0, lineno, NULL);
+			rc = take(l, s, n, IOC_NONE, 0, it.no, NULL);
 		}
 		if (rc != 0)
 			return rc;
@@ -1342,10 +1375,11 @@ enum match_format match_guess_format(const char *path, const char *head, size_t 
 enum { EV_VALUE = 1, EV_BAD = 2 };
 enum { CH_TODO, CH_PARSING, CH_DONE };
 /* EV_VALUE: tag, tlp, type, length (2 bytes), line (8); whether it is
- * prepared (1), its hash (8), URL host hash (8), key length (1), the key
- * (match_prepare: made by the parsing thread, not the one adding); the text */
+ * prepared (1), its hash (8), URL host hash (8), TLD hash (8), key length
+ * (1), the key (match_prepare: made by the parsing thread, not the one
+ * adding); the text */
 #define EV_VALUE_HEAD 13
-#define EV_PREP_HEAD  18
+#define EV_PREP_HEAD  26
 /* EV_BAD: tag, where's and msg's lengths with their NULs (2 + 2), where, msg */
 #define EV_BAD_HEAD 5
 
@@ -1421,7 +1455,8 @@ static int rec_value(struct loader *l, int tlp, uint64_t line)
 	q[0] = prepared;
 	memcpy(q + 1, &pr.h, 8);
 	memcpy(q + 9, &pr.uh, 8);
-	q[17] = (unsigned char)kl;
+	memcpy(q + 17, &pr.th, 8);
+	q[25] = (unsigned char)kl;
 	memcpy(q + EV_PREP_HEAD, pr.key, kl);
 	memcpy(q + EV_PREP_HEAD + kl, l->v->v, n);
 	c->evlen += size;
@@ -1479,7 +1514,7 @@ static int replay(struct loader *l, struct chunk *c)
 			memcpy(&n, e + 3, 2);
 			memcpy(&line, e + 5, 8);
 			const unsigned char *q = e + EV_VALUE_HEAD;
-			size_t kl = q[17];
+			size_t kl = q[25];
 			l->v->type = (enum ioc_type)e[2];
 			l->v->len = n;
 			memcpy(l->v->v, q + EV_PREP_HEAD + kl, n);
@@ -1489,6 +1524,7 @@ static int replay(struct loader *l, struct chunk *c)
 				struct match_prep *pr = &l->preps[l->nbatch];
 				memcpy(&pr->h, q + 1, 8);
 				memcpy(&pr->uh, q + 9, 8);
+				memcpy(&pr->th, q + 17, 8);
 				pr->keylen = (uint8_t)kl;
 				memcpy(pr->key, q + EV_PREP_HEAD, kl);
 			}
@@ -1633,6 +1669,12 @@ static void *count_thread(void *arg)
 	}
 }
 
+static void *prefault_thread(void *arg)
+{
+	match_index_prefault(arg);
+	return NULL;
+}
+
 /* Numbers the pieces' first lines, counting with nt threads; OUT: *lines,
  * the lines of the source as a one-thread load counts them for reserving. */
 static void number_lines(struct pload *pl, size_t nt, size_t *lines)
@@ -1682,6 +1724,11 @@ static int load_parallel(struct loader *l, enum match_format f, const char *data
 			return rc;
 		}
 	}
+	/* the reserved tables' pages are faulted in beside the parsing, not
+	 * by the adding thread (at 10M values, 350 MB it touches at random
+	 * or once) */
+	pthread_t pf;
+	bool prefault = reserve && pthread_create(&pf, NULL, prefault_thread, l->ix) == 0;
 	pthread_mutex_init(&pl.mu, NULL);
 	pthread_cond_init(&pl.cv, NULL);
 	/* one recording loader per parsing thread; [0] is this thread's */
@@ -1736,6 +1783,8 @@ static int load_parallel(struct loader *l, enum match_format f, const char *data
 	for (size_t k = 1; k <= started; k++)
 		pthread_join(th[k], NULL);
 out:
+	if (prefault)
+		pthread_join(pf, NULL);
 	for (size_t k = 0; k < nt; k++)
 		free(pw[k].w);
 	for (size_t k = 0; k < pl.n; k++)

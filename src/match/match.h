@@ -71,12 +71,22 @@ const struct match_source *match_index_source(const struct match_index *ix, uint
 int match_index_add(struct match_index *ix, const struct ioc_value *v, uint32_t source,
                     uint64_t line, bool *allowed, struct crix_error *err);
 
+/*
+ * Faults in, without changing them, the pages that adding values will write
+ * at random or in order (the slots and Bloom filter of a reserved index, its
+ * reserved entries), so that the thread adding does not wait for the kernel
+ * to zero them: for a thread of its own while others parse a list.  It
+ * does not lock out adds; where the kernel cannot, it does nothing.
+ */
+void match_index_prefault(struct match_index *ix);
+
 /* What match_index_add_many works out from a value before it takes the
  * lock (match_prepare): made by the threads that parse a list, it is work
  * taken off the one thread that adds. */
 struct match_prep {
 	uint64_t h;     /* hash of (type, key) */
 	uint64_t uh;    /* a URL's host hash, 0 for other types */
+	uint64_t th;    /* hash of the last label of its host (domain, URL, e-mail), or 0 */
 	uint8_t keylen; /* > 0: key is the binary key (addresses, networks); 0: the text */
 	unsigned char key[17];
 };
@@ -119,11 +129,13 @@ int match_index_allow(struct match_index *ix, const struct ioc_value *v, size_t 
  * long allow-list costs one sweep, not one per entry).  OUT: *removed. */
 void match_index_sweep_allowed(struct match_index *ix, size_t *removed);
 
-/* Pre-sizes the tables for n indicators, to avoid rehashing while loading. */
+/* Pre-sizes the tables for n indicators, to avoid rehashing while loading
+ * (an empty index gets its filter too, kept up as values come). */
 int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err);
 
 /* Returns the spare capacity of the tables to the allocator and builds the
- * filter that keeps most failed lookups out of the table: call it after a
+ * filter that keeps most failed lookups out of the table, when there is
+ * none kept up already (the same filter): call it after a
  * bulk load (the loaders do), since growth by doubling leaves up to half,
  * and scans are fastest after it. */
 void match_index_shrink(struct match_index *ix);

@@ -73,8 +73,10 @@ struct match_store {
 	/* a Bloom filter over the hashes of the keys in the table (8 bits per
 	 * slot, 4 bits per key in one 64-bit word): most lookups of values
 	 * that are not stored stop here, in a table 1/8 the size of the slots
-	 * that mostly stays in the cache; built by match_index_shrink, NULL
-	 * until then and after the slots grow */
+	 * that mostly stays in the cache; made with the slots of an empty
+	 * store that match_index_reserve sizes, else built by
+	 * match_index_shrink; kept up by additions, NULL after the slots
+	 * grow until the next build */
 	uint64_t *bloom;
 	size_t bloom_mask;
 };

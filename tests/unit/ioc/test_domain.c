@@ -12,9 +12,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <idn2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ioc/ioc_int.h"
 
@@ -290,8 +292,8 @@ static void test_known_tld_cache(void **state)
 	psl_ctx_t *own = psl_load_fp(f);
 	fclose(f);
 	assert_non_null(own);
-	if (other->psl_owned)
-		psl_free(other->psl);
+	ioc_suffix_free(other); /* the rule set was the old list's */
+	other->rules = NULL;
 	other->psl = own;
 	other->psl_owned = true;
 	struct ioc_value out;
@@ -304,12 +306,109 @@ static void test_known_tld_cache(void **state)
 	assert_int_equal(ioc_parse_domain(ctx, "evil.de", 7, &out, NULL), 0);
 }
 
+/* ioc_is_public_suffix against libpsl for one name, when it is an LDH
+ * name with a dot (what the function is for).  OUT: *yes counts "yes". */
+static void check_suffix(const struct ioc_ctx *ctx, const char *name, size_t *checked, size_t *yes)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 253 || name[0] == '.' || name[n - 1] == '.' ||
+	    strchr(name, '.') == NULL || strstr(name, "..") != NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!ioc_is_alnum((unsigned char)name[i]) && name[i] != '-' && name[i] != '.')
+			return;
+	bool want = psl_is_public_suffix2(ctx->psl, name, PSL_TYPE_ICANN) != 0;
+	if (ioc_is_public_suffix(ctx, name, n) != want)
+		fail_msg("'%s': ioc_is_public_suffix says %d, libpsl %d", name, !want, want);
+	(*checked)++;
+	*yes += want;
+}
+
+/* The name, a label or two added before it, and each of its parents. */
+static void check_around(const struct ioc_ctx *ctx, const char *name, size_t *checked, size_t *yes)
+{
+	static const char *const pre[] = {"", "a.", "www.", "x-1.b.", "xn--bcher-kva."};
+	char buf[600];
+	for (size_t i = 0; i < COUNT(pre); i++) {
+		snprintf(buf, sizeof buf, "%s%s", pre[i], name);
+		check_suffix(ctx, buf, checked, yes);
+	}
+	for (const char *p = strchr(name, '.'); p != NULL; p = strchr(p + 1, '.'))
+		check_suffix(ctx, p + 1, checked, yes);
+}
+
+/*
+ * The rule set answers exactly as libpsl: over every rule of the text list
+ * the built-in list was made from (as A-labels, exceptions and wildcards
+ * too) with labels added and removed, and over random names under random
+ * rules.  On Debian the context's list is the publicsuffix package's
+ * DAFSA, newer than the built-in list, so the rule set is in use.
+ */
+static void test_public_suffix_as_libpsl(void **state)
+{
+	const struct ioc_ctx *ctx = *state;
+	struct stat sb;
+	if (stat(psl_dist_filename(), &sb) == 0 && sb.st_mtime > psl_builtin_file_time())
+		assert_non_null(ctx->rules);
+	FILE *f = fopen(psl_builtin_filename(), "r");
+	if (f == NULL)
+		skip();
+	char line[512];
+	char(*rules)[256] = calloc(16384, sizeof *rules);
+	assert_non_null(rules);
+	size_t nrules = 0, checked = 0, yes = 0;
+	while (fgets(line, sizeof line, f) != NULL && nrules < 16384) {
+		line[strcspn(line, " \t\r\n")] = '\0';
+		if (line[0] == '\0' || (line[0] == '/' && line[1] == '/'))
+			continue;
+		const char *r = line;
+		if (r[0] == '!')
+			r++;
+		else if (r[0] == '*' && r[1] == '.')
+			r += 2;
+		uint8_t *ace = NULL;
+		if (idn2_lookup_u8((const uint8_t *)r, &ace,
+		                   IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) != IDN2_OK)
+			continue;
+		snprintf(rules[nrules], sizeof rules[nrules], "%s", (const char *)ace);
+		idn2_free(ace);
+		check_around(ctx, rules[nrules], &checked, &yes);
+		nrules++;
+	}
+	fclose(f);
+	assert_true(nrules > 5000);
+	srand(7);
+	char buf[600];
+	for (int i = 0; i < 200000; i++) {
+		static const char alpha[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+		size_t k = 0;
+		for (int l = rand() % 3; l >= 0; l--) {
+			for (int c = 1 + rand() % 6; c > 0; c--)
+				buf[k++] = alpha[rand() % 36];
+			buf[k++] = '.';
+		}
+		snprintf(buf + k, sizeof buf - k, "%s", rules[(size_t)rand() % nrules]);
+		/* half the time the rule loses its first label */
+		const char *dot = strchr(buf + k, '.');
+		if (rand() % 2 && dot != NULL)
+			memmove(buf + k, dot + 1, strlen(dot + 1) + 1);
+		check_suffix(ctx, buf, &checked, &yes);
+	}
+	free(rules);
+	print_message("%zu names compared with libpsl, %zu public suffixes\n", checked, yes);
+	assert_true(yes > 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_valid),      cmocka_unit_test(test_invalid),
-	        cmocka_unit_test(test_idempotent), cmocka_unit_test(test_length_not_nul),
-	        cmocka_unit_test(test_very_long),  cmocka_unit_test(test_known_tld_cache),
+	        cmocka_unit_test(test_valid),
+	        cmocka_unit_test(test_invalid),
+	        cmocka_unit_test(test_idempotent),
+	        cmocka_unit_test(test_length_not_nul),
+	        cmocka_unit_test(test_very_long),
+	        cmocka_unit_test(test_known_tld_cache),
+	        cmocka_unit_test(test_public_suffix_as_libpsl),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

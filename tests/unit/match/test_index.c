@@ -1214,6 +1214,71 @@ static void test_add_many(void **state)
 	match_index_free(ix);
 }
 
+/* The Bloom filter kept up while values are added to a reserved, empty
+ * index holds the same bits as the one built from the entries at the end,
+ * through a second load (added to, not rebuilt) and duplicates. */
+static void test_bloom_kept_up(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	uint32_t a = new_source(ix, "a"), b = new_source(ix, "b");
+	struct crix_error err = {0};
+	assert_int_equal(match_index_reserve(ix, 6000, &err), 0);
+	assert_non_null(ix->main.bloom);
+	size_t slots = ix->main.mask + 1;
+	char s[64];
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 3000; i++) {
+			switch (i % 4) {
+			case 0:
+				snprintf(s, sizeof s, "10.%d.%d.%d", round, i / 256, i % 256);
+				break;
+			case 1: snprintf(s, sizeof s, "host%d.example.com", i / (round + 1)); break;
+			case 2:
+				snprintf(s, sizeof s, "https://u%d.example.org/p%d", i, round);
+				break;
+			default: snprintf(s, sizeof s, "%032x", i * 7919 + round); break;
+			}
+			static const enum ioc_type types[] = {IOC_IPV4, IOC_DOMAIN, IOC_URL,
+			                                      IOC_MD5};
+			add(ix, types[i % 4], s, round ? b : a, (uint64_t)i + 1);
+		}
+		match_index_shrink(ix);
+		assert_int_equal(ix->main.mask + 1, slots); /* the filter was never dropped */
+		size_t words = ix->main.bloom_mask + 1;
+		uint64_t *kept = malloc(words * 8);
+		assert_non_null(kept);
+		memcpy(kept, ix->main.bloom, words * 8);
+		/* built from the entries by the next shrink (a filter this small
+		 * is calloc'd: table_alloc maps only tables of 2 MiB and more) */
+		free(ix->main.bloom);
+		ix->main.bloom = NULL;
+		match_index_shrink(ix);
+		assert_int_equal(ix->main.bloom_mask + 1, words);
+		assert_memory_equal(kept, ix->main.bloom, words * 8);
+		free(kept);
+	}
+	match_index_free(ix);
+}
+
+/* A reserved index that gets no value (a list of bad lines) does not keep
+ * the filter made with its slots: its memory is what it was before the
+ * filter was made at reserve. */
+static void test_reserved_empty(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	struct crix_error err = {0};
+	assert_int_equal(match_index_reserve(ix, 200000, &err), 0);
+	assert_non_null(ix->main.bloom);
+	match_index_shrink(ix);
+	assert_null(ix->main.bloom);
+	struct match_stats st;
+	match_index_stats(ix, &st);
+	assert_int_equal(st.memory, (ix->main.mask + 1) * 8 + 200000 * sizeof(struct match_entry));
+	match_index_free(ix);
+}
+
 /* Values prepared elsewhere (match_prepare, as the threads that parse a list
  * do) are added as the same values without: same results, same tables. */
 static void test_add_prepared(void **state)
@@ -1485,6 +1550,8 @@ int main(void)
 	        cmocka_unit_test(test_add_many),
 	        cmocka_unit_test(test_large_tables),
 	        cmocka_unit_test(test_add_prepared),
+	        cmocka_unit_test(test_bloom_kept_up),
+	        cmocka_unit_test(test_reserved_empty),
 	        cmocka_unit_test(test_big_tables_from_used_memory),
 	        cmocka_unit_test(test_hash_quality),
 	        cmocka_unit_test(test_same_bytes),
