@@ -239,11 +239,13 @@ static void log_open(struct log_file *lf, const char *path)
 	}
 	struct stat sb;
 	unsigned char magic[2] = {0, 0};
-	if (fstat(lf->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		if (fstat(lf->fd, &sb) == 0 && S_ISDIR(sb.st_mode))
-			lf->errnum = EISDIR;
-		else
-			lf->stream = true;
+	bool known = fstat(lf->fd, &sb) == 0;
+	if (known && S_ISDIR(sb.st_mode)) {
+		lf->errnum = EISDIR;
+		return;
+	}
+	if (!known || !S_ISREG(sb.st_mode)) {
+		lf->stream = true;
 		return;
 	}
 	if (pread(lf->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
