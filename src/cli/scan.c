@@ -53,7 +53,8 @@ void cli_scan_help(FILE *f)
 	        "                 [--count | --stats] [--strict] [--format F] [--column C]\n"
 	        "                 [--field NAME] [--type T] [--report-to URL --token TOKEN\n"
 	        "                 [--report-where TEXT]] [--save-index FILE] [LOGFILE...]\n"
-	        "       crix scan -x INDEX [-i MORE ...] [--allow FILE ...] [options] [LOGFILE...]\n\n"
+	        "       crix scan -x INDEX [-i MORE ...] [--allow FILE ...] [options] "
+	        "[LOGFILE...]\n\n"
 	        "Checks logs (any text: web, DNS, mail, proxy, Zeek, syslog; gzip too) against\n"
 	        "indicator lists and prints one JSON object per hit:\n"
 	        "  "
@@ -853,7 +854,8 @@ int cli_scan(int argc, char **argv)
 		}
 	}
 	if (nlists == 0 && index_path == NULL) {
-		fprintf(stderr, "crix scan: no indicators: give at least one -i FILE or -x INDEX\n");
+		fprintf(stderr,
+		        "crix scan: no indicators: give at least one -i FILE or -x INDEX\n");
 		return 2;
 	}
 	if (count_only && stats) {
@@ -952,7 +954,8 @@ int cli_scan(int argc, char **argv)
 		}
 		struct stat sb;
 		if (!quiet)
-			fprintf(stderr, "crix scan: saved index %s (%.1f MB) in %.3f s\n", save_path,
+			fprintf(stderr, "crix scan: saved index %s (%.1f MB) in %.3f s\n",
+			        save_path,
 			        stat(save_path, &sb) == 0 ? (double)sb.st_size / 1e6 : 0.0,
 			        since(&t_save));
 		if (save_only) {

@@ -359,7 +359,7 @@ static int store_insert_at(struct match_store *st, uint64_t h, uint32_t id, size
 		if (slots_grow(&st->slots, &st->mask, st->used + 1) != 0)
 			return -1;
 		match_table_free(st->bloom,
-		           st->bloom_mask + 1); /* until match_index_shrink builds it again */
+		                 st->bloom_mask + 1); /* until match_index_shrink builds it again */
 		st->bloom = NULL;
 		empty = SIZE_MAX; /* the slot was of the old table */
 	}

@@ -33,6 +33,7 @@
  * (the slots' hash fragments, the filter's bits, which key sits where) can
  * only make lookups of a damaged file miss, never read out of bounds.
  */
+#include "match/indexfile.h"
 #include "match/match_int.h"
 
 #include <errno.h>
@@ -46,66 +47,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Bump when the layout of the file or of any array in it changes
- * (struct match_entry, the slot word, the filter's bits, the bitmaps). */
-#define IXF_VERSION 1
-#define IXF_MAGIC   "CRIXIDX" /* with its NUL, 8 bytes */
-#define IXF_ENDIAN  0x01020304u
-#define IXF_ALIGN   64
-#define IXF_TYPES   32 /* room for the counts by type */
-/* A source string longer than this is not one crix wrote. */
-#define IXF_STR_MAX (1u << 20)
-
-_Static_assert(IOC_TYPE_COUNT <= IXF_TYPES, "by_type does not fit the header");
-_Static_assert(sizeof(struct match_entry) == 20, "struct match_entry changed: bump IXF_VERSION");
-
-/* The arrays of a store, in file order. */
-enum ixf_sec {
-	SEC_SLOTS,
-	SEC_ENTRIES,
-	SEC_ARENA,
-	SEC_TLDS,
-	SEC_URLHOSTS,
-	SEC_V4ANY,
-	SEC_V4MAP,
-	SEC_V4NET,
-	SEC_V4COVER,
-	SEC_V4LEN, /* 9 of them: lengths 16..24 */
-	SEC_BLOOM = SEC_V4LEN + 9,
-	SEC_PER_STORE
-};
-#define SEC_SOURCES (2 * SEC_PER_STORE)
-#define SEC_COUNT   (SEC_SOURCES + 1)
-
-static const char *const sec_name[SEC_PER_STORE] = {
-        "slots",    "entries",   "arena",     "tlds",      "urlhosts",  "v4any",     "v4map",
-        "v4net",    "v4cover",   "v4len[16]", "v4len[17]", "v4len[18]", "v4len[19]", "v4len[20]",
+static const char *const sec_name[IXF_SEC_PER_STORE] = {
+        "slots",     "entries",   "arena",     "tlds",      "urlhosts",  "v4any",     "v4map",
+        "v4net",     "v4cover",   "v4len[16]", "v4len[17]", "v4len[18]", "v4len[19]", "v4len[20]",
         "v4len[21]", "v4len[22]", "v4len[23]", "v4len[24]", "bloom"};
-
-struct ixf_store {
-	uint64_t mask, used, nentries, arena_len;
-	uint64_t len4, len6[3];
-	uint64_t types;
-	uint64_t tld_mask, tld_used, uh_mask, uh_used;
-	uint64_t bloom_mask;
-};
-
-struct ixf_section {
-	uint64_t off, bytes;
-};
-
-struct ixf_header {
-	char magic[8];
-	uint32_t version, endian;
-	uint32_t header_bytes, entry_bytes;
-	uint32_t type_count, nsections;
-	uint64_t hash_check[4];
-	uint64_t file_bytes;
-	uint64_t nsources, nallowed, nduplicates;
-	uint64_t by_type[IXF_TYPES];
-	struct ixf_store store[2];
-	struct ixf_section sec[SEC_COUNT];
-};
 
 /* match_hash of fixed keys: a file whose hashes differ was built by a crix
  * whose slots, filter and hash sets this one would not find its keys in. */
@@ -122,30 +67,31 @@ static void hash_checks(uint64_t out[4])
 }
 
 /* The expected size of each array of st, and where it is in memory. */
-static void store_arrays(const struct match_store *st, const void *ptr[SEC_PER_STORE],
-                         uint64_t bytes[SEC_PER_STORE])
+static void store_arrays(const struct match_store *st, const void *ptr[IXF_SEC_PER_STORE],
+                         uint64_t bytes[IXF_SEC_PER_STORE])
 {
-	ptr[SEC_SLOTS] = st->slots;
-	bytes[SEC_SLOTS] = st->slots != NULL ? (uint64_t)(st->mask + 1) * 8 : 0;
-	ptr[SEC_ENTRIES] = st->entries;
-	bytes[SEC_ENTRIES] = (uint64_t)st->nentries * sizeof(struct match_entry);
-	ptr[SEC_ARENA] = st->arena;
-	bytes[SEC_ARENA] = st->arena_len;
-	ptr[SEC_TLDS] = st->tlds;
-	bytes[SEC_TLDS] = st->tlds != NULL ? (uint64_t)(st->tld_mask + 1) * 8 : 0;
-	ptr[SEC_URLHOSTS] = st->urlhosts;
-	bytes[SEC_URLHOSTS] = st->urlhosts != NULL ? (uint64_t)(st->uh_mask + 1) * 8 : 0;
+	ptr[IXF_SEC_SLOTS] = st->slots;
+	bytes[IXF_SEC_SLOTS] = st->slots != NULL ? (uint64_t)(st->mask + 1) * 8 : 0;
+	ptr[IXF_SEC_ENTRIES] = st->entries;
+	bytes[IXF_SEC_ENTRIES] = (uint64_t)st->nentries * sizeof(struct match_entry);
+	ptr[IXF_SEC_ARENA] = st->arena;
+	bytes[IXF_SEC_ARENA] = st->arena_len;
+	ptr[IXF_SEC_TLDS] = st->tlds;
+	bytes[IXF_SEC_TLDS] = st->tlds != NULL ? (uint64_t)(st->tld_mask + 1) * 8 : 0;
+	ptr[IXF_SEC_URLHOSTS] = st->urlhosts;
+	bytes[IXF_SEC_URLHOSTS] = st->urlhosts != NULL ? (uint64_t)(st->uh_mask + 1) * 8 : 0;
 	const uint64_t *maps[4] = {st->v4any, st->v4map, st->v4net, st->v4cover};
 	for (int k = 0; k < 4; k++) {
-		ptr[SEC_V4ANY + k] = maps[k];
-		bytes[SEC_V4ANY + k] = maps[k] != NULL ? (uint64_t)MATCH_V4MAP_WORDS * 8 : 0;
+		ptr[IXF_SEC_V4ANY + k] = maps[k];
+		bytes[IXF_SEC_V4ANY + k] = maps[k] != NULL ? (uint64_t)MATCH_V4MAP_WORDS * 8 : 0;
 	}
 	for (unsigned l = 16; l <= 24; l++) {
-		ptr[SEC_V4LEN + l - 16] = st->v4len[l - 16];
-		bytes[SEC_V4LEN + l - 16] = st->v4len[l - 16] != NULL ? ((uint64_t)1 << l) / 8 : 0;
+		ptr[IXF_SEC_V4LEN + l - 16] = st->v4len[l - 16];
+		bytes[IXF_SEC_V4LEN + l - 16] =
+		        st->v4len[l - 16] != NULL ? ((uint64_t)1 << l) / 8 : 0;
 	}
-	ptr[SEC_BLOOM] = st->bloom;
-	bytes[SEC_BLOOM] = st->bloom != NULL ? (uint64_t)(st->bloom_mask + 1) * 8 : 0;
+	ptr[IXF_SEC_BLOOM] = st->bloom;
+	bytes[IXF_SEC_BLOOM] = st->bloom != NULL ? (uint64_t)(st->bloom_mask + 1) * 8 : 0;
 }
 
 /* ---- saving ---- */
@@ -241,7 +187,7 @@ int match_index_save(struct match_index *ix, const char *path, struct crix_error
 	h.header_bytes = sizeof h;
 	h.entry_bytes = sizeof(struct match_entry);
 	h.type_count = IOC_TYPE_COUNT;
-	h.nsections = SEC_COUNT;
+	h.nsections = IXF_SEC_COUNT;
 	hash_checks(h.hash_check);
 	h.nsources = ix->nsources;
 	h.nallowed = ix->nallowed;
@@ -249,8 +195,8 @@ int match_index_save(struct match_index *ix, const char *path, struct crix_error
 	for (int t = 0; t < IOC_TYPE_COUNT; t++)
 		h.by_type[t] = ix->by_type[t];
 
-	const void *ptr[SEC_COUNT];
-	uint64_t off = align_up(sizeof h);
+	const void *ptr[IXF_SEC_COUNT];
+	uint64_t end = sizeof h, off = align_up(end);
 	for (int s = 0; s < 2; s++) {
 		const struct match_store *st = s == 0 ? &ix->main : &ix->allow;
 		struct ixf_store *fs = &h.store[s];
@@ -268,13 +214,16 @@ int match_index_save(struct match_index *ix, const char *path, struct crix_error
 		        .uh_used = st->uh_used,
 		        .bloom_mask = st->bloom != NULL ? st->bloom_mask : 0,
 		};
-		uint64_t bytes[SEC_PER_STORE];
-		store_arrays(st, &ptr[s * SEC_PER_STORE], bytes);
-		for (int k = 0; k < SEC_PER_STORE; k++) {
-			struct ixf_section *sec = &h.sec[s * SEC_PER_STORE + k];
+		uint64_t bytes[IXF_SEC_PER_STORE];
+		store_arrays(st, &ptr[s * IXF_SEC_PER_STORE], bytes);
+		for (int k = 0; k < IXF_SEC_PER_STORE; k++) {
+			struct ixf_section *sec = &h.sec[s * IXF_SEC_PER_STORE + k];
 			sec->off = bytes[k] > 0 ? off : 0;
 			sec->bytes = bytes[k];
-			off = align_up(off + bytes[k]);
+			if (bytes[k] > 0) {
+				end = off + bytes[k];
+				off = align_up(end);
+			}
 		}
 	}
 	char *src = NULL;
@@ -287,9 +236,10 @@ int match_index_save(struct match_index *ix, const char *path, struct crix_error
 		    put_str(&src, &src_len, &src_cap, so->tags) != 0)
 			rc = crix_error_set(err, CRIX_ENOMEM, "%s: out of memory", path);
 	}
-	ptr[SEC_SOURCES] = src;
-	h.sec[SEC_SOURCES] = (struct ixf_section){.off = src_len > 0 ? off : 0, .bytes = src_len};
-	h.file_bytes = off + src_len;
+	ptr[IXF_SEC_SOURCES] = src;
+	h.sec[IXF_SEC_SOURCES] =
+	        (struct ixf_section){.off = src_len > 0 ? off : 0, .bytes = src_len};
+	h.file_bytes = src_len > 0 ? off + src_len : end;
 
 	int fd = -1;
 	if (rc == 0) {
@@ -302,7 +252,7 @@ int match_index_save(struct match_index *ix, const char *path, struct crix_error
 		static const char zero[IXF_ALIGN];
 		uint64_t at = sizeof h;
 		bool ok = fchmod(fd, 0600) == 0 && write_all(fd, &h, sizeof h) == 0;
-		for (int k = 0; k < SEC_COUNT && ok; k++) {
+		for (int k = 0; k < IXF_SEC_COUNT && ok; k++) {
 			if (h.sec[k].bytes == 0)
 				continue;
 			ok = write_all(fd, zero, (size_t)(h.sec[k].off - at)) == 0 &&
@@ -315,10 +265,11 @@ int match_index_save(struct match_index *ix, const char *path, struct crix_error
 		if (!ok || rename(tmp, path) != 0) {
 			e = ok ? errno : e;
 			unlink(tmp);
-			rc = crix_error_set(err, CRIX_EIO, "%s: cannot write: %s", path, strerror(e));
+			rc = crix_error_set(err, CRIX_EIO, "%s: cannot write: %s", path,
+			                    strerror(e));
 		} else if (sync_dir(path) != 0) {
-			rc = crix_error_set(err, CRIX_EIO, "%s: cannot sync its directory: %s", path,
-			                    strerror(errno));
+			rc = crix_error_set(err, CRIX_EIO, "%s: cannot sync its directory: %s",
+			                    path, strerror(errno));
 		}
 	}
 	pthread_rwlock_unlock(&ix->lock);
@@ -330,7 +281,7 @@ int match_index_save(struct match_index *ix, const char *path, struct crix_error
 
 /* A piece of a section: read into dst, then checked. */
 struct piece {
-	int sec; /* enum ixf_sec + SEC_PER_STORE * store */
+	int sec; /* enum ixf_sec + IXF_SEC_PER_STORE * store */
 	char *dst;
 	uint64_t off, bytes; /* in the file */
 	uint64_t first;      /* index of its first element in the section */
@@ -352,17 +303,17 @@ struct loadpart {
 	struct loadjob *job;
 	uint64_t nonzero[2][3]; /* per store: used slots, tld and URL host set words */
 	uint64_t live[IXF_TYPES];
-	int bad;           /* 0; else the section at fault + 1 */
-	const char *what;  /* the check that failed */
-	int ioerr;         /* errno of a failed read */
-	bool short_read;   /* the file ended early */
+	int bad;          /* 0; else the section at fault + 1 */
+	const char *what; /* the check that failed */
+	int ioerr;        /* errno of a failed read */
+	bool short_read;  /* the file ended early */
 };
 
 /* Bytes per piece: read (and checked) while the part of it checked first
  * is still in the cache, and small enough to share between threads. */
 #define PIECE_BYTES (2u << 20)
 /* Below this, one thread reads and checks. */
-#define PAR_BYTES (64u << 20)
+uint64_t match_indexfile_par_bytes = 64u << 20;
 
 /* The key length an entry of type t has: binary for addresses and
  * networks, 0 (the text is the key) for the rest. */
@@ -442,28 +393,30 @@ static void *load_worker(void *arg)
 			}
 			continue;
 		}
-		int s = p->sec / SEC_PER_STORE, kind = p->sec % SEC_PER_STORE;
+		int s = p->sec / IXF_SEC_PER_STORE, kind = p->sec % IXF_SEC_PER_STORE;
 		const struct match_store *st = s == 0 ? &j->ix->main : &j->ix->allow;
 		const char *what = NULL;
-		if (kind == SEC_SLOTS) {
+		if (kind == IXF_SEC_SLOTS) {
 			const uint64_t *w = (const uint64_t *)(const void *)p->dst;
 			uint64_t used = 0, bad = 0;
 			for (uint64_t i = 0; i < p->bytes / 8; i++) {
 				used += w[i] != 0;
 				/* an entry number + 1 in the low half */
-				bad |= w[i] != 0 && ((uint32_t)w[i] == 0 || (uint32_t)w[i] > st->nentries);
+				bad |= w[i] != 0 &&
+				       ((uint32_t)w[i] == 0 || (uint32_t)w[i] > st->nentries);
 			}
 			lp->nonzero[s][0] += used;
 			if (bad)
 				what = "slot (entry number out of range)";
-		} else if (kind == SEC_TLDS || kind == SEC_URLHOSTS) {
+		} else if (kind == IXF_SEC_TLDS || kind == IXF_SEC_URLHOSTS) {
 			const uint64_t *w = (const uint64_t *)(const void *)p->dst;
 			uint64_t used = 0;
 			for (uint64_t i = 0; i < p->bytes / 8; i++)
 				used += w[i] != 0;
-			lp->nonzero[s][kind == SEC_TLDS ? 1 : 2] += used;
-		} else if (kind == SEC_ENTRIES) {
-			what = check_entries(lp, s, (const struct match_entry *)(const void *)p->dst,
+			lp->nonzero[s][kind == IXF_SEC_TLDS ? 1 : 2] += used;
+		} else if (kind == IXF_SEC_ENTRIES) {
+			what = check_entries(lp, s,
+			                     (const struct match_entry *)(const void *)p->dst,
 			                     p->first, p->bytes / sizeof(struct match_entry));
 		}
 		if (what != NULL) {
@@ -492,12 +445,12 @@ static int bad_file(struct crix_error *err, const char *path, const char *what)
 
 static int bad_sec(struct crix_error *err, const char *path, int sec, const char *what)
 {
-	if (sec == SEC_SOURCES)
+	if (sec == IXF_SEC_SOURCES)
 		return crix_error_set(err, CRIX_EINVAL, "%s: bad index file: sources: %s", path,
 		                      what);
 	return crix_error_set(err, CRIX_EINVAL, "%s: bad index file: %s %s: %s", path,
-	                      sec < SEC_PER_STORE ? "main" : "allow-list",
-	                      sec_name[sec % SEC_PER_STORE], what);
+	                      sec < IXF_SEC_PER_STORE ? "main" : "allow-list",
+	                      sec_name[sec % IXF_SEC_PER_STORE], what);
 }
 
 static bool pow2(uint64_t n)
@@ -517,12 +470,13 @@ static int check_header(const struct ixf_header *h, uint64_t fsize, const char *
 		return bad_file(err, path, "not an index file (magic)");
 	if (h->endian != IXF_ENDIAN)
 		return crix_error_set(err, CRIX_EINVAL,
-		                      "%s: built by an incompatible crix version (byte order)", path);
+		                      "%s: built by an incompatible crix version (byte order)",
+		                      path);
 	uint64_t hc[4];
 	hash_checks(hc);
 	if (h->version != IXF_VERSION || h->header_bytes != sizeof *h ||
 	    h->entry_bytes != sizeof(struct match_entry) || h->type_count != IOC_TYPE_COUNT ||
-	    h->nsections != SEC_COUNT || memcmp(h->hash_check, hc, sizeof hc) != 0)
+	    h->nsections != IXF_SEC_COUNT || memcmp(h->hash_check, hc, sizeof hc) != 0)
 		return crix_error_set(err, CRIX_EINVAL,
 		                      "%s: built by an incompatible crix version (format %u, this "
 		                      "crix reads %u)",
@@ -533,7 +487,7 @@ static int check_header(const struct ixf_header *h, uint64_t fsize, const char *
 		if (h->by_type[t] != 0)
 			return bad_file(err, path, "counts by type");
 	uint64_t prev_end = sizeof *h;
-	for (int k = 0; k < SEC_COUNT; k++) {
+	for (int k = 0; k < IXF_SEC_COUNT; k++) {
 		const struct ixf_section *sec = &h->sec[k];
 		if (sec->bytes == 0) {
 			if (sec->off != 0)
@@ -548,24 +502,25 @@ static int check_header(const struct ixf_header *h, uint64_t fsize, const char *
 	}
 	for (int s = 0; s < 2; s++) {
 		const struct ixf_store *fs = &h->store[s];
-		const struct ixf_section *sec = &h->sec[s * SEC_PER_STORE];
-		int b = s * SEC_PER_STORE;
-		if (sec[SEC_SLOTS].bytes == 0 ? fs->mask != 0 || fs->used != 0 || fs->nentries != 0
-		                              : !pow2(fs->mask + 1) || fs->mask + 1 < 2 ||
-		                                        sec[SEC_SLOTS].bytes / 8 != fs->mask + 1 ||
-		                                        sec[SEC_SLOTS].bytes % 8 != 0)
-			return bad_sec(err, path, b + SEC_SLOTS, "size or mask");
+		const struct ixf_section *sec = &h->sec[s * IXF_SEC_PER_STORE];
+		int b = s * IXF_SEC_PER_STORE;
+		if (sec[IXF_SEC_SLOTS].bytes == 0
+		            ? fs->mask != 0 || fs->used != 0 || fs->nentries != 0
+		            : !pow2(fs->mask + 1) || fs->mask + 1 < 2 ||
+		                      sec[IXF_SEC_SLOTS].bytes / 8 != fs->mask + 1 ||
+		                      sec[IXF_SEC_SLOTS].bytes % 8 != 0)
+			return bad_sec(err, path, b + IXF_SEC_SLOTS, "size or mask");
 		if (fs->nentries >= MATCH_NONE ||
-		    sec[SEC_ENTRIES].bytes != fs->nentries * sizeof(struct match_entry))
-			return bad_sec(err, path, b + SEC_ENTRIES, "count or size");
+		    sec[IXF_SEC_ENTRIES].bytes != fs->nentries * sizeof(struct match_entry))
+			return bad_sec(err, path, b + IXF_SEC_ENTRIES, "count or size");
 		/* at most 3/4 full, as the store keeps them: a probe finds an
 		 * empty slot */
 		if (fs->used > fs->nentries || fs->used * 4 > (fs->mask + 1) * 3)
-			return bad_sec(err, path, b + SEC_SLOTS, "used count");
-		if (fs->arena_len > UINT32_MAX || sec[SEC_ARENA].bytes != fs->arena_len)
-			return bad_sec(err, path, b + SEC_ARENA, "size");
-		uint64_t hm[2][3] = {{fs->tld_mask, fs->tld_used, SEC_TLDS},
-		                     {fs->uh_mask, fs->uh_used, SEC_URLHOSTS}};
+			return bad_sec(err, path, b + IXF_SEC_SLOTS, "used count");
+		if (fs->arena_len > UINT32_MAX || sec[IXF_SEC_ARENA].bytes != fs->arena_len)
+			return bad_sec(err, path, b + IXF_SEC_ARENA, "size");
+		uint64_t hm[2][3] = {{fs->tld_mask, fs->tld_used, IXF_SEC_TLDS},
+		                     {fs->uh_mask, fs->uh_used, IXF_SEC_URLHOSTS}};
 		for (int k = 0; k < 2; k++) {
 			uint64_t bytes = sec[hm[k][2]].bytes;
 			/* at most half full, as hset_add keeps them */
@@ -573,27 +528,29 @@ static int check_header(const struct ixf_header *h, uint64_t fsize, const char *
 			               : !pow2(hm[k][0] + 1) || hm[k][0] + 1 < 2 ||
 			                         bytes % 8 != 0 || bytes / 8 != hm[k][0] + 1 ||
 			                         hm[k][1] > (hm[k][0] + 1) / 2)
-				return bad_sec(err, path, b + (int)hm[k][2], "size, mask or used count");
+				return bad_sec(err, path, b + (int)hm[k][2],
+				               "size, mask or used count");
 		}
-		for (int k = SEC_V4ANY; k <= SEC_V4COVER; k++)
+		for (int k = IXF_SEC_V4ANY; k <= IXF_SEC_V4COVER; k++)
 			if (sec[k].bytes != 0 && sec[k].bytes != (uint64_t)MATCH_V4MAP_WORDS * 8)
 				return bad_sec(err, path, b + k, "size");
 		for (unsigned l = 16; l <= 24; l++)
-			if (sec[SEC_V4LEN + l - 16].bytes != 0 &&
-			    sec[SEC_V4LEN + l - 16].bytes != ((uint64_t)1 << l) / 8)
-				return bad_sec(err, path, b + SEC_V4LEN + (int)l - 16, "size");
-		uint64_t bw = sec[SEC_SLOTS].bytes / 8 / 8 < 8 ? 8 : sec[SEC_SLOTS].bytes / 8 / 8;
-		if (sec[SEC_BLOOM].bytes == 0 ? fs->bloom_mask != 0
-		                              : sec[SEC_SLOTS].bytes == 0 ||
-		                                        sec[SEC_BLOOM].bytes != bw * 8 ||
-		                                        fs->bloom_mask != bw - 1)
-			return bad_sec(err, path, b + SEC_BLOOM, "size or mask");
+			if (sec[IXF_SEC_V4LEN + l - 16].bytes != 0 &&
+			    sec[IXF_SEC_V4LEN + l - 16].bytes != ((uint64_t)1 << l) / 8)
+				return bad_sec(err, path, b + IXF_SEC_V4LEN + (int)l - 16, "size");
+		uint64_t bw =
+		        sec[IXF_SEC_SLOTS].bytes / 8 / 8 < 8 ? 8 : sec[IXF_SEC_SLOTS].bytes / 8 / 8;
+		if (sec[IXF_SEC_BLOOM].bytes == 0
+		            ? fs->bloom_mask != 0
+		            : sec[IXF_SEC_SLOTS].bytes == 0 || sec[IXF_SEC_BLOOM].bytes != bw * 8 ||
+		                      fs->bloom_mask != bw - 1)
+			return bad_sec(err, path, b + IXF_SEC_BLOOM, "size or mask");
 	}
-	if (h->nsources > h->sec[SEC_SOURCES].bytes / 15 && h->nsources > 0)
+	if (h->nsources > h->sec[IXF_SEC_SOURCES].bytes / 15 && h->nsources > 0)
 		/* each source takes at least 3 lengths, a name and 3 NULs */
-		return bad_sec(err, path, SEC_SOURCES, "count");
-	if (h->nsources == 0 && h->sec[SEC_SOURCES].bytes != 0)
-		return bad_sec(err, path, SEC_SOURCES, "size");
+		return bad_sec(err, path, IXF_SEC_SOURCES, "count");
+	if (h->nsources == 0 && h->sec[IXF_SEC_SOURCES].bytes != 0)
+		return bad_sec(err, path, IXF_SEC_SOURCES, "size");
 	return 0;
 }
 
@@ -614,23 +571,24 @@ static int store_alloc(struct match_store *st, const struct ixf_store *fs,
 	st->uh_mask = (size_t)fs->uh_mask;
 	st->uh_used = (size_t)fs->uh_used;
 	st->bloom_mask = (size_t)fs->bloom_mask;
-	char *dst[SEC_PER_STORE] = {0};
-	uint64_t **tables[SEC_PER_STORE] = {
-	        [SEC_SLOTS] = &st->slots,     [SEC_TLDS] = &st->tlds,     [SEC_URLHOSTS] = &st->urlhosts,
-	        [SEC_V4ANY] = &st->v4any,     [SEC_V4MAP] = &st->v4map,   [SEC_V4NET] = &st->v4net,
-	        [SEC_V4COVER] = &st->v4cover, [SEC_BLOOM] = &st->bloom,
+	char *dst[IXF_SEC_PER_STORE] = {0};
+	uint64_t **tables[IXF_SEC_PER_STORE] = {
+	        [IXF_SEC_SLOTS] = &st->slots,       [IXF_SEC_TLDS] = &st->tlds,
+	        [IXF_SEC_URLHOSTS] = &st->urlhosts, [IXF_SEC_V4ANY] = &st->v4any,
+	        [IXF_SEC_V4MAP] = &st->v4map,       [IXF_SEC_V4NET] = &st->v4net,
+	        [IXF_SEC_V4COVER] = &st->v4cover,   [IXF_SEC_BLOOM] = &st->bloom,
 	};
 	for (int l = 0; l < 9; l++)
-		tables[SEC_V4LEN + l] = &st->v4len[l];
-	for (int k = 0; k < SEC_PER_STORE; k++) {
+		tables[IXF_SEC_V4LEN + l] = &st->v4len[l];
+	for (int k = 0; k < IXF_SEC_PER_STORE; k++) {
 		uint64_t bytes = sec[k].bytes;
 		if (bytes == 0)
 			continue;
-		if (k == SEC_ENTRIES) {
+		if (k == IXF_SEC_ENTRIES) {
 			if ((st->entries = malloc((size_t)bytes)) == NULL)
 				return -1;
 			dst[k] = (char *)st->entries;
-		} else if (k == SEC_ARENA) {
+		} else if (k == IXF_SEC_ARENA) {
 			if ((st->arena = malloc((size_t)bytes)) == NULL)
 				return -1;
 			dst[k] = st->arena;
@@ -640,11 +598,13 @@ static int store_alloc(struct match_store *st, const struct ixf_store *fs,
 			dst[k] = (char *)*tables[k];
 		}
 		/* pieces of whole elements, so that each is checked alone */
-		uint64_t elem = k == SEC_ENTRIES ? sizeof(struct match_entry) : k == SEC_ARENA ? 1 : 8;
+		uint64_t elem = k == IXF_SEC_ENTRIES ? sizeof(struct match_entry)
+		                : k == IXF_SEC_ARENA ? 1
+		                                     : 8;
 		uint64_t step = PIECE_BYTES / elem * elem;
 		for (uint64_t at = 0; at < bytes; at += step)
 			pieces[(*np)++] = (struct piece){
-			        .sec = s * SEC_PER_STORE + k,
+			        .sec = s * IXF_SEC_PER_STORE + k,
 			        .dst = dst[k] + at,
 			        .off = sec[k].off + at,
 			        .bytes = bytes - at < step ? bytes - at : step,
@@ -688,7 +648,7 @@ static const char *get_str(const char *buf, uint64_t n, uint64_t *at, char **s)
 static int load_sources(struct match_index *ix, int fd, const struct ixf_header *h,
                         const char *path, struct crix_error *err)
 {
-	uint64_t n = h->sec[SEC_SOURCES].bytes;
+	uint64_t n = h->sec[IXF_SEC_SOURCES].bytes;
 	if (h->nsources == 0)
 		return 0;
 	char *buf = malloc((size_t)n);
@@ -701,7 +661,7 @@ static int load_sources(struct match_index *ix, int fd, const struct ixf_header 
 	uint64_t done = 0;
 	while (done < n) {
 		ssize_t r = pread(fd, buf + done, (size_t)(n - done),
-		                  (off_t)(h->sec[SEC_SOURCES].off + done));
+		                  (off_t)(h->sec[IXF_SEC_SOURCES].off + done));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
@@ -736,15 +696,15 @@ static int load_sources(struct match_index *ix, int fd, const struct ixf_header 
 	free(buf);
 	if (what != NULL && strcmp(what, "out of memory") == 0)
 		return crix_error_set(err, CRIX_ENOMEM, "%s: out of memory", path);
-	return what != NULL ? bad_sec(err, path, SEC_SOURCES, what) : 0;
+	return what != NULL ? bad_sec(err, path, IXF_SEC_SOURCES, what) : 0;
 }
 
 /* The reading and checking of the arrays, once the header holds. */
-static int load_arrays(struct match_index *ix, int fd, const struct ixf_header *h,
-                       const char *path, struct crix_error *err)
+static int load_arrays(struct match_index *ix, int fd, const struct ixf_header *h, const char *path,
+                       struct crix_error *err)
 {
 	size_t maxp = 0;
-	for (int k = 0; k < 2 * SEC_PER_STORE; k++)
+	for (int k = 0; k < 2 * IXF_SEC_PER_STORE; k++)
 		maxp += (size_t)(h->sec[k].bytes / (PIECE_BYTES / sizeof(struct match_entry) *
 		                                    sizeof(struct match_entry))) +
 		        1;
@@ -755,10 +715,10 @@ static int load_arrays(struct match_index *ix, int fd, const struct ixf_header *
 	int rc = 0;
 	for (int s = 0; s < 2 && rc == 0; s++)
 		if (store_alloc(s == 0 ? &ix->main : &ix->allow, &h->store[s],
-		                &h->sec[s * SEC_PER_STORE], s, j.pieces, &j.npieces) != 0)
-			rc = crix_error_set(err, CRIX_ENOMEM, "%s: out of memory (%llu bytes)", path,
-			                    (unsigned long long)h->file_bytes);
-	bool par = h->file_bytes >= PAR_BYTES;
+		                &h->sec[s * IXF_SEC_PER_STORE], s, j.pieces, &j.npieces) != 0)
+			rc = crix_error_set(err, CRIX_ENOMEM, "%s: out of memory (%llu bytes)",
+			                    path, (unsigned long long)h->file_bytes);
+	bool par = h->file_bytes >= match_indexfile_par_bytes;
 	struct loadpart parts[2] = {{.job = &j}, {.job = &j}};
 	if (rc == 0) {
 		run_pass(&j, parts, par);
@@ -778,13 +738,16 @@ static int load_arrays(struct match_index *ix, int fd, const struct ixf_header *
 	}
 	for (int s = 0; s < 2 && rc == 0; s++) {
 		const struct ixf_store *fs = &h->store[s];
-		int b = s * SEC_PER_STORE;
+		int b = s * IXF_SEC_PER_STORE;
 		if (parts[0].nonzero[s][0] + parts[1].nonzero[s][0] != fs->used)
-			rc = bad_sec(err, path, b + SEC_SLOTS, "used count (not the slots in use)");
+			rc = bad_sec(err, path, b + IXF_SEC_SLOTS,
+			             "used count (not the slots in use)");
 		else if (parts[0].nonzero[s][1] + parts[1].nonzero[s][1] != fs->tld_used)
-			rc = bad_sec(err, path, b + SEC_TLDS, "used count (not the words in use)");
+			rc = bad_sec(err, path, b + IXF_SEC_TLDS,
+			             "used count (not the words in use)");
 		else if (parts[0].nonzero[s][2] + parts[1].nonzero[s][2] != fs->uh_used)
-			rc = bad_sec(err, path, b + SEC_URLHOSTS, "used count (not the words in use)");
+			rc = bad_sec(err, path, b + IXF_SEC_URLHOSTS,
+			             "used count (not the words in use)");
 	}
 	for (int t = 0; t < IOC_TYPE_COUNT && rc == 0; t++)
 		if (parts[0].live[t] + parts[1].live[t] != h->by_type[t])
@@ -809,7 +772,8 @@ int match_index_load_file(const char *path, struct match_index **out, struct cri
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
 		return crix_error_set(err, CRIX_EIO, "%s: %s", path,
-		                      S_ISDIR(sb.st_mode) ? strerror(EISDIR) : "not a regular file");
+		                      S_ISDIR(sb.st_mode) ? strerror(EISDIR)
+		                                          : "not a regular file");
 	}
 	struct ixf_header h;
 	ssize_t r;
