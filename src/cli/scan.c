@@ -52,7 +52,9 @@ void cli_scan_help(FILE *f)
 	        "usage: crix scan -i INDICATORS [-i ...] [--allow FILE ...] [--refang] [-j N]\n"
 	        "                 [--count | --stats] [--strict] [--format F] [--column C]\n"
 	        "                 [--field NAME] [--type T] [--report-to URL --token TOKEN\n"
-	        "                 [--report-where TEXT]] [LOGFILE...]\n\n"
+	        "                 [--report-where TEXT]] [--save-index FILE] [LOGFILE...]\n"
+	        "       crix scan -x INDEX [-i MORE ...] [--allow FILE ...] [options] "
+	        "[LOGFILE...]\n\n"
 	        "Checks logs (any text: web, DNS, mail, proxy, Zeek, syslog; gzip too) against\n"
 	        "indicator lists and prints one JSON object per hit:\n"
 	        "  "
@@ -68,6 +70,11 @@ void cli_scan_help(FILE *f)
 	        "                         warning list or STIX 2.1 bundle (detected; see "
 	        "--format)\n"
 	        "  --allow FILE           known-benign values (warning list or plain) to remove\n"
+	        "  -x, --index FILE       start from an index saved by --save-index instead of\n"
+	        "                         parsing its lists again (-i and --allow add to it)\n"
+	        "  --save-index FILE      save the index (lists, allow-lists, sources) to FILE,\n"
+	        "                         mode 0600, for later -x runs; with no LOGFILE it only\n"
+	        "                         saves (standard input is not read)\n"
 	        "  --format F             plain|hosts|csv|jsonl|warninglist|stix for the next -i\n"
 	        "  --column C             CSV column for the next -i: a number or a header name\n"
 	        "  --field NAME           JSON lines field for the next -i (default \"value\")\n"
@@ -750,6 +757,7 @@ int cli_scan(int argc, char **argv)
 	struct match_load_opts next = {.diag = stderr};
 	bool refang = false, count_only = false, stats = false, strict = false, quiet = false;
 	const char *report_url = NULL, *report_token = getenv("CRIX_TOKEN"), *report_where = NULL;
+	const char *index_path = NULL, *save_path = NULL;
 	int nthreads = default_threads();
 	int i = 1;
 	for (; i < argc; i++) {
@@ -795,6 +803,10 @@ int cli_scan(int argc, char **argv)
 			} else if (strcmp(a, "-j") == 0) {
 				if (parse_count("-j", v, 1, MAX_THREADS, &nthreads) != 0)
 					return 2;
+			} else if (strcmp(a, "-x") == 0 || strcmp(a, "--index") == 0) {
+				index_path = v;
+			} else if (strcmp(a, "--save-index") == 0) {
+				save_path = v;
 			} else if (strcmp(a, "--format") == 0) {
 				if (parse_format(v, &next.format) != 0)
 					return 2;
@@ -841,8 +853,9 @@ int cli_scan(int argc, char **argv)
 			break;
 		}
 	}
-	if (nlists == 0) {
-		fprintf(stderr, "crix scan: no indicators: give at least one -i FILE\n");
+	if (nlists == 0 && index_path == NULL) {
+		fprintf(stderr,
+		        "crix scan: no indicators: give at least one -i FILE or -x INDEX\n");
 		return 2;
 	}
 	if (count_only && stats) {
@@ -864,15 +877,42 @@ int cli_scan(int argc, char **argv)
 		return 2;
 	}
 	/* The first log is opened and mapped now, so that its page tables are
-	 * filled in while the lists load. */
+	 * filled in while the lists load.  --save-index without logs only
+	 * saves: standard input is not read. */
 	struct log_file lf;
-	log_open(&lf, i < argc ? log_path(argv[i]) : NULL);
-	bool lf_open = true;
+	bool save_only = save_path != NULL && i >= argc;
+	bool lf_open = !save_only;
+	if (lf_open)
+		log_open(&lf, i < argc ? log_path(argv[i]) : NULL);
 	char scan_start[CLOCK_ISO_LEN];
 	clock_now_iso(scan_start);
 	struct timespec t_load;
 	clock_gettime(CLOCK_MONOTONIC, &t_load);
-	if (ioc_ctx_new(&ctx, &err) != 0 || match_index_new(&ix, &err) != 0) {
+	if (ioc_ctx_new(&ctx, &err) != 0) {
+		fprintf(stderr, "crix scan: %s\n", err.msg);
+		goto out;
+	}
+	if (index_path != NULL) {
+		/* a saved index instead of its lists: read, not parsed */
+		struct timespec t_ix;
+		clock_gettime(CLOCK_MONOTONIC, &t_ix);
+		if (match_index_load_file(index_path, &ix, &err) != 0) {
+			fprintf(stderr, "crix scan: %s\n", err.msg);
+			goto out;
+		}
+		if (!quiet) {
+			struct match_stats xs;
+			match_index_stats(ix, &xs);
+			size_t nsrc = 0;
+			while (match_index_source(ix, (uint32_t)nsrc) != NULL)
+				nsrc++;
+			fprintf(stderr,
+			        "crix scan: index %s: %zu indicators from %zu source%s, %zu "
+			        "allow-listed, read in %.3f s\n",
+			        index_path, xs.indicators, nsrc, nsrc == 1 ? "" : "s", xs.allowed,
+			        since(&t_ix));
+		}
+	} else if (match_index_new(&ix, &err) != 0) {
 		fprintf(stderr, "crix scan: %s\n", err.msg);
 		goto out;
 	}
@@ -905,6 +945,24 @@ int cli_scan(int argc, char **argv)
 		fprintf(stderr,
 		        "crix scan: %zu indicators loaded in %.2f s, %zu allow-listed, %.1f MB\n",
 		        ms.indicators, since(&t_load), ms.allowed, ms.memory / 1e6);
+	if (save_path != NULL) {
+		struct timespec t_save;
+		clock_gettime(CLOCK_MONOTONIC, &t_save);
+		if (match_index_save(ix, save_path, &err) != 0) {
+			fprintf(stderr, "crix scan: %s\n", err.msg);
+			goto out;
+		}
+		struct stat sb;
+		if (!quiet)
+			fprintf(stderr, "crix scan: saved index %s (%.1f MB) in %.3f s\n",
+			        save_path,
+			        stat(save_path, &sb) == 0 ? (double)sb.st_size / 1e6 : 0.0,
+			        since(&t_save));
+		if (save_only) {
+			status = 0;
+			goto out;
+		}
+	}
 	struct timespec t_scan, cpu_scan;
 	clock_gettime(CLOCK_MONOTONIC, &t_scan);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu_scan);

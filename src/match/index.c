@@ -27,10 +27,10 @@
 
 #define HUGE_PAGE ((size_t)2 << 20)
 /* Words of a bitmap with a bit per IPv4 /24. */
-#define V4MAP_WORDS ((1u << 24) / 64)
+#define V4MAP_WORDS MATCH_V4MAP_WORDS
 
 /*
- * A zeroed table of n 8-byte words, freed with table_free(p, n).  From
+ * A zeroed table of n 8-byte words, freed with match_table_free(p, n).  From
  * 2 MiB on it is mapped, aligned to 2 MiB and advised as huge pages: its
  * probes are random, and with 4 KiB pages nearly each probe of a table of
  * 100+ MB also misses the TLB (a two-level walk under a VM), both while
@@ -42,7 +42,7 @@
  * first used (a memset zeroed the 144 MB of slots and filter of a 10M
  * index again, on the loading thread, before any value was added).
  */
-static uint64_t *table_alloc(size_t n)
+uint64_t *match_table_alloc(size_t n)
 {
 	if (n > SIZE_MAX / 8 - HUGE_PAGE)
 		return NULL;
@@ -64,8 +64,8 @@ static uint64_t *table_alloc(size_t n)
 	return (uint64_t *)p;
 }
 
-/* Frees a table of n words from table_alloc (NULL: nothing). */
-static void table_free(uint64_t *p, size_t n)
+/* Frees a table of n words from match_table_alloc (NULL: nothing). */
+void match_table_free(uint64_t *p, size_t n)
 {
 	size_t bytes = n * 8;
 	if (bytes < HUGE_PAGE)
@@ -148,7 +148,7 @@ static int slots_grow(uint64_t **slots, size_t *mask, size_t want)
 		cap *= 2;
 	if (*slots != NULL && cap == *mask + 1)
 		return 0;
-	uint64_t *ns = table_alloc(cap);
+	uint64_t *ns = match_table_alloc(cap);
 	if (ns == NULL)
 		return -1;
 	size_t nm = cap - 1;
@@ -164,7 +164,7 @@ static int slots_grow(uint64_t **slots, size_t *mask, size_t want)
 		}
 	}
 	if (*slots != NULL)
-		table_free(*slots, *mask + 1);
+		match_table_free(*slots, *mask + 1);
 	*slots = ns;
 	*mask = nm;
 	return 0;
@@ -238,7 +238,7 @@ static void *bloom_fill(void *arg)
 #define BLOOM_MAX_THREADS 64
 
 /* The filter's size for the slots: one word per 8 slots. */
-static size_t bloom_words(const struct match_store *st)
+size_t match_bloom_words(const struct match_store *st)
 {
 	size_t words = st->slots != NULL ? (st->mask + 1) / 8 : 0;
 	return words < 8 ? 8 : words;
@@ -256,8 +256,8 @@ static size_t bloom_words(const struct match_store *st)
  */
 static int bloom_build(struct match_store *st, unsigned threads)
 {
-	size_t words = bloom_words(st);
-	uint64_t *b = table_alloc(words);
+	size_t words = match_bloom_words(st);
+	uint64_t *b = match_table_alloc(words);
 	if (b == NULL)
 		return -1;
 	st->bloom = b;
@@ -358,8 +358,8 @@ static int store_insert_at(struct match_store *st, uint64_t h, uint32_t id, size
 	if (st->slots == NULL || (st->used + 1) * 4 > (st->mask + 1) * 3) {
 		if (slots_grow(&st->slots, &st->mask, st->used + 1) != 0)
 			return -1;
-		table_free(st->bloom,
-		           st->bloom_mask + 1); /* until match_index_shrink builds it again */
+		match_table_free(st->bloom,
+		                 st->bloom_mask + 1); /* until match_index_shrink builds it again */
 		st->bloom = NULL;
 		empty = SIZE_MAX; /* the slot was of the old table */
 	}
@@ -634,18 +634,18 @@ int match_index_new(struct match_index **out, struct crix_error *err)
 
 static void store_free(struct match_store *st)
 {
-	table_free(st->slots, st->mask + 1);
+	match_table_free(st->slots, st->mask + 1);
 	free(st->entries);
 	free(st->arena);
-	table_free(st->tlds, st->tld_mask + 1);
-	table_free(st->urlhosts, st->uh_mask + 1);
-	table_free(st->v4any, V4MAP_WORDS);
-	table_free(st->v4map, V4MAP_WORDS);
-	table_free(st->v4net, V4MAP_WORDS);
-	table_free(st->v4cover, V4MAP_WORDS);
+	match_table_free(st->tlds, st->tld_mask + 1);
+	match_table_free(st->urlhosts, st->uh_mask + 1);
+	match_table_free(st->v4any, V4MAP_WORDS);
+	match_table_free(st->v4map, V4MAP_WORDS);
+	match_table_free(st->v4net, V4MAP_WORDS);
+	match_table_free(st->v4cover, V4MAP_WORDS);
 	for (unsigned l = 16; l <= 24; l++)
-		table_free(st->v4len[l - 16], ((size_t)1 << l) / 64);
-	table_free(st->bloom, st->bloom_mask + 1);
+		match_table_free(st->v4len[l - 16], ((size_t)1 << l) / 64);
+	match_table_free(st->bloom, st->bloom_mask + 1);
 }
 
 void match_index_free(struct match_index *ix)
@@ -789,11 +789,11 @@ static int v4map_mark(struct match_store *st, unsigned type, const unsigned char
 	uint64_t **map = type == IOC_IPV4 ? &st->v4map : &st->v4net;
 	size_t words = V4MAP_WORDS;
 	uint32_t bit = addr >> 8;
-	if (st->v4any == NULL && (st->v4any = table_alloc(V4MAP_WORDS)) == NULL)
+	if (st->v4any == NULL && (st->v4any = match_table_alloc(V4MAP_WORDS)) == NULL)
 		return -1;
 	st->v4any[bit / 64] |= 1ull << (bit % 64);
 	if (type == IOC_CIDR4 && key[0] <= 24) {
-		if (st->v4cover == NULL && (st->v4cover = table_alloc(V4MAP_WORDS)) == NULL)
+		if (st->v4cover == NULL && (st->v4cover = match_table_alloc(V4MAP_WORDS)) == NULL)
 			return -1;
 		bits_set(st->v4cover, addr >> 8, 1u << (24 - key[0]));
 		bits_set(st->v4any, addr >> 8, 1u << (24 - key[0]));
@@ -801,7 +801,7 @@ static int v4map_mark(struct match_store *st, unsigned type, const unsigned char
 		words = ((size_t)1 << key[0]) / 64;
 		bit = addr >> (32 - key[0]);
 	}
-	if (*map == NULL && (*map = table_alloc(words)) == NULL)
+	if (*map == NULL && (*map = match_table_alloc(words)) == NULL)
 		return -1;
 	(*map)[bit / 64] |= 1ull << (bit % 64);
 	return 0;
@@ -1097,15 +1097,15 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
 		}
 	}
 	if (st->mask + 1 != cap) {
-		table_free(st->bloom, st->bloom_mask + 1); /* sized for the old slots */
+		match_table_free(st->bloom, st->bloom_mask + 1); /* sized for the old slots */
 		st->bloom = NULL;
 	}
 	/* an empty store's filter is kept up as the values come, rather than
 	 * built from them all at the end (hashing each key again); without
 	 * memory for it now, it is built then */
 	if (rc == 0 && st->bloom == NULL && st->nentries == 0 &&
-	    (st->bloom = table_alloc(bloom_words(st))) != NULL)
-		st->bloom_mask = bloom_words(st) - 1;
+	    (st->bloom = match_table_alloc(match_bloom_words(st))) != NULL)
+		st->bloom_mask = match_bloom_words(st) - 1;
 	pthread_rwlock_unlock(&ix->lock);
 	return rc == 0 ? 0
 	               : crix_error_set(err, CRIX_ENOMEM, "match: out of memory reserving %zu", n);
@@ -1163,7 +1163,7 @@ void match_index_shrink_threads(struct match_index *ix, unsigned threads)
 	if (st->nentries > 0 && st->bloom == NULL)
 		(void)bloom_build(st, threads);
 	else if (st->nentries == 0 && st->bloom != NULL) {
-		table_free(st->bloom, st->bloom_mask + 1);
+		match_table_free(st->bloom, st->bloom_mask + 1);
 		st->bloom = NULL;
 	}
 	pthread_rwlock_unlock(&ix->lock);

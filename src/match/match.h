@@ -153,6 +153,28 @@ struct match_stats {
 void match_index_stats(struct match_index *ix, struct match_stats *st);
 
 /*
+ * Index files (indexfile.c): an index saved once and read back by later
+ * runs instead of parsing its lists again.
+ *
+ * match_index_save writes ix (its indicators, allow-list, sources and
+ * counts) to path durably: a temporary file of mode 0600 in the same
+ * directory (indicator sets carry TLP:AMBER/RED data), synced, renamed over
+ * path, and the directory synced.  Lookups may run meanwhile; additions
+ * wait.  The same index always gives the same bytes.
+ *
+ * match_index_load_file reads such a file into a new index (OUT: *out, free
+ * with match_index_free) that is like one built by adding the values: owned
+ * memory, which later additions and allow-lists change as usual.  The file
+ * is checked throughout before use: a damaged, truncated or hostile file is
+ * refused with "PATH: bad index file: WHAT" (CRIX_EINVAL), one made by a
+ * crix that hashes or lays out the index differently with "PATH: built by
+ * an incompatible crix version" (CRIX_EINVAL); nothing is allocated beyond
+ * what the file's size allows.
+ */
+int match_index_save(struct match_index *ix, const char *path, struct crix_error *err);
+int match_index_load_file(const char *path, struct match_index **out, struct crix_error *err);
+
+/*
  * Looks up one canonical value: exact for every type, plus CIDR for IPs,
  * suffix for domains, and the host for URLs and e-mail addresses.
  * Returns the callback's non-zero value, or 0.

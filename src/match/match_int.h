@@ -92,6 +92,23 @@ struct match_index {
 
 uint64_t match_hash(unsigned type, const void *key, size_t n);
 
+/* Words of a bitmap with a bit per IPv4 /24 (v4any, v4map, v4net, v4cover). */
+#define MATCH_V4MAP_WORDS ((1u << 24) / 64)
+
+/*
+ * The store's memory for its tables (slots, hash sets, bitmaps, filter): a
+ * zeroed table of n 8-byte words, from 2 MiB on mapped and advised as huge
+ * pages; freed with match_table_free(p, n) (NULL: nothing).  Exposed for
+ * the index file reader (indexfile.c), whose tables must be the same as
+ * those a load builds: owned, growable, in huge pages.
+ */
+uint64_t *match_table_alloc(size_t n);
+void match_table_free(uint64_t *p, size_t n);
+
+/* The size in words of the Bloom filter for st's slots (one per 8 slots,
+ * at least 8). */
+size_t match_bloom_words(const struct match_store *st);
+
 /* Are a[0..n) and b[0..n) the same bytes?  memcmp for the short keys of a
  * lookup (hosts, addresses), inline: words that may overlap, no call, and
  * no read outside either range. */

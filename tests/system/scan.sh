@@ -182,6 +182,64 @@ expect_contains one.err "69317 records, 55157 added, 13439 duplicates, 0 allow-l
 expect_exit 2 scan -j3 --strict -i big.txt log.txt
 expect_contains "$ERR" "big.txt:97: 'bad_value_97' is not an indicator"
 
+check "--save-index then -x: the same hits as -i; the allow-list kept; mode 0600"
+expect_exit 0 scan -q -i iocs.txt log.txt
+cp "$OUT" by-list.out
+expect_exit 0 scan -i iocs.txt --save-index saved.idx </dev/null
+expect_contains "$ERR" "saved index saved.idx"
+[ "$(stat -c %a saved.idx)" = 600 ] || fail "saved.idx has mode $(stat -c %a saved.idx), want 600"
+ls | grep -q 'saved.idx.tmp' && fail "a temporary file is left beside saved.idx"
+expect_exit 0 scan -x saved.idx log.txt
+cmp by-list.out "$OUT" || fail "-x hits differ from -i"
+expect_contains "$ERR" "index saved.idx: 8 indicators from 1 source"
+expect_contains "$ERR" " s"
+expect_exit 0 scan -q -j1 --index saved.idx log.txt
+cmp by-list.out "$OUT" || fail "-x -j1 hits differ from -i"
+gzip -c log.txt >logz.gz
+expect_exit 0 scan -q -x saved.idx logz.gz
+expect_contains "$OUT" '"indicator":"http://phish.example.net/login.php?a=1"'
+expect_exit 0 scan -q -x saved.idx <log.txt
+expect_contains "$OUT" '"indicator":"10.20.0.0/16"'
+# saving while scanning: the hits, and the same file
+expect_exit 0 scan -q -i iocs.txt --save-index scan-saved.idx log.txt
+cmp by-list.out "$OUT" || fail "hits of a run that also saves differ"
+cmp saved.idx scan-saved.idx || fail "a run that scans saved other bytes"
+# an allow-list saved with the index still removes, and refuses what -i adds
+expect_exit 0 scan -q --allow allow.txt -i iocs.txt log.txt
+cp "$OUT" allowed.out
+expect_exit 0 scan -q --allow allow.txt -i iocs.txt --save-index allowed.idx
+expect_exit 0 scan -q -x allowed.idx log.txt
+cmp allowed.out "$OUT" || fail "-x of an allow-listed index differs from -i with --allow"
+expect_exit 0 scan -q -x allowed.idx -i iocs.txt log.txt
+expect_not_contains "$OUT" "cidr4" "hits of 10/8 added after loading an index that allows it"
+# -i and --allow add to a loaded index
+printf '11.2.3.45\n' >more.txt
+expect_exit 0 scan -q -x saved.idx -i more.txt log.txt
+expect_contains "$OUT" '"indicator":"11.2.3.45"'
+expect_contains "$OUT" '"indicator":"1.2.3.4"'
+expect_exit 0 scan -q -x saved.idx --allow allow.txt log.txt
+cmp allowed.out "$OUT" || fail "-x with --allow differs from -i with --allow"
+
+check "-x refuses a damaged, truncated or foreign file (exit 2)"
+head -c 3000 saved.idx >cut.idx
+expect_exit 2 scan -x cut.idx log.txt
+expect_contains "$ERR" "cut.idx: bad index file"
+expect_exit 2 scan -x iocs.txt log.txt
+expect_contains "$ERR" "iocs.txt: bad index file: not an index file"
+cp saved.idx bad.idx
+printf 'X' | dd of=bad.idx bs=1 seek=8 conv=notrunc 2>/dev/null
+expect_exit 2 scan -x bad.idx log.txt
+expect_contains "$ERR" "bad.idx: built by an incompatible crix version"
+cp saved.idx bad.idx
+# the main store's slot mask (header offset 352) made not a power of two minus one
+printf '\x05' | dd of=bad.idx bs=1 seek=352 conv=notrunc 2>/dev/null
+expect_exit 2 scan -x bad.idx log.txt
+expect_contains "$ERR" "bad.idx: bad index file"
+expect_exit 2 scan -x no-such.idx log.txt
+expect_contains "$ERR" "no-such.idx"
+expect_exit 2 scan -i iocs.txt --save-index no/such/dir.idx log.txt
+expect_contains "$ERR" "no/such/dir.idx"
+
 check "bad options"
 expect_exit 2 scan log.txt
 expect_exit 2 scan -j 0 -i iocs.txt log.txt
