@@ -1896,6 +1896,86 @@ classify_avx512(const unsigned char *p, struct raw_masks *r)
 	r->nlines = (uint64_t)__builtin_popcountll(r->nl);
 }
 
+/*
+ * The same with AVX-512VBMI: one table lookup (vpermi2b, 128 entries) gives
+ * each ASCII byte a class byte with a bit per mask of struct raw_masks
+ * below, and one test per bit reads a mask out of it, instead of a compare
+ * or two per mask; bytes >= 0x80 get class 0.  The table and the constants
+ * are vectors in memory (vcls), which the tests read as operands, not
+ * constants built in registers on every call.
+ */
+enum {
+	V_TOK = 1 << 0,    /* [A-Za-z0-9._-] */
+	V_UPPER = 1 << 1,  /* A-Z */
+	V_ALPHA = 1 << 2,  /* A-Za-z */
+	V_HEX = 1 << 3,    /* [0-9A-Fa-f] */
+	V_DIGDOT = 1 << 4, /* [0-9.] */
+	V_NEXT = 1 << 5,   /* ':', '/', '\' */
+	V_SEED = 1 << 6,   /* '.', ':', '@' */
+	V_BRK = 1 << 7     /* '.', '-' */
+};
+
+enum { VC_TABLE = 0, VC_BITS = 2, VC_QUOTE = 10, VC_SPACE, VC_NL, VC_N };
+
+static uint8_t vcls[VC_N][64] __attribute__((aligned(64)));
+
+static void init_vcls(void)
+{
+	for (unsigned c = 0; c < 128; c++) {
+		uint8_t k = 0;
+		if (sc[c] & S_TOK)
+			k |= V_TOK;
+		if (sc[c] & S_UPPER)
+			k |= V_UPPER;
+		if (sc[c] & S_ALPHA)
+			k |= V_ALPHA;
+		if (ioc_is_hex((unsigned char)c))
+			k |= V_HEX;
+		if (ioc_is_digit((unsigned char)c) || c == '.')
+			k |= V_DIGDOT;
+		if (c == ':' || c == '/' || c == '\\')
+			k |= V_NEXT;
+		if (c == '.' || c == ':' || c == '@')
+			k |= V_SEED;
+		if (c == '.' || c == '-')
+			k |= V_BRK;
+		vcls[VC_TABLE + c / 64][c % 64] = k;
+	}
+	for (unsigned b = 0; b < 8; b++)
+		memset(vcls[VC_BITS + b], 1 << b, 64);
+	memset(vcls[VC_QUOTE], '"', 64);
+	memset(vcls[VC_SPACE], ' ', 64);
+	memset(vcls[VC_NL], '\n', 64);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vbmi,popcnt"))) static void
+classify_avx512vbmi(const unsigned char *p, struct raw_masks *r)
+{
+#define VC(i) _mm512_load_si512((const void *)vcls[i])
+#define VT(bit) _mm512_test_epi8_mask(cls, VC(VC_BITS + __builtin_ctz(bit)))
+	__m512i v = _mm512_loadu_si512((const void *)p);
+	uint64_t hi = _mm512_movepi8_mask(v);
+	__m512i cls = _mm512_maskz_permutex2var_epi8(~hi, VC(VC_TABLE), v, VC(VC_TABLE + 1));
+	uint64_t seed = VT(V_SEED), brk = VT(V_BRK), next = VT(V_NEXT);
+	r->tok = VT(V_TOK) | hi;
+	r->seed = seed | hi;
+	r->colon = seed & next;
+	r->next = next;
+	r->brk = brk;
+	r->high = hi;
+	r->dot = seed & brk;
+	r->upper = VT(V_UPPER);
+	r->alpha = VT(V_ALPHA);
+	r->hex = VT(V_HEX);
+	r->digdot = VT(V_DIGDOT);
+	r->quote = _mm512_cmpeq_epi8_mask(v, VC(VC_QUOTE));
+	r->space = _mm512_cmpeq_epi8_mask(v, VC(VC_SPACE));
+	r->nl = _mm512_cmpeq_epi8_mask(v, VC(VC_NL));
+	r->nlines = (uint64_t)__builtin_popcountll(r->nl);
+#undef VT
+#undef VC
+}
+
 /* '\n' in p[0, n), 64 bytes at a time; the last bytes with a masked load,
  * which reads nothing outside p[0, n). */
 __attribute__((target("avx512f,avx512bw,popcnt"))) static uint64_t
@@ -1936,6 +2016,9 @@ static int set_classifier(const char *want)
 		bool ok;
 	} impls[] = {
 #ifdef HAVE_X86_DISPATCH
+	        {"avx512", classify_avx512vbmi, count_nl_avx512,
+	         __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	                 __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("popcnt")},
 	        {"avx512", classify_avx512, count_nl_avx512,
 	         __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
 	                 __builtin_cpu_supports("popcnt")},
@@ -1966,6 +2049,10 @@ bool match_scan_simd_agrees(const unsigned char block[64])
 #ifdef HAVE_X86_DISPATCH
 	        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
 	                ? classify_avx512
+	                : classify_portable,
+	        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	                        __builtin_cpu_supports("avx512vbmi")
+	                ? classify_avx512vbmi
 	                : classify_portable,
 	        __builtin_cpu_supports("avx2") ? classify_avx2 : classify_portable,
 #endif
@@ -2007,6 +2094,7 @@ static void choose_classifier(void)
 	have_bmi = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
 	           __builtin_cpu_supports("popcnt") && __get_cpuid(0x80000001, &a, &b, &c, &d) &&
 	           (c & bit_LZCNT);
+	init_vcls();
 #endif
 	(void)set_classifier(NULL);
 }
