@@ -974,6 +974,23 @@ int match_prepare(const struct ioc_value *v, struct match_prep *p)
 	return 0;
 }
 
+void match_index_prefetch_add(const struct match_index *ix, enum ioc_type type,
+                              const struct match_prep *p)
+{
+	const struct match_store *st = &ix->main;
+	if (st->slots != NULL)
+		__builtin_prefetch(&st->slots[(size_t)(p->h >> 32) & st->mask]);
+	if (st->bloom != NULL)
+		__builtin_prefetch(&st->bloom[bloom_word(st, p->h)], 1);
+	if (p->uh != 0 && st->urlhosts != NULL)
+		__builtin_prefetch(&st->urlhosts[(size_t)(p->uh >> 32) & st->uh_mask], 1);
+	if (type == IOC_IPV4 && p->keylen == 4 && st->v4map != NULL) {
+		uint32_t s24 = match_s24(p->key);
+		__builtin_prefetch(&st->v4any[s24 / 64], 1);
+		__builtin_prefetch(&st->v4map[s24 / 64], 1);
+	}
+}
+
 /*
  * The values of a bulk add: their keys and hashes are made, and the slots
  * they probe start loading, before the lock is taken; then one lock holds

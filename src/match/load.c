@@ -1532,12 +1532,51 @@ static void parse_chunk(struct pload *pl, struct loader *w, struct chunk *c)
 	}
 }
 
+/* The event after e. */
+static const unsigned char *ev_next(const unsigned char *e)
+{
+	uint16_t a, b;
+	memcpy(&a, e + 3, 2);
+	if (e[0] == EV_VALUE)
+		return e + EV_VALUE_HEAD + EV_PREP_HEAD + e[EV_VALUE_HEAD + 25] + a;
+	memcpy(&b, e + 1, 2);
+	return e + EV_BAD_HEAD + b + a;
+}
+
+/* Starts loading the index words that adding event e will touch. */
+static void ev_prefetch(struct match_index *ix, const unsigned char *e)
+{
+	const unsigned char *q = e + EV_VALUE_HEAD;
+	if (e[0] != EV_VALUE || q[0] == 0)
+		return;
+	struct match_prep pr;
+	memcpy(&pr.h, q + 1, 8);
+	memcpy(&pr.uh, q + 9, 8);
+	pr.keylen = q[25];
+	memcpy(pr.key, q + EV_PREP_HEAD, pr.keylen < 4 ? pr.keylen : 4);
+	match_index_prefetch_add(ix, (enum ioc_type)e[2], &pr);
+}
+
+/* Events whose index words are loaded ahead of adding them: the hashes
+ * are in the events, so the random words of the tables (a slot, the
+ * filter) start loading this many values early, a few at a time, rather
+ * than a batch's worth at once at its add (more than the core can have
+ * in flight), which left the adding thread waiting on memory. */
+#define REPLAY_AHEAD 12
+
 /* Adds a parsed piece's events to the index in order, as take() would. */
 static int replay(struct loader *l, struct chunk *c)
 {
 	const unsigned char *e = c->ev, *end = c->ev != NULL ? c->ev + c->evlen : NULL;
+	const unsigned char *pf = e; /* the next event to prefetch */
+	size_t lead = 0;             /* events prefetched and not yet added */
 	int rc = 0;
 	while (e < end && rc == 0) {
+		for (; pf < end && lead < REPLAY_AHEAD; lead++) {
+			ev_prefetch(l->ix, pf);
+			pf = ev_next(pf);
+		}
+		lead--;
 		if (e[0] == EV_VALUE) {
 			uint16_t n;
 			uint64_t line;
