@@ -25,6 +25,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* A source larger than this is refused rather than half loaded. */
 #define LOAD_MAX_BYTES ((size_t)8 << 30)
@@ -1645,12 +1648,26 @@ static void *parse_thread(void *arg)
 	return NULL;
 }
 
-/* How many '\n' are in p[0..n): 8 bytes at a time (a memchr per line
- * costs a call per line, and this runs over the whole source). */
+/* How many '\n' are in p[0..n): 16 bytes at a time with SSE2 (part of
+ * x86-64), else 8 (a memchr per line costs a call per line, and this runs
+ * over the whole source, before the parsing threads start). */
 static size_t count_newlines(const char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ull, low7 = ones * 0x7f, nl = ones * '\n';
 	size_t c = 0, i = 0;
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+	while (n - i >= 16) {
+		/* per-byte counters, summed before any can pass 255 */
+		size_t stop = n - i >= 16 * 255 ? i + 16 * 255 : i + (n - i) / 16 * 16;
+		__m128i acc = _mm_setzero_si128();
+		for (; i < stop; i += 16)
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const void *)(p + i)),
+			                                       nl));
+		__m128i sum = _mm_sad_epu8(acc, _mm_setzero_si128());
+		c += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_extract_epi16(sum, 4);
+	}
+#else
+	const uint64_t ones = 0x0101010101010101ull, low7 = ones * 0x7f, nl = ones * '\n';
 	while (n - i >= 8) {
 		/* per-byte counters, summed before any can pass 255 */
 		size_t stop = n - i >= 8 * 255 ? i + 8 * 255 : i + (n - i) / 8 * 8;
@@ -1664,6 +1681,7 @@ static size_t count_newlines(const char *p, size_t n)
 		acc = (acc & 0x00ff00ff00ff00ffull) + ((acc >> 8) & 0x00ff00ff00ff00ffull);
 		c += (size_t)((acc * 0x0001000100010001ull) >> 48);
 	}
+#endif
 	for (; i < n; i++)
 		c += p[i] == '\n';
 	return c;
