@@ -1661,8 +1661,8 @@ static size_t count_newlines(const char *p, size_t n)
 		size_t stop = n - i >= 16 * 255 ? i + 16 * 255 : i + (n - i) / 16 * 16;
 		__m128i acc = _mm_setzero_si128();
 		for (; i < stop; i += 16)
-			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const void *)(p + i)),
-			                                       nl));
+			acc = _mm_sub_epi8(
+			        acc, _mm_cmpeq_epi8(_mm_loadu_si128((const void *)(p + i)), nl));
 		__m128i sum = _mm_sad_epu8(acc, _mm_setzero_si128());
 		c += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_extract_epi16(sum, 4);
 	}
