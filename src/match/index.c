@@ -14,7 +14,6 @@
  * found by probing each prefix length that is present, longest first;
  * domains by probing the host and each parent domain, longest first.
  */
-#define _GNU_SOURCE /* mremap */
 #include "match/match_int.h"
 
 #include <stdint.h>
@@ -73,58 +72,6 @@ static void table_free(uint64_t *p, size_t n)
 		free(p);
 	else if (p != NULL)
 		munmap(p, (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
-}
-
-static size_t huge_round(size_t bytes)
-{
-	return (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-}
-
-/*
- * Resizes a block that grows as values come (the entries, the value bytes:
- * tens to hundreds of MB written in order) from old to n bytes of capacity;
- * NULL when out of memory (p is then unchanged).  Like a table, a block
- * is malloc'd below HUGE_PAGE and mapped as huge pages from there on, so
- * that filling it faults in 2 MiB at a time, not 512 small pages one by one
- * (at 1M values, 12,000 of a load's 14,500 page faults, most on the adding
- * thread that a threaded load waits for); a mapped block grows by mremap,
- * which moves no bytes.  (Advising a malloc'd block instead splits its
- * mapping, and realloc then copies it on every doubling.)  The capacity
- * tells block_free which it is.
- */
-static void *block_resize(void *p, size_t old, size_t n)
-{
-	if (n < HUGE_PAGE) {
-		if (old < HUGE_PAGE)
-			return realloc(p, n);
-		void *q = malloc(n); /* a mapped block shrunk below a huge page */
-		if (q != NULL) {
-			memcpy(q, p, n);
-			munmap(p, huge_round(old));
-		}
-		return q;
-	}
-	if (old < HUGE_PAGE) {
-		void *q = table_alloc((n + 7) / 8);
-		if (q != NULL && p != NULL) {
-			memcpy(q, p, old);
-			free(p);
-		}
-		return q;
-	}
-	if (huge_round(n) == huge_round(old))
-		return p;
-	void *q = mremap(p, huge_round(old), huge_round(n), MREMAP_MAYMOVE);
-	return q != MAP_FAILED ? q : NULL;
-}
-
-/* Frees a block of cap bytes from block_resize (NULL: nothing). */
-static void block_free(void *p, size_t cap)
-{
-	if (cap < HUGE_PAGE)
-		free(p);
-	else if (p != NULL)
-		munmap(p, huge_round(cap));
 }
 
 #ifdef MATCH_COUNTERS
@@ -688,8 +635,8 @@ int match_index_new(struct match_index **out, struct crix_error *err)
 static void store_free(struct match_store *st)
 {
 	table_free(st->slots, st->mask + 1);
-	block_free(st->entries, st->capentries * sizeof *st->entries);
-	block_free(st->arena, st->arena_cap);
+	free(st->entries);
+	free(st->arena);
 	table_free(st->tlds, st->tld_mask + 1);
 	table_free(st->urlhosts, st->uh_mask + 1);
 	table_free(st->v4any, V4MAP_WORDS);
@@ -785,7 +732,7 @@ static int64_t arena_put(struct match_store *st, const void *a, size_t an, const
 			cap *= 2;
 		if (cap > UINT32_MAX)
 			cap = UINT32_MAX;
-		char *p = block_resize(st->arena, st->arena_cap, cap);
+		char *p = realloc(st->arena, cap);
 		if (p == NULL)
 			return -1;
 		st->arena = p;
@@ -806,8 +753,7 @@ static int entry_push(struct match_store *st, uint32_t *id)
 		size_t cap = st->capentries ? st->capentries * 2 : 1024;
 		if (cap >= NONE)
 			return -1;
-		struct match_entry *p =
-		        block_resize(st->entries, st->capentries * sizeof *p, cap * sizeof *p);
+		struct match_entry *p = realloc(st->entries, cap * sizeof *p);
 		if (p == NULL)
 			return -1;
 		st->entries = p;
@@ -1159,8 +1105,7 @@ int match_index_reserve(struct match_index *ix, size_t n, struct crix_error *err
 	if (slots_grow(&st->slots, &st->mask, n) != 0) {
 		rc = -1;
 	} else if (n > st->capentries) {
-		struct match_entry *p =
-		        block_resize(st->entries, st->capentries * sizeof *p, n * sizeof *p);
+		struct match_entry *p = realloc(st->entries, n * sizeof *p);
 		if (p == NULL) {
 			rc = -1;
 		} else {
@@ -1225,15 +1170,14 @@ void match_index_shrink_threads(struct match_index *ix, unsigned threads)
 	pthread_rwlock_wrlock(&ix->lock);
 	struct match_store *st = &ix->main;
 	if (st->nentries > 0 && st->nentries < st->capentries) {
-		struct match_entry *p = block_resize(st->entries, st->capentries * sizeof *p,
-		                                     st->nentries * sizeof *p);
+		struct match_entry *p = realloc(st->entries, st->nentries * sizeof *p);
 		if (p != NULL) {
 			st->entries = p;
 			st->capentries = st->nentries;
 		}
 	}
 	if (st->arena_len > 0 && st->arena_len < st->arena_cap) {
-		char *p = block_resize(st->arena, st->arena_cap, st->arena_len);
+		char *p = realloc(st->arena, st->arena_len);
 		if (p != NULL) {
 			st->arena = p;
 			st->arena_cap = st->arena_len;
