@@ -576,6 +576,28 @@ static struct probe *defer(struct scanner *s, enum probe_kind kind, unsigned typ
 	return p;
 }
 
+/* defer for an IPv4 address, the commonest lookup (a log line's client):
+ * inline, with only the fields an address's lookup reads, and its word of
+ * v4any prefetched here rather than through a call. */
+static inline __attribute__((always_inline)) void defer_ipv4(struct scanner *s, size_t a, size_t b,
+                                                             const uint8_t ip[4])
+{
+	if (s->nq == BATCH)
+		flush(s);
+	s->produced++;
+	MATCH_COUNT(MC_IP4_Q);
+	size_t k = s->nq++;
+	struct probe *p = &s->q[k];
+	p->kind = P_IPV4;
+	p->start = a;
+	p->end = b;
+	memcpy(p->ip, ip, 4);
+	const uint64_t *any = s->ix->main.v4any;
+	if (any != NULL)
+		__builtin_prefetch(&any[match_s24(ip) / 64]);
+	s->q4[s->nq4++] = (uint8_t)k;
+}
+
 /* on_hit for a hit found on the spot: the queued lookups, whose tokens
  * come first, report theirs before it. */
 static int on_hit_now(void *arg, const struct match_hit *h)
@@ -1436,7 +1458,7 @@ static inline __attribute__((always_inline)) void run_lookups(struct scanner *s,
 			uint8_t ip[4];
 			if (s->want_ip4 && parse_ipv4(t + a, n, ip, s->len - a >= 16) &&
 			    !is_version(t, a))
-				defer(s, P_IPV4, IOC_IPV4, a, b, NULL, 0, ip);
+				defer_ipv4(s, a, b, ip);
 		} else if (s->want_host && (f & (S_ALPHA | S_HIGH))) {
 			host_token(s, a, b, f);
 		}
