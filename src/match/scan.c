@@ -776,7 +776,7 @@ static bool parse_ipv4(const unsigned char *p, size_t n, uint8_t a[4], bool wide
  * while the scan holds the read lock), a multiply and a compare instead of
  * hashing the label and probing the set.
  */
-static bool tld_known(struct scanner *s, const char *tld, size_t n, size_t at)
+static inline bool tld_known(struct scanner *s, const char *tld, size_t n, size_t at)
 {
 	if (n > 8 || n == 0)
 		return match_store_has_tld(&s->ix->main, tld, n);
@@ -842,22 +842,27 @@ static inline size_t last_label(const unsigned char *t, size_t a, size_t b, unsi
 	return k;
 }
 
-static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
+/* The lookup of the lower-case host host[0..n) (the run t[a, b)) whose
+ * TLD is stored: unless the table of misses knows it, queued. */
+static void host_probe(struct scanner *s, size_t a, size_t b, const char *host, size_t n,
+                       uint64_t h, unsigned missed)
+{
+	if ((missed >> P_HOST) & 1) {
+		MATCH_COUNT(MC_HOST_MISSED);
+		return;
+	}
+	struct probe *p = defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL);
+	p->h[0] = h;
+	host_queued(s, p);
+}
+
+/* host_token for a run with upper case or bytes >= 0x80 (flags): lowered
+ * or canonicalised first.  k: where its last label starts. */
+static __attribute__((noinline)) void host_token_slow(struct scanner *s, size_t a, size_t b,
+                                                      size_t k, unsigned flags)
 {
 	const unsigned char *t = s->t;
-	/* last label: letters only (or an xn-- label), two or more */
-	unsigned alpha;
-	size_t k = last_label(t, a, b, &alpha);
-	if (k == a || b - k < 2)
-		return;
-	bool ace = b - k > 4 && (t[k] | 0x20) == 'x' && (t[k + 1] | 0x20) == 'n' &&
-	           t[k + 2] == '-' && t[k + 3] == '-';
-	if (!ace && !(flags & S_HIGH) && !alpha)
-		return;
 	size_t n = b - a;
-	if (n >= sizeof s->buf)
-		return;
-	MATCH_COUNT(MC_HOST_TOK);
 	const char *host;
 	if (flags & S_HIGH) {
 		/* an internationalised name: canonicalise it properly */
@@ -872,16 +877,10 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 		if (!match_store_has_tld(&s->ix->main, host + k, n - k))
 			return;
 	} else {
-		size_t at = k; /* the TLD's offset in the text, or in buf */
-		if (flags & S_UPPER) {
-			for (size_t q = 0; q < n; q++)
-				s->buf[q] = (char)ioc_lower(t[a + q]);
-			host = s->buf;
-			at = k - a;
-		} else {
-			host = (const char *)t + a;
-		}
-		if (!tld_known(s, host + (k - a), b - k, at))
+		for (size_t q = 0; q < n; q++)
+			s->buf[q] = (char)ioc_lower(t[a + q]);
+		host = s->buf;
+		if (!tld_known(s, host + (k - a), b - k, k - a))
 			return;
 	}
 	MATCH_COUNT(MC_HOST_TLD);
@@ -894,13 +893,55 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 		h = text_hash(IOC_DOMAIN, host, n);
 		missed = miss_kinds(s, P_HOST, h, host, n);
 	}
+	host_probe(s, a, b, host, n, h, missed);
+}
+
+/*
+ * A run with a dot and a letter: a host if its last label is letters (or
+ * an xn-- label), two or more, and a TLD some stored domain has.  Inline,
+ * for the common case of a lower-case ASCII run: most such runs are file
+ * names ("shirt-924.webp") that the TLD refuses, or hosts the table of
+ * misses knows (a vhost, a referer's host), and a call, with the registers
+ * it saves, cost about as much as that.
+ */
+static inline __attribute__((always_inline)) void host_token(struct scanner *s, size_t a, size_t b,
+                                                             unsigned flags)
+{
+	const unsigned char *t = s->t;
+	unsigned alpha;
+	size_t k = last_label(t, a, b, &alpha);
+	if (k == a || b - k < 2)
+		return;
+	bool ace = b - k > 4 && (t[k] | 0x20) == 'x' && (t[k + 1] | 0x20) == 'n' &&
+	           t[k + 2] == '-' && t[k + 3] == '-';
+	if (!ace && !(flags & S_HIGH) && !alpha)
+		return;
+	size_t n = b - a;
+	if (n >= sizeof s->buf)
+		return;
+	MATCH_COUNT(MC_HOST_TOK);
+	if (flags & (S_HIGH | S_UPPER)) {
+		host_token_slow(s, a, b, k, flags);
+		return;
+	}
+	const char *host = (const char *)t + a;
+	if (!tld_known(s, host + (k - a), b - k, k))
+		return;
+	MATCH_COUNT(MC_HOST_TLD);
+	uint64_t h;
+	unsigned missed;
+	if (a == s->known_a && n == s->known_n) {
+		h = s->known_h; /* the same bytes, lowered, as url_host_fast's */
+		missed = s->known_missed;
+	} else {
+		h = text_hash(IOC_DOMAIN, host, n);
+		missed = miss_kinds(s, P_HOST, h, host, n);
+	}
 	if ((missed >> P_HOST) & 1) {
 		MATCH_COUNT(MC_HOST_MISSED);
 		return;
 	}
-	struct probe *p = defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL);
-	p->h[0] = h;
-	host_queued(s, p);
+	host_probe(s, a, b, host, n, h, missed);
 }
 
 /* Trims the run at [*a, *b) of its punctuation edges ("evil.example." and
