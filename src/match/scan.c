@@ -340,7 +340,7 @@ static inline uint64_t ip4_miss_hash(const uint8_t a[4])
 static inline uint64_t text_hash(unsigned type, const void *key, size_t n)
 {
 	MATCH_COUNT(MC_TEXT_HASH);
-	return match_hash(type, key, n);
+	return match_hash_inline(type, key, n);
 }
 
 static inline uint64_t urlhost_hash(const char *host, size_t n)
