@@ -943,6 +943,12 @@ static inline __attribute__((always_inline)) void host_token(struct scanner *s, 
                                                              unsigned flags)
 {
 	const unsigned char *t = s->t;
+	/* a URL's host whose lookup as a host found nothing before: known
+	 * from url_host_fast's look in the table of misses, before any work
+	 * on its last label */
+	if (a == s->known_a && b - a == s->known_n && ((s->known_missed >> P_HOST) & 1) &&
+	    !(flags & S_HIGH))
+		return;
 	unsigned alpha;
 	size_t k = last_label(t, a, b, &alpha);
 	if (k == a || b - k < 2)
