@@ -1268,6 +1268,65 @@ static const uint8_t hexval1[256] = {
 };
 #undef HV16
 
+/*
+ * match_ipv6_bytes for a candidate of n bytes (1..46) that are hex digits
+ * and ':' only, from its masks: cm, bit k when byte k is ':'; nib, the
+ * hex value of each byte (64 bytes readable).  The same answer and bytes
+ * (inet_pton6's rules, read per field between colons: a field of 1 to 4
+ * digits is a group; an empty one is the "::", which may be there once;
+ * the empty field before a leading "::" and after a trailing one are part
+ * of it; no single ':' at either end), without a branch per byte: the
+ * byte loop's branch on digit or colon missed at every group's end.
+ */
+static bool ipv6_fields(const uint8_t *nib, uint64_t cm, size_t n, uint8_t out[16])
+{
+	uint16_t g[8];
+	unsigned ng = 0, gap = 9; /* gap: groups before the "::"; 9: none */
+	unsigned nf = (unsigned)__builtin_popcountll(cm); /* the last field's index */
+	uint64_t m = cm | 1ull << n;                      /* each field's end */
+	size_t start = 0;
+	bool prev_empty = false;
+	for (unsigned f = 0; f <= nf; f++) {
+		size_t end = (size_t)__builtin_ctzll(m);
+		size_t len = end - start;
+		m &= m - 1;
+		if (len == 0) {
+			if (f == 0) {
+				if (n < 2 || !((cm >> 1) & 1))
+					return false; /* ":x": a single leading ':' */
+			} else if (f == nf) {
+				if (!prev_empty)
+					return false; /* "x:": a single trailing ':' */
+			} else {
+				if (gap != 9)
+					return false; /* a second "::" */
+				gap = ng;
+			}
+			prev_empty = true;
+		} else {
+			if (len > 4 || ng == 8)
+				return false;
+			uint32_t w;
+			memcpy(&w, nib + start, 4);
+			w <<= 8 * (4 - len); /* its digits right-aligned, first one the highest */
+			g[ng++] = (uint16_t)((w & 0xf) << 12 | (w >> 8 & 0xf) << 8 | (w >> 16 & 0xf) << 4 |
+			                     (w >> 24 & 0xf));
+			prev_empty = false;
+		}
+		start = end + 1;
+	}
+	if (gap == 9 ? ng != 8 : ng > 7)
+		return false;
+	uint8_t tmp[16] = {0};
+	for (unsigned i = 0; i < ng; i++) {
+		unsigned at = i < gap ? 2 * i : 16 - 2 * (ng - i); /* after the "::": at the end */
+		tmp[at] = (uint8_t)(g[i] >> 8);
+		tmp[at + 1] = (uint8_t)g[i];
+	}
+	memcpy(out, tmp, 16);
+	return true;
+}
+
 bool match_ipv6_bytes(const char *str, size_t n, uint8_t out[16])
 {
 	const unsigned char *s = (const unsigned char *)str, *end = s + n;
@@ -1275,6 +1334,21 @@ bool match_ipv6_bytes(const char *str, size_t n, uint8_t out[16])
 	size_t tp = 0, colonp = SIZE_MAX;
 	if (n == 0 || n >= 64)
 		return false;
+	if (n <= 46) {
+		/* hex digits and ':' only: by fields, as ipv6_token does (and
+		 * so tested against inet_pton with this function) */
+		uint8_t nib[64] = {0};
+		uint64_t cm = 0;
+		bool plain = true;
+		for (size_t i = 0; i < n; i++) {
+			unsigned hv = hexval1[s[i]];
+			cm |= (uint64_t)(s[i] == ':') << i;
+			plain &= hv != 0 || s[i] == ':';
+			nib[i] = (uint8_t)(hv - 1);
+		}
+		if (plain)
+			return ipv6_fields(nib, cm, n, out);
+	}
 	if (*s == ':' && (++s == end || *s != ':'))
 		return false;
 	const unsigned char *curtok = s;
@@ -1360,7 +1434,9 @@ bool match_ipv6_bytes(const char *str, size_t n, uint8_t out[16])
 }
 
 /* An IPv6 candidate at t[a]: hex digits, colons and (for a trailing dotted
- * quad) dots.  Returns its end, or a when it is not an address. */
+ * quad) dots.  Returns its end, or a when it is not an address.  With 48
+ * bytes of text from t[a], its bytes are classified 16 at a time, and an
+ * address without a dotted quad is parsed from the masks (ipv6_fields). */
 static size_t ipv6_token(struct scanner *s, size_t a)
 {
 	const unsigned char *t = s->t;
@@ -1368,10 +1444,48 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 		return a;
 	size_t e = a, colons = 0, lim = s->len - a > 46 ? a + 46 : s->len;
 	bool dbl = false; /* "::" seen */
-	for (; e < lim && v6c[t[e]]; e++) {
-		if (t[e] == ':') {
-			dbl |= e > a && t[e - 1] == ':';
-			colons++;
+	uint64_t cm = 0, dm = ~0ull; /* with the masks: ':' and '.' from t[a] */
+	uint8_t nib[64];
+#ifdef __SSE2__
+	if (s->len - a >= 48) {
+		uint64_t hm = 0;
+		cm = 0;
+		dm = 0;
+		for (unsigned k = 0; k < 3; k++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + a + 16 * k));
+			__m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+			__m128i dg = u8_le(_mm_sub_epi8(v, _mm_set1_epi8('0')), _mm_set1_epi8(9));
+			__m128i hx = u8_le(_mm_sub_epi8(lo, _mm_set1_epi8('a')), _mm_set1_epi8(5));
+			__m128i val = _mm_or_si128(
+			        _mm_and_si128(dg, _mm_sub_epi8(v, _mm_set1_epi8('0'))),
+			        _mm_andnot_si128(dg, _mm_sub_epi8(lo, _mm_set1_epi8('a' - 10))));
+			_mm_storeu_si128((__m128i *)(void *)(nib + 16 * k), val);
+			hm |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(dg, hx)) << 16 * k;
+			cm |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			              _mm_cmpeq_epi8(v, _mm_set1_epi8(':')))
+			      << 16 * k;
+			dm |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			              _mm_cmpeq_epi8(v, _mm_set1_epi8('.')))
+			      << 16 * k;
+		}
+		_mm_storeu_si128((__m128i *)(void *)(nib + 48), _mm_setzero_si128());
+		size_t r = (size_t)__builtin_ctzll(~(hm | cm | dm)); /* at most 48 */
+		if (r > lim - a)
+			r = lim - a;
+		e = a + r;
+		uint64_t in = (1ull << r) - 1;
+		cm &= in;
+		dm &= in;
+		colons = (size_t)__builtin_popcountll(cm);
+		dbl = (cm & cm << 1) != 0;
+	} else
+#endif
+	{
+		for (; e < lim && v6c[t[e]]; e++) {
+			if (t[e] == ':') {
+				dbl |= e > a && t[e - 1] == ':';
+				colons++;
+			}
 		}
 	}
 	while (e > a && (t[e - 1] == '.' || (t[e - 1] == ':' && !(e - a >= 2 && t[e - 2] == ':'))))
@@ -1383,7 +1497,10 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 	if (colons < 6 && !dbl)
 		return a;
 	uint8_t addr[16];
-	if (!match_ipv6_bytes((const char *)t + a, e - a, addr))
+	size_t n = e - a;
+	uint64_t in = (1ull << n) - 1; /* n <= 46 */
+	if (n > 0 && (dm & in) == 0 ? !ipv6_fields(nib, cm & in, n, addr)
+	                            : !match_ipv6_bytes((const char *)t + a, n, addr))
 		return a;
 	defer(s, P_IPV6, IOC_IPV6, a, e, NULL, 0, addr);
 	return e;
