@@ -123,6 +123,7 @@ struct probe {
 	uint8_t kind, type;
 	uint8_t ip[16];
 	uint32_t key, n;   /* the key: keys[key .. key + n) */
+	uint32_t s24;      /* P_IPV4: the address's /24 (match_s24) */
 	size_t start, end; /* the token, in the scanned text (P_URL: end 0 until
 	                    * needed, then url_end from body) */
 	size_t body;       /* P_URL: after its "://" */
@@ -463,10 +464,11 @@ static void batch_prefetch(struct scanner *s)
 	const struct match_store *st = &s->ix->main;
 	for (size_t k = 0; k < s->nq4; k++) {
 		struct probe *p = &s->q[s->q4[k]];
-		p->h[1] = match_v4bit(st->v4any, match_s24(p->ip));
+		p->h[1] = match_v4bit(st->v4any, p->s24);
 		if (p->h[1])
 			p->h[0] = match_store_prefetch_ipv4_listed(st, p->ip);
-		if (match_store_ipv4_maybe(st, p->ip))
+		/* match_store_ipv4_maybe */
+		if (p->h[1] || (st->len4 & 0xffffull) != 0)
 			s->live |= 1ull << s->q4[k];
 	}
 }
@@ -600,9 +602,10 @@ static inline __attribute__((always_inline)) void defer_ipv4(struct scanner *s, 
 	p->start = a;
 	p->end = b;
 	memcpy(p->ip, ip, 4);
+	p->s24 = match_s24(ip);
 	const uint64_t *any = s->ix->main.v4any;
 	if (any != NULL)
-		__builtin_prefetch(&any[match_s24(ip) / 64]);
+		__builtin_prefetch(&any[p->s24 / 64]);
 	s->q4[s->nq4++] = (uint8_t)k;
 }
 
