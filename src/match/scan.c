@@ -124,6 +124,10 @@ struct probe {
 	uint8_t ip[16];
 	uint32_t key, n;   /* the key: keys[key .. key + n) */
 	uint32_t s24;      /* P_IPV4: the address's /24 (match_s24) */
+	/* P_HOST: where the suffixes whose hashes are in h start (nsuf of
+	 * them; the host, then its parents, not the bare TLD) */
+	uint16_t sat[HOST_HASHES];
+	uint8_t nsuf;
 	size_t start, end; /* the token, in the scanned text (P_URL: end 0 until
 	                    * needed, then url_end from body) */
 	size_t body;       /* P_URL: after its "://" */
@@ -415,15 +419,18 @@ static void host_queued(const struct scanner *s, struct probe *p)
 	const struct match_store *st = &s->ix->main;
 	const char *key = s->keys + p->key;
 	size_t at = 0;
-	for (unsigned j = 0; j < HOST_HASHES; j++) {
+	unsigned j = 0;
+	for (; j < HOST_HASHES; j++) {
 		size_t dot = next_dot(key, at, p->n);
 		if (dot == p->n)
 			break;
 		if (j > 0)
 			p->h[j] = text_hash(IOC_DOMAIN, key + at, p->n - at);
+		p->sat[j] = (uint16_t)at;
 		match_store_prefetch(st, p->h[j]);
 		at = dot + 1;
 	}
+	p->nsuf = (uint8_t)j;
 }
 
 /*
@@ -477,12 +484,23 @@ static void batch_prefetch(struct scanner *s)
  * match_store_suffix), with the hashes host_queued made. */
 static uint32_t probe_suffix(const struct match_store *st, const struct probe *p, const char *key)
 {
-	size_t at = 0;
-	for (unsigned j = 0;; j++) {
+	/* the suffixes host_queued found, without walking the labels again */
+	for (unsigned j = 0; j < p->nsuf; j++) {
+		MATCH_COUNT(MC_HOST_SUF);
+		uint32_t id = match_store_find_h(st, IOC_DOMAIN, key + p->sat[j], p->n - p->sat[j],
+		                                 p->h[j]);
+		if (id != MATCH_NONE)
+			return id;
+	}
+	if (p->nsuf < HOST_HASHES)
+		return MATCH_NONE; /* the next is the bare TLD, never an indicator */
+	size_t at = p->sat[HOST_HASHES - 1];
+	at = next_dot(key, at, p->n) + 1;
+	for (;;) {
 		size_t dot = next_dot(key, at, p->n);
 		if (dot == p->n)
 			return MATCH_NONE; /* a bare TLD is never an indicator */
-		uint64_t h = j < HOST_HASHES ? p->h[j] : text_hash(IOC_DOMAIN, key + at, p->n - at);
+		uint64_t h = text_hash(IOC_DOMAIN, key + at, p->n - at);
 		MATCH_COUNT(MC_HOST_SUF);
 		uint32_t id = match_store_find_h(st, IOC_DOMAIN, key + at, p->n - at, h);
 		if (id != MATCH_NONE)
