@@ -124,8 +124,8 @@ static inline uint64_t match_rd32(const unsigned char *p)
  * addresses).  The length is in the seed, so overlapping reads do not make
  * two keys alike.
  */
-static inline __attribute__((always_inline)) uint64_t match_hash_inline(unsigned type, const void *key,
-                                                                   size_t n)
+static inline __attribute__((always_inline)) uint64_t match_hash_inline(unsigned type,
+                                                                        const void *key, size_t n)
 {
 	const unsigned char *p = key;
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)type << 56) ^ n, t;
@@ -147,7 +147,6 @@ static inline __attribute__((always_inline)) uint64_t match_hash_inline(unsigned
 	}
 	return match_mix(h ^ t, 0xe7037ed1a0b428dbull);
 }
-
 
 /* Are a[0..n) and b[0..n) the same bytes?  memcmp for the short keys of a
  * lookup (hosts, addresses), inline: words that may overlap, no call, and

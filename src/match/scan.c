@@ -122,8 +122,8 @@ enum probe_kind {
 struct probe {
 	uint8_t kind, type;
 	uint8_t ip[16];
-	uint32_t key, n;   /* the key: keys[key .. key + n) */
-	uint32_t s24;      /* P_IPV4: the address's /24 (match_s24) */
+	uint32_t key, n; /* the key: keys[key .. key + n) */
+	uint32_t s24;    /* P_IPV4: the address's /24 (match_s24) */
 	/* P_HOST: where the suffixes whose hashes are in h start (nsuf of
 	 * them; the host, then its parents, not the bare TLD) */
 	uint16_t sat[HOST_HASHES];
@@ -717,8 +717,8 @@ static const int32_t quad_min[81][4]
 /* The parts of the quad in v (16 bytes, its first n digits and dots, with
  * its dots at d1 < d2 < d3) with one shuffle and two multiply-adds instead
  * of a branch-free select per part: parse_ipv4's answer. */
-__attribute__((target("ssse3"))) static inline bool quad_ssse3(__m128i v, size_t n, size_t d1, size_t d2,
-                                                        size_t d3, uint8_t a[4])
+__attribute__((target("ssse3"))) static inline bool quad_ssse3(__m128i v, size_t n, size_t d1,
+                                                               size_t d2, size_t d3, uint8_t a[4])
 {
 	size_t l0 = d1, l1 = d2 - d1 - 1, l2 = d3 - d2 - 1, l3 = n - d3 - 1;
 	/* each 1..3: l - 1 <= 2 (unsigned, so 0 wraps) */
@@ -1302,7 +1302,7 @@ static const uint8_t hexval1[256] = {
 static bool ipv6_fields(const uint8_t *nib, uint64_t cm, size_t n, uint8_t out[16])
 {
 	uint16_t g[8];
-	unsigned ng = 0, gap = 9; /* gap: groups before the "::"; 9: none */
+	unsigned ng = 0, gap = 9;                         /* gap: groups before the "::"; 9: none */
 	unsigned nf = (unsigned)__builtin_popcountll(cm); /* the last field's index */
 	uint64_t m = cm | 1ull << n;                      /* each field's end */
 	size_t start = 0;
@@ -1330,8 +1330,8 @@ static bool ipv6_fields(const uint8_t *nib, uint64_t cm, size_t n, uint8_t out[1
 			uint32_t w;
 			memcpy(&w, nib + start, 4);
 			w <<= 8 * (4 - len); /* its digits right-aligned, first one the highest */
-			g[ng++] = (uint16_t)((w & 0xf) << 12 | (w >> 8 & 0xf) << 8 | (w >> 16 & 0xf) << 4 |
-			                     (w >> 24 & 0xf));
+			g[ng++] = (uint16_t)((w & 0xf) << 12 | (w >> 8 & 0xf) << 8 |
+			                     (w >> 16 & 0xf) << 4 | (w >> 24 & 0xf));
 			prev_empty = false;
 		}
 		start = end + 1;
@@ -1464,7 +1464,7 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 	if (a > 0 && (ioc_is_alnum(t[a - 1]) || t[a - 1] == ':' || t[a - 1] == '.'))
 		return a;
 	size_t e = a, colons = 0, lim = s->len - a > 46 ? a + 46 : s->len;
-	bool dbl = false; /* "::" seen */
+	bool dbl = false;            /* "::" seen */
 	uint64_t cm = 0, dm = ~0ull; /* with the masks: ':' and '.' from t[a] */
 	uint8_t nib[64];
 #ifdef __SSE2__
@@ -1473,7 +1473,8 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 		cm = 0;
 		dm = 0;
 		for (unsigned k = 0; k < 3; k++) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + a + 16 * k));
+			__m128i v =
+			        _mm_loadu_si128((const __m128i *)(const void *)(t + a + 16 * k));
 			__m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
 			__m128i dg = u8_le(_mm_sub_epi8(v, _mm_set1_epi8('0')), _mm_set1_epi8(9));
 			__m128i hx = u8_le(_mm_sub_epi8(lo, _mm_set1_epi8('a')), _mm_set1_epi8(5));
