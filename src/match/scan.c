@@ -1302,20 +1302,19 @@ static const uint8_t hexval1[256] = {
 static bool ipv6_fields(const uint8_t *nib, uint64_t cm, size_t n, uint8_t out[16])
 {
 	uint16_t g[8];
-	unsigned ng = 0, gap = 9;                         /* gap: groups before the "::"; 9: none */
-	unsigned nf = (unsigned)__builtin_popcountll(cm); /* the last field's index */
-	uint64_t m = cm | 1ull << n;                      /* each field's end */
+	unsigned ng = 0, gap = 9;    /* gap: groups before the "::"; 9: none */
+	uint64_t m = cm | 1ull << n; /* each field's end (the last one's: n) */
 	size_t start = 0;
 	bool prev_empty = false;
-	for (unsigned f = 0; f <= nf; f++) {
+	for (unsigned f = 0; m != 0; f++) {
 		size_t end = (size_t)__builtin_ctzll(m);
 		size_t len = end - start;
-		m &= m - 1;
+		m &= m - 1; /* 0 after the last field */
 		if (len == 0) {
 			if (f == 0) {
 				if (n < 2 || !((cm >> 1) & 1))
 					return false; /* ":x": a single leading ':' */
-			} else if (f == nf) {
+			} else if (m == 0) {
 				if (!prev_empty)
 					return false; /* "x:": a single trailing ':' */
 			} else {
@@ -1498,7 +1497,14 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 		uint64_t in = (1ull << r) - 1;
 		cm &= in;
 		dm &= in;
-		colons = (size_t)__builtin_popcountll(cm);
+		/* the colons counted only as far as the tests below need: under
+		 * 2, 2..5 or 6 and more (baseline x86-64 has no popcnt) */
+		uint64_t c1 = cm & (cm - 1); /* without its lowest colon: 0 when < 2 */
+		uint64_t c5 = c1 & (c1 - 1);
+		c5 &= c5 - 1;
+		c5 &= c5 - 1;
+		c5 &= c5 - 1; /* without the lowest five: 0 when < 6 */
+		colons = c1 == 0 ? 1 : c5 == 0 ? 2 : 6;
 		dbl = (cm & cm << 1) != 0;
 	} else
 #endif
