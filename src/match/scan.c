@@ -1638,6 +1638,31 @@ static size_t next_sep(const struct scanner *s, size_t q, size_t b)
 static void hash_segments(struct scanner *s, size_t a, size_t b)
 {
 	const unsigned char *t = s->t;
+#ifdef __SSE2__
+	if (b - a <= 64 && s->len - a >= 64) {
+		/* most such runs are file names of short words ("winter-top-
+		 * review-light-coat-26301"): no 32 bytes without a separator in
+		 * them, seen in the run's mask of separators */
+		uint64_t sep = 0;
+		for (unsigned k = 0; k < 4; k++) {
+			__m128i v =
+			        _mm_loadu_si128((const __m128i *)(const void *)(t + a + 16 * k));
+			__m128i m =
+			        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+			                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')),
+			                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+			sep |= (uint64_t)(unsigned)_mm_movemask_epi8(m) << 16 * k;
+		}
+		uint64_t x = ~sep & (b - a == 64 ? ~0ull : (1ull << (b - a)) - 1);
+		x &= x >> 1;
+		x &= x >> 2;
+		x &= x >> 4;
+		x &= x >> 8;
+		x &= x >> 16; /* bit k: bytes k..k+31 hold no separator */
+		if (x == 0)
+			return;
+	}
+#endif
 	for (size_t p = a; p < b && s->rc == 0;) {
 		size_t q = next_sep(s, p, b);
 		if (is_hash_len(q - p) && (p > a || q < b)) {
