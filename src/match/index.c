@@ -87,56 +87,9 @@ const char *const match_count_name[MC_N] = {
 
 /* ---- hashing ---- */
 
-static inline uint64_t rd64(const unsigned char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint64_t mix(uint64_t a, uint64_t b)
-{
-	__uint128_t r = (__uint128_t)a * b;
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
-static inline uint64_t rd32(const unsigned char *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-/*
- * 8 bytes at a time, and the last 1..8 bytes read at once, overlapping
- * what came before (keys of 8 bytes or more) or as two 4-byte halves or
- * three single bytes (shorter keys), which go in the high half so that
- * no key's bytes cancel the length in the seed: no copy of a variable length, which
- * cost as much as the rest on the short keys a scan hashes (hosts,
- * addresses).  The length is in the seed, so overlapping reads do not make
- * two keys alike.
- */
 uint64_t match_hash(unsigned type, const void *key, size_t n)
 {
-	const unsigned char *p = key;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)type << 56) ^ n, t;
-	if (n >= 8) {
-		size_t r = n;
-		while (r > 8) {
-			h = mix(h ^ rd64(p), 0xa0761d6478bd642full);
-			p += 8;
-			r -= 8;
-		}
-		t = rd64(p + r - 8);
-	} else if (n >= 4) {
-		t = rd32(p) << 32 | rd32(p + n - 4);
-	} else if (n > 0) {
-		/* high, away from the length in the seed's low bits */
-		t = ((uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1]) << 32;
-	} else {
-		t = 0;
-	}
-	return mix(h ^ t, 0xe7037ed1a0b428dbull);
+	return match_hash_inline(type, key, n);
 }
 
 /* ---- slot tables ---- */

@@ -51,6 +51,11 @@ static uint8_t v6c[256], urlstop[256];
 /* Bytes that end the fast read of a URL's host (see url_host_fast) */
 static uint8_t hoststop[256];
 
+#if defined(__x86_64__) && defined(__GNUC__)
+/* the tokenizer parses dotted quads with SSSE3 (parse_ipv4_ssse3) */
+static bool have_ssse3;
+#endif
+
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 static void choose_classifier(void);
 
@@ -84,6 +89,9 @@ static void init_classes(void)
 		hoststop[c] = urlstop[c] || c == '/' || c == '?' || c == '#' || c == '@' ||
 		              c == ':' || c == '[';
 	}
+#if defined(__x86_64__) && defined(__GNUC__)
+	have_ssse3 = __builtin_cpu_supports("ssse3");
+#endif
 	choose_classifier();
 }
 
@@ -114,7 +122,12 @@ enum probe_kind {
 struct probe {
 	uint8_t kind, type;
 	uint8_t ip[16];
-	uint32_t key, n;   /* the key: keys[key .. key + n) */
+	uint32_t key, n; /* the key: keys[key .. key + n) */
+	uint32_t s24;    /* P_IPV4: the address's /24 (match_s24) */
+	/* P_HOST: where the suffixes whose hashes are in h start (nsuf of
+	 * them; the host, then its parents, not the bare TLD) */
+	uint16_t sat[HOST_HASHES];
+	uint8_t nsuf;
 	size_t start, end; /* the token, in the scanned text (P_URL: end 0 until
 	                    * needed, then url_end from body) */
 	size_t body;       /* P_URL: after its "://" */
@@ -340,7 +353,7 @@ static inline uint64_t ip4_miss_hash(const uint8_t a[4])
 static inline uint64_t text_hash(unsigned type, const void *key, size_t n)
 {
 	MATCH_COUNT(MC_TEXT_HASH);
-	return match_hash(type, key, n);
+	return match_hash_inline(type, key, n);
 }
 
 static inline uint64_t urlhost_hash(const char *host, size_t n)
@@ -406,15 +419,18 @@ static void host_queued(const struct scanner *s, struct probe *p)
 	const struct match_store *st = &s->ix->main;
 	const char *key = s->keys + p->key;
 	size_t at = 0;
-	for (unsigned j = 0; j < HOST_HASHES; j++) {
+	unsigned j = 0;
+	for (; j < HOST_HASHES; j++) {
 		size_t dot = next_dot(key, at, p->n);
 		if (dot == p->n)
 			break;
 		if (j > 0)
 			p->h[j] = text_hash(IOC_DOMAIN, key + at, p->n - at);
+		p->sat[j] = (uint16_t)at;
 		match_store_prefetch(st, p->h[j]);
 		at = dot + 1;
 	}
+	p->nsuf = (uint8_t)j;
 }
 
 /*
@@ -455,10 +471,11 @@ static void batch_prefetch(struct scanner *s)
 	const struct match_store *st = &s->ix->main;
 	for (size_t k = 0; k < s->nq4; k++) {
 		struct probe *p = &s->q[s->q4[k]];
-		p->h[1] = match_v4bit(st->v4any, match_s24(p->ip));
+		p->h[1] = match_v4bit(st->v4any, p->s24);
 		if (p->h[1])
 			p->h[0] = match_store_prefetch_ipv4_listed(st, p->ip);
-		if (match_store_ipv4_maybe(st, p->ip))
+		/* match_store_ipv4_maybe */
+		if (p->h[1] || (st->len4 & 0xffffull) != 0)
 			s->live |= 1ull << s->q4[k];
 	}
 }
@@ -467,12 +484,23 @@ static void batch_prefetch(struct scanner *s)
  * match_store_suffix), with the hashes host_queued made. */
 static uint32_t probe_suffix(const struct match_store *st, const struct probe *p, const char *key)
 {
-	size_t at = 0;
-	for (unsigned j = 0;; j++) {
+	/* the suffixes host_queued found, without walking the labels again */
+	for (unsigned j = 0; j < p->nsuf; j++) {
+		MATCH_COUNT(MC_HOST_SUF);
+		uint32_t id = match_store_find_h(st, IOC_DOMAIN, key + p->sat[j], p->n - p->sat[j],
+		                                 p->h[j]);
+		if (id != MATCH_NONE)
+			return id;
+	}
+	if (p->nsuf < HOST_HASHES)
+		return MATCH_NONE; /* the next is the bare TLD, never an indicator */
+	size_t at = p->sat[HOST_HASHES - 1];
+	at = next_dot(key, at, p->n) + 1;
+	for (;;) {
 		size_t dot = next_dot(key, at, p->n);
 		if (dot == p->n)
 			return MATCH_NONE; /* a bare TLD is never an indicator */
-		uint64_t h = j < HOST_HASHES ? p->h[j] : text_hash(IOC_DOMAIN, key + at, p->n - at);
+		uint64_t h = text_hash(IOC_DOMAIN, key + at, p->n - at);
 		MATCH_COUNT(MC_HOST_SUF);
 		uint32_t id = match_store_find_h(st, IOC_DOMAIN, key + at, p->n - at, h);
 		if (id != MATCH_NONE)
@@ -576,6 +604,29 @@ static struct probe *defer(struct scanner *s, enum probe_kind kind, unsigned typ
 	return p;
 }
 
+/* defer for an IPv4 address, the commonest lookup (a log line's client):
+ * inline, with only the fields an address's lookup reads, and its word of
+ * v4any prefetched here rather than through a call. */
+static inline __attribute__((always_inline)) void defer_ipv4(struct scanner *s, size_t a, size_t b,
+                                                             const uint8_t ip[4])
+{
+	if (s->nq == BATCH)
+		flush(s);
+	s->produced++;
+	MATCH_COUNT(MC_IP4_Q);
+	size_t k = s->nq++;
+	struct probe *p = &s->q[k];
+	p->kind = P_IPV4;
+	p->start = a;
+	p->end = b;
+	memcpy(p->ip, ip, 4);
+	p->s24 = match_s24(ip);
+	const uint64_t *any = s->ix->main.v4any;
+	if (any != NULL)
+		__builtin_prefetch(&any[p->s24 / 64]);
+	s->q4[s->nq4++] = (uint8_t)k;
+}
+
 /* on_hit for a hit found on the spot: the queued lookups, whose tokens
  * come first, report theirs before it. */
 static int on_hit_now(void *arg, const struct match_hit *h)
@@ -666,8 +717,8 @@ static const int32_t quad_min[81][4]
 /* The parts of the quad in v (16 bytes, its first n digits and dots, with
  * its dots at d1 < d2 < d3) with one shuffle and two multiply-adds instead
  * of a branch-free select per part: parse_ipv4's answer. */
-__attribute__((target("ssse3"))) static bool quad_ssse3(__m128i v, size_t n, size_t d1, size_t d2,
-                                                        size_t d3, uint8_t a[4])
+__attribute__((target("ssse3"))) static inline bool quad_ssse3(__m128i v, size_t n, size_t d1,
+                                                               size_t d2, size_t d3, uint8_t a[4])
 {
 	size_t l0 = d1, l1 = d2 - d1 - 1, l2 = d3 - d2 - 1, l3 = n - d3 - 1;
 	/* each 1..3: l - 1 <= 2 (unsigned, so 0 wraps) */
@@ -690,6 +741,22 @@ __attribute__((target("ssse3"))) static bool quad_ssse3(__m128i v, size_t n, siz
 	        _mm_packus_epi16(_mm_packs_epi32(val, val), _mm_setzero_si128()));
 	memcpy(a, &out, 4);
 	return true;
+}
+
+/* parse_ipv4 for a quad with 16 bytes readable at p, on CPUs with SSSE3:
+ * the load, the dots and quad_ssse3 in one function, one call from the
+ * tokenizer (n: 7..15). */
+__attribute__((target("ssse3"))) static bool parse_ipv4_ssse3(const unsigned char *p, size_t n,
+                                                              uint8_t a[4])
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	uint32_t dots = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+	dots &= (1u << n) - 1;
+	uint32_t r1 = dots & (dots - 1), r2 = r1 & (r1 - 1);
+	if (r2 == 0 || (r2 & (r2 - 1)) != 0)
+		return false;
+	return quad_ssse3(v, n, (size_t)__builtin_ctz(dots), (size_t)__builtin_ctz(r1),
+	                  (size_t)__builtin_ctz(r2), a);
 }
 #endif
 
@@ -745,6 +812,17 @@ static bool parse_ipv4(const unsigned char *p, size_t n, uint8_t a[4], bool wide
 	return true;
 }
 
+/* parse_ipv4 from the tokenizer: with SSSE3 and 16 bytes to read, in one
+ * call. */
+static inline bool parse_quad(const unsigned char *p, size_t n, uint8_t a[4], bool wide)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (wide && have_ssse3)
+		return parse_ipv4_ssse3(p, n, a);
+#endif
+	return parse_ipv4(p, n, a, wide);
+}
+
 /*
  * match_store_has_tld for the last label tld[0..n) of a host, which is at
  * offset at of a buffer (so that the 8 bytes that end it can be read
@@ -754,7 +832,7 @@ static bool parse_ipv4(const unsigned char *p, size_t n, uint8_t a[4], bool wide
  * while the scan holds the read lock), a multiply and a compare instead of
  * hashing the label and probing the set.
  */
-static bool tld_known(struct scanner *s, const char *tld, size_t n, size_t at)
+static inline bool tld_known(struct scanner *s, const char *tld, size_t n, size_t at)
 {
 	if (n > 8 || n == 0)
 		return match_store_has_tld(&s->ix->main, tld, n);
@@ -820,22 +898,27 @@ static inline size_t last_label(const unsigned char *t, size_t a, size_t b, unsi
 	return k;
 }
 
-static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
+/* The lookup of the lower-case host host[0..n) (the run t[a, b)) whose
+ * TLD is stored: unless the table of misses knows it, queued. */
+static void host_probe(struct scanner *s, size_t a, size_t b, const char *host, size_t n,
+                       uint64_t h, unsigned missed)
+{
+	if ((missed >> P_HOST) & 1) {
+		MATCH_COUNT(MC_HOST_MISSED);
+		return;
+	}
+	struct probe *p = defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL);
+	p->h[0] = h;
+	host_queued(s, p);
+}
+
+/* host_token for a run with upper case or bytes >= 0x80 (flags): lowered
+ * or canonicalised first.  k: where its last label starts. */
+static __attribute__((noinline)) void host_token_slow(struct scanner *s, size_t a, size_t b,
+                                                      size_t k, unsigned flags)
 {
 	const unsigned char *t = s->t;
-	/* last label: letters only (or an xn-- label), two or more */
-	unsigned alpha;
-	size_t k = last_label(t, a, b, &alpha);
-	if (k == a || b - k < 2)
-		return;
-	bool ace = b - k > 4 && (t[k] | 0x20) == 'x' && (t[k + 1] | 0x20) == 'n' &&
-	           t[k + 2] == '-' && t[k + 3] == '-';
-	if (!ace && !(flags & S_HIGH) && !alpha)
-		return;
 	size_t n = b - a;
-	if (n >= sizeof s->buf)
-		return;
-	MATCH_COUNT(MC_HOST_TOK);
 	const char *host;
 	if (flags & S_HIGH) {
 		/* an internationalised name: canonicalise it properly */
@@ -850,16 +933,10 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 		if (!match_store_has_tld(&s->ix->main, host + k, n - k))
 			return;
 	} else {
-		size_t at = k; /* the TLD's offset in the text, or in buf */
-		if (flags & S_UPPER) {
-			for (size_t q = 0; q < n; q++)
-				s->buf[q] = (char)ioc_lower(t[a + q]);
-			host = s->buf;
-			at = k - a;
-		} else {
-			host = (const char *)t + a;
-		}
-		if (!tld_known(s, host + (k - a), b - k, at))
+		for (size_t q = 0; q < n; q++)
+			s->buf[q] = (char)ioc_lower(t[a + q]);
+		host = s->buf;
+		if (!tld_known(s, host + (k - a), b - k, k - a))
 			return;
 	}
 	MATCH_COUNT(MC_HOST_TLD);
@@ -872,13 +949,61 @@ static void host_token(struct scanner *s, size_t a, size_t b, unsigned flags)
 		h = text_hash(IOC_DOMAIN, host, n);
 		missed = miss_kinds(s, P_HOST, h, host, n);
 	}
+	host_probe(s, a, b, host, n, h, missed);
+}
+
+/*
+ * A run with a dot and a letter: a host if its last label is letters (or
+ * an xn-- label), two or more, and a TLD some stored domain has.  Inline,
+ * for the common case of a lower-case ASCII run: most such runs are file
+ * names ("shirt-924.webp") that the TLD refuses, or hosts the table of
+ * misses knows (a vhost, a referer's host), and a call, with the registers
+ * it saves, cost about as much as that.
+ */
+static inline __attribute__((always_inline)) void host_token(struct scanner *s, size_t a, size_t b,
+                                                             unsigned flags)
+{
+	const unsigned char *t = s->t;
+	/* a URL's host whose lookup as a host found nothing before: known
+	 * from url_host_fast's look in the table of misses, before any work
+	 * on its last label */
+	if (a == s->known_a && b - a == s->known_n && ((s->known_missed >> P_HOST) & 1) &&
+	    !(flags & S_HIGH))
+		return;
+	unsigned alpha;
+	size_t k = last_label(t, a, b, &alpha);
+	if (k == a || b - k < 2)
+		return;
+	bool ace = b - k > 4 && (t[k] | 0x20) == 'x' && (t[k + 1] | 0x20) == 'n' &&
+	           t[k + 2] == '-' && t[k + 3] == '-';
+	if (!ace && !(flags & S_HIGH) && !alpha)
+		return;
+	size_t n = b - a;
+	if (n >= sizeof s->buf)
+		return;
+	MATCH_COUNT(MC_HOST_TOK);
+	if (flags & (S_HIGH | S_UPPER)) {
+		host_token_slow(s, a, b, k, flags);
+		return;
+	}
+	const char *host = (const char *)t + a;
+	if (!tld_known(s, host + (k - a), b - k, k))
+		return;
+	MATCH_COUNT(MC_HOST_TLD);
+	uint64_t h;
+	unsigned missed;
+	if (a == s->known_a && n == s->known_n) {
+		h = s->known_h; /* the same bytes, lowered, as url_host_fast's */
+		missed = s->known_missed;
+	} else {
+		h = text_hash(IOC_DOMAIN, host, n);
+		missed = miss_kinds(s, P_HOST, h, host, n);
+	}
 	if ((missed >> P_HOST) & 1) {
 		MATCH_COUNT(MC_HOST_MISSED);
 		return;
 	}
-	struct probe *p = defer(s, P_HOST, IOC_DOMAIN, a, b, host, n, NULL);
-	p->h[0] = h;
-	host_queued(s, p);
+	host_probe(s, a, b, host, n, h, missed);
 }
 
 /* Trims the run at [*a, *b) of its punctuation edges ("evil.example." and
@@ -1164,6 +1289,64 @@ static const uint8_t hexval1[256] = {
 };
 #undef HV16
 
+/*
+ * match_ipv6_bytes for a candidate of n bytes (1..46) that are hex digits
+ * and ':' only, from its masks: cm, bit k when byte k is ':'; nib, the
+ * hex value of each byte (64 bytes readable).  The same answer and bytes
+ * (inet_pton6's rules, read per field between colons: a field of 1 to 4
+ * digits is a group; an empty one is the "::", which may be there once;
+ * the empty field before a leading "::" and after a trailing one are part
+ * of it; no single ':' at either end), without a branch per byte: the
+ * byte loop's branch on digit or colon missed at every group's end.
+ */
+static bool ipv6_fields(const uint8_t *nib, uint64_t cm, size_t n, uint8_t out[16])
+{
+	uint16_t g[8];
+	unsigned ng = 0, gap = 9;    /* gap: groups before the "::"; 9: none */
+	uint64_t m = cm | 1ull << n; /* each field's end (the last one's: n) */
+	size_t start = 0;
+	bool prev_empty = false;
+	for (unsigned f = 0; m != 0; f++) {
+		size_t end = (size_t)__builtin_ctzll(m);
+		size_t len = end - start;
+		m &= m - 1; /* 0 after the last field */
+		if (len == 0) {
+			if (f == 0) {
+				if (n < 2 || !((cm >> 1) & 1))
+					return false; /* ":x": a single leading ':' */
+			} else if (m == 0) {
+				if (!prev_empty)
+					return false; /* "x:": a single trailing ':' */
+			} else {
+				if (gap != 9)
+					return false; /* a second "::" */
+				gap = ng;
+			}
+			prev_empty = true;
+		} else {
+			if (len > 4 || ng == 8)
+				return false;
+			uint32_t w;
+			memcpy(&w, nib + start, 4);
+			w <<= 8 * (4 - len); /* its digits right-aligned, first one the highest */
+			g[ng++] = (uint16_t)((w & 0xf) << 12 | (w >> 8 & 0xf) << 8 |
+			                     (w >> 16 & 0xf) << 4 | (w >> 24 & 0xf));
+			prev_empty = false;
+		}
+		start = end + 1;
+	}
+	if (gap == 9 ? ng != 8 : ng > 7)
+		return false;
+	uint8_t tmp[16] = {0};
+	for (unsigned i = 0; i < ng; i++) {
+		unsigned at = i < gap ? 2 * i : 16 - 2 * (ng - i); /* after the "::": at the end */
+		tmp[at] = (uint8_t)(g[i] >> 8);
+		tmp[at + 1] = (uint8_t)g[i];
+	}
+	memcpy(out, tmp, 16);
+	return true;
+}
+
 bool match_ipv6_bytes(const char *str, size_t n, uint8_t out[16])
 {
 	const unsigned char *s = (const unsigned char *)str, *end = s + n;
@@ -1171,6 +1354,21 @@ bool match_ipv6_bytes(const char *str, size_t n, uint8_t out[16])
 	size_t tp = 0, colonp = SIZE_MAX;
 	if (n == 0 || n >= 64)
 		return false;
+	if (n <= 46) {
+		/* hex digits and ':' only: by fields, as ipv6_token does (and
+		 * so tested against inet_pton with this function) */
+		uint8_t nib[64] = {0};
+		uint64_t cm = 0;
+		bool plain = true;
+		for (size_t i = 0; i < n; i++) {
+			unsigned hv = hexval1[s[i]];
+			cm |= (uint64_t)(s[i] == ':') << i;
+			plain &= hv != 0 || s[i] == ':';
+			nib[i] = (uint8_t)(hv - 1);
+		}
+		if (plain)
+			return ipv6_fields(nib, cm, n, out);
+	}
 	if (*s == ':' && (++s == end || *s != ':'))
 		return false;
 	const unsigned char *curtok = s;
@@ -1256,18 +1454,66 @@ bool match_ipv6_bytes(const char *str, size_t n, uint8_t out[16])
 }
 
 /* An IPv6 candidate at t[a]: hex digits, colons and (for a trailing dotted
- * quad) dots.  Returns its end, or a when it is not an address. */
+ * quad) dots.  Returns its end, or a when it is not an address.  With 48
+ * bytes of text from t[a], its bytes are classified 16 at a time, and an
+ * address without a dotted quad is parsed from the masks (ipv6_fields). */
 static size_t ipv6_token(struct scanner *s, size_t a)
 {
 	const unsigned char *t = s->t;
 	if (a > 0 && (ioc_is_alnum(t[a - 1]) || t[a - 1] == ':' || t[a - 1] == '.'))
 		return a;
 	size_t e = a, colons = 0, lim = s->len - a > 46 ? a + 46 : s->len;
-	bool dbl = false; /* "::" seen */
-	for (; e < lim && v6c[t[e]]; e++) {
-		if (t[e] == ':') {
-			dbl |= e > a && t[e - 1] == ':';
-			colons++;
+	bool dbl = false;            /* "::" seen */
+	uint64_t cm = 0, dm = ~0ull; /* with the masks: ':' and '.' from t[a] */
+	uint8_t nib[64];
+#ifdef __SSE2__
+	if (s->len - a >= 48) {
+		uint64_t hm = 0;
+		cm = 0;
+		dm = 0;
+		for (unsigned k = 0; k < 3; k++) {
+			__m128i v =
+			        _mm_loadu_si128((const __m128i *)(const void *)(t + a + 16 * k));
+			__m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+			__m128i dg = u8_le(_mm_sub_epi8(v, _mm_set1_epi8('0')), _mm_set1_epi8(9));
+			__m128i hx = u8_le(_mm_sub_epi8(lo, _mm_set1_epi8('a')), _mm_set1_epi8(5));
+			__m128i val = _mm_or_si128(
+			        _mm_and_si128(dg, _mm_sub_epi8(v, _mm_set1_epi8('0'))),
+			        _mm_andnot_si128(dg, _mm_sub_epi8(lo, _mm_set1_epi8('a' - 10))));
+			_mm_storeu_si128((__m128i *)(void *)(nib + 16 * k), val);
+			hm |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(dg, hx)) << 16 * k;
+			cm |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			              _mm_cmpeq_epi8(v, _mm_set1_epi8(':')))
+			      << 16 * k;
+			dm |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			              _mm_cmpeq_epi8(v, _mm_set1_epi8('.')))
+			      << 16 * k;
+		}
+		_mm_storeu_si128((__m128i *)(void *)(nib + 48), _mm_setzero_si128());
+		size_t r = (size_t)__builtin_ctzll(~(hm | cm | dm)); /* at most 48 */
+		if (r > lim - a)
+			r = lim - a;
+		e = a + r;
+		uint64_t in = (1ull << r) - 1;
+		cm &= in;
+		dm &= in;
+		/* the colons counted only as far as the tests below need: under
+		 * 2, 2..5 or 6 and more (baseline x86-64 has no popcnt) */
+		uint64_t c1 = cm & (cm - 1); /* without its lowest colon: 0 when < 2 */
+		uint64_t c5 = c1 & (c1 - 1);
+		c5 &= c5 - 1;
+		c5 &= c5 - 1;
+		c5 &= c5 - 1; /* without the lowest five: 0 when < 6 */
+		colons = c1 == 0 ? 1 : c5 == 0 ? 2 : 6;
+		dbl = (cm & cm << 1) != 0;
+	} else
+#endif
+	{
+		for (; e < lim && v6c[t[e]]; e++) {
+			if (t[e] == ':') {
+				dbl |= e > a && t[e - 1] == ':';
+				colons++;
+			}
 		}
 	}
 	while (e > a && (t[e - 1] == '.' || (t[e - 1] == ':' && !(e - a >= 2 && t[e - 2] == ':'))))
@@ -1279,7 +1525,10 @@ static size_t ipv6_token(struct scanner *s, size_t a)
 	if (colons < 6 && !dbl)
 		return a;
 	uint8_t addr[16];
-	if (!match_ipv6_bytes((const char *)t + a, e - a, addr))
+	size_t n = e - a;
+	uint64_t in = (1ull << n) - 1; /* n <= 46 */
+	if (n > 0 && (dm & in) == 0 ? !ipv6_fields(nib, cm & in, n, addr)
+	                            : !match_ipv6_bytes((const char *)t + a, n, addr))
 		return a;
 	defer(s, P_IPV6, IOC_IPV6, a, e, NULL, 0, addr);
 	return e;
@@ -1389,6 +1638,31 @@ static size_t next_sep(const struct scanner *s, size_t q, size_t b)
 static void hash_segments(struct scanner *s, size_t a, size_t b)
 {
 	const unsigned char *t = s->t;
+#ifdef __SSE2__
+	if (b - a <= 64 && s->len - a >= 64) {
+		/* most such runs are file names of short words ("winter-top-
+		 * review-light-coat-26301"): no 32 bytes without a separator in
+		 * them, seen in the run's mask of separators */
+		uint64_t sep = 0;
+		for (unsigned k = 0; k < 4; k++) {
+			__m128i v =
+			        _mm_loadu_si128((const __m128i *)(const void *)(t + a + 16 * k));
+			__m128i m =
+			        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+			                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')),
+			                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+			sep |= (uint64_t)(unsigned)_mm_movemask_epi8(m) << 16 * k;
+		}
+		uint64_t x = ~sep & (b - a == 64 ? ~0ull : (1ull << (b - a)) - 1);
+		x &= x >> 1;
+		x &= x >> 2;
+		x &= x >> 4;
+		x &= x >> 8;
+		x &= x >> 16; /* bit k: bytes k..k+31 hold no separator */
+		if (x == 0)
+			return;
+	}
+#endif
 	for (size_t p = a; p < b && s->rc == 0;) {
 		size_t q = next_sep(s, p, b);
 		if (is_hash_len(q - p) && (p > a || q < b)) {
@@ -1434,9 +1708,11 @@ static inline __attribute__((always_inline)) void run_lookups(struct scanner *s,
 	if (f & S_DOT) {
 		if (!(f & S_NOTDIGDOT)) {
 			uint8_t ip[4];
-			if (s->want_ip4 && parse_ipv4(t + a, n, ip, s->len - a >= 16) &&
-			    !is_version(t, a))
-				defer(s, P_IPV4, IOC_IPV4, a, b, NULL, 0, ip);
+			/* the length first, and a version ("Chrome/122.0.0.0")
+			 * before it is parsed: a call each saved */
+			if (s->want_ip4 && n - 7 <= 8 && !is_version(t, a) &&
+			    parse_quad(t + a, n, ip, s->len - a >= 16))
+				defer_ipv4(s, a, b, ip);
 		} else if (s->want_host && (f & (S_ALPHA | S_HIGH))) {
 			host_token(s, a, b, f);
 		}
