@@ -2439,8 +2439,12 @@ skip_to_seed(struct scanner *s, struct skipper *k, size_t i, bool *quote, unsign
 			if (*quote) {
 				/* the field's class is resting (see stretch): on
 				 * to the seeds after the '"' without a step of the
-				 * tokenizer (but when a ':' follows, as ever) */
-				if (p + 1 < len && t[p + 1] != ':') {
+				 * tokenizer (but when a ':' follows, as ever); the
+				 * VBMI skipper has dropped those quotes already (a
+				 * few left, of a block's last byte or a class that
+				 * has just begun to rest, go to stretch, which
+				 * returns at once) */
+				if (!(v512 & V_VX) && p + 1 < len && t[p + 1] != ':') {
 					if (p + 1 < s->mclass[t[p + 1]].until) {
 						from = i = p + 1;
 						continue;
