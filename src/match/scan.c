@@ -197,17 +197,24 @@ struct memo {
  * /...") and referers ("http...") are mostly new each line, and for those
  * the memo only costs a hash, a slot read and, when kept, the slot of a
  * field that would have come back.  Each class is tried MEMO_TRY times;
- * when fewer than 1 in MEMO_PAYS of those were known, its next MEMO_REST
- * fields are tokenized without the memo, and then it is tried again, so a
- * log whose fields change is served.  Only a matter of speed: a field the
- * memo does not look at is tokenized, which finds the same hits.
+ * when fewer than 1 in MEMO_PAYS of those were known, it rests: its fields
+ * are tokenized without the memo for MEMO_REST / MEMO_TRY times the bytes
+ * its tries spanned (about its next MEMO_REST fields), and then it is
+ * tried again, so a log whose fields change is served.  A rest is a span
+ * of the text, not a count of fields, so that the AVX-512 skipper can drop
+ * the quotes of resting classes from a block's seeds at once (see
+ * classify_avx512vbmi_rest; a class wakes when the skipper passes its end)
+ * instead of one seed at a time.  Only a matter of speed: a field the memo
+ * does not look at is tokenized, which finds the same hits.
  */
 #define MEMO_TRY  64
 #define MEMO_PAYS 8
 #define MEMO_REST 1024
 
 struct memo_class {
-	uint16_t tries, known, rest;
+	uint16_t tries, known;
+	size_t from;  /* the field of the first of the tries */
+	size_t until; /* resting for the fields that start before it */
 };
 
 #define TLDC_SLOTS 256
@@ -260,6 +267,12 @@ struct scanner {
 	uint64_t fh;
 	bool fopen;
 	struct memo_class mclass[256]; /* by a field's first byte */
+	/* the VBMI classifier's table of class codes (vcls), with VCLS_REST
+	 * for each ASCII class that rests (not ':', see skip_to_seed); and the
+	 * least until of those, where one of them wakes (SIZE_MAX: none) */
+	uint8_t vcls[128];
+	size_t wake;
+#define VCLS_REST 0x10 /* a code bit vcls_code leaves 0 */
 	/* newlines: t[0, nl_at) holds nl_n (nl_at is a multiple of 64, or
 	 * len); nl_page[p], those before t[p * LINE_PAGE], for every page that
 	 * starts before nl_at; the last hit's line nl_qn, at t[nl_qa] */
@@ -1750,7 +1763,7 @@ struct skipper {
 };
 
 static inline __attribute__((always_inline)) void
-skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok, bool v512);
+skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok, unsigned v512);
 
 _Static_assert(S_TOK == 1 && S_DOT == 2 && S_UPPER == 4 && S_ALPHA == 8 && S_NOTHEX == 16 &&
                        S_NOTDIGDOT == 32 && S_HIGH == 64,
@@ -1760,7 +1773,7 @@ _Static_assert(S_TOK == 1 && S_DOT == 2 && S_UPPER == 4 && S_ALPHA == 8 && S_NOT
  * at once: a test of r against each of the block's masks (in the caller's
  * AVX-512 copy of the tokenizer, see scan_512). */
 static inline __attribute__((always_inline)) unsigned run_flags_v(const struct skipper *k,
-                                                                  uint64_t r, bool v512);
+                                                                  uint64_t r, unsigned v512);
 
 static inline unsigned run_flags(const struct skipper *k, uint64_t r)
 {
@@ -1778,7 +1791,7 @@ static inline unsigned run_flags(const struct skipper *k, uint64_t r)
  * next step starts.
  */
 static inline __attribute__((always_inline)) size_t scan_run(struct scanner *s, size_t i,
-                                                             struct skipper *blk, bool v512)
+                                                             struct skipper *blk, unsigned v512)
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len;
@@ -2201,7 +2214,7 @@ classify_avx512(const unsigned char *p, struct raw_masks *r)
  * is ':' 011, '/' and '\' 001, '@' 010, '"' 100, ' ' 101, '\n' 110, and 000
  * for the rest.
  */
-static uint8_t vcls[2][64] __attribute__((aligned(64)));
+static uint8_t vcls[128] __attribute__((aligned(64)));
 
 static unsigned vcls_code(unsigned c)
 {
@@ -2226,16 +2239,20 @@ static unsigned vcls_code(unsigned c)
 static void init_vcls(void)
 {
 	for (unsigned c = 0; c < 128; c++)
-		vcls[c / 64][c % 64] = (uint8_t)vcls_code(c);
+		vcls[c] = (uint8_t)vcls_code(c);
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vbmi,popcnt,bmi"))) static void
-classify_avx512vbmi(const unsigned char *p, struct raw_masks *r)
+#define VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi,popcnt,bmi")))
+
+/* The classifier with the table tab (128 class codes); returns the mask of
+ * the bytes whose code has VCLS_REST (see memo_rest) */
+VBMI static inline __attribute__((always_inline)) uint64_t
+classify_vbmi(const unsigned char *p, struct raw_masks *r, const uint8_t *tab)
 {
 	__m512i v = _mm512_loadu_si512((const void *)p);
 	uint64_t hi = _mm512_movepi8_mask(v);
-	__m512i code = _mm512_maskz_permutex2var_epi8(~hi, _mm512_load_si512((const void *)vcls[0]),
-	                                              v, _mm512_load_si512((const void *)vcls[1]));
+	__m512i code = _mm512_maskz_permutex2var_epi8(~hi, _mm512_loadu_si512((const void *)tab), v,
+	                                              _mm512_loadu_si512((const void *)(tab + 64)));
 	uint64_t c0 = _mm512_test_epi8_mask(code, _mm512_set1_epi8(1));
 	uint64_t c1 = _mm512_test_epi8_mask(code, _mm512_set1_epi8(2));
 	uint64_t c2 = _mm512_test_epi8_mask(code, _mm512_set1_epi8(4));
@@ -2258,6 +2275,20 @@ classify_avx512vbmi(const unsigned char *p, struct raw_masks *r)
 	r->space = mark & c1 & ~c2;
 	r->nl = mark & c2 & ~c1;
 	r->nlines = (uint64_t)__builtin_popcountll(r->nl);
+	return _mm512_test_epi8_mask(code, _mm512_set1_epi8(VCLS_REST));
+}
+
+VBMI static void classify_avx512vbmi(const unsigned char *p, struct raw_masks *r)
+{
+	(void)classify_vbmi(p, r, vcls);
+}
+
+/* The same with a scan's own table (struct scanner's vcls): OUT: *r, and
+ * returns the bytes of its resting classes */
+VBMI static uint64_t classify_avx512vbmi_rest(const unsigned char *p, struct raw_masks *r,
+                                              const uint8_t *tab)
+{
+	return classify_vbmi(p, r, tab);
 }
 
 /* '\n' in p[0, n), 64 bytes at a time; the last bytes with a masked load,
@@ -2293,7 +2324,13 @@ static bool have_bmi;
  * and on CPUs with VAES, the memo's fields ended, hashed and compared 64
  * bytes at a time (stretch_end512) */
 static bool scan_wide, stretch_wide;
+/* and the classifier is the VBMI one (scan_512vx) */
+static bool scan_vx;
 #endif
+
+/* scan_text's copies: v512 (its bits) says which it is */
+#define V_512 1u /* AVX-512: run_flags512, skipper_masks512 */
+#define V_VX  2u /* and the VBMI classifier: see scan_512vx */
 
 #ifdef HAVE_X86_DISPATCH
 /* VAES from CPUID: not every compiler's __builtin_cpu_supports knows it
@@ -2336,6 +2373,7 @@ static int set_classifier(const char *want)
 #ifdef HAVE_X86_DISPATCH
 			scan_wide = strcmp(simd_name, "avx512") == 0 && have_bmi;
 			stretch_wide = scan_wide && cpu_has_vaes();
+			scan_vx = scan_wide && impls[i].fn == classify_avx512vbmi;
 #endif
 			return 0;
 		}
@@ -2367,6 +2405,24 @@ bool match_scan_simd_agrees(const unsigned char block[64])
 		if (memcmp(&want, &got, sizeof want) != 0)
 			return false;
 	}
+#ifdef HAVE_X86_DISPATCH
+	/* and the VBMI classifier with a scan's table: the same masks, and
+	 * the bytes of the classes marked resting (some letters here) */
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("avx512vbmi")) {
+		uint8_t tab[128];
+		uint64_t rest = 0;
+		memcpy(tab, vcls, sizeof tab);
+		for (unsigned c = 'A'; c < 128; c += 7)
+			tab[c] |= VCLS_REST;
+		for (unsigned j = 0; j < 64; j++)
+			if (block[j] < 128 && (tab[block[j]] & VCLS_REST))
+				rest |= 1ull << j;
+		if (classify_avx512vbmi_rest(block, &got, tab) != rest ||
+		    memcmp(&want, &got, sizeof want) != 0)
+			return false;
+	}
+#endif
 	/* and the newline counters, over lengths of the block (a few: the
 	 * unit test calls this for many blocks) */
 	uint64_t (*counts[])(const unsigned char *, size_t) = {
@@ -2423,7 +2479,7 @@ run_flags512(const struct skipper *k, uint64_t r)
 #endif
 
 static inline __attribute__((always_inline)) unsigned run_flags_v(const struct skipper *k,
-                                                                  uint64_t r, bool v512)
+                                                                  uint64_t r, unsigned v512)
 {
 #ifdef HAVE_X86_DISPATCH
 	if (v512)
@@ -2471,6 +2527,33 @@ static uint64_t line_of(struct scanner *s, size_t a)
 	return n;
 }
 
+/* Class c (a field's first byte) rests for the fields that start before
+ * until (see struct memo_class). */
+static void memo_rest(struct scanner *s, unsigned c, size_t until)
+{
+	s->mclass[c].until = until;
+	if (c < 128 && c != ':') {
+		s->vcls[c] |= VCLS_REST;
+		if (until < s->wake)
+			s->wake = until;
+	}
+}
+
+/* The skipper is at offset at, where a class may wake: out of the table of
+ * resting classes with those whose rest is over. */
+static __attribute__((noinline)) void memo_wake(struct scanner *s, size_t at)
+{
+	size_t wake = SIZE_MAX;
+	for (unsigned c = 0; c < 128; c++)
+		if (s->vcls[c] & VCLS_REST) {
+			if (s->mclass[c].until <= at)
+				s->vcls[c] &= (uint8_t)~VCLS_REST;
+			else if (s->mclass[c].until < wake)
+				wake = s->mclass[c].until;
+		}
+	s->wake = wake;
+}
+
 /*
  * The block's masks that run_flags tests, into k (tok included).  For the
  * AVX-512 tokenizer (v512) as one 64-byte store: run_flags512 reads them
@@ -2491,7 +2574,7 @@ skipper_masks512(struct skipper *k, uint64_t tok, const struct raw_masks *r)
 #endif
 
 static inline __attribute__((always_inline)) void
-skipper_masks(struct skipper *k, uint64_t tok, const struct raw_masks *r, bool v512)
+skipper_masks(struct skipper *k, uint64_t tok, const struct raw_masks *r, unsigned v512)
 {
 #ifdef HAVE_X86_DISPATCH
 	if (v512) {
@@ -2519,7 +2602,7 @@ skipper_masks(struct skipper *k, uint64_t tok, const struct raw_masks *r, bool v
  * each copy of the tokenizer's loop (scan_text): a block costs a call and
  * its saved registers less (measured 1% faster than a call). */
 static inline __attribute__((always_inline)) void
-skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok, bool v512)
+skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_tok, unsigned v512)
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len;
@@ -2528,17 +2611,25 @@ skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_to
 		lines_count_to(s, base); /* the bytes jumped over */
 	struct raw_masks r;
 	uint64_t live = ~0ull; /* bytes inside the text */
+	const unsigned char *blk = t + base;
+	unsigned char pad[64];
 	if (base + 64 <= len) {
 		/* the text 16 blocks ahead: measured 10-20% faster over a log
 		 * in memory, where the hardware prefetcher alone falls behind */
 		__builtin_prefetch(t + base + 1024);
-		classify(t + base, &r);
 	} else {
-		unsigned char pad[64] = {0}; /* NUL is neither a run byte nor a seed */
+		memset(pad, 0, sizeof pad); /* NUL is neither a run byte nor a seed */
 		memcpy(pad, t + base, len - base);
-		classify(pad, &r);
+		blk = pad;
 		live = (1ull << (len - base)) - 1;
 	}
+	uint64_t rest = 0;
+#ifdef HAVE_X86_DISPATCH
+	if (v512 & V_VX)
+		rest = classify_avx512vbmi_rest(blk, &r, s->vcls);
+	else
+#endif
+		classify(blk, &r);
 	if (base == s->nl_at) {
 		if (base % LINE_PAGE == 0)
 			s->nl_page[base / LINE_PAGE] = s->nl_n;
@@ -2566,6 +2657,16 @@ skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_to
 	near |= near >> 8;
 	near |= near >> 16;
 	k->quote = quotes ? r.quote & (r.space << 1) & ~near : 0;
+#ifdef HAVE_X86_DISPATCH
+	if (v512 & V_VX) {
+		/* the quotes of resting classes (but a last byte's, whose
+		 * class is in the next block: skip_to_seed looks at it) are no
+		 * seeds: the fields are tokenized from their seeds inside */
+		k->quote &= ~(rest >> 1);
+		if (base >= s->wake)
+			memo_wake(s, base);
+	}
+#endif
 	k->dq = r.quote;
 	seed |= k->quote;
 	skipper_masks(k, tok, &r, v512);
@@ -2592,7 +2693,7 @@ skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_to
  * OUT: *quote, whether it is a '"' for stretch. k holds a block (scan
  * loads the first). */
 static inline __attribute__((always_inline)) size_t
-skip_to_seed(struct scanner *s, struct skipper *k, size_t i, bool *quote, bool v512)
+skip_to_seed(struct scanner *s, struct skipper *k, size_t i, bool *quote, unsigned v512)
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len, from = i;
@@ -2614,11 +2715,13 @@ skip_to_seed(struct scanner *s, struct skipper *k, size_t i, bool *quote, bool v
 			if (*quote) {
 				/* the field's class is resting (see stretch): on
 				 * to the seeds after the '"' without a step of the
-				 * tokenizer (but when a ':' follows, as ever) */
-				if (p + 1 < len && t[p + 1] != ':') {
-					struct memo_class *mc = &s->mclass[t[p + 1]];
-					if (mc->rest > 0) {
-						mc->rest--;
+				 * tokenizer (but when a ':' follows, as ever); the
+				 * VBMI skipper has dropped those quotes already (a
+				 * few left, of a block's last byte or a class that
+				 * has just begun to rest, go to stretch, which
+				 * returns at once) */
+				if (!(v512 & V_VX) && p + 1 < len && t[p + 1] != ':') {
+					if (p + 1 < s->mclass[t[p + 1]].until) {
 						from = i = p + 1;
 						continue;
 					}
@@ -2948,10 +3051,8 @@ static inline __attribute__((always_inline)) size_t stretch(struct scanner *s, s
 	if (a >= s->len)
 		return a;
 	struct memo_class *mc = &s->mclass[t[a]];
-	if (mc->rest > 0) {
-		mc->rest--;
+	if (a < mc->until)
 		return a;
-	}
 	size_t lim = s->len - a < MEMO_MAX + 1 ? s->len : a + MEMO_MAX + 1;
 	size_t b;
 	uint64_t h = 0;
@@ -2971,9 +3072,11 @@ static inline __attribute__((always_inline)) size_t stretch(struct scanner *s, s
 	struct memo *m = &s->memo[h & (MEMO_SLOTS - 1)];
 	bool known = m->h == h && m->n == n && memo_same(t + m->off, t + a, n);
 	mc->known += known;
-	if (++mc->tries == MEMO_TRY) {
+	if (mc->tries++ == 0)
+		mc->from = a;
+	if (mc->tries == MEMO_TRY) {
 		if (mc->known < MEMO_TRY / MEMO_PAYS)
-			mc->rest = MEMO_REST;
+			memo_rest(s, t[a], a + (a - mc->from) * (MEMO_REST / MEMO_TRY));
 		mc->tries = 0;
 		mc->known = 0;
 	}
@@ -2989,7 +3092,7 @@ static inline __attribute__((always_inline)) size_t stretch(struct scanner *s, s
 	return a;
 }
 
-static inline __attribute__((always_inline)) void scan_text(struct scanner *s, bool v512)
+static inline __attribute__((always_inline)) void scan_text(struct scanner *s, unsigned v512)
 {
 	struct skipper k;
 	size_t i = 0;
@@ -3018,7 +3121,7 @@ static inline __attribute__((always_inline)) void scan_text(struct scanner *s, b
 
 static void scan_plain(struct scanner *s)
 {
-	scan_text(s, false);
+	scan_text(s, 0);
 }
 
 #ifdef HAVE_X86_DISPATCH
@@ -3029,7 +3132,7 @@ static void scan_plain(struct scanner *s)
  * line stays generic */
 __attribute__((target("bmi,bmi2,lzcnt,popcnt"))) static void scan_bmi(struct scanner *s)
 {
-	scan_text(s, false);
+	scan_text(s, 0);
 }
 
 /* The same with AVX-512 for the run's bits (run_flags512), with the
@@ -3037,13 +3140,26 @@ __attribute__((target("bmi,bmi2,lzcnt,popcnt"))) static void scan_bmi(struct sca
 __attribute__((target("avx512f,avx512bw,bmi,bmi2,lzcnt,popcnt"))) static void
 scan_512(struct scanner *s)
 {
-	scan_text(s, true);
+	scan_text(s, V_512);
+}
+
+/* The same with the "avx512" classifier's VBMI copy, which also finds the
+ * first bytes of the memo's resting classes (classify_avx512vbmi_rest):
+ * their quotes are dropped from the seeds a block at a time */
+__attribute__((target("avx512f,avx512bw,bmi,bmi2,lzcnt,popcnt"))) static void
+scan_512vx(struct scanner *s)
+{
+	scan_text(s, V_512 | V_VX);
 }
 #endif
 
 static void scan(struct scanner *s)
 {
 #ifdef HAVE_X86_DISPATCH
+	if (scan_vx) {
+		scan_512vx(s);
+		return;
+	}
 	if (scan_wide) {
 		scan_512(s);
 		return;
@@ -3119,6 +3235,10 @@ int match_scan(struct match_index *ix, const char *text, size_t len,
 		s->miss = calloc(MISS_SLOTS, sizeof *s->miss); /* NULL: no table, only slower */
 		s->memo = calloc(MEMO_SLOTS, sizeof *s->memo);
 	}
+	s->wake = SIZE_MAX;
+#ifdef HAVE_X86_DISPATCH
+	memcpy(s->vcls, vcls, sizeof s->vcls);
+#endif
 	s->want_ip4 = types & ((1u << IOC_IPV4) | (1u << IOC_CIDR4));
 	s->want_ip6 = s->want_ip4 || (types & ((1u << IOC_IPV6) | (1u << IOC_CIDR6)));
 	s->want_host = types & (1u << IOC_DOMAIN);
