@@ -354,6 +354,18 @@ static const char *check_entries(struct loadpart *lp, int s, const struct match_
 		 * later: no chain loops */
 		if (e->next != MATCH_NONE && (e->next <= first + i || e->next >= nent))
 			return "entry chain";
+		/* a chain is one key: each entry a copy of the first (store_add_h)
+		 * but for its source, line and removal, so that one of another key
+		 * is never reported for this one, nor copied, type and all, by a
+		 * value added to the chain (the counts by type would drift, and
+		 * the index saved again be refused).  The entries were all read
+		 * before any is checked. */
+		if (e->next != MATCH_NONE) {
+			const struct match_entry *nx = &st->entries[e->next];
+			if (nx->off != e->off || nx->keylen != e->keylen ||
+			    nx->textlen != e->textlen || (nx->type & ~MATCH_DEAD) != t)
+				return "entry chain (of another key)";
+		}
 		if (s == 0) {
 			if (e->source >= nsrc)
 				return "entry source";

@@ -622,6 +622,10 @@ static void bad_source(struct match_entry *e)
 {
 	e->source = 2;
 }
+static void chain_other_key(struct match_entry *e)
+{
+	e->next = 3; /* entry 2 (10.0.0.0/8) chained to entry 3 (10.20.0.0/16): later, other key */
+}
 
 static void test_bad_fields(void **state)
 {
@@ -671,14 +675,19 @@ static void test_bad_fields(void **state)
 	damage_entry(&d, 0, bad_type, "bad index file: main entries: entry type");
 	damage_entry(&d, 0, bad_type0, "bad index file: main entries: entry type");
 	damage_entry(&d, 0, bad_keylen, "bad index file: main entries: entry key length");
-	damage_entry(&d, 1, bad_textlen, "bad index file: main entries: entry text length");
-	damage_entry(&d, 1, long_text, "bad index file: main entries: entry text length");
+	damage_entry(&d, 2, bad_textlen, "bad index file: main entries: entry text length");
+	damage_entry(&d, 2, long_text, "bad index file: main entries: entry text length");
 	damage_entry(&d, 2, bad_off, "bad index file: main entries: entry text");
 	damage_entry(&d, 2, shift_off, "bad index file: main entries: entry text");
 	damage_entry(&d, 0, self_loop, "bad index file: main entries: entry chain");
 	damage_entry(&d, 3, self_loop, "bad index file: main entries: entry chain");
 	damage_entry(&d, 0, next_out, "bad index file: main entries: entry chain");
 	damage_entry(&d, 0, bad_source, "bad index file: main entries: entry source");
+	/* a chain holds one key (its entries share their text): an entry of
+	 * another key in it would be reported for this one, and a value added
+	 * to the chain from another source would copy it, type and all, so
+	 * that the counts by type drift and the index saved again is refused */
+	damage_entry(&d, 2, chain_other_key, "bad index file: main entries: entry chain");
 	/* a network's prefix length past 32 */
 	{
 		struct match_entry e;
