@@ -376,6 +376,20 @@ static const char *check_entries(struct loadpart *lp, int s, const struct match_
 	return NULL;
 }
 
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+/* The words in use just before word at of the table t of n words (wrapping
+ * past its start), counted up to limit + 1: the start of a run that goes
+ * on in the piece at at. */
+static uint64_t run_before(const uint64_t *t, uint64_t n, uint64_t at, uint64_t limit)
+{
+	uint64_t k = 0;
+	while (k <= limit && k < n && t[(at + n - 1 - k) % n] != 0)
+		k++;
+	return k;
+}
+
 /* Reads and checks pieces until none is left. */
 static void *load_worker(void *arg)
 {
@@ -408,24 +422,32 @@ static void *load_worker(void *arg)
 		int s = p->sec / IXF_SEC_PER_STORE, kind = p->sec % IXF_SEC_PER_STORE;
 		const struct match_store *st = s == 0 ? &j->ix->main : &j->ix->allow;
 		const char *what = NULL;
-		if (kind == IXF_SEC_SLOTS) {
+		if (kind == IXF_SEC_SLOTS || kind == IXF_SEC_TLDS || kind == IXF_SEC_URLHOSTS) {
 			const uint64_t *w = (const uint64_t *)(const void *)p->dst;
-			uint64_t used = 0, bad = 0;
-			for (uint64_t i = 0; i < p->bytes / 8; i++) {
+			uint64_t n = p->bytes / 8, used = 0, bad = 0, limit = kind == IXF_SEC_SLOTS
+			                                                              ? IXF_RUN_SLOTS
+			                                                              : IXF_RUN_SETS;
+			uint64_t run = run_before(w - p->first, j->h->sec[p->sec].bytes / 8, p->first,
+			                          limit);
+			uint64_t longest = run;
+			for (uint64_t i = 0; i < n; i++) {
 				used += w[i] != 0;
-				/* an entry number + 1 in the low half */
-				bad |= w[i] != 0 &&
+				/* runs of words in use, each lookup's walk (the one that
+				 * wraps past the end continues from run_before) */
+				run = w[i] != 0 ? run + 1 : 0;
+				longest = run > longest ? run : longest;
+				/* a slot: an entry number + 1 in the low half */
+				bad |= kind == IXF_SEC_SLOTS && w[i] != 0 &&
 				       ((uint32_t)w[i] == 0 || (uint32_t)w[i] > st->nentries);
 			}
-			lp->nonzero[s][0] += used;
+			lp->nonzero[s][kind == IXF_SEC_SLOTS ? 0 : kind == IXF_SEC_TLDS ? 1 : 2] += used;
 			if (bad)
 				what = "slot (entry number out of range)";
-		} else if (kind == IXF_SEC_TLDS || kind == IXF_SEC_URLHOSTS) {
-			const uint64_t *w = (const uint64_t *)(const void *)p->dst;
-			uint64_t used = 0;
-			for (uint64_t i = 0; i < p->bytes / 8; i++)
-				used += w[i] != 0;
-			lp->nonzero[s][kind == IXF_SEC_TLDS ? 1 : 2] += used;
+			else if (longest > limit)
+				what = kind == IXF_SEC_SLOTS ? "a run of more than " STR(IXF_RUN_SLOTS)
+				                               " slots in use (each lookup in it walks it)"
+				                             : "a run of more than " STR(IXF_RUN_SETS)
+				                               " words in use (each lookup in it walks it)";
 		} else if (kind == IXF_SEC_ENTRIES) {
 			what = check_entries(lp, s,
 			                     (const struct match_entry *)(const void *)p->dst,

@@ -739,6 +739,88 @@ static void test_bad_fields(void **state)
 	free(d.p);
 }
 
+/*
+ * The saved bytes p[0, n) with the words in use of section sec moved into
+ * one run of run words from word start (wrapping past the end), the rest
+ * after it each behind an empty word: counts and entries as they were,
+ * only the runs a probe walks longer.
+ */
+static void spill_run(const char *path, const unsigned char *p, size_t n, const struct ixf_header *h,
+                      int sec, size_t run, size_t start)
+{
+	unsigned char *q = malloc(n);
+	assert_non_null(q);
+	memcpy(q, p, n);
+	uint64_t *w = (uint64_t *)(void *)(q + h->sec[sec].off);
+	size_t m = (size_t)(h->sec[sec].bytes / 8), cnt = 0;
+	uint64_t *used = malloc(m * 8);
+	assert_non_null(used);
+	for (size_t i = 0; i < m; i++)
+		if (w[i] != 0)
+			used[cnt++] = w[i];
+	assert_true(cnt > run && run + 2 * (cnt - run) < m);
+	memset(w, 0, m * 8);
+	for (size_t i = 0, at = start; i < cnt; i++) {
+		w[at % m] = used[i];
+		at += i + 1 >= run ? 2 : 1;
+	}
+	spill(path, q, n);
+	free(used);
+	free(q);
+}
+
+/*
+ * Tables whose words in use lie in one long run: counts right, every probe
+ * ends, but a lookup that starts in the run walks all of it (a hostile file
+ * can fill 3/4 of a table of any size so, and make each lookup of a scan
+ * read millions of slots).  Refused past IXF_RUN_SLOTS (slots) and
+ * IXF_RUN_SETS (TLD and URL host sets); a saved index's longest run is far
+ * shorter (104 slots at 10M indicators).  The slots span two pieces, so
+ * that a run across their border, read by two threads, is measured whole.
+ */
+static void test_long_runs(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	struct crix_error err = {0};
+	assert_int_equal(match_index_reserve(ix, 300000, &err), 0); /* 2^19 slots: 2 pieces */
+	uint32_t a = source(ix, "runs.txt", NULL, NULL);
+	char url[64];
+	for (unsigned k = 0; k < 1400; k++) {
+		snprintf(url, sizeof url, "http://h%u.example.com/x", k);
+		add(ix, IOC_URL, url, a, k + 1);
+	}
+	match_index_shrink(ix);
+	const char *path = tmp_path("runs.idx"), *bad = tmp_path("runs-bad.idx");
+	save(ix, path);
+	match_index_free(ix);
+	size_t n;
+	unsigned char *p = slurp(path, &n);
+	struct ixf_header h;
+	memcpy(&h, p, sizeof h);
+	size_t slots = (size_t)(h.sec[IXF_SEC_SLOTS].bytes / 8);
+	assert_int_equal(slots, 1u << 19);
+	uint64_t old = match_indexfile_par_bytes;
+	for (int par = 0; par <= 1; par++) {
+		match_indexfile_par_bytes = par ? 0 : old;
+		/* across the pieces' border, and around the table's end */
+		size_t starts[2] = {slots / 2 - 700, slots - 300};
+		for (int s = 0; s < 2; s++) {
+			spill_run(bad, p, n, &h, IXF_SEC_SLOTS, IXF_RUN_SLOTS, starts[s]);
+			match_index_free(load(bad));
+			spill_run(bad, p, n, &h, IXF_SEC_SLOTS, IXF_RUN_SLOTS + 1, starts[s]);
+			refused(bad, "bad index file: main slots: a run of more than 1024 slots in use");
+		}
+		size_t sets = (size_t)(h.sec[IXF_SEC_URLHOSTS].bytes / 8);
+		spill_run(bad, p, n, &h, IXF_SEC_URLHOSTS, IXF_RUN_SETS, sets - 100);
+		match_index_free(load(bad));
+		spill_run(bad, p, n, &h, IXF_SEC_URLHOSTS, IXF_RUN_SETS + 1, sets - 100);
+		refused(bad, "bad index file: main urlhosts: a run of more than 256 words in use");
+	}
+	match_indexfile_par_bytes = old;
+	free(p);
+}
+
 static void test_not_a_file(void **state)
 {
 	(void)state;
@@ -838,6 +920,7 @@ int main(void)
 	        cmocka_unit_test(test_two_threads),
 	        cmocka_unit_test(test_truncated),
 	        cmocka_unit_test(test_bad_fields),
+	        cmocka_unit_test(test_long_runs),
 	        cmocka_unit_test(test_not_a_file),
 	        cmocka_unit_test(test_every_byte),
 	};
