@@ -396,11 +396,12 @@ uint32_t match_store_find_h(const struct match_store *st, unsigned type, const v
 	uint32_t id = store_find_h(st, type, key, n, h);
 	/* A chain the allow-list emptied is as good as absent, so that a
 	 * removed address, /24 or subdomain does not hide the live network or
-	 * parent domain that covers it. */
-	for (uint32_t k = id; k != NONE; k = st->entries[k].next)
-		if (!(st->entries[k].type & MATCH_DEAD))
-			return id;
-	return NONE;
+	 * parent domain that covers it.  A chain's entries are all live or all
+	 * removed (the allow-list removes a key's chain whole, and refuses the
+	 * key's additions; an index file is checked for it), so the first
+	 * tells: a hostile file's chain of a million removed entries is not
+	 * walked by every lookup of its key. */
+	return id != NONE && !(st->entries[id].type & MATCH_DEAD) ? id : NONE;
 }
 
 uint32_t match_store_find(const struct match_store *st, unsigned type, const void *key, size_t n)

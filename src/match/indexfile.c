@@ -365,6 +365,12 @@ static const char *check_entries(struct loadpart *lp, int s, const struct match_
 			if (nx->off != e->off || nx->keylen != e->keylen ||
 			    nx->textlen != e->textlen || (nx->type & ~MATCH_DEAD) != t)
 				return "entry chain (of another key)";
+			/* and all live or all removed, as the allow-list removes a
+			 * key's whole chain and refuses its additions: a lookup
+			 * reads the first entry only (match_store_find_h), not a
+			 * chain of any length of removed entries */
+			if ((nx->type ^ e->type) & MATCH_DEAD)
+				return "entry chain (live and removed entries)";
 		}
 		if (s == 0) {
 			if (e->source >= nsrc)

@@ -622,6 +622,10 @@ static void bad_source(struct match_entry *e)
 {
 	e->source = 2;
 }
+static void removed_in_chain(struct match_entry *e)
+{
+	e->type |= MATCH_DEAD; /* entry 1 (1.2.3.4 from feed-b), behind the live entry 0 */
+}
 static void chain_other_key(struct match_entry *e)
 {
 	e->next = 3; /* entry 2 (10.0.0.0/8) chained to entry 3 (10.20.0.0/16): later, other key */
@@ -688,6 +692,16 @@ static void test_bad_fields(void **state)
 	 * to the chain from another source would copy it, type and all, so
 	 * that the counts by type drift and the index saved again is refused */
 	damage_entry(&d, 2, chain_other_key, "bad index file: main entries: entry chain");
+	/* a chain is all live or all removed: a lookup reads its first entry */
+	{
+		/* with the counts by type made to agree, so that only the chain
+		 * check refuses it */
+		struct ixf_header *hp = (struct ixf_header *)(void *)d.p;
+		hp->by_type[IOC_IPV4]--;
+		damage_entry(&d, 1, removed_in_chain,
+		             "bad index file: main entries: entry chain (live and removed entries)");
+		hp->by_type[IOC_IPV4]++;
+	}
 	/* a network's prefix length past 32 */
 	{
 		struct match_entry e;
