@@ -28,10 +28,13 @@
  * Everything is checked before use, so that a corrupt or hostile file is
  * refused and never crashes, hangs or over-allocates a reader: sizes
  * against the file's before anything is allocated, masks, counts, every
- * slot's entry, every entry's type, key and text, chains (each entry's next
- * is a later entry, so no chain loops), sources.  What is left unchecked
- * (the slots' hash fragments, the filter's bits, which key sits where) can
- * only make lookups of a damaged file miss, never read out of bounds.
+ * slot's entry, the longest run of slots (and set words) in use, every
+ * entry's type, key and text, chains (each entry's next is a later entry,
+ * so no chain loops, of the same key, and all live or all removed),
+ * sources.  What is left unchecked (the slots' hash fragments, the
+ * filter's and bitmaps' bits, the length and type bits, which key sits
+ * where) can only make lookups of a damaged file miss or probe more, each
+ * probe bounded by the run check, never read out of bounds or loop.
  */
 #include "match/indexfile.h"
 #include "match/match_int.h"
@@ -384,6 +387,10 @@ static const char *check_entries(struct loadpart *lp, int s, const struct match_
 
 #define STR_(x) #x
 #define STR(x)  STR_(x)
+static const char run_slots[] =
+        "a run of more than " STR(IXF_RUN_SLOTS) " slots in use (each lookup in it walks it)";
+static const char run_words[] =
+        "a run of more than " STR(IXF_RUN_SETS) " words in use (each lookup in it walks it)";
 
 /* The words in use just before word at of the table t of n words (wrapping
  * past its start), counted up to limit + 1: the start of a run that goes
@@ -430,11 +437,10 @@ static void *load_worker(void *arg)
 		const char *what = NULL;
 		if (kind == IXF_SEC_SLOTS || kind == IXF_SEC_TLDS || kind == IXF_SEC_URLHOSTS) {
 			const uint64_t *w = (const uint64_t *)(const void *)p->dst;
-			uint64_t n = p->bytes / 8, used = 0, bad = 0, limit = kind == IXF_SEC_SLOTS
-			                                                              ? IXF_RUN_SLOTS
-			                                                              : IXF_RUN_SETS;
-			uint64_t run = run_before(w - p->first, j->h->sec[p->sec].bytes / 8, p->first,
-			                          limit);
+			uint64_t n = p->bytes / 8, used = 0, bad = 0,
+			         limit = kind == IXF_SEC_SLOTS ? IXF_RUN_SLOTS : IXF_RUN_SETS;
+			uint64_t run = run_before(w - p->first, j->h->sec[p->sec].bytes / 8,
+			                          p->first, limit);
 			uint64_t longest = run;
 			for (uint64_t i = 0; i < n; i++) {
 				used += w[i] != 0;
@@ -446,14 +452,12 @@ static void *load_worker(void *arg)
 				bad |= kind == IXF_SEC_SLOTS && w[i] != 0 &&
 				       ((uint32_t)w[i] == 0 || (uint32_t)w[i] > st->nentries);
 			}
-			lp->nonzero[s][kind == IXF_SEC_SLOTS ? 0 : kind == IXF_SEC_TLDS ? 1 : 2] += used;
+			int set = kind == IXF_SEC_SLOTS ? 0 : kind == IXF_SEC_TLDS ? 1 : 2;
+			lp->nonzero[s][set] += used;
 			if (bad)
 				what = "slot (entry number out of range)";
 			else if (longest > limit)
-				what = kind == IXF_SEC_SLOTS ? "a run of more than " STR(IXF_RUN_SLOTS)
-				                               " slots in use (each lookup in it walks it)"
-				                             : "a run of more than " STR(IXF_RUN_SETS)
-				                               " words in use (each lookup in it walks it)";
+				what = kind == IXF_SEC_SLOTS ? run_slots : run_words;
 		} else if (kind == IXF_SEC_ENTRIES) {
 			what = check_entries(lp, s,
 			                     (const struct match_entry *)(const void *)p->dst,

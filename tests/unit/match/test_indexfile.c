@@ -698,8 +698,9 @@ static void test_bad_fields(void **state)
 		 * check refuses it */
 		struct ixf_header *hp = (struct ixf_header *)(void *)d.p;
 		hp->by_type[IOC_IPV4]--;
-		damage_entry(&d, 1, removed_in_chain,
-		             "bad index file: main entries: entry chain (live and removed entries)");
+		damage_entry(
+		        &d, 1, removed_in_chain,
+		        "bad index file: main entries: entry chain (live and removed entries)");
 		hp->by_type[IOC_IPV4]++;
 	}
 	/* a network's prefix length past 32 */
@@ -759,8 +760,8 @@ static void test_bad_fields(void **state)
  * after it each behind an empty word: counts and entries as they were,
  * only the runs a probe walks longer.
  */
-static void spill_run(const char *path, const unsigned char *p, size_t n, const struct ixf_header *h,
-                      int sec, size_t run, size_t start)
+static void spill_run(const char *path, const unsigned char *p, size_t n,
+                      const struct ixf_header *h, int sec, size_t run, size_t start)
 {
 	unsigned char *q = malloc(n);
 	assert_non_null(q);
@@ -823,7 +824,8 @@ static void test_long_runs(void **state)
 			spill_run(bad, p, n, &h, IXF_SEC_SLOTS, IXF_RUN_SLOTS, starts[s]);
 			match_index_free(load(bad));
 			spill_run(bad, p, n, &h, IXF_SEC_SLOTS, IXF_RUN_SLOTS + 1, starts[s]);
-			refused(bad, "bad index file: main slots: a run of more than 1024 slots in use");
+			refused(bad,
+			        "bad index file: main slots: a run of more than 1024 slots in use");
 		}
 		size_t sets = (size_t)(h.sec[IXF_SEC_URLHOSTS].bytes / 8);
 		spill_run(bad, p, n, &h, IXF_SEC_URLHOSTS, IXF_RUN_SETS, sets - 100);
