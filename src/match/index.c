@@ -883,8 +883,8 @@ static int store_add(struct match_store *st, const struct ioc_value *v, const un
 }
 
 /* Is v covered by the allow-list?  Caller holds the lock. */
-static bool allowed_locked(const struct match_index *ix, const struct ioc_value *v,
-                           const unsigned char *key, size_t n)
+bool match_allowed_locked(const struct match_index *ix, const struct ioc_value *v,
+                          const unsigned char *key, size_t n)
 {
 	const struct match_store *al = &ix->allow;
 	if (al->nentries == 0)
@@ -982,7 +982,7 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		if (items[i].source >= ix->nsources) {
 			rc = crix_error_set(err, CRIX_EINVAL, "match: unknown source %u",
 			                    items[i].source);
-		} else if (allowed_locked(ix, v, k[i].key, k[i].n)) {
+		} else if (match_allowed_locked(ix, v, k[i].key, k[i].n)) {
 			ix->nallowed++;
 			items[i].result = MATCH_ALLOWED;
 		} else if (store_add_h(&ix->main, v, k[i].key, k[i].n, k[i].p, items[i].source,
@@ -1070,7 +1070,7 @@ void match_index_sweep_allowed(struct match_index *ix, size_t *removed)
 		v.v[v.len] = '\0';
 		const unsigned char *key = (const unsigned char *)st->arena + e->off;
 		size_t kn = e->keylen ? e->keylen : e->textlen;
-		if (allowed_locked(ix, &v, key, kn)) {
+		if (match_allowed_locked(ix, &v, key, kn)) {
 			ix->by_type[e->type]--;
 			e->type |= MATCH_DEAD;
 			(*removed)++;

@@ -796,6 +796,26 @@ static int load_arrays(struct match_index *ix, int fd, const struct ixf_header *
 	for (int t = 0; t < IOC_TYPE_COUNT && rc == 0; t++)
 		if (parts[0].live[t] + parts[1].live[t] != h->by_type[t])
 			rc = bad_file(err, path, "counts by type (not the entries stored)");
+	/* A removed entry is one the allow-list covers, as only the allow-list
+	 * removes: else an addition of its key (which the allow-list would
+	 * refuse) joins a removed chain live, lookups reading the chain's first
+	 * entry miss it, and the index saved again is refused.  Removed entries
+	 * are few (those allow-listed); the allow-list is read and checked. */
+	const struct match_store *m = &ix->main;
+	for (size_t i = 0; i < m->nentries && rc == 0; i++) {
+		const struct match_entry *e = &m->entries[i];
+		if (!(e->type & MATCH_DEAD))
+			continue;
+		static __thread struct ioc_value v;
+		v.type = e->type & ~MATCH_DEAD;
+		v.len = e->textlen;
+		memcpy(v.v, m->arena + e->off + e->keylen, e->textlen);
+		v.v[v.len] = '\0';
+		const unsigned char *key = (const unsigned char *)m->arena + e->off;
+		if (!match_allowed_locked(ix, &v, key, e->keylen ? e->keylen : e->textlen))
+			rc = bad_sec(err, path, IXF_SEC_ENTRIES,
+			             "a removed entry the allow-list does not cover");
+	}
 	free(j.pieces);
 	return rc;
 }

@@ -622,6 +622,10 @@ static void bad_source(struct match_entry *e)
 {
 	e->source = 2;
 }
+static void bad_type_dead(struct match_entry *e)
+{
+	e->type |= MATCH_DEAD;
+}
 static void removed_in_chain(struct match_entry *e)
 {
 	e->type |= MATCH_DEAD; /* entry 1 (1.2.3.4 from feed-b), behind the live entry 0 */
@@ -702,6 +706,26 @@ static void test_bad_fields(void **state)
 		        &d, 1, removed_in_chain,
 		        "bad index file: main entries: entry chain (live and removed entries)");
 		hp->by_type[IOC_IPV4]++;
+	}
+	{
+		/* a removed entry the allow-list does not cover (evil.example.com,
+		 * entry 9 of the main store, alone in its chain), with the counts
+		 * by type made to agree: an addition of its key would join the
+		 * removed chain live and be missed */
+		struct match_entry e;
+		uint64_t at = d.h.sec[IXF_SEC_ENTRIES].off + 9 * sizeof e;
+		memcpy(&e, d.p + at, sizeof e);
+		assert_int_equal(e.type, IOC_DOMAIN);
+		assert_int_equal(
+		        memcmp(d.p + d.h.sec[IXF_SEC_ARENA].off + e.off, "evil.example.com", 16),
+		        0);
+		struct ixf_header *hp = (struct ixf_header *)(void *)d.p;
+		hp->by_type[IOC_DOMAIN]--;
+		damage_entry(
+		        &d, 9, bad_type_dead,
+		        "bad index file: main entries: a removed entry the allow-list does not "
+		        "cover");
+		hp->by_type[IOC_DOMAIN]++;
 	}
 	/* a network's prefix length past 32 */
 	{
