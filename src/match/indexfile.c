@@ -30,11 +30,11 @@
  * against the file's before anything is allocated, masks, counts, every
  * slot's entry, the longest run of slots (and set words) in use, every
  * entry's type, key and text, chains (each entry's next is a later entry,
- * so no chain loops, of the same key, and all live or all removed),
- * sources.  What is left unchecked (the slots' hash fragments, the
- * filter's and bitmaps' bits, the length and type bits, which key sits
- * where) can only make lookups of a damaged file miss or probe more, each
- * probe bounded by the run check, never read out of bounds or loop.
+ * so no chain loops, of the same key, and all live or all removed), that
+ * the allow-list covers each removed entry, sources.  What is left unchecked (the slots' hash
+ * fragments, the filter's and bitmaps' bits, the length and type bits, which key sits where) can
+ * only make lookups of a damaged file miss or probe more, each probe bounded by the run check,
+ * never read out of bounds or loop.
  */
 #include "match/indexfile.h"
 #include "match/match_int.h"
