@@ -349,11 +349,12 @@ uint32_t match_store_find_h(const struct match_store *st, unsigned type, const v
 	uint32_t id = store_find_h(st, type, key, n, h);
 	/* A chain the allow-list emptied is as good as absent, so that a
 	 * removed address, /24 or subdomain does not hide the live network or
-	 * parent domain that covers it. */
-	for (uint32_t k = id; k != NONE; k = st->entries[k].next)
-		if (!(st->entries[k].type & MATCH_DEAD))
-			return id;
-	return NONE;
+	 * parent domain that covers it.  A chain's entries are all live or all
+	 * removed (the allow-list removes a key's chain whole, and refuses the
+	 * key's additions; an index file is checked for it), so the first
+	 * tells: a hostile file's chain of a million removed entries is not
+	 * walked by every lookup of its key. */
+	return id != NONE && !(st->entries[id].type & MATCH_DEAD) ? id : NONE;
 }
 
 uint32_t match_store_find(const struct match_store *st, unsigned type, const void *key, size_t n)
@@ -835,8 +836,8 @@ static int store_add(struct match_store *st, const struct ioc_value *v, const un
 }
 
 /* Is v covered by the allow-list?  Caller holds the lock. */
-static bool allowed_locked(const struct match_index *ix, const struct ioc_value *v,
-                           const unsigned char *key, size_t n)
+bool match_allowed_locked(const struct match_index *ix, const struct ioc_value *v,
+                          const unsigned char *key, size_t n)
 {
 	const struct match_store *al = &ix->allow;
 	if (al->nentries == 0)
@@ -951,7 +952,7 @@ int match_index_add_many(struct match_index *ix, struct match_add *items, size_t
 		if (items[i].source >= ix->nsources) {
 			rc = crix_error_set(err, CRIX_EINVAL, "match: unknown source %u",
 			                    items[i].source);
-		} else if (allowed_locked(ix, v, k[i].key, k[i].n)) {
+		} else if (match_allowed_locked(ix, v, k[i].key, k[i].n)) {
 			ix->nallowed++;
 			items[i].result = MATCH_ALLOWED;
 		} else if (store_add_h(&ix->main, v, k[i].key, k[i].n, k[i].p, items[i].source,
@@ -1039,7 +1040,7 @@ void match_index_sweep_allowed(struct match_index *ix, size_t *removed)
 		v.v[v.len] = '\0';
 		const unsigned char *key = (const unsigned char *)st->arena + e->off;
 		size_t kn = e->keylen ? e->keylen : e->textlen;
-		if (allowed_locked(ix, &v, key, kn)) {
+		if (match_allowed_locked(ix, &v, key, kn)) {
 			ix->by_type[e->type]--;
 			e->type |= MATCH_DEAD;
 			(*removed)++;

@@ -28,10 +28,13 @@
  * Everything is checked before use, so that a corrupt or hostile file is
  * refused and never crashes, hangs or over-allocates a reader: sizes
  * against the file's before anything is allocated, masks, counts, every
- * slot's entry, every entry's type, key and text, chains (each entry's next
- * is a later entry, so no chain loops), sources.  What is left unchecked
- * (the slots' hash fragments, the filter's bits, which key sits where) can
- * only make lookups of a damaged file miss, never read out of bounds.
+ * slot's entry, the longest run of slots (and set words) in use, every
+ * entry's type, key and text, chains (each entry's next is a later entry,
+ * so no chain loops, of the same key, and all live or all removed), that
+ * the allow-list covers each removed entry, sources.  What is left unchecked (the slots' hash
+ * fragments, the filter's and bitmaps' bits, the length and type bits, which key sits where) can
+ * only make lookups of a damaged file miss or probe more, each probe bounded by the run check,
+ * never read out of bounds or loop.
  */
 #include "match/indexfile.h"
 #include "match/match_int.h"
@@ -354,6 +357,24 @@ static const char *check_entries(struct loadpart *lp, int s, const struct match_
 		 * later: no chain loops */
 		if (e->next != MATCH_NONE && (e->next <= first + i || e->next >= nent))
 			return "entry chain";
+		/* a chain is one key: each entry a copy of the first (store_add_h)
+		 * but for its source, line and removal, so that one of another key
+		 * is never reported for this one, nor copied, type and all, by a
+		 * value added to the chain (the counts by type would drift, and
+		 * the index saved again be refused).  The entries were all read
+		 * before any is checked. */
+		if (e->next != MATCH_NONE) {
+			const struct match_entry *nx = &st->entries[e->next];
+			if (nx->off != e->off || nx->keylen != e->keylen ||
+			    nx->textlen != e->textlen || (nx->type & ~MATCH_DEAD) != t)
+				return "entry chain (of another key)";
+			/* and all live or all removed, as the allow-list removes a
+			 * key's whole chain and refuses its additions: a lookup
+			 * reads the first entry only (match_store_find_h), not a
+			 * chain of any length of removed entries */
+			if ((nx->type ^ e->type) & MATCH_DEAD)
+				return "entry chain (live and removed entries)";
+		}
 		if (s == 0) {
 			if (e->source >= nsrc)
 				return "entry source";
@@ -362,6 +383,24 @@ static const char *check_entries(struct loadpart *lp, int s, const struct match_
 		}
 	}
 	return NULL;
+}
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+static const char run_slots[] =
+        "a run of more than " STR(IXF_RUN_SLOTS) " slots in use (each lookup in it walks it)";
+static const char run_words[] =
+        "a run of more than " STR(IXF_RUN_SETS) " words in use (each lookup in it walks it)";
+
+/* The words in use just before word at of the table t of n words (wrapping
+ * past its start), counted up to limit + 1: the start of a run that goes
+ * on in the piece at at. */
+static uint64_t run_before(const uint64_t *t, uint64_t n, uint64_t at, uint64_t limit)
+{
+	uint64_t k = 0;
+	while (k <= limit && k < n && t[(at + n - 1 - k) % n] != 0)
+		k++;
+	return k;
 }
 
 /* Reads and checks pieces until none is left. */
@@ -396,24 +435,29 @@ static void *load_worker(void *arg)
 		int s = p->sec / IXF_SEC_PER_STORE, kind = p->sec % IXF_SEC_PER_STORE;
 		const struct match_store *st = s == 0 ? &j->ix->main : &j->ix->allow;
 		const char *what = NULL;
-		if (kind == IXF_SEC_SLOTS) {
+		if (kind == IXF_SEC_SLOTS || kind == IXF_SEC_TLDS || kind == IXF_SEC_URLHOSTS) {
 			const uint64_t *w = (const uint64_t *)(const void *)p->dst;
-			uint64_t used = 0, bad = 0;
-			for (uint64_t i = 0; i < p->bytes / 8; i++) {
+			uint64_t n = p->bytes / 8, used = 0, bad = 0,
+			         limit = kind == IXF_SEC_SLOTS ? IXF_RUN_SLOTS : IXF_RUN_SETS;
+			uint64_t run = run_before(w - p->first, j->h->sec[p->sec].bytes / 8,
+			                          p->first, limit);
+			uint64_t longest = run;
+			for (uint64_t i = 0; i < n; i++) {
 				used += w[i] != 0;
-				/* an entry number + 1 in the low half */
-				bad |= w[i] != 0 &&
+				/* runs of words in use, each lookup's walk (the one that
+				 * wraps past the end continues from run_before) */
+				run = w[i] != 0 ? run + 1 : 0;
+				longest = run > longest ? run : longest;
+				/* a slot: an entry number + 1 in the low half */
+				bad |= kind == IXF_SEC_SLOTS && w[i] != 0 &&
 				       ((uint32_t)w[i] == 0 || (uint32_t)w[i] > st->nentries);
 			}
-			lp->nonzero[s][0] += used;
+			int set = kind == IXF_SEC_SLOTS ? 0 : kind == IXF_SEC_TLDS ? 1 : 2;
+			lp->nonzero[s][set] += used;
 			if (bad)
 				what = "slot (entry number out of range)";
-		} else if (kind == IXF_SEC_TLDS || kind == IXF_SEC_URLHOSTS) {
-			const uint64_t *w = (const uint64_t *)(const void *)p->dst;
-			uint64_t used = 0;
-			for (uint64_t i = 0; i < p->bytes / 8; i++)
-				used += w[i] != 0;
-			lp->nonzero[s][kind == IXF_SEC_TLDS ? 1 : 2] += used;
+			else if (longest > limit)
+				what = kind == IXF_SEC_SLOTS ? run_slots : run_words;
 		} else if (kind == IXF_SEC_ENTRIES) {
 			what = check_entries(lp, s,
 			                     (const struct match_entry *)(const void *)p->dst,
@@ -752,6 +796,26 @@ static int load_arrays(struct match_index *ix, int fd, const struct ixf_header *
 	for (int t = 0; t < IOC_TYPE_COUNT && rc == 0; t++)
 		if (parts[0].live[t] + parts[1].live[t] != h->by_type[t])
 			rc = bad_file(err, path, "counts by type (not the entries stored)");
+	/* A removed entry is one the allow-list covers, as only the allow-list
+	 * removes: else an addition of its key (which the allow-list would
+	 * refuse) joins a removed chain live, lookups reading the chain's first
+	 * entry miss it, and the index saved again is refused.  Removed entries
+	 * are few (those allow-listed); the allow-list is read and checked. */
+	const struct match_store *m = &ix->main;
+	for (size_t i = 0; i < m->nentries && rc == 0; i++) {
+		const struct match_entry *e = &m->entries[i];
+		if (!(e->type & MATCH_DEAD))
+			continue;
+		static __thread struct ioc_value v;
+		v.type = e->type & ~MATCH_DEAD;
+		v.len = e->textlen;
+		memcpy(v.v, m->arena + e->off + e->keylen, e->textlen);
+		v.v[v.len] = '\0';
+		const unsigned char *key = (const unsigned char *)m->arena + e->off;
+		if (!match_allowed_locked(ix, &v, key, e->keylen ? e->keylen : e->textlen))
+			rc = bad_sec(err, path, IXF_SEC_ENTRIES,
+			             "a removed entry the allow-list does not cover");
+	}
 	free(j.pieces);
 	return rc;
 }

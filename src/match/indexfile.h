@@ -17,6 +17,14 @@
 #define IXF_ENDIAN  0x01020304u
 #define IXF_ALIGN   64
 #define IXF_TYPES   32 /* room for the counts by type */
+/* The longest run of words in use a file's slots (at most 3/4 full) and
+ * TLD and URL host sets (at most 1/2) may have: each lookup that starts in
+ * a run walks it.  The longest of a saved index is ~100 slots at 10M
+ * indicators (0.6 full), about 450 expected at 3/4 full; a longer run is a
+ * hostile file's (or keys chosen to collide), which would make a scan's
+ * every lookup read up to 3/4 of the table. */
+#define IXF_RUN_SLOTS 1024
+#define IXF_RUN_SETS  256
 /* A source string longer than this is not one crix wrote. */
 #define IXF_STR_MAX (1u << 20)
 

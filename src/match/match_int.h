@@ -277,6 +277,11 @@ uint64_t match_urlhost_hash(const char *host, size_t n);
 void match_store_prefetch_urlhost(const struct match_store *st, uint64_t h);
 bool match_store_has_urlhost_h(const struct match_store *st, uint64_t h);
 
+/* Is v (with its key[0..n)) covered by the allow-list of ix?  Caller holds
+ * the lock or owns ix. */
+bool match_allowed_locked(const struct match_index *ix, const struct ioc_value *v,
+                          const unsigned char *key, size_t n);
+
 /* Calls fn for every live entry of the chain at id (type reported as given). */
 int match_report_chain(const struct match_index *ix, uint32_t id, match_hit_fn fn, void *arg);
 

@@ -622,6 +622,18 @@ static void bad_source(struct match_entry *e)
 {
 	e->source = 2;
 }
+static void bad_type_dead(struct match_entry *e)
+{
+	e->type |= MATCH_DEAD;
+}
+static void removed_in_chain(struct match_entry *e)
+{
+	e->type |= MATCH_DEAD; /* entry 1 (1.2.3.4 from feed-b), behind the live entry 0 */
+}
+static void chain_other_key(struct match_entry *e)
+{
+	e->next = 3; /* entry 2 (10.0.0.0/8) chained to entry 3 (10.20.0.0/16): later, other key */
+}
 
 static void test_bad_fields(void **state)
 {
@@ -671,14 +683,50 @@ static void test_bad_fields(void **state)
 	damage_entry(&d, 0, bad_type, "bad index file: main entries: entry type");
 	damage_entry(&d, 0, bad_type0, "bad index file: main entries: entry type");
 	damage_entry(&d, 0, bad_keylen, "bad index file: main entries: entry key length");
-	damage_entry(&d, 1, bad_textlen, "bad index file: main entries: entry text length");
-	damage_entry(&d, 1, long_text, "bad index file: main entries: entry text length");
+	damage_entry(&d, 2, bad_textlen, "bad index file: main entries: entry text length");
+	damage_entry(&d, 2, long_text, "bad index file: main entries: entry text length");
 	damage_entry(&d, 2, bad_off, "bad index file: main entries: entry text");
 	damage_entry(&d, 2, shift_off, "bad index file: main entries: entry text");
 	damage_entry(&d, 0, self_loop, "bad index file: main entries: entry chain");
 	damage_entry(&d, 3, self_loop, "bad index file: main entries: entry chain");
 	damage_entry(&d, 0, next_out, "bad index file: main entries: entry chain");
 	damage_entry(&d, 0, bad_source, "bad index file: main entries: entry source");
+	/* a chain holds one key (its entries share their text): an entry of
+	 * another key in it would be reported for this one, and a value added
+	 * to the chain from another source would copy it, type and all, so
+	 * that the counts by type drift and the index saved again is refused */
+	damage_entry(&d, 2, chain_other_key, "bad index file: main entries: entry chain");
+	/* a chain is all live or all removed: a lookup reads its first entry */
+	{
+		/* with the counts by type made to agree, so that only the chain
+		 * check refuses it */
+		struct ixf_header *hp = (struct ixf_header *)(void *)d.p;
+		hp->by_type[IOC_IPV4]--;
+		damage_entry(
+		        &d, 1, removed_in_chain,
+		        "bad index file: main entries: entry chain (live and removed entries)");
+		hp->by_type[IOC_IPV4]++;
+	}
+	{
+		/* a removed entry the allow-list does not cover (evil.example.com,
+		 * entry 9 of the main store, alone in its chain), with the counts
+		 * by type made to agree: an addition of its key would join the
+		 * removed chain live and be missed */
+		struct match_entry e;
+		uint64_t at = d.h.sec[IXF_SEC_ENTRIES].off + 9 * sizeof e;
+		memcpy(&e, d.p + at, sizeof e);
+		assert_int_equal(e.type, IOC_DOMAIN);
+		assert_int_equal(
+		        memcmp(d.p + d.h.sec[IXF_SEC_ARENA].off + e.off, "evil.example.com", 16),
+		        0);
+		struct ixf_header *hp = (struct ixf_header *)(void *)d.p;
+		hp->by_type[IOC_DOMAIN]--;
+		damage_entry(
+		        &d, 9, bad_type_dead,
+		        "bad index file: main entries: a removed entry the allow-list does not "
+		        "cover");
+		hp->by_type[IOC_DOMAIN]++;
+	}
 	/* a network's prefix length past 32 */
 	{
 		struct match_entry e;
@@ -728,6 +776,89 @@ static void test_bad_fields(void **state)
 	spill(tmp_path("ok.idx"), d.p, d.n);
 	match_index_free(load(tmp_path("ok.idx")));
 	free(d.p);
+}
+
+/*
+ * The saved bytes p[0, n) with the words in use of section sec moved into
+ * one run of run words from word start (wrapping past the end), the rest
+ * after it each behind an empty word: counts and entries as they were,
+ * only the runs a probe walks longer.
+ */
+static void spill_run(const char *path, const unsigned char *p, size_t n,
+                      const struct ixf_header *h, int sec, size_t run, size_t start)
+{
+	unsigned char *q = malloc(n);
+	assert_non_null(q);
+	memcpy(q, p, n);
+	uint64_t *w = (uint64_t *)(void *)(q + h->sec[sec].off);
+	size_t m = (size_t)(h->sec[sec].bytes / 8), cnt = 0;
+	uint64_t *used = malloc(m * 8);
+	assert_non_null(used);
+	for (size_t i = 0; i < m; i++)
+		if (w[i] != 0)
+			used[cnt++] = w[i];
+	assert_true(cnt > run && run + 2 * (cnt - run) < m);
+	memset(w, 0, m * 8);
+	for (size_t i = 0, at = start; i < cnt; i++) {
+		w[at % m] = used[i];
+		at += i + 1 >= run ? 2 : 1;
+	}
+	spill(path, q, n);
+	free(used);
+	free(q);
+}
+
+/*
+ * Tables whose words in use lie in one long run: counts right, every probe
+ * ends, but a lookup that starts in the run walks all of it (a hostile file
+ * can fill 3/4 of a table of any size so, and make each lookup of a scan
+ * read millions of slots).  Refused past IXF_RUN_SLOTS (slots) and
+ * IXF_RUN_SETS (TLD and URL host sets); a saved index's longest run is far
+ * shorter (104 slots at 10M indicators).  The slots span two pieces, so
+ * that a run across their border, read by two threads, is measured whole.
+ */
+static void test_long_runs(void **state)
+{
+	(void)state;
+	struct match_index *ix = new_index();
+	struct crix_error err = {0};
+	assert_int_equal(match_index_reserve(ix, 300000, &err), 0); /* 2^19 slots: 2 pieces */
+	uint32_t a = source(ix, "runs.txt", NULL, NULL);
+	char url[64];
+	for (unsigned k = 0; k < 1400; k++) {
+		snprintf(url, sizeof url, "http://h%u.example.com/x", k);
+		add(ix, IOC_URL, url, a, k + 1);
+	}
+	match_index_shrink(ix);
+	const char *path = tmp_path("runs.idx"), *bad = tmp_path("runs-bad.idx");
+	save(ix, path);
+	match_index_free(ix);
+	size_t n;
+	unsigned char *p = slurp(path, &n);
+	struct ixf_header h;
+	memcpy(&h, p, sizeof h);
+	size_t slots = (size_t)(h.sec[IXF_SEC_SLOTS].bytes / 8);
+	assert_int_equal(slots, 1u << 19);
+	uint64_t old = match_indexfile_par_bytes;
+	for (int par = 0; par <= 1; par++) {
+		match_indexfile_par_bytes = par ? 0 : old;
+		/* across the pieces' border, and around the table's end */
+		size_t starts[2] = {slots / 2 - 700, slots - 300};
+		for (int s = 0; s < 2; s++) {
+			spill_run(bad, p, n, &h, IXF_SEC_SLOTS, IXF_RUN_SLOTS, starts[s]);
+			match_index_free(load(bad));
+			spill_run(bad, p, n, &h, IXF_SEC_SLOTS, IXF_RUN_SLOTS + 1, starts[s]);
+			refused(bad,
+			        "bad index file: main slots: a run of more than 1024 slots in use");
+		}
+		size_t sets = (size_t)(h.sec[IXF_SEC_URLHOSTS].bytes / 8);
+		spill_run(bad, p, n, &h, IXF_SEC_URLHOSTS, IXF_RUN_SETS, sets - 100);
+		match_index_free(load(bad));
+		spill_run(bad, p, n, &h, IXF_SEC_URLHOSTS, IXF_RUN_SETS + 1, sets - 100);
+		refused(bad, "bad index file: main urlhosts: a run of more than 256 words in use");
+	}
+	match_indexfile_par_bytes = old;
+	free(p);
 }
 
 static void test_not_a_file(void **state)
@@ -829,6 +960,7 @@ int main(void)
 	        cmocka_unit_test(test_two_threads),
 	        cmocka_unit_test(test_truncated),
 	        cmocka_unit_test(test_bad_fields),
+	        cmocka_unit_test(test_long_runs),
 	        cmocka_unit_test(test_not_a_file),
 	        cmocka_unit_test(test_every_byte),
 	};
