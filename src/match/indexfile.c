@@ -38,6 +38,7 @@
  */
 #include "match/indexfile.h"
 #include "match/match_int.h"
+#include "util/durable.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -104,22 +105,6 @@ static uint64_t align_up(uint64_t n)
 	return (n + IXF_ALIGN - 1) & ~(uint64_t)(IXF_ALIGN - 1);
 }
 
-/* Writes all of p[0, n) to fd. */
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Appends one source string (NULL allowed) to the growing buffer. */
 static int put_str(char **buf, size_t *len, size_t *cap, const char *s)
 {
@@ -144,32 +129,6 @@ static int put_str(char **buf, size_t *len, size_t *cap, const char *s)
 	(*buf)[*len + 4 + n] = '\0';
 	*len = need;
 	return 0;
-}
-
-/* fsync of the directory holding path, so that the rename survives a crash. */
-static int sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[PATH_MAX];
-	if (slash == NULL) {
-		dir[0] = '.';
-		dir[1] = '\0';
-	} else if (slash == path) {
-		dir[0] = '/';
-		dir[1] = '\0';
-	} else {
-		size_t n = (size_t)(slash - path);
-		if (n >= sizeof dir)
-			return -1;
-		memcpy(dir, path, n);
-		dir[n] = '\0';
-	}
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
 }
 
 int match_index_save(struct match_index *ix, const char *path, struct crix_error *err)
@@ -254,12 +213,12 @@ int match_index_save(struct match_index *ix, const char *path, struct crix_error
 	if (rc == 0) {
 		static const char zero[IXF_ALIGN];
 		uint64_t at = sizeof h;
-		bool ok = fchmod(fd, 0600) == 0 && write_all(fd, &h, sizeof h) == 0;
+		bool ok = fchmod(fd, 0600) == 0 && durable_write_all(fd, &h, sizeof h) == 0;
 		for (int k = 0; k < IXF_SEC_COUNT && ok; k++) {
 			if (h.sec[k].bytes == 0)
 				continue;
-			ok = write_all(fd, zero, (size_t)(h.sec[k].off - at)) == 0 &&
-			     write_all(fd, ptr[k], (size_t)h.sec[k].bytes) == 0;
+			ok = durable_write_all(fd, zero, (size_t)(h.sec[k].off - at)) == 0 &&
+			     durable_write_all(fd, ptr[k], (size_t)h.sec[k].bytes) == 0;
 			at = h.sec[k].off + h.sec[k].bytes;
 		}
 		ok = ok && fsync(fd) == 0;
@@ -270,7 +229,7 @@ int match_index_save(struct match_index *ix, const char *path, struct crix_error
 			unlink(tmp);
 			rc = crix_error_set(err, CRIX_EIO, "%s: cannot write: %s", path,
 			                    strerror(e));
-		} else if (sync_dir(path) != 0) {
+		} else if (durable_fsync_parent(path) != 0) {
 			rc = crix_error_set(err, CRIX_EIO, "%s: cannot sync its directory: %s",
 			                    path, strerror(errno));
 		}

@@ -5,6 +5,7 @@
 
 #include "model/audit.h"
 #include "model/facts.h"
+#include "util/durable.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -312,16 +313,6 @@ static int mkdir_p1(const char *path, struct crix_error *err)
 	return 0;
 }
 
-static int fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /*
  * Stores the bytes as data_dir/evidence/ab/abcdef... (by SHA-256), durably
  * (written to a temporary file, fsynced, renamed, directory fsynced) before
@@ -352,19 +343,10 @@ static int evidence_save(const char *data_dir, const unsigned char *data, size_t
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return crix_error_set(err, CRIX_EIO, "evidence: %s: %s", tmp, strerror(errno));
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	int ok = off == len && fsync(fd) == 0;
+	int ok = durable_write_all(fd, data, len) == 0 && fsync(fd) == 0;
 	int e = errno;
 	close(fd);
-	if (!ok || rename(tmp, path) != 0 || fsync_dir(sub) != 0) {
+	if (!ok || rename(tmp, path) != 0 || durable_fsync_dir(sub) != 0) {
 		if (!ok)
 			errno = e;
 		e = errno;

@@ -1,0 +1,22 @@
+/*
+ * durable.h - the pieces of writing a file so that it survives a crash:
+ * every byte written, and the directory entry of a renamed file synced
+ * (a file's own fsync does not cover its name).
+ */
+#ifndef CRIX_UTIL_DURABLE_H
+#define CRIX_UTIL_DURABLE_H
+
+#include <stddef.h>
+
+/* Writes all of p[0, n) to fd, again after EINTR and short writes.
+ * Returns 0, or -1 with errno set (0 when write wrote nothing). */
+int durable_write_all(int fd, const void *p, size_t n);
+
+/* fsyncs the directory dir.  Returns 0, or -1 with errno set. */
+int durable_fsync_dir(const char *dir);
+
+/* fsyncs the directory that holds path ("." for a bare name).  Returns 0,
+ * or -1 with errno set. */
+int durable_fsync_parent(const char *path);
+
+#endif
