@@ -21,7 +21,7 @@
 
 #include "match/match.h"
 #include "match/match_int.h"
-#include "unit/match/iocfx.h"
+#include "unit/match/match_test.h"
 
 /* ---- helpers ---- */
 
@@ -53,52 +53,10 @@ static int collect(void *arg, const struct match_hit *hit)
 	return hs->stop_after != 0 && (int)hs->n >= hs->stop_after ? 7 : 0;
 }
 
-/* Parses s as type; fails the test when it is not valid. */
-static struct ioc_value *parse(enum ioc_type type, const char *s)
-{
-	static struct ioc_value v;
-	struct crix_error err = {0};
-	if (ioc_parse(ctx, type, s, strlen(s), NULL, &v, &err) != 0)
-		fail_msg("ioc_parse(%s, \"%s\"): %s", ioc_type_name(type), s, err.msg);
-	return &v;
-}
-
-static struct match_index *new_index(void)
-{
-	struct match_index *ix = NULL;
-	struct crix_error err = {0};
-	assert_int_equal(match_index_new(&ix, &err), 0);
-	assert_non_null(ix);
-	return ix;
-}
-
+/* A source with the TLP and tags the tests expect. */
 static uint32_t new_source(struct match_index *ix, const char *name)
 {
-	struct match_source src = {.name = name, .tlp = "amber", .tags = "test"};
-	uint32_t id = UINT32_MAX;
-	struct crix_error err = {0};
-	assert_int_equal(match_index_add_source(ix, &src, &id, &err), 0);
-	return id;
-}
-
-/* Adds s (as type) from source at line; returns whether it was allowed. */
-static bool add(struct match_index *ix, enum ioc_type type, const char *s, uint32_t source,
-                uint64_t line)
-{
-	bool allowed = true;
-	struct crix_error err = {0};
-	if (match_index_add(ix, parse(type, s), source, line, &allowed, &err) != 0)
-		fail_msg("match_index_add(%s): %s", s, err.msg);
-	return allowed;
-}
-
-static size_t allow(struct match_index *ix, enum ioc_type type, const char *s)
-{
-	size_t removed = 999;
-	struct crix_error err = {0};
-	if (match_index_allow(ix, parse(type, s), &removed, &err) != 0)
-		fail_msg("match_index_allow(%s): %s", s, err.msg);
-	return removed;
+	return source(ix, name, "amber", "test");
 }
 
 static void lookup(struct match_index *ix, enum ioc_type type, const char *s, struct hits *hs)

@@ -24,7 +24,7 @@
 #include "match/indexfile.h"
 #include "match/match.h"
 #include "match/match_int.h"
-#include "unit/match/iocfx.h"
+#include "unit/match/match_test.h"
 
 /* ---- helpers ---- */
 
@@ -58,50 +58,6 @@ static const char *tmp_path(const char *name)
 	k = (k + 1) % 4;
 	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
 	return p[k];
-}
-
-static struct ioc_value *parse(enum ioc_type type, const char *s)
-{
-	static struct ioc_value v;
-	struct crix_error err = {0};
-	if (ioc_parse(ctx, type, s, strlen(s), NULL, &v, &err) != 0)
-		fail_msg("ioc_parse(%s, \"%s\"): %s", ioc_type_name(type), s, err.msg);
-	return &v;
-}
-
-static bool add(struct match_index *ix, enum ioc_type type, const char *s, uint32_t source,
-                uint64_t line)
-{
-	bool allowed = true;
-	struct crix_error err = {0};
-	if (match_index_add(ix, parse(type, s), source, line, &allowed, &err) != 0)
-		fail_msg("match_index_add(%s): %s", s, err.msg);
-	return allowed;
-}
-
-static void allow(struct match_index *ix, enum ioc_type type, const char *s)
-{
-	size_t removed;
-	struct crix_error err = {0};
-	if (match_index_allow(ix, parse(type, s), &removed, &err) != 0)
-		fail_msg("match_index_allow(%s): %s", s, err.msg);
-}
-
-static uint32_t source(struct match_index *ix, const char *name, const char *tlp, const char *tags)
-{
-	struct match_source src = {.name = name, .tlp = tlp, .tags = tags};
-	uint32_t id;
-	struct crix_error err = {0};
-	assert_int_equal(match_index_add_source(ix, &src, &id, &err), 0);
-	return id;
-}
-
-static struct match_index *new_index(void)
-{
-	struct match_index *ix = NULL;
-	struct crix_error err = {0};
-	assert_int_equal(match_index_new(&ix, &err), 0);
-	return ix;
 }
 
 static void save(struct match_index *ix, const char *path)
