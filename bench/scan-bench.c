@@ -83,11 +83,13 @@ int main(int argc, char **argv)
 	long size = ftell(f);
 	fseek(f, 0, SEEK_SET);
 	char *text = size > 0 ? malloc((size_t)size) : NULL;
-	if (text == NULL || fread(text, 1, (size_t)size, f) != (size_t)size) {
+	bool read_all = text != NULL && fread(text, 1, (size_t)size, f) == (size_t)size;
+	fclose(f);
+	if (!read_all) {
 		fprintf(stderr, "scan-bench: cannot read %s\n", argv[2]);
+		free(text);
 		return 1;
 	}
-	fclose(f);
 	size_t lines = 0;
 	for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + size - p))) != NULL; p++)
 		lines++;
