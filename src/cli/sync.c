@@ -2,7 +2,7 @@
  * sync.c - crix sync: federation over TAXII 2.1 (libcurl).  Pulls collections
  * of partner servers into local collections and pushes local collections to
  * partners, incrementally from the last date_added seen per rule (kept in a
- * state file written atomically after every page), honouring markings:
+ * state file written durably after every page), honouring markings:
  * objects whose TLP may not be passed on (AMBER+STRICT, RED) never leave the
  * server they are on, and objects without a TLP marking take the source
  * collection's (unknown to a client, so they are treated as AMBER: passed on
@@ -15,6 +15,7 @@
  */
 #include "cli/cli.h"
 #include "share/tlp.h"
+#include "util/durable.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -243,17 +244,25 @@ static int endpoint_from(const json_t *j, const char *where, struct endpoint *e)
 	return 0;
 }
 
+/*
+ * Writes the state durably (util/durable.h): after a crash the file holds
+ * either the state before this page or the one after it, whole, so a run
+ * never starts from a torn file or goes back further than the last page
+ * it wrote.
+ */
 static int state_save(const char *path, json_t *state)
 {
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if (json_dump_file(state, tmp, JSON_INDENT(1) | JSON_SORT_KEYS) != 0 ||
-	    rename(tmp, path) != 0) {
-		fprintf(stderr, "crix sync: %s: cannot write the state: %s\n", path,
-		        strerror(errno));
+	char *text = json_dumps(state, JSON_INDENT(1) | JSON_SORT_KEYS);
+	if (text == NULL) {
+		fprintf(stderr, "crix sync: %s: cannot write the state: out of memory\n", path);
 		return -1;
 	}
-	return 0;
+	int rc = durable_replace(path, text, strlen(text), 0600);
+	if (rc != 0)
+		fprintf(stderr, "crix sync: %s: cannot write the state: %s\n", path,
+		        strerror(errno));
+	free(text);
+	return rc;
 }
 
 static bool id_ok(const char *s)

@@ -6,7 +6,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int durable_write_all(int fd, const void *p, size_t n)
@@ -55,4 +59,33 @@ int durable_fsync_parent(const char *path)
 	memcpy(dir, path, n);
 	dir[n] = '\0';
 	return durable_fsync_dir(dir);
+}
+
+int durable_replace(const char *path, const void *p, size_t n, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	int len = snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
+	if (len < 0 || (size_t)len >= sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return -1;
+	bool ok = fchmod(fd, mode) == 0 && durable_write_all(fd, p, n) == 0 && fsync(fd) == 0;
+	int e = errno;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		e = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = false;
+		e = errno;
+	}
+	if (!ok) {
+		unlink(tmp);
+		errno = e != 0 ? e : EIO; /* a write that wrote nothing */
+		return -1;
+	}
+	return durable_fsync_parent(path);
 }

@@ -107,6 +107,13 @@ describe('federation: crix sync between crix instances', () => {
 		assert.deepEqual(look.json.results.map((x) => x.canonical), ['198.51.100.10']);
 		const rows = crix(['audit', 'verify', '--data', ib.dir]);
 		assert.equal(rows.status, 0);
+		// the state is written whole (temporary file, fsync, rename): the
+		// rule's last date_added, private, and nothing left beside it
+		const st = JSON.parse(fs.readFileSync(path.join(ib.dir, 'sync.json.state'), 'utf8'));
+		assert.equal(Object.keys(st).length, 1);
+		assert.match(Object.values(st)[0], /^\d{4}-\d\d-\d\dT/);
+		assert.equal(fs.statSync(path.join(ib.dir, 'sync.json.state')).mode & 0o777, 0o600);
+		assert.deepEqual(fs.readdirSync(ib.dir).filter((f) => f.startsWith('sync.json.state.')), []);
 	});
 
 	it('C, not shared with, gets nothing', async () => {
