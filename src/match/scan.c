@@ -2783,6 +2783,15 @@ static inline void stretch_lanes_add(struct stretch_lanes *l, unsigned odd, uint
 	}
 }
 
+/* The same for the 16 bytes at p, read as two words. */
+static inline void stretch_lanes_load(struct stretch_lanes *l, unsigned odd, const unsigned char *p)
+{
+	uint64_t w, x;
+	memcpy(&w, p, 8);
+	memcpy(&x, p + 8, 8);
+	stretch_lanes_add(l, odd, w, x);
+}
+
 static inline uint64_t stretch_hash_end(const struct stretch_lanes *l, const unsigned char *p,
                                         size_t n)
 {
@@ -2800,12 +2809,8 @@ static const struct stretch_lanes stretch_lanes0 = {SH_A0, SH_B0, SH_B0, SH_A0};
 static uint64_t stretch_hash(const unsigned char *p, size_t n)
 {
 	struct stretch_lanes l = stretch_lanes0;
-	for (size_t i = 0; i + 16 <= n; i += 16) {
-		uint64_t w, x;
-		memcpy(&w, p + i, 8);
-		memcpy(&x, p + i + 8, 8);
-		stretch_lanes_add(&l, (unsigned)(i / 16) & 1, w, x);
-	}
+	for (size_t i = 0; i + 16 <= n; i += 16)
+		stretch_lanes_load(&l, (unsigned)(i / 16) & 1, p + i);
 	return stretch_hash_end(&l, p, n);
 }
 
@@ -2873,10 +2878,7 @@ static size_t stretch_end(const unsigned char *t, size_t a, size_t lim, uint64_t
 		b = next_quote(t, i, i + 16);
 		if (b < i + 16)
 			break;
-		uint64_t w, x;
-		memcpy(&w, t + i, 8);
-		memcpy(&x, t + i + 8, 8);
-		stretch_lanes_add(&l, (unsigned)((i - a) / 16) & 1, w, x);
+		stretch_lanes_load(&l, (unsigned)((i - a) / 16) & 1, t + i);
 	}
 	b = next_quote(t, i, lim);
 	if (b < lim && b - a >= MEMO_MIN)
