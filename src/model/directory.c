@@ -192,8 +192,62 @@ static bool may_list_org(const struct audience *a, int64_t org_id)
 	return directory_may_list_users(a->p, org_id, partner);
 }
 
-/* Reads every row of k in scope a page at a time, keeping the best of
- * those aud may see (user rows only). */
+/* Reads every row of k in scope a page at a time into b, keeping those aud
+ * may see (user rows only; NULL: all). */
+static int search_scope(struct store *s, const struct kind *k, int64_t scope,
+                        const struct audience *aud, const char *folded, struct best *b,
+                        struct crix_error *err)
+{
+	int64_t after = 0;
+	size_t got;
+	do {
+		void *page;
+		int rc = k->page(s, scope, after, &page, &got, err);
+		if (rc != 0)
+			return rc;
+		for (size_t i = 0; i < got; i++) {
+			void *row = (char *)page + i * k->size;
+			if (k->listed(row) &&
+			    (aud == NULL ||
+			     may_list_org(aud, ((const struct store_user *)row)->org_id)))
+				offer(b, row, directory_match(k->name(row), folded));
+		}
+		if (got > 0)
+			after = k->id((char *)page + (got - 1) * k->size);
+		free(page);
+	} while (got == PAGE);
+	return 0;
+}
+
+/* The users of each organisation aud may list (not an admin's: those are
+ * all) into b, an organisation at a time through the store's index on it,
+ * rather than every user of every organisation and most of them dropped. */
+static int search_listed_orgs(struct store *s, const struct audience *aud, const char *folded,
+                              struct best *b, struct crix_error *err)
+{
+	int64_t own = aud->p->org_id;
+	int rc = 0;
+	if (may_list_org(aud, own))
+		rc = search_scope(s, &USERS, own, NULL, folded, b, err);
+	int64_t after = 0;
+	size_t got = PAGE;
+	while (rc == 0 && got == PAGE) {
+		struct store_org *o = NULL;
+		rc = store_org_list(s, after, PAGE, &o, &got, err);
+		if (rc != 0)
+			break;
+		for (size_t i = 0; rc == 0 && i < got; i++)
+			if (o[i].id != own && may_list_org(aud, o[i].id))
+				rc = search_scope(s, &USERS, o[i].id, NULL, folded, b, err);
+		if (got > 0)
+			after = o[got - 1].id;
+		free(o);
+	}
+	return rc;
+}
+
+/* The best of k's rows in scope that aud may see (see search_scope).
+ * OUT: *out (DIRECTORY_RESULTS rows, free()), *n, *more. */
 static int search(struct store *s, const struct kind *k, int64_t scope, const struct audience *aud,
                   const char *folded, void **out, size_t *n, bool *more, struct crix_error *err)
 {
@@ -204,26 +258,13 @@ static int search(struct store *s, const struct kind *k, int64_t scope, const st
 	b.rows = calloc(DIRECTORY_RESULTS, b.size);
 	if (b.rows == NULL)
 		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
-	int64_t after = 0;
-	size_t got;
-	do {
-		void *page;
-		int rc = k->page(s, scope, after, &page, &got, err);
-		if (rc != 0) {
-			free(b.rows);
-			return rc;
-		}
-		for (size_t i = 0; i < got; i++) {
-			void *row = (char *)page + i * k->size;
-			if (k->listed(row) &&
-			    (aud == NULL ||
-			     may_list_org(aud, ((const struct store_user *)row)->org_id)))
-				offer(&b, row, directory_match(k->name(row), folded));
-		}
-		if (got > 0)
-			after = k->id((char *)page + (got - 1) * k->size);
-		free(page);
-	} while (got == PAGE);
+	int rc = aud != NULL && aud->p->role != ROLE_ADMIN
+	                 ? search_listed_orgs(s, aud, folded, &b, err)
+	                 : search_scope(s, k, scope, aud, folded, &b, err);
+	if (rc != 0) {
+		free(b.rows);
+		return rc;
+	}
 	*out = b.rows;
 	*n = b.n;
 	*more = b.matched > b.n;

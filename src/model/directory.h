@@ -64,7 +64,8 @@ struct directory_partners {
  * The same over every organisation p may list the users of
  * (directory_may_list_users: its own, its group partners; an admin all),
  * so that a picker finds users across organisations without naming one.
- * One pass over all users; nothing from an organisation p may not list.
+ * Reads the users of the organisations p may list only (an admin's: all
+ * users); nothing from an organisation p may not list.
  */
 int directory_users_visible(struct store *s, const struct principal *p,
                             const struct directory_partners *pt, const char *folded,

@@ -152,4 +152,11 @@ struct store_tx {
 /* The SQLite backend.  path: the database file. */
 int store_sqlite_open(const char *path, struct store **out, struct crix_error *err);
 
+/* For tests: the query plan of the one SQLite statement whose SQL holds
+ * fragment (EXPLAIN QUERY PLAN details joined by "; ", cut at cap).
+ * CRIX_ENOTFOUND when none holds it, CRIX_EINVAL when several do or s is
+ * not an SQLite store. */
+int store_sqlite_plan(struct store *s, const char *fragment, char *out, size_t cap,
+                      struct crix_error *err);
+
 #endif

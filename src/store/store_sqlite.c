@@ -157,6 +157,7 @@ enum st {
 	ST_USER_GET,
 	ST_USER_BY_NAME,
 	ST_USER_LIST,
+	ST_USER_LIST_ORG,
 	ST_USER_COUNT,
 	ST_TOKEN_INSERT,
 	ST_TOKEN_BY_HASH,
@@ -257,8 +258,11 @@ static const char *const sql[ST_COUNT] = {
                            " WHERE id = ?",
         [ST_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ?",
         [ST_USER_BY_NAME] = "SELECT " USER_COLS " FROM users WHERE username = ?",
-        [ST_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE (? = 0 OR org_id = ?) AND id > ?"
-                         " ORDER BY id LIMIT ?",
+        /* two statements, not "(? = 0 OR org_id = ?)": SQLite plans that once,
+         * for any value, as a walk over every user */
+        [ST_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE id > ? ORDER BY id LIMIT ?",
+        [ST_USER_LIST_ORG] = "SELECT " USER_COLS " FROM users WHERE org_id = ? AND id > ?"
+                             " ORDER BY id LIMIT ?",
         [ST_USER_COUNT] = "SELECT count(*) FROM users WHERE (? = '' OR role = ?)",
         [ST_TOKEN_INSERT] = "INSERT INTO tokens (user_id, name, hash, created, expires, revoked)"
                             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -1167,21 +1171,17 @@ static int sq_user_by_name(struct store *s, const char *username, struct store_u
 	return get_one(s, ST_USER_BY_NAME, bind_text1, username, user_out, out, "user", err);
 }
 
-static void bind_user_list(sqlite3_stmt *q, const void *arg)
-{
-	const struct id_page *p = arg;
-	sqlite3_bind_int64(q, 1, p->key);
-	sqlite3_bind_int64(q, 2, p->key);
-	sqlite3_bind_int64(q, 3, p->after);
-	sqlite3_bind_int64(q, 4, p->limit);
-}
-
+/* org_id 0: every organisation's users; another: that one's, through its
+ * index (users_org). */
 static int sq_user_list(struct store *s, int64_t org_id, int64_t after, size_t limit,
                         struct store_user **out, size_t *n, struct crix_error *err)
 {
 	struct id_page p = {.key = org_id, .after = after, .limit = (int64_t)limit};
-	return get_many(s, ST_USER_LIST, bind_user_list, &p, user_out, sizeof **out, (void **)out,
-	                n, "users", err);
+	if (org_id == 0)
+		return get_many(s, ST_USER_LIST, bind_after_limit, &p, user_out, sizeof **out,
+		                (void **)out, n, "users", err);
+	return get_many(s, ST_USER_LIST_ORG, bind_key_after_limit, &p, user_out, sizeof **out,
+	                (void **)out, n, "users", err);
 }
 
 static void bind_role2(sqlite3_stmt *q, const void *arg)
@@ -2518,6 +2518,52 @@ static int sq_case_record_list(struct store *s, int64_t case_seq, int64_t after,
 		*out = NULL;
 		*n = 0;
 	}
+	return rc;
+}
+
+/*
+ * The plan SQLite picks for the one statement whose text holds fragment:
+ * the detail of each EXPLAIN QUERY PLAN row, joined by "; ", so that a test
+ * can require a statement to use its index.
+ */
+int store_sqlite_plan(struct store *st, const char *fragment, char *out, size_t cap,
+                      struct crix_error *err)
+{
+	if (st == NULL || st->ops != &sqlite_ops || cap == 0)
+		return crix_error_set(err, CRIX_EINVAL, "not an SQLite store");
+	int found = -1;
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (sql[i] == NULL || strstr(sql[i], fragment) == NULL)
+			continue;
+		if (found >= 0)
+			return crix_error_set(err, CRIX_EINVAL,
+			                      "more than one statement holds '%s'", fragment);
+		found = i;
+	}
+	if (found < 0)
+		return crix_error_set(err, CRIX_ENOTFOUND, "no statement holds '%s'", fragment);
+	char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql[found]);
+	if (q == NULL)
+		return crix_error_set(err, CRIX_ENOMEM, "out of memory");
+	struct conn *c = reader(st, err);
+	if (c == NULL) {
+		sqlite3_free(q);
+		return CRIX_EIO;
+	}
+	sqlite3_stmt *e = NULL;
+	int rc = sqlite3_prepare_v2(c->db, q, -1, &e, NULL) == SQLITE_OK ? 0 : CRIX_EIO;
+	size_t used = 0;
+	out[0] = '\0';
+	while (rc == 0 && sqlite3_step(e) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(e, 3);
+		int k = snprintf(out + used, cap - used, "%s%s", used ? "; " : "", d ? d : "");
+		used = k < 0 || (size_t)k >= cap - used ? cap - 1 : used + (size_t)k;
+	}
+	if (rc != 0)
+		db_error(err, c->db, "explain");
+	sqlite3_finalize(e);
+	sqlite3_free(q);
+	reader_put((struct sq_store *)st, c);
 	return rc;
 }
 

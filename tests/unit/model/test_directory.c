@@ -4,7 +4,8 @@
  * text's checks, each naming q; and searches through a real store in a
  * temporary directory: prefix matches first, at most DIRECTORY_RESULTS with
  * "more" said, disabled users and password hashes left out; users across
- * the organisations a caller may list, and by id.
+ * the organisations a caller may list (an organisation at a time, over
+ * more than a page of organisations), and by id.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -222,6 +223,32 @@ static bool partner_of(void *arg, int64_t org_id)
 	return org_id == *(int64_t *)arg;
 }
 
+/* The usernames directory_users_visible finds for p with one partner
+ * organisation (0: none), joined by ',' (then ",more" when it says so);
+ * no password hash among them. */
+static const char *visible(struct fx *f, const struct principal *p, int64_t partner, const char *q)
+{
+	static char out[512];
+	struct directory_partners pt = {partner_of, &partner};
+	struct store_user *u;
+	size_t n, used = 0;
+	bool more;
+	struct crix_error err = {0};
+	if (directory_users_visible(f->s, p, &pt, q, &u, &n, &more, &err) != 0)
+		fail_msg("directory_users_visible(%s): %s", q, err.msg);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(u[i].pw_hash, "");
+		used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", i ? "," : "",
+		                         u[i].username);
+		assert_true(used < sizeof out);
+	}
+	if (more)
+		snprintf(out + used, sizeof out - used, ",more");
+	free(u);
+	return out;
+}
+
 static void test_users_across(void **state)
 {
 	struct fx *f = *state;
@@ -236,19 +263,10 @@ static void test_users_across(void **state)
 	size_t n;
 	bool more;
 	struct crix_error err = {0};
-	/* a's analyst: its own and its partner b's; not c's, not the disabled */
-	assert_int_equal(directory_users_visible(f->s, &p, &pt, "ben", &u, &n, &more, &err), 0);
-	assert_int_equal(n, 2);
-	assert_string_equal(u[0].username, "ben.a");
-	assert_string_equal(u[1].username, "ben.b");
-	assert_string_equal(u[1].pw_hash, "");
-	assert_false(more);
-	free(u);
-	/* no partner: its own only; an admin: everyone enabled */
-	struct directory_partners none = {partner_of, &(int64_t){0}};
-	assert_int_equal(directory_users_visible(f->s, &p, &none, "ben", &u, &n, &more, &err), 0);
-	assert_int_equal(n, 1);
-	free(u);
+	/* a's analyst: its own and its partner b's; not c's, not the disabled;
+	 * no partner: its own only; an admin: everyone enabled */
+	assert_string_equal(visible(f, &p, b, "ben"), "ben.a,ben.b");
+	assert_string_equal(visible(f, &p, 0, "ben"), "ben.a");
 	account_principal_cli(&p);
 	assert_int_equal(directory_users_visible(f->s, &p, NULL, "ben", &u, &n, &more, &err), 0);
 	assert_int_equal(n, 3);
@@ -274,6 +292,32 @@ static void test_users_across(void **state)
 	assert_string_equal(err.field, "ids");
 }
 
+/* More organisations than a page of them (500): a non-admin's search reads
+ * its own organisation's users and those of each partner, wherever the
+ * partner stands in the list, and no other's. */
+static void test_users_across_pages_of_orgs(void **state)
+{
+	struct fx *f = *state;
+	int64_t first = 0, mid = 0, last = 0;
+	for (int i = 0; i < 520; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "Org %03d", i);
+		int64_t id = org(f, name);
+		first = i == 0 ? id : first;
+		mid = i == 260 ? id : mid;
+		last = id;
+	}
+	user(f, mid, "ben.own", false);
+	user(f, first, "ben.first", false);
+	user(f, last, "ben.last", false);
+	user(f, last, "bend.gone", true);
+	struct principal p = who(ROLE_ANALYST, mid);
+	assert_string_equal(visible(f, &p, last, "ben"), "ben.last,ben.own");
+	assert_string_equal(visible(f, &p, first, "ben"), "ben.first,ben.own");
+	p = who(ROLE_VIEWER, first);
+	assert_string_equal(visible(f, &p, 0, "ben"), "ben.first");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +327,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_orgs, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_users, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_users_across, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_users_across_pages_of_orgs, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

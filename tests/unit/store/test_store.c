@@ -5,7 +5,8 @@
  * back field for field; unique names are CRIX_EEXIST with a message naming
  * the field; the report list filters (status, category, region, time range,
  * indicator, text search with LIKE's own characters taken literally,
- * organisation) and pages; a rolled-back transaction leaves nothing; and
+ * organisation) and pages; the users of one organisation read through its
+ * index (EXPLAIN QUERY PLAN); a rolled-back transaction leaves nothing; and
  * readers on other threads see committed data only, never half of a
  * transaction, while a writer holds one.
  */
@@ -23,6 +24,7 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "unit/store/storefx.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -318,6 +320,10 @@ static void test_user_crud(void **state)
 	assert_int_equal(list[2].id, carol);
 	free(list);
 	OK(store_user_list(f->s, 0, alice, 1, &list, &n, E));
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, bob);
+	free(list);
+	OK(store_user_list(f->s, org, alice, 10, &list, &n, E));
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].id, bob);
 	free(list);
@@ -1423,12 +1429,34 @@ static void test_versions_by_instant(void **state)
 	store_object_array_free(a, n);
 }
 
+/* The users of one organisation are read through its index (the directory
+ * lists a caller's organisations' users an organisation at a time), not by
+ * walking every user; the list of all users walks the primary key. */
+static void test_user_list_plans(void **state)
+{
+	struct fx *f = *state;
+	char plan[512];
+	OK(store_sqlite_plan(f->s, "FROM users WHERE org_id = ?", plan, sizeof plan, E));
+	if (strstr(plan, "USING INDEX users_org (org_id=? AND rowid>?)") == NULL ||
+	    strstr(plan, "TEMP B-TREE") != NULL)
+		fail_msg("the users of one organisation: %s", plan);
+	OK(store_sqlite_plan(f->s, "FROM users WHERE id > ?", plan, sizeof plan, E));
+	if (strstr(plan, "USING INTEGER PRIMARY KEY (rowid>?)") == NULL)
+		fail_msg("every user: %s", plan);
+	struct crix_error err = {0};
+	assert_int_equal(store_sqlite_plan(f->s, "FROM nowhere", plan, sizeof plan, &err),
+	                 CRIX_ENOTFOUND);
+	assert_int_equal(store_sqlite_plan(f->s, "FROM users", plan, sizeof plan, &err),
+	                 CRIX_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_schema_and_reopen, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_org_crud, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_user_crud, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_user_list_plans, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_report_roundtrip, setup, teardown),
