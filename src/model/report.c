@@ -325,7 +325,7 @@ static int evidence_save(const char *data_dir, const unsigned char *data, size_t
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, data, len);
 	sodium_bin2hex(sha_hex, STORE_HEX_MAX, h, sizeof h);
-	char dir[4096], sub[4200], path[4300], tmp[4400];
+	char dir[4096], sub[4200], path[4300];
 	snprintf(dir, sizeof dir, "%s/evidence", data_dir);
 	snprintf(sub, sizeof sub, "%s/%.2s", dir, sha_hex);
 	snprintf(path, sizeof path, "%s/%s", sub, sha_hex);
@@ -337,22 +337,8 @@ static int evidence_save(const char *data_dir, const unsigned char *data, size_t
 	struct stat st;
 	if (stat(path, &st) == 0 && (size_t)st.st_size == len)
 		return 0;
-	unsigned char rnd[8];
-	secret_random(rnd, sizeof rnd);
-	snprintf(tmp, sizeof tmp, "%s.tmp%02x%02x%02x%02x", path, rnd[0], rnd[1], rnd[2], rnd[3]);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return crix_error_set(err, CRIX_EIO, "evidence: %s: %s", tmp, strerror(errno));
-	int ok = durable_write_all(fd, data, len) == 0 && fsync(fd) == 0;
-	int e = errno;
-	close(fd);
-	if (!ok || rename(tmp, path) != 0 || durable_fsync_dir(sub) != 0) {
-		if (!ok)
-			errno = e;
-		e = errno;
-		unlink(tmp);
-		return crix_error_set(err, CRIX_EIO, "evidence: %s: %s", path, strerror(e));
-	}
+	if (durable_replace(path, data, len, 0600) != 0)
+		return crix_error_set(err, CRIX_EIO, "evidence: %s: %s", path, strerror(errno));
 	return 0;
 }
 
