@@ -126,7 +126,7 @@ expect_exit 0 scan -i iocs.txt big4.txt
 expect_contains "$ERR" "with $(nproc) thread" "the default -j (nproc: the CPUs it may use)"
 if command -v taskset >/dev/null; then
 	taskset -c 0 "$CRIX" scan -i iocs.txt big4.txt >/dev/null 2>pinned.err
-	grep -q "with 1 thread;" pinned.err || fail "pinned to one CPU, the default is not -j1: $(cat pinned.err)"
+	grep -q "with 1 thread (" pinned.err || fail "pinned to one CPU, the default is not -j1: $(cat pinned.err)"
 fi
 expect_exit 0 scan -q -j2 --count -i iocs.txt big4.txt
 expect_eq "$(cat "$OUT")" "$(wc -l <j1.jsonl)" "-j2 --count"
