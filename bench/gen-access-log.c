@@ -925,22 +925,22 @@ static const struct {
 };
 
 static const char *const android_devices[] = {
-        "SM-G991B",   "SM-A525F",        "SM-S911B",    "SM-A145F",   "SM-G780G",
-        "SM-A536B",   "SM-S918B",        "SM-A336B",    "SM-G973F",   "SM-N986B",
-        "SM-A515F",   "SM-A137F",        "SM-T505",     "SM-X200",    "Pixel 6",
-        "Pixel 7",    "Pixel 7 Pro",     "Pixel 8",     "Pixel 8 Pro", "Pixel 6a",
-        "M2101K6G",   "2201117TG",       "22101316G",   "23021RAAEG", "Redmi Note 8 Pro",
-        "CPH2211",    "CPH2449",         "CPH2581",     "RMX3363",    "RMX3630",
-        "moto g(30)", "moto g54 5G",     "motorola edge 30", "LE2123", "NE2213",
-        "V2111",      "V2247",           "ANE-LX1",     "VOG-L29",    "HRY-LX1",
-        "TECNO KI5q", "Infinix X6833B",  "Nokia G21",   "A142",       "SO-52C",
+        "SM-G991B",   "SM-A525F",       "SM-S911B",         "SM-A145F",    "SM-G780G",
+        "SM-A536B",   "SM-S918B",       "SM-A336B",         "SM-G973F",    "SM-N986B",
+        "SM-A515F",   "SM-A137F",       "SM-T505",          "SM-X200",     "Pixel 6",
+        "Pixel 7",    "Pixel 7 Pro",    "Pixel 8",          "Pixel 8 Pro", "Pixel 6a",
+        "M2101K6G",   "2201117TG",      "22101316G",        "23021RAAEG",  "Redmi Note 8 Pro",
+        "CPH2211",    "CPH2449",        "CPH2581",          "RMX3363",     "RMX3630",
+        "moto g(30)", "moto g54 5G",    "motorola edge 30", "LE2123",      "NE2213",
+        "V2111",      "V2247",          "ANE-LX1",          "VOG-L29",     "HRY-LX1",
+        "TECNO KI5q", "Infinix X6833B", "Nokia G21",        "A142",        "SO-52C",
 };
 
 static const char *const locales[] = {"en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT",
                                       "nl_NL", "pt_BR", "pl_PL", "tr_TR", "sv_SE", "en_IN"};
 
-static const char *const app_words[] = {"Shop", "News", "Weather", "Bank", "Travel", "Food",
-                                        "Fit",  "Music", "Mail",   "Photo", "Chat",  "Maps"};
+static const char *const app_words[] = {"Shop", "News",  "Weather", "Bank",  "Travel", "Food",
+                                        "Fit",  "Music", "Mail",    "Photo", "Chat",   "Maps"};
 
 static const char *const bot_names[][2] = {
         {"YandexBot/3.0", "http://yandex.com/bots"},
@@ -1006,8 +1006,9 @@ static void put_android_build(struct sb *b)
 static void put_windows(struct sb *b)
 {
 	uint32_t r = below(100);
-	sb_add(b, r < 88 ? "Windows NT 10.0; Win64; x64" : r < 95 ? "Windows NT 6.1; Win64; x64"
-	                                                           : "Windows NT 10.0; WOW64");
+	sb_add(b, r < 88   ? "Windows NT 10.0; Win64; x64"
+	          : r < 95 ? "Windows NT 6.1; Win64; x64"
+	                   : "Windows NT 10.0; WOW64");
 }
 
 /* A user agent of the tail: a family drawn by its share of a site's
@@ -1049,7 +1050,8 @@ static void tail_ua(struct sb *b, uint8_t *cls)
 		if (wv) {
 			sb_add(b, " Build/");
 			put_android_build(b);
-			sb_add(b, "; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/");
+			sb_add(b,
+			       "; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/");
 		} else {
 			sb_add(b, ") AppleWebKit/537.36 (KHTML, like Gecko) Chrome/");
 		}
@@ -1067,7 +1069,8 @@ static void tail_ua(struct sb *b, uint8_t *cls)
 	} else if (r < 56) { /* Safari on iPhone and iPad */
 		unsigned major = range(14, 17), minor = range(0, 7), patch = below(3);
 		bool ipad = chance(12);
-		sb_add(b, ipad ? "Mozilla/5.0 (iPad; CPU OS " : "Mozilla/5.0 (iPhone; CPU iPhone OS ");
+		sb_add(b,
+		       ipad ? "Mozilla/5.0 (iPad; CPU OS " : "Mozilla/5.0 (iPhone; CPU iPhone OS ");
 		put_ios(b, major, minor, patch, '_');
 		sb_add(b, " like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ");
 		if (chance(15)) {
@@ -1099,7 +1102,8 @@ static void tail_ua(struct sb *b, uint8_t *cls)
 			sb_addu(b, range(13, 15));
 			sb_add(b, "; rv:");
 		} else if (os < 9) {
-			sb_add(b, chance(50) ? "X11; Ubuntu; Linux x86_64; rv:" : "X11; Linux x86_64; rv:");
+			sb_add(b, chance(50) ? "X11; Ubuntu; Linux x86_64; rv:"
+			                     : "X11; Linux x86_64; rv:");
 		} else {
 			sb_add(b, "Android ");
 			sb_addu(b, range(10, 14));
@@ -1239,11 +1243,11 @@ static void tail_ua(struct sb *b, uint8_t *cls)
 	} else { /* HTTP libraries and tools */
 		*cls = UA_TOOL;
 		uint32_t k = below(12);
-		static const char *const names[] = {"curl/",  "python-requests/", "Wget/",
-		                                    "okhttp/", "Apache-HttpClient/", "axios/",
-		                                    "PostmanRuntime/", "python-urllib3/",
-		                                    "Go-http-client/", "libwww-perl/",
-		                                    "aiohttp/", "node-fetch/"};
+		static const char *const names[] = {
+		        "curl/",           "python-requests/",   "Wget/",
+		        "okhttp/",         "Apache-HttpClient/", "axios/",
+		        "PostmanRuntime/", "python-urllib3/",    "Go-http-client/",
+		        "libwww-perl/",    "aiohttp/",           "node-fetch/"};
 		sb_add(b, names[k]);
 		if (k == 8) {
 			sb_add(b, chance(70) ? "1.1" : "2.0");
@@ -1690,12 +1694,14 @@ static enum req_kind req_path(struct sb *b, uint8_t cls)
 #define EXT_SITES 4000
 
 static const char *const social_sites[] = {
-        "l.facebook.com",   "m.facebook.com",       "t.co",          "www.reddit.com",
-        "lm.facebook.com",  "l.instagram.com",      "news.ycombinator.com", "www.linkedin.com",
-        "www.youtube.com",  "out.reddit.com",       "www.pinterest.com", "medium.com",
-        "github.com",       "stackoverflow.com",    "en.wikipedia.org", "mail.google.com",
-        "outlook.live.com", "www.tiktok.com",       "away.vk.com",      "web.telegram.org",
-        "news.google.com",  "www.msn.com",          "flipboard.com",    "de.wikipedia.org",
+        "l.facebook.com",       "m.facebook.com",    "t.co",
+        "www.reddit.com",       "lm.facebook.com",   "l.instagram.com",
+        "news.ycombinator.com", "www.linkedin.com",  "www.youtube.com",
+        "out.reddit.com",       "www.pinterest.com", "medium.com",
+        "github.com",           "stackoverflow.com", "en.wikipedia.org",
+        "mail.google.com",      "outlook.live.com",  "www.tiktok.com",
+        "away.vk.com",          "web.telegram.org",  "news.google.com",
+        "www.msn.com",          "flipboard.com",     "de.wikipedia.org",
 };
 
 static const char **ext_sites;
@@ -1719,8 +1725,8 @@ static void referer_init(void)
 
 static void search_referer(struct sb *b)
 {
-	static const char *const google_tlds[] = {"com", "com", "com", "de",    "co.uk", "fr",
-	                                          "nl",  "es",  "it",  "com.br", "ca",   "pl"};
+	static const char *const google_tlds[] = {"com", "com", "com", "de",     "co.uk", "fr",
+	                                          "nl",  "es",  "it",  "com.br", "ca",    "pl"};
 	uint32_t r = below(100);
 	if (r < 60) {
 		sb_add(b, "https://www.google.");
@@ -1834,43 +1840,41 @@ static void status_bytes(struct line *l, enum req_kind kind)
 	if (kind == REQ_SCAN)
 		st = r < 700 ? 404 : r < 850 ? 403 : r < 900 ? 301 : r < 980 ? 200 : 400;
 	else if (kind == REQ_ASSET)
-		st = r < 760 ? 200 : r < 930 ? 304 : r < 960 ? 404 : r < 985 ? 206 : r < 995 ? 301 : 499;
+		st = r < 760   ? 200
+		     : r < 930 ? 304
+		     : r < 960 ? 404
+		     : r < 985 ? 206
+		     : r < 995 ? 301
+		               : 499;
 	else
-		st = r < 790    ? 200
-		     : r < 820  ? 304
-		     : r < 850  ? 301
-		     : r < 890  ? 302
-		     : r < 925  ? 404
-		     : r < 940  ? 204
-		     : r < 950  ? 403
-		     : r < 962  ? 400
-		     : r < 974  ? 401
-		     : r < 982  ? 499
-		     : r < 992  ? 500
-		     : r < 997  ? 503
-		                : 429;
+		st = r < 790   ? 200
+		     : r < 820 ? 304
+		     : r < 850 ? 301
+		     : r < 890 ? 302
+		     : r < 925 ? 404
+		     : r < 940 ? 204
+		     : r < 950 ? 403
+		     : r < 962 ? 400
+		     : r < 974 ? 401
+		     : r < 982 ? 499
+		     : r < 992 ? 500
+		     : r < 997 ? 503
+		               : 429;
 	l->status = st;
 	switch (st) {
 	case 200:
-		l->bytes = kind == REQ_API     ? range(40, 24000)
-		           : kind == REQ_ASSET ? (chance(5) ? range(400000, 6000000) : range(300, 400000))
-		                               : range(3000, 180000);
+		l->bytes = kind == REQ_API ? range(40, 24000)
+		           : kind == REQ_ASSET
+		                   ? (chance(5) ? range(400000, 6000000) : range(300, 400000))
+		                   : range(3000, 180000);
 		break;
-	case 206:
-		l->bytes = range(65536, 4000000);
-		break;
+	case 206: l->bytes = range(65536, 4000000); break;
 	case 301:
-	case 302:
-		l->bytes = range(150, 700);
-		break;
+	case 302: l->bytes = range(150, 700); break;
 	case 304:
 	case 204:
-	case 499:
-		l->bytes = 0;
-		break;
-	default:
-		l->bytes = range(150, 9000);
-		break;
+	case 499: l->bytes = 0; break;
+	default: l->bytes = range(150, 9000); break;
 	}
 }
 
