@@ -4,6 +4,7 @@
  * planted at a known rate: the log of bench/scan-run.
  *
  * Usage: gen-access-log [-r EVERY] [-t EVERY] [-T TRUTH] INDICATORS MB
+ *        gen-access-log -V   (prints the format version, see FORMAT)
  *   -r EVERY   about one line in EVERY carries a planted hit (default 1000)
  *   -t EVERY   about one line in EVERY carries a look-alike trap (default 1000)
  *   -T TRUTH   also write "line<TAB>kind<TAB>expected hits<TAB>value" per
@@ -18,9 +19,17 @@
  * Lines are Apache "combined" or "vhost_combined" (nginx writes the same):
  *   [vhost:port ]client - user [01/Mar/2024:00:00:07 +0000] "GET /path HTTP/1.1"
  *   200 5123 "referer" "user agent"
- * with client pools (sessions repeat addresses), IPv6 clients, static
- * assets, APIs, WordPress scans, downloads named by a hash, internal,
- * search-engine and external referers, and some e-mail user names.
+ * with client pools (sessions repeat addresses), IPv6 clients, and the
+ * variety of a real site's log (see "user agents" and "requests and
+ * referers" below): thousands of user agents in a heavy tail (browsers,
+ * in-app browsers, crawlers, HTTP libraries), pages, bundler-named static
+ * files and API calls with ids that change every line, WordPress scans,
+ * downloads named by a hash, referers ("-", the site's own pages, search
+ * engines with their queries, a long tail of other sites with campaign and
+ * session parameters), statuses and sizes in realistic shares, and some
+ * e-mail user names.  Not modelled: a visitor's requests coming in a burst
+ * with one user agent and referer (a real log's fields repeat closer
+ * together than these, which favours a matcher that remembers fields).
  *
  * Planted hits (each counts one hit, plus one where the host of a planted
  * URL or e-mail is itself an indicator): an indicator IPv4/IPv6 as client;
@@ -48,6 +57,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The version of what the generator writes: raised whenever the same
+ * arguments give other bytes, so that bench/scan-run, which keeps logs
+ * between runs, names and checks its files by it and never measures a log
+ * of an older generator.  1: 16 user agents, few referer shapes; 2: a
+ * heavy tail of user agents, referers, request targets and statuses. */
+#define FORMAT 2
 
 #define MEGABYTE  1000000ULL
 #define LINE_MAX  8192
@@ -559,43 +575,6 @@ static const char *const scans[] = {
         "/remote/login",
 };
 
-static const char *const search_refs[] = {
-        "https://www.google.com/",
-        "https://www.google.de/",
-        "https://www.bing.com/search?q=",
-        "https://duckduckgo.com/",
-        "https://yandex.ru/search/?text=",
-        "https://www.baidu.com/s?wd=",
-        "https://search.yahoo.com/search?p=",
-        "https://www.ecosia.org/search?q=",
-        "https://t.co/",
-        "https://l.facebook.com/",
-};
-
-static const char *const user_agents[] = {
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/122.0.0.0 Safari/537.36",
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/121.0.0.0 Safari/537.36 Edg/121.0.0.0",
-        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like "
-        "Gecko) Version/17.3 Safari/605.1.15",
-        "Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0",
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:122.0) Gecko/20100101 Firefox/122.0",
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_3_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
-        "like Gecko) Version/17.3 Mobile/15E148 Safari/604.1",
-        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/122.0.6261.64 Mobile Safari/537.36",
-        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
-        "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
-        "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
-        "curl/8.5.0",
-        "python-requests/2.31.0",
-        "Go-http-client/1.1",
-        "Wget/1.21.4",
-        "Mozilla/5.0 zgrab/0.x",
-        "-",
-};
-
 static const char *const first_names[] = {"john",  "mary",  "alice", "bob",  "olga",  "ahmed",
                                           "sofia", "james", "priya", "chen", "maria", "david"};
 static const char *const last_names[] = {"smith",  "jones", "brown",  "garcia",
@@ -765,63 +744,579 @@ static void bg_hash(struct sb *b, unsigned len)
 	}
 }
 
-/* A request path of the site (no host). */
-static void bg_path(struct sb *b)
+/* ---- heavy tails ----------------------------------------------------------- */
+
+/* ln x for x >= 1 without libm (the bench generators link none): the powers
+ * of two in x, and 2 atanh((m - 1) / (m + 1)) of the rest m in [1, 2). */
+static double ln_of(double x)
+{
+	double r = 0;
+	while (x >= 2) {
+		x /= 2;
+		r += 0.69314718055994530942;
+	}
+	double z = (x - 1) / (x + 1), z2 = z * z, t = z, s = 0;
+	for (int k = 1; k < 40; k += 2) {
+		s += t / k;
+		t *= z2;
+	}
+	return r + 2 * s;
+}
+
+/* e^y for y <= 0: the series of y / 2^16, squared 16 times. */
+static double exp_of(double y)
+{
+	double x = y / 65536, s = 1, t = 1;
+	for (int k = 1; k < 12; k++) {
+		t *= x / k;
+		s += t;
+	}
+	for (int k = 0; k < 16; k++)
+		s *= s;
+	return s;
+}
+
+/* Zipf-distributed ranks: rank k (from 0) with a probability proportional
+ * to 1 / (k + 1)^s, drawn by a binary search of the cumulative shares. */
+struct zipf {
+	uint32_t *cum; /* cum[k]: 2^32 x the share of ranks 0..k */
+	uint32_t n;
+};
+
+static void zipf_init(struct zipf *z, uint32_t n, double s)
+{
+	double *w = xcalloc(n, sizeof *w), total = 0, acc = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		w[k] = exp_of(-s * ln_of(k + 1.0));
+		total += w[k];
+	}
+	z->cum = xcalloc(n, sizeof *z->cum);
+	z->n = n;
+	for (uint32_t k = 0; k < n; k++) {
+		acc += w[k];
+		double c = acc / total * 4294967296.0;
+		z->cum[k] = c >= 4294967295.0 ? UINT32_MAX : (uint32_t)c;
+	}
+	z->cum[n - 1] = UINT32_MAX;
+	free(w);
+}
+
+static uint32_t zipf_draw(const struct zipf *z)
+{
+	uint32_t r = (uint32_t)(rnd() >> 32), lo = 0, hi = z->n - 1;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (r < z->cum[mid])
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Saves the text of b for the rest of the run. */
+static const char *keep(const struct sb *b)
+{
+	char *p = malloc(b->n + 1);
+	if (p == NULL)
+		die("out of memory");
+	memcpy(p, b->d, b->n + 1);
+	return p;
+}
+
+/* ---- user agents ------------------------------------------------------------
+ *
+ * A real site sees thousands of distinct user agents a day, in a heavy tail:
+ * browsers x versions x OS versions x devices, crawlers and monitors with
+ * their URLs, HTTP libraries with their versions, in-app browsers with long
+ * build strings.  The table holds UA_TABLE strings in rank order (a head of
+ * the most common strings of early 2024, then the tail in the order it was
+ * drawn) and a line takes rank k with a probability proportional to
+ * 1 / (k + 1)^UA_ZIPF_S; UA_ONE_OFF percent of the lines carry a user agent
+ * made for them alone (an in-app browser's device and build, an app's
+ * version).  The proportions are an assumption, not a measurement: the
+ * exponent is chosen so that the top 20 strings carry about half the lines
+ * and the top 1000 about 85%, which is the shape access-log analyses of
+ * mid-size sites commonly show (a few current Chrome/Safari/Edge builds and
+ * the big crawlers on top, a tail where most strings occur a handful of
+ * times or once).
+ */
+#define UA_TABLE   16000
+#define UA_ZIPF_S  1.125
+#define UA_ONE_OFF 3
+
+enum ua_class { UA_BROWSER, UA_BOT, UA_TOOL };
+
+struct ua {
+	const char *s;
+	uint8_t cls;
+};
+
+static struct ua *uas;
+static size_t nuas;
+static struct zipf ua_zipf;
+
+/* The head, most common first (rank 0 is the most common string). */
+static const struct {
+	const char *s;
+	uint8_t cls;
+} ua_head[] = {
+        {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/122.0.0.0 Safari/537.36",
+         UA_BROWSER},
+        {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_3_1 like Mac OS X) AppleWebKit/605.1.15 "
+         "(KHTML, like Gecko) Version/17.3.1 Mobile/15E148 Safari/604.1",
+         UA_BROWSER},
+        {"Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/122.0.0.0 Mobile Safari/537.36",
+         UA_BROWSER},
+        {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/121.0.0.0 Safari/537.36",
+         UA_BROWSER},
+        {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0",
+         UA_BROWSER},
+        {"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like "
+         "Gecko) Version/17.3.1 Safari/605.1.15",
+         UA_BROWSER},
+        {"Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, "
+         "like Gecko) Chrome/122.0.6261.94 Mobile Safari/537.36 (compatible; Googlebot/2.1; "
+         "+http://www.google.com/bot.html)",
+         UA_BOT},
+        {"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like "
+         "Gecko) Chrome/122.0.0.0 Safari/537.36",
+         UA_BROWSER},
+        {"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:123.0) Gecko/20100101 Firefox/123.0",
+         UA_BROWSER},
+        {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_2_1 like Mac OS X) AppleWebKit/605.1.15 "
+         "(KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1",
+         UA_BROWSER},
+        {"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; bingbot/2.0; "
+         "+http://www.bing.com/bingbot.htm) Chrome/116.0.1938.76 Safari/537.36",
+         UA_BOT},
+        {"Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/121.0.0.0 Mobile Safari/537.36",
+         UA_BROWSER},
+        {"-", UA_TOOL},
+        {"Mozilla/5.0 (Linux; Android 14; SAMSUNG SM-S911B) AppleWebKit/537.36 (KHTML, like "
+         "Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36",
+         UA_BROWSER},
+        {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/122.0.0.0 Safari/537.36",
+         UA_BROWSER},
+        {"Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)", UA_BOT},
+        {"Mozilla/5.0 (iPhone; CPU iPhone OS 16_6_1 like Mac OS X) AppleWebKit/605.1.15 "
+         "(KHTML, like Gecko) Version/16.6 Mobile/15E148 Safari/604.1",
+         UA_BROWSER},
+        {"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:122.0) Gecko/20100101 Firefox/122.0",
+         UA_BROWSER},
+        {"python-requests/2.31.0", UA_TOOL},
+        {"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Googlebot/2.1; "
+         "+http://www.google.com/bot.html) Chrome/122.0.6261.94 Safari/537.36",
+         UA_BOT},
+        {"facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", UA_BOT},
+        {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/120.0.0.0 Safari/537.36",
+         UA_BROWSER},
+        {"Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.0; "
+         "+https://openai.com/gptbot)",
+         UA_BOT},
+        {"Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)", UA_BOT},
+};
+
+static const char *const android_devices[] = {
+        "SM-G991B",   "SM-A525F",       "SM-S911B",         "SM-A145F",    "SM-G780G",
+        "SM-A536B",   "SM-S918B",       "SM-A336B",         "SM-G973F",    "SM-N986B",
+        "SM-A515F",   "SM-A137F",       "SM-T505",          "SM-X200",     "Pixel 6",
+        "Pixel 7",    "Pixel 7 Pro",    "Pixel 8",          "Pixel 8 Pro", "Pixel 6a",
+        "M2101K6G",   "2201117TG",      "22101316G",        "23021RAAEG",  "Redmi Note 8 Pro",
+        "CPH2211",    "CPH2449",        "CPH2581",          "RMX3363",     "RMX3630",
+        "moto g(30)", "moto g54 5G",    "motorola edge 30", "LE2123",      "NE2213",
+        "V2111",      "V2247",          "ANE-LX1",          "VOG-L29",     "HRY-LX1",
+        "TECNO KI5q", "Infinix X6833B", "Nokia G21",        "A142",        "SO-52C",
+};
+
+static const char *const locales[] = {"en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT",
+                                      "nl_NL", "pt_BR", "pl_PL", "tr_TR", "sv_SE", "en_IN"};
+
+static const char *const app_words[] = {"Shop", "News",  "Weather", "Bank",  "Travel", "Food",
+                                        "Fit",  "Music", "Mail",    "Photo", "Chat",   "Maps"};
+
+static const char *const bot_names[][2] = {
+        {"YandexBot/3.0", "http://yandex.com/bots"},
+        {"Baiduspider/2.0", "http://www.baidu.com/search/spider.html"},
+        {"Applebot/0.1", "http://www.apple.com/go/applebot"},
+        {"DotBot/1.2", "https://opensiteexplorer.org/dotbot; help@moz.com"},
+        {"MJ12bot/v1.4.8", "http://mj12bot.com/"},
+        {"PetalBot", "https://webmaster.petalsearch.com/site/petalbot"},
+        {"DataForSeoBot/1.0", "https://dataforseo.com/dataforseo-bot"},
+        {"BLEXBot/1.0", "http://webmeup-crawler.com/"},
+        {"SeznamBot/4.0", "https://o-seznam.cz/napoveda/vyhledavani/en/seznambot-crawler/"},
+        {"Amazonbot/0.1", "https://developer.amazon.com/support/amazonbot"},
+        {"CensysInspect/1.1", "https://about.censys.io/"},
+        {"UptimeRobot/2.0", "http://www.uptimerobot.com/"},
+        {"Qwantify/Bleriot/1.2.1", "https://help.qwant.com/bot"},
+        {"coccocbot-web/1.0", "http://help.coccoc.com/searchengine"},
+        {"serpstatbot/2.1", "https://serpstatbot.com/"},
+        {"Barkrowler/0.9", "https://babbar.tech/crawler"},
+};
+
+/* A Chrome version as the browser writes it: reduced ("122.0.0.0") since
+ * Chrome 101 on most platforms, else the full build number. */
+static void put_chrome_version(struct sb *b, unsigned major, bool full)
+{
+	sb_addu(b, major);
+	if (!full) {
+		sb_add(b, ".0.0.0");
+		return;
+	}
+	sb_add(b, ".0.");
+	sb_addu(b, 4000 + (major - 85) * 61 + below(20));
+	sb_addc(b, '.');
+	sb_addu(b, range(1, 230));
+}
+
+/* An iOS or Safari version: "17_3_1" (sep '_') or "17.3.1" (sep '.'); no
+ * third number when patch is 0. */
+static void put_ios(struct sb *b, unsigned major, unsigned minor, unsigned patch, char sep)
+{
+	sb_addu(b, major);
+	sb_addc(b, sep);
+	sb_addu(b, minor);
+	if (patch > 0) {
+		sb_addc(b, sep);
+		sb_addu(b, patch);
+	}
+}
+
+static void put_android_build(struct sb *b)
+{
+	static const char *const heads[] = {"TP1A", "UP1A", "SP1A", "RP1A", "TQ3A", "UQ1A", "QP1A"};
+	sb_add(b, PICK(heads));
+	sb_addc(b, '.');
+	sb_addu(b, range(19, 24));
+	sb_add2(b, range(1, 12));
+	sb_add2(b, range(1, 28));
+	sb_addc(b, '.');
+	unsigned v = range(1, 40);
+	sb_addc(b, '0');
+	sb_add2(b, v);
+}
+
+static void put_windows(struct sb *b)
 {
 	uint32_t r = below(100);
-	if (r < 15) {
-		sb_addc(b, '/');
-	} else if (r < 25) {
-		bool js = chance(50);
-		sb_add(b, js ? "/static/js/app." : "/assets/css/main.");
-		sb_addhex(b, 8, false);
-		sb_add(b, js ? ".js" : ".css");
-	} else if (r < 35) {
-		sb_add(b, "/images/");
-		put_slug(b);
-		sb_addc(b, '-');
-		sb_addu(b, range(1, 999));
-		sb_add(b, chance(60) ? ".jpg" : chance(50) ? ".png" : ".webp");
-	} else if (r < 40) {
-		sb_add(b, PICK(assets));
-	} else if (r < 62) {
-		sb_addc(b, '/');
-		sb_add(b, PICK(sections));
-		sb_addc(b, '/');
-		put_slug(b);
-		sb_addc(b, '-');
-		sb_addu(b, range(100, 99999));
-	} else if (r < 72) {
-		sb_add(b, chance(50) ? "/api/v2/items?id=" : "/api/v1/cart?session=");
-		sb_addu(b, below(10000000));
-		if (chance(50)) {
-			sb_add(b, "&page=");
-			sb_addu(b, range(1, 40));
+	sb_add(b, r < 88   ? "Windows NT 10.0; Win64; x64"
+	          : r < 95 ? "Windows NT 6.1; Win64; x64"
+	                   : "Windows NT 10.0; WOW64");
+}
+
+/* A user agent of the tail: a family drawn by its share of a site's
+ * traffic, then versions, OS and device. */
+static void tail_ua(struct sb *b, uint8_t *cls)
+{
+	uint32_t r = below(100);
+	*cls = UA_BROWSER;
+	if (r < 24) { /* Chrome on a desktop */
+		unsigned major = range(96, 123);
+		uint32_t os = below(10);
+		sb_add(b, "Mozilla/5.0 (");
+		if (os < 6)
+			put_windows(b);
+		else if (os < 8)
+			sb_add(b, "Macintosh; Intel Mac OS X 10_15_7");
+		else if (os < 9)
+			sb_add(b, "X11; Linux x86_64");
+		else
+			sb_add(b, "X11; CrOS x86_64 15633.69.0");
+		sb_add(b, ") AppleWebKit/537.36 (KHTML, like Gecko) Chrome/");
+		put_chrome_version(b, major, major < 101 || chance(20));
+		sb_add(b, " Safari/537.36");
+		if (chance(15)) {
+			sb_add(b, chance(60) ? " Edg/" : " OPR/");
+			sb_addu(b, major - range(0, 16));
+			sb_add(b, ".0.");
+			sb_addu(b, range(1000, 5200));
+			sb_addc(b, '.');
+			sb_addu(b, range(10, 130));
 		}
-	} else if (r < 77) {
-		sb_add(b, "/search?q=");
-		sb_add(b, PICK(slug_words));
-		sb_addc(b, '+');
-		sb_add(b, PICK(slug_words));
-	} else if (r < 82) {
-		sb_add(b, PICK(scans));
-	} else if (r < 83) {
-		static const unsigned lens[] = {32, 40, 64};
-		sb_add(b, chance(50) ? "/download/" : "/files/");
-		bg_hash(b, PICK(lens));
-		if (chance(50))
-			sb_add(b, chance(50) ? ".bin" : ".zip");
-	} else if (r < 93) {
+	} else if (r < 42) { /* Chrome and WebViews on Android */
+		unsigned major = range(100, 123);
+		bool wv = chance(30);
+		sb_add(b, "Mozilla/5.0 (Linux; Android ");
+		sb_addu(b, range(9, 14));
+		sb_add(b, "; ");
+		sb_add(b, PICK(android_devices));
+		if (wv) {
+			sb_add(b, " Build/");
+			put_android_build(b);
+			sb_add(b,
+			       "; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/");
+		} else {
+			sb_add(b, ") AppleWebKit/537.36 (KHTML, like Gecko) Chrome/");
+		}
+		put_chrome_version(b, major, true);
+		sb_add(b, " Mobile Safari/537.36");
+		if (wv && chance(60)) {
+			sb_add(b, " [FB_IAB/FB4A;FBAV/");
+			sb_addu(b, range(400, 455));
+			sb_add(b, ".0.0.");
+			sb_addu(b, range(20, 60));
+			sb_addc(b, '.');
+			sb_addu(b, range(100, 120));
+			sb_add(b, ";]");
+		}
+	} else if (r < 56) { /* Safari on iPhone and iPad */
+		unsigned major = range(14, 17), minor = range(0, 7), patch = below(3);
+		bool ipad = chance(12);
+		sb_add(b,
+		       ipad ? "Mozilla/5.0 (iPad; CPU OS " : "Mozilla/5.0 (iPhone; CPU iPhone OS ");
+		put_ios(b, major, minor, patch, '_');
+		sb_add(b, " like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ");
+		if (chance(15)) {
+			sb_add(b, "CriOS/");
+			put_chrome_version(b, range(110, 123), true);
+			sb_add(b, " Mobile/15E148 Safari/604.1");
+		} else {
+			sb_add(b, "Version/");
+			put_ios(b, major, minor, 0, '.');
+			sb_add(b, " Mobile/15E148 Safari/604.1");
+		}
+	} else if (r < 62) { /* Edge */
+		unsigned major = range(109, 122);
+		sb_add(b, "Mozilla/5.0 (");
+		put_windows(b);
+		sb_add(b, ") AppleWebKit/537.36 (KHTML, like Gecko) Chrome/");
+		put_chrome_version(b, major, false);
+		sb_add(b, " Safari/537.36 Edg/");
+		put_chrome_version(b, major, true);
+	} else if (r < 69) { /* Firefox */
+		unsigned v = chance(20) ? 115 : range(91, 124);
+		uint32_t os = below(10);
+		sb_add(b, "Mozilla/5.0 (");
+		if (os < 5) {
+			put_windows(b);
+			sb_add(b, "; rv:");
+		} else if (os < 7) {
+			sb_add(b, "Macintosh; Intel Mac OS X 10.");
+			sb_addu(b, range(13, 15));
+			sb_add(b, "; rv:");
+		} else if (os < 9) {
+			sb_add(b, chance(50) ? "X11; Ubuntu; Linux x86_64; rv:"
+			                     : "X11; Linux x86_64; rv:");
+		} else {
+			sb_add(b, "Android ");
+			sb_addu(b, range(10, 14));
+			sb_add(b, "; Mobile; rv:");
+		}
+		sb_addu(b, v);
+		sb_add(b, ".0) Gecko/");
+		if (os == 9) { /* Firefox for Android writes its own version there */
+			sb_addu(b, v);
+			sb_add(b, ".0");
+		} else {
+			sb_add(b, "20100101");
+		}
+		sb_add(b, " Firefox/");
+		sb_addu(b, v);
+		sb_add(b, ".0");
+	} else if (r < 73) { /* Safari on a Mac */
+		unsigned major = range(14, 17);
+		sb_add(b, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_");
+		sb_addu(b, range(6, 7));
+		sb_add(b, ") AppleWebKit/605.1.15 (KHTML, like Gecko) Version/");
+		put_ios(b, major, range(0, 6), below(3), '.');
+		sb_add(b, " Safari/605.1.15");
+	} else if (r < 76) { /* Samsung Internet */
+		sb_add(b, "Mozilla/5.0 (Linux; Android ");
+		sb_addu(b, range(11, 14));
+		sb_add(b, "; SAMSUNG ");
+		sb_add(b, android_devices[below(14)]);
+		sb_add(b, ") AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/");
+		sb_addu(b, range(17, 24));
+		sb_add(b, ".");
+		sb_addu(b, below(3));
+		sb_add(b, " Chrome/");
+		put_chrome_version(b, range(100, 117), false);
+		sb_add(b, " Mobile Safari/537.36");
+	} else if (r < 84) { /* in-app browsers: Facebook and Instagram on iOS */
+		unsigned major = range(15, 17), minor = range(0, 7), patch = below(3);
+		sb_add(b, "Mozilla/5.0 (iPhone; CPU iPhone OS ");
+		put_ios(b, major, minor, patch, '_');
+		sb_add(b, " like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/");
+		sb_addu(b, range(19, 21));
+		sb_addc(b, (char)('A' + below(8)));
+		sb_addu(b, range(5, 390));
+		if (chance(60)) {
+			sb_add(b, " [FBAN/FBIOS;FBAV/");
+			sb_addu(b, range(400, 455));
+			sb_add(b, ".0.0.");
+			sb_addu(b, range(20, 60));
+			sb_addc(b, '.');
+			sb_addu(b, range(100, 120));
+			sb_add(b, ";FBBV/");
+			sb_addu(b, range(500000000, 590000000));
+			sb_add(b, ";FBDV/iPhone");
+			sb_addu(b, range(11, 16));
+			sb_addc(b, ',');
+			sb_addu(b, range(1, 8));
+			sb_add(b, ";FBMD/iPhone;FBSN/iOS;FBSV/");
+			put_ios(b, major, minor, patch, '.');
+			sb_add(b, ";FBSS/3;FBID/phone;FBLC/");
+			sb_add(b, PICK(locales));
+			sb_add(b, ";FBOP/5;FBRV/");
+			sb_addu(b, range(500000000, 590000000));
+			sb_addc(b, ']');
+		} else {
+			sb_add(b, " Instagram ");
+			sb_addu(b, range(280, 320));
+			sb_add(b, ".0.0.");
+			sb_addu(b, range(10, 30));
+			sb_addc(b, '.');
+			sb_addu(b, range(100, 120));
+			sb_add(b, " (iPhone");
+			sb_addu(b, range(11, 16));
+			sb_addc(b, ',');
+			sb_addu(b, range(1, 8));
+			sb_add(b, "; iOS ");
+			put_ios(b, major, minor, patch, '_');
+			sb_add(b, "; ");
+			const char *loc = PICK(locales);
+			sb_add(b, loc);
+			sb_add(b, "; ");
+			sb_addn(b, loc, 2);
+			sb_add(b, "; scale=3.00; 1170x2532; ");
+			sb_addu(b, range(400000000, 590000000));
+			sb_addc(b, ')');
+		}
+	} else if (r < 87) { /* the site's own app and others' */
+		sb_add(b, PICK(site_words));
+		sb_add(b, PICK(app_words));
 		sb_addc(b, '/');
-		sb_add(b, PICK(sections));
-		sb_addc(b, '/');
-	} else {
-		sb_addc(b, '/');
-		sb_add(b, PICK(sections));
-		sb_addc(b, '/');
-		sb_add(b, PICK(slug_words));
-		sb_add(b, ".html");
+		sb_addu(b, range(1, 12));
+		sb_addc(b, '.');
+		sb_addu(b, below(30));
+		sb_addc(b, '.');
+		sb_addu(b, below(10));
+		if (chance(50)) {
+			sb_add(b, " (iPhone; iOS ");
+			put_ios(b, range(15, 17), range(0, 7), below(3), '.');
+			sb_add(b, "; Scale/3.00)");
+		} else {
+			sb_add(b, " (Linux; U; Android ");
+			sb_addu(b, range(9, 14));
+			sb_add(b, "; ");
+			sb_add(b, PICK(android_devices));
+			sb_add(b, " Build/");
+			put_android_build(b);
+			sb_add(b, ") okhttp/4.");
+			sb_addu(b, range(9, 12));
+			sb_addc(b, '.');
+			sb_addu(b, below(4));
+		}
+	} else if (r < 94) { /* crawlers, monitors and scanners */
+		*cls = UA_BOT;
+		uint32_t k = below(10);
+		if (k < 3) {
+			sb_add(b, "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) "
+			          "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/");
+			put_chrome_version(b, range(110, 122), true);
+			sb_add(b, " Mobile Safari/537.36 (compatible; Googlebot/2.1; "
+			          "+http://www.google.com/bot.html)");
+		} else if (k < 4) {
+			sb_add(b, "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; "
+			          "bingbot/2.0; +http://www.bing.com/bingbot.htm) Chrome/");
+			put_chrome_version(b, range(100, 120), true);
+			sb_add(b, " Safari/537.36");
+		} else {
+			uint32_t i = below((uint32_t)NELEM(bot_names));
+			sb_add(b, "Mozilla/5.0 (compatible; ");
+			sb_add(b, bot_names[i][0]);
+			sb_add(b, "; +");
+			sb_add(b, bot_names[i][1]);
+			sb_addc(b, ')');
+			if (chance(30)) { /* a second build of the same crawler */
+				sb_add(b, " Chrome/");
+				put_chrome_version(b, range(100, 122), true);
+			}
+		}
+	} else { /* HTTP libraries and tools */
+		*cls = UA_TOOL;
+		uint32_t k = below(12);
+		static const char *const names[] = {
+		        "curl/",           "python-requests/",   "Wget/",
+		        "okhttp/",         "Apache-HttpClient/", "axios/",
+		        "PostmanRuntime/", "python-urllib3/",    "Go-http-client/",
+		        "libwww-perl/",    "aiohttp/",           "node-fetch/"};
+		sb_add(b, names[k]);
+		if (k == 8) {
+			sb_add(b, chance(70) ? "1.1" : "2.0");
+			return;
+		}
+		sb_addu(b, k == 0 ? range(7, 8) : k == 1 ? 2 : k == 2 ? 1 : range(1, 4));
+		sb_addc(b, '.');
+		sb_addu(b, k == 0 ? range(29, 88) : k == 1 ? range(18, 31) : range(0, 40));
+		sb_addc(b, '.');
+		sb_addu(b, below(k == 0 ? 2 : 12));
+		if (k == 2)
+			sb_add(b, " (linux-gnu)");
+		else if (k == 4) {
+			sb_add(b, " (Java/1.8.0_");
+			sb_addu(b, range(151, 402));
+			sb_addc(b, ')');
+		}
 	}
+}
+
+/* The table of user agents, none of which matches the list. */
+static void ua_init(void)
+{
+	uas = xcalloc(UA_TABLE, sizeof *uas);
+	size_t slots = 1024; /* hashes of the strings kept, to keep them distinct */
+	while (slots < 4 * UA_TABLE)
+		slots *= 2;
+	uint64_t *seen = xcalloc(slots, sizeof *seen);
+	struct sb b;
+	for (size_t k = 0; nuas < UA_TABLE; k++) {
+		uint8_t cls;
+		sb_reset(&b);
+		if (k < NELEM(ua_head)) {
+			sb_add(&b, ua_head[k].s);
+			cls = ua_head[k].cls;
+		} else {
+			tail_ua(&b, &cls);
+		}
+		if (k > 100 * UA_TABLE)
+			die("cannot find %d distinct user agents", UA_TABLE);
+		uint64_t h = hash_str(b.d, b.n) | 1;
+		size_t i = h & (slots - 1);
+		while (seen[i] != 0 && seen[i] != h)
+			i = (i + 1) & (slots - 1);
+		if (seen[i] == h || fixed_string_matches(b.d))
+			continue;
+		seen[i] = h;
+		uas[nuas].s = keep(&b);
+		uas[nuas++].cls = cls;
+	}
+	free(seen);
+	zipf_init(&ua_zipf, UA_TABLE, UA_ZIPF_S);
+}
+
+/* The user agent of a line: from the table, or (UA_ONE_OFF percent) one
+ * made for it. */
+static const char *draw_ua(struct sb *own, uint8_t *cls)
+{
+	if (below(100) < UA_ONE_OFF) {
+		for (;;) {
+			sb_reset(own);
+			tail_ua(own, cls);
+			if (!fixed_string_matches(own->d))
+				return own->d;
+		}
+	}
+	const struct ua *u = &uas[zipf_draw(&ua_zipf)];
+	*cls = u->cls;
+	return u->s;
 }
 
 /* ---- the log line ------------------------------------------------------ */
@@ -833,16 +1328,557 @@ struct line {
 	struct sb method;  /* GET, POST, ... */
 	struct sb target;  /* path, or a full URL (proxy logs) */
 	struct sb referer; /* "-" or a URL */
+	struct sb own_ua;  /* the user agent when made for this line */
 	const char *ua;
 	unsigned status;
 	unsigned long bytes;
 };
 
+/* ---- requests and referers ----------------------------------------------- */
+
+/* Random letters and digits: ids, session tokens, click ids. */
+static void sb_addalnum(struct sb *b, unsigned n)
+{
+	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	for (unsigned i = 0; i < n; i++)
+		sb_addc(b, set[below(62)]);
+}
+
+/* 1 to 4 words of a search or a slug, joined by sep. */
+static void put_words(struct sb *b, char sep)
+{
+	unsigned k = range(1, 4);
+	for (unsigned i = 0; i < k; i++) {
+		if (i > 0)
+			sb_addc(b, sep);
+		sb_add(b, chance(60) ? PICK(slug_words) : PICK(site_words));
+	}
+}
+
+/* A version-4 UUID, lower case. */
+static void put_uuid(struct sb *b)
+{
+	sb_addhex(b, 8, false);
+	sb_add(b, "-");
+	sb_addhex(b, 4, false);
+	sb_add(b, "-4");
+	sb_addhex(b, 3, false);
+	sb_addc(b, '-');
+	sb_addc(b, "89ab"[below(4)]);
+	sb_addhex(b, 3, false);
+	sb_addc(b, '-');
+	sb_addhex(b, 12, false);
+}
+
+/* Campaign and click parameters that links from mail, ads and social
+ * sites carry ("?" or "&" first, as the target already has a query). */
+static void put_tracking(struct sb *b)
+{
+	static const char *const sources[] = {"newsletter", "facebook", "google", "instagram",
+	                                      "twitter",    "partner",  "bing",   "tiktok"};
+	static const char *const media[] = {"email", "cpc", "social", "referral", "display"};
+	sb_addc(b, memchr(b->d, '?', b->n) != NULL ? '&' : '?');
+	uint32_t r = below(10);
+	if (r < 6) {
+		sb_add(b, "utm_source=");
+		sb_add(b, PICK(sources));
+		sb_add(b, "&utm_medium=");
+		sb_add(b, PICK(media));
+		sb_add(b, "&utm_campaign=");
+		put_words(b, '_');
+		sb_addu(b, range(2019, 2024));
+		if (chance(30)) {
+			sb_add(b, "&utm_content=");
+			sb_addalnum(b, range(4, 12));
+		}
+	} else if (r < 8) {
+		sb_add(b, "fbclid=IwAR");
+		sb_addalnum(b, range(50, 60));
+	} else if (r < 9) {
+		sb_add(b, "gclid=Cj0KCQ");
+		sb_addalnum(b, range(70, 80));
+		sb_add(b, "_BwE");
+	} else {
+		sb_add(b, chance(50) ? "sessionid=" : "sid=");
+		sb_addhex(b, 24, false);
+	}
+}
+
+/* A page of the site (no host): what a referer or a visit names. */
+static void page_path(struct sb *b)
+{
+	static const char *const sorts[] = {"price_asc", "price_desc", "newest", "popular",
+	                                    "rating"};
+	static const char *const langs[] = {"de", "fr", "en-gb", "es", "it", "nl"};
+	uint32_t r = below(100);
+	if (r < 12) {
+		sb_addc(b, '/');
+	} else if (r < 30) {
+		sb_addc(b, '/');
+		sb_add(b, PICK(sections));
+		sb_addc(b, '/');
+		put_slug(b);
+		sb_addc(b, '-');
+		sb_addu(b, range(100, 99999));
+	} else if (r < 42) {
+		sb_add(b, "/products/");
+		put_slug(b);
+		sb_addc(b, '-');
+		sb_addu(b, range(1000, 999999));
+		if (chance(30)) {
+			sb_add(b, "?variant=");
+			sb_addu(b, range(100000000, 999999999));
+			sb_addu(b, range(10, 99));
+		}
+	} else if (r < 50) {
+		sb_addc(b, '/');
+		sb_add(b, PICK(sections));
+		sb_addc(b, '/');
+		if (chance(40)) {
+			sb_add(b, "?page=");
+			sb_addu(b, range(2, 60));
+			sb_add(b, "&sort=");
+			sb_add(b, PICK(sorts));
+		}
+	} else if (r < 56) {
+		sb_add(b, "/search?q=");
+		put_words(b, '+');
+		if (chance(30)) {
+			sb_add(b, "&page=");
+			sb_addu(b, range(2, 20));
+		}
+	} else if (r < 64) {
+		sb_add(b, "/blog/");
+		sb_addu(b, range(2015, 2024));
+		sb_addc(b, '/');
+		sb_add2(b, range(1, 12));
+		sb_addc(b, '/');
+		put_slug(b);
+		sb_addc(b, '/');
+	} else if (r < 70) {
+		sb_add(b, "/category/");
+		sb_add(b, PICK(slug_words));
+		sb_addc(b, '/');
+		sb_add(b, PICK(slug_words));
+		sb_add(b, "?page=");
+		sb_addu(b, range(1, 40));
+	} else if (r < 76) {
+		uint32_t k = below(3);
+		sb_add(b, k == 0 ? "/account/orders/" : k == 1 ? "/cart?token=" : "/checkout/");
+		if (k == 0)
+			sb_addu(b, range(1000000, 9999999));
+		else if (k == 1)
+			sb_addalnum(b, 26);
+		else
+			sb_add(b, chance(50) ? "shipping" : "payment");
+	} else if (r < 84) {
+		sb_addc(b, '/');
+		sb_add(b, PICK(sections));
+		sb_addc(b, '/');
+		sb_add(b, PICK(slug_words));
+		sb_add(b, ".html");
+	} else if (r < 90) {
+		sb_add(b, "/p/");
+		sb_addu(b, range(10000, 9999999));
+		sb_add(b, "?ref=");
+		sb_add(b, PICK(slug_words));
+	} else {
+		sb_addc(b, '/');
+		sb_add(b, PICK(langs));
+		sb_addc(b, '/');
+		sb_add(b, PICK(sections));
+		sb_addc(b, '/');
+		put_slug(b);
+	}
+	if (chance(8))
+		put_tracking(b);
+}
+
+enum req_kind { REQ_PAGE, REQ_ASSET, REQ_API, REQ_SCAN };
+
+/* Static files, built as bundlers and CMSs name them. */
+static void asset_path(struct sb *b)
+{
+	uint32_t r = below(100);
+	if (r < 20) {
+		bool js = chance(50);
+		sb_add(b, js ? "/static/js/main." : "/static/css/main.");
+		sb_addhex(b, 8, false);
+		sb_add(b, js ? ".js" : ".css");
+	} else if (r < 35) {
+		sb_add(b, "/static/js/");
+		sb_addu(b, range(1, 999));
+		sb_addc(b, '.');
+		sb_addhex(b, 8, false);
+		sb_add(b, ".chunk.js");
+	} else if (r < 48) {
+		sb_add(b, "/_next/static/chunks/");
+		sb_add(b, chance(50) ? "pages/" : "");
+		sb_add(b, PICK(slug_words));
+		sb_addc(b, '-');
+		sb_addhex(b, 16, false);
+		sb_add(b, ".js");
+	} else if (r < 58) {
+		sb_add(b, "/assets/index-");
+		sb_addalnum(b, 8);
+		sb_add(b, chance(50) ? ".js" : ".css");
+	} else if (r < 70) {
+		static const char *const wp[] = {"/wp-content/themes/", "/wp-content/plugins/"};
+		sb_add(b, PICK(wp));
+		sb_add(b, PICK(site_words));
+		sb_add(b, chance(50) ? "/style.css?ver=" : "/js/frontend.min.js?ver=");
+		sb_addu(b, range(1, 6));
+		sb_addc(b, '.');
+		sb_addu(b, below(10));
+		sb_addc(b, '.');
+		sb_addu(b, below(10));
+	} else if (r < 75) {
+		sb_add(b, "/wp-includes/js/jquery/jquery.min.js?ver=3.7.1");
+	} else if (r < 80) {
+		sb_add(b, "/fonts/");
+		sb_add(b, PICK(site_words));
+		sb_add(b, chance(50) ? "-Regular.woff2" : "-Bold.woff2");
+	} else if (r < 88) {
+		sb_add(b, "/images/");
+		put_slug(b);
+		sb_addc(b, '-');
+		sb_addu(b, range(1, 9999));
+		sb_add(b, chance(60) ? ".jpg" : chance(50) ? ".png" : ".webp");
+		if (chance(40)) {
+			sb_add(b, "?w=");
+			sb_addu(b, 160 * range(1, 12));
+			sb_add(b, "&q=75");
+		}
+	} else if (r < 94) {
+		sb_add(b, "/wp-content/uploads/");
+		sb_addu(b, range(2016, 2024));
+		sb_addc(b, '/');
+		sb_add2(b, range(1, 12));
+		sb_addc(b, '/');
+		put_slug(b);
+		sb_addc(b, '-');
+		sb_addu(b, 100 * range(1, 12));
+		sb_addc(b, 'x');
+		sb_addu(b, 100 * range(1, 8));
+		sb_add(b, ".jpg");
+	} else if (r < 97) { /* a Magento image cache: an MD5 in the path */
+		sb_add(b, "/media/catalog/product/cache/");
+		bg_hash(b, 32);
+		sb_addc(b, '/');
+		sb_addc(b, (char)('a' + below(26)));
+		sb_addc(b, '/');
+		sb_addc(b, (char)('a' + below(26)));
+		sb_addc(b, '/');
+		put_slug(b);
+		sb_add(b, ".jpg");
+	} else {
+		sb_add(b, "/cdn-cgi/image/width=");
+		sb_addu(b, 160 * range(1, 12));
+		sb_add(b, ",quality=75/images/");
+		put_slug(b);
+		sb_add(b, ".webp");
+	}
+}
+
+/* API calls and beacons, with ids and parameters that change each call. */
+static void api_path(struct sb *b)
+{
+	uint32_t r = below(100);
+	if (r < 20) {
+		sb_add(b, "/api/v2/items/");
+		sb_addu(b, range(1, 9999999));
+		if (chance(40)) {
+			sb_add(b, "?fields=price,stock&currency=");
+			sb_add(b, chance(50) ? "EUR" : "USD");
+		}
+	} else if (r < 32) {
+		sb_add(b, "/api/v1/users/");
+		sb_addu(b, range(1, 2000000));
+		sb_add(b, "/orders?limit=20&offset=");
+		sb_addu(b, 20 * below(20));
+	} else if (r < 44) {
+		sb_add(b, "/api/v3/sessions/");
+		put_uuid(b);
+	} else if (r < 54) {
+		sb_add(b, "/graphql?operationName=");
+		sb_add(b, chance(50) ? "ProductQuery" : "CartQuery");
+		sb_add(b, "&id=");
+		sb_addhex(b, 24, false);
+	} else if (r < 64) {
+		sb_add(b, "/api/v1/cart?session=");
+		sb_addalnum(b, 24);
+	} else if (r < 72) {
+		sb_add(b, "/api/v2/search?q=");
+		put_words(b, '+');
+		sb_add(b, "&page=");
+		sb_addu(b, range(1, 40));
+	} else if (r < 80) {
+		sb_add(b, "/wp-json/wp/v2/posts?per_page=10&page=");
+		sb_addu(b, range(1, 60));
+	} else if (r < 90) { /* an analytics beacon */
+		sb_add(b, "/g/collect?v=2&tid=G-");
+		for (int i = 0; i < 10; i++)
+			sb_addc(b, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"[below(34)]);
+		sb_add(b, "&cid=");
+		sb_addu(b, range(100000000, 2000000000));
+		sb_addc(b, '.');
+		sb_addu(b, range(1690000000, 1709999999));
+		sb_add(b, "&en=");
+		sb_add(b, chance(70) ? "page_view" : "scroll");
+		sb_add(b, "&_et=");
+		sb_addu(b, range(1, 90000));
+	} else {
+		sb_add(b, "/track?e=");
+		sb_add(b, chance(50) ? "view" : "click");
+		sb_add(b, "&id=");
+		sb_addhex(b, 16, false);
+		sb_add(b, "&ts=");
+		sb_addu(b, range(1709251200, 1711929599));
+		sb_add2(b, below(100));
+		sb_addu(b, below(10));
+	}
+}
+
+/* A request target of the site (no host).  Returns its kind. */
+static enum req_kind req_path(struct sb *b, uint8_t cls)
+{
+	static const char *const wellknown[] = {"/.well-known/security.txt",
+	                                        "/.well-known/apple-app-site-association",
+	                                        "/ads.txt", "/humans.txt"};
+	uint32_t r = below(100);
+	if (cls == UA_TOOL && chance(30))
+		r = 88;
+	else if (cls == UA_BOT && chance(10))
+		r = 84;
+	if (r < 30) {
+		page_path(b);
+		return REQ_PAGE;
+	}
+	if (r < 68) {
+		asset_path(b);
+		return REQ_ASSET;
+	}
+	if (r < 82) {
+		api_path(b);
+		return REQ_API;
+	}
+	if (r < 86) {
+		sb_add(b, chance(75) ? PICK(assets) : PICK(wellknown));
+		return REQ_ASSET;
+	}
+	if (r < 88) {
+		sb_addc(b, '/');
+		sb_add(b, PICK(sections));
+		sb_addc(b, '/');
+		return REQ_PAGE;
+	}
+	if (r < 92) {
+		sb_add(b, PICK(scans));
+		return REQ_SCAN;
+	}
+	if (r < 93) {
+		static const unsigned lens[] = {32, 40, 64};
+		sb_add(b, chance(50) ? "/download/" : "/files/");
+		bg_hash(b, PICK(lens));
+		if (chance(50))
+			sb_add(b, chance(50) ? ".bin" : ".zip");
+		return REQ_ASSET;
+	}
+	page_path(b);
+	return REQ_PAGE;
+}
+
+/* Where visitors come from: search engines (most of Google's referers are
+ * the bare origin, as Google drops the query; Bing, Yandex and Baidu keep
+ * theirs), and a long tail of other sites with Zipf-like popularity. */
+#define EXT_SITES 4000
+
+static const char *const social_sites[] = {
+        "l.facebook.com",       "m.facebook.com",    "t.co",
+        "www.reddit.com",       "lm.facebook.com",   "l.instagram.com",
+        "news.ycombinator.com", "www.linkedin.com",  "www.youtube.com",
+        "out.reddit.com",       "www.pinterest.com", "medium.com",
+        "github.com",           "stackoverflow.com", "en.wikipedia.org",
+        "mail.google.com",      "outlook.live.com",  "www.tiktok.com",
+        "away.vk.com",          "web.telegram.org",  "news.google.com",
+        "www.msn.com",          "flipboard.com",     "de.wikipedia.org",
+};
+
+static const char **ext_sites;
+static size_t next_sites;
+static struct zipf ext_zipf;
+
+static void referer_init(void)
+{
+	ext_sites = xcalloc(NELEM(social_sites) + EXT_SITES, sizeof *ext_sites);
+	for (size_t k = 0; k < NELEM(social_sites); k++)
+		if (!fixed_string_matches(social_sites[k]))
+			ext_sites[next_sites++] = social_sites[k];
+	struct sb b;
+	for (size_t k = 0; k < EXT_SITES; k++) {
+		sb_reset(&b);
+		site_domain(&b); /* checked not to match */
+		ext_sites[next_sites++] = keep(&b);
+	}
+	zipf_init(&ext_zipf, (uint32_t)next_sites, 1.0);
+}
+
+static void search_referer(struct sb *b)
+{
+	static const char *const google_tlds[] = {"com", "com", "com", "de",     "co.uk", "fr",
+	                                          "nl",  "es",  "it",  "com.br", "ca",    "pl"};
+	uint32_t r = below(100);
+	if (r < 60) {
+		sb_add(b, "https://www.google.");
+		sb_add(b, PICK(google_tlds));
+		sb_addc(b, '/');
+	} else if (r < 70) {
+		sb_add(b, "https://www.bing.com/search?q=");
+		put_words(b, '+');
+		sb_add(b, "&form=");
+		sb_add(b, chance(50) ? "QBLH" : "ANNTH1");
+		sb_add(b, "&sp=-1&sc=10-");
+		sb_addu(b, range(3, 40));
+		sb_add(b, "&cvid=");
+		size_t at = b->n;
+		bg_hash(b, 32); /* Bing writes it in upper case */
+		sb_upper(b, at);
+	} else if (r < 74) {
+		sb_add(b, "https://duckduckgo.com/");
+	} else if (r < 78) {
+		sb_add(b, "https://search.yahoo.com/");
+	} else if (r < 82) {
+		sb_add(b, "https://yandex.ru/search/?text=");
+		put_words(b, '+');
+		sb_add(b, "&lr=");
+		sb_addu(b, range(1, 20000));
+	} else if (r < 84) {
+		sb_add(b, "https://www.baidu.com/link?url=");
+		sb_addalnum(b, range(40, 90));
+		sb_add(b, "&wd=&eqid=");
+		bg_hash(b, 32);
+	} else if (r < 86) {
+		sb_add(b, "https://www.ecosia.org/");
+	} else if (r < 88) {
+		sb_add(b, "https://search.brave.com/");
+	} else {
+		sb_add(b, "android-app://com.google.android.googlequicksearchbox/");
+	}
+}
+
+static void external_referer(struct sb *b)
+{
+	const char *site = ext_sites[zipf_draw(&ext_zipf)];
+	sb_add(b, "https://");
+	sb_add(b, site);
+	if (strcmp(site, "t.co") == 0) {
+		sb_addc(b, '/');
+		sb_addalnum(b, 10);
+		return;
+	}
+	if (strstr(site, "facebook.com") != NULL || strstr(site, "instagram.com") != NULL) {
+		sb_addc(b, '/');
+		return;
+	}
+	if (strstr(site, "reddit.com") != NULL) {
+		sb_add(b, "/r/");
+		sb_add(b, PICK(slug_words));
+		sb_add(b, "/comments/");
+		for (int i = 0; i < 6; i++)
+			sb_addc(b, "abcdefghijklmnopqrstuvwxyz0123456789"[below(36)]);
+		sb_addc(b, '/');
+		put_words(b, '_');
+		sb_addc(b, '/');
+		return;
+	}
+	if (strcmp(site, "news.ycombinator.com") == 0) {
+		sb_add(b, "/item?id=");
+		sb_addu(b, range(38000000, 39999999));
+		return;
+	}
+	uint32_t r = below(100);
+	if (r < 25) {
+		sb_addc(b, '/');
+	} else if (r < 45) {
+		sb_addc(b, '/');
+		sb_addu(b, range(2012, 2024));
+		sb_addc(b, '/');
+		sb_add2(b, range(1, 12));
+		sb_addc(b, '/');
+		put_slug(b);
+		sb_addc(b, '/');
+	} else if (r < 60) {
+		sb_addc(b, '/');
+		sb_add(b, PICK(sections));
+		sb_addc(b, '/');
+		put_slug(b);
+		sb_addc(b, '-');
+		sb_addu(b, range(100, 999999));
+	} else if (r < 70) {
+		sb_add(b, "/forum/thread/");
+		sb_addu(b, range(1000, 9999999));
+		sb_add(b, "?page=");
+		sb_addu(b, range(1, 80));
+	} else if (r < 80) {
+		sb_add(b, "/index.php?topic=");
+		sb_addu(b, range(100, 999999));
+		sb_add(b, "&PHPSESSID=");
+		for (int i = 0; i < 26; i++)
+			sb_addc(b, "abcdefghijklmnopqrstuvwxyz0123456789"[below(36)]);
+	} else {
+		page_path(b);
+	}
+	if (chance(20))
+		put_tracking(b);
+}
+
+/* The status of a request and the size of its answer. */
+static void status_bytes(struct line *l, enum req_kind kind)
+{
+	uint32_t r = below(1000);
+	unsigned st;
+	if (kind == REQ_SCAN)
+		st = r < 700 ? 404 : r < 850 ? 403 : r < 900 ? 301 : r < 980 ? 200 : 400;
+	else if (kind == REQ_ASSET)
+		st = r < 760   ? 200
+		     : r < 930 ? 304
+		     : r < 960 ? 404
+		     : r < 985 ? 206
+		     : r < 995 ? 301
+		               : 499;
+	else
+		st = r < 790   ? 200
+		     : r < 820 ? 304
+		     : r < 850 ? 301
+		     : r < 890 ? 302
+		     : r < 925 ? 404
+		     : r < 940 ? 204
+		     : r < 950 ? 403
+		     : r < 962 ? 400
+		     : r < 974 ? 401
+		     : r < 982 ? 499
+		     : r < 992 ? 500
+		     : r < 997 ? 503
+		               : 429;
+	l->status = st;
+	switch (st) {
+	case 200:
+		l->bytes = kind == REQ_API ? range(40, 24000)
+		           : kind == REQ_ASSET
+		                   ? (chance(5) ? range(400000, 6000000) : range(300, 400000))
+		                   : range(3000, 180000);
+		break;
+	case 206: l->bytes = range(65536, 4000000); break;
+	case 301:
+	case 302: l->bytes = range(150, 700); break;
+	case 304:
+	case 204:
+	case 499: l->bytes = 0; break;
+	default: l->bytes = range(150, 9000); break;
+	}
+}
+
 static struct sb vhosts[VHOSTS];
-static const char *uas[NELEM(user_agents)];
-static size_t nuas;
-static const char *searches[NELEM(search_refs)];
-static size_t nsearches;
 
 /* Client pool: sessions come back, so addresses repeat. */
 struct client {
@@ -952,38 +1988,42 @@ static void bg_line(struct line *l)
 			sb_addc(&l->user, '-');
 		}
 	}
+	uint8_t cls;
+	l->ua = draw_ua(&l->own_ua, &cls);
+	enum req_kind kind = req_path(&l->target, cls);
 	r = below(100);
-	sb_add(&l->method, r < 85 ? "GET" : r < 95 ? "POST" : r < 98 ? "HEAD" : "OPTIONS");
-	bg_path(&l->target);
+	if (kind == REQ_API)
+		sb_add(&l->method, r < 60 ? "GET" : r < 92 ? "POST" : r < 96 ? "PUT" : "OPTIONS");
+	else
+		sb_add(&l->method, r < 94 ? "GET" : r < 98 ? "POST" : "HEAD");
 
+	/* Crawlers and tools rarely send a referer; browsers send the page
+	 * for most requests (assets, API calls, the next page). */
 	r = below(100);
-	if (r < 45) {
+	if (cls != UA_BROWSER)
+		r = chance(92) ? 0 : 30;
+	if (r < 25) {
 		sb_addc(&l->referer, '-');
-	} else if (r < 75) {
-		sb_add(&l->referer, "https://");
+	} else if (r < 80) {
+		sb_add(&l->referer, chance(97) ? "https://" : "http://");
 		sb_addn(&l->referer, vh->d, vh->n);
-		bg_path(&l->referer);
-	} else if (r < 88 && nsearches > 0) {
-		sb_add(&l->referer, searches[below((uint32_t)nsearches)]);
-		if (l->referer.d[l->referer.n - 1] == '=') {
-			sb_add(&l->referer, PICK(slug_words));
-			sb_addc(&l->referer, '+');
-			sb_add(&l->referer, PICK(slug_words));
-		}
+		page_path(&l->referer);
 	} else {
-		sb_add(&l->referer, chance(80) ? "https://" : "http://");
-		site_domain(&l->referer);
-		bg_path(&l->referer);
+		/* the hosts of search engines and other sites are fixed or
+		 * checked; what comes after them is checked here */
+		do {
+			sb_reset(&l->referer);
+			if (r < 90)
+				search_referer(&l->referer);
+			else
+				external_referer(&l->referer);
+		} while (fixed_string_matches(l->referer.d));
 	}
 	if (l->referer.n > 1 && strset_has(l->referer.d, l->referer.n)) {
 		sb_reset(&l->referer);
 		sb_addc(&l->referer, '-');
 	}
-	l->ua = uas[below((uint32_t)nuas)];
-	static const unsigned statuses[] = {200, 200, 200, 200, 200, 200, 200, 304,
-	                                    304, 301, 302, 404, 404, 403, 500, 206};
-	l->status = PICK(statuses);
-	l->bytes = l->status == 304 ? 0 : range(120, 250000);
+	status_bytes(l, kind);
 }
 
 /* ---- planting ---------------------------------------------------------- */
@@ -1013,7 +2053,7 @@ static void set_referer_url(struct line *l, const char *host, size_t n)
 	sb_reset(&l->referer);
 	sb_add(&l->referer, chance(70) ? "https://" : "http://");
 	sb_addn(&l->referer, host, n);
-	bg_path(&l->referer);
+	page_path(&l->referer);
 }
 
 static void set_vhost(struct line *l, const char *host, size_t n, bool upper)
@@ -1323,7 +2363,8 @@ static unsigned long parse_num(const char *opt, const char *s, unsigned long max
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: gen-access-log [-r EVERY] [-t EVERY] [-T TRUTH] INDICATORS MB\n");
+	fprintf(stderr, "usage: gen-access-log [-r EVERY] [-t EVERY] [-T TRUTH] INDICATORS MB\n"
+	                "       gen-access-log -V\n");
 	exit(2);
 }
 
@@ -1331,6 +2372,10 @@ int main(int argc, char **argv)
 {
 	unsigned long hit_every = 1000, trap_every = 1000;
 	const char *truth_path = NULL;
+	if (argc == 2 && strcmp(argv[1], "-V") == 0) {
+		printf("%d\n", FORMAT);
+		return 0;
+	}
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
 		if (i + 1 >= argc)
@@ -1349,6 +2394,7 @@ int main(int argc, char **argv)
 	const char *list_path = argv[i];
 	unsigned long mb = parse_num("MB", argv[i + 1], 1000000);
 
+	fprintf(stderr, "gen-access-log: format %d\n", FORMAT);
 	load_list(list_path);
 	size_t total = 0;
 	for (int k = 0; k < K_COUNT; k++)
@@ -1367,15 +2413,9 @@ int main(int argc, char **argv)
 	uint64_t seed = 0x6372697861636c67ULL; /* "crixaclg" */
 	rng_state = splitmix64(&seed);
 
-	/* Fixed strings that would match are left out. */
-	for (size_t k = 0; k < NELEM(user_agents); k++)
-		if (!fixed_string_matches(user_agents[k]))
-			uas[nuas++] = user_agents[k];
-	for (size_t k = 0; k < NELEM(search_refs); k++)
-		if (!fixed_string_matches(search_refs[k]))
-			searches[nsearches++] = search_refs[k];
-	if (nuas == 0)
-		die("every user agent matches the list");
+	/* The user agents and the other sites, none of which matches. */
+	ua_init();
+	referer_init();
 	for (size_t k = 0; k < VHOSTS; k++) {
 		sb_reset(&vhosts[k]);
 		site_domain(&vhosts[k]);
