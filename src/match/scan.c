@@ -1200,6 +1200,15 @@ static size_t url_host_fast(struct scanner *s, size_t a, size_t body)
 	 * byte and neither is ':', so scan_run would do just this with it */
 	size_t ra = body, rb = q;
 	if (trim_run(t, &ra, &rb, &f)) {
+		/* a host whose lookup as a host found nothing before (most
+		 * referers' hosts): run_lookups would do nothing with it, so
+		 * it is not called.  Its bytes were a host's (a dot, not only
+		 * digits and dots: no address, no hash), no '@' precedes it
+		 * ('/' does), and hash_segments looks only at runs longer than
+		 * 32 bytes (the table of misses keeps none: MISS_KEY) */
+		if (ra == body && rb - ra == hn && hn <= 32 && ((missed >> P_HOST) & 1) &&
+		    !(f & S_HIGH))
+			return q;
 		if (ra == body && rb - ra == hn) {
 			s->known_a = ra;
 			s->known_n = hn;
