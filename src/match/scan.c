@@ -50,6 +50,11 @@ static uint8_t sc[256];
 static uint8_t v6c[256], urlstop[256];
 /* Bytes that end the fast read of a URL's host (see url_host_fast) */
 static uint8_t hoststop[256];
+/* what trim_run takes off a run's ends: TRIM_END at its end ('.', '-',
+ * '_'), TRIM_START at its start ('.', '-') */
+static uint8_t trimc[256];
+#define TRIM_END   1u
+#define TRIM_START 2u
 
 #if defined(__x86_64__) && defined(__GNUC__)
 /* the tokenizer parses dotted quads with SSSE3 (parse_ipv4_ssse3) */
@@ -88,6 +93,8 @@ static void init_classes(void)
 		urlstop[c] = (k & S_URLEND) || c >= 0x80;
 		hoststop[c] = urlstop[c] || c == '/' || c == '?' || c == '#' || c == '@' ||
 		              c == ':' || c == '[';
+		trimc[c] = (uint8_t)((c == '.' || c == '-' || c == '_' ? TRIM_END : 0) |
+		                     (c == '.' || c == '-' ? TRIM_START : 0));
 	}
 #if defined(__x86_64__) && defined(__GNUC__)
 	have_ssse3 = __builtin_cpu_supports("ssse3");
@@ -1025,6 +1032,9 @@ static inline __attribute__((always_inline)) void host_token(struct scanner *s, 
 static inline __attribute__((always_inline)) bool trim_run(const unsigned char *t, size_t *a,
                                                            size_t *b, unsigned *f)
 {
+	/* the common run, with nothing to trim: one look at each end */
+	if (*b > *a && !((trimc[t[*b - 1]] & TRIM_END) | (trimc[t[*a]] & TRIM_START)))
+		return true;
 	size_t a0 = *a, b0 = *b;
 	while (*b > *a && (t[*b - 1] == '.' || t[*b - 1] == '-' || t[*b - 1] == '_'))
 		(*b)--;
@@ -1190,6 +1200,15 @@ static size_t url_host_fast(struct scanner *s, size_t a, size_t body)
 	 * byte and neither is ':', so scan_run would do just this with it */
 	size_t ra = body, rb = q;
 	if (trim_run(t, &ra, &rb, &f)) {
+		/* a host whose lookup as a host found nothing before (most
+		 * referers' hosts): run_lookups would do nothing with it, so
+		 * it is not called.  Its bytes were a host's (a dot, not only
+		 * digits and dots: no address, no hash), no '@' precedes it
+		 * ('/' does), and hash_segments looks only at runs longer than
+		 * 32 bytes (the table of misses keeps none: MISS_KEY) */
+		if (ra == body && rb - ra == hn && hn <= 32 && ((missed >> P_HOST) & 1) &&
+		    !(f & S_HIGH))
+			return q;
 		if (ra == body && rb - ra == hn) {
 			s->known_a = ra;
 			s->known_n = hn;

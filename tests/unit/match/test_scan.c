@@ -936,6 +936,38 @@ static void test_shared_misses(void **state)
 	scan_repeated(lines, NL, want);
 }
 
+/*
+ * A URL whose host found nothing before, both as a host and as a URL's
+ * host, is not looked at again as a run: repeated line after line, such
+ * hosts (lower and upper case, up to MISS_KEY bytes) still hit nothing,
+ * while a host that holds a hash, an address as a URL's host and hosts
+ * under a listed domain (no URL's host) hit exactly as often as alone.
+ */
+static void test_known_url_hosts(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+	        "\"http://www.good.example/a\"\n",
+	        "\"http://" MD5 ".good.example/x\"\n",
+	        "\"http://1.2.3.4/x\"\n",
+	        "\"https://shop.good.example/c\" \"http://x.shop.good.example/\"\n",
+	        "\"http://WWW.Good.Example/b\"\n",
+	        "\"http://www.evil.com/b\"\n",
+	        "\"http://abcdefabcd-abcdef.good.org/\"\n", /* 26 bytes: MISS_KEY */
+	        "\"http://abcdefabcd-abcdef.evil.com/\"\n",
+	};
+	enum { NL = sizeof lines / sizeof lines[0] };
+	const size_t want[NL] = {0, 1, 1, 0, 0, 1, 0, 1};
+	for (size_t j = 0; j < NL; j++) {
+		static struct got g;
+		memset(&g, 0, sizeof g);
+		assert_int_equal(scan_exact(lines[j], strlen(lines[j]), false, &g), 0);
+		if (g.n != want[j])
+			fail_msg("line %zu alone: %zu hits, want %zu", j, g.n, want[j]);
+	}
+	scan_repeated(lines, NL, want);
+}
+
 /* Adds value of type to the index ix (source src). */
 static void add_one(enum ioc_type type, const char *value, uint32_t src)
 {
@@ -1587,6 +1619,7 @@ int main(void)
 	        cmocka_unit_test(test_hash_segment_bytes),
 	        cmocka_unit_test(test_miss_key_lengths),
 	        cmocka_unit_test(test_shared_misses),
+	        cmocka_unit_test(test_known_url_hosts),
 	        cmocka_unit_test(test_time_colons),
 	        cmocka_unit_test(test_field_lengths),
 	        cmocka_unit_test(test_lines),
