@@ -50,6 +50,8 @@ static uint8_t sc[256];
 static uint8_t v6c[256], urlstop[256];
 /* Bytes that end the fast read of a URL's host (see url_host_fast) */
 static uint8_t hoststop[256];
+/* Run bytes trim_run keeps at either end: letters, digits, >= 0x80 */
+static uint8_t keeps[256];
 
 #if defined(__x86_64__) && defined(__GNUC__)
 /* the tokenizer parses dotted quads with SSSE3 (parse_ipv4_ssse3) */
@@ -88,6 +90,7 @@ static void init_classes(void)
 		urlstop[c] = (k & S_URLEND) || c >= 0x80;
 		hoststop[c] = urlstop[c] || c == '/' || c == '?' || c == '#' || c == '@' ||
 		              c == ':' || c == '[';
+		keeps[c] = ioc_is_alnum((unsigned char)c) || c >= 0x80;
 	}
 #if defined(__x86_64__) && defined(__GNUC__)
 	have_ssse3 = __builtin_cpu_supports("ssse3");
@@ -1026,6 +1029,9 @@ static inline __attribute__((always_inline)) bool trim_run(const unsigned char *
                                                            size_t *b, unsigned *f)
 {
 	size_t a0 = *a, b0 = *b;
+	/* most runs end in a letter or digit and start with one: one test */
+	if (*b > *a && (keeps[t[*b - 1]] & keeps[t[*a]]))
+		return true;
 	while (*b > *a && (t[*b - 1] == '.' || t[*b - 1] == '-' || t[*b - 1] == '_'))
 		(*b)--;
 	while (*a < *b && (t[*a] == '.' || t[*a] == '-'))
@@ -1723,7 +1729,8 @@ static inline __attribute__((always_inline)) void run_lookups(struct scanner *s,
 			uint8_t ip[4];
 			/* the length first, and a version ("Chrome/122.0.0.0")
 			 * before it is parsed: a call each saved */
-			if (s->want_ip4 && n - 7 <= 8 && !is_version(t, a) &&
+			if (s->want_ip4 && n - 7 <= 8 &&
+			    !(a >= 2 && t[a - 1] == '/' && is_version(t, a)) &&
 			    parse_quad(t + a, n, ip, s->len - a >= 16))
 				defer_ipv4(s, a, b, ip);
 		} else if (s->want_host && (f & (S_ALPHA | S_HIGH))) {
@@ -1795,21 +1802,26 @@ static inline __attribute__((always_inline)) size_t scan_run(struct scanner *s, 
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len;
-	/* between runs */
-	while (i < len && !(sc[t[i]] & S_TOK)) {
-		if (t[i] == ':' && s->want_ip6 && i + 1 < len && t[i + 1] == ':') {
-			size_t e = ipv6_token(s, i);
-			if (e > i)
-				return e;
+	/* between runs; not when the block's masks say that t[i] starts a run
+	 * of ASCII bytes, as a seed's run mostly does: two loads (t[i], its
+	 * sc[]) less before all that follows */
+	bool ascii = i - blk->base < 64 && ((blk->tok & ~blk->high) >> (i - blk->base) & 1);
+	if (!ascii) {
+		while (i < len && !(sc[t[i]] & S_TOK)) {
+			if (t[i] == ':' && s->want_ip6 && i + 1 < len && t[i + 1] == ':') {
+				size_t e = ipv6_token(s, i);
+				if (e > i)
+					return e;
+			}
+			i++;
 		}
-		i++;
-	}
-	if (i >= len)
-		return len;
-	if (t[i] >= 0x80) {
-		size_t k = utf8_punct(t, len, i);
-		if (k > 0)
-			return i + k;
+		if (i >= len)
+			return len;
+		if (t[i] >= 0x80) {
+			size_t k = utf8_punct(t, len, i);
+			if (k > 0)
+				return i + k;
+		}
 	}
 	size_t a = i;
 	unsigned f = 0;
