@@ -1904,7 +1904,11 @@ static inline __attribute__((always_inline)) size_t scan_run(struct scanner *s, 
 		}
 	}
 	run_lookups(s, a, b, f);
-	return i;
+	/* a run that ends at ':' has just been looked at with it (a URL's
+	 * scheme, the start of IPv6); the ':' is a seed for that run's sake
+	 * only, unless "::" starts an address here: passed over (on other
+	 * ways out, a ':' left is one step more, which finds nothing) */
+	return next == ':' && i + 1 < len && t[i + 1] != ':' ? i + 1 : i;
 }
 
 /*
@@ -3122,11 +3126,6 @@ static inline __attribute__((always_inline)) void scan_text(struct scanner *s, u
 			i = stretch(s, i, &k);
 		else
 			i = scan_run(s, i, &k, v512);
-		/* a run that ends at ':' has just been looked at with it (a URL's
-		 * scheme, the start of IPv6); the ':' is a seed for that run's
-		 * sake only, unless "::" starts an address here */
-		if (i + 1 < s->len && s->t[i] == ':' && s->t[i + 1] != ':')
-			i++;
 	}
 	flush(s);
 }
