@@ -1826,14 +1826,14 @@ static inline __attribute__((always_inline)) size_t scan_run(struct scanner *s, 
 	size_t a = i;
 	unsigned f = 0;
 	bool ended = false;
-	if (i < blk->base && blk->base - i < 64) {
+	if (!ascii && i < blk->base && blk->base - i < 64) {
 		/* the run began in the block before (skip_to_seed went back to
 		 * its start): its bytes there one by one, the rest from the masks */
 		while (i < blk->base && (sc[t[i]] & S_TOK))
 			f |= sc[t[i++]];
 		ended = i < blk->base;
 	}
-	bool inside = i - blk->base < 64;
+	bool inside = ascii || i - blk->base < 64;
 	uint64_t rest = inside ? ~blk->tok >> (i - blk->base) : 0;
 	if (ended) {
 		/* measured */
