@@ -190,8 +190,9 @@ struct miss {
 
 struct memo {
 	uint64_t h;
-	size_t off; /* the latest copy, in the scanned text */
-	uint32_t n; /* 0: empty */
+	size_t off;  /* the latest copy, in the scanned text */
+	uint32_t n;  /* 0: empty */
+	uint32_t nl; /* '\n' in it */
 };
 
 /*
@@ -280,6 +281,9 @@ struct scanner {
 	 * len); nl_page[p], those before t[p * LINE_PAGE], for every page that
 	 * starts before nl_at; the last hit's line nl_qn, at t[nl_qa] */
 	size_t nl_at, nl_qa;
+	/* t[nl_clear_a, nl_clear_b) holds no '\n' (a known stretch just
+	 * passed over): jumped over without a count */
+	size_t nl_clear_a, nl_clear_b;
 	uint64_t nl_n, nl_qn;
 	uint64_t *nl_page;
 	/* hits of the extractor's pass (offsets in the input, which is not t
@@ -2623,8 +2627,20 @@ skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_to
 	const unsigned char *t = s->t;
 	size_t len = s->len;
 	bool quotes = s->memo != NULL;
-	if (base > s->nl_at)
-		lines_count_to(s, base); /* the bytes jumped over */
+	if (base > s->nl_at) {
+		/* the bytes jumped over; none to count in a known stretch
+		 * without '\n' (less than a page: a page's start at most) */
+		_Static_assert(MEMO_MAX < LINE_PAGE,
+		               "a known stretch spans one page start at most");
+		if (s->nl_at >= s->nl_clear_a && base <= s->nl_clear_b) {
+			size_t p = (s->nl_at + LINE_PAGE - 1) / LINE_PAGE * LINE_PAGE;
+			if (p < base)
+				s->nl_page[p / LINE_PAGE] = s->nl_n;
+			s->nl_at = base;
+		} else {
+			lines_count_to(s, base);
+		}
+	}
 	struct raw_masks r;
 	uint64_t live = ~0ull; /* bytes inside the text */
 	const unsigned char *blk = t + base;
@@ -3049,6 +3065,7 @@ static void stretch_close(struct scanner *s)
 		m->h = s->fh;
 		m->off = s->fa;
 		m->n = (uint32_t)(s->fb - s->fa);
+		m->nl = (uint32_t)count_nl(s->t + s->fa, s->fb - s->fa);
 	}
 	s->fopen = false;
 }
@@ -3098,6 +3115,10 @@ static inline __attribute__((always_inline)) size_t stretch(struct scanner *s, s
 	}
 	if (known) {
 		m->off = a; /* the latest copy is the likeliest in the cache */
+		if (m->nl == 0) {
+			s->nl_clear_a = a;
+			s->nl_clear_b = b;
+		}
 		return b;
 	}
 	s->fopen = true;
