@@ -227,7 +227,8 @@ struct memo_class {
  * Line numbers.  Every block the skipper classifies also gives its count of
  * '\n' (one more compare), and the bytes the tokenizer jumps over (a known
  * stretch, a URL, an IPv6 address) are counted when a block beyond them is
- * loaded, so the text is read once: callers need not count lines in a second
+ * loaded (not those of a known stretch whose '\n' the memo counted: none,
+ * mostly), so the text is read once: callers need not count lines in a second
  * pass over text that has left the caches.  Hits are reported late (lookups
  * are queued), so the count before each page of LINE_PAGE bytes is kept, and
  * a hit's line is that plus the newlines from the page's start (or from the
