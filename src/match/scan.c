@@ -194,8 +194,9 @@ struct miss {
 
 struct memo {
 	uint64_t h;
-	size_t off; /* the latest copy, in the scanned text */
-	uint32_t n; /* 0: empty */
+	size_t off;  /* the latest copy, in the scanned text */
+	uint32_t n;  /* 0: empty */
+	uint32_t nl; /* '\n' in it */
 };
 
 /*
@@ -230,7 +231,8 @@ struct memo_class {
  * Line numbers.  Every block the skipper classifies also gives its count of
  * '\n' (one more compare), and the bytes the tokenizer jumps over (a known
  * stretch, a URL, an IPv6 address) are counted when a block beyond them is
- * loaded, so the text is read once: callers need not count lines in a second
+ * loaded (not those of a known stretch whose '\n' the memo counted: none,
+ * mostly), so the text is read once: callers need not count lines in a second
  * pass over text that has left the caches.  Hits are reported late (lookups
  * are queued), so the count before each page of LINE_PAGE bytes is kept, and
  * a hit's line is that plus the newlines from the page's start (or from the
@@ -284,6 +286,9 @@ struct scanner {
 	 * len); nl_page[p], those before t[p * LINE_PAGE], for every page that
 	 * starts before nl_at; the last hit's line nl_qn, at t[nl_qa] */
 	size_t nl_at, nl_qa;
+	/* t[nl_clear_a, nl_clear_b) holds no '\n' (a known stretch just
+	 * passed over): jumped over without a count */
+	size_t nl_clear_a, nl_clear_b;
 	uint64_t nl_n, nl_qn;
 	uint64_t *nl_page;
 	/* hits of the extractor's pass (offsets in the input, which is not t
@@ -1742,7 +1747,8 @@ static inline __attribute__((always_inline)) void run_lookups(struct scanner *s,
 			uint8_t ip[4];
 			/* the length first, and a version ("Chrome/122.0.0.0")
 			 * before it is parsed: a call each saved */
-			if (s->want_ip4 && n - 7 <= 8 && !is_version(t, a) &&
+			if (s->want_ip4 && n - 7 <= 8 &&
+			    !(a >= 2 && t[a - 1] == '/' && is_version(t, a)) &&
 			    parse_quad(t + a, n, ip, s->len - a >= 16))
 				defer_ipv4(s, a, b, ip);
 		} else if (s->want_host && (f & (S_ALPHA | S_HIGH))) {
@@ -1814,33 +1820,38 @@ static inline __attribute__((always_inline)) size_t scan_run(struct scanner *s, 
 {
 	const unsigned char *t = s->t;
 	size_t len = s->len;
-	/* between runs */
-	while (i < len && !(sc[t[i]] & S_TOK)) {
-		if (t[i] == ':' && s->want_ip6 && i + 1 < len && t[i + 1] == ':') {
-			size_t e = ipv6_token(s, i);
-			if (e > i)
-				return e;
+	/* between runs; not when the block's masks say that t[i] starts a run
+	 * of ASCII bytes, as a seed's run mostly does: two loads (t[i], its
+	 * sc[]) less before all that follows */
+	bool ascii = i - blk->base < 64 && ((blk->tok & ~blk->high) >> (i - blk->base) & 1);
+	if (!ascii) {
+		while (i < len && !(sc[t[i]] & S_TOK)) {
+			if (t[i] == ':' && s->want_ip6 && i + 1 < len && t[i + 1] == ':') {
+				size_t e = ipv6_token(s, i);
+				if (e > i)
+					return e;
+			}
+			i++;
 		}
-		i++;
-	}
-	if (i >= len)
-		return len;
-	if (t[i] >= 0x80) {
-		size_t k = utf8_punct(t, len, i);
-		if (k > 0)
-			return i + k;
+		if (i >= len)
+			return len;
+		if (t[i] >= 0x80) {
+			size_t k = utf8_punct(t, len, i);
+			if (k > 0)
+				return i + k;
+		}
 	}
 	size_t a = i;
 	unsigned f = 0;
 	bool ended = false;
-	if (i < blk->base && blk->base - i < 64) {
+	if (!ascii && i < blk->base && blk->base - i < 64) {
 		/* the run began in the block before (skip_to_seed went back to
 		 * its start): its bytes there one by one, the rest from the masks */
 		while (i < blk->base && (sc[t[i]] & S_TOK))
 			f |= sc[t[i++]];
 		ended = i < blk->base;
 	}
-	bool inside = i - blk->base < 64;
+	bool inside = ascii || i - blk->base < 64;
 	uint64_t rest = inside ? ~blk->tok >> (i - blk->base) : 0;
 	if (ended) {
 		/* measured */
@@ -1911,7 +1922,11 @@ static inline __attribute__((always_inline)) size_t scan_run(struct scanner *s, 
 		}
 	}
 	run_lookups(s, a, b, f);
-	return i;
+	/* a run that ends at ':' has just been looked at with it (a URL's
+	 * scheme, the start of IPv6); the ':' is a seed for that run's sake
+	 * only, unless "::" starts an address here: passed over (on other
+	 * ways out, a ':' left is one step more, which finds nothing) */
+	return next == ':' && i + 1 < len && t[i + 1] != ':' ? i + 1 : i;
 }
 
 /*
@@ -2626,8 +2641,20 @@ skipper_load(struct scanner *s, struct skipper *k, size_t base, uint64_t prev_to
 	const unsigned char *t = s->t;
 	size_t len = s->len;
 	bool quotes = s->memo != NULL;
-	if (base > s->nl_at)
-		lines_count_to(s, base); /* the bytes jumped over */
+	if (base > s->nl_at) {
+		/* the bytes jumped over; none to count in a known stretch
+		 * without '\n' (less than a page: a page's start at most) */
+		_Static_assert(MEMO_MAX < LINE_PAGE,
+		               "a known stretch spans one page start at most");
+		if (s->nl_at >= s->nl_clear_a && base <= s->nl_clear_b) {
+			size_t p = (s->nl_at + LINE_PAGE - 1) / LINE_PAGE * LINE_PAGE;
+			if (p < base)
+				s->nl_page[p / LINE_PAGE] = s->nl_n;
+			s->nl_at = base;
+		} else {
+			lines_count_to(s, base);
+		}
+	}
 	struct raw_masks r;
 	uint64_t live = ~0ull; /* bytes inside the text */
 	const unsigned char *blk = t + base;
@@ -3054,6 +3081,7 @@ static void stretch_close(struct scanner *s)
 		m->h = s->fh;
 		m->off = s->fa;
 		m->n = (uint32_t)(s->fb - s->fa);
+		m->nl = (uint32_t)count_nl(s->t + s->fa, s->fb - s->fa);
 	}
 	s->fopen = false;
 }
@@ -3103,6 +3131,10 @@ static inline __attribute__((always_inline)) size_t stretch(struct scanner *s, s
 	}
 	if (known) {
 		m->off = a; /* the latest copy is the likeliest in the cache */
+		if (m->nl == 0) {
+			s->nl_clear_a = a;
+			s->nl_clear_b = b;
+		}
 		return b;
 	}
 	s->fopen = true;
@@ -3131,11 +3163,6 @@ static inline __attribute__((always_inline)) void scan_text(struct scanner *s, u
 			i = stretch(s, i, &k);
 		else
 			i = scan_run(s, i, &k, v512);
-		/* a run that ends at ':' has just been looked at with it (a URL's
-		 * scheme, the start of IPv6); the ':' is a seed for that run's
-		 * sake only, unless "::" starts an address here */
-		if (i + 1 < s->len && s->t[i] == ':' && s->t[i + 1] != ':')
-			i++;
 	}
 	flush(s);
 }
