@@ -706,6 +706,20 @@ static void scan_repeated(const char *const *lines, size_t nl, const size_t *wan
 	free(text);
 }
 
+/* Fails unless line j hits want[j] times scanned alone and in each
+ * repetition of scan_repeated. */
+static void scan_alone_and_repeated(const char *const *lines, size_t nl, const size_t *want)
+{
+	for (size_t j = 0; j < nl; j++) {
+		static struct got g;
+		memset(&g, 0, sizeof g);
+		assert_int_equal(scan_exact(lines[j], strlen(lines[j]), false, &g), 0);
+		if (g.n != want[j])
+			fail_msg("line %zu alone: %zu hits, want %zu", j, g.n, want[j]);
+	}
+	scan_repeated(lines, nl, want);
+}
+
 /*
  * Quoted fields that repeat line after line, in a text long enough for the
  * scanner to remember fields that found nothing and skip them: a field
@@ -926,14 +940,7 @@ static void test_shared_misses(void **state)
 	};
 	enum { NL = sizeof lines / sizeof lines[0] };
 	const size_t want[NL] = {0, 1, 1, 1, 1, 0, 2, 1};
-	for (size_t j = 0; j < NL; j++) {
-		static struct got g;
-		memset(&g, 0, sizeof g);
-		assert_int_equal(scan_exact(lines[j], strlen(lines[j]), false, &g), 0);
-		if (g.n != want[j])
-			fail_msg("line %zu alone: %zu hits, want %zu", j, g.n, want[j]);
-	}
-	scan_repeated(lines, NL, want);
+	scan_alone_and_repeated(lines, NL, want);
 }
 
 /*
@@ -958,14 +965,7 @@ static void test_known_url_hosts(void **state)
 	};
 	enum { NL = sizeof lines / sizeof lines[0] };
 	const size_t want[NL] = {0, 1, 1, 0, 0, 1, 0, 1};
-	for (size_t j = 0; j < NL; j++) {
-		static struct got g;
-		memset(&g, 0, sizeof g);
-		assert_int_equal(scan_exact(lines[j], strlen(lines[j]), false, &g), 0);
-		if (g.n != want[j])
-			fail_msg("line %zu alone: %zu hits, want %zu", j, g.n, want[j]);
-	}
-	scan_repeated(lines, NL, want);
+	scan_alone_and_repeated(lines, NL, want);
 }
 
 /* Adds value of type to the index ix (source src). */
