@@ -76,13 +76,28 @@ void match_table_free(uint64_t *p, size_t n)
 
 #ifdef MATCH_COUNTERS
 unsigned long long match_count[MC_N];
-const char *const match_count_name[MC_N] = {
-        "batches",         "ipv4 queued",          "ipv4 v4any pass",   "ipv4 miss-table hit",
-        "ipv4 v4map pass", "ipv4 v4net pass",      "ipv4 v4cover pass", "host_token calls",
-        "host TLD pass",   "host miss-table hit",  "host queued",       "host suffixes probed",
-        "url queued",      "url miss-table hit",   "url urlhost pass",  "exact queued",
-        "ipv6 queued",     "store_find_h",         "bloom pass",        "slots read",
-        "found",           "host/URL-host hashes", "miss-table looks"};
+const char *const match_count_name[MC_N] = {"batches",
+                                            "ipv4 queued",
+                                            "ipv4 v4any pass",
+                                            "ipv4 v4map pass",
+                                            "ipv4 v4net pass",
+                                            "ipv4 v4cover pass",
+                                            "host_token calls",
+                                            "host TLD pass",
+                                            "host miss-table hit",
+                                            "host queued",
+                                            "host suffixes probed",
+                                            "url queued",
+                                            "url miss-table hit",
+                                            "url urlhost pass",
+                                            "exact queued",
+                                            "ipv6 queued",
+                                            "store_find_h",
+                                            "bloom pass",
+                                            "slots read",
+                                            "found",
+                                            "host/URL-host hashes",
+                                            "miss-table looks"};
 #endif
 
 /* ---- hashing ---- */

@@ -329,7 +329,6 @@ enum match_counter {
 	MC_FLUSH,       /* batches done */
 	MC_IP4_Q,       /* IPv4 lookups queued */
 	MC_IP4_ANY,     /* ... that passed v4any (or the short networks) */
-	MC_IP4_MISSED,  /* ... then answered by the table of misses */
 	MC_IP4_MAP,     /* ... whose /24 holds a stored address (v4map) */
 	MC_IP4_NET,     /* ... whose /24 holds a network of length >= 25 */
 	MC_IP4_COVER,   /* ... whose /24 is in a network of length 16..24 */

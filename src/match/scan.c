@@ -113,7 +113,11 @@ static void init_classes(void)
  * the order of offset; a hit found on the spot (URLs, IPv6) first empties
  * the queue.
  */
-#define BATCH       32 /* at most 64: a bit each in struct scanner's live */
+/* at most 64: a bit each in struct scanner's live.  48 rather than 32 since
+ * addresses no longer look in the table of misses: scanner +1.5% at 10M
+ * (f2 slice, paired A/B, 2 x 20 rounds), +0.5% at 1M; 16 and 64 were
+ * slower (with the table) */
+#define BATCH       48
 #define BATCH_KEYS  8192
 #define HOST_HASHES 4 /* suffixes of a host whose hashes a probe keeps */
 
@@ -142,18 +146,20 @@ struct probe {
 };
 
 /*
- * Lookups that found nothing, remembered for the rest of one match_scan.  A
- * log names the same hosts and clients line after line (the vhost, a site's
- * own referers, the crawler URLs in user agents, a client's session), and
- * each lookup of them would read the filter, the slots or the URL-host set
- * of the index again: in a large index, a cache miss each.  A small
- * direct-mapped table of recent misses, keyed by kind and the key bytes
- * (compared whole, so the answer is exact, never a guess), answers those
- * from the core's own cache (128 KiB, in its L2: with half or twice as
- * many slots a scan was 1.6% or 0.5-1.5% slower, from more lookups or more
- * of the table out of the cache).  It holds only for one match_scan: the
- * read lock is held throughout it, so the index cannot change under the
- * table.
+ * Host and URL-host lookups that found nothing, remembered for the rest of
+ * one match_scan.  A log names the same hosts line after line (the vhost, a
+ * site's own referers, the crawler URLs in user agents), and each lookup of
+ * them would read the filter or the URL-host set of the index again: in a
+ * large index, a cache miss each.  A small direct-mapped table of recent
+ * misses, keyed by the key bytes (compared whole, so the answer is exact,
+ * never a guess), answers those from the core's own cache (128 KiB, in its
+ * L2: with half or twice as many slots a scan was 1.6% or 0.5-1.5% slower,
+ * from more lookups or more of the table out of the cache).  It holds only
+ * for one match_scan: the read lock is held throughout it, so the index
+ * cannot change under the table.  Addresses are not kept: the few that
+ * pass v4any have the words they read next prefetched (batch_prefetch),
+ * and a look in the table (out of the cache, by then) cost more than it
+ * saved (scanner +2% at 10M without it).
  */
 #define MISS_SLOTS   4096
 #define MISS_KEY     26           /* 99.9% of an access log's hosts; entries of 32 bytes */
@@ -161,16 +167,14 @@ struct probe {
 
 struct miss {
 	uint32_t h;   /* the key hash's low half */
-	uint8_t kind; /* MISS_TEXT or not, and a bit (1 << enum probe_kind) per
-	               * kind of lookup that missed; 0: empty */
+	uint8_t kind; /* a bit (1 << enum probe_kind) per kind of lookup that
+	               * missed; 0: empty */
 	uint8_t n;
 	char key[MISS_KEY];
 };
 
 /* A host and the host of a URL are one entry, keyed by the host's one hash
- * (match_hash(IOC_DOMAIN, ...)), with a bit for each answer; an address's
- * binary key is kept apart from them by this bit. */
-#define MISS_TEXT 0x80u
+ * (match_hash(IOC_DOMAIN, ...)), with a bit for each answer. */
 
 /*
  * Quoted fields known to hold nothing, for the rest of one match_scan.  In
@@ -318,37 +322,28 @@ static inline struct miss *miss_slot(const struct scanner *s, uint64_t h)
 	return &s->miss[(h >> 40) & (MISS_SLOTS - 1)];
 }
 
-static inline unsigned miss_space(unsigned kind)
+/* Is m the entry of key[0..n) (hash h)? */
+static inline bool miss_is(const struct miss *m, uint64_t h, const void *key, size_t n)
 {
-	return kind == P_IPV4 ? 0 : MISS_TEXT;
-}
-
-/* Is m the entry of key[0..n) (hash h) in the space of kind (addresses or
- * texts)? */
-static inline bool miss_is(const struct miss *m, unsigned kind, uint64_t h, const void *key,
-                           size_t n)
-{
-	return m->h == (uint32_t)h && (m->kind & MISS_TEXT) == miss_space(kind) && m->n == n &&
-	       m->kind != 0 && match_same(m->key, key, n);
+	return m->h == (uint32_t)h && m->n == n && m->kind != 0 && match_same(m->key, key, n);
 }
 
 /* The bits (1 << kind) of the lookups of key[0..n) (hash h) that found
- * nothing in this scan, in the space of kind, or 0. */
-static inline unsigned miss_kinds(const struct scanner *s, unsigned kind, uint64_t h,
-                                  const void *key, size_t n)
+ * nothing in this scan, or 0. */
+static inline unsigned miss_kinds(const struct scanner *s, uint64_t h, const void *key, size_t n)
 {
 	if (s->miss == NULL)
 		return 0;
 	MATCH_COUNT(MC_MISS_LOOK);
 	const struct miss *m = miss_slot(s, h);
-	return miss_is(m, kind, h, key, n) ? m->kind & ~MISS_TEXT : 0;
+	return miss_is(m, h, key, n) ? m->kind : 0;
 }
 
 /* Has a lookup of kind for key[0..n) (hash h) found nothing in this scan? */
 static inline bool miss_has(const struct scanner *s, unsigned kind, uint64_t h, const void *key,
                             size_t n)
 {
-	return (miss_kinds(s, kind, h, key, n) >> kind) & 1;
+	return (miss_kinds(s, h, key, n) >> kind) & 1;
 }
 
 /* Remembers that the lookup of kind for key[0..n) found nothing, beside
@@ -358,19 +353,11 @@ static void miss_put(struct scanner *s, unsigned kind, uint64_t h, const void *k
 	if (s->miss == NULL || n > MISS_KEY)
 		return;
 	struct miss *m = miss_slot(s, h);
-	unsigned bits = miss_is(m, kind, h, key, n) ? m->kind : miss_space(kind);
+	unsigned bits = miss_is(m, h, key, n) ? m->kind : 0;
 	m->h = (uint32_t)h;
 	m->kind = (uint8_t)(bits | 1u << kind);
 	m->n = (uint8_t)n;
 	memcpy(m->key, key, n);
-}
-
-/* The key hash of an IPv4 probe (its table of misses only). */
-static inline uint64_t ip4_miss_hash(const uint8_t a[4])
-{
-	uint32_t v;
-	memcpy(&v, a, 4);
-	return (uint64_t)v * 0x9e3779b97f4a7c15ull;
 }
 
 /* match_hash and match_urlhost_hash for hosts, URL hosts and suffixes,
@@ -566,22 +553,17 @@ static void flush(struct scanner *s)
 			continue;
 		}
 		if (p->kind == P_IPV4) {
-			/* past v4any (stage 1): the table of misses first (a
-			 * client's session repeats it) */
+			/* past v4any (stage 1), which prefetched the words
+			 * read next: no look in the table of misses, which
+			 * would mostly be a cache miss of its own */
 			MATCH_COUNT(MC_IP4_ANY);
-			if (miss_has(s, P_IPV4, ip4_miss_hash(p->ip), p->ip, 4)) {
-				MATCH_COUNT(MC_IP4_MISSED);
-				continue;
-			}
 			id = p->h[1] ? match_store_ipv4_h(st, p->ip, p->h[0])
 			             : match_store_ipv4(st, p->ip);
 		} else if (p->kind == P_EXACT)
 			id = match_store_find_h(st, p->type, key, p->n, p->h[0]);
 		else
 			id = probe_suffix(st, p, key);
-		if (id == MATCH_NONE && p->kind == P_IPV4)
-			miss_put(s, P_IPV4, ip4_miss_hash(p->ip), p->ip, 4);
-		else if (id == MATCH_NONE && p->kind == P_HOST)
+		if (id == MATCH_NONE && p->kind == P_HOST)
 			miss_put(s, P_HOST, p->h[0], key, p->n);
 		if (id != MATCH_NONE) {
 			s->tok_start = p->start;
@@ -972,7 +954,7 @@ static __attribute__((noinline)) void host_token_slow(struct scanner *s, size_t 
 		missed = s->known_missed;
 	} else {
 		h = text_hash(IOC_DOMAIN, host, n);
-		missed = miss_kinds(s, P_HOST, h, host, n);
+		missed = miss_kinds(s, h, host, n);
 	}
 	host_probe(s, a, b, host, n, h, missed);
 }
@@ -1022,7 +1004,7 @@ static inline __attribute__((always_inline)) void host_token(struct scanner *s, 
 		missed = s->known_missed;
 	} else {
 		h = text_hash(IOC_DOMAIN, host, n);
-		missed = miss_kinds(s, P_HOST, h, host, n);
+		missed = miss_kinds(s, h, host, n);
 	}
 	if ((missed >> P_HOST) & 1) {
 		MATCH_COUNT(MC_HOST_MISSED);
@@ -1189,7 +1171,7 @@ static size_t url_host_fast(struct scanner *s, size_t a, size_t body)
 	/* one hash and one look in the table of misses for the URL's host
 	 * and, below, the same bytes as a host */
 	uint64_t hh = text_hash(IOC_DOMAIN, s->buf, hn);
-	unsigned missed = miss_kinds(s, P_URL, hh, s->buf, hn);
+	unsigned missed = miss_kinds(s, hh, s->buf, hn);
 	if ((missed >> P_URL) & 1)
 		MATCH_COUNT(MC_URL_MISSED);
 	else {
