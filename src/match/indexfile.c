@@ -137,8 +137,6 @@ int match_index_save(struct match_index *ix, const char *path, struct crix_error
 	size_t plen = strlen(path);
 	if (plen == 0 || plen + 16 > PATH_MAX)
 		return crix_error_set(err, CRIX_EINVAL, "%s: not a usable index file name", path);
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
 
 	pthread_rwlock_rdlock(&ix->lock);
 	struct ixf_header h;
@@ -203,36 +201,25 @@ int match_index_save(struct match_index *ix, const char *path, struct crix_error
 	        (struct ixf_section){.off = src_len > 0 ? off : 0, .bytes = src_len};
 	h.file_bytes = src_len > 0 ? off + src_len : end;
 
-	int fd = -1;
 	if (rc == 0) {
-		fd = mkstemp(tmp);
-		if (fd < 0)
-			rc = crix_error_set(err, CRIX_EIO, "%s: cannot create a file beside it: %s",
-			                    path, strerror(errno));
-	}
-	if (rc == 0) {
+		/* the header, then each section after the zeros that align it */
 		static const char zero[IXF_ALIGN];
+		struct iovec iov[1 + 2 * IXF_SEC_COUNT];
+		size_t niov = 0;
 		uint64_t at = sizeof h;
-		bool ok = fchmod(fd, 0600) == 0 && durable_write_all(fd, &h, sizeof h) == 0;
-		for (int k = 0; k < IXF_SEC_COUNT && ok; k++) {
+		iov[niov++] = (struct iovec){.iov_base = &h, .iov_len = sizeof h};
+		for (int k = 0; k < IXF_SEC_COUNT; k++) {
 			if (h.sec[k].bytes == 0)
 				continue;
-			ok = durable_write_all(fd, zero, (size_t)(h.sec[k].off - at)) == 0 &&
-			     durable_write_all(fd, ptr[k], (size_t)h.sec[k].bytes) == 0;
+			iov[niov++] = (struct iovec){.iov_base = (void *)(uintptr_t)zero,
+			                             .iov_len = (size_t)(h.sec[k].off - at)};
+			iov[niov++] = (struct iovec){.iov_base = (void *)(uintptr_t)ptr[k],
+			                             .iov_len = (size_t)h.sec[k].bytes};
 			at = h.sec[k].off + h.sec[k].bytes;
 		}
-		ok = ok && fsync(fd) == 0;
-		int e = errno;
-		ok = close(fd) == 0 && ok;
-		if (!ok || rename(tmp, path) != 0) {
-			e = ok ? errno : e;
-			unlink(tmp);
+		if (durable_replacev(path, iov, niov, 0600) != 0)
 			rc = crix_error_set(err, CRIX_EIO, "%s: cannot write: %s", path,
-			                    strerror(e));
-		} else if (durable_fsync_parent(path) != 0) {
-			rc = crix_error_set(err, CRIX_EIO, "%s: cannot sync its directory: %s",
-			                    path, strerror(errno));
-		}
+			                    strerror(errno));
 	}
 	pthread_rwlock_unlock(&ix->lock);
 	free(src);

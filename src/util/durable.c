@@ -7,10 +7,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 int durable_write_all(int fd, const void *p, size_t n)
@@ -61,7 +63,7 @@ int durable_fsync_parent(const char *path)
 	return durable_fsync_dir(dir);
 }
 
-int durable_replace(const char *path, const void *p, size_t n, mode_t mode)
+int durable_replacev(const char *path, const struct iovec *iov, size_t niov, mode_t mode)
 {
 	char tmp[PATH_MAX];
 	int len = snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
@@ -72,7 +74,10 @@ int durable_replace(const char *path, const void *p, size_t n, mode_t mode)
 	int fd = mkstemp(tmp);
 	if (fd < 0)
 		return -1;
-	bool ok = fchmod(fd, mode) == 0 && durable_write_all(fd, p, n) == 0 && fsync(fd) == 0;
+	bool ok = fchmod(fd, mode) == 0;
+	for (size_t i = 0; i < niov && ok; i++)
+		ok = durable_write_all(fd, iov[i].iov_base, iov[i].iov_len) == 0;
+	ok = ok && fsync(fd) == 0;
 	int e = errno;
 	if (close(fd) != 0 && ok) {
 		ok = false;
@@ -88,4 +93,10 @@ int durable_replace(const char *path, const void *p, size_t n, mode_t mode)
 		return -1;
 	}
 	return durable_fsync_parent(path);
+}
+
+int durable_replace(const char *path, const void *p, size_t n, mode_t mode)
+{
+	struct iovec one = {.iov_base = (void *)(uintptr_t)p, .iov_len = n};
+	return durable_replacev(path, &one, 1, mode);
 }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 /* Writes all of p[0, n) to fd, again after EINTR and short writes.
  * Returns 0, or -1 with errno set (0 when write wrote nothing). */
@@ -26,5 +27,9 @@ int durable_fsync_parent(const char *path);
  * directory fsynced.  On an error the temporary file is removed and the old
  * file is untouched.  Returns 0, or -1 with errno set. */
 int durable_replace(const char *path, const void *p, size_t n, mode_t mode);
+
+/* The same with the file's bytes in niov pieces, written in order (a file
+ * made of a header and sections that lie elsewhere in memory). */
+int durable_replacev(const char *path, const struct iovec *iov, size_t niov, mode_t mode);
 
 #endif
