@@ -234,12 +234,13 @@ static inline bool match_v4bit(const uint64_t *map, uint32_t k)
 	return map != NULL && (map[k / 64] >> (k % 64)) & 1;
 }
 
-/* Can a be stored or in a stored network?  False for most addresses (from
- * the one word of v4any, or of the IPv4 prefix lengths): then
- * match_store_ipv4 would say MATCH_NONE. */
-static inline bool match_store_ipv4_maybe(const struct match_store *st, const uint8_t a[4])
+/* Can an address be stored or in a stored network, given whether v4any
+ * lists its /24?  False for most addresses: then match_store_ipv4 would say
+ * MATCH_NONE.  Networks shorter than /16 are not in v4any: any address may
+ * be in one of those. */
+static inline bool match_store_ipv4_maybe(const struct match_store *st, bool v4any_listed)
 {
-	return match_v4bit(st->v4any, match_s24(a)) || (st->len4 & 0xffffull) != 0;
+	return v4any_listed || (st->len4 & 0xffffull) != 0;
 }
 
 /* The stored address a, or else the most specific stored network holding

@@ -486,8 +486,7 @@ static void batch_prefetch(struct scanner *s)
 		p->h[1] = match_v4bit(st->v4any, p->s24);
 		if (p->h[1])
 			p->h[0] = match_store_prefetch_ipv4_listed(st, p->ip);
-		/* match_store_ipv4_maybe */
-		if (p->h[1] || (st->len4 & 0xffffull) != 0)
+		if (match_store_ipv4_maybe(st, p->h[1]))
 			s->live |= 1ull << s->q4[k];
 	}
 }
